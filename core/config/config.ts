@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { MeshworkError } from '../errors.ts';
+
+/** Criteria a server may advertise in discovery and enforce on inbound requests. */
+export const KNOWN_CRITERIA = ['must-use-http-sig', 'must-exchange-token', 'must-invite', 'denylist', 'allowlist'] as const;
+export type Criterion = (typeof KNOWN_CRITERIA)[number];
+
+/** The resolved, validated configuration of one Meshwork server. */
+export interface MeshworkConfig {
+  port: number;
+  host: string;
+  /** Origin other servers and browsers use; `null` until known when listening on port 0. */
+  publicUrl: string | null;
+  dataDir: string;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  allowInsecurePeers: boolean;
+  providerName: string;
+  criteria: Criterion[];
+  /** Peers (host[:port]) refused outright, and, if non-empty, the only peers accepted. */
+  denyPeers: string[];
+  allowPeers: string[];
+  logLevel: string;
+  /** Base delay of the outbox's exponential back-off, and how long it keeps trying. */
+  outboxRetryBaseMs: number;
+  outboxRetryMaxMs: number;
+  outboxGiveUpMs: number;
+  /** Lifetime of bearer tokens issued by the token endpoint, in seconds. */
+  accessTokenTtlSeconds: number;
+}
+
+/** A configuration problem, naming the variable at fault. */
+export class ConfigError extends MeshworkError {
+  readonly variable: string;
+  constructor(variable: string, message: string) {
+    super('CONFIG_INVALID', `${variable}: ${message}`, 500);
+    this.variable = variable;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be an integer, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '' || raw === '0' || raw === 'false' || raw === 'no') return false;
+  if (raw === '1' || raw === 'true' || raw === 'yes') return true;
+  throw new ConfigError(name, `must be 1/0/true/false, got "${env[name]}"`);
+}
+
+function list(env: Env, name: string): string[] {
+  return (env[name] ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+}
+
+function publicUrl(env: Env, port: number): string | null {
+  const raw = env.MESHWORK_PUBLIC_URL;
+  if (raw === undefined || raw === '') return port === 0 ? null : `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('MESHWORK_PUBLIC_URL', `not a URL: "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('MESHWORK_PUBLIC_URL', 'must start with http:// or https://');
+  }
+  if (url.pathname !== '/' || url.search || url.hash || url.username) {
+    throw new ConfigError('MESHWORK_PUBLIC_URL', 'must be an origin only (no path, query or credentials)');
+  }
+  return url.origin;
+}
+
+/** Reads an optional JSON config file (MESHWORK_CONFIG) whose keys are the env variable names. */
+function fileEnv(env: Env): Env {
+  const file = env.MESHWORK_CONFIG;
+  if (!file) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError('MESHWORK_CONFIG', `cannot read ${file}: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('MESHWORK_CONFIG', 'must hold a JSON object of MESHWORK_* keys');
+  }
+  const out: Env = {};
+  for (const [k, v] of Object.entries(parsed)) {
+    if (!k.startsWith('MESHWORK_')) throw new ConfigError('MESHWORK_CONFIG', `unknown key "${k}"`);
+    out[k] = Array.isArray(v) ? v.join(',') : String(v);
+  }
+  return out;
+}
+
+/** Builds the configuration from the environment (and MESHWORK_CONFIG), failing on the first bad variable. */
+export function loadConfig(processEnv: Env = process.env): MeshworkConfig {
+  const env: Env = { ...fileEnv(processEnv), ...processEnv };
+  const port = int(env, 'MESHWORK_PORT', 8080, 0, 65535);
+  const criteria = list(env, 'MESHWORK_CRITERIA');
+  for (const c of criteria) {
+    if (!(KNOWN_CRITERIA as readonly string[]).includes(c)) {
+      throw new ConfigError('MESHWORK_CRITERIA', `unknown criterion "${c}" (known: ${KNOWN_CRITERIA.join(', ')})`);
+    }
+  }
+  const databaseUrl = env.MESHWORK_DATABASE_URL?.trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('MESHWORK_DATABASE_URL', 'must be a postgres:// URL (unset means embedded SQLite)');
+  }
+  const redisUrl = env.MESHWORK_REDIS_URL?.trim() || null;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('MESHWORK_REDIS_URL', 'must be a redis:// URL');
+  const level = env.MESHWORK_LOG_LEVEL?.trim() || 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
+    throw new ConfigError('MESHWORK_LOG_LEVEL', `unknown level "${level}"`);
+  }
+  return {
+    port,
+    host: env.MESHWORK_HOST?.trim() || '127.0.0.1',
+    publicUrl: publicUrl(env, port),
+    dataDir: path.resolve(env.MESHWORK_DATA_DIR?.trim() || './data'),
+    databaseUrl,
+    redisUrl,
+    allowInsecurePeers: bool(env, 'MESHWORK_ALLOW_INSECURE_PEERS'),
+    providerName: env.MESHWORK_PROVIDER_NAME?.trim() || 'Meshwork',
+    criteria: criteria as Criterion[],
+    denyPeers: list(env, 'MESHWORK_DENY_PEERS'),
+    allowPeers: list(env, 'MESHWORK_ALLOW_PEERS'),
+    logLevel: level,
+    outboxRetryBaseMs: int(env, 'MESHWORK_OUTBOX_RETRY_BASE_MS', 2000, 10, 3_600_000),
+    outboxRetryMaxMs: int(env, 'MESHWORK_OUTBOX_RETRY_MAX_MS', 3_600_000, 10, 86_400_000),
+    outboxGiveUpMs: int(env, 'MESHWORK_OUTBOX_GIVE_UP_MS', 5 * 86_400_000, 1000, 30 * 86_400_000),
+    accessTokenTtlSeconds: int(env, 'MESHWORK_ACCESS_TOKEN_TTL', 900, 30, 86_400),
+  };
+}

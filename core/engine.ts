@@ -1,0 +1,189 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { Router, type RequestHandler } from 'express';
+import type { MeshworkConfig } from './config/config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { openDatabase, type Database } from './storage/database.ts';
+import { migrate } from './storage/migrations.ts';
+import { coreMigrations } from './storage/core-schema.ts';
+import { AccountService } from './accounts/account-service.ts';
+import { requireUser } from './accounts/auth-middleware.ts';
+import { EngineEventBus } from './events.ts';
+import { hostFromUrl } from './addresses.ts';
+import { DiscoveryClient } from './discovery/discovery-client.ts';
+import { buildDiscoveryDocument } from './discovery/discovery-document.ts';
+import { loadSigningKey } from './federation/key-store.ts';
+import { PeerAuthenticator } from './federation/peer-auth.ts';
+import { SignedClient } from './federation/signed-client.ts';
+import { Outbox } from './outbox/outbox.ts';
+import { deliverOutboxMessage } from './outbox/outbox-delivery.ts';
+import { PluginHost } from './plugin/plugin-host.ts';
+import type { MeshworkPlugin, PluginContext, ServerIdentity } from './plugin/plugin-types.ts';
+import type { SigningKey } from './signatures/key-pair.ts';
+import { ShareStore } from './shares/share-store.ts';
+import { OutgoingShareService } from './shares/outgoing-share-service.ts';
+import { IncomingShareService } from './shares/incoming-share-service.ts';
+import { NotificationService } from './notifications/notification-service.ts';
+import { ContactStore } from './invites/contact-store.ts';
+import { InviteService } from './invites/invite-service.ts';
+import { TokenService } from './tokens/token-service.ts';
+import { Realtime } from './realtime/realtime.ts';
+import { errorMiddleware } from './transport/error-middleware.ts';
+import { ocmRoutes } from './transport/ocm-routes.ts';
+import { apiRoutes } from './transport/api-routes.ts';
+import { inviteDialogRoute } from './transport/invite-dialog.ts';
+import { NotFoundError } from './errors.ts';
+
+/** Options for one Meshwork server. */
+export interface EngineOptions {
+  config: MeshworkConfig;
+  plugins: MeshworkPlugin[];
+  logger?: Logger;
+  /** Extra handlers mounted last, before the 404 (the web app). */
+  fallback?: RequestHandler[];
+}
+
+class MutableIdentity implements ServerIdentity {
+  origin = '';
+  host = '';
+  set(origin: string): void {
+    this.origin = origin.replace(/\/+$/, '');
+    this.host = hostFromUrl(this.origin);
+  }
+}
+
+/** One running Meshwork server: storage, OCM engine, client API, realtime and plugins. */
+export class Engine {
+  readonly config: MeshworkConfig;
+  readonly log: Logger;
+  readonly identity = new MutableIdentity();
+  readonly events = new EngineEventBus();
+  readonly app = express();
+  readonly http: HttpServer;
+  readonly plugins: PluginHost;
+  database!: Database;
+  accounts!: AccountService;
+  outbox!: Outbox;
+  discovery!: DiscoveryClient;
+  shares!: ShareStore;
+  realtime!: Realtime;
+  #key: SigningKey | null = null;
+  #ready = false;
+  readonly #opts: EngineOptions;
+
+  constructor(opts: EngineOptions) {
+    this.#opts = opts;
+    this.config = opts.config;
+    this.log = opts.logger ?? createLogger(opts.config.logLevel);
+    this.plugins = new PluginHost(this.log);
+    this.http = createServer(this.app);
+    this.app.disable('x-powered-by');
+    this.app.set('trust proxy', false);
+    // Listening starts before wiring (port 0 decides our origin); answer 503 until everything is mounted.
+    this.app.use((_req, res, next) => (this.#ready ? next() : void res.status(503).set('retry-after', '1').json({ code: 'STARTING', message: 'server is starting' })));
+  }
+
+  /** Opens storage, migrates, wires every service and plugin, and listens. */
+  async start(): Promise<void> {
+    const { config } = this;
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(config.port, config.host, () => resolve());
+    });
+    const port = (this.http.address() as AddressInfo).port;
+    this.identity.set(config.publicUrl ?? `http://localhost:${port}`);
+    this.database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const { db, dialect } = this.database;
+    await migrate(db, dialect, [{ owner: 'core', migrations: coreMigrations }, ...this.#opts.plugins.map((p) => ({ owner: p.id, migrations: p.migrations ?? [] }))]);
+    this.#key = await loadSigningKey(db, `${this.identity.host}#key1`);
+    const policy = { allowInsecure: config.allowInsecurePeers };
+    this.accounts = new AccountService(db);
+    this.discovery = new DiscoveryClient({ policy });
+    const client = new SignedClient(this.discovery, policy, () => this.#key as SigningKey);
+    const peers = new PeerAuthenticator(this.discovery, {
+      requireSignatures: config.criteria.includes('must-use-http-sig'), denyPeers: config.denyPeers, allowPeers: config.allowPeers,
+    }, () => this.identity.origin);
+    this.outbox = new Outbox(db, (msg) => deliverOutboxMessage(msg, this.discovery, client), this.log.child({ part: 'outbox' }), {
+      retryBaseMs: config.outboxRetryBaseMs, retryMaxMs: config.outboxRetryMaxMs, giveUpMs: config.outboxGiveUpMs,
+    });
+    this.shares = new ShareStore(db);
+    const contacts = new ContactStore(db);
+    const common = { store: this.shares, plugins: this.plugins, outbox: this.outbox, events: this.events, identity: this.identity };
+    const outgoing = new OutgoingShareService({ ...common, discovery: this.discovery });
+    const incoming = new IncomingShareService({ ...common, accounts: this.accounts, contacts, config });
+    const notifications = new NotificationService({ store: this.shares, plugins: this.plugins, incoming, events: this.events, peers });
+    const invites = new InviteService({ db, contacts, accounts: this.accounts, client, identity: this.identity, events: this.events });
+    const tokens = new TokenService({ db, store: this.shares, ttlSeconds: config.accessTokenTtlSeconds, discovery: this.discovery, client, identity: this.identity });
+    this.realtime = new Realtime(this.http, this.accounts, this.events, this.log.child({ part: 'realtime' }));
+    const userAuth = requireUser(this.accounts);
+
+    const app = this.app;
+    const discoveryDoc = (_req: express.Request, res: express.Response) => {
+      res.json(buildDiscoveryDocument(config, this.identity, this.plugins.resourceTypes()));
+    };
+    const jwks = () => ({ keys: [{ ...(this.#key as SigningKey).publicJwk, use: 'sig' }] });
+    app.get('/.well-known/ocm', discoveryDoc);
+    app.get(['/ocm-provider', '/ocm-provider/'], discoveryDoc);
+    app.get('/.well-known/jwks.json', (_req, res) => void res.json(jwks()));
+    app.use('/ocm', ocmRoutes({ peers, incoming, notifications, invites, tokens, outbox: this.outbox, jwks }));
+    app.use('/invite', inviteDialogRoute());
+    app.use('/api/v1', express.json({ limit: '1mb' }), apiRoutes({
+      accounts: this.accounts, requireUser: userAuth, identity: this.identity, outgoing, incoming, store: this.shares, invites, contacts,
+    }));
+
+    const peerAuth: RequestHandler = (req, _res, next) => {
+      peers.verify(req).then(async (v) => {
+        if (!v.signer) return peers.bind(v, '');
+        peers.checkListed(v.signer);
+        req.peerHost = v.signer;
+        void this.outbox.retryNow(v.signer).catch(() => {});
+      }).then(() => next(), next);
+    };
+    const mounts: Array<[string, RequestHandler[]]> = [];
+    for (const plugin of this.#opts.plugins) {
+      const api = Router();
+      const ctx: PluginContext = {
+        id: plugin.id, logger: this.log.child({ plugin: plugin.id }), config, identity: this.identity, db, dialect,
+        events: this.events, api, mount: (path, ...handlers) => void mounts.push([path, handlers]), peerAuth,
+        realtime: this.realtime.namespace(plugin.id), accounts: this.accounts, requireUser: userAuth,
+        shares: {
+          getOutgoing: (id) => this.shares.getOutgoing(id),
+          findOutgoingByProviderId: (id) => this.shares.findOutgoingByProviderId(id),
+          listOutgoingForResource: (t, id) => this.shares.listOutgoingForResource(t, id),
+          getIncoming: (id) => this.shares.getIncoming(id),
+          listIncoming: (u, t) => this.shares.listIncoming(u, t),
+          verifyAccess: (c, t) => tokens.verifyAccess(c, t),
+          accessCredential: (s) => tokens.accessCredential(s),
+        },
+        remote: { post: (host, path, body, o) => client.post(host, path, body, o), request: (host, path, o) => client.request(host, path, o) },
+        outbox: { enqueue: async (m) => void (await this.outbox.enqueue(m)) },
+        notify: async (destination, n) => void (await this.outbox.enqueue({ destination, kind: 'core:notification', path: '/notifications', body: n, ref: n.providerId })),
+      };
+      const hooks = await plugin.setup(ctx);
+      this.plugins.add({ plugin, hooks });
+      app.use(`/api/v1/${plugin.id}`, express.json({ limit: '1mb' }), userAuth, api);
+    }
+    for (const [path, handlers] of mounts) app.use(path, ...handlers);
+    for (const h of this.#opts.fallback ?? []) app.use(h);
+    app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`, 'ROUTE_NOT_FOUND')));
+    app.use(errorMiddleware(this.log));
+    this.outbox.start();
+    this.#ready = true;
+    this.log.info({ origin: this.identity.origin, plugins: this.#opts.plugins.map((p) => p.id) }, 'meshwork listening');
+  }
+
+  /** The OCM address of a local user on this server. */
+  address(userId: string): string {
+    return `${userId}@${this.identity.host}`;
+  }
+
+  /** Stops accepting work, then closes sockets, plugins, outbox and storage. */
+  async stop(): Promise<void> {
+    this.outbox?.stop();
+    await this.plugins.dispose();
+    this.http.closeAllConnections?.();
+    if (this.realtime) await this.realtime.close();
+    else await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await this.database?.close();
+  }
+}

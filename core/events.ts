@@ -1,0 +1,51 @@
+import { EventEmitter } from 'node:events';
+import type { IncomingShare, OutgoingShare } from './shares/share-types.ts';
+
+/** A federated contact in a user's address book. */
+export interface Contact {
+  id: string;
+  userId: string;
+  address: string;
+  host: string;
+  displayName: string | null;
+  email: string | null;
+  source: 'invite' | 'share' | 'manual';
+  createdAt: number;
+}
+
+/** Every engine event and its payload. Plugins listen; the realtime layer forwards to users. */
+export interface EngineEvents {
+  'share:received': { share: IncomingShare };
+  'share:incoming-updated': { share: IncomingShare };
+  'share:incoming-removed': { share: IncomingShare };
+  'share:outgoing-updated': { share: OutgoingShare };
+  'contact:added': { contact: Contact };
+  'notification:received': { userId: string | null; notificationType: string; resourceType: string; providerId: string; senderHost: string };
+}
+
+/** Name of an engine event. */
+export type EngineEventName = keyof EngineEvents;
+
+/** A typed event bus: `emit`/`on` only accept names and payloads from EngineEvents. */
+export class EngineEventBus {
+  readonly #emitter = new EventEmitter();
+  constructor() {
+    this.#emitter.setMaxListeners(100);
+  }
+  /** Publishes an event to every listener; a listener that throws never breaks the emitter. */
+  emit<K extends EngineEventName>(name: K, payload: EngineEvents[K]): void {
+    for (const listener of this.#emitter.listeners(name)) {
+      try {
+        const r = (listener as (p: EngineEvents[K]) => unknown)(payload);
+        if (r instanceof Promise) r.catch(() => {});
+      } catch {
+        // Listeners own their errors; one bad listener must not stop the others.
+      }
+    }
+  }
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<K extends EngineEventName>(name: K, listener: (payload: EngineEvents[K]) => void | Promise<void>): () => void {
+    this.#emitter.on(name, listener);
+    return () => this.#emitter.off(name, listener);
+  }
+}

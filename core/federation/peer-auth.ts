@@ -1,0 +1,114 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { Request } from 'express';
+import { NotAllowedError, SignatureError } from '../errors.ts';
+import type { DiscoveryClient } from '../discovery/discovery-client.ts';
+import { keyIdAuthority, verifyRequest, type SignableRequest } from '../signatures/http-signature.ts';
+import { verifyCavageRequest } from '../signatures/cavage.ts';
+import { jwkToPublicKey } from '../signatures/key-pair.ts';
+
+/** Result of checking an inbound server-to-server request's signature. */
+export interface PeerVerification {
+  /** The host[:port] whose key signed the request, or null when it was unsigned. */
+  signer: string | null;
+  scheme: 'rfc9421' | 'cavage' | null;
+}
+
+/** Policy knobs for inbound server-to-server requests. */
+export interface PeerAuthPolicy {
+  /** `must-use-http-sig`: unsigned requests are refused whatever the peer advertises. */
+  requireSignatures: boolean;
+  denyPeers: string[];
+  allowPeers: string[];
+}
+
+function normHost(h: string): string {
+  return h.trim().toLowerCase();
+}
+
+/** Verifies inbound signatures and binds them to the server a request claims to come from. */
+export class PeerAuthenticator {
+  readonly #discovery: DiscoveryClient;
+  readonly #policy: PeerAuthPolicy;
+  readonly #origin: () => string;
+
+  constructor(discovery: DiscoveryClient, policy: PeerAuthPolicy, origin: () => string) {
+    this.#discovery = discovery;
+    this.#policy = policy;
+    this.#origin = origin;
+  }
+
+  async #jwkKey(keyId: string): Promise<{ key: KeyObject; alg?: string } | null> {
+    const authority = keyIdAuthority(keyId);
+    if (!authority) return null;
+    const find = async (refresh: boolean): Promise<{ key: KeyObject; alg?: string } | null> => {
+      const keys = await this.#discovery.jwks(authority, { refresh });
+      const jwk = keys.find((k) => k.kid === keyId);
+      if (!jwk) return null;
+      return jwk.alg ? { key: jwkToPublicKey(jwk), alg: jwk.alg } : { key: jwkToPublicKey(jwk) };
+    };
+    const first = await find(false).catch(() => null);
+    if (first) return first;
+    // Unknown kid: the peer may have rotated its key. The client rate-limits such refetches,
+    // so a stream of made-up kids cannot make us hammer the peer.
+    return find(true).catch(() => null);
+  }
+
+  async #cavageKey(keyId: string): Promise<KeyObject | null> {
+    const authority = keyIdAuthority(keyId);
+    if (!authority) return null;
+    const d = await this.#discovery.discover(authority).catch(() => null);
+    if (!d?.legacyPublicKey) return null;
+    return createPublicKey(d.legacyPublicKey.publicKeyPem);
+  }
+
+  /** Builds the signable view of an express request (absolute target URI on our public origin). */
+  signable(req: Request): SignableRequest {
+    const headers: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    return { method: req.method, url: this.#origin() + req.originalUrl, headers, body: req.rawBody ?? Buffer.alloc(0) };
+  }
+
+  /** Checks any signature on the request; throws SignatureError for a bad one, returns signer null if unsigned. */
+  async verify(req: Request): Promise<PeerVerification> {
+    const sreq = this.signable(req);
+    if (sreq.headers['signature-input']) {
+      const v = await verifyRequest(sreq, (kid) => this.#jwkKey(kid));
+      if (v) return { signer: normHost(keyIdAuthority(v.keyId) ?? ''), scheme: 'rfc9421' };
+    }
+    if (sreq.headers.signature && !sreq.headers['signature-input']) {
+      const v = await verifyCavageRequest(sreq, (kid) => this.#cavageKey(kid));
+      if (v) return { signer: normHost(keyIdAuthority(v.keyId) ?? ''), scheme: 'cavage' };
+    }
+    return { signer: null, scheme: null };
+  }
+
+  /** Refuses denylisted peers, and peers outside a non-empty allowlist. */
+  checkListed(host: string): void {
+    const h = normHost(host);
+    if (this.#policy.denyPeers.includes(h)) throw new NotAllowedError(`server ${h} is not allowed`, 'PEER_DENIED');
+    if (this.#policy.allowPeers.length > 0 && !this.#policy.allowPeers.includes(h)) {
+      throw new NotAllowedError(`server ${h} is not on the allow list`, 'PEER_NOT_ALLOWED');
+    }
+  }
+
+  /**
+   * Binds a verified request to the server the payload claims as its origin. A signed request must be
+   * signed by that server; an unsigned one is only accepted when our policy allows it and the claimed
+   * server does not advertise `http-sig` (otherwise a forger could just drop the signature).
+   */
+  async bind(v: PeerVerification, claimedHost: string): Promise<void> {
+    const claimed = normHost(claimedHost);
+    this.checkListed(claimed);
+    if (v.signer !== null) {
+      if (v.signer !== claimed) {
+        throw new SignatureError(`request signed by ${v.signer} but claims to come from ${claimed}`, 'SIGNATURE_WRONG_AUTHORITY');
+      }
+      return;
+    }
+    if (this.#policy.requireSignatures) throw new SignatureError('this server requires signed requests', 'SIGNATURE_REQUIRED');
+    const d = await this.#discovery.discover(claimed).catch(() => null);
+    if (!d || d.capabilities.includes('http-sig')) {
+      throw new SignatureError(`unsigned request claiming to come from ${claimed}, which signs its requests`, 'SIGNATURE_REQUIRED');
+    }
+  }
+}

@@ -1,0 +1,17 @@
+/** The public API of the Meshwork core: the only path plugins and the web app import. */
+export { Engine, type EngineOptions } from './engine.ts';
+export { loadConfig, ConfigError, type MeshworkConfig, type Criterion } from './config/config.ts';
+export { createLogger, type Logger } from './logger.ts';
+export * from './errors.ts';
+export {
+  definePlugin, type MeshworkPlugin, type PluginContext, type PluginHooks, type ResourceTypeSpec, type PreparedShare,
+  type OutgoingShareDraft, type PluginNotification, type ShareRegistry, type ShareAccess, type ServerIdentity,
+  type OutboxMessage, type RemoteClient,
+} from './plugin/plugin-types.ts';
+export type { SchemaMigration, MigrationContext } from './storage/migrations.ts';
+export type { User } from './accounts/account-service.ts';
+export type { IncomingShare, OutgoingShare, IncomingShareView } from './shares/share-types.ts';
+export type { Contact, EngineEvents, EngineEventName } from './events.ts';
+export type { ServerToClientEvents } from './realtime/realtime-events.ts';
+export { userRoom } from './realtime/realtime.ts';
+export { parseAddress, formatAddress, type OcmAddress } from './addresses.ts';

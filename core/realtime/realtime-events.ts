@@ -1,0 +1,14 @@
+import type { Contact } from '../events.ts';
+import type { IncomingShareView, OutgoingShare } from '../shares/share-types.ts';
+
+/** Events the server pushes to a user's browser sessions on the main namespace. */
+export interface ServerToClientEvents {
+  'share:received': (share: IncomingShareView) => void;
+  'share:incoming-updated': (share: IncomingShareView) => void;
+  'share:incoming-removed': (share: IncomingShareView) => void;
+  'share:outgoing-updated': (share: OutgoingShare) => void;
+  'contact:added': (contact: Contact) => void;
+}
+
+/** Events browsers send on the main namespace (none yet: the REST API carries actions). */
+export type ClientToServerEvents = Record<never, never>;

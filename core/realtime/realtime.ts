@@ -1,0 +1,57 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Namespace, type Socket } from 'socket.io';
+import type { AccountService } from '../accounts/account-service.ts';
+import { authenticate } from '../accounts/auth-middleware.ts';
+import type { EngineEventBus } from '../events.ts';
+import type { Logger } from '../logger.ts';
+import { incomingView } from '../transport/api-routes.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from './realtime-events.ts';
+
+/** The room every socket of one user joins, in every namespace. */
+export function userRoom(userId: string): string {
+  return `user:${userId}`;
+}
+
+/** Rejects a socket that has no valid session token (`auth.token` or a Bearer header). */
+function authMiddleware(accounts: AccountService) {
+  return (socket: Socket, next: (err?: Error) => void) => {
+    const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const header = typeof fromAuth === 'string' ? `Bearer ${fromAuth}` : socket.handshake.headers.authorization;
+    authenticate(accounts, header).then((auth) => {
+      if (!auth) return next(new Error('UNAUTHENTICATED'));
+      socket.data.user = auth.user;
+      void socket.join(userRoom(auth.user.id));
+      next();
+    }, () => next(new Error('UNAUTHENTICATED')));
+  };
+}
+
+/** Socket.io on the HTTP server: authenticated, forwarding the user's engine events, one namespace per plugin. */
+export class Realtime {
+  readonly io: Server<Record<string, never>, ServerToClientEvents>;
+  readonly #accounts: AccountService;
+
+  constructor(http: HttpServer, accounts: AccountService, events: EngineEventBus, log: Logger) {
+    this.#accounts = accounts;
+    this.io = new Server<ClientToServerEvents, ServerToClientEvents>(http, { serveClient: false, cors: { origin: false } });
+    this.io.use(authMiddleware(accounts));
+    const toUser = (id: string) => this.io.to(userRoom(id));
+    events.on('share:received', ({ share }) => void toUser(share.recipientId).emit('share:received', incomingView(share)));
+    events.on('share:incoming-updated', ({ share }) => void toUser(share.recipientId).emit('share:incoming-updated', incomingView(share)));
+    events.on('share:incoming-removed', ({ share }) => void toUser(share.recipientId).emit('share:incoming-removed', incomingView(share)));
+    events.on('share:outgoing-updated', ({ share }) => void toUser(share.ownerId).emit('share:outgoing-updated', share));
+    events.on('contact:added', ({ contact }) => void toUser(contact.userId).emit('contact:added', contact));
+    log.debug('realtime ready');
+  }
+
+  /** The authenticated namespace of a plugin (`/<pluginId>`). */
+  namespace(pluginId: string): Namespace {
+    const ns = this.io.of(`/${pluginId}`);
+    ns.use(authMiddleware(this.#accounts));
+    return ns;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.io.close(() => resolve()));
+  }
+}

@@ -1,0 +1,46 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Dialect } from './database.ts';
+
+/** What a migration receives: the database and its engine (for the few type differences). */
+export interface MigrationContext {
+  db: Kysely<any>;
+  dialect: Dialect;
+  /** Column type of an auto-incrementing integer primary key on this engine. */
+  autoId: 'integer' | 'bigserial';
+}
+
+/** One schema step, owned by the core or by a plugin. Never edit a landed one: add another. */
+export interface SchemaMigration {
+  name: string;
+  up(ctx: MigrationContext): Promise<void>;
+}
+
+/** Applies every not-yet-applied migration, core first, then plugins in registration order. */
+export async function migrate(db: Kysely<any>, dialect: Dialect, owners: Array<{ owner: string; migrations: SchemaMigration[] }>): Promise<void> {
+  const ctx: MigrationContext = { db, dialect, autoId: dialect === 'sqlite' ? 'integer' : 'bigserial' };
+  const all: Record<string, Migration> = {};
+  for (const { owner, migrations } of owners) {
+    for (const m of migrations) {
+      const key = `${owner}:${m.name}`;
+      if (all[key]) throw new Error(`duplicate migration ${key}`);
+      // The migrator runs each step in a transaction and hands us its handle: use it, never the outer db
+      // (on SQLite's single connection the outer handle would wait for the transaction forever).
+      all[key] = { up: (trx) => m.up({ ...ctx, db: trx }) };
+    }
+  }
+  const provider: MigrationProvider = { getMigrations: async () => all };
+  // Two nodes starting at once on PostgreSQL: kysely's migrator takes a lock table, so only one applies.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true, migrationTableName: 'meshwork_migrations', migrationLockTableName: 'meshwork_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message ?? String(error)}`);
+  }
+}
+
+/** Current time in milliseconds; one place so stored timestamps are consistent. */
+export function nowMs(): number {
+  return Date.now();
+}
+
+export { sql };

@@ -1,0 +1,96 @@
+import express, { Router } from 'express';
+import { InputError, NotFoundError } from '../errors.ts';
+import type { AccountService, User } from '../accounts/account-service.ts';
+import { formatAddress } from '../addresses.ts';
+import type { ContactStore } from '../invites/contact-store.ts';
+import type { InviteService } from '../invites/invite-service.ts';
+import type { ServerIdentity } from '../plugin/plugin-types.ts';
+import type { IncomingShareService } from '../shares/incoming-share-service.ts';
+import type { OutgoingShareService } from '../shares/outgoing-share-service.ts';
+import type { ShareStore } from '../shares/share-store.ts';
+import type { IncomingShare, IncomingShareView } from '../shares/share-types.ts';
+
+/** What the client API shows of an incoming share: never its secret. */
+export function incomingView(s: IncomingShare): IncomingShareView {
+  const { protocol, ...rest } = s;
+  return { ...rest, protocolName: protocol.name, protocols: Object.keys(protocol.protocols) };
+}
+
+function str(body: Record<string, unknown>, field: string): string {
+  const v = body[field];
+  if (typeof v !== 'string' || !v) throw new InputError(`${field} is required`, [{ name: field, message: 'REQUIRED' }]);
+  return v;
+}
+
+/** The JSON client API under `/api/v1` (login, me, shares, invites, contacts). */
+export function apiRoutes(deps: {
+  accounts: AccountService; requireUser: express.RequestHandler; identity: ServerIdentity; outgoing: OutgoingShareService;
+  incoming: IncomingShareService; store: ShareStore; invites: InviteService; contacts: ContactStore;
+}): Router {
+  const r = Router();
+  const me = (u: User) => ({ ...u, address: formatAddress(u.id, deps.identity.host), server: deps.identity.host });
+  const user = (req: express.Request): User => req.user as User;
+
+  r.post('/auth/login', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const u = await deps.accounts.checkPassword(str(body, 'username'), str(body, 'password'));
+    res.json({ token: await deps.accounts.createSession(u.id), user: me(u) });
+  });
+
+  r.use(deps.requireUser);
+
+  r.post('/auth/logout', async (req, res) => {
+    if (req.sessionToken) await deps.accounts.deleteSession(req.sessionToken);
+    res.status(204).end();
+  });
+
+  r.get('/me', (req, res) => {
+    res.json(me(user(req)));
+  });
+
+  r.post('/shares', async (req, res) => {
+    const share = await deps.outgoing.create(user(req), (req.body ?? {}) as never);
+    res.status(share.state === 'sending' ? 202 : 201).json(share);
+  });
+  r.get('/shares/outgoing', async (req, res) => {
+    res.json(await deps.outgoing.list(user(req).id));
+  });
+  r.delete('/shares/outgoing/:id', async (req, res) => {
+    res.json(await deps.outgoing.unshare(user(req).id, req.params.id as string));
+  });
+  r.get('/shares/incoming', async (req, res) => {
+    const all = req.query.all === '1';
+    const list = await deps.store.listIncoming(user(req).id);
+    res.json(list.filter((s) => all || s.state === 'pending' || s.state === 'accepted').map(incomingView));
+  });
+  r.get('/shares/incoming/:id', async (req, res) => {
+    const s = await deps.store.getIncoming(req.params.id as string);
+    if (!s || s.recipientId !== user(req).id) throw new NotFoundError('no such share', 'SHARE_NOT_FOUND');
+    res.json(incomingView(s));
+  });
+  r.post('/shares/incoming/:id/accept', async (req, res) => {
+    res.json(incomingView(await deps.incoming.accept(user(req).id, req.params.id as string)));
+  });
+  r.post('/shares/incoming/:id/decline', async (req, res) => {
+    res.json(incomingView(await deps.incoming.decline(user(req).id, req.params.id as string)));
+  });
+  r.delete('/shares/incoming/:id', async (req, res) => {
+    res.json(incomingView(await deps.incoming.leave(user(req).id, req.params.id as string)));
+  });
+
+  r.post('/invites', async (req, res) => {
+    res.status(201).json(await deps.invites.create(user(req)));
+  });
+  r.post('/invites/accept', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    res.status(201).json(await deps.invites.accept(user(req), str(body, 'inviteString')));
+  });
+  r.get('/contacts', async (req, res) => {
+    res.json(await deps.contacts.list(user(req).id));
+  });
+  r.delete('/contacts/:id', async (req, res) => {
+    if (!(await deps.contacts.remove(user(req).id, req.params.id as string))) throw new NotFoundError('no such contact', 'CONTACT_NOT_FOUND');
+    res.status(204).end();
+  });
+  return r;
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// `npx meshwork ...`: the admin command line, run through tsx (no build step).
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const entry = fileURLToPath(new URL('./cli.ts', import.meta.url));
+const child = spawn(process.execPath, ['--import', 'tsx', entry, ...process.argv.slice(2)], { stdio: 'inherit' });
+child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));

@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createServer } from 'node:net';
+import { Engine, loadConfig, type MeshworkPlugin } from '#core';
+import { notePlugin } from '../fixtures/note-plugin.ts';
+
+/** A Meshwork server started for a test, with helpers to act as its users. */
+export interface TestServer {
+  engine: Engine;
+  origin: string;
+  host: string;
+  dataDir: string;
+  port: number;
+  env: Record<string, string>;
+  /** Creates a user and returns a bearer token for it. */
+  user(id: string, displayName?: string): Promise<string>;
+  api<T = any>(token: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  stop(): Promise<void>;
+  /** Stops and removes the data dir. */
+  destroy(): Promise<void>;
+}
+
+/** A free TCP port on loopback (for restart tests that must come back on the same origin). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a server on loopback with its own data dir (or the given one), insecure peers allowed. */
+export async function startTestServer(opts: { env?: Record<string, string>; dataDir?: string; port?: number; plugins?: MeshworkPlugin[] } = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'meshwork-test-'));
+  const port = opts.port ?? (await freePort());
+  const env: Record<string, string> = {
+    MESHWORK_PORT: String(port), MESHWORK_HOST: '127.0.0.1', MESHWORK_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    MESHWORK_DATA_DIR: dataDir, MESHWORK_ALLOW_INSECURE_PEERS: '1', MESHWORK_LOG_LEVEL: process.env.MESHWORK_TEST_LOG ?? 'silent',
+    MESHWORK_OUTBOX_RETRY_BASE_MS: '100', MESHWORK_OUTBOX_RETRY_MAX_MS: '500', ...(opts.env ?? {}),
+  };
+  const engine = new Engine({ config: loadConfig(env), plugins: opts.plugins ?? [notePlugin()] });
+  await engine.start();
+  const origin = engine.identity.origin;
+  const api = async (token: string | null, method: string, p: string, body?: unknown) => {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(origin + p, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON; keep the text
+    }
+    return { status: res.status, body: parsed as any };
+  };
+  const server: TestServer = {
+    engine, origin, host: engine.identity.host, dataDir, port, env,
+    async user(id, displayName) {
+      if (!(await engine.accounts.findUser(id))) await engine.accounts.createUser({ id, password: `${id}-password`, displayName: displayName ?? id });
+      const res = await api(null, 'POST', '/api/v1/auth/login', { username: id, password: `${id}-password` });
+      if (res.status !== 200) throw new Error(`login failed for ${id}: ${res.status}`);
+      return res.body.token as string;
+    },
+    api,
+    stop: () => engine.stop(),
+    async destroy() {
+      await engine.stop().catch(() => {});
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return server;
+}
+
+/** Polls until `check` returns a truthy value or the time is up. */
+export async function eventually<T>(check: () => Promise<T | null | undefined | false>, ms = 5000, what = 'condition'): Promise<T> {
+  const until = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}

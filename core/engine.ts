@@ -16,6 +16,7 @@ import { loadSigningKey } from './federation/key-store.ts';
 import { PeerAuthenticator } from './federation/peer-auth.ts';
 import { SignedClient } from './federation/signed-client.ts';
 import { Outbox } from './outbox/outbox.ts';
+import { remoteStream } from './outbound/remote-client.ts';
 import { deliverOutboxMessage } from './outbox/outbox-delivery.ts';
 import { PluginHost } from './plugin/plugin-host.ts';
 import type { MeshworkPlugin, PluginContext, ServerIdentity } from './plugin/plugin-types.ts';
@@ -155,8 +156,18 @@ export class Engine {
           verifyAccess: (c, t) => tokens.verifyAccess(c, t),
           accessCredential: (s) => tokens.accessCredential(s),
         },
-        remote: { post: (host, path, body, o) => client.post(host, path, body, o), request: (host, path, o) => client.request(host, path, o) },
-        outbox: { enqueue: async (m) => void (await this.outbox.enqueue(m)) },
+        remote: {
+          post: (host, path, body, o) => client.post(host, path, body, o),
+          request: (host, path, o) => client.request(host, path, o),
+          discover: (host) => this.discovery.discover(host),
+          stream: (url, o) => remoteStream(url, o, policy),
+        },
+        outbox: {
+          enqueue: async (m) => void (await this.outbox.enqueue(m)),
+          buildBody: (kind, b) => this.outbox.buildBody(kind, b),
+          onResult: (kind, l) => this.outbox.onResult(kind, (m, r) => l({ destination: m.destination, ref: m.ref, body: m.body }, r)),
+          pending: (d) => this.outbox.pending(d),
+        },
         notify: async (destination, n) => void (await this.outbox.enqueue({ destination, kind: 'core:notification', path: '/notifications', body: n, ref: n.providerId })),
       };
       const hooks = await plugin.setup(ctx);

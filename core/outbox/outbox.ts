@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { MeshworkError, PeerError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { OutboxMessage } from '../plugin/plugin-types.ts';
+import type { OutboxBodyBuilder, OutboxMessage } from '../plugin/plugin-types.ts';
 
 /** What delivering one message produced. */
 export type DeliveryResult =
@@ -49,6 +49,8 @@ export class Outbox {
   // Outcomes that finished before anyone waited for them, kept briefly for a late waitFor.
   readonly #recent = new Map<number, DeliveryResult>();
   readonly #busy = new Set<string>();
+  readonly #inFlight = new Set<number>();
+  readonly #builders = new Map<string, OutboxBodyBuilder>();
   #timer: NodeJS.Timeout | null = null;
   #running = false;
   #scanning = false;
@@ -68,9 +70,22 @@ export class Outbox {
     this.#listeners.set(kind, list);
   }
 
-  /** Stores a message and starts delivering it right away; returns its id. */
+  /** Registers a builder computing the body of a kind's messages at send time. */
+  buildBody(kind: string, builder: OutboxBodyBuilder): void {
+    this.#builders.set(kind, builder);
+  }
+
+  /** Stores a message and starts delivering it right away; returns its id (or the waiting one's, when coalesced). */
   async enqueue(msg: OutboxMessage): Promise<number> {
     const now = Date.now();
+    if (msg.coalesce && msg.ref) {
+      const waiting = await this.#db.selectFrom('outbox').select('id').where('destination', '=', msg.destination.toLowerCase())
+        .where('kind', '=', msg.kind).where('ref', '=', msg.ref).where('state', '=', 'queued').executeTakeFirst();
+      if (waiting && !this.#inFlight.has(Number(waiting.id))) {
+        this.#kick();
+        return Number(waiting.id);
+      }
+    }
     const row = await this.#db.insertInto('outbox').values({
       destination: msg.destination.toLowerCase(), kind: msg.kind,
       path: `${msg.base === 'origin' ? 'origin:' : 'ocm:'}${msg.path}`, body: JSON.stringify(msg.body),
@@ -171,7 +186,17 @@ export class Outbox {
       base: base === 'origin' ? 'origin' : 'endPoint', body: JSON.parse(row.body), ref: row.ref ?? undefined,
       attempts: row.attempts, createdAt: row.created_at,
     };
+    this.#inFlight.add(msg.id);
     try {
+      const builder = this.#builders.get(msg.kind);
+      if (builder) {
+        const body = await builder({ destination: msg.destination, kind: msg.kind, ref: msg.ref, body: msg.body });
+        if (body === null) {
+          await this.#db.deleteFrom('outbox').where('id', '=', msg.id).execute();
+          return true;
+        }
+        msg.body = body;
+      }
       const res = await this.#send(msg);
       if (res.status >= 200 && res.status < 300) {
         await this.#finish(msg, { outcome: 'delivered', status: res.status, body: res.body });
@@ -185,6 +210,8 @@ export class Outbox {
     } catch (err) {
       const permanent = err instanceof MeshworkError && !(err instanceof PeerError) && err.code !== 'DISCOVERY_FAILED';
       return this.#retryLater(msg, err as Error, permanent);
+    } finally {
+      this.#inFlight.delete(msg.id);
     }
   }
 

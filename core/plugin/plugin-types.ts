@@ -9,6 +9,9 @@ import type { EngineEventBus } from '../events.ts';
 import type { User } from '../accounts/account-service.ts';
 import type { IncomingShare, OutgoingShare } from '../shares/share-types.ts';
 import type { AccountService } from '../accounts/account-service.ts';
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { RemoteDiscovery } from '../discovery/discovery-types.ts';
 
 /** A resource type a plugin adds to `/.well-known/ocm`. */
 export interface ResourceTypeSpec {
@@ -103,6 +106,10 @@ export interface ShareRegistry {
 export interface RemoteClient {
   /** POSTs JSON to a path under the peer's OCM endPoint or origin, signed with this server's key. */
   post(host: string, path: string, body: unknown, opts?: { base?: 'endPoint' | 'origin'; timeoutMs?: number }): Promise<{ status: number; body: unknown }>;
+  /** The peer's OCM discovery (cached): endPoint, resource types and their protocol paths, capabilities. */
+  discover(host: string): Promise<RemoteDiscovery>;
+  /** A streaming request to an absolute URL on a peer, SSRF-guarded (for proxying large bodies). */
+  stream(url: string, opts: { method?: string; headers?: Record<string, string>; body?: Readable | Buffer; timeoutMs?: number }): Promise<IncomingMessage>;
   /** An unsigned request to a path on the peer's origin (e.g. resource access with a share credential), SSRF-guarded. */
   request(host: string, path: string, opts?: { method?: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number }): Promise<{ status: number; body: unknown }>;
 }
@@ -117,7 +124,21 @@ export interface OutboxMessage {
   base?: 'endPoint' | 'origin';
   body: unknown;
   ref?: string;
+  /**
+   * With a `ref`: skip the insert when a message of the same destination, kind and ref is already
+   * waiting (not yet sent). Pair with a body builder so the one message carries everything new.
+   */
+  coalesce?: boolean;
 }
+
+/** Rebuilds a message's body at send time (e.g. "all events after the peer's last ack"); null drops the message. */
+export type OutboxBodyBuilder = (msg: { destination: string; kind: string; ref: string | undefined; body: unknown }) => Promise<unknown | null>;
+
+/** Final outcome of an outbox message, for plugins that track acknowledgements. */
+export type OutboxOutcome =
+  | { outcome: 'delivered'; status: number; body: unknown }
+  | { outcome: 'rejected'; status: number; body: unknown }
+  | { outcome: 'dead'; error: string };
 
 /** Everything a plugin may touch. The only way into the core. */
 export interface PluginContext {
@@ -141,7 +162,15 @@ export interface PluginContext {
   readonly requireUser: RequestHandler;
   readonly shares: ShareRegistry;
   readonly remote: RemoteClient;
-  readonly outbox: { enqueue(msg: OutboxMessage): Promise<void> };
+  readonly outbox: {
+    enqueue(msg: OutboxMessage): Promise<void>;
+    /** Registers a builder that computes the body of this kind's messages when they are sent. */
+    buildBody(kind: string, builder: OutboxBodyBuilder): void;
+    /** Called once per message of this kind when it is delivered, rejected (4xx) or given up. */
+    onResult(kind: string, listener: (msg: { destination: string; ref: string | undefined; body: unknown }, result: OutboxOutcome) => void | Promise<void>): void;
+    /** Messages still waiting for a destination (or all). */
+    pending(destination?: string): Promise<number>;
+  };
   /** Sends an OCM notification about a share through the outbox. */
   notify(destination: string, n: { notificationType: string; resourceType: string; providerId: string; notification?: Record<string, unknown> }): Promise<void>;
 }

@@ -155,6 +155,8 @@ export class Engine {
           listIncoming: (u, t) => this.shares.listIncoming(u, t),
           verifyAccess: (c, t) => tokens.verifyAccess(c, t),
           accessCredential: (s) => tokens.accessCredential(s),
+          createOutgoing: async (ownerId, input) => outgoing.create(await this.accounts.getUser(ownerId), input),
+          revokeOutgoing: (ownerId, id) => outgoing.unshare(ownerId, id),
         },
         remote: {
           post: (host, path, body, o) => client.post(host, path, body, o),

@@ -100,6 +100,10 @@ export interface ShareRegistry {
   verifyAccess(credential: string, resourceType: string | string[]): Promise<ShareAccess | null>;
   /** The bearer credential to use towards the owner for an incoming share (runs the code flow when required or offered). */
   accessCredential(share: IncomingShare): Promise<string>;
+  /** Creates a share of a local user's resource, exactly as `POST /api/v1/shares` does (e.g. a reshare asked for by a recipient). */
+  createOutgoing(ownerId: string, input: { resourceType: string; resourceId: string; shareWith: string; permissions?: string[]; name?: string }): Promise<OutgoingShare>;
+  /** Revokes an outgoing share as its owner would. */
+  revokeOutgoing(ownerId: string, shareId: string): Promise<OutgoingShare>;
 }
 
 /** Signed requests to other servers. */

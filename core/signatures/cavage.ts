@@ -114,6 +114,14 @@ function verifyLegacyDigest(header: string, body: Buffer): void {
   if (checked === 0) fail('Digest has no supported algorithm (SHA-256, SHA-512)', 'SIGNATURE_DIGEST_MISMATCH');
 }
 
+function rsaVerifies(hash: string, data: string, key: KeyObject, signature: Buffer): boolean {
+  try {
+    return verify(hash, Buffer.from(data, 'utf8'), key, signature);
+  } catch {
+    return false; // e.g. a signature of the wrong length for the key
+  }
+}
+
 /** The cavage Signature header of a request, or undefined when the request is not cavage-signed. */
 function cavageHeader(req: SignableRequest): string | undefined {
   if (req.headers['signature-input'] !== undefined) return undefined; // RFC 9421, not cavage
@@ -151,7 +159,7 @@ export async function verifyCavageRequest(req: SignableRequest, resolveKey: Cava
   if (key.asymmetricKeyType !== 'rsa') fail('cavage signatures are only accepted with RSA keys', 'SIGNATURE_ALG_MISMATCH');
   for (const hash of hashes) {
     for (const data of candidates) {
-      if (verify(hash, Buffer.from(data, 'utf8'), key, parsed.signature)) return { keyId: parsed.keyId };
+      if (rsaVerifies(hash, data, key, parsed.signature)) return { keyId: parsed.keyId };
     }
   }
   return fail('cavage signature does not verify', 'SIGNATURE_INVALID');

@@ -1,17 +1,8 @@
 import { EventEmitter } from 'node:events';
+import type { Contact } from './invites/contact-types.ts';
 import type { IncomingShare, OutgoingShare } from './shares/share-types.ts';
 
-/** A federated contact in a user's address book. */
-export interface Contact {
-  id: string;
-  userId: string;
-  address: string;
-  host: string;
-  displayName: string | null;
-  email: string | null;
-  source: 'invite' | 'share' | 'manual';
-  createdAt: number;
-}
+export type { Contact };
 
 /** Every engine event and its payload. Plugins listen; the realtime layer forwards to users. */
 export interface EngineEvents {

@@ -1,4 +1,4 @@
-import type { Contact } from '../events.ts';
+import type { Contact } from '../invites/contact-types.ts';
 import type { IncomingShareView, OutgoingShare } from '../shares/share-types.ts';
 
 /** Events the server pushes to a user's browser sessions on the main namespace. */

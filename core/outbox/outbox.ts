@@ -50,6 +50,8 @@ export class Outbox {
   readonly #recent = new Map<number, DeliveryResult>();
   readonly #busy = new Set<string>();
   readonly #inFlight = new Set<number>();
+  // Peers whose head message is waiting out a back-off; only these need a reschedule when they call us.
+  readonly #backingOff = new Set<string>();
   readonly #builders = new Map<string, OutboxBodyBuilder>();
   #timer: NodeJS.Timeout | null = null;
   #running = false;
@@ -91,7 +93,9 @@ export class Outbox {
       path: `${msg.base === 'origin' ? 'origin:' : 'ocm:'}${msg.path}`, body: JSON.stringify(msg.body),
       ref: msg.ref ?? null, attempts: 0, next_attempt_at: now, created_at: now, state: 'queued',
     }).returning('id').executeTakeFirstOrThrow();
-    this.#kick();
+    // Start this peer's queue right away (no scan needed); if it is busy, its drain loop picks this up.
+    const dest = msg.destination.toLowerCase();
+    if (this.#running && !this.#busy.has(dest) && !this.#backingOff.has(dest)) void this.#drain(dest);
     return Number(row.id);
   }
 
@@ -113,6 +117,7 @@ export class Outbox {
 
   /** Makes every queued message for a peer due now (e.g. the peer just contacted us, so it is back). */
   async retryNow(destination: string): Promise<void> {
+    if (!this.#backingOff.delete(destination.toLowerCase())) return;
     await this.#db.updateTable('outbox').set({ next_attempt_at: Date.now() })
       .where('destination', '=', destination.toLowerCase()).where('state', '=', 'queued').execute();
     this.#kick();
@@ -198,6 +203,7 @@ export class Outbox {
         msg.body = body;
       }
       const res = await this.#send(msg);
+      this.#backingOff.delete(msg.destination);
       if (res.status >= 200 && res.status < 300) {
         await this.#finish(msg, { outcome: 'delivered', status: res.status, body: res.body });
         return true;
@@ -227,6 +233,7 @@ export class Outbox {
     await this.#db.updateTable('outbox').set({
       attempts, next_attempt_at: Date.now() + backoff + jitter, last_error: err.message.slice(0, 500),
     }).where('id', '=', msg.id).execute();
+    this.#backingOff.add(msg.destination);
     this.#log.warn({ destination: msg.destination, kind: msg.kind, attempts, err: err.message }, 'outbox delivery failed; will retry');
     return false;
   }

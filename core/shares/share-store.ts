@@ -97,6 +97,7 @@ export class ShareStore {
       expiration: s.expiration, created_at: s.createdAt, updated_at: s.updatedAt,
     }).onConflict((oc) => oc.columns(['sender_host', 'provider_id']).doNothing()).executeTakeFirst();
     const created = Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+    if (created) return { share: s, created };
     const stored = await this.findIncoming(s.senderHost, s.providerId);
     return { share: stored ?? s, created };
   }

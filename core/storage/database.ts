@@ -17,6 +17,49 @@ export interface Database {
 // int8 columns (millisecond timestamps, counters) come back as strings from pg by default.
 pg.types.setTypeParser(20, (v) => Number(v));
 
+const sqlTimes = new Map<string, { n: number; ms: number }>();
+/** Development aid (MESHWORK_SQL_PROFILE=1): time per SQL text, printed to stderr at exit. */
+function profiled(sql: string, stmt: BetterSqlite3.Statement): BetterSqlite3.Statement {
+  if (sqlTimes.size === 0) process.once('exit', () => {
+    for (const [q, t] of [...sqlTimes].sort((x, y) => y[1].ms - x[1].ms).slice(0, 15)) process.stderr.write(`${t.ms.toFixed(0).padStart(6)} ms ${String(t.n).padStart(6)}x ${q.slice(0, 110)}\n`);
+  });
+  const wrap = (name: 'run' | 'all' | 'get') => (...args: unknown[]) => {
+    const t = performance.now();
+    try {
+      return (stmt[name] as (...a: unknown[]) => unknown)(...args);
+    } finally {
+      const e = sqlTimes.get(sql) ?? { n: 0, ms: 0 };
+      e.n++;
+      e.ms += performance.now() - t;
+      sqlTimes.set(sql, e);
+    }
+  };
+  return new Proxy(stmt, { get: (t, p, r) => (p === 'run' || p === 'all' || p === 'get' ? wrap(p) : Reflect.get(t, p, r)) });
+}
+
+/**
+ * Kysely prepares every query anew; on SQLite preparing costs as much as running a small query.
+ * Reusing prepared statements by SQL text (bounded) removes that cost from every request.
+ */
+function withStatementCache(file: BetterSqlite3.Database): BetterSqlite3.Database {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return new Proxy(file, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') return Reflect.get(target, prop, receiver);
+      return (sql: string) => {
+        let stmt = cache.get(sql);
+        if (!stmt) {
+          stmt = target.prepare(sql);
+          if (process.env.MESHWORK_SQL_PROFILE) stmt = profiled(sql, stmt);
+          if (cache.size >= 500) cache.delete(cache.keys().next().value as string);
+          cache.set(sql, stmt);
+        }
+        return stmt;
+      };
+    },
+  });
+}
+
 /** Opens PostgreSQL when a URL is given, else the embedded SQLite file in the data dir. */
 export function openDatabase(opts: { databaseUrl: string | null; dataDir: string; poolSize?: number }): Database {
   if (opts.databaseUrl) {
@@ -32,6 +75,6 @@ export function openDatabase(opts: { databaseUrl: string | null; dataDir: string
   file.pragma('synchronous = NORMAL');
   file.pragma('busy_timeout = 5000');
   file.pragma('foreign_keys = ON');
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: file }) });
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }

@@ -15,7 +15,7 @@ export async function ocmPost(
   opts: { key?: SigningKey; tamper?: (headers: Record<string, string>, raw: Buffer) => Buffer; form?: boolean; created?: number } = {},
 ): Promise<{ status: number; body: any; headers: Record<string, string>; raw: Buffer }> {
   const url = `${target.origin}/ocm${path}`;
-  let raw = opts.form ? Buffer.from(new URLSearchParams(body as Record<string, string>).toString()) : Buffer.from(JSON.stringify(body));
+  let raw: Buffer = opts.form ? Buffer.from(new URLSearchParams(body as Record<string, string>).toString()) : Buffer.from(JSON.stringify(body));
   const headers: Record<string, string> = { 'content-type': opts.form ? 'application/x-www-form-urlencoded' : 'application/json' };
   if (opts.key) Object.assign(headers, signRequest({ method: 'POST', url, headers, body: raw }, opts.key, opts.created !== undefined ? { created: opts.created } : {}));
   if (opts.tamper) raw = opts.tamper(headers, raw);

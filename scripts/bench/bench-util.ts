@@ -1,0 +1,61 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+/** A free loopback port. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Percentile of an ascending array (nearest rank). */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] as number;
+}
+
+/** Starts a bench server (scripts/bench/bench-server.ts) in a child process and waits for READY. */
+export async function spawnServer(env: Record<string, string>): Promise<{ origin: string; child: ChildProcess; port: number }> {
+  const port = await freePort();
+  const entry = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
+  const child = fork(entry, [], {
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [])], stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env: {
+      ...process.env, MESHWORK_PORT: String(port), MESHWORK_PUBLIC_URL: `http://127.0.0.1:${port}`, MESHWORK_LOG_LEVEL: 'silent',
+      MESHWORK_ALLOW_INSECURE_PEERS: '1', MESHWORK_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'meshwork-bench-')), ...env,
+    },
+  });
+  const origin = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /READY (\S+)/.exec(buf);
+      if (m) resolve(m[1] as string);
+    });
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return { origin, child, port };
+}
+
+/** Asks a bench server process for its resident set size. */
+export function rssOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve((m as { rss: number }).rss));
+    child.send('rss');
+  });
+}
+
+/** Formats milliseconds with two decimals. */
+export function ms(v: number): string {
+  return `${v.toFixed(2)} ms`;
+}

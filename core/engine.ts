@@ -115,7 +115,7 @@ export class Engine {
     const notifications = new NotificationService({ store: this.shares, plugins: this.plugins, incoming, events: this.events, peers });
     const invites = new InviteService({ db, contacts, accounts: this.accounts, client, identity: this.identity, events: this.events });
     const tokens = new TokenService({ db, store: this.shares, ttlSeconds: config.accessTokenTtlSeconds, discovery: this.discovery, client, identity: this.identity });
-    this.realtime = new Realtime(this.http, this.accounts, this.events, this.log.child({ part: 'realtime' }));
+    this.realtime = new Realtime(this.http, this.accounts, this.events, this.log.child({ part: 'realtime' }), config.redisUrl);
     const userAuth = requireUser(this.accounts);
 
     const app = this.app;

@@ -1,5 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Namespace, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
 import type { AccountService } from '../accounts/account-service.ts';
 import { authenticate } from '../accounts/auth-middleware.ts';
 import type { EngineEventBus } from '../events.ts';
@@ -30,10 +32,19 @@ function authMiddleware(accounts: AccountService) {
 export class Realtime {
   readonly io: Server<Record<string, never>, ServerToClientEvents>;
   readonly #accounts: AccountService;
+  readonly #redis: Redis[] = [];
 
-  constructor(http: HttpServer, accounts: AccountService, events: EngineEventBus, log: Logger) {
+  constructor(http: HttpServer, accounts: AccountService, events: EngineEventBus, log: Logger, redisUrl: string | null = null) {
     this.#accounts = accounts;
     this.io = new Server<ClientToServerEvents, ServerToClientEvents>(http, { serveClient: false, cors: { origin: false } });
+    if (redisUrl) {
+      // Several app nodes: every emit to a user's room reaches their sockets on any node.
+      const pub = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
+      const sub = pub.duplicate();
+      for (const c of [pub, sub]) c.on('error', (err) => log.warn({ err: err.message }, 'redis connection problem'));
+      this.#redis.push(pub, sub);
+      this.io.adapter(createAdapter(pub, sub));
+    }
     this.io.use(authMiddleware(accounts));
     const toUser = (id: string) => this.io.to(userRoom(id));
     events.on('share:received', ({ share }) => void toUser(share.recipientId).emit('share:received', incomingView(share)));
@@ -53,5 +64,6 @@ export class Realtime {
 
   async close(): Promise<void> {
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
+    await Promise.all(this.#redis.map((c) => c.quit().catch(() => c.disconnect())));
   }
 }

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '../harness/test-server.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+function cli(args: string[], env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts/meshwork.mjs'), ...args], { env: { ...process.env, ...env }, encoding: 'utf8', cwd: root });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('operator interface: the meshwork command and npm start', function () {
+  this.timeout(60_000);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'mw-op-'));
+
+  it('prints help', () => {
+    const r = cli(['--help'], {});
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /user add <id> --password <pw>/);
+  });
+
+  it('adds a user to the data dir, refuses a duplicate and a short password with clear messages', () => {
+    const ok = cli(['user', 'add', 'erin', '--password', 'erin-password', '--name', 'Erin Example'], { MESHWORK_DATA_DIR: dataDir });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /created user erin \(Erin Example\)/);
+    const dup = cli(['user', 'add', 'erin', '--password', 'erin-password'], { MESHWORK_DATA_DIR: dataDir });
+    assert.equal(dup.status, 1);
+    assert.match(dup.stderr, /already exists/);
+    const short = cli(['user', 'add', 'fred', '--password', 'x'], { MESHWORK_DATA_DIR: dataDir });
+    assert.match(short.stderr, /at least 8 characters/);
+    assert.match(cli(['user', 'list'], { MESHWORK_DATA_DIR: dataDir }).stdout, /erin\tErin Example/);
+  });
+
+  it('refuses to start with a bad variable, naming it', () => {
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts/start.mjs')], { env: { ...process.env, MESHWORK_PORT: 'nope' }, encoding: 'utf8', cwd: root });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /MESHWORK_PORT/);
+  });
+
+  it('starts on an existing data dir, serves discovery and logs in the CLI-created user', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [path.join(root, 'scripts/start.mjs')], {
+      cwd: root, env: { ...process.env, MESHWORK_PORT: String(port), MESHWORK_DATA_DIR: dataDir, MESHWORK_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('Meshwork listening')) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+      });
+      const d = await (await fetch(`http://127.0.0.1:${port}/.well-known/ocm`)).json();
+      assert.equal(d.endPoint, `http://localhost:${port}/ocm`);
+      const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'erin', password: 'erin-password' }) });
+      assert.equal(login.status, 200);
+      const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: { authorization: `Bearer ${(await login.json()).token}` } });
+      assert.equal((await me.json()).address, `erin@localhost:${port}`);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});

@@ -154,7 +154,10 @@ export class Engine {
           getIncoming: (id) => this.shares.getIncoming(id),
           listIncoming: (u, t) => this.shares.listIncoming(u, t),
           verifyAccess: (c, t) => tokens.verifyAccess(c, t),
-          accessCredential: (s) => tokens.accessCredential(s),
+          accessCredential: (s, o) => {
+            if (o?.refresh) tokens.forget(s.id);
+            return tokens.accessCredential(s);
+          },
           createOutgoing: async (ownerId, input) => outgoing.create(await this.accounts.getUser(ownerId), input),
           revokeOutgoing: (ownerId, id) => outgoing.unshare(ownerId, id),
         },

@@ -98,8 +98,11 @@ export interface ShareRegistry {
   listIncoming(userId: string, resourceType?: string): Promise<IncomingShare[]>;
   /** Checks a bearer credential (shared secret or exchanged token) against live outgoing shares of a resource type. */
   verifyAccess(credential: string, resourceType: string | string[]): Promise<ShareAccess | null>;
-  /** The bearer credential to use towards the owner for an incoming share (runs the code flow when required or offered). */
-  accessCredential(share: IncomingShare): Promise<string>;
+  /**
+   * The bearer credential to use towards the owner for an incoming share (runs the code flow when required or offered).
+   * `refresh` drops a cached exchanged token first (the owner answered 401 to it).
+   */
+  accessCredential(share: IncomingShare, opts?: { refresh?: boolean }): Promise<string>;
   /** Creates a share of a local user's resource, exactly as `POST /api/v1/shares` does (e.g. a reshare asked for by a recipient). */
   createOutgoing(ownerId: string, input: { resourceType: string; resourceId: string; shareWith: string; permissions?: string[]; name?: string }): Promise<OutgoingShare>;
   /** Revokes an outgoing share as its owner would. */

@@ -54,12 +54,12 @@ describe('operator interface: the meshwork command and npm start', function () {
         });
         child.once('exit', (code) => reject(new Error(`exited ${code}`)));
       });
-      const d = await (await fetch(`http://127.0.0.1:${port}/.well-known/ocm`)).json();
+      const d = (await (await fetch(`http://127.0.0.1:${port}/.well-known/ocm`)).json()) as { endPoint: string };
       assert.equal(d.endPoint, `http://localhost:${port}/ocm`);
       const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'erin', password: 'erin-password' }) });
       assert.equal(login.status, 200);
-      const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: { authorization: `Bearer ${(await login.json()).token}` } });
-      assert.equal((await me.json()).address, `erin@localhost:${port}`);
+      const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: { authorization: `Bearer ${((await login.json()) as { token: string }).token}` } });
+      assert.equal(((await me.json()) as { address: string }).address, `erin@localhost:${port}`);
     } finally {
       child.kill('SIGTERM');
     }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Engine, loadConfig } from '#core';
 import { defaultPlugins } from './plugin-list.ts';
+import { webStatic } from './web-static.ts';
 
 /**
  * `npm run demo`: two federated Meshwork servers on loopback (ports 8080 and 8081 unless
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
       MESHWORK_ALLOW_INSECURE_PEERS: '1', MESHWORK_PROVIDER_NAME: `Meshwork demo ${i + 1}`, MESHWORK_LOG_LEVEL: process.env.MESHWORK_LOG_LEVEL ?? 'warn',
       MESHWORK_DATABASE_URL: '',
     });
-    const engine = new Engine({ config, plugins: defaultPlugins() });
+    const engine = new Engine({ config, plugins: defaultPlugins(), fallback: webStatic() });
     await engine.start();
     for (const [id, name] of s.users) {
       if (!(await engine.accounts.findUser(id as string))) await engine.accounts.createUser({ id: id as string, password: `${id}-demo-pw`, displayName: name as string });

@@ -1,9 +1,10 @@
 import { Engine, loadConfig, ConfigError, type MeshworkConfig } from '#core';
 import { defaultPlugins } from './plugin-list.ts';
+import { webStatic } from './web-static.ts';
 
 /** Starts one Meshwork server with the default plugins; exits with a clear message on bad config. */
 export async function startServer(config: MeshworkConfig): Promise<Engine> {
-  const engine = new Engine({ config, plugins: defaultPlugins() });
+  const engine = new Engine({ config, plugins: defaultPlugins(), fallback: webStatic() });
   await engine.start();
   return engine;
 }

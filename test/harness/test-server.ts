@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer } from 'node:net';
+import type { RequestHandler } from 'express';
 import { Engine, loadConfig, type MeshworkPlugin } from '#core';
 import { notePlugin } from '../fixtures/note-plugin.ts';
 
@@ -34,7 +35,11 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts a server on loopback with its own data dir (or the given one), insecure peers allowed. */
-export async function startTestServer(opts: { env?: Record<string, string>; dataDir?: string; port?: number; plugins?: MeshworkPlugin[] } = {}): Promise<TestServer> {
+export async function startTestServer(opts: {
+  env?: Record<string, string>; dataDir?: string; port?: number; plugins?: MeshworkPlugin[];
+  /** Handlers mounted after every route (e.g. the web app from scripts/web-static.ts). */
+  fallback?: RequestHandler[];
+} = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'meshwork-test-'));
   const port = opts.port ?? (await freePort());
   const env: Record<string, string> = {
@@ -42,7 +47,7 @@ export async function startTestServer(opts: { env?: Record<string, string>; data
     MESHWORK_DATA_DIR: dataDir, MESHWORK_ALLOW_INSECURE_PEERS: '1', MESHWORK_LOG_LEVEL: process.env.MESHWORK_TEST_LOG ?? 'silent',
     MESHWORK_OUTBOX_RETRY_BASE_MS: '100', MESHWORK_OUTBOX_RETRY_MAX_MS: '500', ...(opts.env ?? {}),
   };
-  const engine = new Engine({ config: loadConfig(env), plugins: opts.plugins ?? [notePlugin()] });
+  const engine = new Engine({ config: loadConfig(env), plugins: opts.plugins ?? [notePlugin()], ...(opts.fallback ? { fallback: opts.fallback } : {}) });
   await engine.start();
   const origin = engine.identity.origin;
   const api = async (token: string | null, method: string, p: string, body?: unknown) => {

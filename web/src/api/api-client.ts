@@ -1,0 +1,127 @@
+import { ApiError, errorFromResponse, networkError } from './api-error.ts';
+import type { Contact, CreatedInvite, CreateShareInput, IncomingShareView, LoginResult, Me, OutgoingShare } from './types.ts';
+
+/** Where the client finds and forgets the session token. */
+export interface TokenSource {
+  token(): string | null;
+  /** Called when the server no longer accepts the token (401 on an authenticated call). */
+  expired(): void;
+}
+
+const seg = encodeURIComponent;
+
+/** The typed client of `/api/v1`: JSON in and out, `Authorization: Bearer <token>`, errors as ApiError. */
+export class ApiClient {
+  readonly #base: string;
+  readonly #tokens: TokenSource;
+
+  constructor(tokens: TokenSource, base = '/api/v1') {
+    this.#tokens = tokens;
+    this.#base = base;
+  }
+
+  /** Headers that authenticate any request to this server (plugins use them for their own protocols, e.g. WebDAV). */
+  authHeaders(): Record<string, string> {
+    const token = this.#tokens.token();
+    return token ? { authorization: `Bearer ${token}` } : {};
+  }
+
+  /** Calls `/api/v1<path>` and returns the parsed JSON answer (null for 204). */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', ...this.authHeaders() };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(this.#base + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    } catch {
+      throw networkError();
+    }
+    const text = await res.text().catch(() => '');
+    let parsed: unknown = null;
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = null;
+      }
+    }
+    if (!res.ok) {
+      const err = errorFromResponse(res.status, parsed);
+      if (res.status === 401 && headers.authorization) this.#tokens.expired();
+      throw err;
+    }
+    return parsed as T;
+  }
+
+  /** Logs in with a local username and password. */
+  async login(username: string, password: string): Promise<LoginResult> {
+    if (!username.trim() || !password) throw new ApiError(400, 'INVALID_INPUT', 'Enter your username and password.');
+    return this.request<LoginResult>('POST', '/auth/login', { username: username.trim(), password });
+  }
+
+  /** Ends the current session on the server. */
+  logout(): Promise<null> {
+    return this.request('POST', '/auth/logout');
+  }
+
+  /** The logged-in user, with their OCM address. */
+  me(): Promise<Me> {
+    return this.request('GET', '/me');
+  }
+
+  /** Shares others sent to the user that are pending or accepted. */
+  incomingShares(): Promise<IncomingShareView[]> {
+    return this.request('GET', '/shares/incoming');
+  }
+
+  /** Shares the user sent, in every state. */
+  outgoingShares(): Promise<OutgoingShare[]> {
+    return this.request('GET', '/shares/outgoing');
+  }
+
+  /** Shares a resource with a user on another server. */
+  createShare(input: CreateShareInput): Promise<OutgoingShare> {
+    return this.request('POST', '/shares', input);
+  }
+
+  /** Withdraws an outgoing share. */
+  unshare(id: string): Promise<OutgoingShare> {
+    return this.request('DELETE', `/shares/outgoing/${seg(id)}`);
+  }
+
+  /** Accepts a pending incoming share. */
+  acceptShare(id: string): Promise<IncomingShareView> {
+    return this.request('POST', `/shares/incoming/${seg(id)}/accept`);
+  }
+
+  /** Declines a pending incoming share. */
+  declineShare(id: string): Promise<IncomingShareView> {
+    return this.request('POST', `/shares/incoming/${seg(id)}/decline`);
+  }
+
+  /** Leaves an accepted incoming share. */
+  leaveShare(id: string): Promise<IncomingShareView> {
+    return this.request('DELETE', `/shares/incoming/${seg(id)}`);
+  }
+
+  /** Creates an invite (string and link) for someone on another server. */
+  createInvite(): Promise<CreatedInvite> {
+    return this.request('POST', '/invites');
+  }
+
+  /** Accepts an invite string from someone on another server; returns the new contact. */
+  acceptInvite(inviteString: string): Promise<Contact> {
+    if (!inviteString.trim()) return Promise.reject(new ApiError(400, 'INVALID_INPUT', 'Paste an invite string first.'));
+    return this.request('POST', '/invites/accept', { inviteString: inviteString.trim() });
+  }
+
+  /** The user's federated contacts. */
+  contacts(): Promise<Contact[]> {
+    return this.request('GET', '/contacts');
+  }
+
+  /** Removes a contact. */
+  removeContact(id: string): Promise<null> {
+    return this.request('DELETE', `/contacts/${seg(id)}`);
+  }
+}

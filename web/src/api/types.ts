@@ -1,0 +1,53 @@
+/** Wire types of the client API, taken from the core as types only (no server code in the bundle). */
+import type { IncomingShareView, OutgoingShare, IncomingShareState, OutgoingShareState } from '../../../core/shares/share-types.ts';
+import type { Contact } from '../../../core/invites/contact-types.ts';
+import type { ServerToClientEvents } from '../../../core/realtime/realtime-events.ts';
+
+export type { IncomingShareView, OutgoingShare, IncomingShareState, OutgoingShareState, Contact, ServerToClientEvents };
+
+/** The logged-in user as `GET /api/v1/me` returns it. */
+export interface Me {
+  id: string;
+  displayName: string;
+  email: string | null;
+  /** The user's OCM address, `id@host`. */
+  address: string;
+  /** This server's OCM host (`host[:port]`). */
+  server: string;
+}
+
+/** `POST /api/v1/auth/login` answer. */
+export interface LoginResult {
+  token: string;
+  user: Me;
+}
+
+/** `POST /api/v1/invites` answer. */
+export interface CreatedInvite {
+  token: string;
+  inviteString: string;
+  inviteLink: string;
+  expiresAt: number;
+}
+
+/** `POST /api/v1/shares` body. */
+export interface CreateShareInput {
+  resourceType: string;
+  resourceId: string;
+  shareWith: string;
+  permissions?: string[];
+  name?: string;
+}
+
+/** One field-level problem in an error answer. */
+export interface ValidationIssue {
+  name: string;
+  message: string;
+}
+
+/** The client API's error body: `{ code, message, validationErrors? }`. */
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  validationErrors?: ValidationIssue[];
+}

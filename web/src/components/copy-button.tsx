@@ -1,0 +1,20 @@
+import { useEffect, useState } from 'preact/hooks';
+import { copyText } from './copy-text.ts';
+
+/** A button that copies `text`, confirming with "Copied" (announced to screen readers). */
+export function CopyButton(props: { text: string; label?: string; what?: string; class?: string }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  useEffect(() => {
+    if (state === 'idle') return;
+    const t = window.setTimeout(() => setState('idle'), 2000);
+    return () => window.clearTimeout(t);
+  }, [state]);
+  const label = props.label ?? 'Copy';
+  const onClick = async () => setState((await copyText(props.text)) ? 'copied' : 'failed');
+  return (
+    <button type="button" class={`btn btn-small ${props.class ?? ''}`} onClick={onClick} aria-label={props.what ? `${label} ${props.what}` : label}>
+      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}
+      <span class="visually-hidden" aria-live="polite">{state === 'copied' ? 'Copied to clipboard' : state === 'failed' ? 'Could not copy' : ''}</span>
+    </button>
+  );
+}

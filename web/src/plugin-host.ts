@@ -1,0 +1,94 @@
+/**
+ * The contract between the shell and each plugin's web part. A plugin exports one `WebPlugin`
+ * (listed explicitly in plugins.ts); the shell gives it a navigation entry, a page under
+ * `#/<route>/...`, and a place in the shares inbox for its resource types.
+ */
+import type { ComponentType } from 'preact';
+import type { ApiClient } from './api/api-client.ts';
+import type { MeshworkSocket } from './api/socket-client.ts';
+import type { IncomingShareView, Me, OutgoingShare } from './api/types.ts';
+import type { Toaster } from './shell/toast-store.ts';
+
+export type { Toaster };
+
+/** What every plugin component receives from the shell. */
+export interface PluginContext {
+  /** The typed client API (its `authHeaders()` also authenticates the plugin's own protocols). */
+  api: ApiClient;
+  /** The authenticated main socket (share and contact events). */
+  socket: MeshworkSocket;
+  /** The logged-in user. */
+  user: Me;
+  /** Goes to a hash route, e.g. `hashHref('files', 'Projects')`. */
+  navigate: (to: string) => void;
+  /** Shows a notification. */
+  toast: Toaster;
+}
+
+/** Props of a plugin's page. */
+export interface PluginPageProps extends PluginContext {
+  /** Decoded route segments after the plugin's own: `#/files/Projects/2024` → `['Projects', '2024']`. */
+  path: string[];
+  /** The route's query string. */
+  query: URLSearchParams;
+}
+
+/** Props of a plugin's renderer for one incoming share in the inbox. */
+export interface IncomingShareRendererProps extends PluginContext {
+  share: IncomingShareView;
+}
+
+/** Props of a plugin's renderer for one outgoing share in the inbox. */
+export interface OutgoingShareRendererProps extends PluginContext {
+  share: OutgoingShare;
+}
+
+/** A plugin's web part. */
+export interface WebPlugin {
+  /** Same id as the server plugin (kebab-case). */
+  id: string;
+  /** Navigation label. */
+  title: string;
+  /** First hash segment of its pages: `files` → `#/files/...`. */
+  route: string;
+  /** The page shown under its route. */
+  Page: ComponentType<PluginPageProps>;
+  /** Extra content (open link, preview) for incoming shares of its resource types, keyed by resource type. */
+  incomingShareRenderers?: Partial<Record<string, ComponentType<IncomingShareRendererProps>>>;
+  /** Extra content for outgoing shares of its resource types, keyed by resource type. */
+  outgoingShareRenderers?: Partial<Record<string, ComponentType<OutgoingShareRendererProps>>>;
+  /** Human label of a resource type it owns (`folder` → `Folder`), for the inbox. */
+  resourceLabels?: Partial<Record<string, string>>;
+}
+
+/** The plugin whose route is the first segment, or null. */
+export function pluginForRoute(plugins: readonly WebPlugin[], segment: string | undefined): WebPlugin | null {
+  return plugins.find((p) => p.route === segment) ?? null;
+}
+
+/** The renderer a plugin registered for an incoming share's resource type, or null. */
+export function incomingRendererFor(plugins: readonly WebPlugin[], resourceType: string): ComponentType<IncomingShareRendererProps> | null {
+  for (const p of plugins) {
+    const r = p.incomingShareRenderers?.[resourceType];
+    if (r) return r;
+  }
+  return null;
+}
+
+/** The renderer a plugin registered for an outgoing share's resource type, or null. */
+export function outgoingRendererFor(plugins: readonly WebPlugin[], resourceType: string): ComponentType<OutgoingShareRendererProps> | null {
+  for (const p of plugins) {
+    const r = p.outgoingShareRenderers?.[resourceType];
+    if (r) return r;
+  }
+  return null;
+}
+
+/** A readable label for a resource type: the owning plugin's, else the type itself capitalised. */
+export function resourceLabel(plugins: readonly WebPlugin[], resourceType: string): string {
+  for (const p of plugins) {
+    const l = p.resourceLabels?.[resourceType];
+    if (l) return l;
+  }
+  return resourceType.charAt(0).toUpperCase() + resourceType.slice(1).replace(/-/g, ' ');
+}

@@ -1,0 +1,62 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { ApiClient } from '../api/api-client.ts';
+import { connectSocket } from '../api/socket-client.ts';
+import type { Me } from '../api/types.ts';
+import { pluginForRoute, type PluginContext, type WebPlugin } from '../plugin-host.ts';
+import { ContactsPage } from './contacts-page.tsx';
+import { navigate, useHashRoute } from './hash-route.ts';
+import { NavMenu } from './nav-menu.tsx';
+import { SharesPage } from './shares-page.tsx';
+import type { ToastStore } from './toast-store.ts';
+import { TopBar } from './top-bar.tsx';
+import { useContacts } from './use-contacts.ts';
+import { useInbox } from './use-inbox.ts';
+
+/** The logged-in layout: top bar, navigation, the routed page; owns the socket and the live inbox. */
+export function Workspace(props: {
+  api: ApiClient; token: string; user: Me; plugins: readonly WebPlugin[]; toasts: ToastStore;
+  onLogout: () => void; onUnauthorized: () => void;
+}) {
+  const { api, user, plugins, toasts } = props;
+  const [socket] = useState(() => connectSocket(props.token, { onUnauthorized: props.onUnauthorized }));
+  const [connected, setConnected] = useState(socket.connected);
+  useEffect(() => {
+    const up = () => setConnected(true);
+    const down = () => setConnected(false);
+    socket.on('connect', up);
+    socket.on('disconnect', down);
+    return () => {
+      socket.off('connect', up);
+      socket.off('disconnect', down);
+      socket.disconnect();
+    };
+  }, [socket]);
+
+  const inbox = useInbox(api, socket, toasts);
+  const contacts = useContacts(api, socket, toasts);
+  const route = useHashRoute();
+  const [first = 'shares', ...rest] = route.segments;
+  const ctx: PluginContext = { api, socket, user, navigate, toast: toasts };
+  const plugin = pluginForRoute(plugins, first);
+  const title = plugin?.title ?? (first === 'contacts' ? 'Contacts' : first === 'shares' ? 'Shares' : 'Not found');
+  useEffect(() => {
+    document.title = `${title} · Meshwork`;
+  }, [title]);
+
+  let page;
+  if (plugin) page = <plugin.Page {...ctx} path={rest} query={route.query} />;
+  else if (first === 'shares') page = <SharesPage inbox={inbox} plugins={plugins} ctx={ctx} />;
+  else if (first === 'contacts') page = <ContactsPage api={api} contacts={contacts} query={route.query} toast={toasts} />;
+  else page = <section><h1>Page not found</h1><p>There is nothing at this address. <a href="#/shares">Go to your shares</a>.</p></section>;
+
+  const pending = inbox.incoming.filter((s) => s.state === 'pending').length;
+  return (
+    <div class="layout">
+      <TopBar user={user} connected={connected} onLogout={props.onLogout} />
+      <div class="layout-body">
+        <NavMenu current={first} plugins={plugins} pending={pending} />
+        <main id="main" class="content" tabIndex={-1}>{page}</main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+// The browser app: root is web/, output web/dist, served by the Meshwork server at `/`.
+// Plugins' web parts live in plugins/<id>/web, outside this root, hence fs.allow.
+const webRoot = fileURLToPath(new URL('.', import.meta.url));
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+// `npm run dev:web` proxies everything but the app itself to a running Meshwork server.
+const backend = process.env.MESHWORK_DEV_BACKEND ?? 'http://localhost:8080';
+const proxied = ['/api', '/dav', '/invite', '/ocm', '/plugins', '/.well-known'];
+
+export default defineConfig({
+  root: webRoot,
+  base: '/',
+  publicDir: false,
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  build: {
+    outDir: process.env.MESHWORK_WEB_OUT_DIR ?? 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+    reportCompressedSize: false,
+  },
+  server: {
+    fs: { allow: [repoRoot] },
+    proxy: {
+      ...Object.fromEntries(proxied.map((p) => [p, { target: backend, changeOrigin: false }])),
+      '/socket.io': { target: backend, ws: true },
+    },
+  },
+});

@@ -1,6 +1,7 @@
 import type { MeshworkPlugin } from '#core';
+import { filesPlugin } from '../plugins/files/index.ts';
 
 /** The plugins a default server runs, in order. Explicit: nothing registers itself on import. */
 export function defaultPlugins(): MeshworkPlugin[] {
-  return [];
+  return [filesPlugin()];
 }

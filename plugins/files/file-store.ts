@@ -1,0 +1,101 @@
+/**
+ * The on-disk side of a user's tree: stat with strong ETags, listing, recursive copy and delete. Paths given here
+ * are already validated tree paths (dav-paths.ts); this module only joins them under a root it is handed.
+ */
+import { constants as fsc, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { DavError } from './dav-errors.ts';
+import { splitTree } from './dav-paths.ts';
+
+/** What PROPFIND, GET and the preconditions need to know about one entry. */
+export interface EntryInfo {
+  collection: boolean;
+  size: number;
+  mtimeMs: number;
+  /** Strong ETag, quoted: changes whenever the content (or, for collections, the membership) changes. */
+  etag: string;
+  createdMs: number;
+}
+
+/** The absolute file-system path of a tree path under `root`; refuses anything that would escape it. */
+export function fsPathOf(root: string, tree: string): string {
+  const full = path.join(root, ...splitTree(tree));
+  if (full !== root && !full.startsWith(root + path.sep)) throw new DavError(400, 'path escapes the tree', 'DAV_PATH_TRAVERSAL');
+  return full;
+}
+
+/** Stats an entry without following symlinks (a symlink planted on disk is treated as absent); null if missing. */
+export async function statEntry(full: string): Promise<EntryInfo | null> {
+  let st;
+  try {
+    st = await fs.lstat(full, { bigint: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw err;
+  }
+  if (!st.isFile() && !st.isDirectory()) return null;
+  // Inode + size + nanosecond mtime: an atomic-rename PUT always yields a new inode, so equal bytes written twice
+  // still get a new ETag (strong ETags only promise "same tag implies same bytes").
+  const etag = `"${st.ino.toString(36)}-${st.size.toString(36)}-${st.mtimeNs.toString(36)}"`;
+  return {
+    collection: st.isDirectory(), size: st.isDirectory() ? 0 : Number(st.size), mtimeMs: Number(st.mtimeMs),
+    etag, createdMs: Number(st.birthtimeMs) || Number(st.ctimeMs),
+  };
+}
+
+/** Names in a directory, sorted, without upload leftovers. */
+export async function listNames(full: string): Promise<string[]> {
+  const names = await fs.readdir(full);
+  return names.sort();
+}
+
+/** Removes a file or a whole directory tree. */
+export async function removeEntry(full: string): Promise<void> {
+  await fs.rm(full, { recursive: true, force: true });
+}
+
+/** Copies a file, or a directory (depth 0: the directory only; infinity: everything below it). */
+export async function copyEntry(src: string, dst: string, deep: boolean): Promise<void> {
+  const st = await fs.lstat(src);
+  if (st.isDirectory()) {
+    await fs.mkdir(dst);
+    if (!deep) return;
+    for (const name of await fs.readdir(src)) await copyEntry(path.join(src, name), path.join(dst, name), true);
+  } else if (st.isFile()) {
+    await fs.copyFile(src, dst, fsc.COPYFILE_FICLONE);
+  }
+}
+
+/** A media type from the file extension; the few types desktop clients and browsers care about. */
+export function mimeOf(name: string): string {
+  const ext = path.extname(name).toLowerCase().slice(1);
+  return MIME[ext] ?? 'application/octet-stream';
+}
+
+const MIME: Record<string, string> = {
+  txt: 'text/plain', md: 'text/markdown', html: 'text/html', htm: 'text/html', css: 'text/css', csv: 'text/csv',
+  js: 'text/javascript', mjs: 'text/javascript', json: 'application/json', xml: 'application/xml', pdf: 'application/pdf',
+  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml',
+  ico: 'image/x-icon', mp3: 'audio/mpeg', ogg: 'audio/ogg', wav: 'audio/wav', mp4: 'video/mp4', webm: 'video/webm',
+  zip: 'application/zip', gz: 'application/gzip', tar: 'application/x-tar', ics: 'text/calendar', vcf: 'text/vcard',
+  odt: 'application/vnd.oasis.opendocument.text', ods: 'application/vnd.oasis.opendocument.spreadsheet',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+};
+
+/** Maps file-system errors that bad input can cause to DAV statuses, so they never surface as 500. */
+export function fsError(err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT': return new DavError(409, 'a parent collection does not exist', 'DAV_CONFLICT');
+    case 'ENOTDIR': return new DavError(409, 'a parent is not a collection', 'DAV_CONFLICT');
+    case 'EEXIST': case 'ENOTEMPTY': return new DavError(409, 'the target exists', 'DAV_CONFLICT');
+    case 'EISDIR': return new DavError(409, 'the target is a collection', 'DAV_CONFLICT');
+    case 'ENAMETOOLONG': return new DavError(400, 'name too long', 'DAV_NAME_TOO_LONG');
+    case 'ENOSPC': case 'EDQUOT': return new DavError(507, 'insufficient storage', 'DAV_INSUFFICIENT_STORAGE');
+    case 'EINVAL': return new DavError(400, 'invalid name', 'DAV_PATH_INVALID');
+    default: return err;
+  }
+}

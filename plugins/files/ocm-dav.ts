@@ -1,0 +1,61 @@
+/**
+ * `/dav/ocm/<providerId>/...`: the owner's side of a federated share. The caller proves the share with
+ * `Authorization: Bearer <sharedSecret | exchanged token>` (or legacy `Basic base64(secret:)`); access is checked on
+ * every request, so a revoked or declined share stops working at once. Write methods need the `write` permission.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PluginContext } from '#core';
+import { DavError, notFound } from './dav-errors.ts';
+import type { DavScope, DavServices } from './dav-context.ts';
+import { sendFailure, serveDav } from './dav-handler.ts';
+import { encodeSegment } from './dav-paths.ts';
+import { statEntry, fsPathOf } from './file-store.ts';
+import type { TreeStore } from './tree-store.ts';
+import { userRoot } from './user-dav.ts';
+
+/** Path of the OCM WebDAV endpoint advertised in discovery. */
+export const OCM_DAV_PATH = '/dav/ocm/';
+
+/** The share credential in an Authorization header, or null. */
+export function shareCredential(header: string | undefined): string | null {
+  if (!header) return null;
+  const space = header.indexOf(' ');
+  const scheme = header.slice(0, space).toLowerCase();
+  const value = header.slice(space + 1).trim();
+  if (scheme === 'bearer' && value) return value;
+  if (scheme === 'basic' && value) {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const user = colon === -1 ? decoded : decoded.slice(0, colon);
+    return user || (colon === -1 ? null : decoded.slice(colon + 1) || null);
+  }
+  return null;
+}
+
+/** The request handler mounted at /dav/ocm. */
+export function ocmDavHandler(ctx: PluginContext, svc: DavServices, tree: TreeStore, filesDir: string) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    try {
+      const m = /^\/([A-Za-z0-9._~-]{1,128})(\/.*)?$/.exec((req.url ?? '/').replace(/[?#].*$/, ''));
+      if (!m) throw notFound('no such share');
+      const providerId = m[1] as string;
+      const credential = shareCredential(req.headers.authorization);
+      const access = credential ? await ctx.shares.verifyAccess(credential, ['file', 'folder']) : null;
+      if (!access || access.share.providerId !== providerId) throw new DavError(401, 'invalid or revoked share credential', 'UNAUTHENTICATED');
+      const share = access.share;
+      const root = (await tree.shareRoot(providerId)) ?? { owner: share.ownerId, path: share.resourceId, kind: share.resourceType as 'file' | 'folder' };
+      const fsRoot = userRoot(filesDir, root.owner);
+      const info = await statEntry(fsPathOf(fsRoot, root.path));
+      if (!info || info.collection !== (root.kind === 'folder')) throw notFound('the shared resource no longer exists');
+      const rest = (req.url ?? '/').slice(providerId.length + 1);
+      const scope: DavScope = {
+        owner: root.owner, fsRoot, base: root.path, hrefPrefix: `${OCM_DAV_PATH}${encodeSegment(providerId)}`,
+        canWrite: share.permissions.includes('write'), principal: `ocm:${providerId}`,
+      };
+      await serveDav(req, res, scope, svc, rest, ctx.logger);
+    } catch (err) {
+      sendFailure(res, err, method, ctx.logger);
+    }
+  };
+}

@@ -183,15 +183,19 @@ export function escapeXml(s: string): string {
  * Serializes nodes so they stand alone: each element declares its namespace as the default namespace when it
  * differs from the inherited one, so a stored dead property value can be embedded anywhere later.
  */
-export function serializeNodes(nodes: XmlNode[], inheritedDefault = ''): string {
+export function serializeNodes(nodes: XmlNode[], inheritedDefault = '', davPrefix = false): string {
   let out = '';
   for (const n of nodes) {
     if (n.kind === 'text') {
       out += escapeXml(n.text);
       continue;
     }
-    let open = n.local;
-    if (n.ns !== inheritedDefault) open += ` xmlns="${escapeXml(n.ns)}"`;
+    // Inside a multistatus (`xmlns:d="DAV:"` on the root) DAV: elements keep the familiar d: prefix.
+    const prefixed = davPrefix && n.ns === DAV_NS;
+    const tag = prefixed ? `d:${n.local}` : n.local;
+    const childDefault = prefixed ? inheritedDefault : n.ns;
+    let open = tag;
+    if (!prefixed && n.ns !== inheritedDefault) open += ` xmlns="${escapeXml(n.ns)}"`;
     let k = 0;
     for (const [key, value] of n.attrs) {
       const m = /^\{(.*)\}(.*)$/.exec(key);
@@ -200,7 +204,7 @@ export function serializeNodes(nodes: XmlNode[], inheritedDefault = ''): string 
         k++;
       } else open += ` ${key}="${escapeXml(value)}"`;
     }
-    out += n.children.length === 0 ? `<${open}/>` : `<${open}>${serializeNodes(n.children, n.ns)}</${n.local}>`;
+    out += n.children.length === 0 ? `<${open}/>` : `<${open}>${serializeNodes(n.children, childDefault, davPrefix)}</${tag}>`;
   }
   return out;
 }

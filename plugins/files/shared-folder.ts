@@ -56,7 +56,7 @@ async function ownerEntry(ctx: Pick<PluginContext, 'remote' | 'shares'>, m: Shar
     const first = doc.ns === DAV_NS && doc.local === 'multistatus' ? child(doc, DAV_NS, 'response') : undefined;
     if (!first) return null;
     const rest = elements(first).filter((e) => !(e.ns === DAV_NS && e.local === 'href'));
-    return `<d:response><d:href>${escapeXml(href)}</d:href>${serializeNodes(rest)}</d:response>`;
+    return `<d:response><d:href>${escapeXml(href)}</d:href>${serializeNodes(rest, '', true)}</d:response>`;
   } catch {
     return null;
   }

@@ -44,13 +44,27 @@ export class PeerAuthenticator {
       const keys = await this.#discovery.jwks(authority, { refresh });
       const jwk = keys.find((k) => k.kid === keyId);
       if (!jwk) return null;
-      return jwk.alg ? { key: jwkToPublicKey(jwk), alg: jwk.alg } : { key: jwkToPublicKey(jwk) };
+      const key = this.#keyObject(jwk);
+      return jwk.alg ? { key, alg: jwk.alg } : { key };
     };
     const first = await find(false).catch(() => null);
     if (first) return first;
     // Unknown kid: the peer may have rotated its key. The client rate-limits such refetches,
     // so a stream of made-up kids cannot make us hammer the peer.
     return find(true).catch(() => null);
+  }
+
+  // Importing a JWK costs as much as verifying; peers' keys change rarely, so keep the imported objects.
+  readonly #keyObjects = new Map<string, KeyObject>();
+  #keyObject(jwk: Parameters<typeof jwkToPublicKey>[0]): KeyObject {
+    const id = JSON.stringify([jwk.kid, jwk.kty, jwk.crv, jwk.x, jwk.y, jwk.n, jwk.e, jwk.alg]);
+    let key = this.#keyObjects.get(id);
+    if (!key) {
+      key = jwkToPublicKey(jwk);
+      if (this.#keyObjects.size > 1000) this.#keyObjects.clear();
+      this.#keyObjects.set(id, key);
+    }
+    return key;
   }
 
   async #cavageKey(keyId: string): Promise<KeyObject | null> {

@@ -30,6 +30,8 @@ export interface OutboxOptions {
   pollMs?: number;
 }
 
+// Different refs in flight at once to one peer.
+const WINDOW = 8;
 // Statuses that mean "try again later" even though they are 4xx.
 const TRANSIENT_4XX = new Set([408, 409, 425, 429]);
 
@@ -49,6 +51,7 @@ export class Outbox {
   // Outcomes that finished before anyone waited for them, kept briefly for a late waitFor.
   readonly #recent = new Map<number, DeliveryResult>();
   readonly #busy = new Set<string>();
+  readonly #again = new Set<string>();
   readonly #inFlight = new Set<number>();
   // Peers whose head message is waiting out a back-off; only these need a reschedule when they call us.
   readonly #backingOff = new Set<string>();
@@ -95,7 +98,8 @@ export class Outbox {
     }).returning('id').executeTakeFirstOrThrow();
     // Start this peer's queue right away (no scan needed); if it is busy, its drain loop picks this up.
     const dest = msg.destination.toLowerCase();
-    if (this.#running && !this.#busy.has(dest) && !this.#backingOff.has(dest)) void this.#drain(dest);
+    if (this.#busy.has(dest)) this.#again.add(dest);
+    else if (this.#running && !this.#backingOff.has(dest)) void this.#drain(dest);
     return Number(row.id);
   }
 
@@ -168,19 +172,47 @@ export class Outbox {
     }
   }
 
-  /** Delivers a peer's due messages in order, one at a time, until the queue is empty or a delivery fails. */
+  /**
+   * Delivers a peer's due messages. Messages with the same `ref` (one share, one room) go strictly in
+   * order, one at a time; up to WINDOW different refs are in flight together, so one slow exchange
+   * does not hold up unrelated ones. After a failure nothing new is started for this peer until
+   * its back-off ends (the peer is probably down).
+   */
   async #drain(destination: string): Promise<void> {
     this.#busy.add(destination);
+    const running = new Set<Promise<void>>();
+    const busyRefs = new Set<string>();
+    let failed = false;
     try {
-      while (this.#running) {
-        const row = await this.#db.selectFrom('outbox').selectAll().where('destination', '=', destination)
-          .where('state', '=', 'queued').orderBy('id').limit(1).executeTakeFirst();
-        if (!row || row.next_attempt_at > Date.now()) return;
-        const ok = await this.#deliver(row);
-        if (!ok) return;
+      while (this.#running && !failed) {
+        const rows = await this.#db.selectFrom('outbox').selectAll().where('destination', '=', destination)
+          .where('state', '=', 'queued').orderBy('id').limit(100).execute();
+        const now = Date.now();
+        const blocked = new Set(busyRefs);
+        for (const row of rows) {
+          if (running.size >= WINDOW) break;
+          const key = row.ref ?? '';
+          // The first queued message of a ref decides for the whole ref: later ones wait behind it.
+          if (blocked.has(key)) continue;
+          blocked.add(key);
+          if (row.next_attempt_at > now || this.#inFlight.has(Number(row.id))) continue;
+          busyRefs.add(key);
+          const p: Promise<void> = this.#deliver(row).then((ok) => {
+            if (!ok) failed = true;
+          }).finally(() => {
+            busyRefs.delete(key);
+            running.delete(p);
+          });
+          running.add(p);
+        }
+        if (running.size === 0) return;
+        await Promise.race(running);
       }
+      await Promise.all(running);
     } finally {
       this.#busy.delete(destination);
+      // A message enqueued while we were finishing must not wait for the next poll.
+      if (this.#again.delete(destination) && this.#running && !this.#backingOff.has(destination)) void this.#drain(destination);
     }
   }
 

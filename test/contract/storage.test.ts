@@ -100,6 +100,36 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal(list[0]?.displayName, 'Bobby');
     });
 
+    it('outbox runs different refs to one peer side by side (at most 8), and each ref strictly in order', async () => {
+      let inFlight = 0;
+      let maxInFlight = 0;
+      const perRef = new Map<string, number[]>();
+      const refBusy = new Set<string>();
+      let overlapSameRef = false;
+      const outbox = new Outbox(database.db, async (m) => {
+        const ref = m.ref as string;
+        if (refBusy.has(ref)) overlapSameRef = true;
+        refBusy.add(ref);
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((r) => setTimeout(r, 15));
+        inFlight--;
+        refBusy.delete(ref);
+        perRef.set(ref, [...(perRef.get(ref) ?? []), (m.body as { n: number }).n]);
+        return { status: 201, body: {} };
+      }, createLogger('silent'), { retryBaseMs: 20, retryMaxMs: 50, giveUpMs: 60_000, pollMs: 20 });
+      let last = 0;
+      for (let n = 0; n < 60; n++) last = await outbox.enqueue({ destination: 'wide.example', kind: 'test', path: '/x', ref: `r${n % 12}`, body: { n } });
+      outbox.start();
+      await outbox.waitFor(last, 10_000);
+      await new Promise((r) => setTimeout(r, 100));
+      outbox.stop();
+      assert.ok(maxInFlight > 1, 'unrelated refs overlap');
+      assert.ok(maxInFlight <= 8, `window respected (saw ${maxInFlight})`);
+      assert.equal(overlapSameRef, false, 'never two messages of one ref at once');
+      for (let r = 0; r < 12; r++) assert.deepEqual(perRef.get(`r${r}`), [0, 1, 2, 3, 4].map((k) => r + 12 * k));
+    });
+
     it('outbox delivers in order per destination and survives a failing peer', async () => {
       const seen: string[] = [];
       let failFirst = 2;

@@ -13,7 +13,7 @@ export interface DavReply {
 export function davClient(origin: string, authorization: string) {
   const send = async (method: string, path: string, opts: { headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<DavReply> => {
     const res = await fetch(origin + path, {
-      method, headers: { authorization, ...(opts.headers ?? {}) }, ...(opts.body !== undefined ? { body: opts.body as BodyInit } : {}),
+      method, headers: { authorization, ...(opts.headers ?? {}) }, ...(opts.body !== undefined ? { body: opts.body as NonNullable<RequestInit['body']> } : {}),
     });
     const bytes = Buffer.from(await res.arrayBuffer());
     return { status: res.status, headers: res.headers, text: bytes.toString('utf8'), bytes };

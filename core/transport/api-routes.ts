@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { InputError, NotFoundError } from '../errors.ts';
 import type { AccountService, User } from '../accounts/account-service.ts';
+import { LoginThrottle } from '../accounts/login-throttle.ts';
 import { formatAddress } from '../addresses.ts';
 import type { ContactStore } from '../invites/contact-store.ts';
 import type { InviteService } from '../invites/invite-service.ts';
@@ -31,9 +32,20 @@ export function apiRoutes(deps: {
   const me = (u: User) => ({ ...u, address: formatAddress(u.id, deps.identity.host), server: deps.identity.host });
   const user = (req: express.Request): User => req.user as User;
 
+  const throttle = new LoginThrottle();
   r.post('/auth/login', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const u = await deps.accounts.checkPassword(str(body, 'username'), str(body, 'password'));
+    const username = str(body, 'username');
+    const ip = req.socket.remoteAddress ?? '';
+    throttle.check(ip, username);
+    let u: User;
+    try {
+      u = await deps.accounts.checkPassword(username, str(body, 'password'));
+    } catch (err) {
+      throttle.fail(ip, username);
+      throw err;
+    }
+    throttle.succeed(ip, username);
     res.json({ token: await deps.accounts.createSession(u.id), user: me(u) });
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -36,9 +36,10 @@ export async function newPerson(browser: Browser): Promise<{ context: BrowserCon
   return { context, page };
 }
 
-/** Saves numbered screenshots under test-artifacts/<suite>/. */
+/** Saves numbered screenshots under test-artifacts/<suite>/ (emptied first, so they all belong to this run). */
 export function screenshots(suite: string): (page: Page, name: string) => Promise<void> {
   const dir = path.join(root, 'test-artifacts', suite);
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let n = 0;
   return async (page, name) => {

@@ -33,9 +33,11 @@ function sentence(s: string): string {
 
 /** Builds the error for a WebDAV answer: the server's message when it gave one, else one for the status. */
 export function davError(status: number, body: string): DavRequestError {
-  const m = errorMessageOf(body);
   if (status === 0) return new DavRequestError(0, 'Cannot reach the server. Check your connection and try again.');
-  return new DavRequestError(status, m ? sentence(m) : STATUS_TEXT[status] ?? `The server answered with an error (HTTP ${status}).`);
+  // For these the server's words are protocol talk ("Overwrite is F"); ours say the same for people.
+  const plain = status === 412 || status === 423 || status === 507 ? STATUS_TEXT[status] : undefined;
+  const m = plain ? null : errorMessageOf(body);
+  return new DavRequestError(status, m ? sentence(m) : plain ?? STATUS_TEXT[status] ?? `The server answered with an error (HTTP ${status}).`);
 }
 
 /** A handle on an upload in progress. */

@@ -14,7 +14,7 @@ export interface FileActions {
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** One file or folder in the listing, with its actions. */
-export function FileRow(props: { entry: DavEntry; route: string; actions: FileActions; canShare: boolean; canWrite: boolean }) {
+export function FileRow(props: { entry: DavEntry; route: string; actions: FileActions; canShare: boolean; canWrite: boolean; virtual: boolean }) {
   const { entry: e, actions } = props;
   return (
     <tr data-testid="file-row" data-name={e.name}>
@@ -26,7 +26,7 @@ export function FileRow(props: { entry: DavEntry; route: string; actions: FileAc
         <span class="visually-hidden">{e.isFolder ? ', folder' : ', file'}</span>
       </td>
       <td class="file-size">{e.isFolder ? '—' : formatSize(e.size)}</td>
-      <td class="file-modified">{e.modified ? dateFormat.format(e.modified) : '—'}</td>
+      <td class="file-modified">{e.modified && !props.virtual ? dateFormat.format(e.modified) : '—'}</td>
       <td class="file-actions">
         {!e.isFolder && <button type="button" class="btn btn-small" onClick={() => actions.download(e)} aria-label={`Download ${e.name}`}>Download</button>}
         {props.canShare && <button type="button" class="btn btn-small" onClick={() => actions.share(e)} aria-label={`Share ${e.name}`}>Share</button>}

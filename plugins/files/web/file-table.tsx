@@ -20,7 +20,7 @@ export function FileTable(props: { entries: DavEntry[]; route: string; actions: 
           // Items others shared with the user are theirs to share; the virtual folder itself is fixed.
           const canShare = !virtual && !isShared(e.path);
           const canWrite = !virtual && props.folderWritable && e.writable;
-          return <FileRow key={e.path} entry={e} route={props.route} actions={props.actions} canShare={canShare} canWrite={canWrite} />;
+          return <FileRow key={e.path} entry={e} route={props.route} actions={props.actions} canShare={canShare} canWrite={canWrite} virtual={virtual} />;
         })}
       </tbody>
     </table>

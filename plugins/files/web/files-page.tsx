@@ -13,6 +13,7 @@ import { saveBlob } from './save-blob.ts';
 import { ShareDialog } from './share-dialog.tsx';
 import { UploadList } from './upload-list.tsx';
 import { useFolder } from './use-folder.ts';
+import { useShareAccess } from './use-share-access.ts';
 import { useUploads } from './use-uploads.ts';
 
 const ROUTE = 'files';
@@ -36,12 +37,18 @@ export function FilesPage(props: PluginPageProps) {
   const segs = segmentsOf(path);
   const folderName = segs[segs.length - 1] ?? 'All files';
   // The "Shared with me" folder itself only holds what others shared: nothing can be created in it.
-  const writable = path !== `/${SHARED_FOLDER}` && (listing.folder?.writable ?? true) && !listing.error;
+  const shareAccess = useShareAccess(api, props.socket, path);
+  const writable = path !== `/${SHARED_FOLDER}` && (shareAccess?.canWrite ?? true) && (listing.folder?.writable ?? true) && !listing.error;
 
+  const [replacing, setReplacing] = useState<{ files: File[]; clashes: string[] } | null>(null);
+  const exists = (name: string) => listing.children.some((c) => c.name.toLowerCase() === name.toLowerCase());
   const upload = (files: File[], skipped = 0) => {
     if (skipped) toast.info(`${skipped} folder${skipped > 1 ? 's were' : ' was'} skipped: drop the files inside instead.`);
-    if (files.length) uploads.add(files, path);
+    const clashes = files.filter((f) => exists(f.name)).map((f) => f.name);
+    if (clashes.length) setReplacing({ files, clashes });
+    else if (files.length) uploads.add(files, path);
   };
+  const clash = (name: string) => (exists(name) ? `An item named “${name}” already exists here.` : null);
   const actions = {
     download: async (e: DavEntry) => {
       try {
@@ -93,6 +100,7 @@ export function FilesPage(props: PluginPageProps) {
 
       <NameDialog open={newFolder} title="New folder" label="Folder name" submitLabel="Create" initial="" onClose={() => setNewFolder(false)}
         onSubmit={async (name) => {
+          if (clash(name)) return clash(name);
           try {
             await dav.createFolder(childPath(path, name));
             setNewFolder(false);
@@ -106,6 +114,7 @@ export function FilesPage(props: PluginPageProps) {
         onClose={() => setRenaming(null)}
         onSubmit={async (name) => {
           if (!renaming || name === renaming.name) return setRenaming(null), null;
+          if (name.toLowerCase() !== renaming.name.toLowerCase() && clash(name)) return clash(name);
           try {
             await dav.move(renaming.path, childPath(path, name), renaming.isFolder);
             setRenaming(null);
@@ -131,7 +140,20 @@ export function FilesPage(props: PluginPageProps) {
             setDeleting(null);
           }
         }}>
-        <p>{deleting?.isFolder ? 'The folder and everything in it will be deleted. ' : ''}This cannot be undone. Anyone you shared it with loses access.</p>
+        <p>{deleting?.isFolder ? 'The folder and everything in it will be deleted. ' : ''}This cannot be undone. If you shared it, the people you shared it with lose access.</p>
+      </ConfirmDialog>
+      <ConfirmDialog open={replacing !== null} title="Replace existing files?" confirmLabel="Replace"
+        onCancel={() => {
+          // Keep the new files that clash with nothing.
+          const rest = replacing?.files.filter((f) => !replacing.clashes.includes(f.name)) ?? [];
+          if (rest.length) uploads.add(rest, path);
+          setReplacing(null);
+        }}
+        onConfirm={() => {
+          if (replacing) uploads.add(replacing.files, path);
+          setReplacing(null);
+        }}>
+        <p>{replacing?.clashes.length === 1 ? `“${replacing.clashes[0]}” already exists` : `${replacing?.clashes.length} files already exist`} in this folder. Replace with the new {replacing?.clashes.length === 1 ? 'file' : 'files'}? Cancel uploads only the others.</p>
       </ConfirmDialog>
       <ShareDialog entry={sharing} ctx={props} onClose={() => setSharing(null)} />
     </section>

@@ -1,13 +1,18 @@
 import { hashHref } from '../../../web/src/shell/hash-route.ts';
 import type { IncomingShareRendererProps } from '../../../web/src/plugin-host.ts';
 import { SHARED_FOLDER } from './files-paths.ts';
+import { cleanName } from './share-mounts.ts';
 
 /** In the inbox, an accepted file or folder share links to where it appears in Files. */
 export function IncomingFileShare(props: IncomingShareRendererProps) {
-  if (props.share.state !== 'accepted') return null;
+  const { share } = props;
+  if (share.state !== 'accepted') return null;
+  // The files plugin adds " (2)" only when two shares have the same name: rare enough to link by name here.
+  const name = cleanName(share.name);
+  const href = share.resourceType === 'folder' && name ? hashHref('files', SHARED_FOLDER, name) : hashHref('files', SHARED_FOLDER);
   return (
     <p class="share-open">
-      <a href={hashHref('files', SHARED_FOLDER)}>Open in Files → {SHARED_FOLDER}</a>
+      <a href={href} aria-label={`Open “${share.name}” in Files`}>Open in Files</a>
     </p>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ModalDialog } from '../../../web/src/components/modal-dialog.tsx';
 import { nameProblem } from './files-paths.ts';
 
@@ -10,11 +10,20 @@ export function NameDialog(props: {
   const [name, setName] = useState(props.initial);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
-    if (props.open) {
-      setName(props.initial);
-      setError(null);
-    }
+    if (!props.open) return;
+    setName(props.initial);
+    setError(null);
+    // Once, on opening: select the name without its extension, as file managers do.
+    const t = window.setTimeout(() => {
+      const el = input.current;
+      if (!el) return;
+      el.focus();
+      const dot = el.value.lastIndexOf('.');
+      el.setSelectionRange(0, dot > 0 ? dot : el.value.length);
+    });
+    return () => window.clearTimeout(t);
   }, [props.open, props.initial]);
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -30,13 +39,8 @@ export function NameDialog(props: {
       <form onSubmit={submit}>
         <label for="name-dialog-input">{props.label}</label>
         <input
-          id="name-dialog-input" value={name} autoFocus autocomplete="off" aria-invalid={error ? true : undefined} aria-describedby="name-dialog-error"
+          ref={input} id="name-dialog-input" value={name} autoFocus autocomplete="off" aria-invalid={error ? true : undefined} aria-describedby="name-dialog-error"
           onInput={(e) => setName(e.currentTarget.value)}
-          onFocus={(e) => {
-            // Select the name without its extension, as file managers do.
-            const dot = e.currentTarget.value.lastIndexOf('.');
-            e.currentTarget.setSelectionRange(0, dot > 0 ? dot : e.currentTarget.value.length);
-          }}
         />
         <p id="name-dialog-error" class="form-error" role="alert">{error}</p>
         <div class="modal-actions">

@@ -89,8 +89,10 @@ export function ShareDialog(props: { entry: DavEntry | null; ctx: PluginContext;
         )}
         <fieldset class="radio-group">
           <legend>Permission</legend>
-          <label><input type="radio" name="permission" checked={!write} onChange={() => setWrite(false)} /> Can view</label>
-          <label><input type="radio" name="permission" checked={write} onChange={() => setWrite(true)} /> Can edit</label>
+          <div class="radio-options">
+            <label><input type="radio" name="permission" checked={!write} onChange={() => setWrite(false)} /> Can view</label>
+            <label><input type="radio" name="permission" checked={write} onChange={() => setWrite(true)} /> Can edit</label>
+          </div>
         </fieldset>
         <p id="share-error" class="form-error" role="alert">{error}</p>
         <div class="modal-actions">

@@ -86,8 +86,9 @@ function send(t: Target, method: string, p: string, opts: { body?: Buffer | Read
       res.on('error', reject);
     });
     req.on('error', reject);
-    if (opts.body && !(opts.body instanceof Buffer)) opts.body.pipe(req);
-    else req.end(opts.body);
+    const body = opts.body;
+    if (body === undefined || Buffer.isBuffer(body)) req.end(body);
+    else body.pipe(req);
   });
 }
 

@@ -1,0 +1,105 @@
+import type { Kysely } from 'kysely';
+import { splitAddress } from './room-store.ts';
+import type { ChatEvent, ChatEventData, MemberState } from './shared.ts';
+
+const MEMBER_END: Partial<Record<ChatEvent['type'], MemberState>> = {
+  'member.left': 'left', 'member.removed': 'removed', 'member.declined': 'declined',
+};
+
+/** The message an event points at (edits, deletes, reactions), for the `target` column. */
+function targetOf(ev: ChatEvent): string | null {
+  const d = ev.data as { target?: unknown };
+  return typeof d.target === 'string' ? d.target : null;
+}
+
+/**
+ * Stores one event in a room's log and updates the tables derived from it (members, messages,
+ * reactions, read markers, room name). Hosts and mirrors both call this inside the transaction that
+ * accepts the event, so a mirror's derived state is exactly the host's.
+ */
+export async function storeEvent(trx: Kysely<any>, roomId: string, ev: ChatEvent, selfHost: string): Promise<void> {
+  await trx.insertInto('chat_events').values({
+    room_id: roomId, seq: ev.seq, event_id: ev.eventId, type: ev.type, sender: ev.sender, client_msg_id: ev.clientMsgId,
+    target: targetOf(ev), data: JSON.stringify(ev.data), ts: ev.ts,
+  }).execute();
+  await materialize(trx, roomId, ev, selfHost);
+}
+
+async function upsertMember(trx: Kysely<any>, roomId: string, ev: ChatEvent, d: { address: string; displayName: string; role: string }, state: MemberState, selfHost: string): Promise<void> {
+  const { id, host } = splitAddress(d.address);
+  await trx.insertInto('chat_members').values({
+    room_id: roomId, address: d.address, user_id: host === selfHost ? id : null, server: host, role: d.role, state,
+    display_name: d.displayName, share_id: null, updated_at: ev.ts,
+  }).onConflict((oc) => oc.columns(['room_id', 'address']).doUpdateSet({ role: d.role, state, display_name: d.displayName, updated_at: ev.ts })).execute();
+}
+
+async function materialize(trx: Kysely<any>, roomId: string, ev: ChatEvent, selfHost: string): Promise<void> {
+  switch (ev.type) {
+    case 'room.created':
+    case 'room.updated': {
+      const d = ev.data as ChatEventData['room.updated'];
+      const set: Record<string, string> = {};
+      if (typeof d.name === 'string') set.name = d.name;
+      if (typeof d.topic === 'string') set.topic = d.topic;
+      if (ev.type === 'room.created') set.kind = (ev.data as ChatEventData['room.created']).kind;
+      if (Object.keys(set).length) await trx.updateTable('chat_rooms').set(set).where('id', '=', roomId).execute();
+      return;
+    }
+    case 'member.invited':
+      return upsertMember(trx, roomId, ev, ev.data, 'invited', selfHost);
+    case 'member.joined':
+      return upsertMember(trx, roomId, ev, ev.data, 'joined', selfHost);
+    case 'member.left':
+    case 'member.removed':
+    case 'member.declined':
+      await trx.updateTable('chat_members').set({ state: MEMBER_END[ev.type] as MemberState, updated_at: ev.ts })
+        .where('room_id', '=', roomId).where('address', '=', ev.data.address).execute();
+      return;
+    case 'member.role':
+      await trx.updateTable('chat_members').set({ role: ev.data.role, updated_at: ev.ts })
+        .where('room_id', '=', roomId).where('address', '=', ev.data.address).execute();
+      return;
+    case 'message.posted':
+      await trx.insertInto('chat_messages').values({
+        room_id: roomId, event_id: ev.eventId, seq: ev.seq, sender: ev.sender, text: ev.data.text, reply_to: ev.data.replyTo,
+        mentions: JSON.stringify(ev.data.mentions), ts: ev.ts, edited_at: null, deleted: 0,
+      }).execute();
+      return;
+    case 'message.edited':
+      await trx.updateTable('chat_messages').set({ text: ev.data.text, mentions: JSON.stringify(ev.data.mentions), edited_at: ev.ts })
+        .where('room_id', '=', roomId).where('event_id', '=', ev.data.target).where('deleted', '=', 0).execute();
+      return;
+    case 'message.deleted':
+      return redact(trx, roomId, ev.data.target, ev.ts);
+    case 'reaction.added':
+      await trx.insertInto('chat_reactions').values({ room_id: roomId, event_id: ev.data.target, address: ev.sender, key: ev.data.key })
+        .onConflict((oc) => oc.doNothing()).execute();
+      return;
+    case 'reaction.removed':
+      await trx.deleteFrom('chat_reactions').where('room_id', '=', roomId).where('event_id', '=', ev.data.target)
+        .where('address', '=', ev.sender).where('key', '=', ev.data.key).execute();
+      return;
+    case 'read.marker':
+      await trx.insertInto('chat_reads').values({ room_id: roomId, address: ev.sender, seq: ev.data.upTo })
+        .onConflict((oc) => oc.columns(['room_id', 'address']).doUpdateSet({ seq: ev.data.upTo })).execute();
+      return;
+  }
+}
+
+/**
+ * A deleted message loses its text everywhere it is stored: the derived message, the original event
+ * and its edits (a mirror that syncs later receives the redacted log), and its reactions.
+ */
+async function redact(trx: Kysely<any>, roomId: string, target: string, ts: number): Promise<void> {
+  await trx.updateTable('chat_messages').set({ text: '', mentions: '[]', deleted: 1, edited_at: ts })
+    .where('room_id', '=', roomId).where('event_id', '=', target).execute();
+  const original = await trx.selectFrom('chat_events').select(['data']).where('room_id', '=', roomId).where('event_id', '=', target).executeTakeFirst();
+  if (original) {
+    const d = JSON.parse(String(original.data)) as { replyTo?: string | null };
+    await trx.updateTable('chat_events').set({ data: JSON.stringify({ text: '', replyTo: d.replyTo ?? null, mentions: [], redacted: true }) })
+      .where('room_id', '=', roomId).where('event_id', '=', target).execute();
+  }
+  await trx.updateTable('chat_events').set({ data: JSON.stringify({ target, text: '', mentions: [], redacted: true }) })
+    .where('room_id', '=', roomId).where('type', '=', 'message.edited').where('target', '=', target).execute();
+  await trx.deleteFrom('chat_reactions').where('room_id', '=', roomId).where('event_id', '=', target).execute();
+}

@@ -1,0 +1,212 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { NotFoundError, type Logger, type OutgoingShare, type ShareRegistry, type User } from '#core';
+import { storeEvent } from './event-apply.ts';
+import type { FanOut } from './fanout.ts';
+import { checkCanInvite, planAction, type EventDraft, type LocalUserLookup } from './host-rules.ts';
+import type { HostStream } from './host-stream.ts';
+import type { KeyedLock } from './keyed-lock.ts';
+import { getHostedRoom, getMember, lockRoom, splitAddress, toEvent, type EventRow, type MemberRow, type RoomRow } from './room-store.ts';
+import type { ChatAction, ChatEvent, RoomKind } from './shared.ts';
+
+/** What an action produced: the appended event (none for a no-op), or the first result when it was a repeat. */
+export interface ActOutcome {
+  events: ChatEvent[];
+  replayed: boolean;
+}
+
+/** Everything the host service needs from the plugin. */
+export interface HostDeps {
+  db: Kysely<any>;
+  postgres: boolean;
+  selfHost: () => string;
+  locks: KeyedLock;
+  fanout: FanOut;
+  stream: HostStream;
+  shares: ShareRegistry;
+  lookupLocal: LocalUserLookup;
+  log: Logger;
+  /** Local side effects of stored events (sessions joining and leaving rooms). */
+  afterEvents: (room: RoomRow, events: ChatEvent[]) => Promise<void>;
+}
+
+type Plan = (trx: Kysely<any>, room: RoomRow, me: MemberRow | null) => Promise<EventDraft | null>;
+
+const LIVE_SHARE = ['sending', 'pending', 'accepted'];
+
+/**
+ * The authority for rooms created here: checks every action, gives each resulting event the room's next
+ * sequence number inside one transaction, and hands it to local sessions and to the member servers' streams.
+ * Actions carry an id; a repeated id returns the first result (retries and replays never act twice).
+ */
+export class HostService {
+  readonly #d: HostDeps;
+  // Invites the plugin itself is sending, so prepareOutgoingShare can tell them from direct share API calls.
+  readonly #pluginInvites = new Set<string>();
+
+  constructor(deps: HostDeps) {
+    this.#d = deps;
+  }
+
+  /** True while the plugin is creating the share for this invite. */
+  isPluginInvite(roomId: string, address: string): boolean {
+    return this.#pluginInvites.has(`${roomId} ${address}`);
+  }
+
+  /** Creates a room hosted here with its creator as owner, then adds the requested members. */
+  async createRoom(creator: User, input: { name: string; topic: string; kind: RoomKind; members: string[] }): Promise<{ room: RoomRow; failed: Array<{ address: string; code: string; message: string }> }> {
+    const { db, selfHost } = this.#d;
+    const me = `${creator.id}@${selfHost()}`;
+    const id = randomUUID();
+    await db.insertInto('chat_rooms').values({
+      id, host: null, remote_id: null, kind: input.kind, name: input.name, topic: input.topic, created_by: me, created_at: Date.now(),
+      last_seq: 0, host_seq: 0, secret: randomBytes(32).toString('base64url'),
+    }).execute();
+    await this.#commit(id, me, null, async () => ({ type: 'room.created', data: { name: input.name, topic: input.topic, kind: input.kind } }));
+    const role = input.kind === 'group' ? 'owner' : 'member';
+    await this.#commit(id, me, null, async () => ({ type: 'member.joined', data: { address: me, displayName: creator.displayName, role } }));
+    const failed: Array<{ address: string; code: string; message: string }> = [];
+    for (const [i, address] of input.members.entries()) {
+      try {
+        await this.addMember(id, me, `create-${i}`, address, 'member', input.kind === 'direct');
+      } catch (err) {
+        const e = err as { code?: string; message: string };
+        failed.push({ address, code: e.code ?? 'INTERNAL_ERROR', message: e.message });
+      }
+    }
+    return { room: (await getHostedRoom(db, id)) as RoomRow, failed };
+  }
+
+  /** Applies a member's action to a hosted room. */
+  async act(roomId: string, actor: string, actionId: string, action: ChatAction): Promise<ActOutcome> {
+    if (action.type === 'addMember') return this.addMember(roomId, actor, actionId, action.address, action.role ?? 'member', false);
+    return this.#commit(roomId, actor, actionId, (trx, room, me) => planAction(trx, room, me, action));
+  }
+
+  /**
+   * Adds a member: a local user joins at once; a remote user gets an OCM share (`chat-room`) and joins when
+   * their server reports the acceptance. `system` skips the rights check (the creator of a one-to-one room).
+   */
+  async addMember(roomId: string, actor: string, actionId: string, address: string, role: 'member' | 'moderator' | 'owner', system: boolean): Promise<ActOutcome> {
+    const { db, selfHost, shares } = this.#d;
+    const target = splitAddress(address);
+    if (target.host === selfHost()) {
+      const user = await this.#d.lookupLocal(address);
+      return this.#commit(roomId, actor, actionId, async (trx, room, me) => {
+        if (!system) return planAction(trx, room, me, { type: 'addMember', address, role }, user);
+        if (!user) throw new NotFoundError(`no local user ${address}`, 'USER_NOT_FOUND');
+        return { type: 'member.joined', data: { address, displayName: user.displayName, role } };
+      });
+    }
+    const room = await getHostedRoom(db, roomId);
+    if (!room) throw new NotFoundError('no such room', 'ROOM_NOT_FOUND');
+    const prior = await this.#seen(db, roomId, actor, actionId);
+    if (prior) return prior;
+    if (!system) checkCanInvite(room, await getMember(db, roomId, actor));
+    const existing = await getMember(db, roomId, address);
+    if (existing && (existing.state === 'joined' || existing.state === 'invited')) return { events: [], replayed: false };
+    // The share's owner must be a local account: the inviter when local, else the room's creator.
+    const inviter = splitAddress(actor);
+    const owner = inviter.host === selfHost() ? inviter.id : splitAddress(room.created_by).id;
+    const key = `${roomId} ${address}`;
+    this.#pluginInvites.add(key);
+    let share: OutgoingShare;
+    try {
+      share = await shares.createOutgoing(owner, { resourceType: 'chat-room', resourceId: roomId, shareWith: address });
+    } finally {
+      this.#pluginInvites.delete(key);
+    }
+    return this.#commit(roomId, actor, actionId, async (trx) => {
+      const cur = await getMember(trx, roomId, address);
+      if (cur?.state === 'joined') return null;
+      return { type: 'member.invited', data: { address, displayName: share.recipientDisplayName ?? target.id, role }, shareId: share.id };
+    });
+  }
+
+  /** The remote user accepted the room's share: they join. */
+  async shareAccepted(share: OutgoingShare): Promise<void> {
+    await this.#commit(share.resourceId, share.shareWith, `share:${share.id}:accepted`, async (trx) => {
+      const cur = await getMember(trx, share.resourceId, share.shareWith);
+      if (cur?.state === 'joined') return null;
+      const displayName = share.recipientDisplayName ?? cur?.display_name ?? splitAddress(share.shareWith).id;
+      return { type: 'member.joined', data: { address: share.shareWith, displayName, role: cur?.role ?? 'member' }, shareId: share.id };
+    });
+  }
+
+  /** The share was declined, failed, or ended by either side: the member's access ends. */
+  async shareEnded(share: OutgoingShare, how: 'declined' | 'ended'): Promise<void> {
+    await this.#commit(share.resourceId, share.shareWith, `share:${share.id}:${how}`, async (trx) => {
+      const cur = await getMember(trx, share.resourceId, share.shareWith);
+      if (!cur || (cur.share_id !== null && cur.share_id !== share.id)) return null;
+      if (how === 'declined' && cur.state === 'invited') return { type: 'member.declined', data: { address: share.shareWith } };
+      if (how === 'ended' && (cur.state === 'joined' || cur.state === 'invited')) return { type: 'member.left', data: { address: share.shareWith } };
+      return null;
+    });
+  }
+
+  async #seen(db: Kysely<any>, roomId: string, actor: string, actionId: string): Promise<ActOutcome | null> {
+    const seen = await db.selectFrom('chat_seen_actions').select('seq').where('room_id', '=', roomId).where('actor', '=', actor).where('action_id', '=', actionId).executeTakeFirst();
+    if (!seen) return null;
+    if (seen.seq === null) return { events: [], replayed: true };
+    const row = await db.selectFrom('chat_events').selectAll().where('room_id', '=', roomId).where('seq', '=', Number(seen.seq)).executeTakeFirst();
+    return { events: row ? [toEvent(row as EventRow, roomId)] : [], replayed: true };
+  }
+
+  /** Plans and appends one action's event under the room's lock and in one transaction; fans out after commit. */
+  async #commit(roomId: string, actor: string, actionId: string | null, plan: Plan): Promise<ActOutcome> {
+    const { db, postgres, locks, fanout } = this.#d;
+    const out = await locks.run(roomId, async () => {
+      const result = await db.transaction().execute(async (trx): Promise<ActOutcome> => {
+        const room = await lockRoom(trx, roomId, postgres);
+        if (!room || room.host !== null) throw new NotFoundError('no such room', 'ROOM_NOT_FOUND');
+        if (actionId) {
+          const prior = await this.#seen(trx, roomId, actor, actionId);
+          if (prior) return prior;
+        }
+        const draft = await plan(trx, room, await getMember(trx, roomId, actor));
+        const events = draft ? [await this.#append(trx, roomId, actor, actionId, draft)] : [];
+        if (actionId) {
+          await trx.insertInto('chat_seen_actions').values({ room_id: roomId, actor, action_id: actionId, seq: events[0]?.seq ?? null, ts: Date.now() }).execute();
+        }
+        return { events, replayed: false };
+      });
+      if (!result.replayed) fanout.events(roomId, result.events);
+      return result;
+    });
+    if (!out.replayed && out.events.length) await this.#after(roomId, out.events);
+    return out;
+  }
+
+  async #append(trx: Kysely<any>, roomId: string, sender: string, clientMsgId: string | null, draft: EventDraft): Promise<ChatEvent> {
+    // One UPDATE both allocates and returns the seq; on PostgreSQL it also row-locks the room until commit.
+    const r = await trx.updateTable('chat_rooms').set({ last_seq: sql`last_seq + 1`, host_seq: sql`last_seq + 1` })
+      .where('id', '=', roomId).returning('last_seq').executeTakeFirstOrThrow();
+    const ev = { roomId, seq: Number(r.last_seq), eventId: randomUUID(), type: draft.type, sender, clientMsgId, ts: Date.now(), data: draft.data } as ChatEvent;
+    const selfHost = this.#d.selfHost();
+    await storeEvent(trx, roomId, ev, selfHost);
+    const address = (draft.data as { address?: string }).address;
+    if (draft.type.startsWith('member.') && address) {
+      if (draft.shareId) await trx.updateTable('chat_members').set({ share_id: draft.shareId }).where('room_id', '=', roomId).where('address', '=', address).execute();
+      const server = splitAddress(address).host;
+      if (server !== selfHost) await this.#d.stream.syncPeer(trx, roomId, server, ev.seq);
+    }
+    return ev;
+  }
+
+  /** After commit: wake the member servers' streams, end shares of departed remote members, local effects. */
+  async #after(roomId: string, events: ChatEvent[]): Promise<void> {
+    const { db, shares, log, selfHost } = this.#d;
+    await this.#d.stream.kick(roomId).catch((err) => log.error({ err, roomId }, 'chat stream kick failed'));
+    for (const ev of events) {
+      if (ev.type !== 'member.removed' && ev.type !== 'member.left') continue;
+      if (splitAddress(ev.data.address).host === selfHost()) continue;
+      const m = await getMember(db, roomId, ev.data.address);
+      const share = m?.share_id ? await shares.getOutgoing(m.share_id) : null;
+      if (share && LIVE_SHARE.includes(share.state)) {
+        await shares.revokeOutgoing(share.ownerId, share.id).catch((err) => log.warn({ err, roomId }, 'could not revoke the chat share'));
+      }
+    }
+    const room = await getHostedRoom(db, roomId);
+    if (room) await this.#d.afterEvents(room, events);
+  }
+}

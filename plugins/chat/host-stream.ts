@@ -1,0 +1,141 @@
+import type { Kysely } from 'kysely';
+import type { Logger, PluginContext } from '#core';
+import { eventsAfter, toEvent } from './room-store.ts';
+import type { ChatEvent } from './shared.ts';
+
+/** Outbox kind of the host → member-server event stream. */
+export const EVENTS_KIND = 'chat:events';
+/** Where the S2S routes live on every server (under its origin). */
+export const S2S_BASE = '/plugins/chat/s2s';
+
+/** Body of an event push: for each room, the events after what the receiver acknowledged. */
+export interface EventsPush {
+  rooms: Array<{ roomId: string; lastSeq: number; events: ChatEvent[] }>;
+}
+
+/** The receiver's answer: per room, the last seq it has applied contiguously (null: no such room there). */
+export interface EventsPushReply {
+  rooms: Array<{ roomId: string; applied: number | null }>;
+}
+
+interface PeerRow {
+  room_id: string;
+  acked_seq: number;
+  active: number;
+  until_seq: number | null;
+  last_seq: number;
+}
+
+// Events per push: big enough to catch up fast, small enough to keep one request well under the body limits.
+const DEFAULT_BATCH = 300;
+
+/** The last seq a server may see: everything while it has members, up to its removal afterwards. */
+function endOf(p: PeerRow): number {
+  return p.active ? Number(p.last_seq) : Math.min(Number(p.until_seq ?? 0), Number(p.last_seq));
+}
+
+/**
+ * The host side of federation: one durable stream per member SERVER (not per remote user) through the
+ * core outbox. A queued push carries no events; its body is built at send time from "everything after the
+ * server's last acknowledgement", so one push catches up every room, after a crash, an outage or a burst.
+ */
+export class HostStream {
+  readonly #db: Kysely<any>;
+  readonly #outbox: PluginContext['outbox'];
+  readonly #log: Logger;
+  readonly #batch: number;
+
+  constructor(db: Kysely<any>, outbox: PluginContext['outbox'], log: Logger, batch = DEFAULT_BATCH) {
+    this.#db = db;
+    this.#outbox = outbox;
+    this.#log = log;
+    this.#batch = batch;
+    outbox.buildBody(EVENTS_KIND, ({ destination }) => this.#build(destination));
+    outbox.onResult(EVENTS_KIND, async (msg, result) => {
+      // A 404 with per-room answers means "none of these rooms exist there" (e.g. its last member left): done.
+      const reply = result.outcome === 'dead' ? null : (result.body as EventsPushReply | null);
+      if (result.outcome === 'delivered' || Array.isArray(reply?.rooms)) return this.#acked(msg.destination, msg.body as EventsPush, reply);
+      this.#log.warn({ destination: msg.destination, result }, 'chat event push not delivered; the sweep will retry');
+    });
+  }
+
+  /**
+   * Recomputes whether a server still has joined members in a room (inside the transaction that changed
+   * membership). A server that lost its last member keeps receiving up to `seq`, the event that removed it.
+   */
+  async syncPeer(trx: Kysely<any>, roomId: string, server: string, seq: number): Promise<void> {
+    const joined = await trx.selectFrom('chat_members').select((eb) => eb.fn.countAll().as('n'))
+      .where('room_id', '=', roomId).where('server', '=', server).where('state', '=', 'joined').executeTakeFirst();
+    const peer = await trx.selectFrom('chat_peers').selectAll().where('room_id', '=', roomId).where('server', '=', server).executeTakeFirst();
+    if (Number(joined?.n ?? 0) > 0) {
+      if (!peer) await trx.insertInto('chat_peers').values({ room_id: roomId, server, acked_seq: 0, active: 1, until_seq: null }).execute();
+      else if (!Number(peer.active)) await trx.updateTable('chat_peers').set({ active: 1, until_seq: null }).where('room_id', '=', roomId).where('server', '=', server).execute();
+    } else if (peer && Number(peer.active)) {
+      await trx.updateTable('chat_peers').set({ active: 0, until_seq: seq }).where('room_id', '=', roomId).where('server', '=', server).execute();
+    }
+  }
+
+  /** Servers that should receive a room's events (members now, or a removal still to deliver). */
+  async serversOf(roomId: string, onlyActive = false): Promise<string[]> {
+    let q = this.#db.selectFrom('chat_peers').select('server').where('room_id', '=', roomId);
+    q = onlyActive ? q.where('active', '=', 1) : q.where((eb) => eb.or([eb('active', '=', 1), eb('until_seq', '>', eb.ref('acked_seq'))]));
+    return (await q.execute()).map((r) => String(r.server));
+  }
+
+  /** Queues a push to every server of the room; waiting pushes absorb it (coalesced per server). */
+  async kick(roomId: string): Promise<void> {
+    for (const server of await this.serversOf(roomId)) await this.#enqueue(server);
+  }
+
+  /** Queues a push to every server that is behind (after a restart, or after pushes were given up). */
+  async sweep(): Promise<void> {
+    const rows = await this.#db.selectFrom('chat_peers as p').innerJoin('chat_rooms as r', 'r.id', 'p.room_id')
+      .select(['p.server', 'p.room_id', 'p.acked_seq', 'p.active', 'p.until_seq', 'r.last_seq']).execute();
+    const behind = new Set(rows.filter((p) => endOf(p as unknown as PeerRow) > Number(p.acked_seq)).map((p) => String(p.server)));
+    for (const server of behind) await this.#enqueue(server);
+  }
+
+  async #enqueue(server: string): Promise<void> {
+    await this.#outbox.enqueue({ destination: server, kind: EVENTS_KIND, path: `${S2S_BASE}/events`, base: 'origin', body: {}, ref: 'stream', coalesce: true });
+  }
+
+  async #peersOf(server: string): Promise<PeerRow[]> {
+    const rows = await this.#db.selectFrom('chat_peers as p').innerJoin('chat_rooms as r', 'r.id', 'p.room_id')
+      .select(['p.room_id', 'p.acked_seq', 'p.active', 'p.until_seq', 'r.last_seq']).where('p.server', '=', server).where('r.host', 'is', null).execute();
+    return rows.map((r) => ({ room_id: String(r.room_id), acked_seq: Number(r.acked_seq), active: Number(r.active), until_seq: r.until_seq === null ? null : Number(r.until_seq), last_seq: Number(r.last_seq) }));
+  }
+
+  async #build(server: string): Promise<EventsPush | null> {
+    let budget = this.#batch;
+    const rooms: EventsPush['rooms'] = [];
+    for (const p of await this.#peersOf(server)) {
+      const end = endOf(p);
+      if (end <= p.acked_seq || budget <= 0) continue;
+      const rows = await eventsAfter(this.#db, p.room_id, p.acked_seq, budget, end);
+      if (rows.length === 0) continue;
+      budget -= rows.length;
+      rooms.push({ roomId: p.room_id, lastSeq: end, events: rows.map((r) => toEvent(r, p.room_id)) });
+    }
+    return rooms.length ? { rooms } : null;
+  }
+
+  /** Records what the server applied; pushes again if it is still behind and made progress. */
+  async #acked(server: string, sent: EventsPush, reply: EventsPushReply | null): Promise<void> {
+    const applied = new Map((reply?.rooms ?? []).map((r) => [r.roomId, r.applied]));
+    const peers = new Map((await this.#peersOf(server)).map((p) => [p.room_id, p]));
+    let again = false;
+    for (const room of sent.rooms) {
+      const p = peers.get(room.roomId);
+      if (!p) continue;
+      const end = endOf(p);
+      const sentMax = room.events.at(-1)?.seq ?? p.acked_seq;
+      const a = applied.get(room.roomId);
+      // The receiver's own count is the truth (it may have lost a mirror and need the log again);
+      // a receiver that has no such room is done with it.
+      const next = typeof a === 'number' && Number.isSafeInteger(a) && a >= 0 ? Math.min(a, end) : sentMax;
+      await this.#db.updateTable('chat_peers').set({ acked_seq: next }).where('room_id', '=', room.roomId).where('server', '=', server).execute();
+      if (next < end && next !== p.acked_seq) again = true;
+    }
+    if (again) await this.#enqueue(server);
+  }
+}

@@ -1,0 +1,88 @@
+import { definePlugin, type MeshworkPlugin } from '#core';
+import { mountApiRoutes } from './api-routes.ts';
+import { ChatService } from './chat-service.ts';
+import { FanOut, type ChatNamespace } from './fanout.ts';
+import { HostService } from './host-service.ts';
+import { HostStream, S2S_BASE } from './host-stream.ts';
+import { KeyedLock } from './keyed-lock.ts';
+import { MirrorService } from './mirror-service.ts';
+import { splitAddress, type RoomRow } from './room-store.ts';
+import { s2sRouter } from './s2s-routes.ts';
+import { chatMigrations } from './schema.ts';
+import { shareHooks } from './share-hooks.ts';
+import type { ChatEvent } from './shared.ts';
+import { attachSocketHandlers } from './socket-handlers.ts';
+import { TimelineQueries } from './timeline-queries.ts';
+
+/** Tuning knobs, mostly for tests and benchmarks. */
+export interface ChatPluginOptions {
+  /** How often to re-send streams that fell behind (after outages outlasting the outbox). Default 15 s. */
+  sweepMs?: number;
+  /** Events per push to a member server. Default 300. */
+  batchEvents?: number;
+}
+
+/**
+ * Federated chat rooms (`chat-room` over the `chat` protocol): the creating server hosts a room and orders
+ * its events; member servers keep a mirror fed by a per-server event stream and send their users' actions
+ * to the host. Browsers use `/api/v1/chat` and the `/chat` socket namespace.
+ */
+export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
+  return definePlugin({
+    id: 'chat',
+    resourceTypes: [{ name: 'chat-room', shareTypes: ['user'], protocols: { chat: `${S2S_BASE}/`, 'chat-receive': {} } }],
+    migrations: chatMigrations,
+    async setup(ctx) {
+      const { db, logger: log } = ctx;
+      const selfHost = () => ctx.identity.host.toLowerCase();
+      const postgres = ctx.dialect === 'postgres';
+      const ns = ctx.realtime as unknown as ChatNamespace;
+      const locks = new KeyedLock();
+      const fanout = new FanOut(ns);
+      const timeline = new TimelineQueries(db, selfHost);
+      const stream = new HostStream(db, ctx.outbox, log, opts.batchEvents);
+      // Bound after construction: host and mirror report stored events back to the chat service.
+      let chat: ChatService | null = null;
+      const afterEvents = async (room: RoomRow, events: ChatEvent[]) => chat?.afterEvents(room, events);
+      const lookupLocal = async (address: string) => {
+        const { id, host } = splitAddress(address);
+        const user = host === selfHost() ? await ctx.accounts.findUser(id) : null;
+        return user ? { displayName: user.displayName } : null;
+      };
+      const host = new HostService({ db, postgres, selfHost, locks, fanout, stream, shares: ctx.shares, lookupLocal, log, afterEvents });
+      const mirror = new MirrorService({
+        db, postgres, selfHost, locks, fanout, remote: ctx.remote, outbox: ctx.outbox, log, afterEvents,
+        displayName: async (id) => (await ctx.accounts.findUser(id))?.displayName ?? id,
+      });
+      chat = new ChatService({ db, selfHost, host, mirror, stream, timeline, fanout, remote: ctx.remote, locks, log });
+
+      mountApiRoutes(ctx.api, chat);
+      ctx.mount(S2S_BASE, s2sRouter({ db, peerAuth: ctx.peerAuth, host, mirror, chat, log }));
+      attachSocketHandlers(ns, { chat, fanout, db, log });
+      // A share that could not be delivered at all ends the invitation.
+      const offShareEvents = ctx.events.on('share:outgoing-updated', ({ share }) => {
+        if (share.resourceType === 'chat-room' && share.state === 'failed') void host.shareEnded(share, 'declined').catch(() => {});
+      });
+
+      let closed = false;
+      const sweep = (pullAll: boolean) => {
+        if (closed) return;
+        Promise.all([stream.sweep(), mirror.sweep({ pullAll })]).catch((err) => log.warn({ err }, 'chat sweep failed'));
+      };
+      // After a restart: resend what peers have not acknowledged, and pull what we missed while down.
+      const first = setTimeout(() => sweep(true), 50);
+      const timer = setInterval(() => sweep(false), opts.sweepMs ?? 15_000);
+      timer.unref();
+
+      return {
+        ...shareHooks({ db, identity: ctx.identity, host, mirror, chat, fanout, timeline, log }),
+        async dispose() {
+          closed = true;
+          clearTimeout(first);
+          clearInterval(timer);
+          offShareEvents();
+        },
+      };
+    },
+  });
+}

@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { IncomingShare, Logger, PluginContext, RemoteClient } from '#core';
+import { storeEvent } from './event-apply.ts';
+import { isValidEvent } from './event-validate.ts';
+import type { FanOut } from './fanout.ts';
+import { S2S_BASE, type EventsPush, type EventsPushReply } from './host-stream.ts';
+import type { KeyedLock } from './keyed-lock.ts';
+import { findMirror, getRoom, lockRoom, splitAddress, type RoomRow } from './room-store.ts';
+import type { ChatAction, ChatEvent } from './shared.ts';
+
+/** Outbox kind of the member-server → host stream of local users' actions. */
+export const ACTIONS_KIND = 'chat:actions';
+
+/** Body of an action push: local users' actions in the order they were made. */
+export interface ActionsPush {
+  actions: Array<{ roomId: string; secret: string; actor: string; actionId: string; action: ChatAction }>;
+}
+
+/** The host's answer: one result per action, with the event it ordered. */
+export interface ActionsReply {
+  results: Array<{ roomId: string; actor: string; actionId: string; ok: boolean; event?: ChatEvent | null; code?: string; message?: string }>;
+}
+
+/** Answer of the host's pull route. */
+export interface PullReply {
+  events: ChatEvent[];
+  lastSeq: number;
+  more: boolean;
+}
+
+/** Everything the mirror service needs from the plugin. */
+export interface MirrorDeps {
+  db: Kysely<any>;
+  postgres: boolean;
+  selfHost: () => string;
+  locks: KeyedLock;
+  fanout: FanOut;
+  remote: RemoteClient;
+  outbox: PluginContext['outbox'];
+  log: Logger;
+  displayName: (userId: string) => Promise<string>;
+  afterEvents: (room: RoomRow, events: ChatEvent[]) => Promise<void>;
+}
+
+const PULL_LIMIT = 500;
+const ACTIONS_PER_PUSH = 100;
+
+/** The prefix of a peer's events that is well-formed (applying stops at the first bad one). */
+function validPrefix(events: unknown): ChatEvent[] {
+  const out: ChatEvent[] = [];
+  for (const e of Array.isArray(events) ? events : []) {
+    if (!isValidEvent(e)) break;
+    out.push(e);
+  }
+  return out;
+}
+
+/**
+ * The member-server side of a room hosted elsewhere: a local copy of the host's log, applied strictly in
+ * seq order (duplicates skipped, gaps pulled), and local users' actions sent to the host through a durable,
+ * ordered outbox stream (one per host server).
+ */
+export class MirrorService {
+  readonly #d: MirrorDeps;
+  readonly #pulling = new Set<string>();
+  readonly #pullAgain = new Set<string>();
+
+  constructor(deps: MirrorDeps) {
+    this.#d = deps;
+    deps.outbox.buildBody(ACTIONS_KIND, ({ destination }) => this.#build(destination));
+    deps.outbox.onResult(ACTIONS_KIND, (msg, result) => this.#answered(msg.destination, msg.body as ActionsPush, result.outcome === 'dead' ? null : result.body));
+  }
+
+  /** Stores a local user's action for the host (durable before the user is told "queued"), then sends. */
+  async forward(room: RoomRow, actor: string, actionId: string, action: ChatAction): Promise<void> {
+    await this.#d.db.insertInto('chat_outbound').values({ host: room.host, room_id: room.id, actor, action_id: actionId, action: JSON.stringify(action), created_at: Date.now() })
+      .onConflict((oc) => oc.doNothing()).execute();
+    await this.#enqueue(String(room.host));
+  }
+
+  async #enqueue(host: string): Promise<void> {
+    await this.#d.outbox.enqueue({ destination: host, kind: ACTIONS_KIND, path: `${S2S_BASE}/actions`, base: 'origin', body: {}, ref: 'actions', coalesce: true });
+  }
+
+  async #build(host: string): Promise<ActionsPush | null> {
+    const rows = await this.#d.db.selectFrom('chat_outbound as o').innerJoin('chat_rooms as r', 'r.id', 'o.room_id')
+      .select(['o.actor', 'o.action_id', 'o.action', 'r.remote_id', 'r.secret']).where('o.host', '=', host).orderBy('o.id').limit(ACTIONS_PER_PUSH).execute();
+    if (rows.length === 0) return null;
+    return { actions: rows.map((r) => ({ roomId: String(r.remote_id), secret: String(r.secret), actor: String(r.actor), actionId: String(r.action_id), action: JSON.parse(String(r.action)) })) };
+  }
+
+  /** The host answered an action push: drop what it settled, apply the events it ordered, report refusals. */
+  async #answered(host: string, sent: ActionsPush, body: unknown): Promise<void> {
+    const { db, fanout, log } = this.#d;
+    const results = (body as ActionsReply | null)?.results;
+    if (!Array.isArray(results)) {
+      log.warn({ host, body }, 'chat action push failed without results; the sweep will retry');
+      return;
+    }
+    const ordered = new Map<string, { room: RoomRow; events: ChatEvent[] }>();
+    for (const a of sent.actions) {
+      const r = results.find((x) => x && x.actionId === a.actionId && x.actor === a.actor && x.roomId === a.roomId);
+      const room = r ? await findMirror(db, host, a.roomId) : null;
+      if (!r || !room) continue;
+      await db.deleteFrom('chat_outbound').where('room_id', '=', room.id).where('actor', '=', a.actor).where('action_id', '=', a.actionId).execute();
+      if (r.ok && isValidEvent(r.event)) {
+        const entry = ordered.get(room.id) ?? { room, events: [] };
+        entry.events.push(r.event);
+        ordered.set(room.id, entry);
+      } else if (!r.ok) {
+        fanout.actionFailed(splitAddress(a.actor).id, { roomId: room.id, clientMsgId: a.actionId, code: String(r.code ?? 'REFUSED'), message: String(r.message ?? 'the host refused the action') });
+      }
+    }
+    // Applying the host's answer directly saves the sender's server a wait for the event push.
+    for (const { room, events } of ordered.values()) await this.apply(room, events, Math.max(...events.map((e) => e.seq)), { pull: false });
+    const left = await db.selectFrom('chat_outbound').select('id').where('host', '=', host).limit(1).executeTakeFirst();
+    if (left) await this.#enqueue(host);
+  }
+
+  /** Applies a host's event push; the reply tells the host what each mirror now has. */
+  async receive(peerHost: string, push: EventsPush): Promise<EventsPushReply> {
+    const rooms: EventsPushReply['rooms'] = [];
+    for (const entry of Array.isArray(push?.rooms) ? push.rooms : []) {
+      if (typeof entry?.roomId !== 'string') continue;
+      // Looked up by (pusher, room id): a server can only ever feed rooms it hosts.
+      const mirror = await findMirror(this.#d.db, peerHost, entry.roomId);
+      if (!mirror) {
+        rooms.push({ roomId: entry.roomId, applied: null });
+        continue;
+      }
+      const hostSeq = Number.isSafeInteger(entry.lastSeq) ? entry.lastSeq : 0;
+      const r = await this.apply(mirror, validPrefix(entry.events), hostSeq, { pull: true });
+      rooms.push({ roomId: entry.roomId, applied: r.applied });
+    }
+    return { rooms };
+  }
+
+  /**
+   * Applies host events in seq order: seqs already held are skipped, the next one is stored, and a gap stops
+   * the batch (then the missing range is pulled). Returns the last contiguous seq held.
+   */
+  async apply(room: RoomRow, events: ChatEvent[], hostSeq: number, opts: { pull: boolean }): Promise<{ applied: number; gap: boolean }> {
+    const { db, postgres, locks, fanout, selfHost } = this.#d;
+    const sorted = [...events].sort((a, b) => a.seq - b.seq);
+    const stored: ChatEvent[] = [];
+    const r = await locks.run(room.id, async () => {
+      const out = await db.transaction().execute(async (trx) => {
+        const cur = await lockRoom(trx, room.id, postgres);
+        if (!cur) return { applied: 0, gap: false };
+        let last = cur.last_seq;
+        for (const ev of sorted) {
+          if (ev.seq <= last) continue;
+          if (ev.seq !== last + 1) break;
+          const local = { ...ev, roomId: room.id } as ChatEvent;
+          await storeEvent(trx, room.id, local, selfHost());
+          stored.push(local);
+          last = ev.seq;
+        }
+        const known = Math.max(cur.host_seq, hostSeq, last);
+        await trx.updateTable('chat_rooms').set({ last_seq: last, host_seq: known }).where('id', '=', room.id).execute();
+        return { applied: last, gap: known > last };
+      });
+      fanout.events(room.id, stored);
+      return out;
+    });
+    if (stored.length) await this.#afterApply(room, stored);
+    if (r.gap && opts.pull) void this.pull(room.id);
+    return r;
+  }
+
+  async #afterApply(room: RoomRow, stored: ChatEvent[]): Promise<void> {
+    const fresh = await getRoom(this.#d.db, room.id);
+    if (!fresh) return;
+    await this.#d.afterEvents(fresh, stored);
+    const self = this.#d.selfHost();
+    const lostLocal = stored.some((e) => ['member.left', 'member.removed', 'member.declined'].includes(e.type)
+      && splitAddress((e.data as { address: string }).address).host === self);
+    if (lostLocal) await this.#dropIfUnused(room.id);
+  }
+
+  /** Fetches everything after the mirror's last seq from the host ("events after N"), until caught up. */
+  async pull(roomId: string): Promise<void> {
+    if (this.#pulling.has(roomId)) {
+      this.#pullAgain.add(roomId);
+      return;
+    }
+    this.#pulling.add(roomId);
+    try {
+      for (let round = 0; round < 10_000; round++) {
+        const room = await getRoom(this.#d.db, roomId);
+        if (!room || room.host === null) return;
+        const res = await this.#d.remote.post(room.host, `${S2S_BASE}/pull`, { roomId: room.remote_id, secret: room.secret, after: room.last_seq, limit: PULL_LIMIT }, { base: 'origin', timeoutMs: 15_000 });
+        if (res.status !== 200) {
+          this.#d.log.warn({ roomId, status: res.status, body: res.body }, 'chat pull refused');
+          return;
+        }
+        const reply = res.body as PullReply;
+        const r = await this.apply(room, validPrefix(reply?.events), Number(reply?.lastSeq) || 0, { pull: false });
+        if (r.applied === room.last_seq || !r.gap) return;
+      }
+    } catch (err) {
+      this.#d.log.warn({ roomId, err: (err as Error).message }, 'chat pull failed');
+    } finally {
+      this.#pulling.delete(roomId);
+      if (this.#pullAgain.delete(roomId)) void this.pull(roomId);
+    }
+  }
+
+  /** A local user accepted a room share: create the mirror (or reuse it) and let them in. */
+  async joinFromShare(share: IncomingShare): Promise<RoomRow | null> {
+    const { db, selfHost } = this.#d;
+    const arm = share.protocol.protocols.chat ?? {};
+    const remoteId = String(arm.roomId ?? arm.uri ?? '');
+    if (!remoteId || typeof arm.roomSecret !== 'string') return null;
+    await db.insertInto('chat_rooms').values({
+      id: randomUUID(), host: share.senderHost.toLowerCase(), remote_id: remoteId, kind: arm.kind === 'direct' ? 'direct' : 'group',
+      name: share.name, topic: share.description ?? '', created_by: share.owner, created_at: Date.now(), last_seq: 0, host_seq: 0, secret: arm.roomSecret,
+    }).onConflict((oc) => oc.columns(['host', 'remote_id']).doNothing()).execute();
+    const room = await findMirror(db, share.senderHost, remoteId);
+    if (!room) return null;
+    const address = `${share.recipientId}@${selfHost()}`;
+    const display_name = await this.#d.displayName(share.recipientId);
+    await db.insertInto('chat_members').values({
+      room_id: room.id, address, user_id: share.recipientId, server: selfHost(), role: 'member', state: 'joined', display_name, share_id: share.id, updated_at: Date.now(),
+    }).onConflict((oc) => oc.columns(['room_id', 'address']).doUpdateSet({ state: 'joined', share_id: share.id })).execute();
+    return room;
+  }
+
+  /** A local user's share of a remote room ended (declined, left, revoked): their access ends now. */
+  async shareEnded(share: IncomingShare): Promise<void> {
+    const arm = share.protocol.protocols.chat ?? {};
+    const room = await findMirror(this.#d.db, share.senderHost, String(arm.roomId ?? arm.uri ?? ''));
+    if (!room) return;
+    const address = `${share.recipientId}@${this.#d.selfHost()}`;
+    await this.#d.db.updateTable('chat_members').set({ state: share.state === 'declined' ? 'declined' : 'left', updated_at: Date.now() })
+      .where('room_id', '=', room.id).where('address', '=', address).where('state', 'in', ['joined', 'invited']).execute();
+    this.#d.fanout.leave(share.recipientId, room.id);
+    await this.#dropIfUnused(room.id);
+  }
+
+  /** With no local member left, the copy of the room is deleted: the data stays on its host. */
+  async #dropIfUnused(roomId: string): Promise<void> {
+    const { db, locks } = this.#d;
+    await locks.run(roomId, async () => {
+      const local = await db.selectFrom('chat_members').select('address').where('room_id', '=', roomId).where('user_id', 'is not', null).where('state', '=', 'joined').limit(1).executeTakeFirst();
+      if (local) return;
+      await db.transaction().execute(async (trx) => {
+        for (const t of ['chat_events', 'chat_messages', 'chat_reactions', 'chat_reads', 'chat_members', 'chat_outbound']) await trx.deleteFrom(t).where('room_id', '=', roomId).execute();
+        await trx.deleteFrom('chat_rooms').where('id', '=', roomId).where('host', 'is not', null).execute();
+      });
+    });
+  }
+
+  /** Restart and periodic recovery: resend waiting actions; on start, also pull every mirror's missed events. */
+  async sweep(opts: { pullAll: boolean }): Promise<void> {
+    const hosts = await this.#d.db.selectFrom('chat_outbound').select('host').distinct().execute();
+    for (const h of hosts) await this.#enqueue(String(h.host));
+    if (!opts.pullAll) return;
+    const rooms = await this.#d.db.selectFrom('chat_rooms').select('id').where('host', 'is not', null).execute();
+    for (const r of rooms) await this.pull(String(r.id));
+  }
+}

@@ -1,0 +1,113 @@
+import { timingSafeEqual } from 'node:crypto';
+import express, { Router, type Request, type RequestHandler } from 'express';
+import type { Kysely } from 'kysely';
+import { formatAddress, InputError, isMeshworkError, NotAllowedError, NotFoundError, parseAddress, type Logger } from '#core';
+import { clientId, parseAction } from './action-input.ts';
+import type { ChatService, EphemeralNotice } from './chat-service.ts';
+import type { HostService } from './host-service.ts';
+import type { EventsPush } from './host-stream.ts';
+import type { ActionsReply, MirrorService, PullReply } from './mirror-service.ts';
+import { eventsAfter, getHostedRoom, toEvent, type RoomRow } from './room-store.ts';
+import type { ChatAction } from './shared.ts';
+
+const MAX_ACTIONS = 500;
+const MAX_PULL = 1000;
+
+/** Keeps the exact body bytes: the peer's signature covers them, not the parsed JSON. */
+function keepRaw(req: Request, _res: unknown, buf: Buffer): void {
+  req.rawBody = buf;
+}
+
+function secretMatches(given: unknown, room: RoomRow): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(room.secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A hosted room a peer may use: right secret, else refused. */
+async function hostedRoomFor(db: Kysely<any>, roomId: unknown, secret: unknown): Promise<RoomRow> {
+  const room = typeof roomId === 'string' ? await getHostedRoom(db, roomId) : null;
+  if (!room) throw new NotFoundError('no such room', 'ROOM_NOT_FOUND');
+  if (!secretMatches(secret, room)) throw new NotAllowedError('wrong room secret', 'ROOM_SECRET_INVALID');
+  return room;
+}
+
+/** An address from a peer, normalised; actions must come from the actor's own server. */
+function peerActor(raw: unknown, peerHost: string): string {
+  const a = parseAddress(String(raw ?? ''), 'actor');
+  if (a.host !== peerHost) throw new NotAllowedError(`${peerHost} may not act for ${a.id}@${a.host}`, 'ACTOR_NOT_FROM_PEER');
+  return formatAddress(a.id, a.host);
+}
+
+function normalizeTarget(action: ChatAction): ChatAction {
+  if (!('address' in action)) return action;
+  const a = parseAddress(action.address, 'address');
+  return { ...action, address: formatAddress(a.id, a.host) } as ChatAction;
+}
+
+/**
+ * The server-to-server routes under `/plugins/chat/s2s`, all behind the core's signature check (`peerAuth`
+ * sets `req.peerHost`): event pushes from hosts, action pushes and pulls from member servers, and
+ * best-effort typing/presence notices.
+ */
+export function s2sRouter(deps: { db: Kysely<any>; peerAuth: RequestHandler; host: HostService; mirror: MirrorService; chat: ChatService; log: Logger }): Router {
+  const { db, peerAuth, host, mirror, chat, log } = deps;
+  const r = Router();
+  const json = express.json({ limit: '8mb', verify: keepRaw });
+  const peer = (req: Request) => String(req.peerHost).toLowerCase();
+
+  // Host → member server: events in seq order. Mirrors are looked up by (pushing server, room id).
+  r.post('/events', json, peerAuth, async (req, res) => {
+    const reply = await mirror.receive(peer(req), req.body as EventsPush);
+    const known = reply.rooms.some((x) => x.applied !== null);
+    res.status(known || reply.rooms.length === 0 ? 200 : 404).json(reply);
+  });
+
+  // Member server → host: its users' actions, in order. Each is checked and applied on its own.
+  r.post('/actions', json, peerAuth, async (req, res) => {
+    const list = (req.body as { actions?: unknown } | undefined)?.actions;
+    if (!Array.isArray(list) || list.length > MAX_ACTIONS) throw new InputError(`actions must be a list of at most ${MAX_ACTIONS}`);
+    const results: ActionsReply['results'] = [];
+    for (const a of list as Array<Record<string, unknown>>) {
+      const base = { roomId: String(a?.roomId), actor: String(a?.actor), actionId: String(a?.actionId) };
+      try {
+        const room = await hostedRoomFor(db, a?.roomId, a?.secret);
+        const actor = peerActor(a?.actor, peer(req));
+        const out = await host.act(room.id, actor, clientId(a?.actionId, 'actionId'), normalizeTarget(parseAction(a?.action)));
+        results.push({ ...base, ok: true, event: out.events[0] ?? null });
+      } catch (err) {
+        // Unexpected failures fail the whole push so the sender retries it; applied actions are idempotent.
+        if (!isMeshworkError(err)) throw err;
+        results.push({ ...base, ok: false, code: err.code, message: err.message });
+      }
+    }
+    res.status(results.length > 0 && results.every((x) => !x.ok) ? 403 : 200).json({ results });
+  });
+
+  // Member server → host: "events after N", only while the server has members (or up to its removal).
+  r.post('/pull', json, peerAuth, async (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const room = await hostedRoomFor(db, b.roomId, b.secret);
+    const p = await db.selectFrom('chat_peers').selectAll().where('room_id', '=', room.id).where('server', '=', peer(req)).executeTakeFirst();
+    const end = !p ? 0 : Number(p.active) ? room.last_seq : Math.min(Number(p.until_seq ?? 0), room.last_seq);
+    const after = Number.isSafeInteger(b.after) && (b.after as number) >= 0 ? (b.after as number) : 0;
+    if (!p || (!Number(p.active) && after >= end)) throw new NotAllowedError('your server has no member in this room', 'NOT_MEMBER');
+    const limit = Math.min(Number.isSafeInteger(b.limit) ? (b.limit as number) : 500, MAX_PULL);
+    const events = (await eventsAfter(db, room.id, after, limit, end)).map((e) => toEvent(e, room.id));
+    const reply: PullReply = { events, lastSeq: end, more: (events.at(-1)?.seq ?? after) < end };
+    res.json(reply);
+  });
+
+  // Either direction: typing and presence, never stored.
+  r.post('/ephemeral', json, peerAuth, async (req, res) => {
+    await chat.receiveEphemeral(peer(req), req.body as EphemeralNotice);
+    res.status(204).end();
+  });
+
+  r.use((err: unknown, _req: Request, _res: unknown, next: (e: unknown) => void) => {
+    if (!isMeshworkError(err)) log.error({ err }, 'chat s2s route failed');
+    next(err);
+  });
+  return r;
+}

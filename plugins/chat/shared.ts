@@ -1,0 +1,182 @@
+/**
+ * Wire types of the chat plugin, shared by the server, the tests, the benchmark and the web UI.
+ * Browser-safe: no Node imports, types and tiny constants only.
+ */
+
+/** Who may do what in a room. */
+export type Role = 'owner' | 'moderator' | 'member';
+/** A group room with a name, or a one-to-one conversation. */
+export type RoomKind = 'group' | 'direct';
+/** A member's standing; only `joined` members read and post. */
+export type MemberState = 'invited' | 'joined' | 'left' | 'removed' | 'declined';
+
+/** The payload of each sequenced event type. */
+export interface ChatEventData {
+  'room.created': { name: string; topic: string; kind: RoomKind };
+  'room.updated': { name?: string; topic?: string };
+  'member.invited': { address: string; displayName: string; role: Role };
+  'member.joined': { address: string; displayName: string; role: Role };
+  'member.left': { address: string };
+  'member.removed': { address: string };
+  'member.declined': { address: string };
+  'member.role': { address: string; role: Role };
+  'message.posted': { text: string; replyTo: string | null; mentions: string[]; redacted?: boolean };
+  'message.edited': { target: string; text: string; mentions: string[]; redacted?: boolean };
+  'message.deleted': { target: string };
+  'reaction.added': { target: string; key: string };
+  'reaction.removed': { target: string; key: string };
+  'read.marker': { upTo: number };
+}
+
+/** Every sequenced event type. */
+export type ChatEventType = keyof ChatEventData;
+
+/** The event types, for validation. */
+export const CHAT_EVENT_TYPES: readonly ChatEventType[] = [
+  'room.created', 'room.updated', 'member.invited', 'member.joined', 'member.left', 'member.removed', 'member.declined',
+  'member.role', 'message.posted', 'message.edited', 'message.deleted', 'reaction.added', 'reaction.removed', 'read.marker',
+];
+
+/**
+ * One event of a room's log, ordered by the host's per-room `seq`. `roomId` is the id the reader knows the
+ * room by: the local room id for browsers, the host's room id between servers.
+ */
+export type ChatEvent = {
+  [K in ChatEventType]: {
+    roomId: string; seq: number; eventId: string; type: K; sender: string; clientMsgId: string | null; ts: number; data: ChatEventData[K];
+  };
+}[ChatEventType];
+
+/** What a member asks the room's host to do; every action carries a client id so retries never double it. */
+export type ChatAction =
+  | { type: 'post'; text: string; replyTo?: string | null }
+  | { type: 'edit'; target: string; text: string }
+  | { type: 'delete'; target: string }
+  | { type: 'react'; target: string; key: string; on: boolean }
+  | { type: 'read'; upTo: number }
+  | { type: 'update'; name?: string; topic?: string }
+  | { type: 'addMember'; address: string; role?: Role }
+  | { type: 'removeMember'; address: string }
+  | { type: 'setRole'; address: string; role: Role }
+  | { type: 'leave' };
+
+/** A member as clients see it. */
+export interface MemberView {
+  address: string;
+  displayName: string;
+  role: Role;
+  state: MemberState;
+  /** True when the member's account lives on the server answering. */
+  local: boolean;
+  /** Server of the member's account (`host[:port]`). */
+  server: string;
+  online: boolean;
+}
+
+/** A room in a user's room list. */
+export interface RoomSummary {
+  id: string;
+  kind: RoomKind;
+  name: string;
+  topic: string;
+  /** The server that orders the room's events. */
+  host: string;
+  /** True when this server is the host. */
+  hosted: boolean;
+  lastSeq: number;
+  unread: number;
+  mentions: number;
+  readUpTo: number;
+  lastMessage: { sender: string; text: string; ts: number } | null;
+  /** For one-to-one rooms: the other person. */
+  peer: string | null;
+  myRole: Role;
+}
+
+/** A room with its members. */
+export interface RoomDetail extends RoomSummary {
+  members: MemberView[];
+}
+
+/** One line of a room's history: a message with its current state, or a room/member change. */
+export interface TimelineItem {
+  seq: number;
+  eventId: string;
+  type: ChatEventType;
+  sender: string;
+  ts: number;
+  data: Record<string, unknown>;
+  /** For messages: current text, edit time, deletion and aggregated reactions (key → addresses). */
+  message?: { text: string; replyTo: string | null; mentions: string[]; editedAt: number | null; deleted: boolean; reactions: Record<string, string[]> };
+}
+
+/** A page of history, newest last; `more` says whether older items exist. */
+export interface TimelinePage {
+  items: TimelineItem[];
+  more: boolean;
+}
+
+/** An acknowledgement: success with data, or a domain error. */
+export type Ack<T = Record<never, never>> = ({ ok: true } & T) | { ok: false; code: string; message: string };
+
+/** Result of an action: the event the host ordered, or `queued` when it waits to reach a remote host. */
+export interface ActResult {
+  queued: boolean;
+  seq: number | null;
+  eventId: string | null;
+}
+
+/** Events missed since a sequence number. */
+export interface CatchUpResult {
+  events: ChatEvent[];
+  lastSeq: number;
+  more: boolean;
+}
+
+/** A typing notice, relayed live and never stored. */
+export interface TypingNotice {
+  roomId: string;
+  address: string;
+  typing: boolean;
+}
+
+/** Handshake auth of the /chat namespace. */
+export interface ChatHandshake {
+  token: string;
+  /** Last sequence number seen per room id; the server replays what came after. */
+  lastSeq?: Record<string, number>;
+}
+
+/** Events browsers send on the /chat namespace. */
+export interface ChatClientToServer {
+  act: (req: { roomId: string; clientMsgId: string; action: ChatAction }, ack: (r: Ack<ActResult>) => void) => void;
+  catchUp: (req: { roomId: string; after: number; limit?: number }, ack: (r: Ack<CatchUpResult>) => void) => void;
+  rooms: (ack: (r: Ack<{ rooms: RoomSummary[] }>) => void) => void;
+  typing: (req: { roomId: string; typing: boolean }) => void;
+}
+
+/** Events the server pushes on the /chat namespace. */
+export interface ChatServerToClient {
+  event: (e: ChatEvent) => void;
+  typing: (t: TypingNotice) => void;
+  /** A room appeared in the user's list or changed. */
+  room: (r: RoomSummary) => void;
+  /** The user lost access to a room. */
+  roomRemoved: (r: { roomId: string }) => void;
+  /** An action accepted as `queued` was later refused by the room's host. */
+  actionFailed: (f: { roomId: string; clientMsgId: string; code: string; message: string }) => void;
+  presence: (p: { address: string; online: boolean }) => void;
+}
+
+/** Limits enforced on input. */
+export const CHAT_LIMITS = {
+  text: 8000,
+  name: 200,
+  topic: 1000,
+  reactionKey: 32,
+  clientMsgId: 100,
+  pageSize: 100,
+} as const;
+
+/** The socket.io namespace of the chat plugin. */
+export const CHAT_NAMESPACE = '/chat';

@@ -72,6 +72,9 @@ describe('federation: resharing files through the owner, and strict receivers', 
     const daveDav = davClient(strict.origin, basicFor('dave'));
     assert.equal((await daveDav.send('GET', '/dav/files/dave/Shared%20with%20me/Team/plan.md')).text, '# plan');
     assert.equal((await daveDav.send('PUT', '/dav/files/dave/Shared%20with%20me/Team/dave.txt', { body: 'hi' })).status, 201);
+    // The owner forgets every issued token (as after a reset): the receiver retries once with a freshly exchanged one.
+    await a.engine.database.db.deleteFrom('access_tokens').execute();
+    assert.equal((await daveDav.send('GET', '/dav/files/dave/Shared%20with%20me/Team/dave.txt')).text, 'hi');
     const raw = davClient(a.origin, `Bearer ${String(incoming?.protocol.protocols.webdav?.sharedSecret)}`);
     assert.equal((await raw.send('PROPFIND', `/dav/ocm/${providerId}/`, { headers: { depth: '0' } })).status, 401, 'the raw secret is refused');
   });

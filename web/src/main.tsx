@@ -1,9 +1,10 @@
-import { render } from 'preact';
-import { App } from './shell/app.tsx';
-import { webPlugins } from './plugins.ts';
+// The shell's styles first, so plugin stylesheets (imported through plugins.ts) can refine them.
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/components.css';
+import { render } from 'preact';
+import { App } from './shell/app.tsx';
+import { webPlugins } from './plugins.ts';
 
 const root = document.getElementById('app');
 if (root) render(<App plugins={webPlugins} />, root);

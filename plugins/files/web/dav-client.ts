@@ -51,10 +51,15 @@ export class DavClient {
   /** Encoded URL path of the tree's root, no trailing slash. */
   readonly base: string;
   readonly #auth: () => Record<string, string>;
+  readonly #onUnauthorized: () => void;
 
-  constructor(userId: string, auth: () => Record<string, string>) {
+  /** `onUnauthorized` runs when the server no longer accepts the session (the shell then asks to log in again). */
+  constructor(userId: string, auth: () => Record<string, string>, onUnauthorized: () => void = () => {}) {
     this.base = `/dav/files/${encodeURIComponent(userId)}`;
-    this.#auth = auth;
+    // Marks the requests as the app's own, not a DAV client's: servers (sabre, Nextcloud) then answer 401 without
+    // `WWW-Authenticate: Basic`, which would make the browser pop up its password prompt.
+    this.#auth = () => ({ ...auth(), 'x-requested-with': 'XMLHttpRequest' });
+    this.#onUnauthorized = onUnauthorized;
   }
 
   /** URL path of a tree path; folders get a trailing slash. */
@@ -70,6 +75,7 @@ export class DavClient {
     } catch {
       throw davError(0, '');
     }
+    if (res.status === 401) this.#onUnauthorized();
     if (!res.ok) throw davError(res.status, await res.text().catch(() => ''));
     return res;
   }
@@ -114,7 +120,11 @@ export class DavClient {
       for (const [k, v] of Object.entries(this.#auth())) xhr.setRequestHeader(k, v);
       xhr.setRequestHeader('content-type', file.type || 'application/octet-stream');
       xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
-      xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(davError(xhr.status, xhr.responseText)));
+      xhr.onload = () => {
+        if (xhr.status === 401) this.#onUnauthorized();
+        if (xhr.status >= 200 && xhr.status < 300) resolve();
+        else reject(davError(xhr.status, xhr.responseText));
+      };
       xhr.onerror = () => reject(davError(0, ''));
       xhr.onabort = () => reject(new DavRequestError(0, 'Upload cancelled.'));
       xhr.send(file);

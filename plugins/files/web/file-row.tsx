@@ -19,11 +19,13 @@ export function FileRow(props: { entry: DavEntry; route: string; actions: FileAc
   return (
     <tr data-testid="file-row" data-name={e.name}>
       <td class="file-name">
-        <span class={`file-icon ${e.isFolder ? 'file-icon-folder' : 'file-icon-file'}`} aria-hidden="true" />
-        {e.isFolder
-          ? <a href={hashHref(props.route, ...segmentsOf(e.path))}>{e.name}</a>
-          : <button type="button" class="btn-link file-link" onClick={() => actions.download(e)} title="Download">{e.name}</button>}
-        <span class="visually-hidden">{e.isFolder ? ', folder' : ', file'}</span>
+        <span class="file-name-inner">
+          <span class={`file-icon ${e.isFolder ? 'file-icon-folder' : 'file-icon-file'}`} aria-hidden="true" />
+          {e.isFolder
+            ? <a href={hashHref(props.route, ...segmentsOf(e.path))}>{e.name}</a>
+            : <button type="button" class="btn-link file-link" onClick={() => actions.download(e)} title="Download">{e.name}</button>}
+          <span class="visually-hidden">{e.isFolder ? ', folder' : ', file'}</span>
+        </span>
       </td>
       <td class="file-size">{e.isFolder ? '—' : formatSize(e.size)}</td>
       <td class="file-modified">{e.modified && !props.virtual ? dateFormat.format(e.modified) : '—'}</td>

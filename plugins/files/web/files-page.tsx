@@ -22,7 +22,8 @@ const ROUTE = 'files';
 export function FilesPage(props: PluginPageProps) {
   const { api, user, toast } = props;
   const path = pathOf(props.path);
-  const dav = useMemo(() => new DavClient(user.id, () => api.authHeaders()), [api, user.id]);
+  // A 401 from WebDAV means the session ended: asking the API lets the shell notice and show the login.
+  const dav = useMemo(() => new DavClient(user.id, () => api.authHeaders(), () => void api.me().catch(() => undefined)), [api, user.id]);
   const listing = useFolder(dav, path);
   const currentPath = useRef(path);
   currentPath.current = path;

@@ -44,6 +44,13 @@ export function filesPlugin(): MeshworkPlugin {
       reshareRoute(ctx, ctx.api);
       return {
         prepareOutgoingShare: (draft) => prepareFileShare(draft, tree, filesDir),
+        // Locks taken through a share die with it, so they never block the owner afterwards.
+        async onOutgoingRemoved(share) {
+          svc.locks.removePrincipal(`ocm:${share.providerId}`);
+        },
+        async onOutgoingDeclined(share) {
+          svc.locks.removePrincipal(`ocm:${share.providerId}`);
+        },
         async onNotification(n) {
           if (n.notificationType === REQUEST_RESHARE) return handleReshareRequest(ctx, tree, n);
           throw new InputError(`notification type ${n.notificationType} is not supported for files`, [{ name: 'notificationType', message: 'UNSUPPORTED' }], 'NOTIFICATION_NOT_SUPPORTED');

@@ -89,6 +89,11 @@ export class LockManager {
     return this.#locks.delete(token);
   }
 
+  /** Drops every lock a principal holds (e.g. a share that ended). */
+  removePrincipal(principal: string): void {
+    for (const [t, l] of this.#locks) if (l.principal === principal) this.#locks.delete(t);
+  }
+
   /** Drops every lock rooted at or below a path (the resources were deleted or moved away). */
   removeTree(owner: string, path: string): void {
     for (const l of this.within(owner, path)) this.#locks.delete(l.token);

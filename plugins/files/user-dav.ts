@@ -54,7 +54,10 @@ export function userDavHandler(ctx: PluginContext, svc: DavServices, filesDir: s
         const folderHref = `${prefix}/${encodeSegment(SHARED_FOLDER)}`;
         if (segs.length === 1) return await sharedFolder(req, res, method, mounts, folderHref, virtualShared(mounts), ctx);
         const mount = mounts.find((x) => x.name === segs[1]);
-        if (!mount) throw notFound('no such share');
+        if (!mount) {
+          if (WRITE_METHODS.has(method) && segs.length === 2) throw forbidden('only accepted shares live in Shared with me');
+          throw notFound('no such share');
+        }
         const mountHref = `${folderHref}/${encodeSegment(mount.name)}`;
         const after = rest.replace(/^\/+[^/?#]+\/+[^/?#]+/, '');
         return await proxyToOwner(ctx, req, res, mount, after, mountHref);

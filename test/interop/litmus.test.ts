@@ -37,27 +37,44 @@ describe('interop: litmus WebDAV suites against /dav/files/<user>/', function ()
   this.timeout(240_000);
   const haveLitmus = spawnSync('sh', ['-c', 'command -v litmus']).status === 0;
   let server: TestServer;
+  let owner: TestServer;
 
   before(async function () {
     if (!haveLitmus) {
       if (process.env.CI === 'true') throw new Error('litmus is not installed (Debian package "litmus") but CI needs it');
       this.skip();
     }
-    server = await startTestServer({ plugins: [filesPlugin()] });
+    [server, owner] = await Promise.all([startTestServer({ plugins: [filesPlugin()] }), startTestServer({ plugins: [filesPlugin()] })]);
     await server.user('litmus');
   });
   after(async () => {
-    await server?.destroy();
+    await Promise.all([server?.destroy(), owner?.destroy()]);
   });
 
   it(`passes ${SUITES} with no failures`, async () => {
-    const out = await runLitmus(`${server.origin}/dav/files/litmus/`, 'litmus', 'litmus-password');
-    const found = summaries(out);
-    for (const suite of SUITES.split(' ')) {
-      const s = found.get(suite);
-      assert.ok(s, `no summary for suite ${suite}:\n${out.slice(-3000)}`);
-      assert.equal(s.failed, 0, `${suite}: ${s.failed} failed:\n${out.split('\n').filter((l) => /FAIL/.test(l)).join('\n')}`);
-      assert.equal(s.passed, s.run);
-    }
+    assertClean(await runLitmus(`${server.origin}/dav/files/litmus/`, 'litmus', 'litmus-password'));
+  });
+
+  it(`passes ${SUITES} through a federated share (receiver proxying to the owner)`, async () => {
+    const alice = await owner.user('alice');
+    const litmus = await server.user('litmus');
+    const mk = await fetch(`${owner.origin}/dav/files/alice/Litmus`, { method: 'MKCOL', headers: { authorization: `Bearer ${alice}` } });
+    assert.equal(mk.status, 201);
+    const created = await owner.api(alice, 'POST', '/api/v1/shares', { resourceType: 'folder', resourceId: '/Litmus', shareWith: `litmus@${server.host}`, permissions: ['read', 'write'] });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const incoming = (await server.api(litmus, 'GET', '/api/v1/shares/incoming')).body.find((s: { providerId: string }) => s.providerId === created.body.providerId);
+    assert.equal((await server.api(litmus, 'POST', `/api/v1/shares/incoming/${incoming.id}/accept`)).status, 200);
+    assertClean(await runLitmus(`${server.origin}/dav/files/litmus/Shared%20with%20me/Litmus/`, 'litmus', 'litmus-password'));
   });
 });
+
+/** Asserts every suite ran and none failed. */
+function assertClean(out: string): void {
+  const found = summaries(out);
+  for (const suite of SUITES.split(' ')) {
+    const s = found.get(suite);
+    assert.ok(s, `no summary for suite ${suite}:\n${out.slice(-3000)}`);
+    assert.equal(s.failed, 0, `${suite}: ${s.failed} failed:\n${out.split('\n').filter((l) => /FAIL/.test(l)).join('\n')}`);
+    assert.equal(s.passed, s.run);
+  }
+}

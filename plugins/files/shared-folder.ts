@@ -56,6 +56,11 @@ async function ownerEntry(ctx: Pick<PluginContext, 'remote' | 'shares'>, m: Shar
     const first = doc.ns === DAV_NS && doc.local === 'multistatus' ? child(doc, DAV_NS, 'response') : undefined;
     if (!first) return null;
     const rest = elements(first).filter((e) => !(e.ns === DAV_NS && e.local === 'href'));
+    // The entry is named as in the recipient's tree (the owner's name may have gained a collision suffix).
+    for (const ps of rest) {
+      const name = child(child(ps, DAV_NS, 'prop') ?? ps, DAV_NS, 'displayname');
+      if (name) name.children = [{ kind: 'text', text: m.name }];
+    }
     return `<d:response><d:href>${escapeXml(href)}</d:href>${serializeNodes(rest, '', true)}</d:response>`;
   } catch {
     return null;

@@ -122,6 +122,7 @@ describe('federation: files and folders shared between two servers', function ()
     await share('folder', '/Readonly', ['read']);
     const again = await bobDav.list(`${SHARED}/`);
     assert.ok(again.hrefs.includes(`${SHARED}/Readonly%20%282%29/`), again.text);
+    assert.match(again.text, /<d:displayname>Readonly \(2\)<\/d:displayname>/);
   });
 
   it('refuses shares of missing paths, wrong types and traversal with 4xx', async () => {

@@ -58,7 +58,13 @@ export async function remoteTarget(ctx: Pick<PluginContext, 'remote' | 'shares'>
   const uri = typeof arm.uri === 'string' ? arm.uri.trim() : '';
   let base: string;
   if (/^https?:\/\//i.test(uri)) {
-    base = new URL(uri).href;
+    const abs = new URL(uri);
+    // The credential goes only to the server that sent the share, never to a host it names (confused deputy).
+    const bare = (h: string): string => h.replace(/^\[|\]$/g, '').toLowerCase();
+    if (bare(abs.hostname) !== bare(share.senderHost.replace(/:\d+$/, ''))) {
+      throw new DavError(502, 'the share points to a server other than its sender', 'SHARE_URI_FOREIGN');
+    }
+    base = abs.href;
   } else {
     const d = await ctx.remote.discover(share.senderHost);
     const rt = d.resourceTypes.find((r) => r.name === share.resourceType && typeof r.protocols.webdav === 'string')

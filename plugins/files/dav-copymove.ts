@@ -13,6 +13,11 @@ export async function handleCopyMove(d: DavRequest): Promise<void> {
   requireWrite(d);
   const rawDest = d.req.headers.destination;
   if (typeof rawDest !== 'string' || !rawDest.trim()) throw badRequest('Destination header is required');
+  try {
+    new URL(rawDest.trim(), 'http://placeholder');
+  } catch {
+    throw badRequest('Destination is not a URL');
+  }
   const dest = pathFromUrl(d, rawDest.trim());
   if (dest === null) throw new DavError(502, 'the destination is on another server or outside this tree', 'DAV_CROSS_SERVER');
   if (isVirtual(d)) throw forbidden('this entry cannot be copied or moved');

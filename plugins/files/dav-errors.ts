@@ -55,7 +55,8 @@ export function sendDavError(res: ServerResponse, err: DavError, method: string)
     return;
   }
   res.statusCode = err.status;
-  if (err.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="Meshwork", charset="UTF-8"');
+  // Scripts (the web app sends X-Requested-With) must not trigger the browser's own Basic login dialog.
+  if (err.status === 401 && res.req?.headers['x-requested-with'] === undefined) res.setHeader('WWW-Authenticate', 'Basic realm="Meshwork", charset="UTF-8"');
   if (method === 'HEAD') {
     res.end();
     return;

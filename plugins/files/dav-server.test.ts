@@ -27,6 +27,9 @@ describe('files: WebDAV behaviour of /dav/files/<user>/', function () {
     const wrong = await davClient(s.origin, basicFor('ann', 'nope-nope')).send('PROPFIND', `${U}/`);
     assert.equal(wrong.status, 401);
     assert.match(wrong.headers.get('www-authenticate') ?? '', /^Basic /);
+    const fromApp = await davClient(s.origin, '').send('PROPFIND', `${U}/`, { headers: { 'x-requested-with': 'XMLHttpRequest' } });
+    assert.equal(fromApp.status, 401);
+    assert.equal(fromApp.headers.get('www-authenticate'), null, 'no browser login dialog for the web app');
     assert.equal((await davClient(s.origin, basicFor('ben')).send('PROPFIND', `${U}/`, { headers: { depth: '0' } })).status, 403);
     const token = await s.user('ann');
     assert.equal((await davClient(s.origin, `Bearer ${token}`).send('PROPFIND', `${U}/`, { headers: { depth: '0' } })).status, 207);

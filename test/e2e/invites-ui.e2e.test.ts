@@ -25,17 +25,6 @@ describe('browser: login errors and invites between two servers', function () {
     await Promise.all([a, b].map((s) => s?.destroy()));
   });
 
-  it('serves the app at / and deep links, but keeps API 404s as JSON', async () => {
-    const page = await fetch(`${a.origin}/files/anything`, { headers: { accept: 'text/html' } });
-    assert.equal(page.status, 200);
-    assert.match(await page.text(), /<div id="app">/);
-    assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'self'/);
-    const api = await fetch(`${a.origin}/api/v1/nope`, { headers: { accept: 'text/html' } });
-    assert.equal(api.status, 401);
-    const missing = await fetch(`${a.origin}/assets/missing.js`);
-    assert.equal(missing.status, 404);
-  });
-
   it('shows the server’s message for a wrong password, then logs in', async () => {
     const { context, page } = await newPerson(browser);
     await page.goto(`${a.origin}/`);

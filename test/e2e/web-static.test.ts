@@ -57,7 +57,7 @@ describe('web app serving: static files with an SPA fallback that leaves the ser
     assert.match(await io.text(), /^0\{"sid"/);
     const discovery = await fetch(`${s.origin}/.well-known/ocm`, { headers: { accept: 'text/html' } });
     assert.equal(discovery.status, 200);
-    assert.equal(typeof (await discovery.json()).endPoint, 'string');
+    assert.equal(typeof ((await discovery.json()) as { endPoint?: unknown }).endPoint, 'string');
   });
 
   it('leaves non-GET requests and non-HTML clients to the server', async () => {

@@ -182,6 +182,9 @@ export class Outbox {
     this.#busy.add(destination);
     const running = new Set<Promise<void>>();
     const busyRefs = new Set<string>();
+    // Messages this drain already handled. A select that raced with their delete (another pool
+    // connection on PostgreSQL) may still return them; they must not be sent twice.
+    const handled = new Set<number>();
     let failed = false;
     try {
       while (this.#running && !failed) {
@@ -195,11 +198,12 @@ export class Outbox {
           // The first queued message of a ref decides for the whole ref: later ones wait behind it.
           if (blocked.has(key)) continue;
           blocked.add(key);
-          if (row.next_attempt_at > now || this.#inFlight.has(Number(row.id))) continue;
+          if (row.next_attempt_at > now || this.#inFlight.has(Number(row.id)) || handled.has(Number(row.id))) continue;
           busyRefs.add(key);
           const p: Promise<void> = this.#deliver(row).then((ok) => {
             if (!ok) failed = true;
           }).finally(() => {
+            handled.add(Number(row.id));
             busyRefs.delete(key);
             running.delete(p);
           });

@@ -1,7 +1,8 @@
 import type { MeshworkPlugin } from '#core';
 import { filesPlugin } from '../plugins/files/index.ts';
+import { chatPlugin } from '../plugins/chat/index.ts';
 
 /** The plugins a default server runs, in order. Explicit: nothing registers itself on import. */
 export function defaultPlugins(): MeshworkPlugin[] {
-  return [filesPlugin()];
+  return [filesPlugin(), chatPlugin()];
 }

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { NotFoundError, type Logger, type OutgoingShare, type ShareRegistry, type User } from '#core';
+import { NotAllowedError, NotFoundError, type Logger, type OutgoingShare, type ShareRegistry, type User } from '#core';
 import { storeEvent } from './event-apply.ts';
 import type { FanOut } from './fanout.ts';
 import { checkCanInvite, planAction, type EventDraft, type LocalUserLookup } from './host-rules.ts';
@@ -80,7 +80,7 @@ export class HostService {
   /** Applies a member's action to a hosted room. */
   async act(roomId: string, actor: string, actionId: string, action: ChatAction): Promise<ActOutcome> {
     if (action.type === 'addMember') return this.addMember(roomId, actor, actionId, action.address, action.role ?? 'member', false);
-    return this.#commit(roomId, actor, actionId, (trx, room, me) => planAction(trx, room, me, action));
+    return this.#commit(roomId, actor, actionId, (trx, room, me) => planAction(trx, room, me, action), { member: true });
   }
 
   /**
@@ -153,17 +153,21 @@ export class HostService {
   }
 
   /** Plans and appends one action's event under the room's lock and in one transaction; fans out after commit. */
-  async #commit(roomId: string, actor: string, actionId: string | null, plan: Plan): Promise<ActOutcome> {
+  async #commit(roomId: string, actor: string, actionId: string | null, plan: Plan, opts: { member: boolean } = { member: false }): Promise<ActOutcome> {
     const { db, postgres, locks, fanout } = this.#d;
     const out = await locks.run(roomId, async () => {
       const result = await db.transaction().execute(async (trx): Promise<ActOutcome> => {
         const room = await lockRoom(trx, roomId, postgres);
         if (!room || room.host !== null) throw new NotFoundError('no such room', 'ROOM_NOT_FOUND');
+        const me = await getMember(trx, roomId, actor);
         if (actionId) {
           const prior = await this.#seen(trx, roomId, actor, actionId);
+          // A repeat gets its first answer, but only while the actor is still in the room: a request
+          // captured before a removal must not keep working after it.
+          if (prior && opts.member && me?.state !== 'joined') throw new NotAllowedError('you are not a member of this room', 'NOT_MEMBER');
           if (prior) return prior;
         }
-        const draft = await plan(trx, room, await getMember(trx, roomId, actor));
+        const draft = await plan(trx, room, me);
         const events = draft ? [await this.#append(trx, roomId, actor, actionId, draft)] : [];
         if (actionId) {
           await trx.insertInto('chat_seen_actions').values({ room_id: roomId, actor, action_id: actionId, seq: events[0]?.seq ?? null, ts: Date.now() }).execute();

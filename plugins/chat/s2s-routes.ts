@@ -12,6 +12,8 @@ import type { ChatAction } from './shared.ts';
 
 const MAX_ACTIONS = 500;
 const MAX_PULL = 1000;
+// Codes that mean the sending server had no business sending the action at all.
+const FORGERY_CODES = new Set(['ROOM_NOT_FOUND', 'ROOM_SECRET_INVALID', 'ACTOR_NOT_FROM_PEER']);
 
 /** Keeps the exact body bytes: the peer's signature covers them, not the parsed JSON. */
 function keepRaw(req: Request, _res: unknown, buf: Buffer): void {
@@ -82,20 +84,22 @@ export function s2sRouter(deps: { db: Kysely<any>; peerAuth: RequestHandler; hos
         results.push({ ...base, ok: false, code: err.code, message: err.message });
       }
     }
-    res.status(results.length > 0 && results.every((x) => !x.ok) ? 403 : 200).json({ results });
+    // Refusals of ordinary actions are answers (200); a push where nothing checked out is refused as a whole.
+    const forged = results.length > 0 && results.every((x) => !x.ok && FORGERY_CODES.has(String(x.code)));
+    res.status(forged ? 403 : 200).json({ results });
   });
 
-  // Member server → host: "events after N", only while the server has members (or up to its removal).
+  // Member server → host: "events after N", only while the server has a joined member in the room.
+  // (A server whose last member left gets the final events by push, never by asking.)
   r.post('/pull', json, peerAuth, async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const room = await hostedRoomFor(db, b.roomId, b.secret);
-    const p = await db.selectFrom('chat_peers').selectAll().where('room_id', '=', room.id).where('server', '=', peer(req)).executeTakeFirst();
-    const end = !p ? 0 : Number(p.active) ? room.last_seq : Math.min(Number(p.until_seq ?? 0), room.last_seq);
+    const p = await db.selectFrom('chat_peers').select('active').where('room_id', '=', room.id).where('server', '=', peer(req)).executeTakeFirst();
+    if (!p || !Number(p.active)) throw new NotAllowedError('your server has no member in this room', 'NOT_MEMBER');
     const after = Number.isSafeInteger(b.after) && (b.after as number) >= 0 ? (b.after as number) : 0;
-    if (!p || (!Number(p.active) && after >= end)) throw new NotAllowedError('your server has no member in this room', 'NOT_MEMBER');
     const limit = Math.min(Number.isSafeInteger(b.limit) ? (b.limit as number) : 500, MAX_PULL);
-    const events = (await eventsAfter(db, room.id, after, limit, end)).map((e) => toEvent(e, room.id));
-    const reply: PullReply = { events, lastSeq: end, more: (events.at(-1)?.seq ?? after) < end };
+    const events = (await eventsAfter(db, room.id, after, limit)).map((e) => toEvent(e, room.id));
+    const reply: PullReply = { events, lastSeq: room.last_seq, more: (events.at(-1)?.seq ?? after) < room.last_seq };
     res.json(reply);
   });
 

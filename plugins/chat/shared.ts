@@ -152,7 +152,8 @@ export interface ChatClientToServer {
   act: (req: { roomId: string; clientMsgId: string; action: ChatAction }, ack: (r: Ack<ActResult>) => void) => void;
   catchUp: (req: { roomId: string; after: number; limit?: number }, ack: (r: Ack<CatchUpResult>) => void) => void;
   rooms: (ack: (r: Ack<{ rooms: RoomSummary[] }>) => void) => void;
-  typing: (req: { roomId: string; typing: boolean }) => void;
+  /** Send it volatile (`socket.volatile.emit`): typing is never queued or retried. */
+  typing: (req: { roomId: string; typing: boolean }, ack?: () => void) => void;
 }
 
 /** Events the server pushes on the /chat namespace. */

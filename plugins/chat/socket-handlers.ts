@@ -37,7 +37,9 @@ export function attachSocketHandlers(ns: ChatNamespace, deps: { chat: ChatServic
       return chat.catchUp(user.id, String(req?.roomId), Math.max(Number(req?.after) || 0, 0), limit);
     }));
     socket.on('rooms', (ack) => answer(ack, log, async () => ({ rooms: await chat.listRooms(user.id) })));
-    socket.on('typing', (req) => {
+    socket.on('typing', (req, ack) => {
+      // A client that queues every emit (socket.io `retries`) waits for an ack even here; never keep it waiting.
+      if (typeof ack === 'function') ack();
       chat.ephemeral(user.id, String(req?.roomId), 'typing', Boolean(req?.typing), socket.id).catch(() => {});
     });
     socket.on('disconnect', () => {

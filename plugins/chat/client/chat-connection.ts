@@ -74,6 +74,11 @@ export class ChatConnection {
     return this.act(roomId, { type: 'post', text, replyTo: opts.replyTo ?? null }, opts.clientMsgId);
   }
 
+  /** Says the user is (or stopped) typing; volatile, so it never waits behind queued actions. */
+  typing(roomId: string, typing: boolean): void {
+    this.socket.volatile.emit('typing', { roomId, typing });
+  }
+
   /** Events after a seq, straight from the server (the sequencer uses this to fill gaps). */
   async catchUp(roomId: string, after: number): Promise<CatchUpResult | null> {
     const r = await this.socket.timeout(10_000).emitWithAck('catchUp', { roomId, after });

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import type { MeshworkPlugin } from '#core';
+import { request as httpRequest } from 'node:http';
+import express, { type Request } from 'express';
+import { definePlugin, type MeshworkPlugin, type PluginContext } from '#core';
 import { eventually, startTestServer, type TestServer } from '../../../test/harness/test-server.ts';
 import { ChatConnection } from '../client/chat-connection.ts';
 import { chatPlugin } from '../index.ts';
@@ -105,4 +107,52 @@ export async function inviteAndAccept(host: TestServer, ownerToken: string, room
     return d.members.some((m) => m.address === `${user}@${remote.host}` && m.state === 'joined') && d.lastSeq > 0;
   }, 5000, 'the remote mirror to sync');
   return mirror.id;
+}
+
+/** A server-to-server request as it reached a server, kept byte for byte for replay tests. */
+export interface CapturedRequest {
+  path: string;
+  headers: Record<string, string>;
+  raw: Buffer;
+  body: any;
+}
+
+/**
+ * A test-only plugin: records every request to the chat S2S routes (mounted before the chat plugin, it
+ * sees them first) and exposes its plugin context (to send signed requests as this server).
+ */
+export function probePlugin(): { plugin: MeshworkPlugin; captured: CapturedRequest[]; ctx: () => PluginContext } {
+  const captured: CapturedRequest[] = [];
+  let context: PluginContext | null = null;
+  const plugin = definePlugin({
+    id: 'probe', resourceTypes: [],
+    async setup(ctx) {
+      context = ctx;
+      const keep = (req: unknown, _res: unknown, buf: Buffer): void => void ((req as Request).rawBody = buf);
+      ctx.mount('/plugins/chat/s2s', express.json({ limit: '8mb', verify: keep }), (req: Request, _res: unknown, next: () => void) => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+        captured.push({ path: req.originalUrl, headers, raw: req.rawBody ?? Buffer.alloc(0), body: req.body });
+        next();
+      });
+      return {};
+    },
+  });
+  return { plugin, captured, ctx: () => context as PluginContext };
+}
+
+/** Sends a captured request again, byte for byte (same signature headers and body). */
+export function replay(server: TestServer, req: CapturedRequest): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const r = httpRequest(`${server.origin}${req.path}`, { method: 'POST', headers: req.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
+      });
+    });
+    r.on('error', reject);
+    r.end(req.raw);
+  });
 }

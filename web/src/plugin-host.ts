@@ -4,8 +4,9 @@
  * `#/<route>/...`, and a place in the shares inbox for its resource types.
  */
 import type { ComponentType } from 'preact';
+import type { Socket } from 'socket.io-client';
 import type { ApiClient } from './api/api-client.ts';
-import type { MeshworkSocket } from './api/socket-client.ts';
+import type { EventMap, MeshworkSocket } from './api/socket-client.ts';
 import type { IncomingShareView, Me, OutgoingShare } from './api/types.ts';
 import type { Toaster } from './shell/toast-store.ts';
 
@@ -17,6 +18,11 @@ export interface PluginContext {
   api: ApiClient;
   /** The authenticated main socket (share and contact events). */
   socket: MeshworkSocket;
+  /**
+   * Opens a plugin's own authenticated socket.io namespace (`/<pluginId>`), typed by its shared.ts event maps.
+   * The caller owns it: `disconnect()` it when the component unmounts.
+   */
+  pluginSocket: <S2C extends EventMap, C2S extends EventMap = Record<never, never>>(pluginId: string) => Socket<S2C, C2S>;
   /** The logged-in user. */
   user: Me;
   /** Goes to a hash route, e.g. `hashHref('files', 'Projects')`. */

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient } from '../api/api-client.ts';
-import { connectSocket } from '../api/socket-client.ts';
+import { connectPluginSocket, connectSocket } from '../api/socket-client.ts';
 import type { Me } from '../api/types.ts';
 import { pluginForRoute, type PluginContext, type WebPlugin } from '../plugin-host.ts';
 import { ContactsPage } from './contacts-page.tsx';
@@ -36,7 +36,10 @@ export function Workspace(props: {
   const contacts = useContacts(api, socket, toasts);
   const route = useHashRoute();
   const [first = 'shares', ...rest] = route.segments;
-  const ctx: PluginContext = { api, socket, user, navigate, toast: toasts };
+  const ctx: PluginContext = {
+    api, socket, user, navigate, toast: toasts,
+    pluginSocket: (id) => connectPluginSocket(id, props.token, { onUnauthorized: props.onUnauthorized }),
+  };
   const plugin = pluginForRoute(plugins, first);
   const title = plugin?.title ?? (first === 'contacts' ? 'Contacts' : first === 'shares' ? 'Shares' : 'Not found');
   useEffect(() => {

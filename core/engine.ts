@@ -160,6 +160,7 @@ export class Engine {
           },
           createOutgoing: async (ownerId, input) => outgoing.create(await this.accounts.getUser(ownerId), input),
           revokeOutgoing: (ownerId, id) => outgoing.unshare(ownerId, id),
+          leaveIncoming: (userId, id) => incoming.leave(userId, id),
         },
         remote: {
           post: (host, path, body, o) => client.post(host, path, body, o),

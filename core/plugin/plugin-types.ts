@@ -105,6 +105,8 @@ export interface ShareRegistry {
   accessCredential(share: IncomingShare, opts?: { refresh?: boolean }): Promise<string>;
   /** Creates a share of a local user's resource, exactly as `POST /api/v1/shares` does (e.g. a reshare asked for by a recipient). */
   createOutgoing(ownerId: string, input: { resourceType: string; resourceId: string; shareWith: string; permissions?: string[]; name?: string }): Promise<OutgoingShare>;
+  /** The recipient leaves an incoming share, as `DELETE /api/v1/shares/incoming/:id` does (the sender is told). */
+  leaveIncoming(userId: string, shareId: string): Promise<IncomingShare>;
   /** Revokes an outgoing share as its owner would. */
   revokeOutgoing(ownerId: string, shareId: string): Promise<OutgoingShare>;
 }

@@ -58,6 +58,12 @@ export function userDavHandler(ctx: PluginContext, svc: DavServices, filesDir: s
           if (WRITE_METHODS.has(method) && segs.length === 2) throw forbidden('only accepted shares live in Shared with me');
           throw notFound('no such share');
         }
+        if (method === 'DELETE' && segs.length === 2) {
+          // Deleting the share's entry in Shared with me means "leave this share", never "delete the owner's data".
+          await ctx.shares.leaveIncoming(user.id, mount.share.id);
+          res.writeHead(204).end();
+          return;
+        }
         const mountHref = `${folderHref}/${encodeSegment(mount.name)}`;
         const after = rest.replace(/^\/+[^/?#]+\/+[^/?#]+/, '');
         return await proxyToOwner(ctx, req, res, mount, after, mountHref);

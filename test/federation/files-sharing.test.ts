@@ -125,6 +125,16 @@ describe('federation: files and folders shared between two servers', function ()
     assert.match(again.text, /<d:displayname>Readonly \(2\)<\/d:displayname>/);
   });
 
+  it('deleting a share\'s entry in Shared with me leaves the share; the owner\'s data stays', async () => {
+    const { outgoing, incomingId } = await share('folder', '/Other', ['read', 'write']);
+    const entry = `${SHARED}/Other`;
+    assert.equal((await bobDav.send('DELETE', entry)).status, 204);
+    assert.equal((await b.engine.shares.getIncoming(incomingId))?.state, 'removed');
+    assert.equal((await bobDav.send('PROPFIND', `${entry}/`, { headers: { depth: '0' } })).status, 404);
+    await eventually(async () => (await a.engine.shares.getOutgoing(outgoing.id))?.state === 'unshared', 5000, 'the owner to learn the recipient left');
+    assert.equal((await aliceDav.send('PROPFIND', '/dav/files/alice/Other/Projects/', { headers: { depth: '0' } })).status, 207);
+  });
+
   it('refuses shares of missing paths, wrong types and traversal with 4xx', async () => {
     const cases: Array<[string, string, number]> = [['folder', '/nope', 404], ['file', '/Readonly', 400], ['folder', '/notes.txt', 400], ['folder', '/../etc', 400], ['folder', '/', 400]];
     for (const [resourceType, resourceId, status] of cases) {

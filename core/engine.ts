@@ -32,7 +32,7 @@ import { Realtime } from './realtime/realtime.ts';
 import { errorMiddleware } from './transport/error-middleware.ts';
 import { ocmRoutes } from './transport/ocm-routes.ts';
 import { apiRoutes } from './transport/api-routes.ts';
-import { inviteDialogRoute } from './transport/invite-dialog.ts';
+import { inviteDialogRoutes } from './transport/invite-dialog.ts';
 import { NotFoundError } from './errors.ts';
 
 /** Options for one Meshwork server. */
@@ -127,7 +127,7 @@ export class Engine {
     app.get(['/ocm-provider', '/ocm-provider/'], discoveryDoc);
     app.get('/.well-known/jwks.json', (_req, res) => void res.json(jwks()));
     app.use('/ocm', ocmRoutes({ peers, incoming, notifications, invites, tokens, outbox: this.outbox, jwks }));
-    app.use('/invite', inviteDialogRoute());
+    app.use(inviteDialogRoutes(this.identity, this.discovery));
     app.use('/api/v1', express.json({ limit: '1mb' }), apiRoutes({
       accounts: this.accounts, requireUser: userAuth, identity: this.identity, outgoing, incoming, store: this.shares, invites, contacts,
     }));

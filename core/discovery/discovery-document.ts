@@ -13,7 +13,7 @@ export function buildDiscoveryDocument(config: MeshworkConfig, identity: ServerI
     endPoint: `${o}/ocm`,
     provider: config.providerName,
     resourceTypes: resourceTypes.map((r) => ({ name: r.name, shareTypes: r.shareTypes, protocols: r.protocols })),
-    capabilities: ['exchange-token', 'http-sig', 'invites', 'notifications', 'protocol-object'],
+    capabilities: ['exchange-token', 'http-sig', 'invite-wayf', 'invites', 'notifications', 'protocol-object'],
     criteria: [...new Set(criteria)],
     jwksUri: `${o}/ocm/jwks`,
     tokenEndPoint: `${o}/ocm/token`,

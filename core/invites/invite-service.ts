@@ -50,8 +50,7 @@ export class InviteService {
     const now = Date.now();
     await this.deps.db.insertInto('invites').values({ token, user_id: user.id, created_at: now, expires_at: now + INVITE_TTL_MS, accepted_by: null }).execute();
     const { host, origin } = this.deps.identity;
-    const query = new URLSearchParams({ token, providerDomain: host });
-    return { token, inviteString: encodeInviteString(token, host), inviteLink: `${origin}/invite/accept?${query}`, expiresAt: now + INVITE_TTL_MS };
+    return { token, inviteString: encodeInviteString(token, host), inviteLink: `${origin}/wayf?token=${encodeURIComponent(token)}`, expiresAt: now + INVITE_TTL_MS };
   }
 
   /** A local user accepts an invite from another server: tell the inviter's server, store the contact. */

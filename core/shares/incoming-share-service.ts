@@ -84,7 +84,8 @@ export class IncomingShareService {
   }
 
   async #requireContact(userId: string, sender: string, owner: string): Promise<void> {
-    for (const a of [sender, owner]) if (await this.deps.contacts.find(userId, a)) return;
+    // Only contacts made through the invite flow count: that is the trust must-invite asks for.
+    for (const a of [sender, owner]) if ((await this.deps.contacts.find(userId, a))?.source === 'invite') return;
     throw new NotAllowedError('this server only accepts shares from contacts (must-invite); send an invite first', 'NOT_A_CONTACT');
   }
 

@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { InputError, NotFoundError } from '../errors.ts';
 import type { AccountService, User } from '../accounts/account-service.ts';
 import { LoginThrottle } from '../accounts/login-throttle.ts';
-import { formatAddress } from '../addresses.ts';
+import { formatAddress, parseAddress } from '../addresses.ts';
 import type { ContactStore } from '../invites/contact-store.ts';
 import type { InviteService } from '../invites/invite-service.ts';
 import type { ServerIdentity } from '../plugin/plugin-types.ts';
@@ -99,6 +99,14 @@ export function apiRoutes(deps: {
   });
   r.get('/contacts', async (req, res) => {
     res.json(await deps.contacts.list(user(req).id));
+  });
+  r.post('/contacts', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const addr = parseAddress(str(body, 'address').trim(), 'address');
+    if (addr.host === deps.identity.host) throw new InputError('that is a user of this server', [{ name: 'address', message: 'LOCAL_USER' }]);
+    const displayName = typeof body.displayName === 'string' && body.displayName.trim() ? body.displayName.trim() : null;
+    const { contact } = await deps.contacts.upsert({ userId: user(req).id, address: formatAddress(addr.id, addr.host), host: addr.host, displayName, email: null, source: 'manual' });
+    res.status(201).json(contact);
   });
   r.delete('/contacts/:id', async (req, res) => {
     if (!(await deps.contacts.remove(user(req).id, req.params.id as string))) throw new NotFoundError('no such contact', 'CONTACT_NOT_FOUND');

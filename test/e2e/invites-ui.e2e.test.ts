@@ -52,12 +52,17 @@ describe('browser: login errors and invites between two servers', function () {
     const inviteString = await alice.page.getByLabel('Your invite string').inputValue();
     const inviteLink = await alice.page.getByLabel('Your invite link').inputValue();
     assert.match(inviteString, /^[A-Za-z0-9_-]+$/);
-    assert.match(inviteLink, /\/invite\/accept\?token=/);
+    assert.match(inviteLink, /\/wayf\?token=/);
     await snap(alice.page, 'alice-invite-created');
 
-    // Bob follows what the server's /invite/accept page links to: his own app with the invite prefilled.
+    // Bob opens alice's invite link (a WAYF page on her server), names his own server, and lands in
+    // his own app (its inviteAcceptDialog) with the invite prefilled.
     await logIn(bob.page, b.origin, 'bob', 'bob-password');
-    await bob.page.goto(`${b.origin}/#/contacts?invite=${encodeURIComponent(inviteString)}`);
+    await bob.page.goto(inviteLink);
+    await bob.page.getByLabel(/Your server/).fill(b.host);
+    await snap(bob.page, 'bob-wayf');
+    await bob.page.getByRole('button', { name: 'Continue' }).click();
+    await bob.page.waitForURL(`${b.origin}/#/contacts?invite=*`);
     const field = bob.page.getByLabel('Invite string', { exact: true });
     assert.equal(await field.inputValue(), inviteString);
     await snap(bob.page, 'bob-invite-prefilled');

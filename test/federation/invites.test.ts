@@ -60,3 +60,43 @@ describe('federation: invites, contacts and must-invite across three servers', f
     await eventually(async () => (await c.api(carol, 'GET', '/api/v1/shares/incoming')).body.length === 1, 5000, 'share at carol');
   });
 });
+
+describe('invite links (WAYF) and manual contacts', function () {
+  this.timeout(30_000);
+  let a: TestServer;
+  let b: TestServer;
+  before(async () => {
+    [a, b] = await Promise.all([startTestServer(), startTestServer()]);
+  });
+  after(async () => Promise.all([a, b].map((s) => s?.destroy())));
+
+  it('the invite link asks for the invitee\'s server and sends them to its invite-accept dialog, then into their app', async () => {
+    const alice = await a.user('alice');
+    const inv = await a.api(alice, 'POST', '/api/v1/invites');
+    assert.match(inv.body.inviteLink, /\/wayf\?token=/);
+    const form = await fetch(inv.body.inviteLink);
+    assert.equal(form.status, 200);
+    assert.match(await form.text(), /Where is your account/);
+    const go = await fetch(`${inv.body.inviteLink}&server=${encodeURIComponent(b.host)}`, { redirect: 'manual' });
+    assert.equal(go.status, 303);
+    const dialog = new URL(go.headers.get('location') as string);
+    assert.equal(dialog.origin + dialog.pathname, `${b.origin}/invite/accept`);
+    assert.equal(dialog.searchParams.get('providerDomain'), a.host);
+    const app = await fetch(dialog, { redirect: 'manual' });
+    assert.equal(app.status, 303);
+    const invite = decodeURIComponent((app.headers.get('location') as string).split('invite=')[1] as string);
+    assert.equal(invite, inv.body.inviteString);
+    const unreachable = await fetch(`${inv.body.inviteLink}&server=127.0.0.1:1`, { redirect: 'manual' });
+    assert.equal(unreachable.status, 400);
+  });
+
+  it('adds a contact by address, refusing local and malformed ones', async () => {
+    const bob = await b.user('bob');
+    const added = await b.api(bob, 'POST', '/api/v1/contacts', { address: `alice@${a.host}`, displayName: 'Alice' });
+    assert.equal(added.status, 201);
+    assert.equal(added.body.source, 'manual');
+    assert.equal((await b.api(bob, 'POST', '/api/v1/contacts', { address: 'nope' })).status, 400);
+    assert.equal((await b.api(bob, 'POST', '/api/v1/contacts', { address: `x@${b.host}` })).status, 400);
+    assert.equal((await b.api(bob, 'GET', '/api/v1/contacts')).body.length, 1);
+  });
+});

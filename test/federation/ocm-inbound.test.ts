@@ -27,7 +27,7 @@ describe('OCM inbound API: signatures, validation and idempotency (three servers
     assert.equal(d.status, 200);
     assert.equal(d.body.apiVersion, '1.4.0');
     assert.equal(d.body.endPoint, `${b.origin}/ocm`);
-    assert.deepEqual(d.body.capabilities.sort(), ['exchange-token', 'http-sig', 'invites', 'notifications', 'protocol-object']);
+    assert.deepEqual(d.body.capabilities.sort(), ['exchange-token', 'http-sig', 'invite-wayf', 'invites', 'notifications', 'protocol-object']);
     assert.ok(d.body.resourceTypes.some((r: any) => r.name === 'note' && r.shareTypes.includes('user')));
     if (spec) assert.deepEqual(spec.validate('Discovery', d.body).errors, []);
     const legacy = await b.api(null, 'GET', '/ocm-provider');

@@ -6,6 +6,7 @@ import type { HostService } from './host-service.ts';
 import { S2S_BASE, type HostStream } from './host-stream.ts';
 import type { KeyedLock } from './keyed-lock.ts';
 import type { MirrorService } from './mirror-service.ts';
+import type { RoomRoutes } from './room-routes.ts';
 import { getMember, getRoom, joinedRoomIds, splitAddress, type MemberRow, type RoomRow } from './room-store.ts';
 import { CHAT_LIMITS, type ActResult, type CatchUpResult, type ChatAction, type ChatEvent, type RoomDetail, type RoomKind, type RoomSummary, type TimelinePage } from './shared.ts';
 import type { TimelineQueries } from './timeline-queries.ts';
@@ -21,6 +22,7 @@ export interface ChatServiceDeps {
   fanout: FanOut;
   remote: RemoteClient;
   locks: KeyedLock;
+  routes: RoomRoutes;
   log: Logger;
 }
 
@@ -119,14 +121,17 @@ export class ChatService {
    */
   act(userId: string, roomId: string, clientMsgId: string, action: ChatAction): Promise<ActResult> {
     return this.#d.locks.run(`act:${roomId}:${userId}`, async () => {
-      const { room } = await this.access(userId, roomId, action.type === 'leave');
+      const route = typeof roomId === 'string' ? await this.#d.routes.route(roomId) : null;
+      if (!route) throw new NotFoundError('no such room', 'ROOM_NOT_FOUND');
       const actor = this.address(userId);
-      const normalized = 'address' in action ? { ...action, address: this.normalizeAddress(action.address) } : action;
-      if (room.host === null) {
-        const out = await this.#d.host.act(room.id, actor, clientMsgId, normalized);
+      const normalized = ('address' in action ? { ...action, address: this.normalizeAddress(action.address) } : action) as ChatAction;
+      if (route.host === null) {
+        // The host checks membership and rights inside the transaction that orders the action.
+        const out = await this.#d.host.act(roomId, actor, clientMsgId, normalized);
         const ev = out.events[0];
         return { queued: false, seq: ev?.seq ?? null, eventId: ev?.eventId ?? null };
       }
+      const { room } = await this.access(userId, roomId, action.type === 'leave');
       await this.#d.mirror.forward(room, actor, clientMsgId, normalized);
       return { queued: true, seq: null, eventId: null };
     });

@@ -52,7 +52,7 @@ export async function planAction(trx: Kysely<any>, room: RoomRow, me: MemberRow 
     case 'post': {
       requireJoined(me);
       if (action.replyTo) await message(trx, room.id, action.replyTo);
-      const mentions = findMentions(action.text, await joinedAddresses(trx, room.id));
+      const mentions = action.text.includes('@') ? findMentions(action.text, await joinedAddresses(trx, room.id)) : [];
       return { type: 'message.posted', data: { text: action.text, replyTo: action.replyTo ?? null, mentions } };
     }
     case 'edit': {

@@ -80,7 +80,7 @@ export class HostService {
   /** Applies a member's action to a hosted room. */
   async act(roomId: string, actor: string, actionId: string, action: ChatAction): Promise<ActOutcome> {
     if (action.type === 'addMember') return this.addMember(roomId, actor, actionId, action.address, action.role ?? 'member', false);
-    return this.#commit(roomId, actor, actionId, (trx, room, me) => planAction(trx, room, me, action), { member: true });
+    return this.#commit(roomId, actor, actionId, (trx, room, me) => planAction(trx, room, me, action), { member: true, post: action.type === 'post' });
   }
 
   /**
@@ -144,16 +144,21 @@ export class HostService {
     });
   }
 
-  async #seen(db: Kysely<any>, roomId: string, actor: string, actionId: string): Promise<ActOutcome | null> {
-    const seen = await db.selectFrom('chat_seen_actions').select('seq').where('room_id', '=', roomId).where('actor', '=', actor).where('action_id', '=', actionId).executeTakeFirst();
+  /**
+   * The first result of an action id: the event it produced (found through the events' unique client id),
+   * or, for actions that changed nothing, the seen-actions record. Posts always produce an event.
+   */
+  async #seen(db: Kysely<any>, roomId: string, actor: string, actionId: string, postOnly = false): Promise<ActOutcome | null> {
+    const ev = await db.selectFrom('chat_events').selectAll().where('room_id', '=', roomId).where('sender', '=', actor).where('client_msg_id', '=', actionId).executeTakeFirst();
+    if (ev) return { events: [toEvent(ev as EventRow, roomId)], replayed: true };
+    if (postOnly) return null;
+    const seen = await db.selectFrom('chat_seen_actions').select('ts').where('room_id', '=', roomId).where('actor', '=', actor).where('action_id', '=', actionId).executeTakeFirst();
     if (!seen) return null;
-    if (seen.seq === null) return { events: [], replayed: true };
-    const row = await db.selectFrom('chat_events').selectAll().where('room_id', '=', roomId).where('seq', '=', Number(seen.seq)).executeTakeFirst();
-    return { events: row ? [toEvent(row as EventRow, roomId)] : [], replayed: true };
+    return { events: [], replayed: true };
   }
 
   /** Plans and appends one action's event under the room's lock and in one transaction; fans out after commit. */
-  async #commit(roomId: string, actor: string, actionId: string | null, plan: Plan, opts: { member: boolean } = { member: false }): Promise<ActOutcome> {
+  async #commit(roomId: string, actor: string, actionId: string | null, plan: Plan, opts: { member: boolean; post?: boolean } = { member: false }): Promise<ActOutcome> {
     const { db, postgres, locks, fanout } = this.#d;
     const out = await locks.run(roomId, async () => {
       const result = await db.transaction().execute(async (trx): Promise<ActOutcome> => {
@@ -161,7 +166,7 @@ export class HostService {
         if (!room || room.host !== null) throw new NotFoundError('no such room', 'ROOM_NOT_FOUND');
         const me = await getMember(trx, roomId, actor);
         if (actionId) {
-          const prior = await this.#seen(trx, roomId, actor, actionId);
+          const prior = await this.#seen(trx, roomId, actor, actionId, opts.post);
           // A repeat gets its first answer, but only while the actor is still in the room: a request
           // captured before a removal must not keep working after it.
           if (prior && opts.member && me?.state !== 'joined') throw new NotAllowedError('you are not a member of this room', 'NOT_MEMBER');
@@ -169,8 +174,9 @@ export class HostService {
         }
         const draft = await plan(trx, room, me);
         const events = draft ? [await this.#append(trx, roomId, actor, actionId, draft)] : [];
-        if (actionId) {
-          await trx.insertInto('chat_seen_actions').values({ room_id: roomId, actor, action_id: actionId, seq: events[0]?.seq ?? null, ts: Date.now() }).execute();
+        // An event carries its client id; only actions that changed nothing need a record of their own.
+        if (actionId && events.length === 0) {
+          await trx.insertInto('chat_seen_actions').values({ room_id: roomId, actor, action_id: actionId, ts: Date.now() }).execute();
         }
         return { events, replayed: false };
       });
@@ -199,8 +205,11 @@ export class HostService {
 
   /** After commit: wake the member servers' streams, end shares of departed remote members, local effects. */
   async #after(roomId: string, events: ChatEvent[]): Promise<void> {
-    const { db, shares, log, selfHost } = this.#d;
-    await this.#d.stream.kick(roomId).catch((err) => log.error({ err, roomId }, 'chat stream kick failed'));
+    const { db, shares, log, selfHost, stream } = this.#d;
+    const membership = events.some((e) => e.type.startsWith('member.'));
+    if (membership) stream.invalidate(roomId);
+    await stream.kick(roomId).catch((err) => log.error({ err, roomId }, 'chat stream kick failed'));
+    if (!membership) return;
     for (const ev of events) {
       if (ev.type !== 'member.removed' && ev.type !== 'member.left') continue;
       if (splitAddress(ev.data.address).host === selfHost()) continue;

@@ -44,6 +44,11 @@ export class HostStream {
   readonly #outbox: PluginContext['outbox'];
   readonly #log: Logger;
   readonly #batch: number;
+  // Servers with a push queued but not yet built: its body is built at send time, so it will carry any
+  // event committed before then, and further enqueues can be skipped (saves outbox queries per event).
+  readonly #waiting = new Set<string>();
+  // Servers each room streams to; changes only with membership, which invalidates it.
+  readonly #servers = new Map<string, string[]>();
 
   constructor(db: Kysely<any>, outbox: PluginContext['outbox'], log: Logger, batch = DEFAULT_BATCH) {
     this.#db = db;
@@ -53,6 +58,7 @@ export class HostStream {
     outbox.buildBody(EVENTS_KIND, ({ destination }) => this.#build(destination));
     outbox.onResult(EVENTS_KIND, async (msg, result) => {
       // A 404 with per-room answers means "none of these rooms exist there" (e.g. its last member left): done.
+      this.#waiting.delete(msg.destination);
       const reply = result.outcome === 'dead' ? null : (result.body as EventsPushReply | null);
       if (result.outcome === 'delivered' || Array.isArray(reply?.rooms)) return this.#acked(msg.destination, msg.body as EventsPush, reply);
       this.#log.warn({ destination: msg.destination, result }, 'chat event push not delivered; the sweep will retry');
@@ -84,7 +90,17 @@ export class HostStream {
 
   /** Queues a push to every server of the room; waiting pushes absorb it (coalesced per server). */
   async kick(roomId: string): Promise<void> {
-    for (const server of await this.serversOf(roomId)) await this.#enqueue(server);
+    let servers = this.#servers.get(roomId);
+    if (!servers) {
+      servers = await this.serversOf(roomId);
+      this.#servers.set(roomId, servers);
+    }
+    for (const server of servers) await this.#enqueue(server);
+  }
+
+  /** Forgets a room's cached server list (after membership changed or a departed server caught up). */
+  invalidate(roomId: string): void {
+    this.#servers.delete(roomId);
   }
 
   /** Queues a push to every server that is behind (after a restart, or after pushes were given up). */
@@ -96,6 +112,8 @@ export class HostStream {
   }
 
   async #enqueue(server: string): Promise<void> {
+    if (this.#waiting.has(server)) return;
+    this.#waiting.add(server);
     await this.#outbox.enqueue({ destination: server, kind: EVENTS_KIND, path: `${S2S_BASE}/events`, base: 'origin', body: {}, ref: 'stream', coalesce: true });
   }
 
@@ -106,6 +124,7 @@ export class HostStream {
   }
 
   async #build(server: string): Promise<EventsPush | null> {
+    this.#waiting.delete(server);
     let budget = this.#batch;
     const rooms: EventsPush['rooms'] = [];
     for (const p of await this.#peersOf(server)) {
@@ -135,6 +154,7 @@ export class HostStream {
       const next = typeof a === 'number' && Number.isSafeInteger(a) && a >= 0 ? Math.min(a, end) : sentMax;
       await this.#db.updateTable('chat_peers').set({ acked_seq: next }).where('room_id', '=', room.roomId).where('server', '=', server).execute();
       if (next < end && next !== p.acked_seq) again = true;
+      if (!p.active && next >= end) this.invalidate(room.roomId);
     }
     if (again) await this.#enqueue(server);
   }

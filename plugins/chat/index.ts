@@ -6,6 +6,7 @@ import { HostService } from './host-service.ts';
 import { HostStream, S2S_BASE } from './host-stream.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { MirrorService } from './mirror-service.ts';
+import { RoomRoutes } from './room-routes.ts';
 import { splitAddress, type RoomRow } from './room-store.ts';
 import { s2sRouter } from './s2s-routes.ts';
 import { chatMigrations } from './schema.ts';
@@ -38,6 +39,7 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
       const postgres = ctx.dialect === 'postgres';
       const ns = ctx.realtime as unknown as ChatNamespace;
       const locks = new KeyedLock();
+      const routes = new RoomRoutes(db);
       const fanout = new FanOut(ns);
       const timeline = new TimelineQueries(db, selfHost);
       const stream = new HostStream(db, ctx.outbox, log, opts.batchEvents);
@@ -51,10 +53,10 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
       };
       const host = new HostService({ db, postgres, selfHost, locks, fanout, stream, shares: ctx.shares, lookupLocal, log, afterEvents });
       const mirror = new MirrorService({
-        db, postgres, selfHost, locks, fanout, remote: ctx.remote, outbox: ctx.outbox, log, afterEvents,
+        db, postgres, selfHost, locks, routes, fanout, remote: ctx.remote, outbox: ctx.outbox, log, afterEvents,
         displayName: async (id) => (await ctx.accounts.findUser(id))?.displayName ?? id,
       });
-      chat = new ChatService({ db, selfHost, host, mirror, stream, timeline, fanout, remote: ctx.remote, locks, log });
+      chat = new ChatService({ db, selfHost, host, mirror, stream, timeline, fanout, remote: ctx.remote, locks, routes, log });
 
       mountApiRoutes(ctx.api, chat);
       ctx.mount(S2S_BASE, s2sRouter({ db, peerAuth: ctx.peerAuth, host, mirror, chat, log }));

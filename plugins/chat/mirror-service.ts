@@ -6,6 +6,7 @@ import { isValidEvent } from './event-validate.ts';
 import type { FanOut } from './fanout.ts';
 import { S2S_BASE, type EventsPush, type EventsPushReply } from './host-stream.ts';
 import type { KeyedLock } from './keyed-lock.ts';
+import type { RoomRoutes } from './room-routes.ts';
 import { findMirror, getRoom, lockRoom, splitAddress, type RoomRow } from './room-store.ts';
 import type { ChatAction, ChatEvent } from './shared.ts';
 
@@ -16,6 +17,9 @@ export const ACTIONS_KIND = 'chat:actions';
 export interface ActionsPush {
   actions: Array<{ roomId: string; secret: string; actor: string; actionId: string; action: ChatAction }>;
 }
+
+/** A sent push with the local outbound row ids it carried (kept out of the wire body's meaning). */
+type SentActions = ActionsPush & { rows?: number[] };
 
 /** The host's answer: one result per action, with the event it ordered. */
 export interface ActionsReply {
@@ -35,6 +39,7 @@ export interface MirrorDeps {
   postgres: boolean;
   selfHost: () => string;
   locks: KeyedLock;
+  routes: RoomRoutes;
   fanout: FanOut;
   remote: RemoteClient;
   outbox: PluginContext['outbox'];
@@ -65,11 +70,16 @@ export class MirrorService {
   readonly #d: MirrorDeps;
   readonly #pulling = new Set<string>();
   readonly #pullAgain = new Set<string>();
+  // Hosts with an action push queued but not yet built (see HostStream: one queued push carries all).
+  readonly #waiting = new Set<string>();
 
   constructor(deps: MirrorDeps) {
     this.#d = deps;
     deps.outbox.buildBody(ACTIONS_KIND, ({ destination }) => this.#build(destination));
-    deps.outbox.onResult(ACTIONS_KIND, (msg, result) => this.#answered(msg.destination, msg.body as ActionsPush, result.outcome === 'dead' ? null : result.body));
+    deps.outbox.onResult(ACTIONS_KIND, (msg, result) => {
+      this.#waiting.delete(msg.destination);
+      return this.#answered(msg.destination, msg.body as SentActions, result.outcome === 'dead' ? null : result.body);
+    });
   }
 
   /** Stores a local user's action for the host (durable before the user is told "queued"), then sends. */
@@ -80,40 +90,46 @@ export class MirrorService {
   }
 
   async #enqueue(host: string): Promise<void> {
+    if (this.#waiting.has(host)) return;
+    this.#waiting.add(host);
     await this.#d.outbox.enqueue({ destination: host, kind: ACTIONS_KIND, path: `${S2S_BASE}/actions`, base: 'origin', body: {}, ref: 'actions', coalesce: true });
   }
 
-  async #build(host: string): Promise<ActionsPush | null> {
+  async #build(host: string): Promise<SentActions | null> {
+    this.#waiting.delete(host);
     const rows = await this.#d.db.selectFrom('chat_outbound as o').innerJoin('chat_rooms as r', 'r.id', 'o.room_id')
-      .select(['o.actor', 'o.action_id', 'o.action', 'r.remote_id', 'r.secret']).where('o.host', '=', host).orderBy('o.id').limit(ACTIONS_PER_PUSH).execute();
+      .select(['o.id', 'o.actor', 'o.action_id', 'o.action', 'r.remote_id', 'r.secret']).where('o.host', '=', host).orderBy('o.id').limit(ACTIONS_PER_PUSH).execute();
     if (rows.length === 0) return null;
-    return { actions: rows.map((r) => ({ roomId: String(r.remote_id), secret: String(r.secret), actor: String(r.actor), actionId: String(r.action_id), action: JSON.parse(String(r.action)) })) };
+    return {
+      actions: rows.map((r) => ({ roomId: String(r.remote_id), secret: String(r.secret), actor: String(r.actor), actionId: String(r.action_id), action: JSON.parse(String(r.action)) })),
+      rows: rows.map((r) => Number(r.id)),
+    };
   }
 
   /** The host answered an action push: drop what it settled, apply the events it ordered, report refusals. */
-  async #answered(host: string, sent: ActionsPush, body: unknown): Promise<void> {
-    const { db, fanout, log } = this.#d;
+  async #answered(host: string, sent: SentActions, body: unknown): Promise<void> {
+    const { db, fanout, log, routes } = this.#d;
     const results = (body as ActionsReply | null)?.results;
     if (!Array.isArray(results)) {
       log.warn({ host, body }, 'chat action push failed without results; the sweep will retry');
       return;
     }
-    const ordered = new Map<string, { room: RoomRow; events: ChatEvent[] }>();
-    for (const a of sent.actions) {
-      const r = results.find((x) => x && x.actionId === a.actionId && x.actor === a.actor && x.roomId === a.roomId);
-      const room = r ? await findMirror(db, host, a.roomId) : null;
-      if (!r || !room) continue;
-      await db.deleteFrom('chat_outbound').where('room_id', '=', room.id).where('actor', '=', a.actor).where('action_id', '=', a.actionId).execute();
-      if (r.ok && isValidEvent(r.event)) {
-        const entry = ordered.get(room.id) ?? { room, events: [] };
-        entry.events.push(r.event);
-        ordered.set(room.id, entry);
-      } else if (!r.ok) {
-        fanout.actionFailed(splitAddress(a.actor).id, { roomId: room.id, clientMsgId: a.actionId, code: String(r.code ?? 'REFUSED'), message: String(r.message ?? 'the host refused the action') });
-      }
+    const ordered = new Map<string, ChatEvent[]>();
+    const settled: number[] = [];
+    for (const [i, a] of sent.actions.entries()) {
+      const r = results[i]?.actionId === a.actionId ? results[i] : results.find((x) => x && x.actionId === a.actionId && x.actor === a.actor && x.roomId === a.roomId);
+      if (!r) continue;
+      const row = sent.rows?.[i];
+      if (row !== undefined) settled.push(row);
+      const roomId = await routes.mirrorId(host, a.roomId);
+      if (!roomId) continue;
+      if (row === undefined) await db.deleteFrom('chat_outbound').where('room_id', '=', roomId).where('actor', '=', a.actor).where('action_id', '=', a.actionId).execute();
+      if (r.ok && isValidEvent(r.event)) ordered.set(roomId, [...(ordered.get(roomId) ?? []), r.event]);
+      else if (!r.ok) fanout.actionFailed(splitAddress(a.actor).id, { roomId, clientMsgId: a.actionId, code: String(r.code ?? 'REFUSED'), message: String(r.message ?? 'the host refused the action') });
     }
+    if (settled.length) await db.deleteFrom('chat_outbound').where('id', 'in', settled).execute();
     // Applying the host's answer directly saves the sender's server a wait for the event push.
-    for (const { room, events } of ordered.values()) await this.apply(room, events, Math.max(...events.map((e) => e.seq)), { pull: false });
+    for (const [roomId, events] of ordered) await this.apply(roomId, events, Math.max(...events.map((e) => e.seq)), { pull: false });
     const left = await db.selectFrom('chat_outbound').select('id').where('host', '=', host).limit(1).executeTakeFirst();
     if (left) await this.#enqueue(host);
   }
@@ -124,13 +140,13 @@ export class MirrorService {
     for (const entry of Array.isArray(push?.rooms) ? push.rooms : []) {
       if (typeof entry?.roomId !== 'string') continue;
       // Looked up by (pusher, room id): a server can only ever feed rooms it hosts.
-      const mirror = await findMirror(this.#d.db, peerHost, entry.roomId);
-      if (!mirror) {
+      const mirrorId = await this.#d.routes.mirrorId(peerHost, entry.roomId);
+      const hostSeq = Number.isSafeInteger(entry.lastSeq) ? entry.lastSeq : 0;
+      const r = mirrorId ? await this.apply(mirrorId, validPrefix(entry.events), hostSeq, { pull: true }) : null;
+      if (!r) {
         rooms.push({ roomId: entry.roomId, applied: null });
         continue;
       }
-      const hostSeq = Number.isSafeInteger(entry.lastSeq) ? entry.lastSeq : 0;
-      const r = await this.apply(mirror, validPrefix(entry.events), hostSeq, { pull: true });
       rooms.push({ roomId: entry.roomId, applied: r.applied });
     }
     return { rooms };
@@ -140,14 +156,15 @@ export class MirrorService {
    * Applies host events in seq order: seqs already held are skipped, the next one is stored, and a gap stops
    * the batch (then the missing range is pulled). Returns the last contiguous seq held.
    */
-  async apply(room: RoomRow, events: ChatEvent[], hostSeq: number, opts: { pull: boolean }): Promise<{ applied: number; gap: boolean }> {
+  async apply(roomId: string, events: ChatEvent[], hostSeq: number, opts: { pull: boolean }): Promise<{ applied: number; gap: boolean } | null> {
     const { db, postgres, locks, fanout, selfHost } = this.#d;
     const sorted = [...events].sort((a, b) => a.seq - b.seq);
     const stored: ChatEvent[] = [];
+    const room = { id: roomId };
     const r = await locks.run(room.id, async () => {
       const out = await db.transaction().execute(async (trx) => {
         const cur = await lockRoom(trx, room.id, postgres);
-        if (!cur) return { applied: 0, gap: false };
+        if (!cur || cur.host === null) return null;
         let last = cur.last_seq;
         for (const ev of sorted) {
           if (ev.seq <= last) continue;
@@ -158,18 +175,23 @@ export class MirrorService {
           last = ev.seq;
         }
         const known = Math.max(cur.host_seq, hostSeq, last);
-        await trx.updateTable('chat_rooms').set({ last_seq: last, host_seq: known }).where('id', '=', room.id).execute();
+        // A repeat (the host's push after its answer already applied the events) changes nothing.
+        if (last !== cur.last_seq || known !== cur.host_seq) {
+          await trx.updateTable('chat_rooms').set({ last_seq: last, host_seq: known }).where('id', '=', room.id).execute();
+        }
         return { applied: last, gap: known > last };
       });
       fanout.events(room.id, stored);
       return out;
     });
-    if (stored.length) await this.#afterApply(room, stored);
-    if (r.gap && opts.pull) void this.pull(room.id);
+    if (stored.length) await this.#afterApply(room.id, stored);
+    if (r?.gap && opts.pull) void this.pull(room.id);
     return r;
   }
 
-  async #afterApply(room: RoomRow, stored: ChatEvent[]): Promise<void> {
+  async #afterApply(roomId: string, stored: ChatEvent[]): Promise<void> {
+    if (!stored.some((e) => e.type.startsWith('member.'))) return;
+    const room = { id: roomId };
     const fresh = await getRoom(this.#d.db, room.id);
     if (!fresh) return;
     await this.#d.afterEvents(fresh, stored);
@@ -196,8 +218,8 @@ export class MirrorService {
           return;
         }
         const reply = res.body as PullReply;
-        const r = await this.apply(room, validPrefix(reply?.events), Number(reply?.lastSeq) || 0, { pull: false });
-        if (r.applied === room.last_seq || !r.gap) return;
+        const r = await this.apply(room.id, validPrefix(reply?.events), Number(reply?.lastSeq) || 0, { pull: false });
+        if (!r || r.applied === room.last_seq || !r.gap) return;
       }
     } catch (err) {
       this.#d.log.warn({ roomId, err: (err as Error).message }, 'chat pull failed');
@@ -249,6 +271,7 @@ export class MirrorService {
         for (const t of ['chat_events', 'chat_messages', 'chat_reactions', 'chat_reads', 'chat_members', 'chat_outbound']) await trx.deleteFrom(t).where('room_id', '=', roomId).execute();
         await trx.deleteFrom('chat_rooms').where('id', '=', roomId).where('host', 'is not', null).execute();
       });
+      this.#d.routes.forget(roomId);
     });
   }
 

@@ -98,13 +98,12 @@ export const chatMigrations: SchemaMigration[] = [{
       .execute();
     await db.schema.createIndex('chat_peers_server').on('chat_peers').column('server').execute();
 
-    // Host: action ids already applied (also those that changed nothing), so a replayed or retried
-    // action returns its first result instead of acting twice.
+    // Host: ids of actions that changed nothing (those that did are found by the event's client id), so a
+    // replayed or retried action returns its first result instead of acting twice.
     await db.schema.createTable('chat_seen_actions')
       .addColumn('room_id', 'text', (c) => c.notNull())
       .addColumn('actor', 'text', (c) => c.notNull())
       .addColumn('action_id', 'text', (c) => c.notNull())
-      .addColumn('seq', 'bigint')
       .addColumn('ts', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('chat_seen_actions_pk', ['room_id', 'actor', 'action_id'])
       .execute();

@@ -9,7 +9,8 @@ export async function startServer(config: MeshworkConfig): Promise<Engine> {
   return engine;
 }
 
-async function main(): Promise<void> {
+/** Runs the server from the environment until SIGINT/SIGTERM (what `npm start` calls). */
+export async function main(): Promise<void> {
   let config: MeshworkConfig;
   try {
     config = loadConfig();
@@ -29,9 +30,12 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** Entry point with a clear message and exit code when start-up fails. */
+export function run(): void {
   main().catch((err) => {
     console.error('meshwork: failed to start:', err instanceof Error ? err.message : err);
     process.exit(1);
   });
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) run();

@@ -10,9 +10,16 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 // ajv-formats is CommonJS; its default import is the plugin, which also carries itself as `.default`.
 formats.default(ajv);
 
-const validators = new Map<OcmSchemaName, ValidateFunction>(
-  (Object.keys(OCM_SCHEMAS) as OcmSchemaName[]).map((name) => [name, ajv.compile(OCM_SCHEMAS[name])]),
-);
+// Compiled on first use: compiling every schema up front costs start-up time for bodies never seen.
+const validators = new Map<OcmSchemaName, ValidateFunction>();
+function validatorFor(name: OcmSchemaName): ValidateFunction {
+  let v = validators.get(name);
+  if (!v) {
+    v = ajv.compile(OCM_SCHEMAS[name]);
+    validators.set(name, v);
+  }
+  return v;
+}
 
 /** Turns a JSON pointer (`/protocol/webdav/permissions/0`) into `protocol.webdav.permissions[0]`. */
 function pointerToPath(pointer: string): string {
@@ -75,8 +82,8 @@ export function toValidationIssues(errors: readonly ErrorObject[]): ValidationIs
 
 /** Validates `body` against a named OCM schema; throws InputError `INVALID_BODY` with validationErrors. */
 export function validateBody<T = Record<string, unknown>>(schemaName: OcmSchemaName, body: unknown): T {
-  const validate = validators.get(schemaName);
-  if (validate === undefined) throw new TypeError(`unknown OCM schema: ${schemaName}`);
+  if (!(schemaName in OCM_SCHEMAS)) throw new TypeError(`unknown OCM schema: ${schemaName}`);
+  const validate = validatorFor(schemaName);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new InputError(`invalid ${schemaName}`, [{ name: 'body', message: 'REQUIRED' }], 'INVALID_BODY');
   }

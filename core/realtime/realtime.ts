@@ -1,7 +1,10 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Namespace, type Socket } from 'socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
+
+// Redis client and adapter load only when MESHWORK_REDIS_URL is set (several app nodes).
+const require = createRequire(import.meta.url);
 import type { AccountService } from '../accounts/account-service.ts';
 import { authenticate } from '../accounts/auth-middleware.ts';
 import type { EngineEventBus } from '../events.ts';
@@ -39,7 +42,9 @@ export class Realtime {
     this.io = new Server<ClientToServerEvents, ServerToClientEvents>(http, { serveClient: false, cors: { origin: false } });
     if (redisUrl) {
       // Several app nodes: every emit to a user's room reaches their sockets on any node.
-      const pub = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
+      const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
+      const { createAdapter } = require('@socket.io/redis-adapter') as typeof import('@socket.io/redis-adapter');
+      const pub = new RedisClient(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
       const sub = pub.duplicate();
       for (const c of [pub, sub]) c.on('error', (err) => log.warn({ err: err.message }, 'redis connection problem'));
       this.#redis.push(pub, sub);

@@ -1,8 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { createRequire } from 'node:module';
 import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
+import type PgModule from 'pg';
+
+// pg is only loaded when PostgreSQL is configured: the embedded default starts faster without it.
+const require = createRequire(import.meta.url);
+let pgLoaded: typeof PgModule | null = null;
+function loadPg(): typeof PgModule {
+  if (!pgLoaded) {
+    pgLoaded = require('pg') as typeof PgModule;
+    // int8 columns (millisecond timestamps, counters) come back as strings from pg by default.
+    pgLoaded.types.setTypeParser(20, (v) => Number(v));
+  }
+  return pgLoaded;
+}
 
 /** Which SQL engine a database runs on; migrations use it for the few type differences. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -14,8 +27,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-// int8 columns (millisecond timestamps, counters) come back as strings from pg by default.
-pg.types.setTypeParser(20, (v) => Number(v));
 
 const sqlTimes = new Map<string, { n: number; ms: number }>();
 /** Development aid (MESHWORK_SQL_PROFILE=1): time per SQL text, printed to stderr at exit. */
@@ -63,7 +74,7 @@ function withStatementCache(file: BetterSqlite3.Database): BetterSqlite3.Databas
 /** Opens PostgreSQL when a URL is given, else the embedded SQLite file in the data dir. */
 export function openDatabase(opts: { databaseUrl: string | null; dataDir: string; poolSize?: number }): Database {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    const pool = new (loadPg().Pool)({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     // An idle client error (server restart) must not crash the process; the pool reconnects.
     pool.on('error', () => {});
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });

@@ -37,7 +37,8 @@ interface Server { origin: string; token: string; child: ChildProcess; dataDir: 
 async function startMeshwork(user: string): Promise<Server> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'meshwork-bench-files-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve'], {
+  const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...prof, fileURLToPath(import.meta.url), '--serve'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       ...process.env, MESHWORK_PORT: String(port), MESHWORK_HOST: '127.0.0.1', MESHWORK_PUBLIC_URL: `http://127.0.0.1:${port}`,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { splitAddress } from './room-store.ts';
 import type { ChatEvent, ChatEventData, MemberState } from './shared.ts';
 
@@ -18,10 +18,8 @@ function targetOf(ev: ChatEvent): string | null {
  * accepts the event, so a mirror's derived state is exactly the host's.
  */
 export async function storeEvent(trx: Kysely<any>, roomId: string, ev: ChatEvent, selfHost: string): Promise<void> {
-  await trx.insertInto('chat_events').values({
-    room_id: roomId, seq: ev.seq, event_id: ev.eventId, type: ev.type, sender: ev.sender, client_msg_id: ev.clientMsgId,
-    target: targetOf(ev), data: JSON.stringify(ev.data), ts: ev.ts,
-  }).execute();
+  await sql`insert into chat_events (room_id, seq, event_id, type, sender, client_msg_id, target, data, ts)
+    values (${roomId}, ${ev.seq}, ${ev.eventId}, ${ev.type}, ${ev.sender}, ${ev.clientMsgId}, ${targetOf(ev)}, ${JSON.stringify(ev.data)}, ${ev.ts})`.execute(trx);
   await materialize(trx, roomId, ev, selfHost);
 }
 
@@ -60,10 +58,8 @@ async function materialize(trx: Kysely<any>, roomId: string, ev: ChatEvent, self
         .where('room_id', '=', roomId).where('address', '=', ev.data.address).execute();
       return;
     case 'message.posted':
-      await trx.insertInto('chat_messages').values({
-        room_id: roomId, event_id: ev.eventId, seq: ev.seq, sender: ev.sender, text: ev.data.text, reply_to: ev.data.replyTo,
-        mentions: JSON.stringify(ev.data.mentions), ts: ev.ts, edited_at: null, deleted: 0,
-      }).execute();
+      await sql`insert into chat_messages (room_id, event_id, seq, sender, text, reply_to, mentions, ts, edited_at, deleted)
+        values (${roomId}, ${ev.eventId}, ${ev.seq}, ${ev.sender}, ${ev.data.text}, ${ev.data.replyTo}, ${JSON.stringify(ev.data.mentions)}, ${ev.ts}, ${null}, ${0})`.execute(trx);
       return;
     case 'message.edited':
       await trx.updateTable('chat_messages').set({ text: ev.data.text, mentions: JSON.stringify(ev.data.mentions), edited_at: ev.ts })

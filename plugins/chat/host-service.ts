@@ -5,7 +5,7 @@ import { storeEvent } from './event-apply.ts';
 import type { FanOut } from './fanout.ts';
 import { checkCanInvite, planAction, type EventDraft, type LocalUserLookup } from './host-rules.ts';
 import type { HostStream } from './host-stream.ts';
-import type { KeyedLock } from './keyed-lock.ts';
+import type { CommitQueue } from './commit-queue.ts';
 import { getHostedRoom, getMember, lockRoom, splitAddress, toEvent, type EventRow, type MemberRow, type RoomRow } from './room-store.ts';
 import type { ChatAction, ChatEvent, RoomKind } from './shared.ts';
 
@@ -20,7 +20,7 @@ export interface HostDeps {
   db: Kysely<any>;
   postgres: boolean;
   selfHost: () => string;
-  locks: KeyedLock;
+  commits: CommitQueue;
   fanout: FanOut;
   stream: HostStream;
   shares: ShareRegistry;
@@ -149,49 +149,49 @@ export class HostService {
    * or, for actions that changed nothing, the seen-actions record. Posts always produce an event.
    */
   async #seen(db: Kysely<any>, roomId: string, actor: string, actionId: string, postOnly = false): Promise<ActOutcome | null> {
-    const ev = await db.selectFrom('chat_events').selectAll().where('room_id', '=', roomId).where('sender', '=', actor).where('client_msg_id', '=', actionId).executeTakeFirst();
-    if (ev) return { events: [toEvent(ev as EventRow, roomId)], replayed: true };
+    const { rows } = await sql<EventRow>`select * from chat_events where room_id = ${roomId} and sender = ${actor} and client_msg_id = ${actionId}`.execute(db);
+    if (rows[0]) return { events: [toEvent(rows[0], roomId)], replayed: true };
     if (postOnly) return null;
     const seen = await db.selectFrom('chat_seen_actions').select('ts').where('room_id', '=', roomId).where('actor', '=', actor).where('action_id', '=', actionId).executeTakeFirst();
     if (!seen) return null;
     return { events: [], replayed: true };
   }
 
-  /** Plans and appends one action's event under the room's lock and in one transaction; fans out after commit. */
+  /**
+   * Plans and appends one action's event in the commit queue (in order, possibly sharing a transaction
+   * with other actions), then fans it out: results come back in commit order, so local sessions see
+   * each room's events in seq order.
+   */
   async #commit(roomId: string, actor: string, actionId: string | null, plan: Plan, opts: { member: boolean; post?: boolean } = { member: false }): Promise<ActOutcome> {
-    const { db, postgres, locks, fanout } = this.#d;
-    const out = await locks.run(roomId, async () => {
-      const result = await db.transaction().execute(async (trx): Promise<ActOutcome> => {
-        const room = await lockRoom(trx, roomId, postgres);
-        if (!room || room.host !== null) throw new NotFoundError('no such room', 'ROOM_NOT_FOUND');
-        const me = await getMember(trx, roomId, actor);
-        if (actionId) {
-          const prior = await this.#seen(trx, roomId, actor, actionId, opts.post);
-          // A repeat gets its first answer, but only while the actor is still in the room: a request
-          // captured before a removal must not keep working after it.
-          if (prior && opts.member && me?.state !== 'joined') throw new NotAllowedError('you are not a member of this room', 'NOT_MEMBER');
-          if (prior) return prior;
-        }
-        const draft = await plan(trx, room, me);
-        const events = draft ? [await this.#append(trx, roomId, actor, actionId, draft)] : [];
-        // An event carries its client id; only actions that changed nothing need a record of their own.
-        if (actionId && events.length === 0) {
-          await trx.insertInto('chat_seen_actions').values({ room_id: roomId, actor, action_id: actionId, ts: Date.now() }).execute();
-        }
-        return { events, replayed: false };
-      });
-      if (!result.replayed) fanout.events(roomId, result.events);
-      return result;
+    const { postgres, commits, fanout } = this.#d;
+    const out = await commits.submit(async (trx): Promise<ActOutcome> => {
+      const room = await lockRoom(trx, roomId, postgres);
+      if (!room || room.host !== null) throw new NotFoundError('no such room', 'ROOM_NOT_FOUND');
+      const me = await getMember(trx, roomId, actor);
+      if (actionId) {
+        const prior = await this.#seen(trx, roomId, actor, actionId, opts.post);
+        // A repeat gets its first answer, but only while the actor is still in the room: a request
+        // captured before a removal must not keep working after it.
+        if (prior && opts.member && me?.state !== 'joined') throw new NotAllowedError('you are not a member of this room', 'NOT_MEMBER');
+        if (prior) return prior;
+      }
+      const draft = await plan(trx, room, me);
+      const events = draft ? [await this.#append(trx, roomId, actor, actionId, draft)] : [];
+      // An event carries its client id; only actions that changed nothing need a record of their own.
+      if (actionId && events.length === 0) {
+        await trx.insertInto('chat_seen_actions').values({ room_id: roomId, actor, action_id: actionId, ts: Date.now() }).execute();
+      }
+      return { events, replayed: false };
     });
+    if (!out.replayed) fanout.events(roomId, out.events);
     if (!out.replayed && out.events.length) await this.#after(roomId, out.events);
     return out;
   }
 
   async #append(trx: Kysely<any>, roomId: string, sender: string, clientMsgId: string | null, draft: EventDraft): Promise<ChatEvent> {
     // One UPDATE both allocates and returns the seq; on PostgreSQL it also row-locks the room until commit.
-    const r = await trx.updateTable('chat_rooms').set({ last_seq: sql`last_seq + 1`, host_seq: sql`last_seq + 1` })
-      .where('id', '=', roomId).returning('last_seq').executeTakeFirstOrThrow();
-    const ev = { roomId, seq: Number(r.last_seq), eventId: randomUUID(), type: draft.type, sender, clientMsgId, ts: Date.now(), data: draft.data } as ChatEvent;
+    const { rows } = await sql<{ last_seq: number }>`update chat_rooms set last_seq = last_seq + 1, host_seq = last_seq + 1 where id = ${roomId} returning last_seq`.execute(trx);
+    const ev = { roomId, seq: Number(rows[0]?.last_seq), eventId: randomUUID(), type: draft.type, sender, clientMsgId, ts: Date.now(), data: draft.data } as ChatEvent;
     const selfHost = this.#d.selfHost();
     await storeEvent(trx, roomId, ev, selfHost);
     const address = (draft.data as { address?: string }).address;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger, PluginContext } from '#core';
+import { Pacer } from './pacer.ts';
 import { eventsAfter, toEvent } from './room-store.ts';
 import type { ChatEvent } from './shared.ts';
 
@@ -28,6 +29,7 @@ interface PeerRow {
 
 // Events per push: big enough to catch up fast, small enough to keep one request well under the body limits.
 const DEFAULT_BATCH = 300;
+const DEFAULT_GAP_MS = 5;
 
 /** The last seq a server may see: everything while it has members, up to its removal afterwards. */
 function endOf(p: PeerRow): number {
@@ -49,12 +51,14 @@ export class HostStream {
   readonly #waiting = new Set<string>();
   // Servers each room streams to; changes only with membership, which invalidates it.
   readonly #servers = new Map<string, string[]>();
+  readonly #pacer: Pacer;
 
-  constructor(db: Kysely<any>, outbox: PluginContext['outbox'], log: Logger, batch = DEFAULT_BATCH) {
+  constructor(db: Kysely<any>, outbox: PluginContext['outbox'], log: Logger, opts: { batch?: number; gapMs?: number } = {}) {
     this.#db = db;
+    this.#pacer = new Pacer(opts.gapMs ?? DEFAULT_GAP_MS);
     this.#outbox = outbox;
     this.#log = log;
-    this.#batch = batch;
+    this.#batch = opts.batch ?? DEFAULT_BATCH;
     outbox.buildBody(EVENTS_KIND, ({ destination }) => this.#build(destination));
     outbox.onResult(EVENTS_KIND, async (msg, result) => {
       // A 404 with per-room answers means "none of these rooms exist there" (e.g. its last member left): done.
@@ -124,6 +128,7 @@ export class HostStream {
   }
 
   async #build(server: string): Promise<EventsPush | null> {
+    await this.#pacer.wait(server);
     this.#waiting.delete(server);
     let budget = this.#batch;
     const rooms: EventsPush['rooms'] = [];

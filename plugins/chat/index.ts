@@ -4,6 +4,7 @@ import { ChatService } from './chat-service.ts';
 import { FanOut, type ChatNamespace } from './fanout.ts';
 import { HostService } from './host-service.ts';
 import { HostStream, S2S_BASE } from './host-stream.ts';
+import { CommitQueue } from './commit-queue.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { MirrorService } from './mirror-service.ts';
 import { RoomRoutes } from './room-routes.ts';
@@ -21,6 +22,8 @@ export interface ChatPluginOptions {
   sweepMs?: number;
   /** Events per push to a member server. Default 300. */
   batchEvents?: number;
+  /** Minimum spacing of pushes to one server, in ms: busy streams send fewer, fuller requests. Default 5. */
+  pushGapMs?: number;
 }
 
 /**
@@ -40,9 +43,10 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
       const ns = ctx.realtime as unknown as ChatNamespace;
       const locks = new KeyedLock();
       const routes = new RoomRoutes(db);
+      const commits = new CommitQueue(db);
       const fanout = new FanOut(ns);
       const timeline = new TimelineQueries(db, selfHost);
-      const stream = new HostStream(db, ctx.outbox, log, opts.batchEvents);
+      const stream = new HostStream(db, ctx.outbox, log, { batch: opts.batchEvents, gapMs: opts.pushGapMs });
       // Bound after construction: host and mirror report stored events back to the chat service.
       let chat: ChatService | null = null;
       const afterEvents = async (room: RoomRow, events: ChatEvent[]) => chat?.afterEvents(room, events);
@@ -51,10 +55,10 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
         const user = host === selfHost() ? await ctx.accounts.findUser(id) : null;
         return user ? { displayName: user.displayName } : null;
       };
-      const host = new HostService({ db, postgres, selfHost, locks, fanout, stream, shares: ctx.shares, lookupLocal, log, afterEvents });
+      const host = new HostService({ db, postgres, selfHost, commits, fanout, stream, shares: ctx.shares, lookupLocal, log, afterEvents });
       const mirror = new MirrorService({
-        db, postgres, selfHost, locks, routes, fanout, remote: ctx.remote, outbox: ctx.outbox, log, afterEvents,
-        displayName: async (id) => (await ctx.accounts.findUser(id))?.displayName ?? id,
+        db, postgres, selfHost, commits, routes, fanout, remote: ctx.remote, outbox: ctx.outbox, log, afterEvents,
+        displayName: async (id) => (await ctx.accounts.findUser(id))?.displayName ?? id, gapMs: opts.pushGapMs,
       });
       chat = new ChatService({ db, selfHost, host, mirror, stream, timeline, fanout, remote: ctx.remote, locks, routes, log });
 

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { IncomingShare, Logger, PluginContext, RemoteClient } from '#core';
 import { storeEvent } from './event-apply.ts';
 import { isValidEvent } from './event-validate.ts';
 import type { FanOut } from './fanout.ts';
 import { S2S_BASE, type EventsPush, type EventsPushReply } from './host-stream.ts';
-import type { KeyedLock } from './keyed-lock.ts';
+import type { CommitQueue } from './commit-queue.ts';
+import { Pacer } from './pacer.ts';
 import type { RoomRoutes } from './room-routes.ts';
 import { findMirror, getRoom, lockRoom, splitAddress, type RoomRow } from './room-store.ts';
 import type { ChatAction, ChatEvent } from './shared.ts';
@@ -38,7 +39,7 @@ export interface MirrorDeps {
   db: Kysely<any>;
   postgres: boolean;
   selfHost: () => string;
-  locks: KeyedLock;
+  commits: CommitQueue;
   routes: RoomRoutes;
   fanout: FanOut;
   remote: RemoteClient;
@@ -46,6 +47,8 @@ export interface MirrorDeps {
   log: Logger;
   displayName: (userId: string) => Promise<string>;
   afterEvents: (room: RoomRow, events: ChatEvent[]) => Promise<void>;
+  /** Minimum spacing of action pushes to one host (see Pacer). */
+  gapMs?: number;
 }
 
 const PULL_LIMIT = 500;
@@ -72,9 +75,11 @@ export class MirrorService {
   readonly #pullAgain = new Set<string>();
   // Hosts with an action push queued but not yet built (see HostStream: one queued push carries all).
   readonly #waiting = new Set<string>();
+  readonly #pacer: Pacer;
 
   constructor(deps: MirrorDeps) {
     this.#d = deps;
+    this.#pacer = new Pacer(deps.gapMs ?? 5);
     deps.outbox.buildBody(ACTIONS_KIND, ({ destination }) => this.#build(destination));
     deps.outbox.onResult(ACTIONS_KIND, (msg, result) => {
       this.#waiting.delete(msg.destination);
@@ -84,8 +89,8 @@ export class MirrorService {
 
   /** Stores a local user's action for the host (durable before the user is told "queued"), then sends. */
   async forward(room: RoomRow, actor: string, actionId: string, action: ChatAction): Promise<void> {
-    await this.#d.db.insertInto('chat_outbound').values({ host: room.host, room_id: room.id, actor, action_id: actionId, action: JSON.stringify(action), created_at: Date.now() })
-      .onConflict((oc) => oc.doNothing()).execute();
+    await this.#d.commits.submit((trx) => trx.insertInto('chat_outbound').values({ host: room.host, room_id: room.id, actor, action_id: actionId, action: JSON.stringify(action), created_at: Date.now() })
+      .onConflict((oc) => oc.doNothing()).execute());
     await this.#enqueue(String(room.host));
   }
 
@@ -96,6 +101,7 @@ export class MirrorService {
   }
 
   async #build(host: string): Promise<SentActions | null> {
+    await this.#pacer.wait(host);
     this.#waiting.delete(host);
     const rows = await this.#d.db.selectFrom('chat_outbound as o').innerJoin('chat_rooms as r', 'r.id', 'o.room_id')
       .select(['o.id', 'o.actor', 'o.action_id', 'o.action', 'r.remote_id', 'r.secret']).where('o.host', '=', host).orderBy('o.id').limit(ACTIONS_PER_PUSH).execute();
@@ -157,36 +163,39 @@ export class MirrorService {
    * the batch (then the missing range is pulled). Returns the last contiguous seq held.
    */
   async apply(roomId: string, events: ChatEvent[], hostSeq: number, opts: { pull: boolean }): Promise<{ applied: number; gap: boolean } | null> {
-    const { db, postgres, locks, fanout, selfHost } = this.#d;
+    const { postgres, commits, fanout, selfHost, log } = this.#d;
     const sorted = [...events].sort((a, b) => a.seq - b.seq);
-    const stored: ChatEvent[] = [];
     const room = { id: roomId };
-    const r = await locks.run(room.id, async () => {
-      const out = await db.transaction().execute(async (trx) => {
-        const cur = await lockRoom(trx, room.id, postgres);
-        if (!cur || cur.host === null) return null;
-        let last = cur.last_seq;
-        for (const ev of sorted) {
-          if (ev.seq <= last) continue;
-          if (ev.seq !== last + 1) break;
-          const local = { ...ev, roomId: room.id } as ChatEvent;
-          await storeEvent(trx, room.id, local, selfHost());
-          stored.push(local);
-          last = ev.seq;
-        }
-        const known = Math.max(cur.host_seq, hostSeq, last);
-        // A repeat (the host's push after its answer already applied the events) changes nothing.
-        if (last !== cur.last_seq || known !== cur.host_seq) {
-          await trx.updateTable('chat_rooms').set({ last_seq: last, host_seq: known }).where('id', '=', room.id).execute();
-        }
-        return { applied: last, gap: known > last };
-      });
-      fanout.events(room.id, stored);
-      return out;
+    // Isolated: events from a faulty host that break a constraint undo this room's batch alone.
+    const r = await commits.submit(async (trx) => {
+      const stored: ChatEvent[] = [];
+      const cur = await lockRoom(trx, room.id, postgres);
+      if (!cur || cur.host === null) return null;
+      let last = cur.last_seq;
+      for (const ev of sorted) {
+        if (ev.seq <= last) continue;
+        if (ev.seq !== last + 1) break;
+        const local = { ...ev, roomId: room.id } as ChatEvent;
+        await storeEvent(trx, room.id, local, selfHost());
+        stored.push(local);
+        last = ev.seq;
+      }
+      const known = Math.max(cur.host_seq, hostSeq, last);
+      // A repeat (the host's push after its answer already applied the events) changes nothing.
+      if (last !== cur.last_seq || known !== cur.host_seq) {
+        await sql`update chat_rooms set last_seq = ${last}, host_seq = ${known} where id = ${room.id}`.execute(trx);
+      }
+      return { applied: last, gap: known > last, stored };
+    }, { isolated: 'CHAT_EVENTS_REJECTED' }).catch((err: Error) => {
+      log.warn({ roomId, err: err.message }, 'events from the host could not be stored');
+      return null;
     });
+    if (!r) return null;
+    const { stored } = r;
+    fanout.events(room.id, stored);
     if (stored.length) await this.#afterApply(room.id, stored);
-    if (r?.gap && opts.pull) void this.pull(room.id);
-    return r;
+    if (r.gap && opts.pull) void this.pull(room.id);
+    return { applied: r.applied, gap: r.gap };
   }
 
   async #afterApply(roomId: string, stored: ChatEvent[]): Promise<void> {
@@ -263,16 +272,14 @@ export class MirrorService {
 
   /** With no local member left, the copy of the room is deleted: the data stays on its host. */
   async #dropIfUnused(roomId: string): Promise<void> {
-    const { db, locks } = this.#d;
-    await locks.run(roomId, async () => {
-      const local = await db.selectFrom('chat_members').select('address').where('room_id', '=', roomId).where('user_id', 'is not', null).where('state', '=', 'joined').limit(1).executeTakeFirst();
-      if (local) return;
-      await db.transaction().execute(async (trx) => {
-        for (const t of ['chat_events', 'chat_messages', 'chat_reactions', 'chat_reads', 'chat_members', 'chat_outbound']) await trx.deleteFrom(t).where('room_id', '=', roomId).execute();
-        await trx.deleteFrom('chat_rooms').where('id', '=', roomId).where('host', 'is not', null).execute();
-      });
-      this.#d.routes.forget(roomId);
+    const dropped = await this.#d.commits.submit(async (trx) => {
+      const local = await trx.selectFrom('chat_members').select('address').where('room_id', '=', roomId).where('user_id', 'is not', null).where('state', '=', 'joined').limit(1).executeTakeFirst();
+      if (local) return false;
+      for (const t of ['chat_events', 'chat_messages', 'chat_reactions', 'chat_reads', 'chat_members', 'chat_outbound']) await trx.deleteFrom(t).where('room_id', '=', roomId).execute();
+      await trx.deleteFrom('chat_rooms').where('id', '=', roomId).where('host', 'is not', null).execute();
+      return true;
     });
+    if (dropped) this.#d.routes.forget(roomId);
   }
 
   /** Restart and periodic recovery: resend waiting actions; on start, also pull every mirror's missed events. */

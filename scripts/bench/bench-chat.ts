@@ -16,7 +16,9 @@ import { freePort, percentile } from './bench-util.ts';
  * half hosted on each server; every client sends ~1 message/s with a random phase. For each delivery we
  * measure send → receive latency, split by whether the recipient is on the sender's server or the other
  * one, and check that every message reached every other member exactly once.
- * Knobs: BENCH_ROOMS (24), BENCH_SECONDS (20), BENCH_RATE (msgs/s per client, 1).
+ * Knobs: BENCH_ROOMS (24), BENCH_SECONDS (20), BENCH_RATE (msgs/s per client, 1), BENCH_DATA_DIR (parent of the
+ * servers' data dirs; default the OS temp dir, i.e. the disk), BENCH_GAP_MS (chat pushGapMs), BENCH_PROF (dir for
+ * the servers' CPU profiles).
  */
 const ROOMS = Number(process.env.BENCH_ROOMS ?? 24);
 const PER_SIDE = 5;
@@ -26,7 +28,7 @@ const WARMUP_S = 3;
 const DRAIN_S = 5;
 const self = fileURLToPath(import.meta.url);
 
-interface ServerStats { rss: number; peakRss: number; lagP99: number; lagMax: number; cpuPct: number }
+interface ServerStats { rss: number; peakRss: number; lagP99: number; lagMax: number; cpuPct: number; s2sPerSecond: Record<string, number> }
 interface ClientUser { server: number; id: string; token: string; roomId: string; room: number }
 interface ClassStats { n: number; p50: number; p95: number; p99: number; max: number }
 interface ClientResults {
@@ -44,7 +46,15 @@ function stats(values: number[]): ClassStats {
 
 /** Role "server": one Meshwork server with the chat plugin and pre-made users; reports RSS, lag and CPU. */
 async function runServer(): Promise<void> {
-  const engine = new Engine({ config: loadConfig(), plugins: [chatPlugin()] });
+  const gap = process.env.BENCH_GAP_MS;
+  const engine = new Engine({ config: loadConfig(), plugins: [chatPlugin(gap ? { pushGapMs: Number(gap) } : {})] });
+  // Server-to-server requests received, by route (to see how well pushes batch).
+  const s2s: Record<string, number> = {};
+  engine.app.use((req, _res, next) => {
+    const key = req.path.startsWith('/api/') ? '/api' : req.path;
+    s2s[key] = (s2s[key] ?? 0) + 1;
+    next();
+  });
   await engine.start();
   const ids = (process.env.BENCH_USERS ?? '').split(',').filter(Boolean);
   const tokens: Record<string, string> = {};
@@ -63,6 +73,7 @@ async function runServer(): Promise<void> {
   process.on('message', (m: { type: string }) => {
     if (m.type === 'reset') {
       lag.reset();
+      for (const k of Object.keys(s2s)) delete s2s[k];
       peak = process.memoryUsage().rss;
       cpu0 = process.cpuUsage();
       t0 = performance.now();
@@ -71,6 +82,7 @@ async function runServer(): Promise<void> {
       const s: ServerStats = {
         rss: process.memoryUsage().rss, peakRss: peak, lagP99: lag.percentile(99) / 1e6, lagMax: lag.max / 1e6,
         cpuPct: ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100,
+        s2sPerSecond: Object.fromEntries(Object.entries(s2s).map(([k, v]) => [k.replace('/plugins/chat/s2s/', ''), Math.round(v / ((performance.now() - t0) / 1000))])),
       };
       process.send?.({ type: 'stats', stats: s });
     }
@@ -207,7 +219,7 @@ async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Prom
 
 async function main(): Promise<void> {
   const names = (s: number) => Array.from({ length: ROOMS * PER_SIDE }, (_, i) => `u${s}x${i}`);
-  const dirs = [0, 1].map(() => mkdtempSync(path.join(tmpdir(), 'meshwork-bench-chat-')));
+  const dirs = [0, 1].map(() => mkdtempSync(path.join(process.env.BENCH_DATA_DIR ?? tmpdir(), 'meshwork-bench-chat-')));
   const servers = await Promise.all([0, 1].map(async (s) => {
     const port = await freePort();
     const child = spawn('server', {
@@ -278,7 +290,7 @@ async function main(): Promise<void> {
 
 function report(n: number, r: ClientResults, servers: ServerStats[]): void {
   const f = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : '-');
-  const row = (label: string, a: string, b: string) => console.log(`  ${label.padEnd(22)}${a.padStart(24)}${b.padStart(24)}`);
+  const row = (label: string, a: string, b: string) => console.log(`  ${label.padEnd(22)}${a.padStart(28)}${b.padStart(28)}`);
   const { local, remote } = r.byClass;
   console.log(`\nbench:chat — ${n} socket.io clients (${n / 2} per server), ${ROOMS} rooms of ${2 * PER_SIDE} spanning both servers (half hosted on each),`);
   console.log(`~${RATE} msg/s per client with random phase, ${SECONDS} s measured after ${WARMUP_S} s warm-up; servers and clients in 3 processes on this machine`);
@@ -295,7 +307,7 @@ function report(n: number, r: ClientResults, servers: ServerStats[]): void {
   console.log('\n  by path (p50 / p99):');
   for (const [k, v] of Object.entries(r.byPath).sort()) console.log(`    ${k.padEnd(58)} ${f(v.p50)} / ${f(v.p99)}  (${v.n})`);
   console.log(`  clients process: CPU ${r.clientCpuPct.toFixed(0)} %`);
-  servers.forEach((s, i) => console.log(`  server ${'AB'[i]}: RSS ${(s.rss / 1048576).toFixed(0)} MB (peak ${(s.peakRss / 1048576).toFixed(0)} MB), CPU ${s.cpuPct.toFixed(0)} %, event-loop lag p99 ${f(s.lagP99)} (max ${f(s.lagMax)})`));
+  servers.forEach((s, i) => console.log(`  server ${'AB'[i]}: RSS ${(s.rss / 1048576).toFixed(0)} MB (peak ${(s.peakRss / 1048576).toFixed(0)} MB), CPU ${s.cpuPct.toFixed(0)} %, event-loop lag p99 ${f(s.lagP99)} (max ${f(s.lagMax)}), S2S requests received/s ${JSON.stringify(s.s2sPerSecond)}`));
   const ratio = remote.p99 / local.p99;
   console.log(`\n  target: federated p99 ≤ 2× local p99 → ${ratio.toFixed(2)}× ${ratio <= 2 ? 'met' : 'NOT met'}; federated p99 < 100 ms → ${remote.p99 < 100 ? 'met' : 'NOT met'}; zero loss → ${r.lost === 0 && r.duplicates === 0 ? 'met' : 'NOT met'}`);
 }

@@ -1,0 +1,89 @@
+import { sql, type Kysely } from 'kysely';
+import { isMeshworkError, MeshworkError } from '#core';
+
+interface Job {
+  fn: (trx: Kysely<any>) => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+const MAX_BATCH = 128;
+
+/**
+ * Group commit for chat writes: jobs run one after another, in submission order, and the jobs that queued
+ * up while a transaction was running share the next one, so under load many messages cost one commit.
+ * Submission order is also the order of the results, so callers that fan out after `submit` resolves do so
+ * in commit order.
+ *
+ * A job must only use the transaction it is given (SQLite has one connection, held by it) and must check
+ * before it writes: a domain error rejects that job alone and the batch goes on, so it must not leave
+ * partial writes behind. Any other error rolls the whole batch back and rejects every job in it.
+ */
+export class CommitQueue {
+  readonly #db: Kysely<any>;
+  readonly #queue: Job[] = [];
+  #running = false;
+
+  constructor(db: Kysely<any>) {
+    this.#db = db;
+  }
+
+  /**
+   * Runs `fn` inside a (shared) transaction; resolves once that transaction has committed. `isolated` wraps
+   * it in a savepoint, so that even an unexpected failure (e.g. a constraint broken by a peer's data) undoes
+   * this job alone and is reported as a domain error (`code`), not as a failure of its batch.
+   */
+  submit<T>(fn: (trx: Kysely<any>) => Promise<T>, opts: { isolated?: string } = {}): Promise<T> {
+    const code = opts.isolated;
+    const run = code ? (trx: Kysely<any>) => isolated(trx, fn, code) : fn;
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ fn: run, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.#running) void this.#pump();
+    });
+  }
+
+  async #pump(): Promise<void> {
+    this.#running = true;
+    try {
+      while (this.#queue.length) {
+        const batch = this.#queue.splice(0, MAX_BATCH);
+        const outcomes: Array<{ ok: boolean; v: unknown }> = [];
+        try {
+          await this.#db.transaction().execute(async (trx) => {
+            for (const job of batch) {
+              try {
+                outcomes.push({ ok: true, v: await job.fn(trx) });
+              } catch (err) {
+                if (!isMeshworkError(err)) throw err;
+                outcomes.push({ ok: false, v: err });
+              }
+            }
+          });
+        } catch (err) {
+          for (const job of batch) job.reject(err);
+          continue;
+        }
+        batch.forEach((job, i) => {
+          const o = outcomes[i] as { ok: boolean; v: unknown };
+          if (o.ok) job.resolve(o.v);
+          else job.reject(o.v);
+        });
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+}
+
+async function isolated<T>(trx: Kysely<any>, fn: (trx: Kysely<any>) => Promise<T>, code: string): Promise<T> {
+  await sql`savepoint chat_job`.execute(trx);
+  try {
+    const v = await fn(trx);
+    await sql`release savepoint chat_job`.execute(trx);
+    return v;
+  } catch (err) {
+    await sql`rollback to savepoint chat_job`.execute(trx);
+    await sql`release savepoint chat_job`.execute(trx);
+    throw isMeshworkError(err) ? err : new MeshworkError(code, (err as Error).message, 422);
+  }
+}

@@ -5,7 +5,7 @@ import { readXmlBody } from './dav-body.ts';
 import { baseName, joinTree } from './dav-paths.ts';
 import { multistatus, PROTECTED_PROPS, renderResponse, type PropRequest, type PropSource } from './dav-props.ts';
 import { child, clark, DAV_NS, elements, propElement, serializeNodes, statusLine, type XmlElement } from './dav-xml.ts';
-import { listNames, mimeOf, statEntry, type EntryInfo } from './file-store.ts';
+import { listNames, mimeOf, statEntrySync, type EntryInfo } from './file-store.ts';
 import path from 'node:path';
 
 function parsePropRequest(body: XmlElement | null): PropRequest {
@@ -35,17 +35,15 @@ function sourceOf(d: DavRequest, p: string, info: EntryInfo): PropSource {
   };
 }
 
-/** Stats many entries with bounded parallelism (a 1,000-entry folder must not open 1,000 handles at once). */
+const STAT_CHUNK = 256;
+
+/** Stats a folder's entries in synchronous chunks, yielding to the event loop between chunks so a huge folder never stalls other requests for long. */
 async function statAll(dir: string, names: string[]): Promise<Array<EntryInfo | null>> {
-  const out: Array<EntryInfo | null> = new Array(names.length).fill(null);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < names.length) {
-      const i = next++;
-      out[i] = await statEntry(path.join(dir, names[i] as string));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(32, names.length) }, worker));
+  const out: Array<EntryInfo | null> = [];
+  for (let i = 0; i < names.length; i += STAT_CHUNK) {
+    if (i > 0) await new Promise<void>((r) => setImmediate(r));
+    for (const n of names.slice(i, i + STAT_CHUNK)) out.push(statEntrySync(path.join(dir, n)));
+  }
   return out;
 }
 

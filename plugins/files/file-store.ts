@@ -2,7 +2,7 @@
  * The on-disk side of a user's tree: stat with strong ETags, listing, recursive copy and delete. Paths given here
  * are already validated tree paths (dav-paths.ts); this module only joins them under a root it is handed.
  */
-import { constants as fsc, promises as fs } from 'node:fs';
+import { constants as fsc, lstatSync, promises as fs, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { DavError } from './dav-errors.ts';
 import { splitTree } from './dav-paths.ts';
@@ -34,6 +34,26 @@ export async function statEntry(full: string): Promise<EntryInfo | null> {
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
     throw err;
   }
+  return toEntry(st);
+}
+
+/**
+ * The same, synchronously: for listing a folder, a direct lstat costs a few microseconds while a
+ * thread-pool round trip per entry costs several times that (callers stat in bounded chunks).
+ */
+export function statEntrySync(full: string): EntryInfo | null {
+  let st;
+  try {
+    st = lstatSync(full, { bigint: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw err;
+  }
+  return toEntry(st);
+}
+
+function toEntry(st: BigIntStats): EntryInfo | null {
   if (!st.isFile() && !st.isDirectory()) return null;
   // Inode + size + nanosecond mtime: an atomic-rename PUT always yields a new inode, so equal bytes written twice
   // still get a new ETag (strong ETags only promise "same tag implies same bytes").

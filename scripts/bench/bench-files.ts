@@ -18,6 +18,7 @@ const MB = 1024 * 1024;
 const SMALL_ROUNDS = Number(process.env.BENCH_SMALL_ROUNDS ?? 30);
 const BIG_ROUNDS = Number(process.env.BENCH_BIG_ROUNDS ?? 2);
 const PROPFIND_ROUNDS = Number(process.env.BENCH_PROPFIND_ROUNDS ?? 10);
+const WARMUP_ROUNDS = Number(process.env.BENCH_WARMUP_ROUNDS ?? 8);
 const DEADLINE_MS = Number(process.env.BENCH_DEADLINE_MS ?? 240_000);
 
 /** Child mode: one Meshwork server with the files plugin; prints `READY <origin> <token>`. */
@@ -125,6 +126,12 @@ async function throughput(rounds: number, size: number, op: (i: number) => Promi
 interface Row { name: string; put1: number; get1: number; put100: number; get100: number; propfind: number; rss: string }
 
 async function measure(name: string, t: Target, base: string, bigFile: string, small: Buffer, pids: Array<number | undefined>): Promise<Row> {
+  // Same warm-up for every target (connections, JIT): a long-running server is measured, not its first requests.
+  for (let i = 0; i < WARMUP_ROUNDS; i++) {
+    await send(t, 'PUT', `${base}/warm-${i % 2}.bin`, { body: small, length: small.length });
+    await send(t, 'GET', `${base}/one-mb.bin`);
+    await send(t, 'PROPFIND', `${base}/list/`, { headers: { depth: '1' } });
+  }
   const put1 = await throughput(SMALL_ROUNDS, MB, (i) => send(t, 'PUT', `${base}/put-1m-${i % 4}.bin`, { body: small, length: small.length }), [200, 201, 204]);
   const get1 = await throughput(SMALL_ROUNDS, MB, () => send(t, 'GET', `${base}/one-mb.bin`), [200]);
   const big = await withRss(pids, async () => {
@@ -189,7 +196,7 @@ function print(rows: Row[]): void {
   const cols: Array<[string, keyof Row, 'up' | 'down']> = [['PUT 1MB MB/s', 'put1', 'up'], ['GET 1MB MB/s', 'get1', 'up'], ['PUT 100MB MB/s', 'put100', 'up'], ['GET 100MB MB/s', 'get100', 'up'], ['PROPFIND 1000 ms', 'propfind', 'down']];
   const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
   const ratio = (v: number, ref: number, dir: 'up' | 'down'): string => `${(dir === 'up' ? v / ref : ref / v).toFixed(2)}x`;
-  console.log(`\nbench:files (loopback; ${SMALL_ROUNDS}x1MB, ${BIG_ROUNDS}x100MB, PROPFIND median of ${PROPFIND_ROUNDS}; ratios >1 = faster than the reference)\n`);
+  console.log(`\nbench:files (loopback; ${SMALL_ROUNDS}x1MB, ${BIG_ROUNDS}x100MB, PROPFIND median of ${PROPFIND_ROUNDS}; ${WARMUP_ROUNDS} warm-up rounds each; ratios >1 = faster than the reference)\n`);
   console.log(['target', ...cols.map((c) => c[0]), 'RSS MB before→peak (100MB)'].join(' | '));
   for (const r of rows) {
     console.log([r.name, ...cols.map(([, k]) => fmt(r[k] as number)), r.rss].join(' | '));

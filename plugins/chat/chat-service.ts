@@ -36,6 +36,9 @@ export interface EphemeralNotice {
 }
 
 const END_STATES = new Set(['member.left', 'member.removed', 'member.declined']);
+/** How often a server re-announces its online users to the servers of their rooms. */
+export const PRESENCE_REFRESH_MS = 60_000;
+const PRESENCE_TTL_MS = 2.5 * PRESENCE_REFRESH_MS;
 
 /**
  * What local users do with chat, whatever server hosts the room: reads are local; actions go to the
@@ -43,8 +46,8 @@ const END_STATES = new Set(['member.left', 'member.removed', 'member.declined'])
  */
 export class ChatService {
   readonly #d: ChatServiceDeps;
-  // Remote members with a live session somewhere, as their servers last told us.
-  readonly #remoteOnline = new Set<string>();
+  // Remote members with a live session somewhere, as their servers last told us, until when.
+  readonly #remoteOnline = new Map<string, number>();
 
   constructor(deps: ChatServiceDeps) {
     this.#d = deps;
@@ -158,7 +161,7 @@ export class ChatService {
   /** Whether an address has a live session (local) or was last reported online (remote). */
   isOnline(address: string): boolean {
     const { id, host } = splitAddress(address);
-    return host === this.#d.selfHost() ? this.#d.fanout.isOnline(id) : this.#remoteOnline.has(address);
+    return host === this.#d.selfHost() ? this.#d.fanout.isOnline(id) : (this.#remoteOnline.get(address) ?? 0) > Date.now();
   }
 
   /** Relays a typing or presence change: to local sessions now, and best effort to the other servers. */
@@ -194,7 +197,8 @@ export class ChatService {
   #localEphemeral(roomId: string, kind: EphemeralNotice['kind'], address: string, on: boolean, exceptSocket?: string): void {
     if (kind === 'typing') return this.#d.fanout.typing({ roomId, address, typing: on }, exceptSocket);
     if (splitAddress(address).host !== this.#d.selfHost()) {
-      if (on) this.#remoteOnline.add(address);
+      // Servers re-announce every PRESENCE_REFRESH_MS; a server that went away stops counting after a while.
+      if (on) this.#remoteOnline.set(address, Date.now() + PRESENCE_TTL_MS);
       else this.#remoteOnline.delete(address);
     }
     this.#d.fanout.presence([roomId], address, on);
@@ -211,15 +215,37 @@ export class ChatService {
     this.#d.remote.post(server, `${S2S_BASE}/ephemeral`, n, { base: 'origin', timeoutMs: 3000 }).catch(() => {});
   }
 
-  /** Local consequences of stored events: local members' sessions enter or leave the room. */
+  /**
+   * Local consequences of stored events: local members' sessions enter or leave the room; a member who
+   * joins from another server gets the room's current presence (it was announced before they were there).
+   */
   async afterEvents(room: RoomRow, events: ChatEvent[]): Promise<void> {
     const self = this.#d.selfHost();
     for (const ev of events) {
       if (!ev.type.startsWith('member.')) continue;
       const { id, host } = splitAddress((ev.data as { address: string }).address);
-      if (host !== self) continue;
-      if (ev.type === 'member.joined') this.#d.fanout.join(id, room.id, await this.#d.timeline.summary(room, this.address(id)));
-      else if (END_STATES.has(ev.type)) this.#d.fanout.leave(id, room.id);
+      if (host !== self) {
+        if (ev.type === 'member.joined' && room.host === null) await this.#presenceSnapshot(room, host);
+        continue;
+      }
+      if (ev.type === 'member.joined') {
+        this.#d.fanout.join(id, room.id, await this.#d.timeline.summary(room, this.address(id)));
+        if (this.#d.fanout.isOnline(id)) await this.ephemeral(id, room.id, 'presence', true).catch(() => {});
+      } else if (END_STATES.has(ev.type)) this.#d.fanout.leave(id, room.id);
     }
+  }
+
+  /** Tells a member server who in a hosted room is online now. */
+  async #presenceSnapshot(room: RoomRow, server: string): Promise<void> {
+    const members = await this.#d.db.selectFrom('chat_members').select('address').where('room_id', '=', room.id).where('state', '=', 'joined').execute();
+    for (const { address } of members) {
+      const a = String(address);
+      if (splitAddress(a).host !== server && this.isOnline(a)) this.#post(server, { roomId: room.id, secret: room.secret, kind: 'presence', address: a, on: true });
+    }
+  }
+
+  /** Re-announces every online local user (so remote presence survives restarts and expires when we go away). */
+  async refreshPresence(): Promise<void> {
+    for (const userId of this.#d.fanout.onlineUsers()) await this.presence(userId, true);
   }
 }

@@ -70,6 +70,11 @@ export class FanOut {
     return n <= 0;
   }
 
+  /** Local users with a live session. */
+  onlineUsers(): string[] {
+    return [...this.#sessions.keys()];
+  }
+
   /** Whether a local user has a live session. */
   isOnline(userId: string): boolean {
     return this.#sessions.has(userId);

@@ -85,6 +85,9 @@ export async function planAction(trx: Kysely<any>, room: RoomRow, me: MemberRow 
       const upTo = Math.min(action.upTo, room.last_seq);
       const cur = await trx.selectFrom('chat_reads').select('seq').where('room_id', '=', room.id).where('address', '=', m.address).executeTakeFirst();
       if (upTo <= Number(cur?.seq ?? 0)) return null;
+      // Only messages are ever unread: a marker that covers no new message would just add events.
+      const news = await trx.selectFrom('chat_messages').select('seq').where('room_id', '=', room.id).where('seq', '>', Number(cur?.seq ?? 0)).where('seq', '<=', upTo).limit(1).executeTakeFirst();
+      if (!news) return null;
       return { type: 'read.marker', data: { upTo } };
     }
     case 'update': {

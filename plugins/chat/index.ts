@@ -1,6 +1,6 @@
 import { definePlugin, type MeshworkPlugin } from '#core';
 import { mountApiRoutes } from './api-routes.ts';
-import { ChatService } from './chat-service.ts';
+import { ChatService, PRESENCE_REFRESH_MS } from './chat-service.ts';
 import { FanOut, type ChatNamespace } from './fanout.ts';
 import { HostService } from './host-service.ts';
 import { HostStream, S2S_BASE } from './host-stream.ts';
@@ -79,6 +79,8 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
       const first = setTimeout(() => sweep(true), 50);
       const timer = setInterval(() => sweep(false), opts.sweepMs ?? 15_000);
       timer.unref();
+      const presence = setInterval(() => void chat?.refreshPresence().catch(() => {}), PRESENCE_REFRESH_MS);
+      presence.unref();
 
       return {
         ...shareHooks({ db, identity: ctx.identity, host, mirror, chat, fanout, timeline, log }),
@@ -86,6 +88,7 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
           closed = true;
           clearTimeout(first);
           clearInterval(timer);
+          clearInterval(presence);
           offShareEvents();
         },
       };

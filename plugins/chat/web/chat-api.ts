@@ -1,0 +1,43 @@
+import type { ApiClient } from '../../../web/src/api/api-client.ts';
+import type { ActResult, ChatAction, RoomDetail, RoomSummary, TimelinePage } from '../shared.ts';
+
+const seg = encodeURIComponent;
+
+/** The chat REST API (`/api/v1/chat`) over the shell's authenticated client. */
+export class ChatApi {
+  readonly #api: ApiClient;
+
+  constructor(api: ApiClient) {
+    this.#api = api;
+  }
+
+  /** The user's rooms with unread counts. */
+  rooms(): Promise<RoomSummary[]> {
+    return this.#api.request('GET', '/chat/rooms');
+  }
+
+  /** One room with its members. */
+  room(id: string): Promise<RoomDetail> {
+    return this.#api.request('GET', `/chat/rooms/${seg(id)}`);
+  }
+
+  /** Creates a group room or a one-to-one conversation. */
+  create(input: { kind: 'group' | 'direct'; name?: string; topic?: string; members: string[] }): Promise<{ room: RoomSummary; failed: Array<{ address: string; message: string }> }> {
+    return this.#api.request('POST', '/chat/rooms', input);
+  }
+
+  /** A page of history before a seq (or the latest page). */
+  history(id: string, before: number | null, limit = 40): Promise<TimelinePage> {
+    return this.#api.request('GET', `/chat/rooms/${seg(id)}/history?limit=${limit}${before === null ? '' : `&before=${before}`}`);
+  }
+
+  /** Messages containing a text, newest first. */
+  search(id: string, q: string): Promise<TimelinePage> {
+    return this.#api.request('GET', `/chat/rooms/${seg(id)}/search?q=${seg(q)}&limit=50`);
+  }
+
+  /** Any action (member changes, rename); messages go over the socket. */
+  act(id: string, action: ChatAction): Promise<ActResult> {
+    return this.#api.request('POST', `/chat/rooms/${seg(id)}/actions`, { clientMsgId: crypto.randomUUID(), action });
+  }
+}

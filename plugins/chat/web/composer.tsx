@@ -1,0 +1,53 @@
+import { useRef, useState } from 'preact/hooks';
+import type { TimelineItem } from '../shared.ts';
+
+// Renew "typing" this often while keys are pressed; receivers expire it after a few seconds.
+const TYPING_RENEW_MS = 2500;
+
+/** The message box: Enter sends, Shift+Enter breaks the line; shows the message being replied to. */
+export function Composer(props: {
+  roomName: string; replyTo: TimelineItem | null; name: (address: string) => string;
+  onSend: (text: string) => void; onCancelReply: () => void; onTyping: (typing: boolean) => void;
+}) {
+  const [text, setText] = useState('');
+  const lastTyping = useRef(0);
+  const typing = (on: boolean) => {
+    const now = Date.now();
+    if (on && now - lastTyping.current < TYPING_RENEW_MS) return;
+    lastTyping.current = on ? now : 0;
+    props.onTyping(on);
+  };
+  const send = (e: Event) => {
+    e.preventDefault();
+    if (!text.trim()) return;
+    props.onSend(text);
+    setText('');
+    typing(false);
+  };
+  return (
+    <form class="chat-composer" onSubmit={send}>
+      {props.replyTo?.message && (
+        <div class="chat-replying" data-testid="replying-to">
+          Replying to <strong>{props.name(props.replyTo.sender)}</strong>: {props.replyTo.message.text.slice(0, 80)}
+          <button type="button" class="btn btn-icon" aria-label="Cancel reply" onClick={props.onCancelReply}>×</button>
+        </div>
+      )}
+      <div class="chat-composer-row">
+        <label class="visually-hidden" for="chat-input">Message {props.roomName}</label>
+        <textarea
+          id="chat-input" rows={2} value={text} placeholder={`Message ${props.roomName}`} maxLength={8000}
+          onInput={(e) => {
+            setText(e.currentTarget.value);
+            if (e.currentTarget.value) typing(true);
+          }}
+          onBlur={() => lastTyping.current && typing(false)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) send(e);
+          }}
+        />
+        <button type="submit" class="btn btn-primary" disabled={!text.trim()}>Send</button>
+      </div>
+      <p class="hint chat-format-hint">**bold** · *italic* · `code` · @name to mention</p>
+    </form>
+  );
+}

@@ -1,0 +1,12 @@
+import { hashHref } from '../../../web/src/shell/hash-route.ts';
+import type { IncomingShareRendererProps } from '../../../web/src/plugin-host.ts';
+
+/** In the inbox, an accepted room invitation links to Chat. */
+export function IncomingRoomShare(props: IncomingShareRendererProps) {
+  if (props.share.state !== 'accepted') return null;
+  return (
+    <p class="share-open">
+      <a href={hashHref('chat')} aria-label={`Open “${props.share.name}” in Chat`}>Open in Chat</a>
+    </p>
+  );
+}

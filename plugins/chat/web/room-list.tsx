@@ -1,0 +1,41 @@
+import { hashHref } from '../../../web/src/shell/hash-route.ts';
+import type { RoomSummary } from '../shared.ts';
+
+/** A room's title: its name, or the other person's address for a one-to-one conversation. */
+export function roomTitle(r: { kind: string; name: string; peer: string | null }): string {
+  return r.kind === 'direct' ? (r.peer ?? 'Conversation') : r.name;
+}
+
+/** The user's rooms, most recent first, with unread and mention badges. */
+export function RoomList(props: { rooms: RoomSummary[]; openId: string | null; onNew: () => void }) {
+  return (
+    <nav class="chat-rooms" aria-label="Rooms">
+      <div class="chat-rooms-head">
+        <h2>Rooms</h2>
+        <button type="button" class="btn btn-small btn-primary" onClick={props.onNew}>New room</button>
+      </div>
+      {props.rooms.length === 0 && <p class="empty">No rooms yet. Create one, or accept an invitation under Shares.</p>}
+      <ul>
+        {props.rooms.map((r) => (
+          <li key={r.id}>
+            <a
+              href={hashHref('chat', r.id)} class={`chat-room-link${r.unread ? ' chat-room-unread' : ''}`}
+              aria-current={r.id === props.openId ? 'page' : undefined} data-testid="room-link" data-room-name={roomTitle(r)}
+            >
+              <span class="chat-room-name">
+                {r.kind === 'direct' ? '@ ' : '# '}{roomTitle(r)}
+                {!r.hosted && <span class="chat-remote-tag" title={`Hosted on ${r.host}`}>remote</span>}
+              </span>
+              {r.lastMessage && <span class="chat-room-last">{r.lastMessage.text || 'message deleted'}</span>}
+              {r.unread > 0 && (
+                <span class={`badge${r.mentions ? ' chat-badge-mention' : ''}`} data-testid="unread-badge" aria-label={`${r.unread} unread${r.mentions ? `, ${r.mentions} mentioning you` : ''}`}>
+                  {r.unread}
+                </span>
+              )}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

@@ -5,6 +5,7 @@
  */
 import type { WebPlugin } from './plugin-host.ts';
 import { filesWebPlugin } from '../../plugins/files/web/index.tsx';
+import { chatWebPlugin } from '../../plugins/chat/web/index.tsx';
 
 /** Every plugin web part, in navigation order. */
-export const webPlugins: readonly WebPlugin[] = [filesWebPlugin];
+export const webPlugins: readonly WebPlugin[] = [filesWebPlugin, chatWebPlugin];

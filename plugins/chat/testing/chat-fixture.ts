@@ -8,7 +8,7 @@ import { chatPlugin } from '../index.ts';
 import type { ChatEvent, RoomDetail, RoomSummary, TimelineItem } from '../shared.ts';
 
 /** Starts a test server running the chat plugin (fast sweeps), optionally on a given port and data dir. */
-export function startChatServer(opts: { port?: number; dataDir?: string; extra?: MeshworkPlugin[] } = {}): Promise<TestServer> {
+export function startChatServer(opts: { port?: number; dataDir?: string; extra?: MeshworkPlugin[]; env?: Record<string, string> } = {}): Promise<TestServer> {
   return startTestServer({ ...opts, plugins: [...(opts.extra ?? []), chatPlugin({ sweepMs: 300 })] });
 }
 

@@ -37,8 +37,8 @@ describe('chat: rooms across two servers', function () {
     assert.equal(r2.ok, true);
     if (r2.ok) assert.equal(r2.queued, true, 'a remote room queues the action for its host');
 
-    await aliceBr.until(room.id, (ev) => aliceBr.texts(room.id).length === 2, 8000, 'alice to see both');
-    await bobBr.until(bobRoom, (ev) => bobBr.texts(bobRoom).length === 2, 8000, 'bob to see both');
+    await aliceBr.until(room.id, () => aliceBr.texts(room.id).length === 2, 8000, 'alice to see both');
+    await bobBr.until(bobRoom, () => bobBr.texts(bobRoom).length === 2, 8000, 'bob to see both');
     assert.deepEqual(aliceBr.texts(room.id), bobBr.texts(bobRoom));
     assert.deepEqual(await historyTexts(a, alice, room.id), ['hello from A', 'hello from B']);
     assert.deepEqual(await historyTexts(b, bob, bobRoom), ['hello from A', 'hello from B']);

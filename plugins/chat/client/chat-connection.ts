@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { CHAT_NAMESPACE, type Ack, type ActResult, type CatchUpResult, type ChatAction, type ChatClientToServer, type ChatEvent, type ChatServerToClient } from '../shared.ts';
+import { newClientId } from './client-id.ts';
 import { RoomSequencer } from './room-sequencer.ts';
 
 /** A typed socket on the /chat namespace. */
@@ -18,10 +19,7 @@ export interface ChatConnectionOptions {
   autoConnect?: boolean;
 }
 
-/** A fresh client id for an action. */
-export function newClientId(): string {
-  return globalThis.crypto.randomUUID();
-}
+export { newClientId };
 
 /**
  * A browser's (or test's) chat session: sends actions with acks and retries under one client id, hands

@@ -1,4 +1,5 @@
 import type { ApiClient } from '../../../web/src/api/api-client.ts';
+import { newClientId } from '../client/client-id.ts';
 import type { ActResult, ChatAction, RoomDetail, RoomSummary, TimelinePage } from '../shared.ts';
 
 const seg = encodeURIComponent;
@@ -38,6 +39,6 @@ export class ChatApi {
 
   /** Any action (member changes, rename); messages go over the socket. */
   act(id: string, action: ChatAction): Promise<ActResult> {
-    return this.#api.request('POST', `/chat/rooms/${seg(id)}/actions`, { clientMsgId: crypto.randomUUID(), action });
+    return this.#api.request('POST', `/chat/rooms/${seg(id)}/actions`, { clientMsgId: newClientId(), action });
   }
 }

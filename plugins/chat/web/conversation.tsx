@@ -3,6 +3,7 @@ import { describeError } from '../../../web/src/api/api-error.ts';
 import type { Contact } from '../../../web/src/api/types.ts';
 import { ConfirmDialog } from '../../../web/src/components/confirm-dialog.tsx';
 import type { Toaster } from '../../../web/src/plugin-host.ts';
+import { newClientId } from '../client/client-id.ts';
 import type { ChatAction, MemberView, TimelineItem } from '../shared.ts';
 import type { ChatApi } from './chat-api.ts';
 import { sendAction, type ChatSocket } from './chat-socket.ts';
@@ -41,7 +42,7 @@ export function Conversation(props: {
     if (!room || lastSeq <= readSent.current || !atBottom.current || document.visibilityState !== 'visible') return;
     readSent.current = lastSeq;
     props.onRead(lastSeq);
-    void sendAction(socket, roomId, { type: 'read', upTo: lastSeq }, crypto.randomUUID());
+    void sendAction(socket, roomId, { type: 'read', upTo: lastSeq }, newClientId());
   }, [lastSeq, room?.id]);
   useEffect(() => {
     readSent.current = 0;
@@ -49,7 +50,7 @@ export function Conversation(props: {
   }, [roomId]);
 
   const act = async (action: ChatAction, what: string) => {
-    const r = await sendAction(socket, roomId, action, crypto.randomUUID());
+    const r = await sendAction(socket, roomId, action, newClientId());
     if (!r.ok) toast.error(`${what} failed: ${r.message}`);
   };
   const send = async (p: PendingMessage) => {
@@ -59,7 +60,7 @@ export function Conversation(props: {
     else if (r.queued) timeline.updatePending(p.clientMsgId, { state: 'queued' });
   };
   const post = (text: string) => {
-    const p: PendingMessage = { clientMsgId: crypto.randomUUID(), text, replyTo: replyTo?.eventId ?? null, state: 'sending' };
+    const p: PendingMessage = { clientMsgId: newClientId(), text, replyTo: replyTo?.eventId ?? null, state: 'sending' };
     setReplyTo(null);
     timeline.addPending(p);
     void send(p);

@@ -244,6 +244,15 @@ export class ChatService {
     }
   }
 
+  /** Greets every server we share a room with (after a restart), so their queued pushes to us resume now. */
+  async greetPeers(): Promise<void> {
+    const { db, remote } = this.#d;
+    const peers = await db.selectFrom('chat_peers').select('server').distinct().where('active', '=', 1).execute();
+    const hosts = await db.selectFrom('chat_rooms').select('host').distinct().where('host', 'is not', null).execute();
+    const servers = new Set([...peers.map((p) => String(p.server)), ...hosts.map((h) => String(h.host))]);
+    await Promise.all([...servers].map((s) => remote.post(s, `${S2S_BASE}/hello`, {}, { base: 'origin', timeoutMs: 5000 }).catch(() => null)));
+  }
+
   /** Re-announces every online local user (so remote presence survives restarts and expires when we go away). */
   async refreshPresence(): Promise<void> {
     for (const userId of this.#d.fanout.onlineUsers()) await this.presence(userId, true);

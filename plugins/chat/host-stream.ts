@@ -118,7 +118,13 @@ export class HostStream {
   async #enqueue(server: string): Promise<void> {
     if (this.#waiting.has(server)) return;
     this.#waiting.add(server);
-    await this.#outbox.enqueue({ destination: server, kind: EVENTS_KIND, path: `${S2S_BASE}/events`, base: 'origin', body: {}, ref: 'stream', coalesce: true });
+    try {
+      await this.#outbox.enqueue({ destination: server, kind: EVENTS_KIND, path: `${S2S_BASE}/events`, base: 'origin', body: {}, ref: 'stream', coalesce: true });
+    } catch (err) {
+      // Nothing was queued: the next event (or the sweep) must try again.
+      this.#waiting.delete(server);
+      throw err;
+    }
   }
 
   async #peersOf(server: string): Promise<PeerRow[]> {

@@ -76,7 +76,10 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
         Promise.all([stream.sweep(), mirror.sweep({ pullAll })]).catch((err) => log.warn({ err }, 'chat sweep failed'));
       };
       // After a restart: resend what peers have not acknowledged, and pull what we missed while down.
-      const first = setTimeout(() => sweep(true), 50);
+      const first = setTimeout(() => {
+        sweep(true);
+        if (!closed) void chat?.greetPeers().catch(() => {});
+      }, 50);
       const timer = setInterval(() => sweep(false), opts.sweepMs ?? 15_000);
       timer.unref();
       const presence = setInterval(() => void chat?.refreshPresence().catch(() => {}), PRESENCE_REFRESH_MS);

@@ -97,7 +97,12 @@ export class MirrorService {
   async #enqueue(host: string): Promise<void> {
     if (this.#waiting.has(host)) return;
     this.#waiting.add(host);
-    await this.#d.outbox.enqueue({ destination: host, kind: ACTIONS_KIND, path: `${S2S_BASE}/actions`, base: 'origin', body: {}, ref: 'actions', coalesce: true });
+    try {
+      await this.#d.outbox.enqueue({ destination: host, kind: ACTIONS_KIND, path: `${S2S_BASE}/actions`, base: 'origin', body: {}, ref: 'actions', coalesce: true });
+    } catch (err) {
+      this.#waiting.delete(host);
+      throw err;
+    }
   }
 
   async #build(host: string): Promise<SentActions | null> {

@@ -109,6 +109,12 @@ export function s2sRouter(deps: { db: Kysely<any>; peerAuth: RequestHandler; hos
     res.status(204).end();
   });
 
+  // A server that just started says hello: being reached by it (peerAuth) makes our outbox retry what we
+  // queued for it now, instead of after the back-off (up to an hour by default).
+  r.post('/hello', json, peerAuth, (_req, res) => {
+    res.status(204).end();
+  });
+
   r.use((err: unknown, _req: Request, _res: unknown, next: (e: unknown) => void) => {
     if (!isMeshworkError(err)) log.error({ err }, 'chat s2s route failed');
     next(err);

@@ -109,4 +109,36 @@ describe('chat: outages lose nothing and double nothing', function () {
       assertCleanStream(br, rid);
     }
   });
+
+  it('after an outage long enough for an hour-long back-off, both directions resume as soon as the server is back', async () => {
+    // One failed delivery pushes the next attempt a minute away: only the restart greeting can bring it forward.
+    const env = { MESHWORK_OUTBOX_RETRY_BASE_MS: '60000', MESHWORK_OUTBOX_RETRY_MAX_MS: '3600000' };
+    let a = await startChatServer({ env });
+    let b = await startChatServer({ env });
+    servers.push(a, b);
+    const alice = await a.user('alice');
+    const bob = await b.user('bob');
+    const room = (await createRoom(a, alice, 'Long outage')).id;
+    const bobRoom = await inviteAndAccept(a, alice, room, b, 'bob', bob);
+
+    // The host is down while bob writes: his server queues and backs off.
+    await a.stop();
+    servers.splice(servers.indexOf(a), 1);
+    for (let i = 0; i < 5; i++) assert.equal((await b.api(bob, 'POST', `/api/v1/chat/rooms/${bobRoom}/messages`, { text: `while A was down ${i}` })).status, 202);
+    await eventually(async () => (await b.engine.outbox.pending(a.host)) > 0, 5000, 'B to queue for A');
+    await new Promise((r) => setTimeout(r, 500));
+    a = await startChatServer({ port: a.port, dataDir: a.dataDir, env });
+    servers.push(a);
+    await eventually(async () => (await historyTexts(a, alice, room)).filter((t) => t.startsWith('while A was down')).length === 5, 10_000, 'bob\'s messages on A well before the back-off ends');
+
+    // The member server is down while alice writes: the host queues and backs off.
+    await b.stop();
+    servers.splice(servers.indexOf(b), 1);
+    for (let i = 0; i < 5; i++) assert.equal((await a.api(alice, 'POST', `/api/v1/chat/rooms/${room}/messages`, { text: `while B was down ${i}` })).status, 201);
+    await new Promise((r) => setTimeout(r, 500));
+    b = await startChatServer({ port: b.port, dataDir: b.dataDir, env });
+    servers.push(b);
+    await eventually(async () => JSON.stringify(await historyTexts(b, bob, bobRoom)) === JSON.stringify(await historyTexts(a, alice, room)), 10_000, 'B to match A');
+    assert.equal((await historyTexts(b, bob, bobRoom)).filter((t) => t.startsWith('while B was down')).length, 5);
+  });
 });

@@ -33,7 +33,7 @@ import { errorMiddleware } from './transport/error-middleware.ts';
 import { ocmRoutes } from './transport/ocm-routes.ts';
 import { apiRoutes } from './transport/api-routes.ts';
 import { inviteDialogRoutes } from './transport/invite-dialog.ts';
-import { NotFoundError } from './errors.ts';
+import { NotFoundError, SignatureError } from './errors.ts';
 
 /** Options for one Meshwork server. */
 export interface EngineOptions {
@@ -134,7 +134,8 @@ export class Engine {
 
     const peerAuth: RequestHandler = (req, _res, next) => {
       peers.verify(req).then(async (v) => {
-        if (!v.signer) return peers.bind(v, '');
+        // Plugin server-to-server routes name no claimed peer in their payload, so a signature is required.
+        if (!v.signer) throw new SignatureError('signed server-to-server request required', 'SIGNATURE_REQUIRED');
         peers.checkListed(v.signer);
         req.peerHost = v.signer;
         void this.outbox.retryNow(v.signer).catch(() => {});

@@ -1,3 +1,7 @@
+import type { MeshworkPlugin } from '#core';
+import { webStatic } from '../../scripts/web-static.ts';
+import { startTestServer, type TestServer } from '../harness/test-server.ts';
+import { ensureWebBuild } from '../harness/web-build.ts';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,4 +59,15 @@ export async function logIn(page: Page, origin: string, user: string, password: 
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+/** Two servers serving the built web app, alice on the first and bob on the second, and one browser. */
+export async function twoServersWithBrowser(ctx: Mocha.Context, plugins?: MeshworkPlugin[]): Promise<{ a: TestServer; b: TestServer; browser: Browser }> {
+  requireChromium(ctx);
+  const dist = await ensureWebBuild();
+  const start = () => startTestServer({ ...(plugins ? { plugins } : {}), fallback: webStatic({ distDir: dist }) });
+  const [a, b] = await Promise.all([start(), start()]);
+  await a.user('alice', 'Alice Liddell');
+  await b.user('bob', 'Bob Marley');
+  return { a, b, browser: await launchBrowser() };
 }

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { chatPlugin } from '../../plugins/chat/index.ts';
-import { webStatic } from '../../scripts/web-static.ts';
-import { startTestServer, type TestServer } from '../harness/test-server.ts';
-import { ensureWebBuild } from '../harness/web-build.ts';
-import { launchBrowser, logIn, newPerson, requireChromium, screenshots } from './browser-harness.ts';
+import type { TestServer } from '../harness/test-server.ts';
+import { logIn, newPerson, screenshots, twoServersWithBrowser } from './browser-harness.ts';
 
 describe('browser: alice and bob chat live across two servers', function () {
   this.timeout(150_000);
@@ -14,13 +12,7 @@ describe('browser: alice and bob chat live across two servers', function () {
   const snap = screenshots('e2e-chat');
 
   before(async function () {
-    requireChromium(this);
-    const dist = await ensureWebBuild();
-    const start = () => startTestServer({ plugins: [chatPlugin({ sweepMs: 500 })], fallback: webStatic({ distDir: dist }) });
-    [a, b] = await Promise.all([start(), start()]);
-    await a.user('alice', 'Alice Liddell');
-    await b.user('bob', 'Bob Marley');
-    browser = await launchBrowser();
+    ({ a, b, browser } = await twoServersWithBrowser(this, [chatPlugin({ sweepMs: 500 })]));
   });
   after(async () => {
     await browser?.close();

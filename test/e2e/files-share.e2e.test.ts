@@ -3,10 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { filesPlugin } from '../../plugins/files/index.ts';
-import { webStatic } from '../../scripts/web-static.ts';
-import { eventually, startTestServer, type TestServer } from '../harness/test-server.ts';
-import { ensureWebBuild } from '../harness/web-build.ts';
-import { launchBrowser, logIn, newPerson, requireChromium, screenshots } from './browser-harness.ts';
+import { eventually, type TestServer } from '../harness/test-server.ts';
+import { logIn, newPerson, screenshots, twoServersWithBrowser } from './browser-harness.ts';
 
 describe('browser: alice shares a folder with bob on another server, bob downloads the file', function () {
   this.timeout(120_000);
@@ -18,13 +16,7 @@ describe('browser: alice shares a folder with bob on another server, bob downloa
   const bytes = randomBytes(384 * 1024);
 
   before(async function () {
-    requireChromium(this);
-    const dist = await ensureWebBuild();
-    const start = () => startTestServer({ plugins: [filesPlugin()], fallback: webStatic({ distDir: dist }) });
-    [a, b] = await Promise.all([start(), start()]);
-    await a.user('alice', 'Alice Liddell');
-    await b.user('bob', 'Bob Marley');
-    browser = await launchBrowser();
+    ({ a, b, browser } = await twoServersWithBrowser(this, [filesPlugin()]));
   });
   after(async () => {
     await browser?.close();

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { webStatic } from '../../scripts/web-static.ts';
-import { startTestServer, type TestServer } from '../harness/test-server.ts';
-import { ensureWebBuild } from '../harness/web-build.ts';
-import { launchBrowser, logIn, newPerson, requireChromium, screenshots } from './browser-harness.ts';
+import type { TestServer } from '../harness/test-server.ts';
+import { logIn, newPerson, screenshots, twoServersWithBrowser } from './browser-harness.ts';
 
 describe('browser: login errors and invites between two servers', function () {
   this.timeout(90_000);
@@ -13,12 +11,7 @@ describe('browser: login errors and invites between two servers', function () {
   const snap = screenshots('e2e-invites');
 
   before(async function () {
-    requireChromium(this);
-    const dist = await ensureWebBuild();
-    [a, b] = await Promise.all([startTestServer({ fallback: webStatic({ distDir: dist }) }), startTestServer({ fallback: webStatic({ distDir: dist }) })]);
-    await a.user('alice', 'Alice Liddell');
-    await b.user('bob', 'Bob Marley');
-    browser = await launchBrowser();
+    ({ a, b, browser } = await twoServersWithBrowser(this));
   });
   after(async () => {
     await browser?.close();

@@ -14,6 +14,7 @@ export interface OcmAddress {
 
 const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
 const SCHEME_PREFIX = /^[a-z][a-z0-9+.-]*:\/\//i;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
 const FORBIDDEN_CHARS = /[\s\u0000-\u001f\u007f]/u;
 
 function invalid(field: string, message: string, reason = 'INVALID_FORMAT'): InputError {

@@ -19,6 +19,7 @@ function invalid(message: string): InputError {
 }
 
 function checkToken(token: string): void {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
   if (token === '' || /[\s\u0000-\u001f\u007f]/u.test(token)) throw invalid('invalid invite token');
 }
 

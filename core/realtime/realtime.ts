@@ -1,3 +1,5 @@
+import type * as IoRedis from 'ioredis';
+import type * as RedisAdapter from '@socket.io/redis-adapter';
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import { createRequire } from 'node:module';
@@ -42,8 +44,8 @@ export class Realtime {
     this.io = new Server<ClientToServerEvents, ServerToClientEvents>(http, { serveClient: false, cors: { origin: false } });
     if (redisUrl) {
       // Several app nodes: every emit to a user's room reaches their sockets on any node.
-      const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
-      const { createAdapter } = require('@socket.io/redis-adapter') as typeof import('@socket.io/redis-adapter');
+      const { Redis: RedisClient } = require('ioredis') as typeof IoRedis;
+      const { createAdapter } = require('@socket.io/redis-adapter') as typeof RedisAdapter;
       const pub = new RedisClient(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
       const sub = pub.duplicate();
       for (const c of [pub, sub]) c.on('error', (err) => log.warn({ err: err.message }, 'redis connection problem'));

@@ -1,4 +1,5 @@
-import express, { Router } from 'express';
+import type express from 'express';
+import { Router } from 'express';
 import { InputError, NotFoundError } from '../errors.ts';
 import type { AccountService, User } from '../accounts/account-service.ts';
 import { LoginThrottle } from '../accounts/login-throttle.ts';

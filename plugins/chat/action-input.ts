@@ -3,6 +3,7 @@ import { CHAT_LIMITS, type ChatAction, type Role } from './shared.ts';
 
 const ROLES: readonly Role[] = ['owner', 'moderator', 'member'];
 // Control characters other than tab and newline have no place in chat text.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 const MENTION = /(^|[^A-Za-z0-9._@-])@([A-Za-z0-9][A-Za-z0-9._-]*(?:@[A-Za-z0-9.-]+(?::\d{1,5})?)?)/g;
 

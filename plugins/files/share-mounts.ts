@@ -25,6 +25,7 @@ export interface RemoteTarget {
 }
 
 function cleanName(raw: string, fallback: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
   const name = raw.replace(/[/\\\0]/g, '_').replace(/[\u0000-\u001f]/g, '').trim();
   return isValidName(name) ? name : fallback;
 }

@@ -13,7 +13,7 @@ async function redisAvailable(): Promise<boolean> {
     await r.ping();
     return true;
   } catch (err) {
-    if (process.env.CI === 'true') throw new Error(`Redis is required in CI but not reachable at ${REDIS_URL}: ${(err as Error).message}`);
+    if (process.env.CI === 'true') throw new Error(`Redis is required in CI but not reachable at ${REDIS_URL}: ${(err as Error).message}`, { cause: err });
     return false;
   } finally {
     r.disconnect();

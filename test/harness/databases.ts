@@ -15,7 +15,7 @@ export async function postgresAvailable(): Promise<boolean> {
     await client.query('select 1');
     return true;
   } catch (err) {
-    if (process.env.CI === 'true') throw new Error(`PostgreSQL is required in CI but not reachable at ${PG_URL}: ${(err as Error).message}`);
+    if (process.env.CI === 'true') throw new Error(`PostgreSQL is required in CI but not reachable at ${PG_URL}: ${(err as Error).message}`, { cause: err });
     return false;
   } finally {
     await client.end().catch(() => {});

@@ -25,7 +25,7 @@ export function connectSocket(token: string, opts: SocketOptions = {}): Meshwork
 }
 
 /** socket.io's own bound for event maps: any interface of listener signatures (hence `any`). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export type EventMap = { [event: string]: any };
 
 /** Opens a plugin's authenticated namespace (`/<pluginId>`), typed by the plugin's own event maps. */

@@ -15,7 +15,7 @@ export async function copyText(text: string): Promise<boolean> {
   area.style.opacity = '0';
   document.body.appendChild(area);
   area.select();
-  let ok = false;
+  let ok: boolean;
   try {
     // Deprecated but still the only way without the Clipboard API (Chromium and Firefox both support it).
     ok = document.execCommand('copy');

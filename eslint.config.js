@@ -1,0 +1,71 @@
+// Lint rules for what the architecture promises (see ../README.md "Code health"):
+// plugins reach the core only through `#core` and never import another plugin; no import cycles;
+// files stay small unless a reason is written at their top (`/* eslint-disable max-lines -- why */`).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import globals from 'globals';
+import { readdirSync } from 'node:fs';
+
+// One zone per plugin folder: it may not import any other plugin, nor the core past `core/index.ts`.
+const pluginDirs = readdirSync(new URL('./plugins', import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
+const boundaryZones = [
+  ...pluginDirs.map((name) => ({
+    target: `./plugins/${name}`,
+    from: './plugins',
+    except: [`./${name}`],
+    message: 'A plugin never imports another plugin; talk through the core.',
+  })),
+  {
+    target: './plugins',
+    from: './core',
+    except: ['./index.ts'],
+    message: 'Plugins import the core only through its public entry, #core.',
+  },
+  { target: './core', from: './plugins', message: 'The core never imports a plugin.' },
+  { target: './core', from: './web', message: 'The core never imports the web app.' },
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'data/**', 'web/dist/**', '**/*.cjs', 'test-artifacts/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    languageOptions: { globals: { ...globals.node, ...globals.mocha } },
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: ['tsconfig.json', 'web/tsconfig.json'],
+          noWarnOnMultipleProjects: true,
+        }),
+      ],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': ['error', { zones: boundaryZones }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-empty': ['error', { allowEmptyCatch: true }],
+    },
+  },
+  {
+    files: ['web/**/*.{ts,tsx}', 'plugins/*/web/**/*.{ts,tsx}', 'plugins/*/client/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off', 'max-lines': 'off' },
+  },
+);

@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
 import { InputError } from './errors.ts';
-import {
-  formatAddress,
-  hostFromUrl,
-  normalizeHost,
-  parseAddress,
-  parseAddressLenient,
-  sameHost,
-} from './addresses.ts';
+import { formatAddress, hostFromUrl, normalizeHost, parseAddress, parseAddressLenient, sameHost } from './addresses.ts';
 
 function assertInvalid(fn: () => unknown, field = 'address'): void {
   assert.throws(fn, (err: unknown) => {

@@ -81,7 +81,11 @@ export class Engine {
     this.app.disable('x-powered-by');
     this.app.set('trust proxy', false);
     // Listening starts before wiring (port 0 decides our origin); answer 503 until everything is mounted.
-    this.app.use((_req, res, next) => (this.#ready ? next() : void res.status(503).set('retry-after', '1').json({ code: 'STARTING', message: 'server is starting' })));
+    this.app.use((_req, res, next) =>
+      this.#ready
+        ? next()
+        : void res.status(503).set('retry-after', '1').json({ code: 'STARTING', message: 'server is starting' }),
+    );
   }
 
   /** Opens storage, migrates, wires every service and plugin, and listens. */
@@ -95,27 +99,75 @@ export class Engine {
     this.identity.set(config.publicUrl ?? `http://localhost:${port}`);
     this.database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     const { db, dialect } = this.database;
-    await migrate(db, dialect, [{ owner: 'core', migrations: coreMigrations }, ...this.#opts.plugins.map((p) => ({ owner: p.id, migrations: p.migrations ?? [] }))]);
+    await migrate(db, dialect, [
+      { owner: 'core', migrations: coreMigrations },
+      ...this.#opts.plugins.map((p) => ({ owner: p.id, migrations: p.migrations ?? [] })),
+    ]);
     this.#key = await loadSigningKey(db, `${this.identity.host}#key1`);
     const policy = { allowInsecure: config.allowInsecurePeers };
     this.accounts = new AccountService(db);
     this.discovery = new DiscoveryClient({ policy });
     const client = new SignedClient(this.discovery, policy, () => this.#key as SigningKey);
-    const peers = new PeerAuthenticator(this.discovery, {
-      requireSignatures: config.criteria.includes('must-use-http-sig'), denyPeers: config.denyPeers, allowPeers: config.allowPeers,
-    }, () => this.identity.origin);
-    this.outbox = new Outbox(db, (msg) => deliverOutboxMessage(msg, this.discovery, client), this.log.child({ part: 'outbox' }), {
-      retryBaseMs: config.outboxRetryBaseMs, retryMaxMs: config.outboxRetryMaxMs, giveUpMs: config.outboxGiveUpMs,
-    });
+    const peers = new PeerAuthenticator(
+      this.discovery,
+      {
+        requireSignatures: config.criteria.includes('must-use-http-sig'),
+        denyPeers: config.denyPeers,
+        allowPeers: config.allowPeers,
+      },
+      () => this.identity.origin,
+    );
+    this.outbox = new Outbox(
+      db,
+      (msg) => deliverOutboxMessage(msg, this.discovery, client),
+      this.log.child({ part: 'outbox' }),
+      {
+        retryBaseMs: config.outboxRetryBaseMs,
+        retryMaxMs: config.outboxRetryMaxMs,
+        giveUpMs: config.outboxGiveUpMs,
+      },
+    );
     this.shares = new ShareStore(db);
     const contacts = new ContactStore(db);
-    const common = { store: this.shares, plugins: this.plugins, outbox: this.outbox, events: this.events, identity: this.identity };
+    const common = {
+      store: this.shares,
+      plugins: this.plugins,
+      outbox: this.outbox,
+      events: this.events,
+      identity: this.identity,
+    };
     const outgoing = new OutgoingShareService({ ...common, discovery: this.discovery });
     const incoming = new IncomingShareService({ ...common, accounts: this.accounts, contacts, config });
-    const notifications = new NotificationService({ store: this.shares, plugins: this.plugins, incoming, events: this.events, peers });
-    const invites = new InviteService({ db, contacts, accounts: this.accounts, client, identity: this.identity, events: this.events });
-    const tokens = new TokenService({ db, store: this.shares, ttlSeconds: config.accessTokenTtlSeconds, discovery: this.discovery, client, identity: this.identity });
-    this.realtime = new Realtime(this.http, this.accounts, this.events, this.log.child({ part: 'realtime' }), config.redisUrl);
+    const notifications = new NotificationService({
+      store: this.shares,
+      plugins: this.plugins,
+      incoming,
+      events: this.events,
+      peers,
+    });
+    const invites = new InviteService({
+      db,
+      contacts,
+      accounts: this.accounts,
+      client,
+      identity: this.identity,
+      events: this.events,
+    });
+    const tokens = new TokenService({
+      db,
+      store: this.shares,
+      ttlSeconds: config.accessTokenTtlSeconds,
+      discovery: this.discovery,
+      client,
+      identity: this.identity,
+    });
+    this.realtime = new Realtime(
+      this.http,
+      this.accounts,
+      this.events,
+      this.log.child({ part: 'realtime' }),
+      config.redisUrl,
+    );
     const userAuth = requireUser(this.accounts);
 
     const app = this.app;
@@ -128,26 +180,50 @@ export class Engine {
     app.get('/.well-known/jwks.json', (_req, res) => void res.json(jwks()));
     app.use('/ocm', ocmRoutes({ peers, incoming, notifications, invites, tokens, outbox: this.outbox, jwks }));
     app.use(inviteDialogRoutes(this.identity, this.discovery));
-    app.use('/api/v1', express.json({ limit: '1mb' }), apiRoutes({
-      accounts: this.accounts, requireUser: userAuth, identity: this.identity, outgoing, incoming, store: this.shares, invites, contacts,
-    }));
+    app.use(
+      '/api/v1',
+      express.json({ limit: '1mb' }),
+      apiRoutes({
+        accounts: this.accounts,
+        requireUser: userAuth,
+        identity: this.identity,
+        outgoing,
+        incoming,
+        store: this.shares,
+        invites,
+        contacts,
+      }),
+    );
 
     const peerAuth: RequestHandler = (req, _res, next) => {
-      peers.verify(req).then(async (v) => {
-        // Plugin server-to-server routes name no claimed peer in their payload, so a signature is required.
-        if (!v.signer) throw new SignatureError('signed server-to-server request required', 'SIGNATURE_REQUIRED');
-        peers.checkListed(v.signer);
-        req.peerHost = v.signer;
-        void this.outbox.retryNow(v.signer).catch(() => {});
-      }).then(() => next(), next);
+      peers
+        .verify(req)
+        .then(async (v) => {
+          // Plugin server-to-server routes name no claimed peer in their payload, so a signature is required.
+          if (!v.signer) throw new SignatureError('signed server-to-server request required', 'SIGNATURE_REQUIRED');
+          peers.checkListed(v.signer);
+          req.peerHost = v.signer;
+          void this.outbox.retryNow(v.signer).catch(() => {});
+        })
+        .then(() => next(), next);
     };
     const mounts: Array<[string, RequestHandler[]]> = [];
     for (const plugin of this.#opts.plugins) {
       const api = Router();
       const ctx: PluginContext = {
-        id: plugin.id, logger: this.log.child({ plugin: plugin.id }), config, identity: this.identity, db, dialect,
-        events: this.events, api, mount: (path, ...handlers) => void mounts.push([path, handlers]), peerAuth,
-        realtime: this.realtime.namespace(plugin.id), accounts: this.accounts, requireUser: userAuth,
+        id: plugin.id,
+        logger: this.log.child({ plugin: plugin.id }),
+        config,
+        identity: this.identity,
+        db,
+        dialect,
+        events: this.events,
+        api,
+        mount: (path, ...handlers) => void mounts.push([path, handlers]),
+        peerAuth,
+        realtime: this.realtime.namespace(plugin.id),
+        accounts: this.accounts,
+        requireUser: userAuth,
         shares: {
           getOutgoing: (id) => this.shares.getOutgoing(id),
           findOutgoingByProviderId: (id) => this.shares.findOutgoingByProviderId(id),
@@ -172,10 +248,18 @@ export class Engine {
         outbox: {
           enqueue: async (m) => void (await this.outbox.enqueue(m)),
           buildBody: (kind, b) => this.outbox.buildBody(kind, b),
-          onResult: (kind, l) => this.outbox.onResult(kind, (m, r) => l({ destination: m.destination, ref: m.ref, body: m.body }, r)),
+          onResult: (kind, l) =>
+            this.outbox.onResult(kind, (m, r) => l({ destination: m.destination, ref: m.ref, body: m.body }, r)),
           pending: (d) => this.outbox.pending(d),
         },
-        notify: async (destination, n) => void (await this.outbox.enqueue({ destination, kind: 'core:notification', path: '/notifications', body: n, ref: n.providerId })),
+        notify: async (destination, n) =>
+          void (await this.outbox.enqueue({
+            destination,
+            kind: 'core:notification',
+            path: '/notifications',
+            body: n,
+            ref: n.providerId,
+          })),
       };
       const hooks = await plugin.setup(ctx);
       this.plugins.add({ plugin, hooks });

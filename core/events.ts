@@ -11,7 +11,13 @@ export interface EngineEvents {
   'share:incoming-removed': { share: IncomingShare };
   'share:outgoing-updated': { share: OutgoingShare };
   'contact:added': { contact: Contact };
-  'notification:received': { userId: string | null; notificationType: string; resourceType: string; providerId: string; senderHost: string };
+  'notification:received': {
+    userId: string | null;
+    notificationType: string;
+    resourceType: string;
+    providerId: string;
+    senderHost: string;
+  };
 }
 
 /** Name of an engine event. */

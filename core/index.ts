@@ -4,9 +4,19 @@ export { loadConfig, ConfigError, type MeshworkConfig, type Criterion } from './
 export { createLogger, type Logger } from './logger.ts';
 export * from './errors.ts';
 export {
-  definePlugin, type MeshworkPlugin, type PluginContext, type PluginHooks, type ResourceTypeSpec, type PreparedShare,
-  type OutgoingShareDraft, type PluginNotification, type ShareRegistry, type ShareAccess, type ServerIdentity,
-  type OutboxMessage, type RemoteClient,
+  definePlugin,
+  type MeshworkPlugin,
+  type PluginContext,
+  type PluginHooks,
+  type ResourceTypeSpec,
+  type PreparedShare,
+  type OutgoingShareDraft,
+  type PluginNotification,
+  type ShareRegistry,
+  type ShareAccess,
+  type ServerIdentity,
+  type OutboxMessage,
+  type RemoteClient,
 } from './plugin/plugin-types.ts';
 export type { SchemaMigration, MigrationContext } from './storage/migrations.ts';
 export type { User } from './accounts/account-service.ts';

@@ -13,11 +13,16 @@ if (!existsSync(path.join(root, 'web', 'dist', 'index.html'))) {
   try {
     vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
   } catch {
-    console.error('meshwork: web/dist is missing and vite is not installed (it is a dev dependency): run `npm install` then `npm run build:web`.');
+    console.error(
+      'meshwork: web/dist is missing and vite is not installed (it is a dev dependency): run `npm install` then `npm run build:web`.',
+    );
     process.exit(1);
   }
   console.log('meshwork: building the web app (web/dist is missing)…');
-  const r = spawnSync(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) {
     console.error('meshwork: building the web app failed; see the errors above.');
     process.exit(r.status ?? 1);

@@ -17,11 +17,16 @@ The data dir or database comes from the same settings as the server
 (MESHWORK_DATA_DIR, MESHWORK_DATABASE_URL, MESHWORK_CONFIG); it works whether or not the server runs.
 `;
 
-async function withAccounts<T>(fn: (accounts: AccountService, db: ReturnType<typeof openDatabase>) => Promise<T>): Promise<T> {
+async function withAccounts<T>(
+  fn: (accounts: AccountService, db: ReturnType<typeof openDatabase>) => Promise<T>,
+): Promise<T> {
   const config = loadConfig();
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
   try {
-    await migrate(database.db, database.dialect, [{ owner: 'core', migrations: coreMigrations }, ...defaultPlugins().map((p) => ({ owner: p.id, migrations: p.migrations ?? [] }))]);
+    await migrate(database.db, database.dialect, [
+      { owner: 'core', migrations: coreMigrations },
+      ...defaultPlugins().map((p) => ({ owner: p.id, migrations: p.migrations ?? [] })),
+    ]);
     return await fn(new AccountService(database.db), database);
   } finally {
     await database.close();
@@ -30,8 +35,15 @@ async function withAccounts<T>(fn: (accounts: AccountService, db: ReturnType<typ
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
-    options: { password: { type: 'string' }, name: { type: 'string' }, email: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      password: { type: 'string' },
+      name: { type: 'string' },
+      email: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [group, action, id] = positionals;
   if (values.help || !group) {
@@ -43,12 +55,21 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write('usage: meshwork user add <id> --password <pw> [--name "<display name>"]\n');
       return 2;
     }
-    const user = await withAccounts((a) => a.createUser({ id, password: values.password as string, ...(values.name ? { displayName: values.name } : {}), ...(values.email ? { email: values.email } : {}) }));
+    const user = await withAccounts((a) =>
+      a.createUser({
+        id,
+        password: values.password as string,
+        ...(values.name ? { displayName: values.name } : {}),
+        ...(values.email ? { email: values.email } : {}),
+      }),
+    );
     process.stdout.write(`created user ${user.id} (${user.displayName})\n`);
     return 0;
   }
   if (group === 'user' && action === 'list') {
-    const rows = await withAccounts((_a, d) => d.db.selectFrom('users').select(['id', 'display_name']).orderBy('id').execute());
+    const rows = await withAccounts((_a, d) =>
+      d.db.selectFrom('users').select(['id', 'display_name']).orderBy('id').execute(),
+    );
     for (const r of rows) process.stdout.write(`${r.id}\t${r.display_name}\n`);
     return 0;
   }
@@ -56,9 +77,12 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
-  if (err instanceof ConfigError) process.stderr.write(`meshwork: invalid configuration: ${err.message}\n`);
-  else if (isMeshworkError(err)) process.stderr.write(`meshwork: ${err.message}\n`);
-  else process.stderr.write(`meshwork: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(err instanceof ConfigError ? 2 : 1);
-});
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    if (err instanceof ConfigError) process.stderr.write(`meshwork: invalid configuration: ${err.message}\n`);
+    else if (isMeshworkError(err)) process.stderr.write(`meshwork: ${err.message}\n`);
+    else process.stderr.write(`meshwork: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(err instanceof ConfigError ? 2 : 1);
+  },
+);

@@ -22,9 +22,14 @@ export async function main(): Promise<void> {
     throw err;
   }
   const engine = await startServer(config);
-  console.log(`Meshwork listening on ${engine.identity.origin} (OCM host ${engine.identity.host}, data in ${config.databaseUrl ? 'PostgreSQL' : config.dataDir})`);
+  console.log(
+    `Meshwork listening on ${engine.identity.origin} (OCM host ${engine.identity.host}, data in ${config.databaseUrl ? 'PostgreSQL' : config.dataDir})`,
+  );
   const shutdown = () => {
-    engine.stop().then(() => process.exit(0), () => process.exit(1));
+    engine.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

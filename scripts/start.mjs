@@ -14,8 +14,16 @@ if (!existsSync(`${root}web/dist/index.html`)) {
 }
 const outfile = `${root}dist/server.mjs`;
 buildSync({
-  entryPoints: [`${root}scripts/server.ts`], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20',
-  packages: 'external', sourcemap: 'linked', keepNames: true, logLevel: 'warning',
+  entryPoints: [`${root}scripts/server.ts`],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  keepNames: true,
+  logLevel: 'warning',
 });
 process.setSourceMapsEnabled(true);
 const { run } = await import(pathToFileURL(outfile).href);

@@ -11,8 +11,15 @@ const RESERVED = ['/api/', '/ocm/', '/ocm-provider', '/dav/', '/plugins/', '/soc
 
 // The app loads only its own files and talks only to its own origin (REST, WebDAV, socket.io).
 const CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:", "connect-src 'self'",
-  "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
 ].join('; ');
 
 function isReserved(p: string): boolean {
@@ -33,17 +40,34 @@ export function webStatic(opts: { distDir?: string } = {}): RequestHandler[] {
       res.setHeader('x-content-type-options', 'nosniff');
       if (file.endsWith('.html')) res.setHeader('content-security-policy', CSP);
       // Vite names assets by content hash: they never change under the same URL.
-      if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+      if (file.includes(`${path.sep}assets${path.sep}`))
+        res.setHeader('cache-control', 'public, max-age=31536000, immutable');
       else res.setHeader('cache-control', 'no-cache');
     },
   });
   const app: RequestHandler = (req, res, next) => {
     // A path with a file extension is a missing file (a stale asset), not a page: let it 404.
     const looksLikeFile = /\.[A-Za-z0-9]+$/.test(req.path);
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || isReserved(req.path) || looksLikeFile || !req.accepts('html')) return next();
-    res.set({ 'cache-control': 'no-cache', 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin' });
+    if (
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
+      isReserved(req.path) ||
+      looksLikeFile ||
+      !req.accepts('html')
+    )
+      return next();
+    res.set({
+      'cache-control': 'no-cache',
+      'content-security-policy': CSP,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'same-origin',
+    });
     if (!existsSync(index)) {
-      res.status(503).type('html').send('<!doctype html><meta charset="utf-8"><title>Meshwork</title><p>The web app is not built yet: run <code>npm run build:web</code>.</p>');
+      res
+        .status(503)
+        .type('html')
+        .send(
+          '<!doctype html><meta charset="utf-8"><title>Meshwork</title><p>The web app is not built yet: run <code>npm run build:web</code>.</p>',
+        );
       return;
     }
     res.sendFile(index, (err) => err && next(err));

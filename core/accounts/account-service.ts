@@ -28,7 +28,9 @@ export class AccountService {
   /** Creates a local user; ids are letters, digits, `.`, `_`, `-`. */
   async createUser(input: { id: string; password: string; displayName?: string; email?: string }): Promise<User> {
     if (!USER_ID.test(input.id)) {
-      throw new InputError('user id must be 1-64 letters, digits, ".", "_" or "-"', [{ name: 'id', message: 'INVALID_FORMAT' }]);
+      throw new InputError('user id must be 1-64 letters, digits, ".", "_" or "-"', [
+        { name: 'id', message: 'INVALID_FORMAT' },
+      ]);
     }
     if (input.password.length < 8) {
       throw new InputError('password must be at least 8 characters', [{ name: 'password', message: 'TOO_SHORT' }]);
@@ -48,7 +50,11 @@ export class AccountService {
 
   /** Finds a user by local id, or null. */
   async findUser(id: string): Promise<User | null> {
-    const row = await this.#db.selectFrom('users').select(['id', 'display_name', 'email']).where('id', '=', id).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('users')
+      .select(['id', 'display_name', 'email'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? toUser(row) : null;
   }
 
@@ -72,13 +78,17 @@ export class AccountService {
   async createSession(userId: string): Promise<string> {
     const token = newSecret();
     const now = Date.now();
-    await this.#db.insertInto('sessions').values({ token_hash: hashSecret(token), user_id: userId, created_at: now, expires_at: now + SESSION_TTL_MS }).execute();
+    await this.#db
+      .insertInto('sessions')
+      .values({ token_hash: hashSecret(token), user_id: userId, created_at: now, expires_at: now + SESSION_TTL_MS })
+      .execute();
     return token;
   }
 
   /** Resolves a session token to its user, or null if unknown or expired. */
   async userForSession(token: string): Promise<User | null> {
-    const row = await this.#db.selectFrom('sessions')
+    const row = await this.#db
+      .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
       .select(['users.id', 'users.display_name', 'users.email', 'sessions.expires_at'])
       .where('sessions.token_hash', '=', hashSecret(token))

@@ -12,7 +12,10 @@ declare module 'express-serve-static-core' {
 }
 
 /** Reads `Authorization: Bearer <session>` or `Basic user:password` into a user, or null. */
-export async function authenticate(accounts: AccountService, header: string | undefined): Promise<{ user: User; token?: string } | null> {
+export async function authenticate(
+  accounts: AccountService,
+  header: string | undefined,
+): Promise<{ user: User; token?: string } | null> {
   if (!header) return null;
   const space = header.indexOf(' ');
   const scheme = header.slice(0, space).toLowerCase();

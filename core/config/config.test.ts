@@ -29,13 +29,19 @@ describe('configuration', () => {
   ];
   for (const [env, variable] of bad) {
     it(`names ${variable} when ${JSON.stringify(env)} is invalid`, () => {
-      assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && err.variable === variable && err.message.startsWith(variable));
+      assert.throws(
+        () => loadConfig(env),
+        (err: unknown) => err instanceof ConfigError && err.variable === variable && err.message.startsWith(variable),
+      );
     });
   }
 
   it('reads a JSON config file, with environment variables taking precedence', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'mw-cfg-')), 'meshwork.json');
-    writeFileSync(file, JSON.stringify({ MESHWORK_PORT: 9090, MESHWORK_CRITERIA: ['must-invite'], MESHWORK_PROVIDER_NAME: 'From file' }));
+    writeFileSync(
+      file,
+      JSON.stringify({ MESHWORK_PORT: 9090, MESHWORK_CRITERIA: ['must-invite'], MESHWORK_PROVIDER_NAME: 'From file' }),
+    );
     const c = loadConfig({ MESHWORK_CONFIG: file, MESHWORK_PROVIDER_NAME: 'From env' });
     assert.equal(c.port, 9090);
     assert.deepEqual(c.criteria, ['must-invite']);

@@ -3,7 +3,13 @@ import path from 'node:path';
 import { MeshworkError } from '../errors.ts';
 
 /** Criteria a server may advertise in discovery and enforce on inbound requests. */
-export const KNOWN_CRITERIA = ['must-use-http-sig', 'must-exchange-token', 'must-invite', 'denylist', 'allowlist'] as const;
+export const KNOWN_CRITERIA = [
+  'must-use-http-sig',
+  'must-exchange-token',
+  'must-invite',
+  'denylist',
+  'allowlist',
+] as const;
 export type Criterion = (typeof KNOWN_CRITERIA)[number];
 
 /** The resolved, validated configuration of one Meshwork server. */
@@ -58,7 +64,10 @@ function bool(env: Env, name: string): boolean {
 }
 
 function list(env: Env, name: string): string[] {
-  return (env[name] ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  return (env[name] ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 function publicUrl(env: Env, port: number): string | null {
@@ -115,7 +124,8 @@ export function loadConfig(processEnv: Env = process.env): MeshworkConfig {
     throw new ConfigError('MESHWORK_DATABASE_URL', 'must be a postgres:// URL (unset means embedded SQLite)');
   }
   const redisUrl = env.MESHWORK_REDIS_URL?.trim() || null;
-  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('MESHWORK_REDIS_URL', 'must be a redis:// URL');
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl))
+    throw new ConfigError('MESHWORK_REDIS_URL', 'must be a redis:// URL');
   const level = env.MESHWORK_LOG_LEVEL?.trim() || 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
     throw new ConfigError('MESHWORK_LOG_LEVEL', `unknown level "${level}"`);

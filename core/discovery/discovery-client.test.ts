@@ -5,13 +5,18 @@ import { InputError, SsrfError } from '../errors.ts';
 import { DiscoveryClient, normaliseDiscovery } from './discovery-client.ts';
 
 const insecure = { allowInsecure: true };
-const code = (expected: string) => (e: unknown): boolean => (e as { code?: string }).code === expected;
+const code =
+  (expected: string) =>
+  (e: unknown): boolean =>
+    (e as { code?: string }).code === expected;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 type Route = (host: string) => { status?: number; body: unknown; delayMs?: number };
 
 /** A peer on 127.0.0.1:0 serving JSON routes and counting hits per path. */
-async function peer(routes: Record<string, Route>): Promise<{ host: string; origin: string; hits: (p: string) => number; close: () => Promise<void> }> {
+async function peer(
+  routes: Record<string, Route>,
+): Promise<{ host: string; origin: string; hits: (p: string) => number; close: () => Promise<void> }> {
   const hits = new Map<string, number>();
   const server = http.createServer((req, res) => {
     const path = req.url ?? '/';
@@ -27,21 +32,41 @@ async function peer(routes: Record<string, Route>): Promise<{ host: string; orig
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    host, origin: `http://${host}`, hits: (p) => hits.get(p) ?? 0,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    host,
+    origin: `http://${host}`,
+    hits: (p) => hits.get(p) ?? 0,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
 const doc14 = (origin: string): Record<string, unknown> => ({
-  enabled: true, apiVersion: '1.4.0', endPoint: `${origin}/ocm/`, provider: 'Peer',
-  resourceTypes: [{ name: 'file', shareTypes: ['user', 'group'], protocols: { webdav: '/webdav/ocm/', 'webdav-receive': { uri: 'relative' } } }],
-  capabilities: ['exchange-token', 'http-sig', 'invites', 'notifications', 'protocol-object'], criteria: ['must-use-http-sig'],
-  jwksUri: `${origin}/ocm/jwks`, tokenEndPoint: `${origin}/ocm/token`, inviteAcceptDialog: '/invite/accept',
+  enabled: true,
+  apiVersion: '1.4.0',
+  endPoint: `${origin}/ocm/`,
+  provider: 'Peer',
+  resourceTypes: [
+    {
+      name: 'file',
+      shareTypes: ['user', 'group'],
+      protocols: { webdav: '/webdav/ocm/', 'webdav-receive': { uri: 'relative' } },
+    },
+  ],
+  capabilities: ['exchange-token', 'http-sig', 'invites', 'notifications', 'protocol-object'],
+  criteria: ['must-use-http-sig'],
+  jwksUri: `${origin}/ocm/jwks`,
+  tokenEndPoint: `${origin}/ocm/token`,
+  inviteAcceptDialog: '/invite/accept',
 });
 
 describe('DiscoveryClient', () => {
   const closers: Array<() => Promise<void>> = [];
-  afterEach(async () => { await Promise.all(closers.splice(0).map((c) => c())); });
+  afterEach(async () => {
+    await Promise.all(closers.splice(0).map((c) => c()));
+  });
   const start = async (routes: Record<string, Route>): ReturnType<typeof peer> => {
     const p = await peer(routes);
     closers.push(p.close);
@@ -67,7 +92,18 @@ describe('DiscoveryClient', () => {
   });
 
   it('resolves relative endPoint, tokenEndPoint and jwksUri against the origin', async () => {
-    const p = await start({ '/.well-known/ocm': () => ({ body: { enabled: true, apiVersion: '1.2.0', endPoint: '/ocm', resourceTypes: [], tokenEndPoint: '/ocm/token', jwksUri: 'ocm/jwks' } }) });
+    const p = await start({
+      '/.well-known/ocm': () => ({
+        body: {
+          enabled: true,
+          apiVersion: '1.2.0',
+          endPoint: '/ocm',
+          resourceTypes: [],
+          tokenEndPoint: '/ocm/token',
+          jwksUri: 'ocm/jwks',
+        },
+      }),
+    });
     const d = await new DiscoveryClient({ policy: insecure }).discover(p.host);
     assert.equal(d.endPoint, `${p.origin}/ocm`);
     assert.equal(d.tokenEndPoint, `${p.origin}/ocm/token`);
@@ -76,20 +112,33 @@ describe('DiscoveryClient', () => {
 
   for (const field of ['endPoint', 'tokenEndPoint', 'jwksUri']) {
     it(`rejects a ${field} on another authority`, async () => {
-      const p = await start({ '/.well-known/ocm': (h) => ({ body: { ...doc14(`http://${h}`), [field]: 'http://169.254.169.254/latest' } }) });
+      const p = await start({
+        '/.well-known/ocm': (h) => ({ body: { ...doc14(`http://${h}`), [field]: 'http://169.254.169.254/latest' } }),
+      });
       await assert.rejects(new DiscoveryClient({ policy: insecure }).discover(p.host), code('DISCOVERY_INVALID'));
     });
   }
 
   it('rejects the same host on another port, and drops a cross-authority inviteAcceptDialog', async () => {
-    const p = await start({ '/.well-known/ocm': (h) => ({ body: { ...doc14(`http://${h}`), endPoint: 'http://127.0.0.1:1/ocm' } }) });
+    const p = await start({
+      '/.well-known/ocm': (h) => ({ body: { ...doc14(`http://${h}`), endPoint: 'http://127.0.0.1:1/ocm' } }),
+    });
     await assert.rejects(new DiscoveryClient({ policy: insecure }).discover(p.host), code('DISCOVERY_INVALID'));
-    const q = await start({ '/.well-known/ocm': (h) => ({ body: { ...doc14(`http://${h}`), inviteAcceptDialog: 'https://evil.example/accept' } }) });
+    const q = await start({
+      '/.well-known/ocm': (h) => ({
+        body: { ...doc14(`http://${h}`), inviteAcceptDialog: 'https://evil.example/accept' },
+      }),
+    });
     assert.equal((await new DiscoveryClient({ policy: insecure }).discover(q.host)).inviteAcceptDialog, undefined);
   });
 
   it('requires enabled, endPoint and resourceTypes', async () => {
-    for (const broken of [{ endPoint: '/ocm', resourceTypes: [] }, { enabled: true, resourceTypes: [] }, { enabled: true, endPoint: '/ocm' }, { enabled: 'yes', endPoint: '/ocm', resourceTypes: [] }]) {
+    for (const broken of [
+      { endPoint: '/ocm', resourceTypes: [] },
+      { enabled: true, resourceTypes: [] },
+      { enabled: true, endPoint: '/ocm' },
+      { enabled: 'yes', endPoint: '/ocm', resourceTypes: [] },
+    ]) {
       const p = await start({ '/.well-known/ocm': () => ({ body: broken }) });
       await assert.rejects(new DiscoveryClient({ policy: insecure }).discover(p.host), code('DISCOVERY_INVALID'));
     }
@@ -99,10 +148,17 @@ describe('DiscoveryClient', () => {
     const p = await start({
       '/ocm-provider': (h) => ({
         body: {
-          enabled: true, apiVersion: '1.0-proposal1', endPoint: `http://${h}/index.php/ocm`,
-          resourceTypes: [{ name: 'file', shareTypes: ['user', 'group'], protocols: { webdav: '/public.php/webdav/' } }],
+          enabled: true,
+          apiVersion: '1.0-proposal1',
+          endPoint: `http://${h}/index.php/ocm`,
+          resourceTypes: [
+            { name: 'file', shareTypes: ['user', 'group'], protocols: { webdav: '/public.php/webdav/' } },
+          ],
           capabilities: ['/notifications', '/invite-accepted', 'notifications'],
-          publicKey: { id: `http://${h}/ocm#signature`, publicKeyPem: '-----BEGIN PUBLIC KEY-----\nAAA\n-----END PUBLIC KEY-----\n' },
+          publicKey: {
+            id: `http://${h}/ocm#signature`,
+            publicKeyPem: '-----BEGIN PUBLIC KEY-----\nAAA\n-----END PUBLIC KEY-----\n',
+          },
         },
       }),
     });
@@ -137,9 +193,15 @@ describe('DiscoveryClient', () => {
   });
 
   it('caches failures for negativeTtlMs', async () => {
-    const p = await start({ '/.well-known/ocm': () => ({ status: 500, body: { message: 'down' } }), '/ocm-provider': () => ({ status: 500, body: {} }) });
+    const p = await start({
+      '/.well-known/ocm': () => ({ status: 500, body: { message: 'down' } }),
+      '/ocm-provider': () => ({ status: 500, body: {} }),
+    });
     const c = new DiscoveryClient({ policy: insecure, negativeTtlMs: 80 });
-    await assert.rejects(c.discover(p.host), (e: unknown) => code('DISCOVERY_FAILED')(e) && (e as { peerStatus?: number }).peerStatus === 500);
+    await assert.rejects(
+      c.discover(p.host),
+      (e: unknown) => code('DISCOVERY_FAILED')(e) && (e as { peerStatus?: number }).peerStatus === 500,
+    );
     await assert.rejects(c.discover(p.host), code('DISCOVERY_FAILED'));
     assert.equal(p.hits('/.well-known/ocm'), 1);
     await sleep(100);
@@ -158,7 +220,10 @@ describe('DiscoveryClient', () => {
   it('fails with DISCOVERY_FAILED when nothing listens', async () => {
     const p = await peer({});
     await p.close();
-    await assert.rejects(new DiscoveryClient({ policy: insecure, timeoutMs: 1000 }).discover(p.host), code('DISCOVERY_FAILED'));
+    await assert.rejects(
+      new DiscoveryClient({ policy: insecure, timeoutMs: 1000 }).discover(p.host),
+      code('DISCOVERY_FAILED'),
+    );
   });
 
   it('refuses loopback peers without allowInsecure', async () => {
@@ -197,7 +262,10 @@ describe('DiscoveryClient', () => {
     });
 
     it('rate-limits refresh', async () => {
-      const p = await start({ '/.well-known/ocm': (h) => ({ body: doc14(`http://${h}`) }), '/ocm/jwks': () => ({ body: { keys: [jwk] } }) });
+      const p = await start({
+        '/.well-known/ocm': (h) => ({ body: doc14(`http://${h}`) }),
+        '/ocm/jwks': () => ({ body: { keys: [jwk] } }),
+      });
       const c = new DiscoveryClient({ policy: insecure, minRefreshMs: 60_000 });
       await c.jwks(p.host);
       await c.jwks(p.host, { refresh: true });
@@ -213,7 +281,10 @@ describe('DiscoveryClient', () => {
     });
 
     it('rejects a JWK Set without keys', async () => {
-      const p = await start({ '/.well-known/ocm': (h) => ({ body: doc14(`http://${h}`) }), '/ocm/jwks': () => ({ body: { nope: [] } }) });
+      const p = await start({
+        '/.well-known/ocm': (h) => ({ body: doc14(`http://${h}`) }),
+        '/ocm/jwks': () => ({ body: { nope: [] } }),
+      });
       await assert.rejects(new DiscoveryClient({ policy: insecure }).jwks(p.host), code('DISCOVERY_INVALID'));
     });
   });
@@ -222,15 +293,31 @@ describe('DiscoveryClient', () => {
 describe('normaliseDiscovery', () => {
   it('requires https URLs when insecure peers are not allowed', () => {
     const doc = { enabled: true, apiVersion: '1.4.0', endPoint: 'http://peer.example/ocm', resourceTypes: [] };
-    assert.throws(() => normaliseDiscovery(doc, 'https://peer.example', 'peer.example', { allowInsecure: false }), code('DISCOVERY_INVALID'));
-    const d = normaliseDiscovery({ ...doc, endPoint: 'https://peer.example/ocm//' }, 'https://peer.example', 'peer.example', { allowInsecure: false });
+    assert.throws(
+      () => normaliseDiscovery(doc, 'https://peer.example', 'peer.example', { allowInsecure: false }),
+      code('DISCOVERY_INVALID'),
+    );
+    const d = normaliseDiscovery(
+      { ...doc, endPoint: 'https://peer.example/ocm//' },
+      'https://peer.example',
+      'peer.example',
+      { allowInsecure: false },
+    );
     assert.equal(d.endPoint, 'https://peer.example/ocm');
   });
 
   it('accepts a default port spelled out, and publicKeys[] as the legacy key', () => {
     const d = normaliseDiscovery(
-      { enabled: false, apiVersion: '1.2.2', endPoint: 'https://peer.example:443/ocm', resourceTypes: [], publicKeys: [{ keyId: 'k1', publicKeyPem: 'PEM', algorithm: 'rsa-sha256' }] },
-      'https://peer.example', 'peer.example', { allowInsecure: false },
+      {
+        enabled: false,
+        apiVersion: '1.2.2',
+        endPoint: 'https://peer.example:443/ocm',
+        resourceTypes: [],
+        publicKeys: [{ keyId: 'k1', publicKeyPem: 'PEM', algorithm: 'rsa-sha256' }],
+      },
+      'https://peer.example',
+      'peer.example',
+      { allowInsecure: false },
     );
     assert.equal(d.endPoint, 'https://peer.example/ocm');
     assert.equal(d.enabled, false);

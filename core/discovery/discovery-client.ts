@@ -40,15 +40,18 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is
 
 /** Resolves a possibly relative peer URL against the origin and refuses it if it leaves the origin's authority. */
 function boundUrl(raw: unknown, field: string, origin: URL, policy: OutboundPolicy): string {
-  if (typeof raw !== 'string' || raw.trim() === '') throw invalid(`discovery of ${origin.host}: ${field} must be a non-empty string`);
+  if (typeof raw !== 'string' || raw.trim() === '')
+    throw invalid(`discovery of ${origin.host}: ${field} must be a non-empty string`);
   let url: URL;
   try {
     url = new URL(raw.trim(), `${origin.origin}/`);
   } catch {
     throw invalid(`discovery of ${origin.host}: ${field} is not a URL`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid(`discovery of ${origin.host}: ${field} must be http(s)`);
-  if (url.protocol === 'http:' && !policy.allowInsecure) throw invalid(`discovery of ${origin.host}: ${field} must be https`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw invalid(`discovery of ${origin.host}: ${field} must be http(s)`);
+  if (url.protocol === 'http:' && !policy.allowInsecure)
+    throw invalid(`discovery of ${origin.host}: ${field} must be https`);
   if (url.host !== origin.host) {
     throw invalid(`discovery of ${origin.host}: ${field} points to another authority (${url.host})`);
   }
@@ -57,7 +60,12 @@ function boundUrl(raw: unknown, field: string, origin: URL, policy: OutboundPoli
 }
 
 /** Validates a peer's discovery JSON (any version from 1.0-proposal1 to 1.4) into a RemoteDiscovery. */
-export function normaliseDiscovery(doc: unknown, originUrl: string, host: string, policy: OutboundPolicy): RemoteDiscovery {
+export function normaliseDiscovery(
+  doc: unknown,
+  originUrl: string,
+  host: string,
+  policy: OutboundPolicy,
+): RemoteDiscovery {
   const origin = new URL(originUrl);
   if (!isObject(doc)) throw invalid(`discovery of ${host}: not a JSON object`);
   if (typeof doc.enabled !== 'boolean') throw invalid(`discovery of ${host}: enabled must be a boolean`);
@@ -68,13 +76,22 @@ export function normaliseDiscovery(doc: unknown, originUrl: string, host: string
     enabled: doc.enabled,
     apiVersion: typeof doc.apiVersion === 'string' || typeof doc.apiVersion === 'number' ? String(doc.apiVersion) : '',
     endPoint: boundUrl(doc.endPoint, 'endPoint', origin, policy).replace(/\/+$/, ''),
-    resourceTypes: doc.resourceTypes.filter(isObject).filter((r) => typeof r.name === 'string').map((r) => ({
-      name: r.name as string,
-      shareTypes: strings(r.shareTypes),
-      protocols: isObject(r.protocols) ? r.protocols : {},
-    })),
+    resourceTypes: doc.resourceTypes
+      .filter(isObject)
+      .filter((r) => typeof r.name === 'string')
+      .map((r) => ({
+        name: r.name as string,
+        shareTypes: strings(r.shareTypes),
+        protocols: isObject(r.protocols) ? r.protocols : {},
+      })),
     // Pre-1.2 Nextcloud advertised "/notifications", "/invite-accepted".
-    capabilities: [...new Set(strings(doc.capabilities).map((c) => c.replace(/^\/+/, '')).filter(Boolean))],
+    capabilities: [
+      ...new Set(
+        strings(doc.capabilities)
+          .map((c) => c.replace(/^\/+/, ''))
+          .filter(Boolean),
+      ),
+    ],
     criteria: [...new Set(strings(doc.criteria))],
   };
   if (typeof doc.provider === 'string') out.provider = doc.provider;
@@ -92,10 +109,16 @@ export function normaliseDiscovery(doc: unknown, originUrl: string, host: string
       // cross-authority or malformed: ignore
     }
   }
-  const legacy = isObject(doc.publicKey) ? doc.publicKey : Array.isArray(doc.publicKeys) ? doc.publicKeys.find(isObject) : undefined;
+  const legacy = isObject(doc.publicKey)
+    ? doc.publicKey
+    : Array.isArray(doc.publicKeys)
+      ? doc.publicKeys.find(isObject)
+      : undefined;
   if (legacy !== undefined) {
-    const keyId = typeof legacy.keyId === 'string' ? legacy.keyId : typeof legacy.id === 'string' ? legacy.id : undefined;
-    if (keyId !== undefined && typeof legacy.publicKeyPem === 'string') out.legacyPublicKey = { keyId, publicKeyPem: legacy.publicKeyPem };
+    const keyId =
+      typeof legacy.keyId === 'string' ? legacy.keyId : typeof legacy.id === 'string' ? legacy.id : undefined;
+    if (keyId !== undefined && typeof legacy.publicKeyPem === 'string')
+      out.legacyPublicKey = { keyId, publicKeyPem: legacy.publicKeyPem };
   }
   return out;
 }
@@ -103,7 +126,8 @@ export function normaliseDiscovery(doc: unknown, originUrl: string, host: string
 /** Lower-cases and checks a peer host (host[:port]); anything with a scheme, path or credentials is refused. */
 function normaliseHost(host: string): string {
   const h = host.trim().toLowerCase().replace(/\.$/, '');
-  if (!HOST_RE.test(h)) throw new InputError(`not a valid OCM host: "${host.slice(0, 100)}"`, undefined, 'INVALID_HOST');
+  if (!HOST_RE.test(h))
+    throw new InputError(`not a valid OCM host: "${host.slice(0, 100)}"`, undefined, 'INVALID_HOST');
   return h;
 }
 
@@ -145,7 +169,13 @@ export class DiscoveryClient {
     this.#keys.delete(key);
   }
 
-  async #cached<T>(cache: Map<string, Entry<T>>, flightKey: string, key: string, refresh: boolean, load: () => Promise<T>): Promise<T> {
+  async #cached<T>(
+    cache: Map<string, Entry<T>>,
+    flightKey: string,
+    key: string,
+    refresh: boolean,
+    load: () => Promise<T>,
+  ): Promise<T> {
     const now = Date.now();
     const hit = cache.get(key);
     const refreshAllowed = refresh && now - (hit?.fetchedAt ?? 0) >= this.#minRefreshMs;
@@ -155,16 +185,18 @@ export class DiscoveryClient {
     }
     const pending = this.#inflight.get(flightKey) as Promise<T> | undefined;
     if (pending !== undefined) return pending;
-    const promise = load().then(
-      (value) => {
-        this.#store(cache, key, { value, fetchedAt: Date.now(), expires: Date.now() + this.#ttlMs });
-        return value;
-      },
-      (error: unknown) => {
-        this.#store(cache, key, { error, fetchedAt: Date.now(), expires: Date.now() + this.#negativeTtlMs });
-        throw error;
-      },
-    ).finally(() => this.#inflight.delete(flightKey));
+    const promise = load()
+      .then(
+        (value) => {
+          this.#store(cache, key, { value, fetchedAt: Date.now(), expires: Date.now() + this.#ttlMs });
+          return value;
+        },
+        (error: unknown) => {
+          this.#store(cache, key, { error, fetchedAt: Date.now(), expires: Date.now() + this.#negativeTtlMs });
+          throw error;
+        },
+      )
+      .finally(() => this.#inflight.delete(flightKey));
     this.#inflight.set(flightKey, promise);
     return promise;
   }
@@ -194,7 +226,11 @@ export class DiscoveryClient {
       let answered = false;
       for (const path of PATHS) {
         try {
-          const res = await remoteRequest(`${origin}${path}`, { headers: { accept: 'application/json' }, timeoutMs: this.#timeoutMs, maxBytes: MAX_DOC_BYTES }, this.#policy);
+          const res = await remoteRequest(
+            `${origin}${path}`,
+            { headers: { accept: 'application/json' }, timeoutMs: this.#timeoutMs, maxBytes: MAX_DOC_BYTES },
+            this.#policy,
+          );
           answered = true;
           if (res.status !== 200) {
             lastError = new PeerError(`${origin}${path} answered ${res.status}`, res.status, 'DISCOVERY_FAILED');
@@ -222,8 +258,13 @@ export class DiscoveryClient {
     const d = await this.discover(host);
     // Drafts up to -05 used the fixed path; -07 advertises jwksUri.
     const url = d.jwksUri ?? `${d.origin}/.well-known/jwks.json`;
-    const res = await remoteRequest(url, { headers: { accept: 'application/json' }, timeoutMs: this.#timeoutMs, maxBytes: MAX_DOC_BYTES }, this.#policy);
-    if (res.status !== 200) throw new PeerError(`JWK Set of ${host} answered ${res.status}`, res.status, 'DISCOVERY_FAILED');
+    const res = await remoteRequest(
+      url,
+      { headers: { accept: 'application/json' }, timeoutMs: this.#timeoutMs, maxBytes: MAX_DOC_BYTES },
+      this.#policy,
+    );
+    if (res.status !== 200)
+      throw new PeerError(`JWK Set of ${host} answered ${res.status}`, res.status, 'DISCOVERY_FAILED');
     const body = res.json();
     if (!isObject(body) || !Array.isArray(body.keys)) throw invalid(`JWK Set of ${host} has no keys array`);
     return body.keys.filter((k): k is RemoteJwk => isObject(k) && typeof k.kty === 'string');

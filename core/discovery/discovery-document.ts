@@ -2,7 +2,11 @@ import type { MeshworkConfig } from '../config/config.ts';
 import type { ResourceTypeSpec, ServerIdentity } from '../plugin/plugin-types.ts';
 
 /** Builds this server's `/.well-known/ocm` document from config and the plugins' resource types. */
-export function buildDiscoveryDocument(config: MeshworkConfig, identity: ServerIdentity, resourceTypes: ResourceTypeSpec[]): Record<string, unknown> {
+export function buildDiscoveryDocument(
+  config: MeshworkConfig,
+  identity: ServerIdentity,
+  resourceTypes: ResourceTypeSpec[],
+): Record<string, unknown> {
   const o = identity.origin;
   const criteria: string[] = config.criteria.filter((c) => c !== 'denylist' && c !== 'allowlist');
   if (config.denyPeers.length) criteria.push('denylist');

@@ -6,13 +6,7 @@ import type { JsonWebKey } from 'node:crypto';
 
 /** Capability strings defined by OCM 1.4.0; peers may send others, which are kept as plain strings. */
 export type OcmCapability =
-  | 'enforce-mfa'
-  | 'exchange-token'
-  | 'http-sig'
-  | 'invites'
-  | 'invite-wayf'
-  | 'notifications'
-  | 'protocol-object';
+  'enforce-mfa' | 'exchange-token' | 'http-sig' | 'invites' | 'invite-wayf' | 'notifications' | 'protocol-object';
 
 /** Criteria strings defined by OCM 1.4.0. */
 export type OcmCriterion = 'must-use-http-sig' | 'must-exchange-token' | 'denylist' | 'allowlist' | 'must-invite';

@@ -9,8 +9,11 @@ export async function loadSigningKey(db: Kysely<any>, keyId: string): Promise<Si
   if (row) return importSigningKey({ keyId, privateKeyPem: row.private_pem });
   const key = generateSigningKey(keyId);
   // Two nodes starting together on one database: the first insert wins and both use it.
-  await db.insertInto('server_keys').values({ key_id: SLOT, private_pem: exportSigningKey(key).privateKeyPem, created_at: Date.now() })
-    .onConflict((oc) => oc.column('key_id').doNothing()).execute();
+  await db
+    .insertInto('server_keys')
+    .values({ key_id: SLOT, private_pem: exportSigningKey(key).privateKeyPem, created_at: Date.now() })
+    .onConflict((oc) => oc.column('key_id').doNothing())
+    .execute();
   const stored = await db.selectFrom('server_keys').selectAll().where('key_id', '=', SLOT).executeTakeFirstOrThrow();
   return importSigningKey({ keyId, privateKeyPem: stored.private_pem });
 }

@@ -115,14 +115,21 @@ export class PeerAuthenticator {
     this.checkListed(claimed);
     if (v.signer !== null) {
       if (v.signer !== claimed) {
-        throw new SignatureError(`request signed by ${v.signer} but claims to come from ${claimed}`, 'SIGNATURE_WRONG_AUTHORITY');
+        throw new SignatureError(
+          `request signed by ${v.signer} but claims to come from ${claimed}`,
+          'SIGNATURE_WRONG_AUTHORITY',
+        );
       }
       return;
     }
-    if (this.#policy.requireSignatures) throw new SignatureError('this server requires signed requests', 'SIGNATURE_REQUIRED');
+    if (this.#policy.requireSignatures)
+      throw new SignatureError('this server requires signed requests', 'SIGNATURE_REQUIRED');
     const d = await this.#discovery.discover(claimed).catch(() => null);
     if (!d || d.capabilities.includes('http-sig')) {
-      throw new SignatureError(`unsigned request claiming to come from ${claimed}, which signs its requests`, 'SIGNATURE_REQUIRED');
+      throw new SignatureError(
+        `unsigned request claiming to come from ${claimed}, which signs its requests`,
+        'SIGNATURE_REQUIRED',
+      );
     }
   }
 }

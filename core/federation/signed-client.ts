@@ -41,12 +41,20 @@ export class SignedClient {
     };
     const req: SignableRequest = { method: 'POST', url, headers, body: payload };
     Object.assign(headers, signRequest(req, this.#key()));
-    const res = await remoteRequest(url, { method: 'POST', headers, body: payload, timeoutMs: opts.timeoutMs ?? 10_000, maxBytes: 4 * 1024 * 1024 }, this.#policy);
+    const res = await remoteRequest(
+      url,
+      { method: 'POST', headers, body: payload, timeoutMs: opts.timeoutMs ?? 10_000, maxBytes: 4 * 1024 * 1024 },
+      this.#policy,
+    );
     return { status: res.status, body: parseBody(res.body) };
   }
 
   /** An unsigned request to a path on the peer's origin, through the same guarded client; JSON in and out. */
-  async request(host: string, path: string, opts: { method?: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number } = {}): Promise<PeerResponse> {
+  async request(
+    host: string,
+    path: string,
+    opts: { method?: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number } = {},
+  ): Promise<PeerResponse> {
     const d = await this.#discovery.discover(host);
     const headers: Record<string, string> = { accept: 'application/json', ...(opts.headers ?? {}) };
     let payload: Buffer | undefined;
@@ -54,17 +62,34 @@ export class SignedClient {
       payload = Buffer.from(JSON.stringify(opts.body));
       headers['content-type'] = 'application/json';
     }
-    const res = await remoteRequest(SignedClient.target(d, path, 'origin'), {
-      method: opts.method ?? 'GET', headers, ...(payload ? { body: payload } : {}), timeoutMs: opts.timeoutMs ?? 10_000, maxBytes: 4 * 1024 * 1024,
-    }, this.#policy);
+    const res = await remoteRequest(
+      SignedClient.target(d, path, 'origin'),
+      {
+        method: opts.method ?? 'GET',
+        headers,
+        ...(payload ? { body: payload } : {}),
+        timeoutMs: opts.timeoutMs ?? 10_000,
+        maxBytes: 4 * 1024 * 1024,
+      },
+      this.#policy,
+    );
     return { status: res.status, body: parseBody(res.body) };
   }
 
   /** Discovers the peer and POSTs a signed JSON body to a path under its endPoint (default) or origin. */
-  async post(host: string, path: string, body: unknown, opts: { base?: 'endPoint' | 'origin'; timeoutMs?: number } = {}): Promise<PeerResponse> {
+  async post(
+    host: string,
+    path: string,
+    body: unknown,
+    opts: { base?: 'endPoint' | 'origin'; timeoutMs?: number } = {},
+  ): Promise<PeerResponse> {
     const d = await this.#discovery.discover(host);
     if (!d.enabled) throw new PeerError(`${host} has OCM disabled`, undefined, 'PEER_OCM_DISABLED');
-    return this.postUrl(SignedClient.target(d, path, opts.base ?? 'endPoint'), body, opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {});
+    return this.postUrl(
+      SignedClient.target(d, path, opts.base ?? 'endPoint'),
+      body,
+      opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {},
+    );
   }
 }
 

@@ -40,7 +40,12 @@ function contactAddress(userID: string, host: string): string {
 export class InviteService {
   constructor(
     private readonly deps: {
-      db: Kysely<any>; contacts: ContactStore; accounts: AccountService; client: SignedClient; identity: ServerIdentity; events: EngineEventBus;
+      db: Kysely<any>;
+      contacts: ContactStore;
+      accounts: AccountService;
+      client: SignedClient;
+      identity: ServerIdentity;
+      events: EngineEventBus;
     },
   ) {}
 
@@ -48,27 +53,55 @@ export class InviteService {
   async create(user: User): Promise<CreatedInvite> {
     const token = randomUUID();
     const now = Date.now();
-    await this.deps.db.insertInto('invites').values({ token, user_id: user.id, created_at: now, expires_at: now + INVITE_TTL_MS, accepted_by: null }).execute();
+    await this.deps.db
+      .insertInto('invites')
+      .values({ token, user_id: user.id, created_at: now, expires_at: now + INVITE_TTL_MS, accepted_by: null })
+      .execute();
     const { host, origin } = this.deps.identity;
-    return { token, inviteString: encodeInviteString(token, host), inviteLink: `${origin}/wayf?token=${encodeURIComponent(token)}`, expiresAt: now + INVITE_TTL_MS };
+    return {
+      token,
+      inviteString: encodeInviteString(token, host),
+      inviteLink: `${origin}/wayf?token=${encodeURIComponent(token)}`,
+      expiresAt: now + INVITE_TTL_MS,
+    };
   }
 
   /** A local user accepts an invite from another server: tell the inviter's server, store the contact. */
   async accept(user: User, inviteString: string): Promise<Contact> {
-    if (typeof inviteString !== 'string' || !inviteString.trim()) throw new InputError('inviteString is required', [{ name: 'inviteString', message: 'REQUIRED' }]);
+    if (typeof inviteString !== 'string' || !inviteString.trim())
+      throw new InputError('inviteString is required', [{ name: 'inviteString', message: 'REQUIRED' }]);
     const { token, providerHost } = decodeInviteString(inviteString);
-    if (sameHost(providerHost, this.deps.identity.host)) throw new InputError('this invite comes from your own server', [{ name: 'inviteString', message: 'LOCAL_INVITE' }], 'LOCAL_INVITE');
+    if (sameHost(providerHost, this.deps.identity.host))
+      throw new InputError(
+        'this invite comes from your own server',
+        [{ name: 'inviteString', message: 'LOCAL_INVITE' }],
+        'LOCAL_INVITE',
+      );
     const res = await this.deps.client.post(providerHost, '/invite-accepted', {
-      recipientProvider: this.deps.identity.host, token, userID: user.id, email: user.email ?? '', name: user.displayName,
+      recipientProvider: this.deps.identity.host,
+      token,
+      userID: user.id,
+      email: user.email ?? '',
+      name: user.displayName,
     });
     if (res.status === 409) throw new ConflictError('this invite was already accepted', 'INVITE_ALREADY_ACCEPTED');
     if (res.status === 403) throw new NotAllowedError(`${providerHost} does not trust this server`, 'INVITE_REFUSED');
-    if (res.status !== 200) throw new InputError(`${providerHost} refused the invite: ${describePeerError(res.body, res.status)}`, [{ name: 'inviteString', message: 'INVALID' }], 'INVITE_INVALID');
+    if (res.status !== 200)
+      throw new InputError(
+        `${providerHost} refused the invite: ${describePeerError(res.body, res.status)}`,
+        [{ name: 'inviteString', message: 'INVALID' }],
+        'INVITE_INVALID',
+      );
     const b = (res.body ?? {}) as Partial<AcceptedInviteBody>;
-    if (typeof b.userID !== 'string' || !b.userID) throw new MeshworkError('PEER_BAD_RESPONSE', `${providerHost} answered without a userID`, 502);
+    if (typeof b.userID !== 'string' || !b.userID)
+      throw new MeshworkError('PEER_BAD_RESPONSE', `${providerHost} answered without a userID`, 502);
     const { contact, created } = await this.deps.contacts.upsert({
-      userId: user.id, address: contactAddress(b.userID, providerHost), host: providerHost,
-      displayName: typeof b.name === 'string' ? b.name : null, email: typeof b.email === 'string' && b.email ? b.email : null, source: 'invite',
+      userId: user.id,
+      address: contactAddress(b.userID, providerHost),
+      host: providerHost,
+      displayName: typeof b.name === 'string' ? b.name : null,
+      email: typeof b.email === 'string' && b.email ? b.email : null,
+      source: 'invite',
     });
     if (created) this.deps.events.emit('contact:added', { contact });
     return contact;
@@ -77,14 +110,25 @@ export class InviteService {
   /** Another server tells us one of its users accepted our user's invite (`peerHost` is bound to the signature). */
   async accepted(body: AcceptedInviteBody, peerHost: string): Promise<{ userID: string; email: string; name: string }> {
     const row = await this.deps.db.selectFrom('invites').selectAll().where('token', '=', body.token).executeTakeFirst();
-    if (!row || row.expires_at < Date.now()) throw new InputError('invalid or expired invite token', [{ name: 'token', message: 'INVALID' }], 'INVALID_TOKEN');
+    if (!row || row.expires_at < Date.now())
+      throw new InputError('invalid or expired invite token', [{ name: 'token', message: 'INVALID' }], 'INVALID_TOKEN');
     const address = contactAddress(body.userID, peerHost);
     if (row.accepted_by) throw new ConflictError('invite already accepted', 'INVITE_ALREADY_ACCEPTED');
-    const res = await this.deps.db.updateTable('invites').set({ accepted_by: address }).where('token', '=', body.token).where('accepted_by', 'is', null).executeTakeFirst();
+    const res = await this.deps.db
+      .updateTable('invites')
+      .set({ accepted_by: address })
+      .where('token', '=', body.token)
+      .where('accepted_by', 'is', null)
+      .executeTakeFirst();
     if (Number(res.numUpdatedRows) === 0) throw new ConflictError('invite already accepted', 'INVITE_ALREADY_ACCEPTED');
     const inviter = await this.deps.accounts.getUser(row.user_id);
     const { contact, created } = await this.deps.contacts.upsert({
-      userId: inviter.id, address, host: peerHost, displayName: body.name || null, email: body.email || null, source: 'invite',
+      userId: inviter.id,
+      address,
+      host: peerHost,
+      displayName: body.name || null,
+      email: body.email || null,
+      source: 'invite',
     });
     if (created) this.deps.events.emit('contact:added', { contact });
     return { userID: inviter.id, email: inviter.email ?? '', name: inviter.displayName };

@@ -24,12 +24,19 @@ function notFound(): MeshworkError {
 export class NotificationService {
   constructor(
     private readonly deps: {
-      store: ShareStore; plugins: PluginHost; incoming: IncomingShareService; events: EngineEventBus; peers: PeerAuthenticator;
+      store: ShareStore;
+      plugins: PluginHost;
+      incoming: IncomingShareService;
+      events: EngineEventBus;
+      peers: PeerAuthenticator;
     },
   ) {}
 
   /** Finds the share a notification is about and binds the request to that share's peer. */
-  async #locate(body: NotificationBody, v: PeerVerification): Promise<{ outgoing: OutgoingShare | null; incoming: IncomingShare | null; peer: string }> {
+  async #locate(
+    body: NotificationBody,
+    v: PeerVerification,
+  ): Promise<{ outgoing: OutgoingShare | null; incoming: IncomingShare | null; peer: string }> {
     const { store, peers } = this.deps;
     const secret = typeof body.notification?.sharedSecret === 'string' ? body.notification.sharedSecret : null;
     if (v.signer) {
@@ -40,7 +47,8 @@ export class NotificationService {
       throw notFound();
     }
     // Unsigned: only a peer that does not sign may do this, and it must prove the share with its secret.
-    if (!secret) throw new MeshworkError('RESOURCE_NOT_FOUND', 'unsigned notifications must carry notification.sharedSecret', 400);
+    if (!secret)
+      throw new MeshworkError('RESOURCE_NOT_FOUND', 'unsigned notifications must carry notification.sharedSecret', 400);
     const outgoing = await store.findOutgoingByProviderId(body.providerId);
     if (outgoing && (await store.findOutgoingBySecretHash(hashSecret(secret)))?.id === outgoing.id) {
       await peers.bind(v, outgoing.shareWithHost);
@@ -63,15 +71,20 @@ export class NotificationService {
     const type = body.notificationType;
     const resourceType = outgoing?.resourceType ?? incoming?.resourceType ?? body.resourceType ?? '';
     events.emit('notification:received', {
-      userId: outgoing?.ownerId ?? incoming?.recipientId ?? null, notificationType: type, resourceType,
-      providerId: body.providerId, senderHost: peer,
+      userId: outgoing?.ownerId ?? incoming?.recipientId ?? null,
+      notificationType: type,
+      resourceType,
+      providerId: body.providerId,
+      senderHost: peer,
     });
     if (outgoing && ['SHARE_ACCEPTED', 'SHARE_DECLINED', 'SHARE_UNSHARED'].includes(type)) {
       const next = type === 'SHARE_ACCEPTED' ? 'accepted' : type === 'SHARE_DECLINED' ? 'declined' : 'unshared';
-      const from: OutgoingShare['state'][] = next === 'accepted' ? ['sending', 'pending'] : ['sending', 'pending', 'accepted'];
+      const from: OutgoingShare['state'][] =
+        next === 'accepted' ? ['sending', 'pending'] : ['sending', 'pending', 'accepted'];
       const updated = await store.setOutgoingState(outgoing.id, next, {}, from);
       if (updated) {
-        const hook = next === 'accepted' ? 'onOutgoingAccepted' : next === 'declined' ? 'onOutgoingDeclined' : 'onOutgoingRemoved';
+        const hook =
+          next === 'accepted' ? 'onOutgoingAccepted' : next === 'declined' ? 'onOutgoingDeclined' : 'onOutgoingRemoved';
         await plugins.notify(updated.resourceType, hook, updated);
         events.emit('share:outgoing-updated', { share: updated });
       }
@@ -82,13 +95,21 @@ export class NotificationService {
       return {};
     }
     if (['SHARE_ACCEPTED', 'SHARE_DECLINED'].includes(type)) {
-      throw new InputError(`${type} is sent by a share's recipient, not its sender`, [{ name: 'notificationType', message: 'WRONG_DIRECTION' }]);
+      throw new InputError(`${type} is sent by a share's recipient, not its sender`, [
+        { name: 'notificationType', message: 'WRONG_DIRECTION' },
+      ]);
     }
     const hooks = plugins.hooks(resourceType);
-    if (!hooks.onNotification) throw new MeshworkError('NOTIFICATION_NOT_SUPPORTED', `notification type ${type} is not supported`, 501);
+    if (!hooks.onNotification)
+      throw new MeshworkError('NOTIFICATION_NOT_SUPPORTED', `notification type ${type} is not supported`, 501);
     const result = await hooks.onNotification({
-      notificationType: type, resourceType, providerId: body.providerId, notification: body.notification ?? {},
-      senderHost: peer, outgoing, incoming,
+      notificationType: type,
+      resourceType,
+      providerId: body.providerId,
+      notification: body.notification ?? {},
+      senderHost: peer,
+      outgoing,
+      incoming,
     });
     return result ?? {};
   }

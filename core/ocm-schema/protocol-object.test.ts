@@ -1,11 +1,6 @@
 import assert from 'node:assert/strict';
 import { InputError } from '../errors.ts';
-import {
-  KNOWN_REQUIREMENTS,
-  collectRequirements,
-  normalizeProtocol,
-  unknownRequirements,
-} from './protocol-object.ts';
+import { KNOWN_REQUIREMENTS, collectRequirements, normalizeProtocol, unknownRequirements } from './protocol-object.ts';
 
 // The three `NewShare.protocol` examples of the official OpenAPI 1.4.0 (singleProtocolLegacy, singleProtocolNew,
 // multipleProtocols), reproduced as data for the test.
@@ -15,7 +10,11 @@ const SPEC_LEGACY = {
 };
 const SPEC_SINGLE_NEW = {
   name: 'multi',
-  webdav: { uri: '7c084226-d9a1-11e6-bf26-cec0c932ce01', sharedSecret: 'hfiuhworzwnur98d3wjiwhr', permissions: ['read', 'write'] },
+  webdav: {
+    uri: '7c084226-d9a1-11e6-bf26-cec0c932ce01',
+    sharedSecret: 'hfiuhworzwnur98d3wjiwhr',
+    permissions: ['read', 'write'],
+  },
 };
 const SPEC_MULTIPLE = {
   name: 'multi',
@@ -38,12 +37,15 @@ const SPEC_MULTIPLE = {
 };
 
 function assertInvalid(protocol: unknown, field?: string): void {
-  assert.throws(() => normalizeProtocol(protocol), (err: unknown) => {
-    assert.ok(err instanceof InputError);
-    assert.equal(err.code, 'INVALID_PROTOCOL');
-    if (field !== undefined) assert.equal(err.validationErrors?.[0]?.name, field);
-    return true;
-  });
+  assert.throws(
+    () => normalizeProtocol(protocol),
+    (err: unknown) => {
+      assert.ok(err instanceof InputError);
+      assert.equal(err.code, 'INVALID_PROTOCOL');
+      if (field !== undefined) assert.equal(err.validationErrors?.[0]?.name, field);
+      return true;
+    },
+  );
 }
 
 describe('normalizeProtocol', () => {
@@ -52,7 +54,11 @@ describe('normalizeProtocol', () => {
     assert.equal(n.legacy, true);
     assert.equal(n.name, 'webdav');
     assert.deepEqual(n.protocols, {
-      webdav: { sharedSecret: 'hfiuhworzwnur98d3wjiwhr', permissions: [], legacyPermissions: 'some permissions scheme' },
+      webdav: {
+        sharedSecret: 'hfiuhworzwnur98d3wjiwhr',
+        permissions: [],
+        legacyPermissions: 'some permissions scheme',
+      },
     });
   });
 
@@ -72,7 +78,11 @@ describe('normalizeProtocol', () => {
 
   it('single-protocol form {name: webdav, webdav: {...}}', () => {
     const webdav = { uri: 'u', sharedSecret: 's', permissions: ['read'] };
-    assert.deepEqual(normalizeProtocol({ name: 'webdav', webdav }), { name: 'webdav', legacy: false, protocols: { webdav } });
+    assert.deepEqual(normalizeProtocol({ name: 'webdav', webdav }), {
+      name: 'webdav',
+      legacy: false,
+      protocols: { webdav },
+    });
   });
 
   it('legacy-compatible form with both options and the object: object wins, options fill gaps', () => {
@@ -91,7 +101,8 @@ describe('normalizeProtocol', () => {
   });
 
   it('converts legacy permission strings, arrays and ownCloud bitmasks to known values', () => {
-    const perms = (p: unknown) => normalizeProtocol({ name: 'webdav', options: { sharedSecret: 's', permissions: p } }).protocols['webdav'];
+    const perms = (p: unknown) =>
+      normalizeProtocol({ name: 'webdav', options: { sharedSecret: 's', permissions: p } }).protocols['webdav'];
     assert.deepEqual(perms('read,write')?.['permissions'], ['read', 'write']);
     assert.deepEqual(perms(['share', 'READ', 'bogus'])?.['permissions'], ['read', 'share']);
     assert.deepEqual(perms(19)?.['permissions'], ['read', 'write', 'share']);
@@ -102,7 +113,10 @@ describe('normalizeProtocol', () => {
   });
 
   it('rejects several objects without name "multi"', () => {
-    assertInvalid({ name: 'webdav', webdav: { uri: 'u', sharedSecret: 's' }, webapp: { uri: 'a', sharedSecret: 's' } }, 'protocol');
+    assertInvalid(
+      { name: 'webdav', webdav: { uri: 'u', sharedSecret: 's' }, webapp: { uri: 'a', sharedSecret: 's' } },
+      'protocol',
+    );
   });
 
   it('rejects a name that does not match the only object', () => {

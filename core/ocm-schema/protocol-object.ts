@@ -64,7 +64,8 @@ export function normalizeProtocol(protocol: unknown): NormalizedProtocol {
     arms[key] = { ...value };
   }
   const options = protocol['options'];
-  if (options !== undefined && !isPlainObject(options)) throw invalid('protocol.options must be an object', 'protocol.options');
+  if (options !== undefined && !isPlainObject(options))
+    throw invalid('protocol.options must be an object', 'protocol.options');
   const armNames = Object.keys(arms);
 
   if (name === 'multi') {

@@ -19,7 +19,12 @@ const webdavShare = {
 
 /** One valid body per schema; extras from real peers (sharedBy etc.) included where relevant. */
 const VALID: Record<OcmSchemaName, Record<string, unknown>> = {
-  NewShare: { ...webdavShare, sharedBy: 'alice@sender.example.org', senderDisplayName: 'Alice', expiration: 1900000000 },
+  NewShare: {
+    ...webdavShare,
+    sharedBy: 'alice@sender.example.org',
+    senderDisplayName: 'Alice',
+    expiration: 1900000000,
+  },
   NewNotification: { notificationType: 'SHARE_ACCEPTED', resourceType: 'file', providerId: 'p1', notification: {} },
   AcceptedInvite: { recipientProvider: 'receiver.example.org', token: 't', userID: 'u1', email: '', name: 'Bob' },
   RequestShare: { owner: 'alice@sender.example.org', shareWith: 'bob@receiver.example.org', share: 'abc' },
@@ -32,7 +37,9 @@ const VALID: Record<OcmSchemaName, Record<string, unknown>> = {
     enabled: true,
     apiVersion: '1.4.0',
     endPoint: 'https://cloud.example.org/ocm',
-    resourceTypes: [{ name: 'file', shareTypes: ['user'], protocols: { webdav: '/dav/', 'webdav-receive': { uri: 'relative' } } }],
+    resourceTypes: [
+      { name: 'file', shareTypes: ['user'], protocols: { webdav: '/dav/', 'webdav-receive': { uri: 'relative' } } },
+    ],
     capabilities: ['exchange-token', 'some-future-capability'],
     tokenEndPoint: '/ocm/token',
   },
@@ -84,7 +91,9 @@ describe('validateBody', () => {
       { name: 'expiration', message: 'INVALID_TYPE' },
       { name: 'protocol', message: 'INVALID_TYPE' },
     ]);
-    assert.deepEqual(issuesOf('NewShare', { ...webdavShare, expiration: 1.5 }), [{ name: 'expiration', message: 'INVALID_TYPE' }]);
+    assert.deepEqual(issuesOf('NewShare', { ...webdavShare, expiration: 1.5 }), [
+      { name: 'expiration', message: 'INVALID_TYPE' },
+    ]);
     assert.deepEqual(issuesOf('NewNotification', { notificationType: 'X', providerId: 7, notification: 'x' }), [
       { name: 'providerId', message: 'INVALID_TYPE' },
       { name: 'notification', message: 'INVALID_TYPE' },
@@ -96,14 +105,25 @@ describe('validateBody', () => {
   });
 
   it('accepts the three protocol forms', () => {
-    validateBody('NewShare', withProtocol({ name: 'webdav', options: { sharedSecret: 's', permissions: 'some scheme' } }));
+    validateBody(
+      'NewShare',
+      withProtocol({ name: 'webdav', options: { sharedSecret: 's', permissions: 'some scheme' } }),
+    );
     validateBody('NewShare', withProtocol({ name: 'webdav', webdav: { uri: 'u', sharedSecret: 's' } }));
-    validateBody('NewShare', withProtocol({
-      name: 'multi',
-      webdav: { uri: 'https://x/dav/u', sharedSecret: 's', permissions: ['read'], requirements: ['must-exchange-token'] },
-      webapp: { uri: 'https://x/app', sharedSecret: 's', targets: ['blank'] },
-      custom: { anything: 1 },
-    }));
+    validateBody(
+      'NewShare',
+      withProtocol({
+        name: 'multi',
+        webdav: {
+          uri: 'https://x/dav/u',
+          sharedSecret: 's',
+          permissions: ['read'],
+          requirements: ['must-exchange-token'],
+        },
+        webapp: { uri: 'https://x/app', sharedSecret: 's', targets: ['blank'] },
+        custom: { anything: 1 },
+      }),
+    );
   });
 
   it('uses dotted paths for nested protocol problems', () => {

@@ -11,20 +11,31 @@ const strict = { allowInsecure: false };
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 /** A test server on 127.0.0.1:0 that counts connections. */
-async function serve(handler: Handler): Promise<{ origin: string; connections: () => number; close: () => Promise<void> }> {
+async function serve(
+  handler: Handler,
+): Promise<{ origin: string; connections: () => number; close: () => Promise<void> }> {
   const server = http.createServer(handler);
   let connections = 0;
-  server.on('connection', () => { connections++; });
+  server.on('connection', () => {
+    connections++;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
     connections: () => connections,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
-const code = (expected: string) => (e: unknown): boolean => (e as { code?: string }).code === expected;
+const code =
+  (expected: string) =>
+  (e: unknown): boolean =>
+    (e as { code?: string }).code === expected;
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -34,7 +45,9 @@ async function readAll(stream: Readable): Promise<Buffer> {
 
 describe('remote-client', () => {
   const closers: Array<() => Promise<void>> = [];
-  afterEach(async () => { await Promise.all(closers.splice(0).map((c) => c())); });
+  afterEach(async () => {
+    await Promise.all(closers.splice(0).map((c) => c()));
+  });
   const start = async (handler: Handler): Promise<Awaited<ReturnType<typeof serve>>> => {
     const s = await serve(handler);
     closers.push(s.close);
@@ -47,9 +60,20 @@ describe('remote-client', () => {
         const body = await readAll(req);
         res.setHeader('X-Echo', 'yes');
         res.setHeader('Content-Type', 'application/json');
-        res.end(JSON.stringify({ method: req.method, host: req.headers.host, len: req.headers['content-length'], body: body.toString() }));
+        res.end(
+          JSON.stringify({
+            method: req.method,
+            host: req.headers.host,
+            len: req.headers['content-length'],
+            body: body.toString(),
+          }),
+        );
       });
-      const r = await remoteRequest(`${s.origin}/ocm/shares?x=1`, { method: 'post', headers: { 'Content-Type': 'application/json' }, body: '{"a":1}' }, insecure);
+      const r = await remoteRequest(
+        `${s.origin}/ocm/shares?x=1`,
+        { method: 'post', headers: { 'Content-Type': 'application/json' }, body: '{"a":1}' },
+        insecure,
+      );
       assert.equal(r.status, 200);
       assert.equal(r.headers['x-echo'], 'yes');
       assert.equal(r.url, `${s.origin}/ocm/shares?x=1`);
@@ -69,21 +93,28 @@ describe('remote-client', () => {
     });
 
     it('times out when the peer never answers', async () => {
-      const s = await start(() => { /* never answers */ });
+      const s = await start(() => {
+        /* never answers */
+      });
       const t0 = Date.now();
       await assert.rejects(remoteRequest(s.origin, { timeoutMs: 200 }, insecure), code('PEER_TIMEOUT'));
       assert.ok(Date.now() - t0 < 1500);
     });
 
     it('times out when the body stalls (total deadline)', async () => {
-      const s = await start((_req, res) => { res.writeHead(200); res.write('partial'); });
+      const s = await start((_req, res) => {
+        res.writeHead(200);
+        res.write('partial');
+      });
       await assert.rejects(remoteRequest(s.origin, { timeoutMs: 300 }, insecure), code('PEER_TIMEOUT'));
     });
 
     it('aborts a streamed 20 MB body at a 1 MB cap, quickly and without buffering it', async () => {
       let sent = 0;
       let finished: () => void = () => {};
-      const serverDone = new Promise<void>((resolve) => { finished = resolve; });
+      const serverDone = new Promise<void>((resolve) => {
+        finished = resolve;
+      });
       const chunk = Buffer.alloc(64 * 1024, 120);
       const s = await start((_req, res) => {
         res.writeHead(200, { 'content-type': 'application/octet-stream' }); // chunked, no content-length
@@ -99,7 +130,10 @@ describe('remote-client', () => {
       });
       const before = process.memoryUsage().arrayBuffers;
       const t0 = Date.now();
-      await assert.rejects(remoteRequest(s.origin, { maxBytes: 1024 * 1024 }, insecure), code('PEER_RESPONSE_TOO_LARGE'));
+      await assert.rejects(
+        remoteRequest(s.origin, { maxBytes: 1024 * 1024 }, insecure),
+        code('PEER_RESPONSE_TOO_LARGE'),
+      );
       assert.ok(Date.now() - t0 < 2000, 'fails fast');
       const grown = process.memoryUsage().arrayBuffers - before;
       await serverDone;
@@ -108,7 +142,10 @@ describe('remote-client', () => {
     });
 
     it('refuses a declared Content-Length above the cap before reading', async () => {
-      const s = await start((_req, res) => { res.writeHead(200, { 'content-length': String(50 * 1024 * 1024) }); res.write('x'); });
+      const s = await start((_req, res) => {
+        res.writeHead(200, { 'content-length': String(50 * 1024 * 1024) });
+        res.write('x');
+      });
       await assert.rejects(remoteRequest(s.origin, { maxBytes: 1024 }, insecure), code('PEER_RESPONSE_TOO_LARGE'));
     });
 
@@ -123,8 +160,16 @@ describe('remote-client', () => {
       const r = await remoteRequest(`${s.origin}/a`, {}, insecure);
       assert.equal(r.url, `${s.origin}/b`);
       assert.deepEqual(r.json(), { url: '/b', method: 'GET', body: '' });
-      assert.deepEqual((await remoteRequest(`${s.origin}/p307`, { method: 'POST', body: 'hi' }, insecure)).json(), { url: '/echo', method: 'POST', body: 'hi' });
-      assert.deepEqual((await remoteRequest(`${s.origin}/p303`, { method: 'POST', body: 'hi' }, insecure)).json(), { url: '/echo', method: 'GET', body: '' });
+      assert.deepEqual((await remoteRequest(`${s.origin}/p307`, { method: 'POST', body: 'hi' }, insecure)).json(), {
+        url: '/echo',
+        method: 'POST',
+        body: 'hi',
+      });
+      assert.deepEqual((await remoteRequest(`${s.origin}/p303`, { method: 'POST', body: 'hi' }, insecure)).json(), {
+        url: '/echo',
+        method: 'GET',
+        body: '',
+      });
     });
 
     it('refuses cross-origin redirects', async () => {
@@ -157,7 +202,10 @@ describe('remote-client', () => {
       const s = await start(() => {});
       const url = `${s.origin}/x?token=supersecret`;
       await s.close();
-      await assert.rejects(remoteRequest(url, {}, insecure), (e: unknown) => code('PEER_UNREACHABLE')(e) && !(e as Error).message.includes('supersecret'));
+      await assert.rejects(
+        remoteRequest(url, {}, insecure),
+        (e: unknown) => code('PEER_UNREACHABLE')(e) && !(e as Error).message.includes('supersecret'),
+      );
     });
 
     it('honours the caller signal', async () => {
@@ -175,7 +223,11 @@ describe('remote-client', () => {
         res.writeHead(201, { 'content-type': 'text/plain' });
         res.end(`got ${body.length}`);
       });
-      const res = await remoteStream(`${s.origin}/dav/file`, { method: 'PUT', body: Readable.from([Buffer.alloc(1000), Buffer.alloc(500)]) }, insecure);
+      const res = await remoteStream(
+        `${s.origin}/dav/file`,
+        { method: 'PUT', body: Readable.from([Buffer.alloc(1000), Buffer.alloc(500)]) },
+        insecure,
+      );
       assert.equal(res.statusCode, 201);
       assert.equal(res.headers['content-type'], 'text/plain');
       assert.equal((await readAll(res)).toString(), 'got 1500');
@@ -188,7 +240,10 @@ describe('remote-client', () => {
     });
 
     it('errors the body with PEER_TIMEOUT when the peer stalls mid-body', async () => {
-      const s = await start((_req, res) => { res.writeHead(200); res.write('partial'); });
+      const s = await start((_req, res) => {
+        res.writeHead(200);
+        res.write('partial');
+      });
       const res = await remoteStream(s.origin, { timeoutMs: 300 }, insecure);
       await assert.rejects(readAll(res), code('PEER_TIMEOUT'));
     });

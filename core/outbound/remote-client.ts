@@ -25,7 +25,9 @@ export interface RemoteRequestOptions {
 }
 
 /** Options of a streamed request: no size cap, and the request body may be a stream. */
-export type RemoteStreamOptions = Omit<RemoteRequestOptions, 'body' | 'maxBytes'> & { body?: Buffer | string | Readable };
+export type RemoteStreamOptions = Omit<RemoteRequestOptions, 'body' | 'maxBytes'> & {
+  body?: Buffer | string | Readable;
+};
 
 /** A fully buffered peer response. */
 export interface RemoteResponse {
@@ -47,7 +49,13 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const FREE_SOCKET_TIMEOUT_MS = 4_000;
 const RETRYABLE_ON_REUSED_SOCKET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
-const agentOptions = { keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: FREE_SOCKET_TIMEOUT_MS, scheduling: 'lifo' as const };
+const agentOptions = {
+  keepAlive: true,
+  maxSockets: 256,
+  maxFreeSockets: 64,
+  timeout: FREE_SOCKET_TIMEOUT_MS,
+  scheduling: 'lifo' as const,
+};
 const httpAgent = new http.Agent(agentOptions);
 const httpsAgent = new https.Agent(agentOptions);
 
@@ -58,7 +66,8 @@ function describe(url: URL): string {
 /** Hands the socket layer the pre-checked addresses instead of asking DNS again. */
 function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
   return (_hostname, options, callback) => {
-    const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
+    const wanted =
+      options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
     const list = wanted.length > 0 ? wanted : addresses;
     if (options.all) return callback(null, list);
     const first = list[0];
@@ -70,11 +79,20 @@ function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
 /** A deadline plus the caller's signal folded into one signal whose `reason` is the error to throw. */
 function createDeadline(timeoutMs: number, signal: AbortSignal | undefined): { signal: AbortSignal; dispose(): void } {
   const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(new PeerError(`peer did not answer within ${timeoutMs} ms`, undefined, 'PEER_TIMEOUT')), timeoutMs);
+  const timer = setTimeout(
+    () => ctl.abort(new PeerError(`peer did not answer within ${timeoutMs} ms`, undefined, 'PEER_TIMEOUT')),
+    timeoutMs,
+  );
   const onAbort = (): void => ctl.abort(signal?.reason);
   if (signal?.aborted) onAbort();
   else signal?.addEventListener('abort', onAbort, { once: true });
-  return { signal: ctl.signal, dispose: () => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort); } };
+  return {
+    signal: ctl.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 function asPeerError(err: unknown, url: URL): unknown {
@@ -86,54 +104,77 @@ function asPeerError(err: unknown, url: URL): unknown {
 
 /** One request to one checked URL, no redirect handling; resolves once response headers arrive. */
 async function sendOnce(
-  url: URL, method: string, headers: Record<string, string>, body: Buffer | Readable | undefined,
-  policy: OutboundPolicy, signal: AbortSignal,
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: Buffer | Readable | undefined,
+  policy: OutboundPolicy,
+  signal: AbortSignal,
 ): Promise<http.IncomingMessage> {
   assertAllowedUrl(url, policy);
   const addresses = await resolveAllAndCheck(url.hostname, policy);
   signal.throwIfAborted();
   const secure = url.protocol === 'https:';
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const attempt = (retried: boolean): Promise<http.IncomingMessage> => new Promise((resolve, reject) => {
-    const req = (secure ? https : http).request({
-      method, hostname, port: url.port || (secure ? 443 : 80), path: `${url.pathname}${url.search}`, headers,
-      agent: secure ? httpsAgent : httpAgent, lookup: pinnedLookup(addresses),
-      ...(secure && isIP(hostname) === 0 ? { servername: hostname } : {}),
-    });
-    let res: http.IncomingMessage | undefined;
-    const onAbort = (): void => { (res ?? req).destroy(signal.reason as Error); };
-    signal.addEventListener('abort', onAbort, { once: true });
-    req.once('close', () => { if (res === undefined || res.complete) signal.removeEventListener('abort', onAbort); });
-    req.once('response', (r) => {
-      res = r;
-      r.once('close', () => signal.removeEventListener('abort', onAbort));
-      resolve(r);
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      if (res !== undefined) return; // later errors surface on the response stream
-      signal.removeEventListener('abort', onAbort);
-      if (signal.aborted) return reject(signal.reason);
-      // Almost always the peer closed the idle pooled socket as we reused it, before reading the request: retry once.
-      const replayable = !(body instanceof Readable);
-      if (!retried && req.reusedSocket && replayable && err.code !== undefined && RETRYABLE_ON_REUSED_SOCKET.has(err.code)) {
-        attempt(true).then(resolve, reject);
-        return;
+  const attempt = (retried: boolean): Promise<http.IncomingMessage> =>
+    new Promise((resolve, reject) => {
+      const req = (secure ? https : http).request({
+        method,
+        hostname,
+        port: url.port || (secure ? 443 : 80),
+        path: `${url.pathname}${url.search}`,
+        headers,
+        agent: secure ? httpsAgent : httpAgent,
+        lookup: pinnedLookup(addresses),
+        ...(secure && isIP(hostname) === 0 ? { servername: hostname } : {}),
+      });
+      let res: http.IncomingMessage | undefined;
+      const onAbort = (): void => {
+        (res ?? req).destroy(signal.reason as Error);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      req.once('close', () => {
+        if (res === undefined || res.complete) signal.removeEventListener('abort', onAbort);
+      });
+      req.once('response', (r) => {
+        res = r;
+        r.once('close', () => signal.removeEventListener('abort', onAbort));
+        resolve(r);
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        if (res !== undefined) return; // later errors surface on the response stream
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) return reject(signal.reason);
+        // Almost always the peer closed the idle pooled socket as we reused it, before reading the request: retry once.
+        const replayable = !(body instanceof Readable);
+        if (
+          !retried &&
+          req.reusedSocket &&
+          replayable &&
+          err.code !== undefined &&
+          RETRYABLE_ON_REUSED_SOCKET.has(err.code)
+        ) {
+          attempt(true).then(resolve, reject);
+          return;
+        }
+        reject(asPeerError(err, url));
+      });
+      if (body instanceof Readable) {
+        body.once('error', (err) => req.destroy(err));
+        body.pipe(req);
+      } else {
+        req.end(body);
       }
-      reject(asPeerError(err, url));
     });
-    if (body instanceof Readable) {
-      body.once('error', (err) => req.destroy(err));
-      body.pipe(req);
-    } else {
-      req.end(body);
-    }
-  });
   return attempt(false);
 }
 
 /** Sends a request and follows same-origin redirects, re-checking each hop. */
 async function follow(
-  start: URL, opts: RemoteStreamOptions, policy: OutboundPolicy, signal: AbortSignal,
+  start: URL,
+  opts: RemoteStreamOptions,
+  policy: OutboundPolicy,
+  signal: AbortSignal,
 ): Promise<{ res: http.IncomingMessage; url: URL }> {
   let url = start;
   let method = (opts.method ?? 'GET').toUpperCase();
@@ -141,13 +182,17 @@ async function follow(
   let headers = { ...opts.headers };
   const limit = opts.followRedirects ?? DEFAULT_REDIRECTS;
   for (let hop = 0; ; hop++) {
-    const sent = body instanceof Buffer && !hasHeader(headers, 'content-length') ? { ...headers, 'content-length': String(body.length) } : headers;
+    const sent =
+      body instanceof Buffer && !hasHeader(headers, 'content-length')
+        ? { ...headers, 'content-length': String(body.length) }
+        : headers;
     const res = await sendOnce(url, method, sent, body, policy, signal);
     const status = res.statusCode ?? 0;
     const location = res.headers.location;
     if (!REDIRECT_STATUSES.has(status) || location === undefined || limit === 0) return { res, url };
     res.destroy(); // redirect bodies are not worth keeping a pooled socket busy for
-    if (hop >= limit) throw new PeerError(`too many redirects from ${describe(start)}`, status, 'PEER_REDIRECT_REFUSED');
+    if (hop >= limit)
+      throw new PeerError(`too many redirects from ${describe(start)}`, status, 'PEER_REDIRECT_REFUSED');
     let next: URL;
     try {
       next = new URL(location, url);
@@ -155,14 +200,22 @@ async function follow(
       throw new PeerError(`invalid redirect from ${describe(url)}`, status, 'PEER_REDIRECT_REFUSED');
     }
     if (next.origin !== start.origin) {
-      throw new PeerError(`redirect from ${start.origin} to another origin (${next.origin}) refused`, status, 'PEER_REDIRECT_REFUSED');
+      throw new PeerError(
+        `redirect from ${start.origin} to another origin (${next.origin}) refused`,
+        status,
+        'PEER_REDIRECT_REFUSED',
+      );
     }
     if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
       method = method === 'HEAD' ? 'HEAD' : 'GET';
       body = undefined;
       headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !/^content-/i.test(k)));
     } else if (body instanceof Readable) {
-      throw new PeerError(`redirect from ${describe(url)} would resend a streamed body`, status, 'PEER_REDIRECT_REFUSED');
+      throw new PeerError(
+        `redirect from ${describe(url)} would resend a streamed body`,
+        status,
+        'PEER_REDIRECT_REFUSED',
+      );
     }
     url = next;
   }
@@ -175,7 +228,11 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
 /** Buffers a response body, destroying the connection as soon as it exceeds `maxBytes`. */
 function readCapped(res: http.IncomingMessage, maxBytes: number, url: URL): Promise<Buffer> {
   const tooLarge = (): PeerError =>
-    new PeerError(`response from ${describe(url)} exceeds ${maxBytes} bytes`, res.statusCode, 'PEER_RESPONSE_TOO_LARGE');
+    new PeerError(
+      `response from ${describe(url)} exceeds ${maxBytes} bytes`,
+      res.statusCode,
+      'PEER_RESPONSE_TOO_LARGE',
+    );
   const declared = Number(res.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     res.destroy();
@@ -196,7 +253,8 @@ function readCapped(res: http.IncomingMessage, maxBytes: number, url: URL): Prom
     res.once('end', () => resolve(Buffer.concat(chunks, size)));
     res.once('error', (err) => reject(asPeerError(err, url)));
     res.once('close', () => {
-      if (!res.complete) reject(new PeerError(`connection to ${describe(url)} closed mid-response`, res.statusCode, 'PEER_UNREACHABLE'));
+      if (!res.complete)
+        reject(new PeerError(`connection to ${describe(url)} closed mid-response`, res.statusCode, 'PEER_UNREACHABLE'));
     });
   });
 }
@@ -210,7 +268,11 @@ function flattenHeaders(res: http.IncomingMessage): Record<string, string> {
 }
 
 /** Sends a request to a peer and buffers the response, with SSRF checks, deadline, size cap and redirect rules. */
-export async function remoteRequest(url: string | URL, opts: RemoteRequestOptions, policy: OutboundPolicy): Promise<RemoteResponse> {
+export async function remoteRequest(
+  url: string | URL,
+  opts: RemoteRequestOptions,
+  policy: OutboundPolicy,
+): Promise<RemoteResponse> {
   const start = new URL(url);
   const deadline = createDeadline(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.signal);
   try {
@@ -218,7 +280,10 @@ export async function remoteRequest(url: string | URL, opts: RemoteRequestOption
     const body = await readCapped(res, opts.maxBytes ?? DEFAULT_MAX_BYTES, final);
     const status = res.statusCode ?? 0;
     return {
-      status, headers: flattenHeaders(res), body, url: final.href,
+      status,
+      headers: flattenHeaders(res),
+      body,
+      url: final.href,
       json<T = unknown>(): T {
         try {
           return JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')) as T;
@@ -236,7 +301,11 @@ export async function remoteRequest(url: string | URL, opts: RemoteRequestOption
  * Like remoteRequest but returns the live response for streaming (e.g. WebDAV bodies): no size cap; the deadline
  * covers everything up to the response headers, then `timeoutMs` becomes an inactivity timeout on the body.
  */
-export async function remoteStream(url: string | URL, opts: RemoteStreamOptions, policy: OutboundPolicy): Promise<http.IncomingMessage> {
+export async function remoteStream(
+  url: string | URL,
+  opts: RemoteStreamOptions,
+  policy: OutboundPolicy,
+): Promise<http.IncomingMessage> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const deadline = createDeadline(timeoutMs, opts.signal);
   let res: http.IncomingMessage;
@@ -250,7 +319,9 @@ export async function remoteStream(url: string | URL, opts: RemoteStreamOptions,
   const onIdle = (): void => {
     response.destroy(new PeerError(`peer stalled for ${timeoutMs} ms mid-body`, response.statusCode, 'PEER_TIMEOUT'));
   };
-  const onAbort = (): void => { response.destroy(opts.signal?.reason as Error); };
+  const onAbort = (): void => {
+    response.destroy(opts.signal?.reason as Error);
+  };
   socket.setTimeout(timeoutMs);
   socket.on('timeout', onIdle);
   opts.signal?.addEventListener('abort', onAbort, { once: true });

@@ -56,7 +56,7 @@ const BLOCKED_V4_RANGES = BLOCKED_V4.map(([net, bits]) => {
 });
 
 function isBlockedV4Int(n: number): boolean {
-  return BLOCKED_V4_RANGES.some(({ base, mask }) => ((n & mask) >>> 0) === base >>> 0);
+  return BLOCKED_V4_RANGES.some(({ base, mask }) => (n & mask) >>> 0 === base >>> 0);
 }
 
 /** Expands a valid IPv6 literal (optionally with a dotted IPv4 tail or zone id) into eight 16-bit groups. */
@@ -151,7 +151,8 @@ export async function resolveAllAndCheck(
       const code = (err as NodeJS.ErrnoException).code ?? 'lookup failed';
       throw new PeerError(`cannot resolve ${host}: ${code}`, undefined, 'PEER_UNREACHABLE');
     }
-    if (addresses.length === 0) throw new PeerError(`cannot resolve ${host}: no addresses`, undefined, 'PEER_UNREACHABLE');
+    if (addresses.length === 0)
+      throw new PeerError(`cannot resolve ${host}: no addresses`, undefined, 'PEER_UNREACHABLE');
   }
   // One bad answer is enough: an attacker controlling DNS can mix a public and an internal address.
   if (!policy.allowInsecure && addresses.some((a) => isBlockedAddress(a.address))) {

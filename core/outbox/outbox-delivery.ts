@@ -17,7 +17,11 @@ export function adaptShareToReceiver(body: Record<string, unknown>, d: RemoteDis
     throw new MeshworkError('RECEIVER_UNSUPPORTED', `${d.host} does not accept ${resourceType} shares`, 501);
   }
   if (rt && !rt.shareTypes.includes(shareType)) {
-    throw new MeshworkError('RECEIVER_UNSUPPORTED', `${d.host} does not accept ${shareType} shares of ${resourceType}`, 501);
+    throw new MeshworkError(
+      'RECEIVER_UNSUPPORTED',
+      `${d.host} does not accept ${shareType} shares of ${resourceType}`,
+      501,
+    );
   }
   if (!d.criteria.includes('must-exchange-token')) return body;
   const protocol = { ...(body.protocol as Record<string, unknown>) };
@@ -33,7 +37,11 @@ export function adaptShareToReceiver(body: Record<string, unknown>, d: RemoteDis
 }
 
 /** Delivers one outbox message: discover the peer, adapt shares to its criteria, sign and POST. */
-export async function deliverOutboxMessage(msg: StoredOutboxMessage, discovery: DiscoveryClient, client: SignedClient): Promise<{ status: number; body: unknown }> {
+export async function deliverOutboxMessage(
+  msg: StoredOutboxMessage,
+  discovery: DiscoveryClient,
+  client: SignedClient,
+): Promise<{ status: number; body: unknown }> {
   const d = await discovery.discover(msg.destination);
   let body = msg.body;
   if (msg.kind === 'core:share') body = adaptShareToReceiver(body as Record<string, unknown>, d);

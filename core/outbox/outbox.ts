@@ -84,18 +84,34 @@ export class Outbox {
   async enqueue(msg: OutboxMessage): Promise<number> {
     const now = Date.now();
     if (msg.coalesce && msg.ref) {
-      const waiting = await this.#db.selectFrom('outbox').select('id').where('destination', '=', msg.destination.toLowerCase())
-        .where('kind', '=', msg.kind).where('ref', '=', msg.ref).where('state', '=', 'queued').executeTakeFirst();
+      const waiting = await this.#db
+        .selectFrom('outbox')
+        .select('id')
+        .where('destination', '=', msg.destination.toLowerCase())
+        .where('kind', '=', msg.kind)
+        .where('ref', '=', msg.ref)
+        .where('state', '=', 'queued')
+        .executeTakeFirst();
       if (waiting && !this.#inFlight.has(Number(waiting.id))) {
         this.#kick();
         return Number(waiting.id);
       }
     }
-    const row = await this.#db.insertInto('outbox').values({
-      destination: msg.destination.toLowerCase(), kind: msg.kind,
-      path: `${msg.base === 'origin' ? 'origin:' : 'ocm:'}${msg.path}`, body: JSON.stringify(msg.body),
-      ref: msg.ref ?? null, attempts: 0, next_attempt_at: now, created_at: now, state: 'queued',
-    }).returning('id').executeTakeFirstOrThrow();
+    const row = await this.#db
+      .insertInto('outbox')
+      .values({
+        destination: msg.destination.toLowerCase(),
+        kind: msg.kind,
+        path: `${msg.base === 'origin' ? 'origin:' : 'ocm:'}${msg.path}`,
+        body: JSON.stringify(msg.body),
+        ref: msg.ref ?? null,
+        attempts: 0,
+        next_attempt_at: now,
+        created_at: now,
+        state: 'queued',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     // Start this peer's queue right away (no scan needed); if it is busy, its drain loop picks this up.
     const dest = msg.destination.toLowerCase();
     if (this.#busy.has(dest)) this.#again.add(dest);
@@ -122,14 +138,21 @@ export class Outbox {
   /** Makes every queued message for a peer due now (e.g. the peer just contacted us, so it is back). */
   async retryNow(destination: string): Promise<void> {
     if (!this.#backingOff.delete(destination.toLowerCase())) return;
-    await this.#db.updateTable('outbox').set({ next_attempt_at: Date.now() })
-      .where('destination', '=', destination.toLowerCase()).where('state', '=', 'queued').execute();
+    await this.#db
+      .updateTable('outbox')
+      .set({ next_attempt_at: Date.now() })
+      .where('destination', '=', destination.toLowerCase())
+      .where('state', '=', 'queued')
+      .execute();
     this.#kick();
   }
 
   /** Number of messages still waiting, per destination (for tests, health and the admin). */
   async pending(destination?: string): Promise<number> {
-    let q = this.#db.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).where('state', '=', 'queued');
+    let q = this.#db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('state', '=', 'queued');
     if (destination) q = q.where('destination', '=', destination.toLowerCase());
     const row = await q.executeTakeFirst();
     return Number(row?.n ?? 0);
@@ -155,18 +178,25 @@ export class Outbox {
       return;
     }
     this.#scanning = true;
-    this.#scan().catch((err) => this.#log.error({ err }, 'outbox scan failed')).finally(() => {
-      this.#scanning = false;
-      if (this.#rescan) {
-        this.#rescan = false;
-        this.#kick();
-      }
-    });
+    this.#scan()
+      .catch((err) => this.#log.error({ err }, 'outbox scan failed'))
+      .finally(() => {
+        this.#scanning = false;
+        if (this.#rescan) {
+          this.#rescan = false;
+          this.#kick();
+        }
+      });
   }
 
   async #scan(): Promise<void> {
-    const rows = await this.#db.selectFrom('outbox').select('destination').distinct()
-      .where('state', '=', 'queued').where('next_attempt_at', '<=', Date.now()).execute();
+    const rows = await this.#db
+      .selectFrom('outbox')
+      .select('destination')
+      .distinct()
+      .where('state', '=', 'queued')
+      .where('next_attempt_at', '<=', Date.now())
+      .execute();
     for (const { destination } of rows) {
       if (!this.#busy.has(destination)) void this.#drain(destination);
     }
@@ -188,8 +218,14 @@ export class Outbox {
     let failed = false;
     try {
       while (this.#running && !failed) {
-        const rows = await this.#db.selectFrom('outbox').selectAll().where('destination', '=', destination)
-          .where('state', '=', 'queued').orderBy('id').limit(100).execute();
+        const rows = await this.#db
+          .selectFrom('outbox')
+          .selectAll()
+          .where('destination', '=', destination)
+          .where('state', '=', 'queued')
+          .orderBy('id')
+          .limit(100)
+          .execute();
         const now = Date.now();
         const blocked = new Set(busyRefs);
         for (const row of rows) {
@@ -200,13 +236,15 @@ export class Outbox {
           blocked.add(key);
           if (row.next_attempt_at > now || this.#inFlight.has(Number(row.id)) || handled.has(Number(row.id))) continue;
           busyRefs.add(key);
-          const p: Promise<void> = this.#deliver(row).then((ok) => {
-            if (!ok) failed = true;
-          }).finally(() => {
-            handled.add(Number(row.id));
-            busyRefs.delete(key);
-            running.delete(p);
-          });
+          const p: Promise<void> = this.#deliver(row)
+            .then((ok) => {
+              if (!ok) failed = true;
+            })
+            .finally(() => {
+              handled.add(Number(row.id));
+              busyRefs.delete(key);
+              running.delete(p);
+            });
           running.add(p);
         }
         if (running.size === 0) return;
@@ -216,16 +254,23 @@ export class Outbox {
     } finally {
       this.#busy.delete(destination);
       // A message enqueued while we were finishing must not wait for the next poll.
-      if (this.#again.delete(destination) && this.#running && !this.#backingOff.has(destination)) void this.#drain(destination);
+      if (this.#again.delete(destination) && this.#running && !this.#backingOff.has(destination))
+        void this.#drain(destination);
     }
   }
 
   async #deliver(row: any): Promise<boolean> {
     const [base, ...rest] = String(row.path).split(':');
     const msg: StoredOutboxMessage = {
-      id: Number(row.id), destination: row.destination, kind: row.kind, path: rest.join(':'),
-      base: base === 'origin' ? 'origin' : 'endPoint', body: JSON.parse(row.body), ref: row.ref ?? undefined,
-      attempts: row.attempts, createdAt: row.created_at,
+      id: Number(row.id),
+      destination: row.destination,
+      kind: row.kind,
+      path: rest.join(':'),
+      base: base === 'origin' ? 'origin' : 'endPoint',
+      body: JSON.parse(row.body),
+      ref: row.ref ?? undefined,
+      attempts: row.attempts,
+      createdAt: row.created_at,
     };
     this.#inFlight.add(msg.id);
     try {
@@ -266,11 +311,20 @@ export class Outbox {
     }
     const backoff = Math.min(this.#opts.retryBaseMs * 2 ** Math.min(attempts - 1, 20), this.#opts.retryMaxMs);
     const jitter = Math.floor(Math.random() * backoff * 0.2);
-    await this.#db.updateTable('outbox').set({
-      attempts, next_attempt_at: Date.now() + backoff + jitter, last_error: err.message.slice(0, 500),
-    }).where('id', '=', msg.id).execute();
+    await this.#db
+      .updateTable('outbox')
+      .set({
+        attempts,
+        next_attempt_at: Date.now() + backoff + jitter,
+        last_error: err.message.slice(0, 500),
+      })
+      .where('id', '=', msg.id)
+      .execute();
     this.#backingOff.add(msg.destination);
-    this.#log.warn({ destination: msg.destination, kind: msg.kind, attempts, err: err.message }, 'outbox delivery failed; will retry');
+    this.#log.warn(
+      { destination: msg.destination, kind: msg.kind, attempts, err: err.message },
+      'outbox delivery failed; will retry',
+    );
     return false;
   }
 
@@ -278,7 +332,10 @@ export class Outbox {
     if (result.outcome === 'delivered') {
       await this.#db.deleteFrom('outbox').where('id', '=', msg.id).execute();
     } else {
-      const error = result.outcome === 'dead' ? result.error : `rejected with ${result.status}: ${JSON.stringify(result.body).slice(0, 300)}`;
+      const error =
+        result.outcome === 'dead'
+          ? result.error
+          : `rejected with ${result.status}: ${JSON.stringify(result.body).slice(0, 300)}`;
       await this.#db.updateTable('outbox').set({ state: 'dead', last_error: error }).where('id', '=', msg.id).execute();
       this.#log.warn({ destination: msg.destination, kind: msg.kind, error }, 'outbox message given up');
     }

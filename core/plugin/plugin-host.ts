@@ -39,12 +39,20 @@ export class PluginHost {
   /** The hooks for a resource type; 501 when unknown. */
   hooks(resourceType: string): PluginHooks {
     const l = this.#byType.get(resourceType);
-    if (!l) throw new NotImplementedError(`resource type "${resourceType}" is not supported here`, 'RESOURCE_TYPE_NOT_SUPPORTED');
+    if (!l)
+      throw new NotImplementedError(
+        `resource type "${resourceType}" is not supported here`,
+        'RESOURCE_TYPE_NOT_SUPPORTED',
+      );
     return l.hooks;
   }
 
   /** Runs a side-effect hook, logging instead of throwing: the share state change has already happened. */
-  async notify<K extends keyof PluginHooks>(resourceType: string, hook: K, ...args: Parameters<NonNullable<PluginHooks[K]>>): Promise<void> {
+  async notify<K extends keyof PluginHooks>(
+    resourceType: string,
+    hook: K,
+    ...args: Parameters<NonNullable<PluginHooks[K]>>
+  ): Promise<void> {
     const l = this.#byType.get(resourceType);
     const fn = l?.hooks[hook] as ((...a: unknown[]) => Promise<unknown>) | undefined;
     if (!fn) return;

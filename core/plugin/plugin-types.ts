@@ -104,7 +104,10 @@ export interface ShareRegistry {
    */
   accessCredential(share: IncomingShare, opts?: { refresh?: boolean }): Promise<string>;
   /** Creates a share of a local user's resource, exactly as `POST /api/v1/shares` does (e.g. a reshare asked for by a recipient). */
-  createOutgoing(ownerId: string, input: { resourceType: string; resourceId: string; shareWith: string; permissions?: string[]; name?: string }): Promise<OutgoingShare>;
+  createOutgoing(
+    ownerId: string,
+    input: { resourceType: string; resourceId: string; shareWith: string; permissions?: string[]; name?: string },
+  ): Promise<OutgoingShare>;
   /** The recipient leaves an incoming share, as `DELETE /api/v1/shares/incoming/:id` does (the sender is told). */
   leaveIncoming(userId: string, shareId: string): Promise<IncomingShare>;
   /** Revokes an outgoing share as its owner would. */
@@ -114,13 +117,25 @@ export interface ShareRegistry {
 /** Signed requests to other servers. */
 export interface RemoteClient {
   /** POSTs JSON to a path under the peer's OCM endPoint or origin, signed with this server's key. */
-  post(host: string, path: string, body: unknown, opts?: { base?: 'endPoint' | 'origin'; timeoutMs?: number }): Promise<{ status: number; body: unknown }>;
+  post(
+    host: string,
+    path: string,
+    body: unknown,
+    opts?: { base?: 'endPoint' | 'origin'; timeoutMs?: number },
+  ): Promise<{ status: number; body: unknown }>;
   /** The peer's OCM discovery (cached): endPoint, resource types and their protocol paths, capabilities. */
   discover(host: string): Promise<RemoteDiscovery>;
   /** A streaming request to an absolute URL on a peer, SSRF-guarded (for proxying large bodies). */
-  stream(url: string, opts: { method?: string; headers?: Record<string, string>; body?: Readable | Buffer; timeoutMs?: number }): Promise<IncomingMessage>;
+  stream(
+    url: string,
+    opts: { method?: string; headers?: Record<string, string>; body?: Readable | Buffer; timeoutMs?: number },
+  ): Promise<IncomingMessage>;
   /** An unsigned request to a path on the peer's origin (e.g. resource access with a share credential), SSRF-guarded. */
-  request(host: string, path: string, opts?: { method?: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number }): Promise<{ status: number; body: unknown }>;
+  request(
+    host: string,
+    path: string,
+    opts?: { method?: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number },
+  ): Promise<{ status: number; body: unknown }>;
 }
 
 /** A durable message to another server, retried until delivered. */
@@ -141,7 +156,12 @@ export interface OutboxMessage {
 }
 
 /** Rebuilds a message's body at send time (e.g. "all events after the peer's last ack"); null drops the message. */
-export type OutboxBodyBuilder = (msg: { destination: string; kind: string; ref: string | undefined; body: unknown }) => Promise<unknown | null>;
+export type OutboxBodyBuilder = (msg: {
+  destination: string;
+  kind: string;
+  ref: string | undefined;
+  body: unknown;
+}) => Promise<unknown | null>;
 
 /** Final outcome of an outbox message, for plugins that track acknowledgements. */
 export type OutboxOutcome =
@@ -176,12 +196,21 @@ export interface PluginContext {
     /** Registers a builder that computes the body of this kind's messages when they are sent. */
     buildBody(kind: string, builder: OutboxBodyBuilder): void;
     /** Called once per message of this kind when it is delivered, rejected (4xx) or given up. */
-    onResult(kind: string, listener: (msg: { destination: string; ref: string | undefined; body: unknown }, result: OutboxOutcome) => void | Promise<void>): void;
+    onResult(
+      kind: string,
+      listener: (
+        msg: { destination: string; ref: string | undefined; body: unknown },
+        result: OutboxOutcome,
+      ) => void | Promise<void>,
+    ): void;
     /** Messages still waiting for a destination (or all). */
     pending(destination?: string): Promise<number>;
   };
   /** Sends an OCM notification about a share through the outbox. */
-  notify(destination: string, n: { notificationType: string; resourceType: string; providerId: string; notification?: Record<string, unknown> }): Promise<void>;
+  notify(
+    destination: string,
+    n: { notificationType: string; resourceType: string; providerId: string; notification?: Record<string, unknown> },
+  ): Promise<void>;
 }
 
 /** A Meshwork plugin: resource types, schema, and the hooks returned by setup. */
@@ -207,7 +236,8 @@ const PLUGIN_ID = /^[a-z][a-z0-9-]{1,31}$/;
 export function definePlugin(plugin: MeshworkPlugin): MeshworkPlugin {
   if (!PLUGIN_ID.test(plugin.id)) throw new Error(`plugin id "${plugin.id}" must be kebab-case`);
   for (const rt of plugin.resourceTypes) {
-    if (!rt.shareTypes.includes('user')) throw new Error(`plugin ${plugin.id}: resource type ${rt.name} must support share type "user"`);
+    if (!rt.shareTypes.includes('user'))
+      throw new Error(`plugin ${plugin.id}: resource type ${rt.name} must support share type "user"`);
   }
   return plugin;
 }

@@ -24,12 +24,15 @@ function authMiddleware(accounts: AccountService) {
   return (socket: Socket, next: (err?: Error) => void) => {
     const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const header = typeof fromAuth === 'string' ? `Bearer ${fromAuth}` : socket.handshake.headers.authorization;
-    authenticate(accounts, header).then((auth) => {
-      if (!auth) return next(new Error('UNAUTHENTICATED'));
-      socket.data.user = auth.user;
-      void socket.join(userRoom(auth.user.id));
-      next();
-    }, () => next(new Error('UNAUTHENTICATED')));
+    authenticate(accounts, header).then(
+      (auth) => {
+        if (!auth) return next(new Error('UNAUTHENTICATED'));
+        socket.data.user = auth.user;
+        void socket.join(userRoom(auth.user.id));
+        next();
+      },
+      () => next(new Error('UNAUTHENTICATED')),
+    );
   };
 }
 
@@ -39,9 +42,18 @@ export class Realtime {
   readonly #accounts: AccountService;
   readonly #redis: Redis[] = [];
 
-  constructor(http: HttpServer, accounts: AccountService, events: EngineEventBus, log: Logger, redisUrl: string | null = null) {
+  constructor(
+    http: HttpServer,
+    accounts: AccountService,
+    events: EngineEventBus,
+    log: Logger,
+    redisUrl: string | null = null,
+  ) {
     this.#accounts = accounts;
-    this.io = new Server<ClientToServerEvents, ServerToClientEvents>(http, { serveClient: false, cors: { origin: false } });
+    this.io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
+      serveClient: false,
+      cors: { origin: false },
+    });
     if (redisUrl) {
       // Several app nodes: every emit to a user's room reaches their sockets on any node.
       const { Redis: RedisClient } = require('ioredis') as typeof IoRedis;
@@ -54,10 +66,22 @@ export class Realtime {
     }
     this.io.use(authMiddleware(accounts));
     const toUser = (id: string) => this.io.to(userRoom(id));
-    events.on('share:received', ({ share }) => void toUser(share.recipientId).emit('share:received', incomingView(share)));
-    events.on('share:incoming-updated', ({ share }) => void toUser(share.recipientId).emit('share:incoming-updated', incomingView(share)));
-    events.on('share:incoming-removed', ({ share }) => void toUser(share.recipientId).emit('share:incoming-removed', incomingView(share)));
-    events.on('share:outgoing-updated', ({ share }) => void toUser(share.ownerId).emit('share:outgoing-updated', share));
+    events.on(
+      'share:received',
+      ({ share }) => void toUser(share.recipientId).emit('share:received', incomingView(share)),
+    );
+    events.on(
+      'share:incoming-updated',
+      ({ share }) => void toUser(share.recipientId).emit('share:incoming-updated', incomingView(share)),
+    );
+    events.on(
+      'share:incoming-removed',
+      ({ share }) => void toUser(share.recipientId).emit('share:incoming-removed', incomingView(share)),
+    );
+    events.on(
+      'share:outgoing-updated',
+      ({ share }) => void toUser(share.ownerId).emit('share:outgoing-updated', share),
+    );
     events.on('contact:added', ({ contact }) => void toUser(contact.userId).emit('contact:added', contact));
     log.debug('realtime ready');
   }

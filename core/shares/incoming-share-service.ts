@@ -15,45 +15,92 @@ import type { IncomingShare } from './share-types.ts';
 
 /** An OCM NewShare body after schema validation. */
 export interface NewShareBody {
-  shareWith: string; name: string; providerId: string; owner: string; sender: string; shareType: string;
-  resourceType: string; protocol: unknown; description?: string; ownerDisplayName?: string;
-  senderDisplayName?: string; expiration?: number;
+  shareWith: string;
+  name: string;
+  providerId: string;
+  owner: string;
+  sender: string;
+  shareType: string;
+  resourceType: string;
+  protocol: unknown;
+  description?: string;
+  ownerDisplayName?: string;
+  senderDisplayName?: string;
+  expiration?: number;
 }
 
 /** Receiving shares from other servers, and the local recipient's accept/decline/leave. */
 export class IncomingShareService {
   constructor(
     private readonly deps: {
-      store: ShareStore; plugins: PluginHost; outbox: Outbox; events: EngineEventBus; identity: ServerIdentity;
-      accounts: AccountService; contacts: ContactStore; config: MeshworkConfig;
+      store: ShareStore;
+      plugins: PluginHost;
+      outbox: Outbox;
+      events: EngineEventBus;
+      identity: ServerIdentity;
+      accounts: AccountService;
+      contacts: ContactStore;
+      config: MeshworkConfig;
     },
   ) {}
 
   /** Validates and stores a share sent by `senderHost` (already bound to the signature); idempotent. */
-  async receive(body: NewShareBody, senderHost: string): Promise<{ share: IncomingShare; recipientDisplayName: string; created: boolean }> {
+  async receive(
+    body: NewShareBody,
+    senderHost: string,
+  ): Promise<{ share: IncomingShare; recipientDisplayName: string; created: boolean }> {
     const { plugins, identity, accounts, config } = this.deps;
     const owner = parseAddress(body.owner, 'owner');
     if (!sameHost(owner.host, senderHost)) {
-      throw new NotAllowedError(`owner ${body.owner} is not an account of the sending server ${senderHost}`, 'OWNER_PROVIDER_MISMATCH');
+      throw new NotAllowedError(
+        `owner ${body.owner} is not an account of the sending server ${senderHost}`,
+        'OWNER_PROVIDER_MISMATCH',
+      );
     }
     const spec = plugins.spec(body.resourceType);
-    if (!spec) throw new NotImplementedError(`resource type "${body.resourceType}" is not supported`, 'RESOURCE_TYPE_NOT_SUPPORTED');
+    if (!spec)
+      throw new NotImplementedError(
+        `resource type "${body.resourceType}" is not supported`,
+        'RESOURCE_TYPE_NOT_SUPPORTED',
+      );
     if (!spec.shareTypes.includes(body.shareType)) {
-      throw new NotImplementedError(`share type "${body.shareType}" is not supported for ${body.resourceType}`, 'SHARE_TYPE_NOT_SUPPORTED');
+      throw new NotImplementedError(
+        `share type "${body.shareType}" is not supported for ${body.resourceType}`,
+        'SHARE_TYPE_NOT_SUPPORTED',
+      );
     }
     const to = parseAddress(body.shareWith, 'shareWith');
     const recipient = sameHost(to.host, identity.host) ? await accounts.findUser(to.id) : null;
-    if (!recipient) throw new InputError('recipient not found', [{ name: 'shareWith', message: 'NOT_FOUND' }], 'RECIPIENT_NOT_FOUND');
+    if (!recipient)
+      throw new InputError('recipient not found', [{ name: 'shareWith', message: 'NOT_FOUND' }], 'RECIPIENT_NOT_FOUND');
     const protocol = normalizeProtocol(body.protocol);
     const requirements = collectRequirements(protocol);
     const unknown = requirements.filter((r) => !(KNOWN_REQUIREMENTS as readonly string[]).includes(r));
-    if (unknown.length) throw new InputError(`unknown requirement ${unknown.join(', ')}`, [{ name: 'protocol', message: 'UNKNOWN_REQUIREMENT' }], 'UNKNOWN_REQUIREMENT');
-    if (requirements.includes('must-use-mfa')) throw new InputError('must-use-mfa cannot be enforced here', [{ name: 'protocol', message: 'UNSUPPORTED_REQUIREMENT' }], 'UNSUPPORTED_REQUIREMENT');
+    if (unknown.length)
+      throw new InputError(
+        `unknown requirement ${unknown.join(', ')}`,
+        [{ name: 'protocol', message: 'UNKNOWN_REQUIREMENT' }],
+        'UNKNOWN_REQUIREMENT',
+      );
+    if (requirements.includes('must-use-mfa'))
+      throw new InputError(
+        'must-use-mfa cannot be enforced here',
+        [{ name: 'protocol', message: 'UNSUPPORTED_REQUIREMENT' }],
+        'UNSUPPORTED_REQUIREMENT',
+      );
     const arms = Object.keys(protocol.protocols);
     const supported = arms.filter((a) => a in spec.protocols || `${a}-receive` in spec.protocols);
-    if (supported.length === 0) throw new NotImplementedError(`protocol ${arms.join(', ') || protocol.name} is not supported for ${body.resourceType}`, 'PROTOCOL_NOT_SUPPORTED');
+    if (supported.length === 0)
+      throw new NotImplementedError(
+        `protocol ${arms.join(', ') || protocol.name} is not supported for ${body.resourceType}`,
+        'PROTOCOL_NOT_SUPPORTED',
+      );
     if (config.criteria.includes('must-exchange-token') && !requirements.includes('must-exchange-token')) {
-      throw new InputError('this server requires must-exchange-token on every share', [{ name: 'protocol', message: 'MUST_EXCHANGE_TOKEN' }], 'MUST_EXCHANGE_TOKEN');
+      throw new InputError(
+        'this server requires must-exchange-token on every share',
+        [{ name: 'protocol', message: 'MUST_EXCHANGE_TOKEN' }],
+        'MUST_EXCHANGE_TOKEN',
+      );
     }
     if (config.criteria.includes('must-invite')) await this.#requireContact(recipient.id, body.sender, body.owner);
     if (body.expiration !== undefined && body.expiration * 1000 < Date.now()) {
@@ -65,12 +112,24 @@ export class IncomingShareService {
     });
     const now = Date.now();
     const candidate: IncomingShare = {
-      id: randomUUID(), senderHost: senderHost.toLowerCase(), providerId: body.providerId, recipientId: recipient.id,
-      resourceType: body.resourceType, shareType: body.shareType, name: body.name, description: body.description ?? null,
-      owner: body.owner, sender: body.sender, ownerDisplayName: body.ownerDisplayName ?? null,
-      senderDisplayName: body.senderDisplayName ?? null, protocol: { name: protocol.name, protocols: protocol.protocols },
-      permissions: [...new Set(permissions.length ? permissions : ['read'])], state: 'pending',
-      expiration: body.expiration !== undefined ? body.expiration * 1000 : null, createdAt: now, updatedAt: now,
+      id: randomUUID(),
+      senderHost: senderHost.toLowerCase(),
+      providerId: body.providerId,
+      recipientId: recipient.id,
+      resourceType: body.resourceType,
+      shareType: body.shareType,
+      name: body.name,
+      description: body.description ?? null,
+      owner: body.owner,
+      sender: body.sender,
+      ownerDisplayName: body.ownerDisplayName ?? null,
+      senderDisplayName: body.senderDisplayName ?? null,
+      protocol: { name: protocol.name, protocols: protocol.protocols },
+      permissions: [...new Set(permissions.length ? permissions : ['read'])],
+      state: 'pending',
+      expiration: body.expiration !== undefined ? body.expiration * 1000 : null,
+      createdAt: now,
+      updatedAt: now,
     };
     const existing = await this.deps.store.findIncoming(candidate.senderHost, candidate.providerId);
     if (existing) return { share: existing, recipientDisplayName: recipient.displayName, created: false };
@@ -86,7 +145,10 @@ export class IncomingShareService {
   async #requireContact(userId: string, sender: string, owner: string): Promise<void> {
     // Only contacts made through the invite flow count: that is the trust must-invite asks for.
     for (const a of [sender, owner]) if ((await this.deps.contacts.find(userId, a))?.source === 'invite') return;
-    throw new NotAllowedError('this server only accepts shares from contacts (must-invite); send an invite first', 'NOT_A_CONTACT');
+    throw new NotAllowedError(
+      'this server only accepts shares from contacts (must-invite); send an invite first',
+      'NOT_A_CONTACT',
+    );
   }
 
   async #mine(userId: string, id: string): Promise<IncomingShare> {
@@ -96,10 +158,20 @@ export class IncomingShareService {
   }
 
   async #tellSender(share: IncomingShare, notificationType: string, message: string): Promise<void> {
-    const secret = Object.values(share.protocol.protocols).map((p) => p.sharedSecret).find((s) => typeof s === 'string');
+    const secret = Object.values(share.protocol.protocols)
+      .map((p) => p.sharedSecret)
+      .find((s) => typeof s === 'string');
     await this.deps.outbox.enqueue({
-      destination: share.senderHost, kind: NOTIFY_KIND, path: '/notifications', ref: share.id,
-      body: { notificationType, resourceType: share.resourceType, providerId: share.providerId, notification: { message, ...(secret ? { sharedSecret: secret } : {}) } },
+      destination: share.senderHost,
+      kind: NOTIFY_KIND,
+      path: '/notifications',
+      ref: share.id,
+      body: {
+        notificationType,
+        resourceType: share.resourceType,
+        providerId: share.providerId,
+        notification: { message, ...(secret ? { sharedSecret: secret } : {}) },
+      },
     });
   }
 
@@ -133,7 +205,11 @@ export class IncomingShareService {
     if (share.state === 'removed' || share.state === 'declined') return share;
     const updated = (await this.deps.store.setIncomingState(id, 'removed')) ?? share;
     await this.deps.plugins.notify(share.resourceType, 'onIncomingRemoved', updated);
-    await this.#tellSender(updated, share.state === 'pending' ? 'SHARE_DECLINED' : 'SHARE_UNSHARED', 'Recipient removed the share');
+    await this.#tellSender(
+      updated,
+      share.state === 'pending' ? 'SHARE_DECLINED' : 'SHARE_UNSHARED',
+      'Recipient removed the share',
+    );
     this.deps.events.emit('share:incoming-removed', { share: updated });
     return updated;
   }

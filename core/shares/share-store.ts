@@ -12,22 +12,47 @@ function parseList(json: string): string[] {
 
 function toOutgoing(r: any): OutgoingShare {
   return {
-    id: r.id, providerId: r.provider_id, ownerId: r.owner_id, senderId: r.sender_id, resourceType: r.resource_type,
-    resourceId: r.resource_id, shareWith: r.share_with, shareWithHost: r.share_with_host, shareType: r.share_type,
-    name: r.name, permissions: parseList(r.permissions), strict: Number(r.strict) === 1, state: r.state,
-    recipientDisplayName: r.recipient_display_name ?? null, lastError: r.last_error ?? null,
-    expiration: r.expiration ?? null, createdAt: r.created_at, updatedAt: r.updated_at,
+    id: r.id,
+    providerId: r.provider_id,
+    ownerId: r.owner_id,
+    senderId: r.sender_id,
+    resourceType: r.resource_type,
+    resourceId: r.resource_id,
+    shareWith: r.share_with,
+    shareWithHost: r.share_with_host,
+    shareType: r.share_type,
+    name: r.name,
+    permissions: parseList(r.permissions),
+    strict: Number(r.strict) === 1,
+    state: r.state,
+    recipientDisplayName: r.recipient_display_name ?? null,
+    lastError: r.last_error ?? null,
+    expiration: r.expiration ?? null,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 
 function toIncoming(r: any): IncomingShare {
   return {
-    id: r.id, senderHost: r.sender_host, providerId: r.provider_id, recipientId: r.recipient_id,
-    resourceType: r.resource_type, shareType: r.share_type, name: r.name, description: r.description ?? null,
-    owner: r.owner, sender: r.sender, ownerDisplayName: r.owner_display_name ?? null,
-    senderDisplayName: r.sender_display_name ?? null, protocol: JSON.parse(r.protocol),
-    permissions: parseList(r.permissions), state: r.state, expiration: r.expiration ?? null,
-    createdAt: r.created_at, updatedAt: r.updated_at,
+    id: r.id,
+    senderHost: r.sender_host,
+    providerId: r.provider_id,
+    recipientId: r.recipient_id,
+    resourceType: r.resource_type,
+    shareType: r.share_type,
+    name: r.name,
+    description: r.description ?? null,
+    owner: r.owner,
+    sender: r.sender,
+    ownerDisplayName: r.owner_display_name ?? null,
+    senderDisplayName: r.sender_display_name ?? null,
+    protocol: JSON.parse(r.protocol),
+    permissions: parseList(r.permissions),
+    state: r.state,
+    expiration: r.expiration ?? null,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 
@@ -39,13 +64,30 @@ export class ShareStore {
   }
 
   async insertOutgoing(s: OutgoingShare, secretHash: string): Promise<void> {
-    await this.#db.insertInto('shares_out').values({
-      id: s.id, provider_id: s.providerId, owner_id: s.ownerId, sender_id: s.senderId, resource_type: s.resourceType,
-      resource_id: s.resourceId, share_with: s.shareWith, share_with_host: s.shareWithHost, share_type: s.shareType,
-      name: s.name, permissions: JSON.stringify(s.permissions), secret_hash: secretHash, strict: s.strict ? 1 : 0,
-      state: s.state, recipient_display_name: s.recipientDisplayName, last_error: s.lastError, expiration: s.expiration,
-      created_at: s.createdAt, updated_at: s.updatedAt,
-    }).execute();
+    await this.#db
+      .insertInto('shares_out')
+      .values({
+        id: s.id,
+        provider_id: s.providerId,
+        owner_id: s.ownerId,
+        sender_id: s.senderId,
+        resource_type: s.resourceType,
+        resource_id: s.resourceId,
+        share_with: s.shareWith,
+        share_with_host: s.shareWithHost,
+        share_type: s.shareType,
+        name: s.name,
+        permissions: JSON.stringify(s.permissions),
+        secret_hash: secretHash,
+        strict: s.strict ? 1 : 0,
+        state: s.state,
+        recipient_display_name: s.recipientDisplayName,
+        last_error: s.lastError,
+        expiration: s.expiration,
+        created_at: s.createdAt,
+        updated_at: s.updatedAt,
+      })
+      .execute();
   }
 
   async getOutgoing(id: string): Promise<OutgoingShare | null> {
@@ -54,7 +96,11 @@ export class ShareStore {
   }
 
   async findOutgoingByProviderId(providerId: string): Promise<OutgoingShare | null> {
-    const r = await this.#db.selectFrom('shares_out').selectAll().where('provider_id', '=', providerId).executeTakeFirst();
+    const r = await this.#db
+      .selectFrom('shares_out')
+      .selectAll()
+      .where('provider_id', '=', providerId)
+      .executeTakeFirst();
     return r ? toOutgoing(r) : null;
   }
 
@@ -64,23 +110,41 @@ export class ShareStore {
   }
 
   async listOutgoing(ownerId: string): Promise<OutgoingShare[]> {
-    const rows = await this.#db.selectFrom('shares_out').selectAll().where('owner_id', '=', ownerId).orderBy('created_at', 'desc').execute();
+    const rows = await this.#db
+      .selectFrom('shares_out')
+      .selectAll()
+      .where('owner_id', '=', ownerId)
+      .orderBy('created_at', 'desc')
+      .execute();
     return rows.map(toOutgoing);
   }
 
   async listOutgoingForResource(resourceType: string, resourceId: string): Promise<OutgoingShare[]> {
-    const rows = await this.#db.selectFrom('shares_out').selectAll()
-      .where('resource_type', '=', resourceType).where('resource_id', '=', resourceId).execute();
+    const rows = await this.#db
+      .selectFrom('shares_out')
+      .selectAll()
+      .where('resource_type', '=', resourceType)
+      .where('resource_id', '=', resourceId)
+      .execute();
     return rows.map(toOutgoing);
   }
 
   /** Moves an outgoing share to a new state; `from` restricts which states may change (a guard against races). */
-  async setOutgoingState(id: string, state: OutgoingShareState, extra: { recipientDisplayName?: string | null; lastError?: string | null } = {}, from?: OutgoingShareState[]): Promise<OutgoingShare | null> {
-    let q = this.#db.updateTable('shares_out').set({
-      state, updated_at: Date.now(),
-      ...(extra.recipientDisplayName !== undefined ? { recipient_display_name: extra.recipientDisplayName } : {}),
-      ...(extra.lastError !== undefined ? { last_error: extra.lastError } : {}),
-    }).where('id', '=', id);
+  async setOutgoingState(
+    id: string,
+    state: OutgoingShareState,
+    extra: { recipientDisplayName?: string | null; lastError?: string | null } = {},
+    from?: OutgoingShareState[],
+  ): Promise<OutgoingShare | null> {
+    let q = this.#db
+      .updateTable('shares_out')
+      .set({
+        state,
+        updated_at: Date.now(),
+        ...(extra.recipientDisplayName !== undefined ? { recipient_display_name: extra.recipientDisplayName } : {}),
+        ...(extra.lastError !== undefined ? { last_error: extra.lastError } : {}),
+      })
+      .where('id', '=', id);
     if (from) q = q.where('state', 'in', from);
     const res = await q.executeTakeFirst();
     if (Number(res.numUpdatedRows) === 0) return null;
@@ -89,13 +153,30 @@ export class ShareStore {
 
   /** Inserts an incoming share unless (sender host, providerId) exists; returns the stored row and whether it is new. */
   async insertIncoming(s: IncomingShare): Promise<{ share: IncomingShare; created: boolean }> {
-    const res = await this.#db.insertInto('shares_in').values({
-      id: s.id, sender_host: s.senderHost, provider_id: s.providerId, recipient_id: s.recipientId,
-      resource_type: s.resourceType, share_type: s.shareType, name: s.name, description: s.description,
-      owner: s.owner, sender: s.sender, owner_display_name: s.ownerDisplayName, sender_display_name: s.senderDisplayName,
-      protocol: JSON.stringify(s.protocol), permissions: JSON.stringify(s.permissions), state: s.state,
-      expiration: s.expiration, created_at: s.createdAt, updated_at: s.updatedAt,
-    }).onConflict((oc) => oc.columns(['sender_host', 'provider_id']).doNothing()).executeTakeFirst();
+    const res = await this.#db
+      .insertInto('shares_in')
+      .values({
+        id: s.id,
+        sender_host: s.senderHost,
+        provider_id: s.providerId,
+        recipient_id: s.recipientId,
+        resource_type: s.resourceType,
+        share_type: s.shareType,
+        name: s.name,
+        description: s.description,
+        owner: s.owner,
+        sender: s.sender,
+        owner_display_name: s.ownerDisplayName,
+        sender_display_name: s.senderDisplayName,
+        protocol: JSON.stringify(s.protocol),
+        permissions: JSON.stringify(s.permissions),
+        state: s.state,
+        expiration: s.expiration,
+        created_at: s.createdAt,
+        updated_at: s.updatedAt,
+      })
+      .onConflict((oc) => oc.columns(['sender_host', 'provider_id']).doNothing())
+      .executeTakeFirst();
     const created = Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
     if (created) return { share: s, created };
     const stored = await this.findIncoming(s.senderHost, s.providerId);
@@ -103,8 +184,12 @@ export class ShareStore {
   }
 
   async findIncoming(senderHost: string, providerId: string): Promise<IncomingShare | null> {
-    const r = await this.#db.selectFrom('shares_in').selectAll()
-      .where('sender_host', '=', senderHost).where('provider_id', '=', providerId).executeTakeFirst();
+    const r = await this.#db
+      .selectFrom('shares_in')
+      .selectAll()
+      .where('sender_host', '=', senderHost)
+      .where('provider_id', '=', providerId)
+      .executeTakeFirst();
     return r ? toIncoming(r) : null;
   }
 
@@ -125,7 +210,11 @@ export class ShareStore {
     return rows.map(toIncoming);
   }
 
-  async setIncomingState(id: string, state: IncomingShareState, from?: IncomingShareState[]): Promise<IncomingShare | null> {
+  async setIncomingState(
+    id: string,
+    state: IncomingShareState,
+    from?: IncomingShareState[],
+  ): Promise<IncomingShare | null> {
     let q = this.#db.updateTable('shares_in').set({ state, updated_at: Date.now() }).where('id', '=', id);
     if (from) q = q.where('state', 'in', from);
     const res = await q.executeTakeFirst();

@@ -8,11 +8,23 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import { SignatureError } from '../errors.ts';
 import { computeContentDigest } from './content-digest.ts';
-import { buildSignatureBase, keyIdAuthority, signRequest, verifyRequest, type SignableRequest } from './http-signature.ts';
+import {
+  buildSignatureBase,
+  keyIdAuthority,
+  signRequest,
+  verifyRequest,
+  type SignableRequest,
+} from './http-signature.ts';
 import { generateSigningKey, jwkToPublicKey } from './key-pair.ts';
 import { isInnerList, parseDictionary, type InnerList } from './structured-fields.ts';
 
-const JWK = { kty: 'OKP', crv: 'Ed25519', alg: 'Ed25519', kid: 'sender.example.org#key1', x: 'AzeStPAdQ-vbi6bJVxcQjBPF2I7fDZdfDZ_XZ3J4Azs' };
+const JWK = {
+  kty: 'OKP',
+  crv: 'Ed25519',
+  alg: 'Ed25519',
+  kid: 'sender.example.org#key1',
+  x: 'AzeStPAdQ-vbi6bJVxcQjBPF2I7fDZdfDZ_XZ3J4Azs',
+};
 
 // The body as printed, without a final newline (with one it would be 522 bytes and match neither header).
 const BODY = Buffer.from(`{
@@ -93,16 +105,22 @@ describe('OCM draft Appendix B signature vector', () => {
 
   it('fails once the body gains a trailing newline, or the target URI changes', async () => {
     const withNewline = vectorRequest({ body: Buffer.concat([BODY, Buffer.from('\n')]) });
-    await assert.rejects(verifyRequest(withNewline, resolveVectorKey, { now: CREATED }),
-      (e: unknown) => e instanceof SignatureError && e.code === 'SIGNATURE_DIGEST_MISMATCH');
+    await assert.rejects(
+      verifyRequest(withNewline, resolveVectorKey, { now: CREATED }),
+      (e: unknown) => e instanceof SignatureError && e.code === 'SIGNATURE_DIGEST_MISMATCH',
+    );
     const otherTarget = vectorRequest({ url: 'https://receiver.example.org/ocm/shares/' });
-    await assert.rejects(verifyRequest(otherTarget, resolveVectorKey, { now: CREATED }),
-      (e: unknown) => e instanceof SignatureError && e.code === 'SIGNATURE_INVALID');
+    await assert.rejects(
+      verifyRequest(otherTarget, resolveVectorKey, { now: CREATED }),
+      (e: unknown) => e instanceof SignatureError && e.code === 'SIGNATURE_INVALID',
+    );
   });
 
   it('is stale a day later, as any captured signature should be', async () => {
-    await assert.rejects(verifyRequest(vectorRequest(), resolveVectorKey, { now: CREATED + 86_400 }),
-      (e: unknown) => e instanceof SignatureError && e.code === 'SIGNATURE_STALE');
+    await assert.rejects(
+      verifyRequest(vectorRequest(), resolveVectorKey, { now: CREATED + 86_400 }),
+      (e: unknown) => e instanceof SignatureError && e.code === 'SIGNATURE_STALE',
+    );
   });
 
   it('names the sender server as keyid authority', () => {
@@ -111,7 +129,11 @@ describe('OCM draft Appendix B signature vector', () => {
 
   it('is shaped exactly as our signer shapes its headers (no private key is published to compare bytes)', () => {
     const key = generateSigningKey(JWK.kid);
-    const h = signRequest({ method: 'POST', url: 'https://receiver.example.org/ocm/shares', headers: {}, body: BODY }, key, { created: CREATED });
+    const h = signRequest(
+      { method: 'POST', url: 'https://receiver.example.org/ocm/shares', headers: {}, body: BODY },
+      key,
+      { created: CREATED },
+    );
     assert.equal(h['signature-input'], SIGNATURE_INPUT);
     assert.equal(h['content-digest'], CONTENT_DIGEST);
     assert.equal(h['content-length'], '521');

@@ -14,12 +14,20 @@ const publicKey = createPublicKey(privateKey);
 const resolve: CavageKeyResolver = async (kid) => (kid === KEY_ID ? publicKey : null);
 
 function request(): SignableRequest {
-  return { method: 'POST', url: 'https://receiver.example.org/ocm/shares', headers: { 'content-type': 'application/json' }, body: BODY };
+  return {
+    method: 'POST',
+    url: 'https://receiver.example.org/ocm/shares',
+    headers: { 'content-type': 'application/json' },
+    body: BODY,
+  };
 }
 
 function signed(opts: Parameters<typeof signCavageRequest>[3] = {}): SignableRequest {
   const req = request();
-  return { ...req, headers: { ...req.headers, ...signCavageRequest(req, KEY_ID, privateKey, { date: DATE, ...opts }) } };
+  return {
+    ...req,
+    headers: { ...req.headers, ...signCavageRequest(req, KEY_ID, privateKey, { date: DATE, ...opts }) },
+  };
 }
 
 /** Builds a cavage request around a hand-made signing string, to mimic peers' quirks. */
@@ -71,7 +79,10 @@ describe('draft-cavage-12 signatures (legacy Nextcloud)', () => {
 
   it('rejects a tampered body: Digest mismatch, or invalid signature when the Digest is forged too', async () => {
     const forged = Buffer.from(BODY.toString().replace('marie', 'maria')); // same length
-    assert.equal(await codeOf(verifyCavageRequest({ ...signed(), body: forged }, resolve, { now: NOW })), 'SIGNATURE_DIGEST_MISMATCH');
+    assert.equal(
+      await codeOf(verifyCavageRequest({ ...signed(), body: forged }, resolve, { now: NOW })),
+      'SIGNATURE_DIGEST_MISMATCH',
+    );
     const both = { ...signed(), body: forged };
     both.headers['digest'] = `SHA-256=${createHash('sha256').update(forged).digest('base64')}`;
     assert.equal(await codeOf(verifyCavageRequest(both, resolve, { now: NOW })), 'SIGNATURE_INVALID');
@@ -120,10 +131,25 @@ describe('draft-cavage-12 signatures (legacy Nextcloud)', () => {
   });
 
   it('parses Signature headers leniently and rejects garbage as malformed', () => {
-    const p = parseCavageSignature(' keyId="a#b" , algorithm=rsa-sha256,headers="(request-target) date",signature="AAAA" ');
-    assert.deepEqual({ ...p, signature: p.signature.length }, { keyId: 'a#b', algorithm: 'rsa-sha256', headers: ['(request-target)', 'date'], signature: 3 });
-    for (const bad of ['garbage', 'keyId="a"', 'signature="AAAA"', 'keyId="a",signature="!!"', 'keyId="a",signature="AAAA",=x']) {
-      assert.throws(() => parseCavageSignature(bad), (e: unknown) => e instanceof SignatureError && e.code === 'SIGNATURE_MALFORMED', bad);
+    const p = parseCavageSignature(
+      ' keyId="a#b" , algorithm=rsa-sha256,headers="(request-target) date",signature="AAAA" ',
+    );
+    assert.deepEqual(
+      { ...p, signature: p.signature.length },
+      { keyId: 'a#b', algorithm: 'rsa-sha256', headers: ['(request-target)', 'date'], signature: 3 },
+    );
+    for (const bad of [
+      'garbage',
+      'keyId="a"',
+      'signature="AAAA"',
+      'keyId="a",signature="!!"',
+      'keyId="a",signature="AAAA",=x',
+    ]) {
+      assert.throws(
+        () => parseCavageSignature(bad),
+        (e: unknown) => e instanceof SignatureError && e.code === 'SIGNATURE_MALFORMED',
+        bad,
+      );
     }
   });
 });

@@ -45,13 +45,17 @@ export function parseCavageSignature(raw: string): CavageSignature {
     fields.set((m[1] ?? '').toLowerCase(), m[2] ?? m[3] ?? '');
     if (m[0] === '') break;
   }
-  if (re.lastIndex !== header.length && header.slice(re.lastIndex).trim() !== '') fail('malformed cavage Signature header', 'SIGNATURE_MALFORMED');
+  if (re.lastIndex !== header.length && header.slice(re.lastIndex).trim() !== '')
+    fail('malformed cavage Signature header', 'SIGNATURE_MALFORMED');
   const keyId = fields.get('keyid');
   const sig = fields.get('signature');
   if (!keyId || !sig) fail('cavage Signature header lacks keyId or signature', 'SIGNATURE_MALFORMED');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(sig)) fail('cavage signature is not base64', 'SIGNATURE_MALFORMED');
   // Peers list headers space- or comma-separated, and write request-target with or without parentheses.
-  const headers = (fields.get('headers') ?? 'date').toLowerCase().split(/[\s,]+/).filter((h) => h !== '')
+  const headers = (fields.get('headers') ?? 'date')
+    .toLowerCase()
+    .split(/[\s,]+/)
+    .filter((h) => h !== '')
     .map((h) => (h === 'request-target' ? '(request-target)' : h));
   return { keyId, algorithm: fields.get('algorithm')?.toLowerCase(), headers, signature: Buffer.from(sig, 'base64') };
 }
@@ -108,7 +112,8 @@ function verifyLegacyDigest(header: string, body: Buffer): void {
     if (eq < 0 || !hash) continue;
     const got = Buffer.from(part.slice(eq + 1).trim(), 'base64');
     const expected = createHash(hash).update(body).digest();
-    if (got.length !== expected.length || !timingSafeEqual(got, expected)) fail(`Digest ${alg} does not match the body`, 'SIGNATURE_DIGEST_MISMATCH');
+    if (got.length !== expected.length || !timingSafeEqual(got, expected))
+      fail(`Digest ${alg} does not match the body`, 'SIGNATURE_DIGEST_MISMATCH');
     checked++;
   }
   if (checked === 0) fail('Digest has no supported algorithm (SHA-256, SHA-512)', 'SIGNATURE_DIGEST_MISMATCH');
@@ -135,7 +140,11 @@ function cavageHeader(req: SignableRequest): string | undefined {
  * Verifies a draft-cavage-12 signature. Returns null when the request carries none (no `Signature`
  * header, or an RFC 9421 one with `Signature-Input`); throws SignatureError when it is present but bad.
  */
-export async function verifyCavageRequest(req: SignableRequest, resolveKey: CavageKeyResolver, opts: CavageVerifyOptions = {}): Promise<{ keyId: string } | null> {
+export async function verifyCavageRequest(
+  req: SignableRequest,
+  resolveKey: CavageKeyResolver,
+  opts: CavageVerifyOptions = {},
+): Promise<{ keyId: string } | null> {
   const header = cavageHeader(req);
   if (header === undefined) return null;
   const parsed = parseCavageSignature(header);
@@ -151,12 +160,14 @@ export async function verifyCavageRequest(req: SignableRequest, resolveKey: Cava
   if (now - sent > (opts.maxAgeSeconds ?? 300)) fail('Date is too old', 'SIGNATURE_STALE');
   verifyLegacyDigest(headerValue(req, 'digest'), req.body);
   const length = req.headers['content-length'];
-  if (length !== undefined && length.trim() !== String(req.body.length)) fail('Content-Length does not match the body', 'SIGNATURE_DIGEST_MISMATCH');
+  if (length !== undefined && length.trim() !== String(req.body.length))
+    fail('Content-Length does not match the body', 'SIGNATURE_DIGEST_MISMATCH');
 
   const candidates = signingStrings(req, parsed.headers);
   const key = await resolveKey(parsed.keyId);
   if (!key) fail(`no public key for keyId ${parsed.keyId}`, 'SIGNATURE_UNKNOWN_KEY');
-  if (key.asymmetricKeyType !== 'rsa') fail('cavage signatures are only accepted with RSA keys', 'SIGNATURE_ALG_MISMATCH');
+  if (key.asymmetricKeyType !== 'rsa')
+    fail('cavage signatures are only accepted with RSA keys', 'SIGNATURE_ALG_MISMATCH');
   for (const hash of hashes) {
     for (const data of candidates) {
       if (rsaVerifies(hash, data, key, parsed.signature)) return { keyId: parsed.keyId };
@@ -167,7 +178,9 @@ export async function verifyCavageRequest(req: SignableRequest, resolveKey: Cava
 
 /** Signs a request the way older Nextcloud does (for tests and interop checks only); returns headers to add. */
 export function signCavageRequest(
-  req: SignableRequest, keyId: string, privateKey: KeyObject,
+  req: SignableRequest,
+  keyId: string,
+  privateKey: KeyObject,
   opts: { date?: Date; algorithm?: 'rsa-sha256' | 'rsa-sha512'; headers?: string[] } = {},
 ): Record<string, string> {
   const algorithm = opts.algorithm ?? 'rsa-sha256';
@@ -182,6 +195,7 @@ export function signCavageRequest(
   const all: SignableRequest = { ...req, headers: { ...req.headers, ...added } };
   const data = headers.map((h) => `${h}: ${headerValue(all, h)}`).join('\n');
   const signature = sign(hash, Buffer.from(data, 'utf8'), privateKey).toString('base64');
-  added['signature'] = `keyId="${keyId}",algorithm="${algorithm}",headers="${headers.join(' ')}",signature="${signature}"`;
+  added['signature'] =
+    `keyId="${keyId}",algorithm="${algorithm}",headers="${headers.join(' ')}",signature="${signature}"`;
   return added;
 }

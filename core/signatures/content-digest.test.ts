@@ -34,22 +34,43 @@ describe('Content-Digest (RFC 9530)', () => {
   });
 
   it('rejects a digest that does not match the body', () => {
-    assert.equal(code(() => verifyContentDigest(SHA256, Buffer.from('{"hello": "World"}'))), 'SIGNATURE_DIGEST_MISMATCH');
+    assert.equal(
+      code(() => verifyContentDigest(SHA256, Buffer.from('{"hello": "World"}'))),
+      'SIGNATURE_DIGEST_MISMATCH',
+    );
   });
 
   it('rejects one good digest alongside a recognised bad one', () => {
     const badSha512 = `sha-512=:${Buffer.alloc(64).toString('base64')}:`;
-    assert.equal(code(() => verifyContentDigest(`${SHA256}, ${badSha512}`, BODY)), 'SIGNATURE_DIGEST_MISMATCH');
+    assert.equal(
+      code(() => verifyContentDigest(`${SHA256}, ${badSha512}`, BODY)),
+      'SIGNATURE_DIGEST_MISMATCH',
+    );
   });
 
   it('requires at least one recognised algorithm', () => {
-    assert.equal(code(() => verifyContentDigest('md5=:AAAA:', BODY)), 'SIGNATURE_DIGEST_MISMATCH');
-    assert.equal(code(() => verifyContentDigest('', BODY)), 'SIGNATURE_DIGEST_MISMATCH');
+    assert.equal(
+      code(() => verifyContentDigest('md5=:AAAA:', BODY)),
+      'SIGNATURE_DIGEST_MISMATCH',
+    );
+    assert.equal(
+      code(() => verifyContentDigest('', BODY)),
+      'SIGNATURE_DIGEST_MISMATCH',
+    );
   });
 
   it('rejects a digest that is not a byte sequence, and garbage, as malformed', () => {
-    assert.equal(code(() => verifyContentDigest('sha-256="X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE="', BODY)), 'SIGNATURE_MALFORMED');
-    assert.equal(code(() => verifyContentDigest('SHA-256=X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=', BODY)), 'SIGNATURE_MALFORMED');
-    assert.equal(code(() => verifyContentDigest('sha-256=(:AA==:)', BODY)), 'SIGNATURE_MALFORMED');
+    assert.equal(
+      code(() => verifyContentDigest('sha-256="X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE="', BODY)),
+      'SIGNATURE_MALFORMED',
+    );
+    assert.equal(
+      code(() => verifyContentDigest('SHA-256=X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=', BODY)),
+      'SIGNATURE_MALFORMED',
+    );
+    assert.equal(
+      code(() => verifyContentDigest('sha-256=(:AA==:)', BODY)),
+      'SIGNATURE_MALFORMED',
+    );
   });
 });

@@ -33,6 +33,9 @@ export function verifyContentDigest(header: string, body: Buffer): void {
     checked++;
   }
   if (checked === 0) {
-    throw new SignatureError('Content-Digest has no supported algorithm (sha-256, sha-512)', 'SIGNATURE_DIGEST_MISMATCH');
+    throw new SignatureError(
+      'Content-Digest has no supported algorithm (sha-256, sha-512)',
+      'SIGNATURE_DIGEST_MISMATCH',
+    );
   }
 }

@@ -4,14 +4,22 @@ import { describe, it } from 'mocha';
 import { SignatureError } from '../errors.ts';
 import { computeContentDigest } from './content-digest.ts';
 import {
-  buildSignatureBase, keyIdAuthority, signRequest, verifyRequest, type PublicKeyResolver, type SignableRequest, type SignOptions,
+  buildSignatureBase,
+  keyIdAuthority,
+  signRequest,
+  verifyRequest,
+  type PublicKeyResolver,
+  type SignableRequest,
+  type SignOptions,
 } from './http-signature.ts';
 import { generateSigningKey, jwkToPublicKey, type SigningKey } from './key-pair.ts';
 import { serializeInnerList, type BareItem, type InnerList } from './structured-fields.ts';
 
 const NOW = 1_785_060_500;
 const TARGET = 'https://receiver.example.org/ocm/shares';
-const BODY = Buffer.from(JSON.stringify({ shareWith: 'marie@receiver.example.org', sender: 'einstein@sender.example.org' }));
+const BODY = Buffer.from(
+  JSON.stringify({ shareWith: 'marie@receiver.example.org', sender: 'einstein@sender.example.org' }),
+);
 const sender = generateSigningKey('sender.example.org#key1');
 
 function request(): SignableRequest {
@@ -37,15 +45,34 @@ const senderResolver = resolver({ [sender.keyId]: { key: jwkToPublicKey(sender.p
 /** Signs with arbitrary components and parameters, to build requests our own signer never produces. */
 function handSigned(components: string[], params: [string, BareItem][], label = 'sig1'): SignableRequest {
   const req = request();
-  const headers = { ...req.headers, 'content-digest': computeContentDigest(BODY), 'content-length': String(BODY.length) };
-  const sigParams: InnerList = { items: components.map((c) => ({ value: c, params: new Map() })), params: new Map(params) };
+  const headers = {
+    ...req.headers,
+    'content-digest': computeContentDigest(BODY),
+    'content-length': String(BODY.length),
+  };
+  const sigParams: InnerList = {
+    items: components.map((c) => ({ value: c, params: new Map() })),
+    params: new Map(params),
+  };
   const base = buildSignatureBase({ ...req, headers }, sigParams);
   const sig = sign(null, Buffer.from(base), sender.privateKey).toString('base64');
-  return { ...req, headers: { ...headers, 'signature-input': `${label}=${serializeInnerList(sigParams)}`, signature: `${label}=:${sig}:` } };
+  return {
+    ...req,
+    headers: {
+      ...headers,
+      'signature-input': `${label}=${serializeInnerList(sigParams)}`,
+      signature: `${label}=:${sig}:`,
+    },
+  };
 }
 
 const ALL = ['@method', '@target-uri', 'content-digest', 'content-length'];
-const OCM_PARAMS: [string, BareItem][] = [['created', NOW], ['keyid', sender.keyId], ['alg', 'ed25519'], ['tag', 'ocm']];
+const OCM_PARAMS: [string, BareItem][] = [
+  ['created', NOW],
+  ['keyid', sender.keyId],
+  ['alg', 'ed25519'],
+  ['tag', 'ocm'],
+];
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
@@ -62,8 +89,10 @@ describe('RFC 9421 signing and verification (OCM profile)', () => {
     const h = signRequest(request(), sender, { created: NOW });
     assert.equal(h['content-digest'], computeContentDigest(BODY));
     assert.equal(h['content-length'], String(BODY.length));
-    assert.equal(h['signature-input'],
-      `sig1=("@method" "@target-uri" "content-digest" "content-length");created=${NOW};keyid="sender.example.org#key1";alg="ed25519";tag="ocm"`);
+    assert.equal(
+      h['signature-input'],
+      `sig1=("@method" "@target-uri" "content-digest" "content-length");created=${NOW};keyid="sender.example.org#key1";alg="ed25519";tag="ocm"`,
+    );
     assert.match(h['signature'] ?? '', /^sig1=:[A-Za-z0-9+/]{86}==:$/);
   });
 
@@ -82,7 +111,14 @@ describe('RFC 9421 signing and verification (OCM profile)', () => {
   });
 
   it('returns null when Signature-Input only has foreign labels without tag="ocm"', async () => {
-    const req = handSigned(ALL, [['created', NOW], ['keyid', sender.keyId]], 'proxy');
+    const req = handSigned(
+      ALL,
+      [
+        ['created', NOW],
+        ['keyid', sender.keyId],
+      ],
+      'proxy',
+    );
     assert.equal(await verifyRequest(req, senderResolver, { now: NOW }), null);
   });
 
@@ -103,23 +139,43 @@ describe('RFC 9421 signing and verification (OCM profile)', () => {
 
   it('rejects a signature missing a mandatory component, created or keyid', async () => {
     for (const missing of ALL) {
-      const req = handSigned(ALL.filter((c) => c !== missing), OCM_PARAMS);
-      assert.equal(await codeOf(verifyRequest(req, senderResolver, { now: NOW })), 'SIGNATURE_MISSING_COMPONENT', missing);
+      const req = handSigned(
+        ALL.filter((c) => c !== missing),
+        OCM_PARAMS,
+      );
+      assert.equal(
+        await codeOf(verifyRequest(req, senderResolver, { now: NOW })),
+        'SIGNATURE_MISSING_COMPONENT',
+        missing,
+      );
     }
     for (const missing of ['created', 'keyid']) {
-      const req = handSigned(ALL, OCM_PARAMS.filter(([k]) => k !== missing));
-      assert.equal(await codeOf(verifyRequest(req, senderResolver, { now: NOW })), 'SIGNATURE_MISSING_COMPONENT', missing);
+      const req = handSigned(
+        ALL,
+        OCM_PARAMS.filter(([k]) => k !== missing),
+      );
+      assert.equal(
+        await codeOf(verifyRequest(req, senderResolver, { now: NOW })),
+        'SIGNATURE_MISSING_COMPONENT',
+        missing,
+      );
     }
   });
 
   it('accepts extra covered components and a signature without the optional alg parameter', async () => {
-    const req = handSigned([...ALL, 'content-type'], OCM_PARAMS.filter(([k]) => k !== 'alg'));
+    const req = handSigned(
+      [...ALL, 'content-type'],
+      OCM_PARAMS.filter(([k]) => k !== 'alg'),
+    );
     assert.equal((await verifyRequest(req, senderResolver, { now: NOW }))?.keyId, sender.keyId);
   });
 
   it('rejects a stale created and an expired signature', async () => {
     assert.equal(await codeOf(verifyRequest(signed(), senderResolver, { now: NOW + 301 })), 'SIGNATURE_STALE');
-    assert.equal(await codeOf(verifyRequest(signed(), senderResolver, { now: NOW + 100, maxAgeSeconds: 60 })), 'SIGNATURE_STALE');
+    assert.equal(
+      await codeOf(verifyRequest(signed(), senderResolver, { now: NOW + 100, maxAgeSeconds: 60 })),
+      'SIGNATURE_STALE',
+    );
     const expired = handSigned(ALL, [...OCM_PARAMS, ['expires', NOW + 10]]);
     assert.equal(await codeOf(verifyRequest(expired, senderResolver, { now: NOW + 11 })), 'SIGNATURE_STALE');
   });
@@ -154,7 +210,10 @@ describe('RFC 9421 signing and verification (OCM profile)', () => {
     const forged = Buffer.from(BODY.toString().replace('marie', 'mallory'));
     const body = signed();
     Object.assign(body, { body: forged });
-    Object.assign(body.headers, { 'content-digest': computeContentDigest(forged), 'content-length': String(forged.length) });
+    Object.assign(body.headers, {
+      'content-digest': computeContentDigest(forged),
+      'content-length': String(forged.length),
+    });
     for (const req of [method, url, body]) {
       assert.equal(await codeOf(verifyRequest(req, senderResolver, { now: NOW })), 'SIGNATURE_INVALID');
     }
@@ -166,19 +225,28 @@ describe('RFC 9421 signing and verification (OCM profile)', () => {
   });
 
   it('rejects an alg parameter or JWK alg inconsistent with the key', async () => {
-    const wrongParam = handSigned(ALL, OCM_PARAMS.map(([k, v]): [string, BareItem] => [k, k === 'alg' ? 'rsa-pss-sha512' : v]));
+    const wrongParam = handSigned(
+      ALL,
+      OCM_PARAMS.map(([k, v]): [string, BareItem] => [k, k === 'alg' ? 'rsa-pss-sha512' : v]),
+    );
     assert.equal(await codeOf(verifyRequest(wrongParam, senderResolver, { now: NOW })), 'SIGNATURE_ALG_MISMATCH');
     const wrongJwkAlg = resolver({ [sender.keyId]: { key: jwkToPublicKey(sender.publicJwk), alg: 'ES256' } });
     assert.equal(await codeOf(verifyRequest(signed(), wrongJwkAlg, { now: NOW })), 'SIGNATURE_ALG_MISMATCH');
   });
 
   it('rejects malformed Signature-Input, a missing Signature header and non-integer created', async () => {
-    const garbage = { ...request(), headers: { 'signature-input': 'sig1=("@method";tag="ocm"', signature: 'sig1=:AA==:' } };
+    const garbage = {
+      ...request(),
+      headers: { 'signature-input': 'sig1=("@method";tag="ocm"', signature: 'sig1=:AA==:' },
+    };
     assert.equal(await codeOf(verifyRequest(garbage, senderResolver, { now: NOW })), 'SIGNATURE_MALFORMED');
     const noSig = signed();
     delete noSig.headers['signature'];
     assert.equal(await codeOf(verifyRequest(noSig, senderResolver, { now: NOW })), 'SIGNATURE_MALFORMED');
-    const decimal = handSigned(ALL, OCM_PARAMS.map(([k, v]): [string, BareItem] => [k, k === 'created' ? '1785060500' : v]));
+    const decimal = handSigned(
+      ALL,
+      OCM_PARAMS.map(([k, v]): [string, BareItem] => [k, k === 'created' ? '1785060500' : v]),
+    );
     assert.equal(await codeOf(verifyRequest(decimal, senderResolver, { now: NOW })), 'SIGNATURE_MALFORMED');
   });
 
@@ -189,7 +257,9 @@ describe('RFC 9421 signing and verification (OCM profile)', () => {
     const raw = Buffer.from((req.headers['signature'] ?? '').slice(6, -1), 'base64');
     assert.equal(raw.length, 64);
     const jwk = { ...pair.publicKey.export({ format: 'jwk' }), alg: 'ES256' };
-    const v = await verifyRequest(req, resolver({ 'ec.example.org#k': { key: jwkToPublicKey(jwk), alg: 'ES256' } }), { now: NOW });
+    const v = await verifyRequest(req, resolver({ 'ec.example.org#k': { key: jwkToPublicKey(jwk), alg: 'ES256' } }), {
+      now: NOW,
+    });
     assert.equal(v?.keyId, 'ec.example.org#k');
   });
 
@@ -218,7 +288,9 @@ describe('RFC 9421 signing and verification (OCM profile)', () => {
 
     it('rejects an RSA signature whose padding differs from the JWK alg', async () => {
       const req = signed(rsa, { algorithm: 'PS512', includeAlg: false });
-      const code = await codeOf(verifyRequest(req, resolver({ [rsa.keyId]: { key: pub, alg: 'RS512' } }), { now: NOW }));
+      const code = await codeOf(
+        verifyRequest(req, resolver({ [rsa.keyId]: { key: pub, alg: 'RS512' } }), { now: NOW }),
+      );
       assert.equal(code, 'SIGNATURE_INVALID');
     });
 
@@ -230,7 +302,10 @@ describe('RFC 9421 signing and verification (OCM profile)', () => {
     });
 
     it('refuses to sign with an RSA key without an explicit algorithm', () => {
-      assert.throws(() => signRequest(request(), rsa), (e: unknown) => e instanceof SignatureError && e.code === 'SIGNATURE_ALG_MISMATCH');
+      assert.throws(
+        () => signRequest(request(), rsa),
+        (e: unknown) => e instanceof SignatureError && e.code === 'SIGNATURE_ALG_MISMATCH',
+      );
     });
   });
 });

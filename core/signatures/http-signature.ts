@@ -8,10 +8,20 @@ import { SignatureError } from '../errors.ts';
 import { computeContentDigest, verifyContentDigest } from './content-digest.ts';
 import type { SigningKey } from './key-pair.ts';
 import {
-  algorithmForJwkAlg, defaultAlgorithmForKey, resolveVerificationAlgorithm, signWithAlgorithm, verifyWithAlgorithm,
+  algorithmForJwkAlg,
+  defaultAlgorithmForKey,
+  resolveVerificationAlgorithm,
+  signWithAlgorithm,
+  verifyWithAlgorithm,
 } from './signature-algorithms.ts';
 import {
-  isInnerList, parseDictionary, serializeDictionary, serializeInnerList, type InnerList, type Item, type Parameters,
+  isInnerList,
+  parseDictionary,
+  serializeDictionary,
+  serializeInnerList,
+  type InnerList,
+  type Item,
+  type Parameters,
 } from './structured-fields.ts';
 
 /** The parts of an HTTP request a signature covers. */
@@ -74,13 +84,20 @@ function parseUrl(raw: string): URL {
 /** The value of one covered component (RFC 9421 §2.1, §2.2). */
 function componentValue(req: SignableRequest, name: string, url: URL): string {
   switch (name) {
-    case '@method': return req.method.toUpperCase();
-    case '@target-uri': return url.href.replace(/#.*$/, '');
-    case '@authority': return url.host;
-    case '@scheme': return url.protocol.slice(0, -1);
-    case '@path': return url.pathname || '/';
-    case '@query': return url.search || '?';
-    case '@request-target': return (url.pathname || '/') + url.search;
+    case '@method':
+      return req.method.toUpperCase();
+    case '@target-uri':
+      return url.href.replace(/#.*$/, '');
+    case '@authority':
+      return url.host;
+    case '@scheme':
+      return url.protocol.slice(0, -1);
+    case '@path':
+      return url.pathname || '/';
+    case '@query':
+      return url.search || '?';
+    case '@request-target':
+      return (url.pathname || '/') + url.search;
   }
   if (name.startsWith('@')) fail(`unsupported derived component ${name}`, 'SIGNATURE_MALFORMED');
   const raw = req.headers[name];
@@ -113,7 +130,8 @@ export function buildSignatureBase(req: SignableRequest, signatureParams: InnerL
 
 /** Signs a request the OCM way; returns the headers to add (content-digest, content-length, signature-input, signature). */
 export function signRequest(req: SignableRequest, key: SigningKey, opts: SignOptions = {}): Record<string, string> {
-  const alg = opts.algorithm !== undefined ? algorithmForJwkAlg(opts.algorithm) : defaultAlgorithmForKey(key.privateKey);
+  const alg =
+    opts.algorithm !== undefined ? algorithmForJwkAlg(opts.algorithm) : defaultAlgorithmForKey(key.privateKey);
   if (!alg) fail(`cannot sign with algorithm ${opts.algorithm ?? '(unknown for this key)'}`, 'SIGNATURE_ALG_MISMATCH');
   const digest = computeContentDigest(req.body);
   const length = String(req.body.length);
@@ -175,7 +193,11 @@ function signatureBytes(req: SignableRequest, label: string): Uint8Array {
  * `tag="ocm"` (unsigned as far as OCM is concerned: the caller applies its policy); throws
  * SignatureError for anything signed but wrong.
  */
-export async function verifyRequest(req: SignableRequest, resolveKey: PublicKeyResolver, opts: VerifyOptions = {}): Promise<VerifiedSignature | null> {
+export async function verifyRequest(
+  req: SignableRequest,
+  resolveKey: PublicKeyResolver,
+  opts: VerifyOptions = {},
+): Promise<VerifiedSignature | null> {
   const input = req.headers['signature-input'];
   if (input === undefined || input.trim() === '') return null;
   const ocm = findOcmSignature(input);
@@ -203,7 +225,8 @@ export async function verifyRequest(req: SignableRequest, resolveKey: PublicKeyR
   verifyContentDigest(digest, req.body);
   const length = req.headers['content-length'];
   if (length === undefined) fail('Content-Length header is missing', 'SIGNATURE_MISSING_COMPONENT');
-  if (length.trim() !== String(req.body.length)) fail('Content-Length does not match the body', 'SIGNATURE_DIGEST_MISMATCH');
+  if (length.trim() !== String(req.body.length))
+    fail('Content-Length does not match the body', 'SIGNATURE_DIGEST_MISMATCH');
 
   const base = buildSignatureBase(req, sigParams);
   const resolved = await resolveKey(keyId);

@@ -15,9 +15,10 @@ function code(fn: () => unknown): string {
 }
 
 function publicJwkOf(kind: 'ec' | 'rsa', alg: string, bits = 2048): PeerJwk {
-  const pair = kind === 'ec'
-    ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
-    : generateKeyPairSync('rsa', { modulusLength: bits });
+  const pair =
+    kind === 'ec'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : generateKeyPairSync('rsa', { modulusLength: bits });
   return { ...pair.publicKey.export({ format: 'jwk' }), alg, kid: `k-${alg}` };
 }
 
@@ -49,9 +50,17 @@ describe('signing keys and JWKs', () => {
   });
 
   it('refuses to import a non-Ed25519 or unparsable private key', () => {
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    assert.equal(code(() => importSigningKey({ keyId: 'k', privateKeyPem: rsa })), 'SIGNATURE_ALG_MISMATCH');
-    assert.equal(code(() => importSigningKey({ keyId: 'k', privateKeyPem: 'not a key' })), 'SIGNATURE_MALFORMED');
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    assert.equal(
+      code(() => importSigningKey({ keyId: 'k', privateKeyPem: rsa })),
+      'SIGNATURE_ALG_MISMATCH',
+    );
+    assert.equal(
+      code(() => importSigningKey({ keyId: 'k', privateKeyPem: 'not a key' })),
+      'SIGNATURE_MALFORMED',
+    );
   });
 
   it('accepts EC P-256 (ES256) and RSA (RS256, PS512) public JWKs', () => {
@@ -76,17 +85,44 @@ describe('signing keys and JWKs', () => {
 
   it('rejects unsupported, symmetric and inconsistent JWKs with SIGNATURE_ALG_MISMATCH', () => {
     const ed = generateSigningKey('k').publicJwk;
-    assert.equal(code(() => jwkToPublicKey({ ...ed, alg: 'ES256' })), 'SIGNATURE_ALG_MISMATCH');
-    assert.equal(code(() => jwkToPublicKey({ ...ed, alg: 'none' })), 'SIGNATURE_ALG_MISMATCH');
-    assert.equal(code(() => jwkToPublicKey({ kty: 'oct', k: 'c2VjcmV0', alg: 'HS256' })), 'SIGNATURE_ALG_MISMATCH');
-    assert.equal(code(() => jwkToPublicKey({ kty: 'OKP', crv: 'X25519', x: ed.x })), 'SIGNATURE_ALG_MISMATCH');
-    assert.equal(code(() => jwkToPublicKey(publicJwkOf('ec', 'RS256'))), 'SIGNATURE_ALG_MISMATCH');
-    assert.equal(code(() => jwkToPublicKey(publicJwkOf('rsa', 'RS256', 1024))), 'SIGNATURE_ALG_MISMATCH');
+    assert.equal(
+      code(() => jwkToPublicKey({ ...ed, alg: 'ES256' })),
+      'SIGNATURE_ALG_MISMATCH',
+    );
+    assert.equal(
+      code(() => jwkToPublicKey({ ...ed, alg: 'none' })),
+      'SIGNATURE_ALG_MISMATCH',
+    );
+    assert.equal(
+      code(() => jwkToPublicKey({ kty: 'oct', k: 'c2VjcmV0', alg: 'HS256' })),
+      'SIGNATURE_ALG_MISMATCH',
+    );
+    assert.equal(
+      code(() => jwkToPublicKey({ kty: 'OKP', crv: 'X25519', x: ed.x })),
+      'SIGNATURE_ALG_MISMATCH',
+    );
+    assert.equal(
+      code(() => jwkToPublicKey(publicJwkOf('ec', 'RS256'))),
+      'SIGNATURE_ALG_MISMATCH',
+    );
+    assert.equal(
+      code(() => jwkToPublicKey(publicJwkOf('rsa', 'RS256', 1024))),
+      'SIGNATURE_ALG_MISMATCH',
+    );
   });
 
   it('rejects JWKs with missing or invalid key material as malformed', () => {
-    assert.equal(code(() => jwkToPublicKey({ kty: 'OKP', crv: 'Ed25519', alg: 'Ed25519' })), 'SIGNATURE_MALFORMED');
-    assert.equal(code(() => jwkToPublicKey({ kty: 'OKP', crv: 'Ed25519', x: 'AAAA' })), 'SIGNATURE_MALFORMED');
-    assert.equal(code(() => jwkToPublicKey({ kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'AAAA' })), 'SIGNATURE_MALFORMED');
+    assert.equal(
+      code(() => jwkToPublicKey({ kty: 'OKP', crv: 'Ed25519', alg: 'Ed25519' })),
+      'SIGNATURE_MALFORMED',
+    );
+    assert.equal(
+      code(() => jwkToPublicKey({ kty: 'OKP', crv: 'Ed25519', x: 'AAAA' })),
+      'SIGNATURE_MALFORMED',
+    );
+    assert.equal(
+      code(() => jwkToPublicKey({ kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'AAAA' })),
+      'SIGNATURE_MALFORMED',
+    );
   });
 });

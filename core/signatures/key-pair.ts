@@ -31,11 +31,18 @@ export interface ExportedSigningKey {
 
 function fromPrivateKey(keyId: string, privateKey: KeyObject): SigningKey {
   if (privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new SignatureError(`signing key must be Ed25519, got ${privateKey.asymmetricKeyType ?? 'unknown'}`, 'SIGNATURE_ALG_MISMATCH');
+    throw new SignatureError(
+      `signing key must be Ed25519, got ${privateKey.asymmetricKeyType ?? 'unknown'}`,
+      'SIGNATURE_ALG_MISMATCH',
+    );
   }
   const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
   if (typeof jwk.x !== 'string') throw new SignatureError('cannot export Ed25519 public key', 'SIGNATURE_MALFORMED');
-  return { keyId, privateKey, publicJwk: { kty: 'OKP', crv: 'Ed25519', alg: 'Ed25519', kid: keyId, x: jwk.x, use: 'sig' } };
+  return {
+    keyId,
+    privateKey,
+    publicJwk: { kty: 'OKP', crv: 'Ed25519', alg: 'Ed25519', kid: keyId, x: jwk.x, use: 'sig' },
+  };
 }
 
 /** Generates a fresh Ed25519 signing key (the algorithm OCM recommends). */
@@ -70,7 +77,8 @@ function str(v: unknown): string {
 /** Copies only the public members, so a JWK that leaks `d` is never used as a private key. */
 function publicMembers(jwk: PeerJwk): JsonWebKey {
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return { kty: 'OKP', crv: 'Ed25519', x: str(jwk.x) };
-  if (jwk.kty === 'EC' && (jwk.crv === 'P-256' || jwk.crv === 'P-384')) return { kty: 'EC', crv: jwk.crv, x: str(jwk.x), y: str(jwk.y) };
+  if (jwk.kty === 'EC' && (jwk.crv === 'P-256' || jwk.crv === 'P-384'))
+    return { kty: 'EC', crv: jwk.crv, x: str(jwk.x), y: str(jwk.y) };
   if (jwk.kty === 'RSA') return { kty: 'RSA', n: str(jwk.n), e: str(jwk.e) };
   const kind = [jwk.kty, jwk.crv].filter((v) => typeof v === 'string').join('/');
   throw new SignatureError(`unsupported JWK type ${kind || 'unknown'}`, 'SIGNATURE_ALG_MISMATCH');
@@ -93,7 +101,8 @@ export function jwkToPublicKey(jwk: PeerJwk): KeyObject {
   if (jwk.alg !== undefined) {
     const alg = typeof jwk.alg === 'string' ? algorithmForJwkAlg(jwk.alg) : undefined;
     if (!alg) throw new SignatureError(`unsupported JWK alg ${String(jwk.alg)}`, 'SIGNATURE_ALG_MISMATCH');
-    if (!keyFitsAlgorithm(alg, key)) throw new SignatureError(`JWK alg ${alg.jose} does not fit its key`, 'SIGNATURE_ALG_MISMATCH');
+    if (!keyFitsAlgorithm(alg, key))
+      throw new SignatureError(`JWK alg ${alg.jose} does not fit its key`, 'SIGNATURE_ALG_MISMATCH');
   } else if (members.kty === 'RSA' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
     throw new SignatureError('RSA key is shorter than 2048 bits', 'SIGNATURE_ALG_MISMATCH');
   }

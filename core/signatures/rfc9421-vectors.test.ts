@@ -11,9 +11,15 @@ import { jwkToPublicKey } from './key-pair.ts';
 import { algorithmForJwkAlg, signWithAlgorithm, verifyWithAlgorithm } from './signature-algorithms.ts';
 import { isInnerList, parseDictionary, type InnerList } from './structured-fields.ts';
 
-const ED25519 = { kty: 'OKP', crv: 'Ed25519', x: 'JrQLj5P_89iXES9-vFgrIy29clF9CC_oPPsw3c5D0bs', d: 'n4Ni-HpISpVObnQMW0wOhCKROaIKqKtW_2ZYb2p9KcU' };
+const ED25519 = {
+  kty: 'OKP',
+  crv: 'Ed25519',
+  x: 'JrQLj5P_89iXES9-vFgrIy29clF9CC_oPPsw3c5D0bs',
+  d: 'n4Ni-HpISpVObnQMW0wOhCKROaIKqKtW_2ZYb2p9KcU',
+};
 
-const B26_INPUT = 'sig-b26=("date" "@method" "@path" "@authority" "content-type" "content-length");created=1618884473;keyid="test-key-ed25519"';
+const B26_INPUT =
+  'sig-b26=("date" "@method" "@path" "@authority" "content-type" "content-length");created=1618884473;keyid="test-key-ed25519"';
 const B26_SIGNATURE = 'wqcAqbmYJ2ji2glfAMaRy4gruYYnx2nEFN2HN6jrnDnQCK1u02Gb04v9EDgwUPiu4A0w6vuQv5lIp5WPpBKRCw==';
 const B26_BASE = [
   '"date": Tue, 20 Apr 2021 02:07:55 GMT',
@@ -33,7 +39,8 @@ const REQUEST: SignableRequest = {
     host: 'example.com',
     date: 'Tue, 20 Apr 2021 02:07:55 GMT',
     'content-type': 'application/json',
-    'content-digest': 'sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:',
+    'content-digest':
+      'sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:',
     'content-length': '18',
     'signature-input': B26_INPUT,
     signature: `sig-b26=:${B26_SIGNATURE}:`,
@@ -74,8 +81,16 @@ describe('RFC 9421 Appendix B vectors', () => {
       '"content-length": 23',
       '"@signature-params": ("@status" "content-type" "content-digest" "content-length");created=1618884473;keyid="test-key-ecc-p256"',
     ].join('\n');
-    const sig = Buffer.from('wNmSUAhwb5LxtOtOpNa6W5xj067m5hFrj0XQ4fvpaCLx0NKocgPquLgyahnzDnDAUy5eCdlYUEkLIj+32oiasw==', 'base64');
-    const key = jwkToPublicKey({ kty: 'EC', crv: 'P-256', x: 'qIVYZVLCrPZHGHjP17CTW0_-D9Lfw0EkjqF7xB4FivA', y: 'Mc4nN9LTDOBhfoUeg8Ye9WedFRhnZXZJA12Qp0zZ6F0' });
+    const sig = Buffer.from(
+      'wNmSUAhwb5LxtOtOpNa6W5xj067m5hFrj0XQ4fvpaCLx0NKocgPquLgyahnzDnDAUy5eCdlYUEkLIj+32oiasw==',
+      'base64',
+    );
+    const key = jwkToPublicKey({
+      kty: 'EC',
+      crv: 'P-256',
+      x: 'qIVYZVLCrPZHGHjP17CTW0_-D9Lfw0EkjqF7xB4FivA',
+      y: 'Mc4nN9LTDOBhfoUeg8Ye9WedFRhnZXZJA12Qp0zZ6F0',
+    });
     const alg = algorithmForJwkAlg('ES256');
     assert.ok(alg);
     assert.ok(verifyWithAlgorithm(alg, Buffer.from(base), key, sig));

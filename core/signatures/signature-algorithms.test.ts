@@ -3,7 +3,12 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'mocha';
 import { SignatureError } from '../errors.ts';
 import {
-  algorithmForHttpSigName, algorithmForJwkAlg, defaultAlgorithmForKey, resolveVerificationAlgorithm, signWithAlgorithm, verifyWithAlgorithm,
+  algorithmForHttpSigName,
+  algorithmForJwkAlg,
+  defaultAlgorithmForKey,
+  resolveVerificationAlgorithm,
+  signWithAlgorithm,
+  verifyWithAlgorithm,
 } from './signature-algorithms.ts';
 
 const ed = generateKeyPairSync('ed25519');
@@ -44,10 +49,22 @@ describe('signature algorithms', () => {
 
   it('rejects a JWK alg or alg parameter that disagrees with the key', () => {
     assert.equal(resolveVerificationAlgorithm(ed.publicKey, 'Ed25519', 'ed25519').jose, 'Ed25519');
-    assert.equal(code(() => resolveVerificationAlgorithm(ed.publicKey, 'ES256', undefined)), 'SIGNATURE_ALG_MISMATCH');
-    assert.equal(code(() => resolveVerificationAlgorithm(ed.publicKey, 'Ed25519', 'ecdsa-p256-sha256')), 'SIGNATURE_ALG_MISMATCH');
-    assert.equal(code(() => resolveVerificationAlgorithm(p256.publicKey, undefined, 'ed25519')), 'SIGNATURE_ALG_MISMATCH');
-    assert.equal(code(() => resolveVerificationAlgorithm(ed.publicKey, 'HS256', undefined)), 'SIGNATURE_ALG_MISMATCH');
+    assert.equal(
+      code(() => resolveVerificationAlgorithm(ed.publicKey, 'ES256', undefined)),
+      'SIGNATURE_ALG_MISMATCH',
+    );
+    assert.equal(
+      code(() => resolveVerificationAlgorithm(ed.publicKey, 'Ed25519', 'ecdsa-p256-sha256')),
+      'SIGNATURE_ALG_MISMATCH',
+    );
+    assert.equal(
+      code(() => resolveVerificationAlgorithm(p256.publicKey, undefined, 'ed25519')),
+      'SIGNATURE_ALG_MISMATCH',
+    );
+    assert.equal(
+      code(() => resolveVerificationAlgorithm(ed.publicKey, 'HS256', undefined)),
+      'SIGNATURE_ALG_MISMATCH',
+    );
   });
 
   it('treats a malformed signature as invalid instead of throwing', () => {
@@ -56,6 +73,9 @@ describe('signature algorithms', () => {
     const data = Buffer.from('data');
     assert.equal(signWithAlgorithm(es256, data, p256.privateKey).length, 64);
     assert.equal(verifyWithAlgorithm(es256, data, p256.publicKey, new Uint8Array(3)), false);
-    assert.equal(code(() => signWithAlgorithm(es256, data, ed.privateKey)), 'SIGNATURE_ALG_MISMATCH');
+    assert.equal(
+      code(() => signWithAlgorithm(es256, data, ed.privateKey)),
+      'SIGNATURE_ALG_MISMATCH',
+    );
   });
 });

@@ -65,7 +65,8 @@ export function keyFitsAlgorithm(alg: SignatureAlgorithm, key: KeyObject): boole
 export function defaultAlgorithmForKey(key: KeyObject): SignatureAlgorithm | undefined {
   const type = key.asymmetricKeyType;
   if (type === 'ed25519') return algorithmForJwkAlg('Ed25519');
-  if (type === 'ec') return ALGORITHMS.find((a) => a.keyType === 'ec' && a.curve === key.asymmetricKeyDetails?.namedCurve);
+  if (type === 'ec')
+    return ALGORITHMS.find((a) => a.keyType === 'ec' && a.curve === key.asymmetricKeyDetails?.namedCurve);
   return undefined;
 }
 
@@ -74,7 +75,11 @@ export function defaultAlgorithmForKey(key: KeyObject): SignatureAlgorithm | und
  * published without `alg`, from the signature's `alg` parameter). A present `alg` parameter must
  * denote the same algorithm, which blocks algorithm-substitution attacks.
  */
-export function resolveVerificationAlgorithm(key: KeyObject, jwkAlg: string | undefined, sigAlg: string | undefined): SignatureAlgorithm {
+export function resolveVerificationAlgorithm(
+  key: KeyObject,
+  jwkAlg: string | undefined,
+  sigAlg: string | undefined,
+): SignatureAlgorithm {
   let alg: SignatureAlgorithm | undefined;
   if (jwkAlg !== undefined) {
     alg = algorithmForJwkAlg(jwkAlg);
@@ -108,7 +113,12 @@ export function signWithAlgorithm(alg: SignatureAlgorithm, data: Buffer, private
 }
 
 /** Verifies a signature; malformed signatures count as invalid rather than throwing. */
-export function verifyWithAlgorithm(alg: SignatureAlgorithm, data: Buffer, publicKey: KeyObject, signature: Uint8Array): boolean {
+export function verifyWithAlgorithm(
+  alg: SignatureAlgorithm,
+  data: Buffer,
+  publicKey: KeyObject,
+  signature: Uint8Array,
+): boolean {
   try {
     return verify(alg.hash, data, cryptoOptions(alg, publicKey), signature);
   } catch {

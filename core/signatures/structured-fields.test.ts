@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import { SignatureError } from '../errors.ts';
 import {
-  Decimal, Token, isInnerList, parseDictionary, parseItem, serializeBareItem, serializeDictionary, type InnerList,
+  Decimal,
+  Token,
+  isInnerList,
+  parseDictionary,
+  parseItem,
+  serializeBareItem,
+  serializeDictionary,
+  type InnerList,
 } from './structured-fields.ts';
 
 const VECTOR_INPUT =
@@ -18,7 +25,10 @@ describe('structured fields (RFC 8941)', () => {
     const m = dict.get('sig1');
     assert.ok(m && isInnerList(m));
     const list = m as InnerList;
-    assert.deepEqual(list.items.map((i) => i.value), ['@method', '@target-uri', 'content-digest', 'content-length']);
+    assert.deepEqual(
+      list.items.map((i) => i.value),
+      ['@method', '@target-uri', 'content-digest', 'content-length'],
+    );
     assert.equal(list.params.get('created'), 1785060500);
     assert.equal(list.params.get('keyid'), 'sender.example.org#key1');
     assert.equal(list.params.get('tag'), 'ocm');
@@ -37,7 +47,11 @@ describe('structured fields (RFC 8941)', () => {
 
   it('decodes byte sequences, booleans, tokens, decimals and bare keys', () => {
     const d = parseDictionary('b=:AAEC:, t=?1, f=?0, k=foo*bar, n=-3.25, bare;flag');
-    const item = (k: string) => { const m = d.get(k); assert.ok(m && !isInnerList(m)); return m.value; };
+    const item = (k: string) => {
+      const m = d.get(k);
+      assert.ok(m && !isInnerList(m));
+      return m.value;
+    };
     assert.deepEqual(Buffer.from(item('b') as Uint8Array), Buffer.from([0, 1, 2]));
     assert.equal(item('t'), true);
     assert.equal(item('f'), false);
@@ -66,9 +80,32 @@ describe('structured fields (RFC 8941)', () => {
 
   it('rejects malformed input with SIGNATURE_MALFORMED', () => {
     for (const s of [
-      'A=1', 'a=', 'a=1,', 'a=1,,b=2', 'a=(1 2', 'a=(1,2)', 'a="unterminated', 'a="bad\\escape"', 'a=:not base64!:',
-      'a=:abc', 'a=?2', 'a=1234567890123456', 'a=1.2345', 'a=1234567890123.1', 'a=-', 'a=1 b=2', 'a=é', 'a="\u0001"',
-      'a=@1', 'a=%"x"', 'a=1;', 'a=1;B=2', '=1', ',', 'a=1;k=', 'a=(1)x',
+      'A=1',
+      'a=',
+      'a=1,',
+      'a=1,,b=2',
+      'a=(1 2',
+      'a=(1,2)',
+      'a="unterminated',
+      'a="bad\\escape"',
+      'a=:not base64!:',
+      'a=:abc',
+      'a=?2',
+      'a=1234567890123456',
+      'a=1.2345',
+      'a=1234567890123.1',
+      'a=-',
+      'a=1 b=2',
+      'a=é',
+      'a="\u0001"',
+      'a=@1',
+      'a=%"x"',
+      'a=1;',
+      'a=1;B=2',
+      '=1',
+      ',',
+      'a=1;k=',
+      'a=(1)x',
     ]) {
       assertMalformed(() => parseDictionary(s));
     }
@@ -76,7 +113,10 @@ describe('structured fields (RFC 8941)', () => {
 
   it('throws only SignatureError on random garbage and on non-string input', () => {
     let seed = 42;
-    const rnd = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed; };
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
     const alphabet = 'a=(); ,"\\:?*-.0123456789Zz\t@%!/+=\u00e9\n';
     for (let n = 0; n < 3000; n++) {
       let s = '';

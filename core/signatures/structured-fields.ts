@@ -20,9 +20,15 @@ export type BareItem = number | Decimal | string | Token | Uint8Array | boolean;
 /** Ordered parameters of an item or inner list. */
 export type Parameters = Map<string, BareItem>;
 /** An item with its parameters. */
-export interface Item { value: BareItem; params: Parameters }
+export interface Item {
+  value: BareItem;
+  params: Parameters;
+}
 /** An inner list with its parameters. */
-export interface InnerList { items: Item[]; params: Parameters }
+export interface InnerList {
+  items: Item[];
+  params: Parameters;
+}
 /** A dictionary or list member. */
 export type Member = Item | InnerList;
 /** An sf-dictionary, in wire order. */
@@ -45,10 +51,18 @@ const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 class Parser {
   pos = 0;
   constructor(readonly s: string) {}
-  peek(): string { return this.s.charAt(this.pos); }
-  eof(): boolean { return this.pos >= this.s.length; }
-  skipSP(): void { while (this.peek() === ' ') this.pos++; }
-  skipOWS(): void { while (this.peek() === ' ' || this.peek() === '\t') this.pos++; }
+  peek(): string {
+    return this.s.charAt(this.pos);
+  }
+  eof(): boolean {
+    return this.pos >= this.s.length;
+  }
+  skipSP(): void {
+    while (this.peek() === ' ') this.pos++;
+  }
+  skipOWS(): void {
+    while (this.peek() === ' ' || this.peek() === '\t') this.pos++;
+  }
 
   key(): string {
     const m = /^[a-z*][a-z0-9_\-.*]*/.exec(this.s.slice(this.pos));
@@ -64,7 +78,10 @@ class Parser {
       this.skipSP();
       const k = this.key();
       let v: BareItem = true;
-      if (this.peek() === '=') { this.pos++; v = this.bareItem(); }
+      if (this.peek() === '=') {
+        this.pos++;
+        v = this.bareItem();
+      }
       params.set(k, v);
     }
     return params;
@@ -82,7 +99,10 @@ class Parser {
     for (;;) {
       this.skipSP();
       if (this.eof()) malformed('unterminated inner list');
-      if (this.peek() === ')') { this.pos++; return { items, params: this.params() }; }
+      if (this.peek() === ')') {
+        this.pos++;
+        return { items, params: this.params() };
+      }
       items.push(this.item());
       const c = this.peek();
       if (c !== ' ' && c !== ')') malformed('expected space or ")" in inner list');
@@ -174,7 +194,12 @@ export function parseDictionary(input: string, opts: { rejectDuplicates?: boolea
   while (!p.eof()) {
     const k = p.key();
     let m: Member;
-    if (p.peek() === '=') { p.pos++; m = p.member(); } else { m = { value: true, params: p.params() }; }
+    if (p.peek() === '=') {
+      p.pos++;
+      m = p.member();
+    } else {
+      m = { value: true, params: p.params() };
+    }
     if (opts.rejectDuplicates && dict.has(k)) malformed(`duplicate key ${k}`);
     dict.set(k, m);
     p.skipOWS();
@@ -226,7 +251,8 @@ function serializeKey(k: string): string {
 /** Serializes parameters (`;k=v` pairs, `;k` for true). */
 export function serializeParams(params: Parameters): string {
   let out = '';
-  for (const [k, v] of params) out += v === true ? `;${serializeKey(k)}` : `;${serializeKey(k)}=${serializeBareItem(v)}`;
+  for (const [k, v] of params)
+    out += v === true ? `;${serializeKey(k)}` : `;${serializeKey(k)}=${serializeBareItem(v)}`;
   return out;
 }
 

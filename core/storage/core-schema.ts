@@ -5,21 +5,24 @@ export const coreMigrations: SchemaMigration[] = [
   {
     name: '0001-accounts',
     async up({ db }) {
-      await db.schema.createTable('users')
+      await db.schema
+        .createTable('users')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('display_name', 'text', (c) => c.notNull())
         .addColumn('email', 'text')
         .addColumn('password_hash', 'text', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('sessions')
+      await db.schema
+        .createTable('sessions')
         .addColumn('token_hash', 'text', (c) => c.primaryKey())
         .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
-      await db.schema.createTable('server_keys')
+      await db.schema
+        .createTable('server_keys')
         .addColumn('key_id', 'text', (c) => c.primaryKey())
         .addColumn('private_pem', 'text', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
@@ -29,7 +32,8 @@ export const coreMigrations: SchemaMigration[] = [
   {
     name: '0002-shares',
     async up({ db }) {
-      await db.schema.createTable('shares_out')
+      await db.schema
+        .createTable('shares_out')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('provider_id', 'text', (c) => c.notNull().unique())
         .addColumn('owner_id', 'text', (c) => c.notNull())
@@ -51,8 +55,13 @@ export const coreMigrations: SchemaMigration[] = [
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('shares_out_owner').on('shares_out').columns(['owner_id', 'state']).execute();
-      await db.schema.createIndex('shares_out_resource').on('shares_out').columns(['resource_type', 'resource_id']).execute();
-      await db.schema.createTable('shares_in')
+      await db.schema
+        .createIndex('shares_out_resource')
+        .on('shares_out')
+        .columns(['resource_type', 'resource_id'])
+        .execute();
+      await db.schema
+        .createTable('shares_in')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('sender_host', 'text', (c) => c.notNull())
         .addColumn('provider_id', 'text', (c) => c.notNull())
@@ -74,7 +83,8 @@ export const coreMigrations: SchemaMigration[] = [
         .addUniqueConstraint('shares_in_sender_provider', ['sender_host', 'provider_id'])
         .execute();
       await db.schema.createIndex('shares_in_recipient').on('shares_in').columns(['recipient_id', 'state']).execute();
-      await db.schema.createTable('access_tokens')
+      await db.schema
+        .createTable('access_tokens')
         .addColumn('token_hash', 'text', (c) => c.primaryKey())
         .addColumn('share_id', 'text', (c) => c.notNull())
         .addColumn('client_host', 'text', (c) => c.notNull())
@@ -85,14 +95,16 @@ export const coreMigrations: SchemaMigration[] = [
   {
     name: '0003-invites-contacts',
     async up({ db }) {
-      await db.schema.createTable('invites')
+      await db.schema
+        .createTable('invites')
         .addColumn('token', 'text', (c) => c.primaryKey())
         .addColumn('user_id', 'text', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .addColumn('accepted_by', 'text')
         .execute();
-      await db.schema.createTable('contacts')
+      await db.schema
+        .createTable('contacts')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('user_id', 'text', (c) => c.notNull())
         .addColumn('address', 'text', (c) => c.notNull())
@@ -108,7 +120,8 @@ export const coreMigrations: SchemaMigration[] = [
   {
     name: '0004-outbox',
     async up({ db, autoId }) {
-      await db.schema.createTable('outbox')
+      await db.schema
+        .createTable('outbox')
         .addColumn('id', autoId, (c) => (autoId === 'integer' ? c.primaryKey().autoIncrement() : c.primaryKey()))
         .addColumn('destination', 'text', (c) => c.notNull())
         .addColumn('kind', 'text', (c) => c.notNull())

@@ -27,25 +27,30 @@ export interface Database {
   close(): Promise<void>;
 }
 
-
 const sqlTimes = new Map<string, { n: number; ms: number }>();
 /** Development aid (MESHWORK_SQL_PROFILE=1): time per SQL text, printed to stderr at exit. */
 function profiled(sql: string, stmt: BetterSqlite3.Statement): BetterSqlite3.Statement {
-  if (sqlTimes.size === 0) process.once('exit', () => {
-    for (const [q, t] of [...sqlTimes].sort((x, y) => y[1].ms - x[1].ms).slice(0, 15)) process.stderr.write(`${t.ms.toFixed(0).padStart(6)} ms ${String(t.n).padStart(6)}x ${q.slice(0, 110)}\n`);
+  if (sqlTimes.size === 0)
+    process.once('exit', () => {
+      for (const [q, t] of [...sqlTimes].sort((x, y) => y[1].ms - x[1].ms).slice(0, 15))
+        process.stderr.write(`${t.ms.toFixed(0).padStart(6)} ms ${String(t.n).padStart(6)}x ${q.slice(0, 110)}\n`);
+    });
+  const wrap =
+    (name: 'run' | 'all' | 'get') =>
+    (...args: unknown[]) => {
+      const t = performance.now();
+      try {
+        return (stmt[name] as (...a: unknown[]) => unknown)(...args);
+      } finally {
+        const e = sqlTimes.get(sql) ?? { n: 0, ms: 0 };
+        e.n++;
+        e.ms += performance.now() - t;
+        sqlTimes.set(sql, e);
+      }
+    };
+  return new Proxy(stmt, {
+    get: (t, p, r) => (p === 'run' || p === 'all' || p === 'get' ? wrap(p) : Reflect.get(t, p, r)),
   });
-  const wrap = (name: 'run' | 'all' | 'get') => (...args: unknown[]) => {
-    const t = performance.now();
-    try {
-      return (stmt[name] as (...a: unknown[]) => unknown)(...args);
-    } finally {
-      const e = sqlTimes.get(sql) ?? { n: 0, ms: 0 };
-      e.n++;
-      e.ms += performance.now() - t;
-      sqlTimes.set(sql, e);
-    }
-  };
-  return new Proxy(stmt, { get: (t, p, r) => (p === 'run' || p === 'all' || p === 'get' ? wrap(p) : Reflect.get(t, p, r)) });
 }
 
 /**

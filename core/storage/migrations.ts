@@ -16,7 +16,11 @@ export interface SchemaMigration {
 }
 
 /** Applies every not-yet-applied migration, core first, then plugins in registration order. */
-export async function migrate(db: Kysely<any>, dialect: Dialect, owners: Array<{ owner: string; migrations: SchemaMigration[] }>): Promise<void> {
+export async function migrate(
+  db: Kysely<any>,
+  dialect: Dialect,
+  owners: Array<{ owner: string; migrations: SchemaMigration[] }>,
+): Promise<void> {
   const ctx: MigrationContext = { db, dialect, autoId: dialect === 'sqlite' ? 'integer' : 'bigserial' };
   const all: Record<string, Migration> = {};
   for (const { owner, migrations } of owners) {
@@ -30,7 +34,13 @@ export async function migrate(db: Kysely<any>, dialect: Dialect, owners: Array<{
   }
   const provider: MigrationProvider = { getMigrations: async () => all };
   // Two nodes starting at once on PostgreSQL: kysely's migrator takes a lock table, so only one applies.
-  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true, migrationTableName: 'meshwork_migrations', migrationLockTableName: 'meshwork_migrations_lock' });
+  const migrator = new Migrator({
+    db,
+    provider,
+    allowUnorderedMigrations: true,
+    migrationTableName: 'meshwork_migrations',
+    migrationLockTableName: 'meshwork_migrations_lock',
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

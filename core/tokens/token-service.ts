@@ -9,7 +9,10 @@ import type { IncomingShare, OutgoingShare } from '../shares/share-types.ts';
 
 /** An OAuth-style token endpoint error (`{error: code}` with 400 on the wire). */
 export class OAuthError extends MeshworkError {
-  constructor(code: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type', message: string) {
+  constructor(
+    code: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type',
+    message: string,
+  ) {
     super(code, message, 400);
   }
 }
@@ -28,27 +31,44 @@ export class TokenService {
 
   constructor(
     private readonly deps: {
-      db: Kysely<any>; store: ShareStore; ttlSeconds: number; discovery: DiscoveryClient; client: SignedClient; identity: ServerIdentity;
+      db: Kysely<any>;
+      store: ShareStore;
+      ttlSeconds: number;
+      discovery: DiscoveryClient;
+      client: SignedClient;
+      identity: ServerIdentity;
     },
   ) {}
 
   /** Exchanges a share's secret (the code) for an access token; `clientHost` is the authenticated requesting server. */
-  async exchange(form: Record<string, unknown>, clientHost: string | null): Promise<{ access_token: string; token_type: 'Bearer'; expires_in: number }> {
+  async exchange(
+    form: Record<string, unknown>,
+    clientHost: string | null,
+  ): Promise<{ access_token: string; token_type: 'Bearer'; expires_in: number }> {
     const grant = form.grant_type;
     if (typeof grant !== 'string' || !grant) throw new OAuthError('invalid_request', 'grant_type is required');
-    if (grant !== 'authorization_code' && grant !== 'ocm_authorization_code') throw new OAuthError('unsupported_grant_type', `grant_type ${grant} is not supported`);
+    if (grant !== 'authorization_code' && grant !== 'ocm_authorization_code')
+      throw new OAuthError('unsupported_grant_type', `grant_type ${grant} is not supported`);
     const clientId = form.client_id;
     const code = form.code;
     if (typeof clientId !== 'string' || !clientId) throw new OAuthError('invalid_request', 'client_id is required');
     if (typeof code !== 'string' || !code) throw new OAuthError('invalid_request', 'code is required');
-    if (clientHost !== null && clientHost !== clientId.toLowerCase()) throw new OAuthError('invalid_client', 'client_id does not match the signing server');
+    if (clientHost !== null && clientHost !== clientId.toLowerCase())
+      throw new OAuthError('invalid_client', 'client_id does not match the signing server');
     const share = live(await this.deps.store.findOutgoingBySecretHash(hashSecret(code)));
     if (!share) throw new OAuthError('invalid_grant', 'unknown or revoked code');
-    if (share.shareWithHost !== clientId.toLowerCase()) throw new OAuthError('unauthorized_client', 'this code was not issued to that server');
+    if (share.shareWithHost !== clientId.toLowerCase())
+      throw new OAuthError('unauthorized_client', 'this code was not issued to that server');
     const token = newSecret();
-    await this.deps.db.insertInto('access_tokens').values({
-      token_hash: hashSecret(token), share_id: share.id, client_host: clientId.toLowerCase(), expires_at: Date.now() + this.deps.ttlSeconds * 1000,
-    }).execute();
+    await this.deps.db
+      .insertInto('access_tokens')
+      .values({
+        token_hash: hashSecret(token),
+        share_id: share.id,
+        client_host: clientId.toLowerCase(),
+        expires_at: Date.now() + this.deps.ttlSeconds * 1000,
+      })
+      .execute();
     // Expired tokens are useless; sweep them opportunistically so the table stays small.
     await this.deps.db.deleteFrom('access_tokens').where('expires_at', '<', Date.now()).execute();
     return { access_token: token, token_type: 'Bearer', expires_in: this.deps.ttlSeconds };
@@ -58,7 +78,11 @@ export class TokenService {
   async verifyAccess(credential: string, resourceType: string | string[]): Promise<ShareAccess | null> {
     const types = Array.isArray(resourceType) ? resourceType : [resourceType];
     const hash = hashSecret(credential);
-    const tok = await this.deps.db.selectFrom('access_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+    const tok = await this.deps.db
+      .selectFrom('access_tokens')
+      .selectAll()
+      .where('token_hash', '=', hash)
+      .executeTakeFirst();
     if (tok && tok.expires_at > Date.now()) {
       const share = live(await this.deps.store.getOutgoing(tok.share_id));
       return share && types.includes(share.resourceType) ? { share, via: 'token' } : null;
@@ -83,7 +107,11 @@ export class TokenService {
     });
     if (d?.tokenEndPoint && d.capabilities.includes('exchange-token')) {
       try {
-        const res = await this.deps.client.postUrl(d.tokenEndPoint, { grant_type: 'authorization_code', client_id: this.deps.identity.host, code: secret }, { form: true, timeoutMs: 5000 });
+        const res = await this.deps.client.postUrl(
+          d.tokenEndPoint,
+          { grant_type: 'authorization_code', client_id: this.deps.identity.host, code: secret },
+          { form: true, timeoutMs: 5000 },
+        );
         const b = res.body as { access_token?: unknown; expires_in?: unknown };
         if (res.status === 200 && typeof b.access_token === 'string') {
           const ttl = typeof b.expires_in === 'number' ? b.expires_in : 300;
@@ -95,7 +123,11 @@ export class TokenService {
         if (strict) throw err;
       }
     } else if (strict) {
-      throw new MeshworkError('TOKEN_EXCHANGE_UNAVAILABLE', 'share requires token exchange but the owner offers no token endpoint', 502);
+      throw new MeshworkError(
+        'TOKEN_EXCHANGE_UNAVAILABLE',
+        'share requires token exchange but the owner offers no token endpoint',
+        502,
+      );
     }
     return secret;
   }

@@ -26,8 +26,14 @@ function str(body: Record<string, unknown>, field: string): string {
 
 /** The JSON client API under `/api/v1` (login, me, shares, invites, contacts). */
 export function apiRoutes(deps: {
-  accounts: AccountService; requireUser: express.RequestHandler; identity: ServerIdentity; outgoing: OutgoingShareService;
-  incoming: IncomingShareService; store: ShareStore; invites: InviteService; contacts: ContactStore;
+  accounts: AccountService;
+  requireUser: express.RequestHandler;
+  identity: ServerIdentity;
+  outgoing: OutgoingShareService;
+  incoming: IncomingShareService;
+  store: ShareStore;
+  invites: InviteService;
+  contacts: ContactStore;
 }): Router {
   const r = Router();
   const me = (u: User) => ({ ...u, address: formatAddress(u.id, deps.identity.host), server: deps.identity.host });
@@ -104,13 +110,23 @@ export function apiRoutes(deps: {
   r.post('/contacts', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const addr = parseAddress(str(body, 'address').trim(), 'address');
-    if (addr.host === deps.identity.host) throw new InputError('that is a user of this server', [{ name: 'address', message: 'LOCAL_USER' }]);
-    const displayName = typeof body.displayName === 'string' && body.displayName.trim() ? body.displayName.trim() : null;
-    const { contact } = await deps.contacts.upsert({ userId: user(req).id, address: formatAddress(addr.id, addr.host), host: addr.host, displayName, email: null, source: 'manual' });
+    if (addr.host === deps.identity.host)
+      throw new InputError('that is a user of this server', [{ name: 'address', message: 'LOCAL_USER' }]);
+    const displayName =
+      typeof body.displayName === 'string' && body.displayName.trim() ? body.displayName.trim() : null;
+    const { contact } = await deps.contacts.upsert({
+      userId: user(req).id,
+      address: formatAddress(addr.id, addr.host),
+      host: addr.host,
+      displayName,
+      email: null,
+      source: 'manual',
+    });
     res.status(201).json(contact);
   });
   r.delete('/contacts/:id', async (req, res) => {
-    if (!(await deps.contacts.remove(user(req).id, req.params.id as string))) throw new NotFoundError('no such contact', 'CONTACT_NOT_FOUND');
+    if (!(await deps.contacts.remove(user(req).id, req.params.id as string)))
+      throw new NotFoundError('no such contact', 'CONTACT_NOT_FOUND');
     res.status(204).end();
   });
   return r;

@@ -24,7 +24,12 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     if (isMeshworkError(err)) {
       ({ status, code, message } = err);
       validationErrors = err.validationErrors;
-    } else if (err && typeof err === 'object' && 'type' in err && typeof (err as { status?: unknown }).status === 'number') {
+    } else if (
+      err &&
+      typeof err === 'object' &&
+      'type' in err &&
+      typeof (err as { status?: unknown }).status === 'number'
+    ) {
       // body-parser: entity.parse.failed, entity.too.large, encoding.unsupported...
       status = (err as { status: number }).status;
       code = status === 413 ? 'BODY_TOO_LARGE' : 'INVALID_BODY';
@@ -35,11 +40,25 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     if (res.headersSent) return res.end();
     const shape = shapeFor(req.path);
     if (shape === 'oauth') {
-      const oauth = ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type'].includes(code) ? code : status === 401 ? 'invalid_client' : 'invalid_request';
-      return res.status(status >= 500 ? status : status === 401 ? 401 : 400).json({ error: oauth, error_description: message });
+      const oauth = [
+        'invalid_request',
+        'invalid_client',
+        'invalid_grant',
+        'unauthorized_client',
+        'unsupported_grant_type',
+      ].includes(code)
+        ? code
+        : status === 401
+          ? 'invalid_client'
+          : 'invalid_request';
+      return res
+        .status(status >= 500 ? status : status === 401 ? 401 : 400)
+        .json({ error: oauth, error_description: message });
     }
     if (shape === 'ocm') {
-      return res.status(status).json({ message: code, details: message, ...(validationErrors ? { validationErrors } : {}) });
+      return res
+        .status(status)
+        .json({ message: code, details: message, ...(validationErrors ? { validationErrors } : {}) });
     }
     return res.status(status).json({ code, message, ...(validationErrors ? { validationErrors } : {}) });
   };

@@ -17,8 +17,13 @@ function keepRaw(req: Request, _res: unknown, buf: Buffer): void {
 
 /** The OCM API under `/ocm`: shares, notifications, invite-accepted, token, jwks. */
 export function ocmRoutes(deps: {
-  peers: PeerAuthenticator; incoming: IncomingShareService; notifications: NotificationService; invites: InviteService;
-  tokens: TokenService; outbox: Outbox; jwks: () => unknown;
+  peers: PeerAuthenticator;
+  incoming: IncomingShareService;
+  notifications: NotificationService;
+  invites: InviteService;
+  tokens: TokenService;
+  outbox: Outbox;
+  jwks: () => unknown;
 }): Router {
   const r = Router();
   const json = express.json({ limit: BODY_LIMIT, verify: keepRaw, type: ['application/json', 'application/*+json'] });
@@ -37,7 +42,9 @@ export function ocmRoutes(deps: {
     await deps.peers.bind(v, senderHost);
     const result = await deps.incoming.receive(body, senderHost);
     peerIsUp(senderHost);
-    res.status(201).json({ recipientDisplayName: result.recipientDisplayName, recipientUserId: result.share.recipientId });
+    res
+      .status(201)
+      .json({ recipientDisplayName: result.recipientDisplayName, recipientUserId: result.share.recipientId });
   });
 
   r.post('/notifications', json, async (req, res) => {
@@ -52,7 +59,10 @@ export function ocmRoutes(deps: {
   r.post('/invite-accepted', json, async (req, res) => {
     const v = await deps.peers.verify(req);
     const body = validateBody<AcceptedInviteBody>('AcceptedInvite', req.body);
-    const host = body.recipientProvider.replace(/^https?:\/\//, '').replace(/\/+$/, '').toLowerCase();
+    const host = body.recipientProvider
+      .replace(/^https?:\/\//, '')
+      .replace(/\/+$/, '')
+      .toLowerCase();
     await deps.peers.bind(v, host);
     res.status(200).json(await deps.invites.accepted(body, host));
   });

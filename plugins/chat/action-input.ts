@@ -22,7 +22,8 @@ export function text(v: unknown, field: string, max: number, opts: { allowEmpty?
 
 /** A client-chosen id (message id, action id): short, printable. */
 export function clientId(v: unknown, field = 'clientMsgId'): string {
-  if (typeof v !== 'string' || !/^[A-Za-z0-9._:-]{1,100}$/.test(v)) throw bad(field, `${field} must be 1-${CHAT_LIMITS.clientMsgId} letters, digits or . _ : -`);
+  if (typeof v !== 'string' || !/^[A-Za-z0-9._:-]{1,100}$/.test(v))
+    throw bad(field, `${field} must be 1-${CHAT_LIMITS.clientMsgId} letters, digits or . _ : -`);
   return v;
 }
 
@@ -64,7 +65,11 @@ export function parseAction(raw: unknown): ChatAction {
       return out;
     }
     case 'addMember':
-      return { type: 'addMember', address: text(a.address, 'address', 300), ...(a.role !== undefined ? { role: role(a.role) } : {}) };
+      return {
+        type: 'addMember',
+        address: text(a.address, 'address', 300),
+        ...(a.role !== undefined ? { role: role(a.role) } : {}),
+      };
     case 'removeMember':
       return { type: 'removeMember', address: text(a.address, 'address', 300) };
     case 'setRole':

@@ -35,7 +35,8 @@ function acted(res: Response, r: { queued: boolean }): void {
 
 /** The client REST API under `/api/v1/chat` (the socket namespace offers the same actions with acks). */
 export function mountApiRoutes(api: Router, chat: ChatService): void {
-  const act = (req: Request, res: Response, action: ChatAction) => chat.act(uid(req), param(req, 'id'), actionId(req), action).then((r) => acted(res, r));
+  const act = (req: Request, res: Response, action: ChatAction) =>
+    chat.act(uid(req), param(req, 'id'), actionId(req), action).then((r) => acted(res, r));
 
   api.get('/rooms', async (req, res) => {
     res.json(await chat.listRooms(uid(req)));
@@ -49,23 +50,55 @@ export function mountApiRoutes(api: Router, chat: ChatService): void {
   });
   api.patch('/rooms/:id', (req, res) => act(req, res, parseAction({ ...body(req), type: 'update' })));
   api.post('/rooms/:id/members', (req, res) => act(req, res, parseAction({ ...body(req), type: 'addMember' })));
-  api.delete('/rooms/:id/members/:address', (req, res) => act(req, res, parseAction({ type: 'removeMember', address: param(req, 'address') })));
-  api.put('/rooms/:id/members/:address/role', (req, res) => act(req, res, parseAction({ ...body(req), type: 'setRole', address: param(req, 'address') })));
+  api.delete('/rooms/:id/members/:address', (req, res) =>
+    act(req, res, parseAction({ type: 'removeMember', address: param(req, 'address') })),
+  );
+  api.put('/rooms/:id/members/:address/role', (req, res) =>
+    act(req, res, parseAction({ ...body(req), type: 'setRole', address: param(req, 'address') })),
+  );
   api.post('/rooms/:id/leave', (req, res) => act(req, res, { type: 'leave' }));
   api.post('/rooms/:id/actions', (req, res) => act(req, res, parseAction(body(req).action)));
   api.post('/rooms/:id/messages', (req, res) => act(req, res, parseAction({ ...body(req), type: 'post' })));
-  api.patch('/rooms/:id/messages/:eventId', (req, res) => act(req, res, parseAction({ ...body(req), type: 'edit', target: param(req, 'eventId') })));
-  api.delete('/rooms/:id/messages/:eventId', (req, res) => act(req, res, parseAction({ type: 'delete', target: param(req, 'eventId') })));
-  api.post('/rooms/:id/messages/:eventId/reactions', (req, res) => act(req, res, parseAction({ ...body(req), type: 'react', target: param(req, 'eventId') })));
+  api.patch('/rooms/:id/messages/:eventId', (req, res) =>
+    act(req, res, parseAction({ ...body(req), type: 'edit', target: param(req, 'eventId') })),
+  );
+  api.delete('/rooms/:id/messages/:eventId', (req, res) =>
+    act(req, res, parseAction({ type: 'delete', target: param(req, 'eventId') })),
+  );
+  api.post('/rooms/:id/messages/:eventId/reactions', (req, res) =>
+    act(req, res, parseAction({ ...body(req), type: 'react', target: param(req, 'eventId') })),
+  );
   api.post('/rooms/:id/read', (req, res) => act(req, res, parseAction({ ...body(req), type: 'read' })));
 
   api.get('/rooms/:id/history', async (req, res) => {
-    res.json(await chat.history(uid(req), param(req, 'id'), int(req.query.before, null), int(req.query.limit, 50, CHAT_LIMITS.pageSize) as number));
+    res.json(
+      await chat.history(
+        uid(req),
+        param(req, 'id'),
+        int(req.query.before, null),
+        int(req.query.limit, 50, CHAT_LIMITS.pageSize) as number,
+      ),
+    );
   });
   api.get('/rooms/:id/search', async (req, res) => {
-    res.json(await chat.search(uid(req), param(req, 'id'), String(req.query.q ?? ''), int(req.query.before, null), int(req.query.limit, 20, CHAT_LIMITS.pageSize) as number));
+    res.json(
+      await chat.search(
+        uid(req),
+        param(req, 'id'),
+        String(req.query.q ?? ''),
+        int(req.query.before, null),
+        int(req.query.limit, 20, CHAT_LIMITS.pageSize) as number,
+      ),
+    );
   });
   api.get('/rooms/:id/events', async (req, res) => {
-    res.json(await chat.catchUp(uid(req), param(req, 'id'), int(req.query.after, 0) as number, int(req.query.limit, 500, 1000) as number));
+    res.json(
+      await chat.catchUp(
+        uid(req),
+        param(req, 'id'),
+        int(req.query.after, 0) as number,
+        int(req.query.limit, 500, 1000) as number,
+      ),
+    );
   });
 }

@@ -1,5 +1,14 @@
 import type { Kysely } from 'kysely';
-import { formatAddress, InputError, NotAllowedError, NotFoundError, parseAddress, type Logger, type RemoteClient, type User } from '#core';
+import {
+  formatAddress,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  parseAddress,
+  type Logger,
+  type RemoteClient,
+  type User,
+} from '#core';
 import { text } from './action-input.ts';
 import type { FanOut } from './fanout.ts';
 import type { HostService } from './host-service.ts';
@@ -8,7 +17,17 @@ import type { KeyedLock } from './keyed-lock.ts';
 import type { MirrorService } from './mirror-service.ts';
 import type { RoomRoutes } from './room-routes.ts';
 import { getMember, getRoom, joinedRoomIds, splitAddress, type MemberRow, type RoomRow } from './room-store.ts';
-import { CHAT_LIMITS, type ActResult, type CatchUpResult, type ChatAction, type ChatEvent, type RoomDetail, type RoomKind, type RoomSummary, type TimelinePage } from './shared.ts';
+import {
+  CHAT_LIMITS,
+  type ActResult,
+  type CatchUpResult,
+  type ChatAction,
+  type ChatEvent,
+  type RoomDetail,
+  type RoomKind,
+  type RoomSummary,
+  type TimelinePage,
+} from './shared.ts';
 import type { TimelineQueries } from './timeline-queries.ts';
 
 /** Everything the chat service needs. */
@@ -62,7 +81,12 @@ export class ChatService {
   normalizeAddress(raw: string): string {
     const s = raw.trim();
     if (!s.includes('@')) {
-      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(s)) throw new InputError('not a user id or address', [{ name: 'address', message: 'INVALID_FORMAT' }], 'INVALID_ADDRESS');
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(s))
+        throw new InputError(
+          'not a user id or address',
+          [{ name: 'address', message: 'INVALID_FORMAT' }],
+          'INVALID_ADDRESS',
+        );
       return this.address(s);
     }
     const a = parseAddress(s, 'address');
@@ -74,7 +98,8 @@ export class ChatService {
     const room = typeof roomId === 'string' ? await getRoom(this.#d.db, roomId) : null;
     const me = room ? await getMember(this.#d.db, room.id, this.address(userId)) : null;
     if (!room || !me) throw new NotFoundError('no such room', 'ROOM_NOT_FOUND');
-    if (me.state !== 'joined' && !(allowInvited && me.state === 'invited')) throw new NotAllowedError('you are not a member of this room', 'NOT_MEMBER');
+    if (me.state !== 'joined' && !(allowInvited && me.state === 'invited'))
+      throw new NotAllowedError('you are not a member of this room', 'NOT_MEMBER');
     return { room, me };
   }
 
@@ -95,11 +120,24 @@ export class ChatService {
   }
 
   /** Creates a group room or a one-to-one conversation (returning the existing one for the same pair). */
-  async create(user: User, raw: Record<string, unknown>): Promise<{ room: RoomSummary; failed: Array<{ address: string; code: string; message: string }> }> {
-    const kind: RoomKind = raw.kind === undefined || raw.kind === 'group' ? 'group' : raw.kind === 'direct' ? 'direct' : (() => { throw new InputError('kind must be group or direct'); })();
-    if (raw.members !== undefined && (!Array.isArray(raw.members) || raw.members.length > 100)) throw new InputError('members must be a list of at most 100 addresses');
+  async create(
+    user: User,
+    raw: Record<string, unknown>,
+  ): Promise<{ room: RoomSummary; failed: Array<{ address: string; code: string; message: string }> }> {
+    const kind: RoomKind =
+      raw.kind === undefined || raw.kind === 'group'
+        ? 'group'
+        : raw.kind === 'direct'
+          ? 'direct'
+          : (() => {
+              throw new InputError('kind must be group or direct');
+            })();
+    if (raw.members !== undefined && (!Array.isArray(raw.members) || raw.members.length > 100))
+      throw new InputError('members must be a list of at most 100 addresses');
     const me = this.address(user.id);
-    const members = [...new Set(((raw.members ?? []) as unknown[]).map((m) => this.normalizeAddress(String(m))))].filter((a) => a !== me);
+    const members = [
+      ...new Set(((raw.members ?? []) as unknown[]).map((m) => this.normalizeAddress(String(m)))),
+    ].filter((a) => a !== me);
     if (kind === 'direct') {
       if (members.length !== 1) throw new InputError('a one-to-one conversation has exactly one other member');
       const existing = await this.#existingDirect(me, members[0] as string);
@@ -112,9 +150,17 @@ export class ChatService {
   }
 
   async #existingDirect(a: string, b: string): Promise<RoomRow | null> {
-    const row = await this.#d.db.selectFrom('chat_members as m1').innerJoin('chat_members as m2', 'm2.room_id', 'm1.room_id')
-      .innerJoin('chat_rooms as r', 'r.id', 'm1.room_id').select('r.id').where('r.kind', '=', 'direct')
-      .where('m1.address', '=', a).where('m1.state', '=', 'joined').where('m2.address', '=', b).where('m2.state', 'in', ['joined', 'invited']).executeTakeFirst();
+    const row = await this.#d.db
+      .selectFrom('chat_members as m1')
+      .innerJoin('chat_members as m2', 'm2.room_id', 'm1.room_id')
+      .innerJoin('chat_rooms as r', 'r.id', 'm1.room_id')
+      .select('r.id')
+      .where('r.kind', '=', 'direct')
+      .where('m1.address', '=', a)
+      .where('m1.state', '=', 'joined')
+      .where('m2.address', '=', b)
+      .where('m2.state', 'in', ['joined', 'invited'])
+      .executeTakeFirst();
     return row ? getRoom(this.#d.db, String(row.id)) : null;
   }
 
@@ -127,7 +173,9 @@ export class ChatService {
       const route = typeof roomId === 'string' ? await this.#d.routes.route(roomId) : null;
       if (!route) throw new NotFoundError('no such room', 'ROOM_NOT_FOUND');
       const actor = this.address(userId);
-      const normalized = ('address' in action ? { ...action, address: this.normalizeAddress(action.address) } : action) as ChatAction;
+      const normalized = (
+        'address' in action ? { ...action, address: this.normalizeAddress(action.address) } : action
+      ) as ChatAction;
       if (route.host === null) {
         // The host checks membership and rights inside the transaction that orders the action.
         const out = await this.#d.host.act(roomId, actor, clientMsgId, normalized);
@@ -147,7 +195,13 @@ export class ChatService {
   }
 
   /** Messages containing a text. */
-  async search(userId: string, roomId: string, query: string, before: number | null, limit: number): Promise<TimelinePage> {
+  async search(
+    userId: string,
+    roomId: string,
+    query: string,
+    before: number | null,
+    limit: number,
+  ): Promise<TimelinePage> {
     const { room } = await this.access(userId, roomId);
     return this.#d.timeline.search(room.id, text(query, 'q', 200), before, limit);
   }
@@ -161,11 +215,19 @@ export class ChatService {
   /** Whether an address has a live session (local) or was last reported online (remote). */
   isOnline(address: string): boolean {
     const { id, host } = splitAddress(address);
-    return host === this.#d.selfHost() ? this.#d.fanout.isOnline(id) : (this.#remoteOnline.get(address) ?? 0) > Date.now();
+    return host === this.#d.selfHost()
+      ? this.#d.fanout.isOnline(id)
+      : (this.#remoteOnline.get(address) ?? 0) > Date.now();
   }
 
   /** Relays a typing or presence change: to local sessions now, and best effort to the other servers. */
-  async ephemeral(userId: string, roomId: string, kind: EphemeralNotice['kind'], on: boolean, exceptSocket?: string): Promise<void> {
+  async ephemeral(
+    userId: string,
+    roomId: string,
+    kind: EphemeralNotice['kind'],
+    on: boolean,
+    exceptSocket?: string,
+  ): Promise<void> {
     const { room } = await this.access(userId, roomId);
     const address = this.address(userId);
     this.#localEphemeral(room.id, kind, address, on, exceptSocket);
@@ -175,26 +237,40 @@ export class ChatService {
 
   /** Tells every room the user is in that they came online or went offline. */
   async presence(userId: string, online: boolean): Promise<void> {
-    for (const id of await joinedRoomIds(this.#d.db, userId)) await this.ephemeral(userId, id, 'presence', online).catch(() => {});
+    for (const id of await joinedRoomIds(this.#d.db, userId))
+      await this.ephemeral(userId, id, 'presence', online).catch(() => {});
   }
 
   /** A typing or presence notice from another server: from a member's server to the host, or from the host. */
   async receiveEphemeral(peerHost: string, n: EphemeralNotice): Promise<void> {
     const { db } = this.#d;
-    if (typeof n?.roomId !== 'string' || typeof n.address !== 'string' || !['typing', 'presence'].includes(n.kind)) throw new InputError('invalid notice');
+    if (typeof n?.roomId !== 'string' || typeof n.address !== 'string' || !['typing', 'presence'].includes(n.kind))
+      throw new InputError('invalid notice');
     const hosted = await getRoom(db, n.roomId);
     if (hosted && hosted.host === null) {
       const member = await getMember(db, hosted.id, n.address);
-      if (n.secret !== hosted.secret || splitAddress(n.address).host !== peerHost || member?.state !== 'joined') throw new NotAllowedError('not a member of this room', 'NOT_MEMBER');
+      if (n.secret !== hosted.secret || splitAddress(n.address).host !== peerHost || member?.state !== 'joined')
+        throw new NotAllowedError('not a member of this room', 'NOT_MEMBER');
       this.#localEphemeral(hosted.id, n.kind, n.address, Boolean(n.on));
       return this.#relay(hosted, n.kind, n.address, Boolean(n.on), peerHost);
     }
-    const mirror = await db.selectFrom('chat_rooms').select('id').where('host', '=', peerHost).where('remote_id', '=', n.roomId).executeTakeFirst();
+    const mirror = await db
+      .selectFrom('chat_rooms')
+      .select('id')
+      .where('host', '=', peerHost)
+      .where('remote_id', '=', n.roomId)
+      .executeTakeFirst();
     if (!mirror) throw new NotFoundError('no such room', 'ROOM_NOT_FOUND');
     this.#localEphemeral(String(mirror.id), n.kind, n.address, Boolean(n.on));
   }
 
-  #localEphemeral(roomId: string, kind: EphemeralNotice['kind'], address: string, on: boolean, exceptSocket?: string): void {
+  #localEphemeral(
+    roomId: string,
+    kind: EphemeralNotice['kind'],
+    address: string,
+    on: boolean,
+    exceptSocket?: string,
+  ): void {
     if (kind === 'typing') return this.#d.fanout.typing({ roomId, address, typing: on }, exceptSocket);
     if (splitAddress(address).host !== this.#d.selfHost()) {
       // Servers re-announce every PRESENCE_REFRESH_MS; a server that went away stops counting after a while.
@@ -204,7 +280,13 @@ export class ChatService {
     this.#d.fanout.presence([roomId], address, on);
   }
 
-  async #relay(room: RoomRow, kind: EphemeralNotice['kind'], address: string, on: boolean, except: string | null): Promise<void> {
+  async #relay(
+    room: RoomRow,
+    kind: EphemeralNotice['kind'],
+    address: string,
+    on: boolean,
+    except: string | null,
+  ): Promise<void> {
     for (const server of await this.#d.stream.serversOf(room.id, true)) {
       if (server !== except) this.#post(server, { roomId: room.id, secret: room.secret, kind, address, on });
     }
@@ -237,10 +319,16 @@ export class ChatService {
 
   /** Tells a member server who in a hosted room is online now. */
   async #presenceSnapshot(room: RoomRow, server: string): Promise<void> {
-    const members = await this.#d.db.selectFrom('chat_members').select('address').where('room_id', '=', room.id).where('state', '=', 'joined').execute();
+    const members = await this.#d.db
+      .selectFrom('chat_members')
+      .select('address')
+      .where('room_id', '=', room.id)
+      .where('state', '=', 'joined')
+      .execute();
     for (const { address } of members) {
       const a = String(address);
-      if (splitAddress(a).host !== server && this.isOnline(a)) this.#post(server, { roomId: room.id, secret: room.secret, kind: 'presence', address: a, on: true });
+      if (splitAddress(a).host !== server && this.isOnline(a))
+        this.#post(server, { roomId: room.id, secret: room.secret, kind: 'presence', address: a, on: true });
     }
   }
 
@@ -250,7 +338,11 @@ export class ChatService {
     const peers = await db.selectFrom('chat_peers').select('server').distinct().where('active', '=', 1).execute();
     const hosts = await db.selectFrom('chat_rooms').select('host').distinct().where('host', 'is not', null).execute();
     const servers = new Set([...peers.map((p) => String(p.server)), ...hosts.map((h) => String(h.host))]);
-    await Promise.all([...servers].map((s) => remote.post(s, `${S2S_BASE}/hello`, {}, { base: 'origin', timeoutMs: 5000 }).catch(() => null)));
+    await Promise.all(
+      [...servers].map((s) =>
+        remote.post(s, `${S2S_BASE}/hello`, {}, { base: 'origin', timeoutMs: 5000 }).catch(() => null),
+      ),
+    );
   }
 
   /** Re-announces every online local user (so remote presence survives restarts and expires when we go away). */

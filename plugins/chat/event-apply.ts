@@ -3,7 +3,9 @@ import { splitAddress } from './room-store.ts';
 import type { ChatEvent, ChatEventData, MemberState } from './shared.ts';
 
 const MEMBER_END: Partial<Record<ChatEvent['type'], MemberState>> = {
-  'member.left': 'left', 'member.removed': 'removed', 'member.declined': 'declined',
+  'member.left': 'left',
+  'member.removed': 'removed',
+  'member.declined': 'declined',
 };
 
 /** The message an event points at (edits, deletes, reactions), for the `target` column. */
@@ -19,16 +21,40 @@ function targetOf(ev: ChatEvent): string | null {
  */
 export async function storeEvent(trx: Kysely<any>, roomId: string, ev: ChatEvent, selfHost: string): Promise<void> {
   await sql`insert into chat_events (room_id, seq, event_id, type, sender, client_msg_id, target, data, ts)
-    values (${roomId}, ${ev.seq}, ${ev.eventId}, ${ev.type}, ${ev.sender}, ${ev.clientMsgId}, ${targetOf(ev)}, ${JSON.stringify(ev.data)}, ${ev.ts})`.execute(trx);
+    values (${roomId}, ${ev.seq}, ${ev.eventId}, ${ev.type}, ${ev.sender}, ${ev.clientMsgId}, ${targetOf(ev)}, ${JSON.stringify(ev.data)}, ${ev.ts})`.execute(
+    trx,
+  );
   await materialize(trx, roomId, ev, selfHost);
 }
 
-async function upsertMember(trx: Kysely<any>, roomId: string, ev: ChatEvent, d: { address: string; displayName: string; role: string }, state: MemberState, selfHost: string): Promise<void> {
+async function upsertMember(
+  trx: Kysely<any>,
+  roomId: string,
+  ev: ChatEvent,
+  d: { address: string; displayName: string; role: string },
+  state: MemberState,
+  selfHost: string,
+): Promise<void> {
   const { id, host } = splitAddress(d.address);
-  await trx.insertInto('chat_members').values({
-    room_id: roomId, address: d.address, user_id: host === selfHost ? id : null, server: host, role: d.role, state,
-    display_name: d.displayName, share_id: null, updated_at: ev.ts,
-  }).onConflict((oc) => oc.columns(['room_id', 'address']).doUpdateSet({ role: d.role, state, display_name: d.displayName, updated_at: ev.ts })).execute();
+  await trx
+    .insertInto('chat_members')
+    .values({
+      room_id: roomId,
+      address: d.address,
+      user_id: host === selfHost ? id : null,
+      server: host,
+      role: d.role,
+      state,
+      display_name: d.displayName,
+      share_id: null,
+      updated_at: ev.ts,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['room_id', 'address'])
+        .doUpdateSet({ role: d.role, state, display_name: d.displayName, updated_at: ev.ts }),
+    )
+    .execute();
 }
 
 async function materialize(trx: Kysely<any>, roomId: string, ev: ChatEvent, selfHost: string): Promise<void> {
@@ -50,34 +76,60 @@ async function materialize(trx: Kysely<any>, roomId: string, ev: ChatEvent, self
     case 'member.left':
     case 'member.removed':
     case 'member.declined':
-      await trx.updateTable('chat_members').set({ state: MEMBER_END[ev.type] as MemberState, updated_at: ev.ts })
-        .where('room_id', '=', roomId).where('address', '=', ev.data.address).execute();
+      await trx
+        .updateTable('chat_members')
+        .set({ state: MEMBER_END[ev.type] as MemberState, updated_at: ev.ts })
+        .where('room_id', '=', roomId)
+        .where('address', '=', ev.data.address)
+        .execute();
       return;
     case 'member.role':
-      await trx.updateTable('chat_members').set({ role: ev.data.role, updated_at: ev.ts })
-        .where('room_id', '=', roomId).where('address', '=', ev.data.address).execute();
+      await trx
+        .updateTable('chat_members')
+        .set({ role: ev.data.role, updated_at: ev.ts })
+        .where('room_id', '=', roomId)
+        .where('address', '=', ev.data.address)
+        .execute();
       return;
     case 'message.posted':
       await sql`insert into chat_messages (room_id, event_id, seq, sender, text, reply_to, mentions, ts, edited_at, deleted)
-        values (${roomId}, ${ev.eventId}, ${ev.seq}, ${ev.sender}, ${ev.data.text}, ${ev.data.replyTo}, ${JSON.stringify(ev.data.mentions)}, ${ev.ts}, ${null}, ${0})`.execute(trx);
+        values (${roomId}, ${ev.eventId}, ${ev.seq}, ${ev.sender}, ${ev.data.text}, ${ev.data.replyTo}, ${JSON.stringify(ev.data.mentions)}, ${ev.ts}, ${null}, ${0})`.execute(
+        trx,
+      );
       return;
     case 'message.edited':
-      await trx.updateTable('chat_messages').set({ text: ev.data.text, mentions: JSON.stringify(ev.data.mentions), edited_at: ev.ts })
-        .where('room_id', '=', roomId).where('event_id', '=', ev.data.target).where('deleted', '=', 0).execute();
+      await trx
+        .updateTable('chat_messages')
+        .set({ text: ev.data.text, mentions: JSON.stringify(ev.data.mentions), edited_at: ev.ts })
+        .where('room_id', '=', roomId)
+        .where('event_id', '=', ev.data.target)
+        .where('deleted', '=', 0)
+        .execute();
       return;
     case 'message.deleted':
       return redact(trx, roomId, ev.data.target, ev.ts);
     case 'reaction.added':
-      await trx.insertInto('chat_reactions').values({ room_id: roomId, event_id: ev.data.target, address: ev.sender, key: ev.data.key })
-        .onConflict((oc) => oc.doNothing()).execute();
+      await trx
+        .insertInto('chat_reactions')
+        .values({ room_id: roomId, event_id: ev.data.target, address: ev.sender, key: ev.data.key })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
       return;
     case 'reaction.removed':
-      await trx.deleteFrom('chat_reactions').where('room_id', '=', roomId).where('event_id', '=', ev.data.target)
-        .where('address', '=', ev.sender).where('key', '=', ev.data.key).execute();
+      await trx
+        .deleteFrom('chat_reactions')
+        .where('room_id', '=', roomId)
+        .where('event_id', '=', ev.data.target)
+        .where('address', '=', ev.sender)
+        .where('key', '=', ev.data.key)
+        .execute();
       return;
     case 'read.marker':
-      await trx.insertInto('chat_reads').values({ room_id: roomId, address: ev.sender, seq: ev.data.upTo })
-        .onConflict((oc) => oc.columns(['room_id', 'address']).doUpdateSet({ seq: ev.data.upTo })).execute();
+      await trx
+        .insertInto('chat_reads')
+        .values({ room_id: roomId, address: ev.sender, seq: ev.data.upTo })
+        .onConflict((oc) => oc.columns(['room_id', 'address']).doUpdateSet({ seq: ev.data.upTo }))
+        .execute();
       return;
   }
 }
@@ -87,15 +139,33 @@ async function materialize(trx: Kysely<any>, roomId: string, ev: ChatEvent, self
  * and its edits (a mirror that syncs later receives the redacted log), and its reactions.
  */
 async function redact(trx: Kysely<any>, roomId: string, target: string, ts: number): Promise<void> {
-  await trx.updateTable('chat_messages').set({ text: '', mentions: '[]', deleted: 1, edited_at: ts })
-    .where('room_id', '=', roomId).where('event_id', '=', target).execute();
-  const original = await trx.selectFrom('chat_events').select(['data']).where('room_id', '=', roomId).where('event_id', '=', target).executeTakeFirst();
+  await trx
+    .updateTable('chat_messages')
+    .set({ text: '', mentions: '[]', deleted: 1, edited_at: ts })
+    .where('room_id', '=', roomId)
+    .where('event_id', '=', target)
+    .execute();
+  const original = await trx
+    .selectFrom('chat_events')
+    .select(['data'])
+    .where('room_id', '=', roomId)
+    .where('event_id', '=', target)
+    .executeTakeFirst();
   if (original) {
     const d = JSON.parse(String(original.data)) as { replyTo?: string | null };
-    await trx.updateTable('chat_events').set({ data: JSON.stringify({ text: '', replyTo: d.replyTo ?? null, mentions: [], redacted: true }) })
-      .where('room_id', '=', roomId).where('event_id', '=', target).execute();
+    await trx
+      .updateTable('chat_events')
+      .set({ data: JSON.stringify({ text: '', replyTo: d.replyTo ?? null, mentions: [], redacted: true }) })
+      .where('room_id', '=', roomId)
+      .where('event_id', '=', target)
+      .execute();
   }
-  await trx.updateTable('chat_events').set({ data: JSON.stringify({ target, text: '', mentions: [], redacted: true }) })
-    .where('room_id', '=', roomId).where('type', '=', 'message.edited').where('target', '=', target).execute();
+  await trx
+    .updateTable('chat_events')
+    .set({ data: JSON.stringify({ target, text: '', mentions: [], redacted: true }) })
+    .where('room_id', '=', roomId)
+    .where('type', '=', 'message.edited')
+    .where('target', '=', target)
+    .execute();
   await trx.deleteFrom('chat_reactions').where('room_id', '=', roomId).where('event_id', '=', target).execute();
 }

@@ -9,8 +9,11 @@ const strs = (v: unknown): boolean => Array.isArray(v) && v.length <= 500 && v.e
 
 /** Per-type checks of an event's data, so a faulty or hostile host cannot store junk in a mirror. */
 const DATA_CHECKS: Record<ChatEvent['type'], (d: Record<string, unknown>) => boolean> = {
-  'room.created': (d) => str(d.name, CHAT_LIMITS.name) && str(d.topic, CHAT_LIMITS.topic) && (d.kind === 'group' || d.kind === 'direct'),
-  'room.updated': (d) => (d.name === undefined || str(d.name, CHAT_LIMITS.name)) && (d.topic === undefined || str(d.topic, CHAT_LIMITS.topic)),
+  'room.created': (d) =>
+    str(d.name, CHAT_LIMITS.name) && str(d.topic, CHAT_LIMITS.topic) && (d.kind === 'group' || d.kind === 'direct'),
+  'room.updated': (d) =>
+    (d.name === undefined || str(d.name, CHAT_LIMITS.name)) &&
+    (d.topic === undefined || str(d.topic, CHAT_LIMITS.topic)),
   'member.invited': (d) => addr(d.address) && str(d.displayName, 300) && ROLES.includes(d.role as string),
   'member.joined': (d) => addr(d.address) && str(d.displayName, 300) && ROLES.includes(d.role as string),
   'member.left': (d) => addr(d.address),

@@ -18,12 +18,14 @@ function requireJoined(me: MemberRow | null): MemberRow {
 
 function requireModerator(me: MemberRow | null): MemberRow {
   const m = requireJoined(me);
-  if (m.role !== 'owner' && m.role !== 'moderator') throw new NotAllowedError('only owners and moderators may do this', 'NOT_MODERATOR');
+  if (m.role !== 'owner' && m.role !== 'moderator')
+    throw new NotAllowedError('only owners and moderators may do this', 'NOT_MODERATOR');
   return m;
 }
 
 function requireGroup(room: RoomRow): void {
-  if (room.kind !== 'group') throw new NotAllowedError('one-to-one conversations have fixed members and no name', 'DIRECT_ROOM');
+  if (room.kind !== 'group')
+    throw new NotAllowedError('one-to-one conversations have fixed members and no name', 'DIRECT_ROOM');
 }
 
 /** Throws unless the actor may add members to the room (owners and moderators of group rooms). */
@@ -32,14 +34,28 @@ export function checkCanInvite(room: RoomRow, me: MemberRow | null): void {
   requireGroup(room);
 }
 
-async function message(trx: Kysely<any>, roomId: string, eventId: string): Promise<{ sender: string; text: string; deleted: boolean }> {
-  const m = await trx.selectFrom('chat_messages').select(['sender', 'text', 'deleted']).where('room_id', '=', roomId).where('event_id', '=', eventId).executeTakeFirst();
+async function message(
+  trx: Kysely<any>,
+  roomId: string,
+  eventId: string,
+): Promise<{ sender: string; text: string; deleted: boolean }> {
+  const m = await trx
+    .selectFrom('chat_messages')
+    .select(['sender', 'text', 'deleted'])
+    .where('room_id', '=', roomId)
+    .where('event_id', '=', eventId)
+    .executeTakeFirst();
   if (!m) throw new NotFoundError('no such message in this room', 'MESSAGE_NOT_FOUND');
   return { sender: String(m.sender), text: String(m.text), deleted: Number(m.deleted) === 1 };
 }
 
 async function joinedAddresses(trx: Kysely<any>, roomId: string): Promise<string[]> {
-  const rows = await trx.selectFrom('chat_members').select('address').where('room_id', '=', roomId).where('state', '=', 'joined').execute();
+  const rows = await trx
+    .selectFrom('chat_members')
+    .select('address')
+    .where('room_id', '=', roomId)
+    .where('state', '=', 'joined')
+    .execute();
   return rows.map((r) => String(r.address));
 }
 
@@ -47,7 +63,13 @@ async function joinedAddresses(trx: Kysely<any>, roomId: string): Promise<string
  * Decides what a member's action does to a room: checks the actor's rights and the action's target and
  * returns the event to append, or null when the action changes nothing (a repeat, or a no-op).
  */
-export async function planAction(trx: Kysely<any>, room: RoomRow, me: MemberRow | null, action: ChatAction, localUser: { displayName: string } | null = null): Promise<EventDraft | null> {
+export async function planAction(
+  trx: Kysely<any>,
+  room: RoomRow,
+  me: MemberRow | null,
+  action: ChatAction,
+  localUser: { displayName: string } | null = null,
+): Promise<EventDraft | null> {
   switch (action.type) {
     case 'post': {
       requireJoined(me);
@@ -68,25 +90,47 @@ export async function planAction(trx: Kysely<any>, room: RoomRow, me: MemberRow 
       const m = requireJoined(me);
       const target = await message(trx, room.id, action.target);
       if (target.deleted) return null;
-      if (target.sender !== m.address && m.role === 'member') throw new NotAllowedError('only the author or a moderator may delete a message', 'NOT_AUTHOR');
+      if (target.sender !== m.address && m.role === 'member')
+        throw new NotAllowedError('only the author or a moderator may delete a message', 'NOT_AUTHOR');
       return { type: 'message.deleted', data: { target: action.target } };
     }
     case 'react': {
       const m = requireJoined(me);
       const target = await message(trx, room.id, action.target);
       if (target.deleted) throw new ConflictError('the message was deleted', 'MESSAGE_DELETED');
-      const has = await trx.selectFrom('chat_reactions').select('key').where('room_id', '=', room.id).where('event_id', '=', action.target)
-        .where('address', '=', m.address).where('key', '=', action.key).executeTakeFirst();
+      const has = await trx
+        .selectFrom('chat_reactions')
+        .select('key')
+        .where('room_id', '=', room.id)
+        .where('event_id', '=', action.target)
+        .where('address', '=', m.address)
+        .where('key', '=', action.key)
+        .executeTakeFirst();
       if (action.on === Boolean(has)) return null;
-      return { type: action.on ? 'reaction.added' : 'reaction.removed', data: { target: action.target, key: action.key } };
+      return {
+        type: action.on ? 'reaction.added' : 'reaction.removed',
+        data: { target: action.target, key: action.key },
+      };
     }
     case 'read': {
       const m = requireJoined(me);
       const upTo = Math.min(action.upTo, room.last_seq);
-      const cur = await trx.selectFrom('chat_reads').select('seq').where('room_id', '=', room.id).where('address', '=', m.address).executeTakeFirst();
+      const cur = await trx
+        .selectFrom('chat_reads')
+        .select('seq')
+        .where('room_id', '=', room.id)
+        .where('address', '=', m.address)
+        .executeTakeFirst();
       if (upTo <= Number(cur?.seq ?? 0)) return null;
       // Only messages are ever unread: a marker that covers no new message would just add events.
-      const news = await trx.selectFrom('chat_messages').select('seq').where('room_id', '=', room.id).where('seq', '>', Number(cur?.seq ?? 0)).where('seq', '<=', upTo).limit(1).executeTakeFirst();
+      const news = await trx
+        .selectFrom('chat_messages')
+        .select('seq')
+        .where('room_id', '=', room.id)
+        .where('seq', '>', Number(cur?.seq ?? 0))
+        .where('seq', '<=', upTo)
+        .limit(1)
+        .executeTakeFirst();
       if (!news) return null;
       return { type: 'read.marker', data: { upTo } };
     }
@@ -105,15 +149,20 @@ export async function planAction(trx: Kysely<any>, room: RoomRow, me: MemberRow 
       // Looked up by the caller before the transaction: SQLite has one connection, held by it.
       const user = localUser;
       if (!user) throw new NotFoundError(`no local user ${action.address}`, 'USER_NOT_FOUND');
-      return { type: 'member.joined', data: { address: action.address, displayName: user.displayName, role: action.role ?? 'member' } };
+      return {
+        type: 'member.joined',
+        data: { address: action.address, displayName: user.displayName, role: action.role ?? 'member' },
+      };
     }
     case 'removeMember': {
       const m = requireModerator(me);
       requireGroup(room);
-      if (action.address === m.address) throw new InputError('to remove yourself, leave the room', [{ name: 'address', message: 'SELF' }], 'USE_LEAVE');
+      if (action.address === m.address)
+        throw new InputError('to remove yourself, leave the room', [{ name: 'address', message: 'SELF' }], 'USE_LEAVE');
       const target = await getMember(trx, room.id, action.address);
       if (!target) throw new NotFoundError('no such member', 'MEMBER_NOT_FOUND');
-      if (target.role !== 'member' && m.role !== 'owner') throw new NotAllowedError('only owners may remove owners and moderators', 'NOT_OWNER');
+      if (target.role !== 'member' && m.role !== 'owner')
+        throw new NotAllowedError('only owners may remove owners and moderators', 'NOT_OWNER');
       if (target.state !== 'joined' && target.state !== 'invited') return null;
       return { type: 'member.removed', data: { address: action.address } };
     }

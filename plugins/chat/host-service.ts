@@ -6,7 +6,16 @@ import type { FanOut } from './fanout.ts';
 import { checkCanInvite, planAction, type EventDraft, type LocalUserLookup } from './host-rules.ts';
 import type { HostStream } from './host-stream.ts';
 import type { CommitQueue } from './commit-queue.ts';
-import { getHostedRoom, getMember, lockRoom, splitAddress, toEvent, type EventRow, type MemberRow, type RoomRow } from './room-store.ts';
+import {
+  getHostedRoom,
+  getMember,
+  lockRoom,
+  splitAddress,
+  toEvent,
+  type EventRow,
+  type MemberRow,
+  type RoomRow,
+} from './room-store.ts';
 import type { ChatAction, ChatEvent, RoomKind } from './shared.ts';
 
 /** What an action produced: the appended event (none for a no-op), or the first result when it was a repeat. */
@@ -54,17 +63,38 @@ export class HostService {
   }
 
   /** Creates a room hosted here with its creator as owner, then adds the requested members. */
-  async createRoom(creator: User, input: { name: string; topic: string; kind: RoomKind; members: string[] }): Promise<{ room: RoomRow; failed: Array<{ address: string; code: string; message: string }> }> {
+  async createRoom(
+    creator: User,
+    input: { name: string; topic: string; kind: RoomKind; members: string[] },
+  ): Promise<{ room: RoomRow; failed: Array<{ address: string; code: string; message: string }> }> {
     const { db, selfHost } = this.#d;
     const me = `${creator.id}@${selfHost()}`;
     const id = randomUUID();
-    await db.insertInto('chat_rooms').values({
-      id, host: null, remote_id: null, kind: input.kind, name: input.name, topic: input.topic, created_by: me, created_at: Date.now(),
-      last_seq: 0, host_seq: 0, secret: randomBytes(32).toString('base64url'),
-    }).execute();
-    await this.#commit(id, me, null, async () => ({ type: 'room.created', data: { name: input.name, topic: input.topic, kind: input.kind } }));
+    await db
+      .insertInto('chat_rooms')
+      .values({
+        id,
+        host: null,
+        remote_id: null,
+        kind: input.kind,
+        name: input.name,
+        topic: input.topic,
+        created_by: me,
+        created_at: Date.now(),
+        last_seq: 0,
+        host_seq: 0,
+        secret: randomBytes(32).toString('base64url'),
+      })
+      .execute();
+    await this.#commit(id, me, null, async () => ({
+      type: 'room.created',
+      data: { name: input.name, topic: input.topic, kind: input.kind },
+    }));
     const role = input.kind === 'group' ? 'owner' : 'member';
-    await this.#commit(id, me, null, async () => ({ type: 'member.joined', data: { address: me, displayName: creator.displayName, role } }));
+    await this.#commit(id, me, null, async () => ({
+      type: 'member.joined',
+      data: { address: me, displayName: creator.displayName, role },
+    }));
     const failed: Array<{ address: string; code: string; message: string }> = [];
     for (const [i, address] of input.members.entries()) {
       try {
@@ -79,15 +109,26 @@ export class HostService {
 
   /** Applies a member's action to a hosted room. */
   async act(roomId: string, actor: string, actionId: string, action: ChatAction): Promise<ActOutcome> {
-    if (action.type === 'addMember') return this.addMember(roomId, actor, actionId, action.address, action.role ?? 'member', false);
-    return this.#commit(roomId, actor, actionId, (trx, room, me) => planAction(trx, room, me, action), { member: true, post: action.type === 'post' });
+    if (action.type === 'addMember')
+      return this.addMember(roomId, actor, actionId, action.address, action.role ?? 'member', false);
+    return this.#commit(roomId, actor, actionId, (trx, room, me) => planAction(trx, room, me, action), {
+      member: true,
+      post: action.type === 'post',
+    });
   }
 
   /**
    * Adds a member: a local user joins at once; a remote user gets an OCM share (`chat-room`) and joins when
    * their server reports the acceptance. `system` skips the rights check (the creator of a one-to-one room).
    */
-  async addMember(roomId: string, actor: string, actionId: string, address: string, role: 'member' | 'moderator' | 'owner', system: boolean): Promise<ActOutcome> {
+  async addMember(
+    roomId: string,
+    actor: string,
+    actionId: string,
+    address: string,
+    role: 'member' | 'moderator' | 'owner',
+    system: boolean,
+  ): Promise<ActOutcome> {
     const { db, selfHost, shares } = this.#d;
     const target = splitAddress(address);
     if (target.host === selfHost()) {
@@ -104,7 +145,8 @@ export class HostService {
     if (prior) return prior;
     if (!system) checkCanInvite(room, await getMember(db, roomId, actor));
     const existing = await getMember(db, roomId, address);
-    if (existing && (existing.state === 'joined' || existing.state === 'invited')) return { events: [], replayed: false };
+    if (existing && (existing.state === 'joined' || existing.state === 'invited'))
+      return { events: [], replayed: false };
     // The share's owner must be a local account: the inviter when local, else the room's creator.
     const inviter = splitAddress(actor);
     const owner = inviter.host === selfHost() ? inviter.id : splitAddress(room.created_by).id;
@@ -119,7 +161,11 @@ export class HostService {
     return this.#commit(roomId, actor, actionId, async (trx) => {
       const cur = await getMember(trx, roomId, address);
       if (cur?.state === 'joined') return null;
-      return { type: 'member.invited', data: { address, displayName: share.recipientDisplayName ?? target.id, role }, shareId: share.id };
+      return {
+        type: 'member.invited',
+        data: { address, displayName: share.recipientDisplayName ?? target.id, role },
+        shareId: share.id,
+      };
     });
   }
 
@@ -129,7 +175,11 @@ export class HostService {
       const cur = await getMember(trx, share.resourceId, share.shareWith);
       if (cur?.state === 'joined') return null;
       const displayName = share.recipientDisplayName ?? cur?.display_name ?? splitAddress(share.shareWith).id;
-      return { type: 'member.joined', data: { address: share.shareWith, displayName, role: cur?.role ?? 'member' }, shareId: share.id };
+      return {
+        type: 'member.joined',
+        data: { address: share.shareWith, displayName, role: cur?.role ?? 'member' },
+        shareId: share.id,
+      };
     });
   }
 
@@ -138,8 +188,10 @@ export class HostService {
     await this.#commit(share.resourceId, share.shareWith, `share:${share.id}:${how}`, async (trx) => {
       const cur = await getMember(trx, share.resourceId, share.shareWith);
       if (!cur || (cur.share_id !== null && cur.share_id !== share.id)) return null;
-      if (how === 'declined' && cur.state === 'invited') return { type: 'member.declined', data: { address: share.shareWith } };
-      if (how === 'ended' && (cur.state === 'joined' || cur.state === 'invited')) return { type: 'member.left', data: { address: share.shareWith } };
+      if (how === 'declined' && cur.state === 'invited')
+        return { type: 'member.declined', data: { address: share.shareWith } };
+      if (how === 'ended' && (cur.state === 'joined' || cur.state === 'invited'))
+        return { type: 'member.left', data: { address: share.shareWith } };
       return null;
     });
   }
@@ -148,11 +200,26 @@ export class HostService {
    * The first result of an action id: the event it produced (found through the events' unique client id),
    * or, for actions that changed nothing, the seen-actions record. Posts always produce an event.
    */
-  async #seen(db: Kysely<any>, roomId: string, actor: string, actionId: string, postOnly = false): Promise<ActOutcome | null> {
-    const { rows } = await sql<EventRow>`select * from chat_events where room_id = ${roomId} and sender = ${actor} and client_msg_id = ${actionId}`.execute(db);
+  async #seen(
+    db: Kysely<any>,
+    roomId: string,
+    actor: string,
+    actionId: string,
+    postOnly = false,
+  ): Promise<ActOutcome | null> {
+    const { rows } =
+      await sql<EventRow>`select * from chat_events where room_id = ${roomId} and sender = ${actor} and client_msg_id = ${actionId}`.execute(
+        db,
+      );
     if (rows[0]) return { events: [toEvent(rows[0], roomId)], replayed: true };
     if (postOnly) return null;
-    const seen = await db.selectFrom('chat_seen_actions').select('ts').where('room_id', '=', roomId).where('actor', '=', actor).where('action_id', '=', actionId).executeTakeFirst();
+    const seen = await db
+      .selectFrom('chat_seen_actions')
+      .select('ts')
+      .where('room_id', '=', roomId)
+      .where('actor', '=', actor)
+      .where('action_id', '=', actionId)
+      .executeTakeFirst();
     if (!seen) return null;
     return { events: [], replayed: true };
   }
@@ -162,7 +229,13 @@ export class HostService {
    * with other actions), then fans it out: results come back in commit order, so local sessions see
    * each room's events in seq order.
    */
-  async #commit(roomId: string, actor: string, actionId: string | null, plan: Plan, opts: { member: boolean; post?: boolean } = { member: false }): Promise<ActOutcome> {
+  async #commit(
+    roomId: string,
+    actor: string,
+    actionId: string | null,
+    plan: Plan,
+    opts: { member: boolean; post?: boolean } = { member: false },
+  ): Promise<ActOutcome> {
     const { postgres, commits, fanout } = this.#d;
     const out = await commits.submit(async (trx): Promise<ActOutcome> => {
       const room = await lockRoom(trx, roomId, postgres);
@@ -172,14 +245,18 @@ export class HostService {
         const prior = await this.#seen(trx, roomId, actor, actionId, opts.post);
         // A repeat gets its first answer, but only while the actor is still in the room: a request
         // captured before a removal must not keep working after it.
-        if (prior && opts.member && me?.state !== 'joined') throw new NotAllowedError('you are not a member of this room', 'NOT_MEMBER');
+        if (prior && opts.member && me?.state !== 'joined')
+          throw new NotAllowedError('you are not a member of this room', 'NOT_MEMBER');
         if (prior) return prior;
       }
       const draft = await plan(trx, room, me);
       const events = draft ? [await this.#append(trx, roomId, actor, actionId, draft)] : [];
       // An event carries its client id; only actions that changed nothing need a record of their own.
       if (actionId && events.length === 0) {
-        await trx.insertInto('chat_seen_actions').values({ room_id: roomId, actor, action_id: actionId, ts: Date.now() }).execute();
+        await trx
+          .insertInto('chat_seen_actions')
+          .values({ room_id: roomId, actor, action_id: actionId, ts: Date.now() })
+          .execute();
       }
       return { events, replayed: false };
     });
@@ -188,15 +265,40 @@ export class HostService {
     return out;
   }
 
-  async #append(trx: Kysely<any>, roomId: string, sender: string, clientMsgId: string | null, draft: EventDraft): Promise<ChatEvent> {
+  async #append(
+    trx: Kysely<any>,
+    roomId: string,
+    sender: string,
+    clientMsgId: string | null,
+    draft: EventDraft,
+  ): Promise<ChatEvent> {
     // One UPDATE both allocates and returns the seq; on PostgreSQL it also row-locks the room until commit.
-    const { rows } = await sql<{ last_seq: number }>`update chat_rooms set last_seq = last_seq + 1, host_seq = last_seq + 1 where id = ${roomId} returning last_seq`.execute(trx);
-    const ev = { roomId, seq: Number(rows[0]?.last_seq), eventId: randomUUID(), type: draft.type, sender, clientMsgId, ts: Date.now(), data: draft.data } as ChatEvent;
+    const { rows } = await sql<{
+      last_seq: number;
+    }>`update chat_rooms set last_seq = last_seq + 1, host_seq = last_seq + 1 where id = ${roomId} returning last_seq`.execute(
+      trx,
+    );
+    const ev = {
+      roomId,
+      seq: Number(rows[0]?.last_seq),
+      eventId: randomUUID(),
+      type: draft.type,
+      sender,
+      clientMsgId,
+      ts: Date.now(),
+      data: draft.data,
+    } as ChatEvent;
     const selfHost = this.#d.selfHost();
     await storeEvent(trx, roomId, ev, selfHost);
     const address = (draft.data as { address?: string }).address;
     if (draft.type.startsWith('member.') && address) {
-      if (draft.shareId) await trx.updateTable('chat_members').set({ share_id: draft.shareId }).where('room_id', '=', roomId).where('address', '=', address).execute();
+      if (draft.shareId)
+        await trx
+          .updateTable('chat_members')
+          .set({ share_id: draft.shareId })
+          .where('room_id', '=', roomId)
+          .where('address', '=', address)
+          .execute();
       const server = splitAddress(address).host;
       if (server !== selfHost) await this.#d.stream.syncPeer(trx, roomId, server, ev.seq);
     }
@@ -216,7 +318,9 @@ export class HostService {
       const m = await getMember(db, roomId, ev.data.address);
       const share = m?.share_id ? await shares.getOutgoing(m.share_id) : null;
       if (share && LIVE_SHARE.includes(share.state)) {
-        await shares.revokeOutgoing(share.ownerId, share.id).catch((err) => log.warn({ err, roomId }, 'could not revoke the chat share'));
+        await shares
+          .revokeOutgoing(share.ownerId, share.id)
+          .catch((err) => log.warn({ err, roomId }, 'could not revoke the chat share'));
       }
     }
     const room = await getHostedRoom(db, roomId);

@@ -53,7 +53,12 @@ export class HostStream {
   readonly #servers = new Map<string, string[]>();
   readonly #pacer: Pacer;
 
-  constructor(db: Kysely<any>, outbox: PluginContext['outbox'], log: Logger, opts: { batch?: number; gapMs?: number } = {}) {
+  constructor(
+    db: Kysely<any>,
+    outbox: PluginContext['outbox'],
+    log: Logger,
+    opts: { batch?: number; gapMs?: number } = {},
+  ) {
     this.#db = db;
     this.#pacer = new Pacer(opts.gapMs ?? DEFAULT_GAP_MS);
     this.#outbox = outbox;
@@ -64,7 +69,8 @@ export class HostStream {
       // A 404 with per-room answers means "none of these rooms exist there" (e.g. its last member left): done.
       this.#waiting.delete(msg.destination);
       const reply = result.outcome === 'dead' ? null : (result.body as EventsPushReply | null);
-      if (result.outcome === 'delivered' || Array.isArray(reply?.rooms)) return this.#acked(msg.destination, msg.body as EventsPush, reply);
+      if (result.outcome === 'delivered' || Array.isArray(reply?.rooms))
+        return this.#acked(msg.destination, msg.body as EventsPush, reply);
       this.#log.warn({ destination: msg.destination, result }, 'chat event push not delivered; the sweep will retry');
     });
   }
@@ -74,21 +80,48 @@ export class HostStream {
    * membership). A server that lost its last member keeps receiving up to `seq`, the event that removed it.
    */
   async syncPeer(trx: Kysely<any>, roomId: string, server: string, seq: number): Promise<void> {
-    const joined = await trx.selectFrom('chat_members').select((eb) => eb.fn.countAll().as('n'))
-      .where('room_id', '=', roomId).where('server', '=', server).where('state', '=', 'joined').executeTakeFirst();
-    const peer = await trx.selectFrom('chat_peers').selectAll().where('room_id', '=', roomId).where('server', '=', server).executeTakeFirst();
+    const joined = await trx
+      .selectFrom('chat_members')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('room_id', '=', roomId)
+      .where('server', '=', server)
+      .where('state', '=', 'joined')
+      .executeTakeFirst();
+    const peer = await trx
+      .selectFrom('chat_peers')
+      .selectAll()
+      .where('room_id', '=', roomId)
+      .where('server', '=', server)
+      .executeTakeFirst();
     if (Number(joined?.n ?? 0) > 0) {
-      if (!peer) await trx.insertInto('chat_peers').values({ room_id: roomId, server, acked_seq: 0, active: 1, until_seq: null }).execute();
-      else if (!Number(peer.active)) await trx.updateTable('chat_peers').set({ active: 1, until_seq: null }).where('room_id', '=', roomId).where('server', '=', server).execute();
+      if (!peer)
+        await trx
+          .insertInto('chat_peers')
+          .values({ room_id: roomId, server, acked_seq: 0, active: 1, until_seq: null })
+          .execute();
+      else if (!Number(peer.active))
+        await trx
+          .updateTable('chat_peers')
+          .set({ active: 1, until_seq: null })
+          .where('room_id', '=', roomId)
+          .where('server', '=', server)
+          .execute();
     } else if (peer && Number(peer.active)) {
-      await trx.updateTable('chat_peers').set({ active: 0, until_seq: seq }).where('room_id', '=', roomId).where('server', '=', server).execute();
+      await trx
+        .updateTable('chat_peers')
+        .set({ active: 0, until_seq: seq })
+        .where('room_id', '=', roomId)
+        .where('server', '=', server)
+        .execute();
     }
   }
 
   /** Servers that should receive a room's events (members now, or a removal still to deliver). */
   async serversOf(roomId: string, onlyActive = false): Promise<string[]> {
     let q = this.#db.selectFrom('chat_peers').select('server').where('room_id', '=', roomId);
-    q = onlyActive ? q.where('active', '=', 1) : q.where((eb) => eb.or([eb('active', '=', 1), eb('until_seq', '>', eb.ref('acked_seq'))]));
+    q = onlyActive
+      ? q.where('active', '=', 1)
+      : q.where((eb) => eb.or([eb('active', '=', 1), eb('until_seq', '>', eb.ref('acked_seq'))]));
     return (await q.execute()).map((r) => String(r.server));
   }
 
@@ -109,9 +142,14 @@ export class HostStream {
 
   /** Queues a push to every server that is behind (after a restart, or after pushes were given up). */
   async sweep(): Promise<void> {
-    const rows = await this.#db.selectFrom('chat_peers as p').innerJoin('chat_rooms as r', 'r.id', 'p.room_id')
-      .select(['p.server', 'p.room_id', 'p.acked_seq', 'p.active', 'p.until_seq', 'r.last_seq']).execute();
-    const behind = new Set(rows.filter((p) => endOf(p as unknown as PeerRow) > Number(p.acked_seq)).map((p) => String(p.server)));
+    const rows = await this.#db
+      .selectFrom('chat_peers as p')
+      .innerJoin('chat_rooms as r', 'r.id', 'p.room_id')
+      .select(['p.server', 'p.room_id', 'p.acked_seq', 'p.active', 'p.until_seq', 'r.last_seq'])
+      .execute();
+    const behind = new Set(
+      rows.filter((p) => endOf(p as unknown as PeerRow) > Number(p.acked_seq)).map((p) => String(p.server)),
+    );
     for (const server of behind) await this.#enqueue(server);
   }
 
@@ -119,7 +157,15 @@ export class HostStream {
     if (this.#waiting.has(server)) return;
     this.#waiting.add(server);
     try {
-      await this.#outbox.enqueue({ destination: server, kind: EVENTS_KIND, path: `${S2S_BASE}/events`, base: 'origin', body: {}, ref: 'stream', coalesce: true });
+      await this.#outbox.enqueue({
+        destination: server,
+        kind: EVENTS_KIND,
+        path: `${S2S_BASE}/events`,
+        base: 'origin',
+        body: {},
+        ref: 'stream',
+        coalesce: true,
+      });
     } catch (err) {
       // Nothing was queued: the next event (or the sweep) must try again.
       this.#waiting.delete(server);
@@ -128,9 +174,20 @@ export class HostStream {
   }
 
   async #peersOf(server: string): Promise<PeerRow[]> {
-    const rows = await this.#db.selectFrom('chat_peers as p').innerJoin('chat_rooms as r', 'r.id', 'p.room_id')
-      .select(['p.room_id', 'p.acked_seq', 'p.active', 'p.until_seq', 'r.last_seq']).where('p.server', '=', server).where('r.host', 'is', null).execute();
-    return rows.map((r) => ({ room_id: String(r.room_id), acked_seq: Number(r.acked_seq), active: Number(r.active), until_seq: r.until_seq === null ? null : Number(r.until_seq), last_seq: Number(r.last_seq) }));
+    const rows = await this.#db
+      .selectFrom('chat_peers as p')
+      .innerJoin('chat_rooms as r', 'r.id', 'p.room_id')
+      .select(['p.room_id', 'p.acked_seq', 'p.active', 'p.until_seq', 'r.last_seq'])
+      .where('p.server', '=', server)
+      .where('r.host', 'is', null)
+      .execute();
+    return rows.map((r) => ({
+      room_id: String(r.room_id),
+      acked_seq: Number(r.acked_seq),
+      active: Number(r.active),
+      until_seq: r.until_seq === null ? null : Number(r.until_seq),
+      last_seq: Number(r.last_seq),
+    }));
   }
 
   async #build(server: string): Promise<EventsPush | null> {
@@ -163,7 +220,12 @@ export class HostStream {
       // The receiver's own count is the truth (it may have lost a mirror and need the log again);
       // a receiver that has no such room is done with it.
       const next = typeof a === 'number' && Number.isSafeInteger(a) && a >= 0 ? Math.min(a, end) : sentMax;
-      await this.#db.updateTable('chat_peers').set({ acked_seq: next }).where('room_id', '=', room.roomId).where('server', '=', server).execute();
+      await this.#db
+        .updateTable('chat_peers')
+        .set({ acked_seq: next })
+        .where('room_id', '=', room.roomId)
+        .where('server', '=', server)
+        .execute();
       if (next < end && next !== p.acked_seq) again = true;
       if (!p.active && next >= end) this.invalidate(room.roomId);
     }

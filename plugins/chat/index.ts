@@ -34,7 +34,9 @@ export interface ChatPluginOptions {
 export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
   return definePlugin({
     id: 'chat',
-    resourceTypes: [{ name: 'chat-room', shareTypes: ['user'], protocols: { chat: `${S2S_BASE}/`, 'chat-receive': {} } }],
+    resourceTypes: [
+      { name: 'chat-room', shareTypes: ['user'], protocols: { chat: `${S2S_BASE}/`, 'chat-receive': {} } },
+    ],
     migrations: chatMigrations,
     async setup(ctx) {
       const { db, logger: log } = ctx;
@@ -55,19 +57,53 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
         const user = host === selfHost() ? await ctx.accounts.findUser(id) : null;
         return user ? { displayName: user.displayName } : null;
       };
-      const host = new HostService({ db, postgres, selfHost, commits, fanout, stream, shares: ctx.shares, lookupLocal, log, afterEvents });
-      const mirror = new MirrorService({
-        db, postgres, selfHost, commits, routes, fanout, remote: ctx.remote, outbox: ctx.outbox, log, afterEvents,
-        displayName: async (id) => (await ctx.accounts.findUser(id))?.displayName ?? id, gapMs: opts.pushGapMs,
+      const host = new HostService({
+        db,
+        postgres,
+        selfHost,
+        commits,
+        fanout,
+        stream,
+        shares: ctx.shares,
+        lookupLocal,
+        log,
+        afterEvents,
       });
-      chat = new ChatService({ db, selfHost, host, mirror, stream, timeline, fanout, remote: ctx.remote, locks, routes, log });
+      const mirror = new MirrorService({
+        db,
+        postgres,
+        selfHost,
+        commits,
+        routes,
+        fanout,
+        remote: ctx.remote,
+        outbox: ctx.outbox,
+        log,
+        afterEvents,
+        displayName: async (id) => (await ctx.accounts.findUser(id))?.displayName ?? id,
+        gapMs: opts.pushGapMs,
+      });
+      chat = new ChatService({
+        db,
+        selfHost,
+        host,
+        mirror,
+        stream,
+        timeline,
+        fanout,
+        remote: ctx.remote,
+        locks,
+        routes,
+        log,
+      });
 
       mountApiRoutes(ctx.api, chat);
       ctx.mount(S2S_BASE, s2sRouter({ db, peerAuth: ctx.peerAuth, host, mirror, chat, log }));
       attachSocketHandlers(ns, { chat, fanout, db, log });
       // A share that could not be delivered at all ends the invitation.
       const offShareEvents = ctx.events.on('share:outgoing-updated', ({ share }) => {
-        if (share.resourceType === 'chat-room' && share.state === 'failed') void host.shareEnded(share, 'declined').catch(() => {});
+        if (share.resourceType === 'chat-room' && share.state === 'failed')
+          void host.shareEnded(share, 'declined').catch(() => {});
       });
 
       let closed = false;

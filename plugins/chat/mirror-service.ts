@@ -24,7 +24,15 @@ type SentActions = ActionsPush & { rows?: number[] };
 
 /** The host's answer: one result per action, with the event it ordered. */
 export interface ActionsReply {
-  results: Array<{ roomId: string; actor: string; actionId: string; ok: boolean; event?: ChatEvent | null; code?: string; message?: string }>;
+  results: Array<{
+    roomId: string;
+    actor: string;
+    actionId: string;
+    ok: boolean;
+    event?: ChatEvent | null;
+    code?: string;
+    message?: string;
+  }>;
 }
 
 /** Answer of the host's pull route. */
@@ -89,8 +97,20 @@ export class MirrorService {
 
   /** Stores a local user's action for the host (durable before the user is told "queued"), then sends. */
   async forward(room: RoomRow, actor: string, actionId: string, action: ChatAction): Promise<void> {
-    await this.#d.commits.submit((trx) => trx.insertInto('chat_outbound').values({ host: room.host, room_id: room.id, actor, action_id: actionId, action: JSON.stringify(action), created_at: Date.now() })
-      .onConflict((oc) => oc.doNothing()).execute());
+    await this.#d.commits.submit((trx) =>
+      trx
+        .insertInto('chat_outbound')
+        .values({
+          host: room.host,
+          room_id: room.id,
+          actor,
+          action_id: actionId,
+          action: JSON.stringify(action),
+          created_at: Date.now(),
+        })
+        .onConflict((oc) => oc.doNothing())
+        .execute(),
+    );
     await this.#enqueue(String(room.host));
   }
 
@@ -98,7 +118,15 @@ export class MirrorService {
     if (this.#waiting.has(host)) return;
     this.#waiting.add(host);
     try {
-      await this.#d.outbox.enqueue({ destination: host, kind: ACTIONS_KIND, path: `${S2S_BASE}/actions`, base: 'origin', body: {}, ref: 'actions', coalesce: true });
+      await this.#d.outbox.enqueue({
+        destination: host,
+        kind: ACTIONS_KIND,
+        path: `${S2S_BASE}/actions`,
+        base: 'origin',
+        body: {},
+        ref: 'actions',
+        coalesce: true,
+      });
     } catch (err) {
       this.#waiting.delete(host);
       throw err;
@@ -108,11 +136,23 @@ export class MirrorService {
   async #build(host: string): Promise<SentActions | null> {
     await this.#pacer.wait(host);
     this.#waiting.delete(host);
-    const rows = await this.#d.db.selectFrom('chat_outbound as o').innerJoin('chat_rooms as r', 'r.id', 'o.room_id')
-      .select(['o.id', 'o.actor', 'o.action_id', 'o.action', 'r.remote_id', 'r.secret']).where('o.host', '=', host).orderBy('o.id').limit(ACTIONS_PER_PUSH).execute();
+    const rows = await this.#d.db
+      .selectFrom('chat_outbound as o')
+      .innerJoin('chat_rooms as r', 'r.id', 'o.room_id')
+      .select(['o.id', 'o.actor', 'o.action_id', 'o.action', 'r.remote_id', 'r.secret'])
+      .where('o.host', '=', host)
+      .orderBy('o.id')
+      .limit(ACTIONS_PER_PUSH)
+      .execute();
     if (rows.length === 0) return null;
     return {
-      actions: rows.map((r) => ({ roomId: String(r.remote_id), secret: String(r.secret), actor: String(r.actor), actionId: String(r.action_id), action: JSON.parse(String(r.action)) })),
+      actions: rows.map((r) => ({
+        roomId: String(r.remote_id),
+        secret: String(r.secret),
+        actor: String(r.actor),
+        actionId: String(r.action_id),
+        action: JSON.parse(String(r.action)),
+      })),
       rows: rows.map((r) => Number(r.id)),
     };
   }
@@ -128,19 +168,35 @@ export class MirrorService {
     const ordered = new Map<string, ChatEvent[]>();
     const settled: number[] = [];
     for (const [i, a] of sent.actions.entries()) {
-      const r = results[i]?.actionId === a.actionId ? results[i] : results.find((x) => x && x.actionId === a.actionId && x.actor === a.actor && x.roomId === a.roomId);
+      const r =
+        results[i]?.actionId === a.actionId
+          ? results[i]
+          : results.find((x) => x && x.actionId === a.actionId && x.actor === a.actor && x.roomId === a.roomId);
       if (!r) continue;
       const row = sent.rows?.[i];
       if (row !== undefined) settled.push(row);
       const roomId = await routes.mirrorId(host, a.roomId);
       if (!roomId) continue;
-      if (row === undefined) await db.deleteFrom('chat_outbound').where('room_id', '=', roomId).where('actor', '=', a.actor).where('action_id', '=', a.actionId).execute();
+      if (row === undefined)
+        await db
+          .deleteFrom('chat_outbound')
+          .where('room_id', '=', roomId)
+          .where('actor', '=', a.actor)
+          .where('action_id', '=', a.actionId)
+          .execute();
       if (r.ok && isValidEvent(r.event)) ordered.set(roomId, [...(ordered.get(roomId) ?? []), r.event]);
-      else if (!r.ok) fanout.actionFailed(splitAddress(a.actor).id, { roomId, clientMsgId: a.actionId, code: String(r.code ?? 'REFUSED'), message: String(r.message ?? 'the host refused the action') });
+      else if (!r.ok)
+        fanout.actionFailed(splitAddress(a.actor).id, {
+          roomId,
+          clientMsgId: a.actionId,
+          code: String(r.code ?? 'REFUSED'),
+          message: String(r.message ?? 'the host refused the action'),
+        });
     }
     if (settled.length) await db.deleteFrom('chat_outbound').where('id', 'in', settled).execute();
     // Applying the host's answer directly saves the sender's server a wait for the event push.
-    for (const [roomId, events] of ordered) await this.apply(roomId, events, Math.max(...events.map((e) => e.seq)), { pull: false });
+    for (const [roomId, events] of ordered)
+      await this.apply(roomId, events, Math.max(...events.map((e) => e.seq)), { pull: false });
     const left = await db.selectFrom('chat_outbound').select('id').where('host', '=', host).limit(1).executeTakeFirst();
     if (left) await this.#enqueue(host);
   }
@@ -167,34 +223,44 @@ export class MirrorService {
    * Applies host events in seq order: seqs already held are skipped, the next one is stored, and a gap stops
    * the batch (then the missing range is pulled). Returns the last contiguous seq held.
    */
-  async apply(roomId: string, events: ChatEvent[], hostSeq: number, opts: { pull: boolean }): Promise<{ applied: number; gap: boolean } | null> {
+  async apply(
+    roomId: string,
+    events: ChatEvent[],
+    hostSeq: number,
+    opts: { pull: boolean },
+  ): Promise<{ applied: number; gap: boolean } | null> {
     const { postgres, commits, fanout, selfHost, log } = this.#d;
     const sorted = [...events].sort((a, b) => a.seq - b.seq);
     const room = { id: roomId };
     // Isolated: events from a faulty host that break a constraint undo this room's batch alone.
-    const r = await commits.submit(async (trx) => {
-      const stored: ChatEvent[] = [];
-      const cur = await lockRoom(trx, room.id, postgres);
-      if (!cur || cur.host === null) return null;
-      let last = cur.last_seq;
-      for (const ev of sorted) {
-        if (ev.seq <= last) continue;
-        if (ev.seq !== last + 1) break;
-        const local = { ...ev, roomId: room.id } as ChatEvent;
-        await storeEvent(trx, room.id, local, selfHost());
-        stored.push(local);
-        last = ev.seq;
-      }
-      const known = Math.max(cur.host_seq, hostSeq, last);
-      // A repeat (the host's push after its answer already applied the events) changes nothing.
-      if (last !== cur.last_seq || known !== cur.host_seq) {
-        await sql`update chat_rooms set last_seq = ${last}, host_seq = ${known} where id = ${room.id}`.execute(trx);
-      }
-      return { applied: last, gap: known > last, stored };
-    }, { isolated: 'CHAT_EVENTS_REJECTED' }).catch((err: Error) => {
-      log.warn({ roomId, err: err.message }, 'events from the host could not be stored');
-      return null;
-    });
+    const r = await commits
+      .submit(
+        async (trx) => {
+          const stored: ChatEvent[] = [];
+          const cur = await lockRoom(trx, room.id, postgres);
+          if (!cur || cur.host === null) return null;
+          let last = cur.last_seq;
+          for (const ev of sorted) {
+            if (ev.seq <= last) continue;
+            if (ev.seq !== last + 1) break;
+            const local = { ...ev, roomId: room.id } as ChatEvent;
+            await storeEvent(trx, room.id, local, selfHost());
+            stored.push(local);
+            last = ev.seq;
+          }
+          const known = Math.max(cur.host_seq, hostSeq, last);
+          // A repeat (the host's push after its answer already applied the events) changes nothing.
+          if (last !== cur.last_seq || known !== cur.host_seq) {
+            await sql`update chat_rooms set last_seq = ${last}, host_seq = ${known} where id = ${room.id}`.execute(trx);
+          }
+          return { applied: last, gap: known > last, stored };
+        },
+        { isolated: 'CHAT_EVENTS_REJECTED' },
+      )
+      .catch((err: Error) => {
+        log.warn({ roomId, err: err.message }, 'events from the host could not be stored');
+        return null;
+      });
     if (!r) return null;
     const { stored } = r;
     fanout.events(room.id, stored);
@@ -210,8 +276,11 @@ export class MirrorService {
     if (!fresh) return;
     await this.#d.afterEvents(fresh, stored);
     const self = this.#d.selfHost();
-    const lostLocal = stored.some((e) => ['member.left', 'member.removed', 'member.declined'].includes(e.type)
-      && splitAddress((e.data as { address: string }).address).host === self);
+    const lostLocal = stored.some(
+      (e) =>
+        ['member.left', 'member.removed', 'member.declined'].includes(e.type) &&
+        splitAddress((e.data as { address: string }).address).host === self,
+    );
     if (lostLocal) await this.#dropIfUnused(room.id);
   }
 
@@ -226,7 +295,12 @@ export class MirrorService {
       for (let round = 0; round < 10_000; round++) {
         const room = await getRoom(this.#d.db, roomId);
         if (!room || room.host === null) return;
-        const res = await this.#d.remote.post(room.host, `${S2S_BASE}/pull`, { roomId: room.remote_id, secret: room.secret, after: room.last_seq, limit: PULL_LIMIT }, { base: 'origin', timeoutMs: 15_000 });
+        const res = await this.#d.remote.post(
+          room.host,
+          `${S2S_BASE}/pull`,
+          { roomId: room.remote_id, secret: room.secret, after: room.last_seq, limit: PULL_LIMIT },
+          { base: 'origin', timeoutMs: 15_000 },
+        );
         if (res.status !== 200) {
           this.#d.log.warn({ roomId, status: res.status, body: res.body }, 'chat pull refused');
           return;
@@ -249,17 +323,42 @@ export class MirrorService {
     const arm = share.protocol.protocols.chat ?? {};
     const remoteId = String(arm.roomId ?? arm.uri ?? '');
     if (!remoteId || typeof arm.roomSecret !== 'string') return null;
-    await db.insertInto('chat_rooms').values({
-      id: randomUUID(), host: share.senderHost.toLowerCase(), remote_id: remoteId, kind: arm.kind === 'direct' ? 'direct' : 'group',
-      name: share.name, topic: share.description ?? '', created_by: share.owner, created_at: Date.now(), last_seq: 0, host_seq: 0, secret: arm.roomSecret,
-    }).onConflict((oc) => oc.columns(['host', 'remote_id']).doNothing()).execute();
+    await db
+      .insertInto('chat_rooms')
+      .values({
+        id: randomUUID(),
+        host: share.senderHost.toLowerCase(),
+        remote_id: remoteId,
+        kind: arm.kind === 'direct' ? 'direct' : 'group',
+        name: share.name,
+        topic: share.description ?? '',
+        created_by: share.owner,
+        created_at: Date.now(),
+        last_seq: 0,
+        host_seq: 0,
+        secret: arm.roomSecret,
+      })
+      .onConflict((oc) => oc.columns(['host', 'remote_id']).doNothing())
+      .execute();
     const room = await findMirror(db, share.senderHost, remoteId);
     if (!room) return null;
     const address = `${share.recipientId}@${selfHost()}`;
     const display_name = await this.#d.displayName(share.recipientId);
-    await db.insertInto('chat_members').values({
-      room_id: room.id, address, user_id: share.recipientId, server: selfHost(), role: 'member', state: 'joined', display_name, share_id: share.id, updated_at: Date.now(),
-    }).onConflict((oc) => oc.columns(['room_id', 'address']).doUpdateSet({ state: 'joined', share_id: share.id })).execute();
+    await db
+      .insertInto('chat_members')
+      .values({
+        room_id: room.id,
+        address,
+        user_id: share.recipientId,
+        server: selfHost(),
+        role: 'member',
+        state: 'joined',
+        display_name,
+        share_id: share.id,
+        updated_at: Date.now(),
+      })
+      .onConflict((oc) => oc.columns(['room_id', 'address']).doUpdateSet({ state: 'joined', share_id: share.id }))
+      .execute();
     return room;
   }
 
@@ -269,8 +368,13 @@ export class MirrorService {
     const room = await findMirror(this.#d.db, share.senderHost, String(arm.roomId ?? arm.uri ?? ''));
     if (!room) return;
     const address = `${share.recipientId}@${this.#d.selfHost()}`;
-    await this.#d.db.updateTable('chat_members').set({ state: share.state === 'declined' ? 'declined' : 'left', updated_at: Date.now() })
-      .where('room_id', '=', room.id).where('address', '=', address).where('state', 'in', ['joined', 'invited']).execute();
+    await this.#d.db
+      .updateTable('chat_members')
+      .set({ state: share.state === 'declined' ? 'declined' : 'left', updated_at: Date.now() })
+      .where('room_id', '=', room.id)
+      .where('address', '=', address)
+      .where('state', 'in', ['joined', 'invited'])
+      .execute();
     this.#d.fanout.leave(share.recipientId, room.id);
     await this.#dropIfUnused(room.id);
   }
@@ -278,9 +382,17 @@ export class MirrorService {
   /** With no local member left, the copy of the room is deleted: the data stays on its host. */
   async #dropIfUnused(roomId: string): Promise<void> {
     const dropped = await this.#d.commits.submit(async (trx) => {
-      const local = await trx.selectFrom('chat_members').select('address').where('room_id', '=', roomId).where('user_id', 'is not', null).where('state', '=', 'joined').limit(1).executeTakeFirst();
+      const local = await trx
+        .selectFrom('chat_members')
+        .select('address')
+        .where('room_id', '=', roomId)
+        .where('user_id', 'is not', null)
+        .where('state', '=', 'joined')
+        .limit(1)
+        .executeTakeFirst();
       if (local) return false;
-      for (const t of ['chat_events', 'chat_messages', 'chat_reactions', 'chat_reads', 'chat_members', 'chat_outbound']) await trx.deleteFrom(t).where('room_id', '=', roomId).execute();
+      for (const t of ['chat_events', 'chat_messages', 'chat_reactions', 'chat_reads', 'chat_members', 'chat_outbound'])
+        await trx.deleteFrom(t).where('room_id', '=', roomId).execute();
       await trx.deleteFrom('chat_rooms').where('id', '=', roomId).where('host', 'is not', null).execute();
       return true;
     });

@@ -25,7 +25,11 @@ export class RoomRoutes {
   async route(id: string): Promise<RoomRoute | null> {
     const hit = this.#byId.get(id);
     if (hit) return hit;
-    const row = await this.#db.selectFrom('chat_rooms').select(['host', 'remote_id']).where('id', '=', id).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('chat_rooms')
+      .select(['host', 'remote_id'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) return null;
     const route = { host: row.host ?? null, remoteId: row.remote_id ?? null };
     this.#remember(id, route);
@@ -37,7 +41,12 @@ export class RoomRoutes {
     const key = `${host.toLowerCase()} ${remoteId}`;
     const hit = this.#mirrors.get(key);
     if (hit) return hit;
-    const row = await this.#db.selectFrom('chat_rooms').select('id').where('host', '=', host.toLowerCase()).where('remote_id', '=', remoteId).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('chat_rooms')
+      .select('id')
+      .where('host', '=', host.toLowerCase())
+      .where('remote_id', '=', remoteId)
+      .executeTakeFirst();
     if (!row) return null;
     this.#remember(String(row.id), { host: host.toLowerCase(), remoteId });
     return String(row.id);

@@ -64,7 +64,8 @@ export async function getRoom(db: Kysely<any>, id: string): Promise<RoomRow | nu
 
 /** The room row locked for this transaction on PostgreSQL (SQLite's single writer serialises anyway). */
 export async function lockRoom(trx: Kysely<any>, id: string, postgres: boolean): Promise<RoomRow | null> {
-  const { rows } = await sql<RoomRow>`select * from chat_rooms where id = ${id}${sql.raw(postgres ? ' for update' : '')}`.execute(trx);
+  const { rows } =
+    await sql<RoomRow>`select * from chat_rooms where id = ${id}${sql.raw(postgres ? ' for update' : '')}`.execute(trx);
   return rows[0] ? toRoom(rows[0]) : null;
 }
 
@@ -76,40 +77,71 @@ export async function getHostedRoom(db: Kysely<any>, id: string): Promise<RoomRo
 
 /** The local mirror of a room hosted on `host`, or null. */
 export async function findMirror(db: Kysely<any>, host: string, remoteId: string): Promise<RoomRow | null> {
-  const row = await db.selectFrom('chat_rooms').selectAll().where('host', '=', host.toLowerCase()).where('remote_id', '=', remoteId).executeTakeFirst();
+  const row = await db
+    .selectFrom('chat_rooms')
+    .selectAll()
+    .where('host', '=', host.toLowerCase())
+    .where('remote_id', '=', remoteId)
+    .executeTakeFirst();
   return row ? toRoom(row) : null;
 }
 
 /** One member row, or null. */
 export async function getMember(db: Kysely<any>, roomId: string, address: string): Promise<MemberRow | null> {
-  const { rows } = await sql<MemberRow>`select * from chat_members where room_id = ${roomId} and address = ${address}`.execute(db);
+  const { rows } =
+    await sql<MemberRow>`select * from chat_members where room_id = ${roomId} and address = ${address}`.execute(db);
   const row = rows[0];
   return row ? { ...row, updated_at: Number(row.updated_at) } : null;
 }
 
 /** Every member row of a room (all states). */
 export async function listMembers(db: Kysely<any>, roomId: string): Promise<MemberRow[]> {
-  const rows = await db.selectFrom('chat_members').selectAll().where('room_id', '=', roomId).orderBy('address').execute();
+  const rows = await db
+    .selectFrom('chat_members')
+    .selectAll()
+    .where('room_id', '=', roomId)
+    .orderBy('address')
+    .execute();
   return rows.map((r) => ({ ...(r as MemberRow), updated_at: Number(r.updated_at) }));
 }
 
 /** Ids of the rooms a local user has joined. */
 export async function joinedRoomIds(db: Kysely<any>, userId: string): Promise<string[]> {
-  const rows = await db.selectFrom('chat_members').select('room_id').where('user_id', '=', userId).where('state', '=', 'joined').execute();
+  const rows = await db
+    .selectFrom('chat_members')
+    .select('room_id')
+    .where('user_id', '=', userId)
+    .where('state', '=', 'joined')
+    .execute();
   return rows.map((r) => String(r.room_id));
 }
 
 /** Turns a stored event into its wire form under the given room id. */
 export function toEvent(row: EventRow, roomId: string): ChatEvent {
   return {
-    roomId, seq: Number(row.seq), eventId: row.event_id, type: row.type, sender: row.sender,
-    clientMsgId: row.client_msg_id ?? null, ts: Number(row.ts), data: JSON.parse(row.data),
+    roomId,
+    seq: Number(row.seq),
+    eventId: row.event_id,
+    type: row.type,
+    sender: row.sender,
+    clientMsgId: row.client_msg_id ?? null,
+    ts: Number(row.ts),
+    data: JSON.parse(row.data),
   } as ChatEvent;
 }
 
 /** Events after `after` (exclusive) up to `until` (inclusive, if given), oldest first. */
-export async function eventsAfter(db: Kysely<any>, roomId: string, after: number, limit: number, until?: number | null): Promise<EventRow[]> {
+export async function eventsAfter(
+  db: Kysely<any>,
+  roomId: string,
+  after: number,
+  limit: number,
+  until?: number | null,
+): Promise<EventRow[]> {
   const end = until ?? Number.MAX_SAFE_INTEGER;
-  const { rows } = await sql<EventRow>`select * from chat_events where room_id = ${roomId} and seq > ${after} and seq <= ${end} order by seq limit ${limit}`.execute(db);
+  const { rows } =
+    await sql<EventRow>`select * from chat_events where room_id = ${roomId} and seq > ${after} and seq <= ${end} order by seq limit ${limit}`.execute(
+      db,
+    );
   return rows;
 }

@@ -1,7 +1,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { Router, type Request, type RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
-import { formatAddress, InputError, isMeshworkError, NotAllowedError, NotFoundError, parseAddress, type Logger } from '#core';
+import {
+  formatAddress,
+  InputError,
+  isMeshworkError,
+  NotAllowedError,
+  NotFoundError,
+  parseAddress,
+  type Logger,
+} from '#core';
 import { clientId, parseAction } from './action-input.ts';
 import type { ChatService, EphemeralNotice } from './chat-service.ts';
 import type { HostService } from './host-service.ts';
@@ -38,7 +46,8 @@ async function hostedRoomFor(db: Kysely<any>, roomId: unknown, secret: unknown):
 /** An address from a peer, normalised; actions must come from the actor's own server. */
 function peerActor(raw: unknown, peerHost: string): string {
   const a = parseAddress(String(raw ?? ''), 'actor');
-  if (a.host !== peerHost) throw new NotAllowedError(`${peerHost} may not act for ${a.id}@${a.host}`, 'ACTOR_NOT_FROM_PEER');
+  if (a.host !== peerHost)
+    throw new NotAllowedError(`${peerHost} may not act for ${a.id}@${a.host}`, 'ACTOR_NOT_FROM_PEER');
   return formatAddress(a.id, a.host);
 }
 
@@ -53,7 +62,14 @@ function normalizeTarget(action: ChatAction): ChatAction {
  * sets `req.peerHost`): event pushes from hosts, action pushes and pulls from member servers, and
  * best-effort typing/presence notices.
  */
-export function s2sRouter(deps: { db: Kysely<any>; peerAuth: RequestHandler; host: HostService; mirror: MirrorService; chat: ChatService; log: Logger }): Router {
+export function s2sRouter(deps: {
+  db: Kysely<any>;
+  peerAuth: RequestHandler;
+  host: HostService;
+  mirror: MirrorService;
+  chat: ChatService;
+  log: Logger;
+}): Router {
   const { db, peerAuth, host, mirror, chat, log } = deps;
   const r = Router();
   const json = express.json({ limit: '8mb', verify: keepRaw });
@@ -69,14 +85,20 @@ export function s2sRouter(deps: { db: Kysely<any>; peerAuth: RequestHandler; hos
   // Member server → host: its users' actions, in order. Each is checked and applied on its own.
   r.post('/actions', json, peerAuth, async (req, res) => {
     const list = (req.body as { actions?: unknown } | undefined)?.actions;
-    if (!Array.isArray(list) || list.length > MAX_ACTIONS) throw new InputError(`actions must be a list of at most ${MAX_ACTIONS}`);
+    if (!Array.isArray(list) || list.length > MAX_ACTIONS)
+      throw new InputError(`actions must be a list of at most ${MAX_ACTIONS}`);
     const results: ActionsReply['results'] = [];
     for (const a of list as Array<Record<string, unknown>>) {
       const base = { roomId: String(a?.roomId), actor: String(a?.actor), actionId: String(a?.actionId) };
       try {
         const room = await hostedRoomFor(db, a?.roomId, a?.secret);
         const actor = peerActor(a?.actor, peer(req));
-        const out = await host.act(room.id, actor, clientId(a?.actionId, 'actionId'), normalizeTarget(parseAction(a?.action)));
+        const out = await host.act(
+          room.id,
+          actor,
+          clientId(a?.actionId, 'actionId'),
+          normalizeTarget(parseAction(a?.action)),
+        );
         results.push({ ...base, ok: true, event: out.events[0] ?? null });
       } catch (err) {
         // Unexpected failures fail the whole push so the sender retries it; applied actions are idempotent.
@@ -94,7 +116,12 @@ export function s2sRouter(deps: { db: Kysely<any>; peerAuth: RequestHandler; hos
   r.post('/pull', json, peerAuth, async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const room = await hostedRoomFor(db, b.roomId, b.secret);
-    const p = await db.selectFrom('chat_peers').select('active').where('room_id', '=', room.id).where('server', '=', peer(req)).executeTakeFirst();
+    const p = await db
+      .selectFrom('chat_peers')
+      .select('active')
+      .where('room_id', '=', room.id)
+      .where('server', '=', peer(req))
+      .executeTakeFirst();
     if (!p || !Number(p.active)) throw new NotAllowedError('your server has no member in this room', 'NOT_MEMBER');
     const after = Number.isSafeInteger(b.after) && (b.after as number) >= 0 ? (b.after as number) : 0;
     const limit = Math.min(Number.isSafeInteger(b.limit) ? (b.limit as number) : 500, MAX_PULL);

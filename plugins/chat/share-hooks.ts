@@ -15,7 +15,14 @@ import type { TimelineQueries } from './timeline-queries.ts';
  * unsharing ends the member's access on both sides.
  */
 export function shareHooks(d: {
-  db: Kysely<any>; identity: ServerIdentity; host: HostService; mirror: MirrorService; chat: ChatService; fanout: FanOut; timeline: TimelineQueries; log: Logger;
+  db: Kysely<any>;
+  identity: ServerIdentity;
+  host: HostService;
+  mirror: MirrorService;
+  chat: ChatService;
+  fanout: FanOut;
+  timeline: TimelineQueries;
+  log: Logger;
 }): PluginHooks {
   const { db, identity, host, mirror, chat, fanout, timeline } = d;
   return {
@@ -23,10 +30,16 @@ export function shareHooks(d: {
       const room = await getHostedRoom(db, draft.resourceId);
       if (!room) throw new NotFoundError('no such room', 'RESOURCE_NOT_FOUND');
       // Shares made through the generic share API (not by the plugin's own invite) need invite rights.
-      if (!host.isPluginInvite(room.id, draft.shareWith)) checkCanInvite(room, await getMember(db, room.id, chat.address(draft.owner.id)));
+      if (!host.isPluginInvite(room.id, draft.shareWith))
+        checkCanInvite(room, await getMember(db, room.id, chat.address(draft.owner.id)));
       const arm: Record<string, unknown> = {
-        uri: room.id, roomId: room.id, endpoint: `${identity.origin}${S2S_BASE}/`, sharedSecret: draft.sharedSecret,
-        roomSecret: room.secret, kind: room.kind, permissions: draft.permissions,
+        uri: room.id,
+        roomId: room.id,
+        endpoint: `${identity.origin}${S2S_BASE}/`,
+        sharedSecret: draft.sharedSecret,
+        roomSecret: room.secret,
+        kind: room.kind,
+        permissions: draft.permissions,
       };
       if (draft.mustExchangeToken) arm.requirements = ['must-exchange-token'];
       const name = room.name || draft.owner.displayName || draft.owner.id;
@@ -35,10 +48,15 @@ export function shareHooks(d: {
 
     async validateIncomingShare(share) {
       const arm = share.protocol.protocols.chat;
-      if (!arm) throw new InputError('a chat-room share needs the chat protocol', [{ name: 'protocol', message: 'MISSING_CHAT' }]);
+      if (!arm)
+        throw new InputError('a chat-room share needs the chat protocol', [
+          { name: 'protocol', message: 'MISSING_CHAT' },
+        ]);
       const { roomId, roomSecret, endpoint } = arm;
-      if (typeof roomId !== 'string' || roomId.length < 1 || roomId.length > 100) throw new InputError('chat.roomId is required', [{ name: 'protocol.chat.roomId', message: 'INVALID' }]);
-      if (typeof roomSecret !== 'string' || roomSecret.length < 16 || roomSecret.length > 200) throw new InputError('chat.roomSecret is required', [{ name: 'protocol.chat.roomSecret', message: 'INVALID' }]);
+      if (typeof roomId !== 'string' || roomId.length < 1 || roomId.length > 100)
+        throw new InputError('chat.roomId is required', [{ name: 'protocol.chat.roomId', message: 'INVALID' }]);
+      if (typeof roomSecret !== 'string' || roomSecret.length < 16 || roomSecret.length > 200)
+        throw new InputError('chat.roomSecret is required', [{ name: 'protocol.chat.roomSecret', message: 'INVALID' }]);
       let endpointHost = '';
       try {
         endpointHost = new URL(String(endpoint)).host.toLowerCase();
@@ -46,7 +64,10 @@ export function shareHooks(d: {
         // reported below
       }
       // The endpoint must be the sender's own: a share cannot point us at a third server.
-      if (endpointHost !== share.senderHost.toLowerCase()) throw new InputError('chat.endpoint must be on the sending server', [{ name: 'protocol.chat.endpoint', message: 'INVALID' }]);
+      if (endpointHost !== share.senderHost.toLowerCase())
+        throw new InputError('chat.endpoint must be on the sending server', [
+          { name: 'protocol.chat.endpoint', message: 'INVALID' },
+        ]);
     },
 
     async onIncomingAccepted(share) {

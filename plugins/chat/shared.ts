@@ -33,8 +33,20 @@ export type ChatEventType = keyof ChatEventData;
 
 /** The event types, for validation. */
 export const CHAT_EVENT_TYPES: readonly ChatEventType[] = [
-  'room.created', 'room.updated', 'member.invited', 'member.joined', 'member.left', 'member.removed', 'member.declined',
-  'member.role', 'message.posted', 'message.edited', 'message.deleted', 'reaction.added', 'reaction.removed', 'read.marker',
+  'room.created',
+  'room.updated',
+  'member.invited',
+  'member.joined',
+  'member.left',
+  'member.removed',
+  'member.declined',
+  'member.role',
+  'message.posted',
+  'message.edited',
+  'message.deleted',
+  'reaction.added',
+  'reaction.removed',
+  'read.marker',
 ];
 
 /**
@@ -43,7 +55,14 @@ export const CHAT_EVENT_TYPES: readonly ChatEventType[] = [
  */
 export type ChatEvent = {
   [K in ChatEventType]: {
-    roomId: string; seq: number; eventId: string; type: K; sender: string; clientMsgId: string | null; ts: number; data: ChatEventData[K];
+    roomId: string;
+    seq: number;
+    eventId: string;
+    type: K;
+    sender: string;
+    clientMsgId: string | null;
+    ts: number;
+    data: ChatEventData[K];
   };
 }[ChatEventType];
 
@@ -107,7 +126,14 @@ export interface TimelineItem {
   ts: number;
   data: Record<string, unknown>;
   /** For messages: current text, edit time, deletion and aggregated reactions (key → addresses). */
-  message?: { text: string; replyTo: string | null; mentions: string[]; editedAt: number | null; deleted: boolean; reactions: Record<string, string[]> };
+  message?: {
+    text: string;
+    replyTo: string | null;
+    mentions: string[];
+    editedAt: number | null;
+    deleted: boolean;
+    reactions: Record<string, string[]>;
+  };
 }
 
 /** A page of history, newest last; `more` says whether older items exist. */

@@ -11,11 +11,14 @@ const REPLAY_LIMIT = 1000;
 /** Runs a handler and answers its ack: data on success, `{ok:false, code, message}` on a domain error. */
 function answer<T extends object>(ack: unknown, log: Logger, fn: () => Promise<T>): void {
   const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : () => {};
-  fn().then((data) => reply({ ok: true, ...data }), (err: unknown) => {
-    if (isMeshworkError(err)) return reply({ ok: false, code: err.code, message: err.message });
-    log.error({ err }, 'chat socket handler failed');
-    reply({ ok: false, code: 'INTERNAL_ERROR', message: 'internal error' });
-  });
+  fn().then(
+    (data) => reply({ ok: true, ...data }),
+    (err: unknown) => {
+      if (isMeshworkError(err)) return reply({ ok: false, code: err.code, message: err.message });
+      log.error({ err }, 'chat socket handler failed');
+      reply({ ok: false, code: 'INTERNAL_ERROR', message: 'internal error' });
+    },
+  );
 }
 
 /**
@@ -23,19 +26,26 @@ function answer<T extends object>(ack: unknown, log: Logger, fn: () => Promise<T
  * sent in the handshake, sends actions with acks (retried by the client with the same client id), and
  * sends typing notices.
  */
-export function attachSocketHandlers(ns: ChatNamespace, deps: { chat: ChatService; fanout: FanOut; db: Kysely<any>; log: Logger }): void {
+export function attachSocketHandlers(
+  ns: ChatNamespace,
+  deps: { chat: ChatService; fanout: FanOut; db: Kysely<any>; log: Logger },
+): void {
   const { chat, fanout, db, log } = deps;
   ns.on('connection', (socket) => {
     const user = socket.data.user as User;
     // Handlers first: an event that arrives while we load the rooms must not be dropped.
-    socket.on('act', (req, ack) => answer(ack, log, async () => {
-      const action = parseAction(req?.action);
-      return chat.act(user.id, String(req?.roomId), clientId(req?.clientMsgId), action);
-    }));
-    socket.on('catchUp', (req, ack) => answer(ack, log, async () => {
-      const limit = Math.min(Math.max(Number(req?.limit) || CHAT_LIMITS.pageSize * 5, 1), REPLAY_LIMIT);
-      return chat.catchUp(user.id, String(req?.roomId), Math.max(Number(req?.after) || 0, 0), limit);
-    }));
+    socket.on('act', (req, ack) =>
+      answer(ack, log, async () => {
+        const action = parseAction(req?.action);
+        return chat.act(user.id, String(req?.roomId), clientId(req?.clientMsgId), action);
+      }),
+    );
+    socket.on('catchUp', (req, ack) =>
+      answer(ack, log, async () => {
+        const limit = Math.min(Math.max(Number(req?.limit) || CHAT_LIMITS.pageSize * 5, 1), REPLAY_LIMIT);
+        return chat.catchUp(user.id, String(req?.roomId), Math.max(Number(req?.after) || 0, 0), limit);
+      }),
+    );
     socket.on('rooms', (ack) => answer(ack, log, async () => ({ rooms: await chat.listRooms(user.id) })));
     socket.on('typing', (req, ack) => {
       // A client that queues every emit (socket.io `retries`) waits for an ack even here; never keep it waiting.

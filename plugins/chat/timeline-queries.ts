@@ -1,11 +1,34 @@
 import { sql, type Kysely } from 'kysely';
-import { eventsAfter, getMember, listMembers, toEvent, type EventRow, type MemberRow, type RoomRow } from './room-store.ts';
-import type { CatchUpResult, ChatEventType, MemberView, RoomDetail, RoomSummary, TimelineItem, TimelinePage } from './shared.ts';
+import {
+  eventsAfter,
+  getMember,
+  listMembers,
+  toEvent,
+  type EventRow,
+  type MemberRow,
+  type RoomRow,
+} from './room-store.ts';
+import type {
+  CatchUpResult,
+  ChatEventType,
+  MemberView,
+  RoomDetail,
+  RoomSummary,
+  TimelineItem,
+  TimelinePage,
+} from './shared.ts';
 
 /** Event types that appear as lines of history; edits, deletes, reactions and reads fold into messages. */
 const TIMELINE_TYPES: ChatEventType[] = [
-  'room.created', 'room.updated', 'member.invited', 'member.joined', 'member.left', 'member.removed', 'member.declined',
-  'member.role', 'message.posted',
+  'room.created',
+  'room.updated',
+  'member.invited',
+  'member.joined',
+  'member.left',
+  'member.removed',
+  'member.declined',
+  'member.role',
+  'message.posted',
 ];
 
 /** Read-side queries: room lists, history pages, search and catch-up. All local, for hosted and mirrored rooms alike. */
@@ -21,22 +44,54 @@ export class TimelineQueries {
   /** A room as one member's room list shows it, with unread and mention counts. */
   async summary(room: RoomRow, address: string): Promise<RoomSummary> {
     const db = this.#db;
-    const read = await db.selectFrom('chat_reads').select('seq').where('room_id', '=', room.id).where('address', '=', address).executeTakeFirst();
+    const read = await db
+      .selectFrom('chat_reads')
+      .select('seq')
+      .where('room_id', '=', room.id)
+      .where('address', '=', address)
+      .executeTakeFirst();
     const readUpTo = Number(read?.seq ?? 0);
-    const unreadQ = db.selectFrom('chat_messages').select((eb) => eb.fn.countAll().as('n')).where('room_id', '=', room.id)
-      .where('seq', '>', readUpTo).where('sender', '!=', address).where('deleted', '=', 0);
+    const unreadQ = db
+      .selectFrom('chat_messages')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('room_id', '=', room.id)
+      .where('seq', '>', readUpTo)
+      .where('sender', '!=', address)
+      .where('deleted', '=', 0);
     const [unread, mentions, last, me, others] = await Promise.all([
       unreadQ.executeTakeFirst(),
       unreadQ.where('mentions', 'like', `%${JSON.stringify(address)}%`).executeTakeFirst(),
-      db.selectFrom('chat_messages').select(['sender', 'text', 'ts']).where('room_id', '=', room.id).orderBy('seq', 'desc').limit(1).executeTakeFirst(),
+      db
+        .selectFrom('chat_messages')
+        .select(['sender', 'text', 'ts'])
+        .where('room_id', '=', room.id)
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
       getMember(db, room.id, address),
-      room.kind === 'direct' ? db.selectFrom('chat_members').select('address').where('room_id', '=', room.id).where('address', '!=', address).execute() : Promise.resolve([]),
+      room.kind === 'direct'
+        ? db
+            .selectFrom('chat_members')
+            .select('address')
+            .where('room_id', '=', room.id)
+            .where('address', '!=', address)
+            .execute()
+        : Promise.resolve([]),
     ]);
     return {
-      id: room.id, kind: room.kind, name: room.name, topic: room.topic, host: room.host ?? this.#selfHost(), hosted: room.host === null,
-      lastSeq: room.last_seq, unread: Number(unread?.n ?? 0), mentions: Number(mentions?.n ?? 0), readUpTo,
+      id: room.id,
+      kind: room.kind,
+      name: room.name,
+      topic: room.topic,
+      host: room.host ?? this.#selfHost(),
+      hosted: room.host === null,
+      lastSeq: room.last_seq,
+      unread: Number(unread?.n ?? 0),
+      mentions: Number(mentions?.n ?? 0),
+      readUpTo,
       lastMessage: last ? { sender: String(last.sender), text: String(last.text), ts: Number(last.ts) } : null,
-      peer: others[0] ? String(others[0].address) : null, myRole: me?.role ?? 'member',
+      peer: others[0] ? String(others[0].address) : null,
+      myRole: me?.role ?? 'member',
     };
   }
 
@@ -49,16 +104,28 @@ export class TimelineQueries {
   /** A member row as clients see it. */
   memberView(m: MemberRow, online: (address: string) => boolean): MemberView {
     return {
-      address: m.address, displayName: m.display_name, role: m.role, state: m.state, server: m.server,
-      local: m.server === this.#selfHost(), online: m.state === 'joined' && online(m.address),
+      address: m.address,
+      displayName: m.display_name,
+      role: m.role,
+      state: m.state,
+      server: m.server,
+      local: m.server === this.#selfHost(),
+      online: m.state === 'joined' && online(m.address),
     };
   }
 
   /** Up to `limit` lines of history before `before` (exclusive), returned oldest first. */
   async history(roomId: string, before: number | null, limit: number): Promise<TimelinePage> {
-    let q = this.#db.selectFrom('chat_events').selectAll().where('room_id', '=', roomId).where('type', 'in', TIMELINE_TYPES);
+    let q = this.#db
+      .selectFrom('chat_events')
+      .selectAll()
+      .where('room_id', '=', roomId)
+      .where('type', 'in', TIMELINE_TYPES);
     if (before !== null) q = q.where('seq', '<', before);
-    const rows = (await q.orderBy('seq', 'desc').limit(limit + 1).execute()) as EventRow[];
+    const rows = (await q
+      .orderBy('seq', 'desc')
+      .limit(limit + 1)
+      .execute()) as EventRow[];
     const more = rows.length > limit;
     return { items: await this.#items(roomId, rows.slice(0, limit).reverse()), more };
   }
@@ -66,14 +133,26 @@ export class TimelineQueries {
   /** Messages whose current text contains `query` (case-insensitive), newest first. */
   async search(roomId: string, query: string, before: number | null, limit: number): Promise<TimelinePage> {
     const escaped = query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
-    let q = this.#db.selectFrom('chat_messages').select('event_id').where('room_id', '=', roomId).where('deleted', '=', 0)
+    let q = this.#db
+      .selectFrom('chat_messages')
+      .select('event_id')
+      .where('room_id', '=', roomId)
+      .where('deleted', '=', 0)
       .where(sql<boolean>`lower(text) like ${`%${escaped}%`} escape '\\'`);
     if (before !== null) q = q.where('seq', '<', before);
-    const hits = await q.orderBy('seq', 'desc').limit(limit + 1).execute();
+    const hits = await q
+      .orderBy('seq', 'desc')
+      .limit(limit + 1)
+      .execute();
     const ids = hits.slice(0, limit).map((h) => String(h.event_id));
     if (ids.length === 0) return { items: [], more: false };
-    const rows = (await this.#db.selectFrom('chat_events').selectAll().where('room_id', '=', roomId).where('event_id', 'in', ids)
-      .orderBy('seq', 'desc').execute()) as EventRow[];
+    const rows = (await this.#db
+      .selectFrom('chat_events')
+      .selectAll()
+      .where('room_id', '=', roomId)
+      .where('event_id', 'in', ids)
+      .orderBy('seq', 'desc')
+      .execute()) as EventRow[];
     return { items: await this.#items(roomId, rows), more: hits.length > limit };
   }
 
@@ -90,22 +169,44 @@ export class TimelineQueries {
     const messages = new Map<string, any>();
     const reactions = new Map<string, Record<string, string[]>>();
     if (msgIds.length) {
-      for (const m of await this.#db.selectFrom('chat_messages').selectAll().where('room_id', '=', roomId).where('event_id', 'in', msgIds).execute()) {
+      for (const m of await this.#db
+        .selectFrom('chat_messages')
+        .selectAll()
+        .where('room_id', '=', roomId)
+        .where('event_id', 'in', msgIds)
+        .execute()) {
         messages.set(String(m.event_id), m);
       }
-      for (const r of await this.#db.selectFrom('chat_reactions').selectAll().where('room_id', '=', roomId).where('event_id', 'in', msgIds).orderBy('key').execute()) {
+      for (const r of await this.#db
+        .selectFrom('chat_reactions')
+        .selectAll()
+        .where('room_id', '=', roomId)
+        .where('event_id', 'in', msgIds)
+        .orderBy('key')
+        .execute()) {
         const byKey = reactions.get(String(r.event_id)) ?? {};
         (byKey[String(r.key)] ??= []).push(String(r.address));
         reactions.set(String(r.event_id), byKey);
       }
     }
     return rows.map((r) => {
-      const item: TimelineItem = { seq: Number(r.seq), eventId: r.event_id, type: r.type, sender: r.sender, ts: Number(r.ts), data: JSON.parse(r.data) };
+      const item: TimelineItem = {
+        seq: Number(r.seq),
+        eventId: r.event_id,
+        type: r.type,
+        sender: r.sender,
+        ts: Number(r.ts),
+        data: JSON.parse(r.data),
+      };
       const m = messages.get(r.event_id);
       if (m) {
         item.message = {
-          text: String(m.text), replyTo: m.reply_to ?? null, mentions: JSON.parse(String(m.mentions)), editedAt: m.edited_at === null ? null : Number(m.edited_at),
-          deleted: Number(m.deleted) === 1, reactions: reactions.get(r.event_id) ?? {},
+          text: String(m.text),
+          replyTo: m.reply_to ?? null,
+          mentions: JSON.parse(String(m.mentions)),
+          editedAt: m.edited_at === null ? null : Number(m.edited_at),
+          deleted: Number(m.deleted) === 1,
+          reactions: reactions.get(r.event_id) ?? {},
         };
       }
       return item;

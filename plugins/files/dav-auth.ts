@@ -27,7 +27,9 @@ export function davAuthenticator(ctx: Pick<PluginContext, 'accounts' | 'requireU
       const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon <= 0) return null;
-      const user = await ctx.accounts.checkPassword(decoded.slice(0, colon), decoded.slice(colon + 1)).catch(() => null);
+      const user = await ctx.accounts
+        .checkPassword(decoded.slice(0, colon), decoded.slice(colon + 1))
+        .catch(() => null);
       if (user) {
         if (cache.size >= BASIC_CACHE_MAX) cache.delete(cache.keys().next().value as string);
         cache.set(key, { user, until: Date.now() + BASIC_CACHE_MS });
@@ -36,7 +38,9 @@ export function davAuthenticator(ctx: Pick<PluginContext, 'accounts' | 'requireU
     }
     if (scheme !== 'bearer') return null;
     return new Promise<User | null>((resolve) => {
-      ctx.requireUser(req as Request, res as Response, (err?: unknown) => resolve(err ? null : ((req as Request).user ?? null)));
+      ctx.requireUser(req as Request, res as Response, (err?: unknown) =>
+        resolve(err ? null : ((req as Request).user ?? null)),
+      );
     });
   };
 }

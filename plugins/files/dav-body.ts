@@ -19,7 +19,8 @@ export function hasBody(d: DavRequest): boolean {
 export async function readSmallBody(d: DavRequest): Promise<string> {
   if (!hasBody(d)) return '';
   const max = d.svc.maxXmlBytes;
-  if (Number(d.req.headers['content-length'] ?? 0) > max) throw new DavError(413, `XML bodies are limited to ${max} bytes`, 'DAV_BODY_TOO_LARGE');
+  if (Number(d.req.headers['content-length'] ?? 0) > max)
+    throw new DavError(413, `XML bodies are limited to ${max} bytes`, 'DAV_BODY_TOO_LARGE');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of d.req as AsyncIterable<Buffer>) {

@@ -61,12 +61,27 @@ export interface DavRequest {
 }
 
 /** Resolves the raw request path (relative to the scope prefix) into a DavRequest. */
-export function resolveRequest(req: IncomingMessage, res: ServerResponse, scope: DavScope, svc: DavServices, rawRel: string): DavRequest {
+export function resolveRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  scope: DavScope,
+  svc: DavServices,
+  rawRel: string,
+): DavRequest {
   const segs = decodeSegments(rawRel);
   const rel = treePath(segs);
   const q = rawRel.search(/[?#]/);
   const p = q === -1 ? rawRel : rawRel.slice(0, q);
-  return { req, res, method: (req.method ?? 'GET').toUpperCase(), scope, svc, rel, path: joinTree(scope.base, rel), trailingSlash: p.endsWith('/') };
+  return {
+    req,
+    res,
+    method: (req.method ?? 'GET').toUpperCase(),
+    scope,
+    svc,
+    rel,
+    path: joinTree(scope.base, rel),
+    trailingSlash: p.endsWith('/'),
+  };
 }
 
 /** Absolute file-system path of an owner-tree path. */
@@ -127,10 +142,15 @@ function ifGroups(d: DavRequest): IfGroup[] {
 export function checkLocks(d: DavRequest, targets: Array<{ path: string; deep?: boolean }>): void {
   const tokens = submittedTokens(ifGroups(d));
   for (const t of targets) {
-    const relevant = [...d.svc.locks.covering(d.scope.owner, t.path), ...(t.deep ? d.svc.locks.within(d.scope.owner, t.path) : [])];
+    const relevant = [
+      ...d.svc.locks.covering(d.scope.owner, t.path),
+      ...(t.deep ? d.svc.locks.within(d.scope.owner, t.path) : []),
+    ];
     for (const l of relevant) {
       if (!tokens.has(l.token) || l.principal !== d.scope.principal) {
-        throw new DavError(423, 'the resource is locked', 'DAV_LOCKED', 'lock-token-submitted', [hrefOf(d.scope, l.path, false)]);
+        throw new DavError(423, 'the resource is locked', 'DAV_LOCKED', 'lock-token-submitted', [
+          hrefOf(d.scope, l.path, false),
+        ]);
       }
     }
   }
@@ -150,7 +170,10 @@ export async function checkIfHeader(d: DavRequest, current: EntryInfo | null): P
 }
 
 function etagList(h: string): string[] {
-  return h.split(',').map((s) => s.trim()).filter(Boolean);
+  return h
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** If-Match / If-None-Match / If-(Un)Modified-Since; returns 304 for reads that may use a cached copy. */
@@ -159,10 +182,12 @@ export function checkHttpConditions(d: DavRequest, info: EntryInfo | null): 304 
   const read = d.method === 'GET' || d.method === 'HEAD';
   if (typeof h['if-match'] === 'string') {
     const tags = etagList(h['if-match']);
-    if (!info || !(tags.includes('*') || tags.includes(info.etag))) throw new DavError(412, 'If-Match failed', 'DAV_PRECONDITION_FAILED');
+    if (!info || !(tags.includes('*') || tags.includes(info.etag)))
+      throw new DavError(412, 'If-Match failed', 'DAV_PRECONDITION_FAILED');
   } else if (typeof h['if-unmodified-since'] === 'string' && info) {
     const t = Date.parse(h['if-unmodified-since']);
-    if (!Number.isNaN(t) && Math.floor(info.mtimeMs / 1000) * 1000 > t) throw new DavError(412, 'modified since', 'DAV_PRECONDITION_FAILED');
+    if (!Number.isNaN(t) && Math.floor(info.mtimeMs / 1000) * 1000 > t)
+      throw new DavError(412, 'modified since', 'DAV_PRECONDITION_FAILED');
   }
   if (typeof h['if-none-match'] === 'string') {
     const tags = etagList(h['if-none-match']);

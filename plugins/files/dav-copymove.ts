@@ -2,7 +2,17 @@
 import { promises as fs } from 'node:fs';
 import { badRequest, conflict, DavError, forbidden, notFound, preconditionFailed } from './dav-errors.ts';
 import {
-  checkHttpConditions, checkIfHeader, checkLocks, fsOf, isPinned, isVirtual, pathFromUrl, relOf, requireWrite, statOf, type DavRequest,
+  checkHttpConditions,
+  checkIfHeader,
+  checkLocks,
+  fsOf,
+  isPinned,
+  isVirtual,
+  pathFromUrl,
+  relOf,
+  requireWrite,
+  statOf,
+  type DavRequest,
 } from './dav-context.ts';
 import { isWithin, parentOf } from './dav-paths.ts';
 import { copyEntry, fsError, removeEntry } from './file-store.ts';
@@ -19,29 +29,36 @@ export async function handleCopyMove(d: DavRequest): Promise<void> {
     throw badRequest('Destination is not a URL');
   }
   const dest = pathFromUrl(d, rawDest.trim());
-  if (dest === null) throw new DavError(502, 'the destination is on another server or outside this tree', 'DAV_CROSS_SERVER');
+  if (dest === null)
+    throw new DavError(502, 'the destination is on another server or outside this tree', 'DAV_CROSS_SERVER');
   if (isVirtual(d)) throw forbidden('this entry cannot be copied or moved');
-  if (isVirtual(d, relOf(d.scope, dest))) throw new DavError(502, 'the destination is in another store', 'DAV_CROSS_SERVER');
+  if (isVirtual(d, relOf(d.scope, dest)))
+    throw new DavError(502, 'the destination is in another store', 'DAV_CROSS_SERVER');
   const src = await statOf(d);
   if (!src) throw notFound();
   if (dest === d.path) throw forbidden('source and destination are the same');
   if (src.collection && isWithin(dest, d.path)) throw forbidden('cannot copy or move a collection into itself');
-  if (isPinned(d, dest) || (move && isPinned(d, d.path))) throw forbidden('the root of this tree cannot be replaced or moved');
+  if (isPinned(d, dest) || (move && isPinned(d, d.path)))
+    throw forbidden('the root of this tree cannot be replaced or moved');
   const depthRaw = d.req.headers.depth === undefined ? 'infinity' : String(d.req.headers.depth).toLowerCase();
-  if (src.collection && (move ? depthRaw !== 'infinity' : depthRaw !== 'infinity' && depthRaw !== '0')) throw badRequest(`Depth ${depthRaw} is not allowed here`);
+  if (src.collection && (move ? depthRaw !== 'infinity' : depthRaw !== 'infinity' && depthRaw !== '0'))
+    throw badRequest(`Depth ${depthRaw} is not allowed here`);
   const deep = depthRaw === 'infinity';
   const destParent = parentOf(dest);
   const dp = await statOf(d, destParent);
   if (!dp?.collection) throw conflict('the destination parent collection does not exist');
   const existing = await statOf(d, dest);
-  const overwrite = String(d.req.headers.overwrite ?? 'T').trim().toUpperCase();
+  const overwrite = String(d.req.headers.overwrite ?? 'T')
+    .trim()
+    .toUpperCase();
   if (overwrite !== 'T' && overwrite !== 'F') throw badRequest('Overwrite must be T or F');
   if (existing && overwrite === 'F') throw preconditionFailed('the destination exists and Overwrite is F');
   checkHttpConditions(d, src);
   await checkIfHeader(d, src);
   checkLocks(d, [
     ...(move ? [{ path: d.path, deep: true }, { path: parentOf(d.path) }] : []),
-    { path: dest, deep: true }, { path: destParent },
+    { path: dest, deep: true },
+    { path: destParent },
   ]);
   const { tree, locks } = d.svc;
   const owner = d.scope.owner;

@@ -8,7 +8,10 @@ import { listNames, mimeOf } from './file-store.ts';
 import { baseName, encodeSegment } from './dav-paths.ts';
 
 /** A single satisfiable range, 'unsatisfiable', or null (serve everything: no, bad or multiple ranges). */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | null {
   if (!header) return null;
   const m = /^bytes=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header.trim());
   if (!m) return null; // multiple ranges or another unit: answering 200 with the full body is allowed (RFC 9110 §14.2)
@@ -35,7 +38,10 @@ function setCommon(d: DavRequest, etag: string, mtimeMs: number): void {
   d.res.setHeader('Last-Modified', new Date(mtimeMs).toUTCString());
   d.res.setHeader('X-Content-Type-Options', 'nosniff');
   // Uploaded HTML/SVG must never run script in this origin (where the web app keeps its session).
-  d.res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'");
+  d.res.setHeader(
+    'Content-Security-Policy',
+    "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'",
+  );
 }
 
 /** GET/HEAD. */
@@ -52,7 +58,9 @@ export async function handleGet(d: DavRequest): Promise<void> {
   if (info.collection) {
     const names = await listNames(fsOf(d));
     const base = hrefOf(d.scope, d.path, true);
-    const items = names.map((n) => `<li><a href="${escapeXml(base + encodeSegment(n))}">${escapeXml(n)}</a></li>`).join('');
+    const items = names
+      .map((n) => `<li><a href="${escapeXml(base + encodeSegment(n))}">${escapeXml(n)}</a></li>`)
+      .join('');
     const html = `<!doctype html><meta charset="utf-8"><title>${escapeXml(baseName(d.path) || '/')}</title><ul>${items}</ul>`;
     d.res.setHeader('Content-Type', 'text/html; charset=utf-8');
     d.res.setHeader('Content-Length', Buffer.byteLength(html));
@@ -64,7 +72,9 @@ export async function handleGet(d: DavRequest): Promise<void> {
   let range = parseRange(typeof d.req.headers.range === 'string' ? d.req.headers.range : undefined, info.size);
   const ifRange = d.req.headers['if-range'];
   if (range && typeof ifRange === 'string') {
-    const fresh = ifRange.startsWith('"') ? ifRange === info.etag : Date.parse(ifRange) >= Math.floor(info.mtimeMs / 1000) * 1000;
+    const fresh = ifRange.startsWith('"')
+      ? ifRange === info.etag
+      : Date.parse(ifRange) >= Math.floor(info.mtimeMs / 1000) * 1000;
     if (!fresh) range = null;
   }
   if (range === 'unsatisfiable') {

@@ -13,7 +13,20 @@ import { handlePut } from './dav-put.ts';
 import { fsError } from './file-store.ts';
 
 /** Methods a DAV resource here answers. */
-export const DAV_METHODS = ['OPTIONS', 'GET', 'HEAD', 'PUT', 'DELETE', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK'];
+export const DAV_METHODS = [
+  'OPTIONS',
+  'GET',
+  'HEAD',
+  'PUT',
+  'DELETE',
+  'PROPFIND',
+  'PROPPATCH',
+  'MKCOL',
+  'COPY',
+  'MOVE',
+  'LOCK',
+  'UNLOCK',
+];
 /** Methods that change something (refused on read-only shares). */
 export const WRITE_METHODS = new Set(['PUT', 'DELETE', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK']);
 
@@ -29,22 +42,41 @@ export function sendOptions(res: ServerResponse): void {
 }
 
 /** Serves a request against a scope; `rawRel` is the still-encoded path below the scope's prefix. */
-export async function serveDav(req: IncomingMessage, res: ServerResponse, scope: DavScope, svc: DavServices, rawRel: string, log: Logger): Promise<void> {
+export async function serveDav(
+  req: IncomingMessage,
+  res: ServerResponse,
+  scope: DavScope,
+  svc: DavServices,
+  rawRel: string,
+  log: Logger,
+): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
   try {
     res.setHeader('DAV', '1, 2');
     const d = resolveRequest(req, res, scope, svc, rawRel);
     switch (method) {
-      case 'OPTIONS': return sendOptions(res);
-      case 'GET': case 'HEAD': return await handleGet(d);
-      case 'PUT': return await handlePut(d);
-      case 'DELETE': return await handleDelete(d);
-      case 'MKCOL': return await handleMkcol(d);
-      case 'COPY': case 'MOVE': return await handleCopyMove(d);
-      case 'PROPFIND': return await handlePropfind(d);
-      case 'PROPPATCH': return await handleProppatch(d);
-      case 'LOCK': return await handleLock(d);
-      case 'UNLOCK': return await handleUnlock(d);
+      case 'OPTIONS':
+        return sendOptions(res);
+      case 'GET':
+      case 'HEAD':
+        return await handleGet(d);
+      case 'PUT':
+        return await handlePut(d);
+      case 'DELETE':
+        return await handleDelete(d);
+      case 'MKCOL':
+        return await handleMkcol(d);
+      case 'COPY':
+      case 'MOVE':
+        return await handleCopyMove(d);
+      case 'PROPFIND':
+        return await handlePropfind(d);
+      case 'PROPPATCH':
+        return await handleProppatch(d);
+      case 'LOCK':
+        return await handleLock(d);
+      case 'UNLOCK':
+        return await handleUnlock(d);
       default:
         res.setHeader('Allow', DAV_METHODS.join(', '));
         throw new DavError(405, `${method} is not supported here`, 'DAV_METHOD_NOT_ALLOWED');
@@ -62,5 +94,9 @@ export function sendFailure(res: ServerResponse, err: unknown, method: string, l
   const code = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : 'DAV_INTERNAL';
   if (status >= 500) log.error({ err, method }, 'DAV request failed');
   if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' || res.destroyed) return void res.destroy();
-  sendDavError(res, new DavError(status, status >= 500 && status !== 502 ? 'internal error' : (err as Error).message, code), method);
+  sendDavError(
+    res,
+    new DavError(status, status >= 500 && status !== 502 ? 'internal error' : (err as Error).message, code),
+    method,
+  );
 }

@@ -32,7 +32,10 @@ export function parseIfHeader(header: string): IfGroup[] {
   };
   while (i < s.length) {
     const c = s[i];
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') { i++; continue; }
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
+      i++;
+      continue;
+    }
     if (c === '<') {
       current = { resource: readUntil('>'), lists: [] };
       groups.push(current);
@@ -46,7 +49,10 @@ export function parseIfHeader(header: string): IfGroup[] {
       for (;;) {
         while (/\s/.test(s[i] ?? '')) i++;
         if (i >= s.length) throw badRequest('malformed If header');
-        if (s[i] === ')') { i++; break; }
+        if (s[i] === ')') {
+          i++;
+          break;
+        }
         let not = false;
         if (/^not\b/i.test(s.slice(i, i + 4)) && /\s|<|\[/.test(s[i + 3] ?? '')) {
           not = true;
@@ -85,7 +91,10 @@ function sameEtag(a: string, b: string): boolean {
 }
 
 /** Evaluates the header; `stateOf` receives a tag URL or null (the request URI) and returns that resource's state. */
-export async function evaluateIf(groups: IfGroup[], stateOf: (resource: string | null) => Promise<IfResourceState | null>): Promise<boolean> {
+export async function evaluateIf(
+  groups: IfGroup[],
+  stateOf: (resource: string | null) => Promise<IfResourceState | null>,
+): Promise<boolean> {
   for (const g of groups) {
     const state = await stateOf(g.resource);
     for (const list of g.lists) {
@@ -94,7 +103,10 @@ export async function evaluateIf(groups: IfGroup[], stateOf: (resource: string |
         let match: boolean;
         if (c.token !== undefined) match = state !== null && state.lockTokens.includes(c.token);
         else match = state !== null && state.etag !== null && sameEtag(state.etag, c.etag ?? '');
-        if (match === c.not) { ok = false; break; }
+        if (match === c.not) {
+          ok = false;
+          break;
+        }
       }
       if (ok) return true;
     }

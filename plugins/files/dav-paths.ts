@@ -23,8 +23,10 @@ export function decodeSegments(rawPath: string): string[] {
     } catch {
       throw badRequest('invalid percent-encoding in path');
     }
-    if (seg === '.' || seg === '..') throw new DavError(400, 'dot segments are not allowed in paths', 'DAV_PATH_TRAVERSAL');
-    if (/[/\\\0]/.test(seg)) throw new DavError(400, 'encoded slashes, backslashes and NUL are not allowed in names', 'DAV_PATH_INVALID');
+    if (seg === '.' || seg === '..')
+      throw new DavError(400, 'dot segments are not allowed in paths', 'DAV_PATH_TRAVERSAL');
+    if (/[/\\\0]/.test(seg))
+      throw new DavError(400, 'encoded slashes, backslashes and NUL are not allowed in names', 'DAV_PATH_INVALID');
     if (Buffer.byteLength(seg) > MAX_SEGMENT_BYTES) throw new DavError(400, 'name too long', 'DAV_NAME_TOO_LONG');
     out.push(seg);
   }
@@ -34,7 +36,13 @@ export function decodeSegments(rawPath: string): string[] {
 
 /** Checks one name (e.g. a share name or a client-supplied file name) with the same rules as path segments. */
 export function isValidName(name: string): boolean {
-  return name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name) && Buffer.byteLength(name) <= MAX_SEGMENT_BYTES;
+  return (
+    name !== '' &&
+    name !== '.' &&
+    name !== '..' &&
+    !/[/\\\0]/.test(name) &&
+    Buffer.byteLength(name) <= MAX_SEGMENT_BYTES
+  );
 }
 
 /** Joins segments into a tree path: `/` or `/a/b`. */

@@ -4,7 +4,16 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { badRequest, conflict, DavError, forbidden } from './dav-errors.ts';
-import { checkHttpConditions, checkIfHeader, checkLocks, fsOf, isVirtual, requireWrite, statOf, type DavRequest } from './dav-context.ts';
+import {
+  checkHttpConditions,
+  checkIfHeader,
+  checkLocks,
+  fsOf,
+  isVirtual,
+  requireWrite,
+  statOf,
+  type DavRequest,
+} from './dav-context.ts';
 import { parentOf } from './dav-paths.ts';
 import { fsError } from './file-store.ts';
 
@@ -29,7 +38,9 @@ export async function handlePut(d: DavRequest): Promise<void> {
   const tmp = path.join(d.svc.uploadDir, `${randomUUID()}.part`);
   const expected = d.req.headers['content-length'] !== undefined ? Number(d.req.headers['content-length']) : null;
   let written = 0;
-  d.req.on('data', (c: Buffer) => { written += c.length; });
+  d.req.on('data', (c: Buffer) => {
+    written += c.length;
+  });
   try {
     await pipeline(d.req, createWriteStream(tmp, { flags: 'wx', highWaterMark: 256 * 1024 }));
     if (expected !== null && written !== expected) throw badRequest('body shorter than Content-Length');
@@ -38,7 +49,9 @@ export async function handlePut(d: DavRequest): Promise<void> {
       await fs.utimes(tmp, new Date(), new Date(mtime * 1000));
       d.res.setHeader('X-OC-MTime', 'accepted');
     }
-    await fs.rename(tmp, fsOf(d)).catch((err: unknown) => { throw fsError(err); });
+    await fs.rename(tmp, fsOf(d)).catch((err: unknown) => {
+      throw fsError(err);
+    });
   } catch (err) {
     await fs.rm(tmp, { force: true }).catch(() => {});
     throw err;

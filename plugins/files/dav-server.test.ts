@@ -6,7 +6,8 @@ import { startTestServer, type TestServer } from '../../test/harness/test-server
 import { basicFor, davClient } from './dav-test-client.ts';
 import { filesPlugin } from './index.ts';
 
-const LOCK_BODY = '<?xml version="1.0"?><d:lockinfo xmlns:d="DAV:"><d:lockscope><d:exclusive/></d:lockscope><d:locktype><d:write/></d:locktype><d:owner>me</d:owner></d:lockinfo>';
+const LOCK_BODY =
+  '<?xml version="1.0"?><d:lockinfo xmlns:d="DAV:"><d:lockscope><d:exclusive/></d:lockscope><d:locktype><d:write/></d:locktype><d:owner>me</d:owner></d:lockinfo>';
 
 describe('files: WebDAV behaviour of /dav/files/<user>/', function () {
   this.timeout(30_000);
@@ -27,12 +28,20 @@ describe('files: WebDAV behaviour of /dav/files/<user>/', function () {
     const wrong = await davClient(s.origin, basicFor('ann', 'nope-nope')).send('PROPFIND', `${U}/`);
     assert.equal(wrong.status, 401);
     assert.match(wrong.headers.get('www-authenticate') ?? '', /^Basic /);
-    const fromApp = await davClient(s.origin, '').send('PROPFIND', `${U}/`, { headers: { 'x-requested-with': 'XMLHttpRequest' } });
+    const fromApp = await davClient(s.origin, '').send('PROPFIND', `${U}/`, {
+      headers: { 'x-requested-with': 'XMLHttpRequest' },
+    });
     assert.equal(fromApp.status, 401);
     assert.equal(fromApp.headers.get('www-authenticate'), null, 'no browser login dialog for the web app');
-    assert.equal((await davClient(s.origin, basicFor('ben')).send('PROPFIND', `${U}/`, { headers: { depth: '0' } })).status, 403);
+    assert.equal(
+      (await davClient(s.origin, basicFor('ben')).send('PROPFIND', `${U}/`, { headers: { depth: '0' } })).status,
+      403,
+    );
     const token = await s.user('ann');
-    assert.equal((await davClient(s.origin, `Bearer ${token}`).send('PROPFIND', `${U}/`, { headers: { depth: '0' } })).status, 207);
+    assert.equal(
+      (await davClient(s.origin, `Bearer ${token}`).send('PROPFIND', `${U}/`, { headers: { depth: '0' } })).status,
+      207,
+    );
     const opts = await dav.send('OPTIONS', `${U}/`);
     assert.equal(opts.headers.get('dav'), '1, 2');
   });
@@ -52,7 +61,11 @@ describe('files: WebDAV behaviour of /dav/files/<user>/', function () {
   it('MKCOL: 405 if it exists, 409 without parent, 415 with a body', async () => {
     assert.equal((await dav.send('MKCOL', `${U}/dir`)).status, 405);
     assert.equal((await dav.send('MKCOL', `${U}/no/such`)).status, 409);
-    assert.equal((await dav.send('MKCOL', `${U}/withbody`, { body: '<x/>', headers: { 'content-type': 'application/xml' } })).status, 415);
+    assert.equal(
+      (await dav.send('MKCOL', `${U}/withbody`, { body: '<x/>', headers: { 'content-type': 'application/xml' } }))
+        .status,
+      415,
+    );
     assert.equal((await dav.send('MKCOL', `${U}/Shared%20with%20me`)).status, 405, 'the shares folder is reserved');
   });
 
@@ -76,9 +89,18 @@ describe('files: WebDAV behaviour of /dav/files/<user>/', function () {
   it('conditional requests: If-None-Match 304/412, If-Match 412, ETag changes with content', async () => {
     const etag = (await dav.send('HEAD', `${U}/digits.txt`)).headers.get('etag') as string;
     assert.equal((await dav.send('GET', `${U}/digits.txt`, { headers: { 'if-none-match': etag } })).status, 304);
-    assert.equal((await dav.send('PUT', `${U}/digits.txt`, { body: 'x', headers: { 'if-none-match': '*' } })).status, 412);
-    assert.equal((await dav.send('PUT', `${U}/digits.txt`, { body: 'x', headers: { 'if-match': '"nope"' } })).status, 412);
-    assert.equal((await dav.send('PUT', `${U}/digits.txt`, { body: 'abc', headers: { 'if-match': etag } })).status, 204);
+    assert.equal(
+      (await dav.send('PUT', `${U}/digits.txt`, { body: 'x', headers: { 'if-none-match': '*' } })).status,
+      412,
+    );
+    assert.equal(
+      (await dav.send('PUT', `${U}/digits.txt`, { body: 'x', headers: { 'if-match': '"nope"' } })).status,
+      412,
+    );
+    assert.equal(
+      (await dav.send('PUT', `${U}/digits.txt`, { body: 'abc', headers: { 'if-match': etag } })).status,
+      204,
+    );
     assert.notEqual((await dav.send('HEAD', `${U}/digits.txt`)).headers.get('etag'), etag);
     assert.equal((await dav.send('DELETE', `${U}/digits.txt`, { headers: { 'if-match': etag } })).status, 412);
   });
@@ -86,7 +108,11 @@ describe('files: WebDAV behaviour of /dav/files/<user>/', function () {
   it('PROPFIND: depth 0/1, infinity refused with propfind-finite-depth, bad XML is 400 not 500', async () => {
     const list = await dav.list(`${U}/`);
     assert.equal(list.status, 207);
-    assert.ok(list.hrefs.includes(`${U}/a.txt`) && list.hrefs.includes(`${U}/dir/`) && list.hrefs.includes(`${U}/Shared%20with%20me/`));
+    assert.ok(
+      list.hrefs.includes(`${U}/a.txt`) &&
+        list.hrefs.includes(`${U}/dir/`) &&
+        list.hrefs.includes(`${U}/Shared%20with%20me/`),
+    );
     assert.equal((await dav.list(`${U}/`, '0')).hrefs.length, 1);
     const inf = await dav.send('PROPFIND', `${U}/`, { headers: { depth: 'infinity' } });
     assert.equal(inf.status, 403);
@@ -96,33 +122,60 @@ describe('files: WebDAV behaviour of /dav/files/<user>/', function () {
       assert.equal(r.status, 400, body);
       assert.match(r.text, /<d:error/);
     }
-    const named = await dav.send('PROPFIND', `${U}/a.txt`, { headers: { depth: '0' }, body: '<propfind xmlns="DAV:"><prop><getcontentlength/><nope xmlns="urn:x"/></prop></propfind>' });
+    const named = await dav.send('PROPFIND', `${U}/a.txt`, {
+      headers: { depth: '0' },
+      body: '<propfind xmlns="DAV:"><prop><getcontentlength/><nope xmlns="urn:x"/></prop></propfind>',
+    });
     assert.match(named.text, /<d:getcontentlength>4<\/d:getcontentlength>/);
     assert.match(named.text, /<x:nope xmlns:x="urn:x"\/>.*404 Not Found/);
   });
 
   it('PROPPATCH: dead properties persist, protected live ones are refused with 403 and nothing changes', async () => {
-    const set = '<d:propertyupdate xmlns:d="DAV:" xmlns:z="urn:z"><d:set><d:prop><z:color>blue</z:color></d:prop></d:set></d:propertyupdate>';
+    const set =
+      '<d:propertyupdate xmlns:d="DAV:" xmlns:z="urn:z"><d:set><d:prop><z:color>blue</z:color></d:prop></d:set></d:propertyupdate>';
     assert.equal((await dav.send('PROPPATCH', `${U}/a.txt`, { body: set })).status, 207);
-    const bad = '<d:propertyupdate xmlns:d="DAV:" xmlns:z="urn:z"><d:set><d:prop><z:color>red</z:color><d:getetag>x</d:getetag></d:prop></d:set></d:propertyupdate>';
+    const bad =
+      '<d:propertyupdate xmlns:d="DAV:" xmlns:z="urn:z"><d:set><d:prop><z:color>red</z:color><d:getetag>x</d:getetag></d:prop></d:set></d:propertyupdate>';
     const refused = await dav.send('PROPPATCH', `${U}/a.txt`, { body: bad });
     assert.match(refused.text, /403 Forbidden.*cannot-modify-protected-property/);
     assert.match(refused.text, /424 Failed Dependency/);
-    assert.equal((await dav.send('MOVE', `${U}/a.txt`, { headers: { destination: `${s.origin}${U}/b.txt` } })).status, 201);
-    const got = await dav.send('PROPFIND', `${U}/b.txt`, { headers: { depth: '0' }, body: '<propfind xmlns="DAV:"><prop><color xmlns="urn:z"/></prop></propfind>' });
-    assert.match(got.text, /<x:color xmlns:x="urn:z">blue<\/x:color>/, 'the property moved with the file and kept its value');
+    assert.equal(
+      (await dav.send('MOVE', `${U}/a.txt`, { headers: { destination: `${s.origin}${U}/b.txt` } })).status,
+      201,
+    );
+    const got = await dav.send('PROPFIND', `${U}/b.txt`, {
+      headers: { depth: '0' },
+      body: '<propfind xmlns="DAV:"><prop><color xmlns="urn:z"/></prop></propfind>',
+    });
+    assert.match(
+      got.text,
+      /<x:color xmlns:x="urn:z">blue<\/x:color>/,
+      'the property moved with the file and kept its value',
+    );
   });
 
   it('COPY/MOVE: Overwrite F gives 412, T replaces (204), Depth 0 copies a collection shallowly, bad Destination is 400/502', async () => {
     await dav.send('PUT', `${U}/dir/inner.txt`, { body: 'inner' });
-    assert.equal((await dav.send('COPY', `${U}/b.txt`, { headers: { destination: `${U}/dir/inner.txt`, overwrite: 'F' } })).status, 412);
-    assert.equal((await dav.send('COPY', `${U}/b.txt`, { headers: { destination: `${U}/dir/inner.txt`, overwrite: 'T' } })).status, 204);
-    assert.equal((await dav.send('COPY', `${U}/dir`, { headers: { destination: `${U}/shallow`, depth: '0' } })).status, 201);
+    assert.equal(
+      (await dav.send('COPY', `${U}/b.txt`, { headers: { destination: `${U}/dir/inner.txt`, overwrite: 'F' } })).status,
+      412,
+    );
+    assert.equal(
+      (await dav.send('COPY', `${U}/b.txt`, { headers: { destination: `${U}/dir/inner.txt`, overwrite: 'T' } })).status,
+      204,
+    );
+    assert.equal(
+      (await dav.send('COPY', `${U}/dir`, { headers: { destination: `${U}/shallow`, depth: '0' } })).status,
+      201,
+    );
     assert.deepEqual((await dav.list(`${U}/shallow/`)).hrefs, [`${U}/shallow/`]);
     assert.equal((await dav.send('COPY', `${U}/dir`, { headers: { destination: `${U}/deep` } })).status, 201);
     assert.equal((await dav.send('GET', `${U}/deep/inner.txt`)).text, 'two!');
     assert.equal((await dav.send('MOVE', `${U}/b.txt`)).status, 400);
-    assert.equal((await dav.send('MOVE', `${U}/b.txt`, { headers: { destination: 'http://elsewhere.example/x' } })).status, 502);
+    assert.equal(
+      (await dav.send('MOVE', `${U}/b.txt`, { headers: { destination: 'http://elsewhere.example/x' } })).status,
+      502,
+    );
     assert.equal((await dav.send('MOVE', `${U}/dir`, { headers: { destination: `${U}/dir/sub` } })).status, 403);
     assert.equal((await dav.send('MOVE', `${U}/b.txt`, { headers: { destination: `${U}/nope/b.txt` } })).status, 409);
     assert.equal((await dav.send('DELETE', `${U}/deep`)).status, 204);
@@ -140,10 +193,16 @@ describe('files: WebDAV behaviour of /dav/files/<user>/', function () {
     assert.match(blocked.text, /lock-token-submitted/);
     assert.equal((await dav.send('DELETE', `${U}/b.txt`)).status, 423);
     assert.equal((await dav.send('LOCK', `${U}/b.txt`, { body: LOCK_BODY })).status, 423);
-    assert.equal((await dav.send('PUT', `${U}/b.txt`, { body: 'locked write', headers: { if: `(<${token}>)` } })).status, 204);
+    assert.equal(
+      (await dav.send('PUT', `${U}/b.txt`, { body: 'locked write', headers: { if: `(<${token}>)` } })).status,
+      204,
+    );
     const refreshed = await dav.send('LOCK', `${U}/b.txt`, { headers: { if: `(<${token}>)`, timeout: 'Second-100' } });
     assert.equal(refreshed.status, 200);
-    assert.equal((await dav.send('UNLOCK', `${U}/b.txt`, { headers: { 'lock-token': '<urn:uuid:nope>' } })).status, 409);
+    assert.equal(
+      (await dav.send('UNLOCK', `${U}/b.txt`, { headers: { 'lock-token': '<urn:uuid:nope>' } })).status,
+      409,
+    );
     assert.equal((await dav.send('UNLOCK', `${U}/b.txt`, { headers: { 'lock-token': `<${token}>` } })).status, 204);
     assert.equal((await dav.send('PUT', `${U}/b.txt`, { body: 'free' })).status, 204);
     const unmapped = await dav.send('LOCK', `${U}/new-locked.txt`, { body: LOCK_BODY });
@@ -152,14 +211,29 @@ describe('files: WebDAV behaviour of /dav/files/<user>/', function () {
   });
 
   it('path traversal attempts never leave the tree', async () => {
-    const evil = ['/dav/files/ann/../ben/x', '/dav/files/ann/%2e%2e/ben', '/dav/files/ann/..%2f..%2fetc%2fpasswd', '/dav/files/ann/a%00b', '/dav/files/..%2fann/'];
+    const evil = [
+      '/dav/files/ann/../ben/x',
+      '/dav/files/ann/%2e%2e/ben',
+      '/dav/files/ann/..%2f..%2fetc%2fpasswd',
+      '/dav/files/ann/a%00b',
+      '/dav/files/..%2fann/',
+    ];
     for (const p of evil) {
       const status = await new Promise<number>((resolve, reject) => {
         const u = new URL(s.origin);
-        const req = http.request({ host: u.hostname, port: u.port, method: 'PUT', path: p, headers: { authorization: basicFor('ann'), 'content-length': '1' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = http.request(
+          {
+            host: u.hostname,
+            port: u.port,
+            method: 'PUT',
+            path: p,
+            headers: { authorization: basicFor('ann'), 'content-length': '1' },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.end('x');
       });

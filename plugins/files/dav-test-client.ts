@@ -11,9 +11,15 @@ export interface DavReply {
 
 /** Sends DAV requests as one user (Basic auth) or with a raw Authorization header. */
 export function davClient(origin: string, authorization: string) {
-  const send = async (method: string, path: string, opts: { headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<DavReply> => {
+  const send = async (
+    method: string,
+    path: string,
+    opts: { headers?: Record<string, string>; body?: string | Buffer } = {},
+  ): Promise<DavReply> => {
     const res = await fetch(origin + path, {
-      method, headers: { authorization, ...(opts.headers ?? {}) }, ...(opts.body !== undefined ? { body: opts.body as NonNullable<RequestInit['body']> } : {}),
+      method,
+      headers: { authorization, ...(opts.headers ?? {}) },
+      ...(opts.body !== undefined ? { body: opts.body as NonNullable<RequestInit['body']> } : {}),
     });
     const bytes = Buffer.from(await res.arrayBuffer());
     return { status: res.status, headers: res.headers, text: bytes.toString('utf8'), bytes };
@@ -24,10 +30,13 @@ export function davClient(origin: string, authorization: string) {
     raw(method: string, rawPath: string): Promise<number> {
       return new Promise((resolve, reject) => {
         const u = new URL(origin);
-        const req = http.request({ host: u.hostname, port: u.port, method, path: rawPath, headers: { authorization } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = http.request(
+          { host: u.hostname, port: u.port, method, path: rawPath, headers: { authorization } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.end();
       });
@@ -35,7 +44,11 @@ export function davClient(origin: string, authorization: string) {
     /** PROPFIND returning the hrefs of the multistatus, in order. */
     async list(path: string, depth = '1'): Promise<{ status: number; hrefs: string[]; text: string }> {
       const r = await send('PROPFIND', path, { headers: { depth } });
-      return { status: r.status, text: r.text, hrefs: [...r.text.matchAll(/<d:href>([^<]*)<\/d:href>/g)].map((m) => m[1] as string) };
+      return {
+        status: r.status,
+        text: r.text,
+        hrefs: [...r.text.matchAll(/<d:href>([^<]*)<\/d:href>/g)].map((m) => m[1] as string),
+      };
     },
   };
 }

@@ -16,33 +16,61 @@ function status(fn: () => unknown): number {
 
 describe('files: XML, paths and If headers', () => {
   it('parses namespaces with any prefix or a default namespace', () => {
-    const a = parseXml('<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><x:a xmlns:x="urn:x"/></D:prop></D:propfind>');
+    const a = parseXml(
+      '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><x:a xmlns:x="urn:x"/></D:prop></D:propfind>',
+    );
     const b = parseXml('<propfind xmlns="DAV:"><prop><a xmlns="urn:x"/></prop></propfind>');
     for (const doc of [a, b]) {
       assert.equal(doc.ns, DAV_NS);
       const prop = child(doc, DAV_NS, 'prop');
-      assert.deepEqual(elements(prop!).map((e) => [e.ns, e.local]), [['urn:x', 'a']]);
+      assert.deepEqual(
+        elements(prop!).map((e) => [e.ns, e.local]),
+        [['urn:x', 'a']],
+      );
     }
   });
 
   it('refuses DTDs, entities, unbound prefixes and empty prefix bindings with 400', () => {
     for (const bad of [
-      '<!DOCTYPE x [<!ENTITY e "boom">]><x>&e;</x>', '<x>&e;</x>', '<a:x/>', '<x xmlns:a=""><a:y/></x>', '<x><y></x>', '<x/><y/>', 'text', '',
-    ]) assert.equal(status(() => parseXml(bad)), 400, bad);
+      '<!DOCTYPE x [<!ENTITY e "boom">]><x>&e;</x>',
+      '<x>&e;</x>',
+      '<a:x/>',
+      '<x xmlns:a=""><a:y/></x>',
+      '<x><y></x>',
+      '<x/><y/>',
+      'text',
+      '',
+    ])
+      assert.equal(
+        status(() => parseXml(bad)),
+        400,
+        bad,
+      );
   });
 
   it('keeps property values with their namespaces when re-serialised', () => {
-    const doc = parseXml('<p xmlns="urn:p"><v:a xmlns:v="urn:v" v:attr="1">x &amp; <b/></v:a><c xmlns="">plain</c></p>');
+    const doc = parseXml(
+      '<p xmlns="urn:p"><v:a xmlns:v="urn:v" v:attr="1">x &amp; <b/></v:a><c xmlns="">plain</c></p>',
+    );
     const again = parseXml(`<wrap>${serializeNodes(doc.children)}</wrap>`);
     const [a, c] = elements(again);
     assert.deepEqual([a?.ns, a?.local, a?.attrs.get('{urn:v}attr')], ['urn:v', 'a', '1']);
-    assert.deepEqual(elements(a!).map((e) => e.ns), ['urn:p'], 'b inherits the outer default namespace');
+    assert.deepEqual(
+      elements(a!).map((e) => e.ns),
+      ['urn:p'],
+      'b inherits the outer default namespace',
+    );
     assert.deepEqual([c?.ns, c?.local], ['', 'c']);
   });
 
   it('rejects traversal, encoded slashes, NUL and fragments in paths', () => {
     assert.deepEqual(decodeSegments('/a/b%20c/%E2%82%AC/'), ['a', 'b c', '€']);
-    for (const p of ['/a/../b', '/%2e%2e/x', '/a%2fb', '/a%5cb', '/a%00', '/a/./b', '/%zz', '/a#frag']) assert.equal(status(() => decodeSegments(p)), 400, p);
+    for (const p of ['/a/../b', '/%2e%2e/x', '/a%2fb', '/a%5cb', '/a%00', '/a/./b', '/%zz', '/a#frag'])
+      assert.equal(
+        status(() => decodeSegments(p)),
+        400,
+        p,
+      );
   });
 
   it('parses tagged and untagged If headers and collects submitted tokens', () => {
@@ -51,23 +79,34 @@ describe('files: XML, paths and If headers', () => {
     assert.equal(g[0]?.resource, 'http://h/a');
     assert.equal(g[0]?.lists.length, 3);
     assert.deepEqual([...submittedTokens(g)], ['urn:uuid:1', 'urn:uuid:2']);
-    assert.equal(status(() => parseIfHeader('(<urn:x>')), 400);
-    assert.equal(status(() => parseIfHeader('garbage')), 400);
+    assert.equal(
+      status(() => parseIfHeader('(<urn:x>')),
+      400,
+    );
+    assert.equal(
+      status(() => parseIfHeader('garbage')),
+      400,
+    );
   });
 
   it('rewrites hrefs split across chunk boundaries', async () => {
-    const doc = '<d:multistatus xmlns:d="DAV:"><d:response><d:href>/dav/ocm/p1/a%20b.txt</d:href></d:response>'
-      + '<d:response><d:href>http://owner:1/dav/ocm/p1/</d:href></d:response><d:response><d:href>/elsewhere</d:href></d:response></d:multistatus>';
+    const doc =
+      '<d:multistatus xmlns:d="DAV:"><d:response><d:href>/dav/ocm/p1/a%20b.txt</d:href></d:response>' +
+      '<d:response><d:href>http://owner:1/dav/ocm/p1/</d:href></d:response><d:response><d:href>/elsewhere</d:href></d:response></d:multistatus>';
     for (const size of [1, 3, 7, 1000]) {
       const t = hrefRewriter(prefixMapper('http://owner:1/dav/ocm/p1', '/dav/files/bob/Shared%20with%20me/S'));
       let out = '';
-      t.on('data', (c: Buffer | string) => { out += c.toString(); });
+      t.on('data', (c: Buffer | string) => {
+        out += c.toString();
+      });
       for (let i = 0; i < doc.length; i += size) t.write(Buffer.from(doc.slice(i, i + size)));
       t.end();
       await new Promise((r) => t.on('end', r));
-      assert.deepEqual([...out.matchAll(/<d:href>([^<]*)</g)].map((m) => m[1]), [
-        '/dav/files/bob/Shared%20with%20me/S/a%20b.txt', '/dav/files/bob/Shared%20with%20me/S/', '/elsewhere',
-      ], `chunk size ${size}`);
+      assert.deepEqual(
+        [...out.matchAll(/<d:href>([^<]*)</g)].map((m) => m[1]),
+        ['/dav/files/bob/Shared%20with%20me/S/a%20b.txt', '/dav/files/bob/Shared%20with%20me/S/', '/elsewhere'],
+        `chunk size ${size}`,
+      );
     }
   });
 });

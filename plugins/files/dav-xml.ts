@@ -39,7 +39,13 @@ function decodeEntities(raw: string): string {
     const m = /^#(x[0-9a-fA-F]+|[0-9]+)$/.exec(name);
     if (!m) throw bad(`unknown entity &${name};`);
     const cp = name[1] === 'x' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-    if (!(cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0x10ffff && cp !== 0xfffe && cp !== 0xffff))) {
+    if (!(
+      cp === 0x9 ||
+      cp === 0xa ||
+      cp === 0xd ||
+      (cp >= 0x20 && cp <= 0xd7ff) ||
+      (cp >= 0xe000 && cp <= 0x10ffff && cp !== 0xfffe && cp !== 0xffff)
+    )) {
       throw bad('invalid character reference');
     }
     return String.fromCodePoint(cp);
@@ -58,7 +64,10 @@ export function parseXml(input: string): XmlElement {
   let i = 0;
   let root: XmlElement | null = null;
   const stack: Frame[] = [];
-  const rootScope = new Map<string, string>([['xml', XML_NS], ['', '']]);
+  const rootScope = new Map<string, string>([
+    ['xml', XML_NS],
+    ['', ''],
+  ]);
   while (i < src.length) {
     const lt = src.indexOf('<', i);
     const text = lt === -1 ? src.slice(i) : src.slice(i, lt);
@@ -137,7 +146,10 @@ function makeElement(rawName: string, attrs: Map<string, string>, scope: Map<str
   return { kind: 'element', ns, local, attrs: out, children: [] };
 }
 
-function readTag(src: string, lt: number): { rawName: string; attrs: Map<string, string>; selfClosing: boolean; end: number } {
+function readTag(
+  src: string,
+  lt: number,
+): { rawName: string; attrs: Map<string, string>; selfClosing: boolean; end: number } {
   let j = lt + 1;
   const nameMatch = /^[^\s/>]+/.exec(src.slice(j, j + 512));
   if (!nameMatch || !NAME.test(nameMatch[0].replace(':', ''))) throw bad('invalid element name');
@@ -176,7 +188,9 @@ export function textOf(el: XmlElement): string {
 
 /** Escapes text for element content and attribute values. */
 export function escapeXml(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : c === '"' ? '&quot;' : '&apos;'));
+  return s.replace(/[<>&"']/g, (c) =>
+    c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : c === '"' ? '&quot;' : '&apos;',
+  );
 }
 
 /**
@@ -204,7 +218,10 @@ export function serializeNodes(nodes: XmlNode[], inheritedDefault = '', davPrefi
         k++;
       } else open += ` ${key}="${escapeXml(value)}"`;
     }
-    out += n.children.length === 0 ? `<${open}/>` : `<${open}>${serializeNodes(n.children, childDefault, davPrefix)}</${tag}>`;
+    out +=
+      n.children.length === 0
+        ? `<${open}/>`
+        : `<${open}>${serializeNodes(n.children, childDefault, davPrefix)}</${tag}>`;
   }
   return out;
 }
@@ -237,8 +254,18 @@ export function statusLine(code: number): string {
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  200: 'OK', 201: 'Created', 204: 'No Content', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 412: 'Precondition Failed',
-  423: 'Locked', 424: 'Failed Dependency', 500: 'Internal Server Error', 502: 'Bad Gateway', 507: 'Insufficient Storage',
+  200: 'OK',
+  201: 'Created',
+  204: 'No Content',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  423: 'Locked',
+  424: 'Failed Dependency',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  507: 'Insufficient Storage',
 };
 
 /** XML prolog plus the DAV: namespace root used by every response body. */

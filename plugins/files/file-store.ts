@@ -20,7 +20,8 @@ export interface EntryInfo {
 /** The absolute file-system path of a tree path under `root`; refuses anything that would escape it. */
 export function fsPathOf(root: string, tree: string): string {
   const full = path.join(root, ...splitTree(tree));
-  if (full !== root && !full.startsWith(root + path.sep)) throw new DavError(400, 'path escapes the tree', 'DAV_PATH_TRAVERSAL');
+  if (full !== root && !full.startsWith(root + path.sep))
+    throw new DavError(400, 'path escapes the tree', 'DAV_PATH_TRAVERSAL');
   return full;
 }
 
@@ -59,8 +60,11 @@ function toEntry(st: BigIntStats): EntryInfo | null {
   // still get a new ETag (strong ETags only promise "same tag implies same bytes").
   const etag = `"${st.ino.toString(36)}-${st.size.toString(36)}-${st.mtimeNs.toString(36)}"`;
   return {
-    collection: st.isDirectory(), size: st.isDirectory() ? 0 : Number(st.size), mtimeMs: Number(st.mtimeMs),
-    etag, createdMs: Number(st.birthtimeMs) || Number(st.ctimeMs),
+    collection: st.isDirectory(),
+    size: st.isDirectory() ? 0 : Number(st.size),
+    mtimeMs: Number(st.mtimeMs),
+    etag,
+    createdMs: Number(st.birthtimeMs) || Number(st.ctimeMs),
   };
 }
 
@@ -94,12 +98,36 @@ export function mimeOf(name: string): string {
 }
 
 const MIME: Record<string, string> = {
-  txt: 'text/plain', md: 'text/markdown', html: 'text/html', htm: 'text/html', css: 'text/css', csv: 'text/csv',
-  js: 'text/javascript', mjs: 'text/javascript', json: 'application/json', xml: 'application/xml', pdf: 'application/pdf',
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml',
-  ico: 'image/x-icon', mp3: 'audio/mpeg', ogg: 'audio/ogg', wav: 'audio/wav', mp4: 'video/mp4', webm: 'video/webm',
-  zip: 'application/zip', gz: 'application/gzip', tar: 'application/x-tar', ics: 'text/calendar', vcf: 'text/vcard',
-  odt: 'application/vnd.oasis.opendocument.text', ods: 'application/vnd.oasis.opendocument.spreadsheet',
+  txt: 'text/plain',
+  md: 'text/markdown',
+  html: 'text/html',
+  htm: 'text/html',
+  css: 'text/css',
+  csv: 'text/csv',
+  js: 'text/javascript',
+  mjs: 'text/javascript',
+  json: 'application/json',
+  xml: 'application/xml',
+  pdf: 'application/pdf',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  svg: 'image/svg+xml',
+  ico: 'image/x-icon',
+  mp3: 'audio/mpeg',
+  ogg: 'audio/ogg',
+  wav: 'audio/wav',
+  mp4: 'video/mp4',
+  webm: 'video/webm',
+  zip: 'application/zip',
+  gz: 'application/gzip',
+  tar: 'application/x-tar',
+  ics: 'text/calendar',
+  vcf: 'text/vcard',
+  odt: 'application/vnd.oasis.opendocument.text',
+  ods: 'application/vnd.oasis.opendocument.spreadsheet',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
@@ -109,13 +137,23 @@ const MIME: Record<string, string> = {
 export function fsError(err: unknown): unknown {
   const code = (err as NodeJS.ErrnoException).code;
   switch (code) {
-    case 'ENOENT': return new DavError(409, 'a parent collection does not exist', 'DAV_CONFLICT');
-    case 'ENOTDIR': return new DavError(409, 'a parent is not a collection', 'DAV_CONFLICT');
-    case 'EEXIST': case 'ENOTEMPTY': return new DavError(409, 'the target exists', 'DAV_CONFLICT');
-    case 'EISDIR': return new DavError(409, 'the target is a collection', 'DAV_CONFLICT');
-    case 'ENAMETOOLONG': return new DavError(400, 'name too long', 'DAV_NAME_TOO_LONG');
-    case 'ENOSPC': case 'EDQUOT': return new DavError(507, 'insufficient storage', 'DAV_INSUFFICIENT_STORAGE');
-    case 'EINVAL': return new DavError(400, 'invalid name', 'DAV_PATH_INVALID');
-    default: return err;
+    case 'ENOENT':
+      return new DavError(409, 'a parent collection does not exist', 'DAV_CONFLICT');
+    case 'ENOTDIR':
+      return new DavError(409, 'a parent is not a collection', 'DAV_CONFLICT');
+    case 'EEXIST':
+    case 'ENOTEMPTY':
+      return new DavError(409, 'the target exists', 'DAV_CONFLICT');
+    case 'EISDIR':
+      return new DavError(409, 'the target is a collection', 'DAV_CONFLICT');
+    case 'ENAMETOOLONG':
+      return new DavError(400, 'name too long', 'DAV_NAME_TOO_LONG');
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new DavError(507, 'insufficient storage', 'DAV_INSUFFICIENT_STORAGE');
+    case 'EINVAL':
+      return new DavError(400, 'invalid name', 'DAV_PATH_INVALID');
+    default:
+      return err;
   }
 }

@@ -41,10 +41,11 @@ function escapeText(s: string): string {
 export function hrefRewriter(map: HrefMapper): Transform {
   const decoder = new StringDecoder('utf8');
   let carry = '';
-  const rewrite = (text: string): string => text.replace(HREF, (_m, tag: string, attrs: string | undefined, value: string) => {
-    const mapped = map(value);
-    return `<${tag}${attrs ?? ''}>${mapped === value ? value : escapeText(mapped)}</${tag}>`;
-  });
+  const rewrite = (text: string): string =>
+    text.replace(HREF, (_m, tag: string, attrs: string | undefined, value: string) => {
+      const mapped = map(value);
+      return `<${tag}${attrs ?? ''}>${mapped === value ? value : escapeText(mapped)}</${tag}>`;
+    });
   const flushUpTo = (text: string, final: boolean): string => {
     if (final) return rewrite(text);
     let cut = text.lastIndexOf('<');

@@ -53,7 +53,11 @@ export function filesPlugin(): MeshworkPlugin {
         },
         async onNotification(n) {
           if (n.notificationType === REQUEST_RESHARE) return handleReshareRequest(ctx, tree, n);
-          throw new InputError(`notification type ${n.notificationType} is not supported for files`, [{ name: 'notificationType', message: 'UNSUPPORTED' }], 'NOTIFICATION_NOT_SUPPORTED');
+          throw new InputError(
+            `notification type ${n.notificationType} is not supported for files`,
+            [{ name: 'notificationType', message: 'UNSUPPORTED' }],
+            'NOTIFICATION_NOT_SUPPORTED',
+          );
         },
       };
     },

@@ -49,7 +49,9 @@ export class LockManager {
   /** Locks whose scope includes `path`: on it, or depth-infinity on an ancestor. */
   covering(owner: string, path: string): DavLock[] {
     this.#sweep();
-    return [...this.#locks.values()].filter((l) => l.owner === owner && (l.path === path || (l.depth === 'infinity' && isWithin(path, l.path))));
+    return [...this.#locks.values()].filter(
+      (l) => l.owner === owner && (l.path === path || (l.depth === 'infinity' && isWithin(path, l.path))),
+    );
   }
 
   /** Locks rooted at `path` or anywhere below it. */
@@ -66,13 +68,20 @@ export class LockManager {
 
   /** Locks that would conflict with a new lock of this scope and depth (empty: it may be granted). */
   conflicts(owner: string, path: string, scope: DavLock['scope'], depth: DavLock['depth']): DavLock[] {
-    const touching = new Set([...this.covering(owner, path), ...(depth === 'infinity' ? this.within(owner, path) : [])]);
+    const touching = new Set([
+      ...this.covering(owner, path),
+      ...(depth === 'infinity' ? this.within(owner, path) : []),
+    ]);
     return [...touching].filter((l) => scope === 'exclusive' || l.scope === 'exclusive');
   }
 
   /** Grants a lock (the caller has checked conflicts). */
   create(input: Omit<DavLock, 'token' | 'expiresAt'>): DavLock {
-    const lock: DavLock = { ...input, token: `urn:uuid:${randomUUID()}`, expiresAt: Date.now() + input.timeoutSeconds * 1000 };
+    const lock: DavLock = {
+      ...input,
+      token: `urn:uuid:${randomUUID()}`,
+      expiresAt: Date.now() + input.timeoutSeconds * 1000,
+    };
     this.#locks.set(lock.token, lock);
     return lock;
   }

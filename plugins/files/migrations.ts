@@ -5,20 +5,26 @@ export const filesMigrations: SchemaMigration[] = [
   {
     name: '0001-files',
     async up({ db }) {
-      await db.schema.createTable('files_props')
+      await db.schema
+        .createTable('files_props')
         .addColumn('owner_id', 'text', (c) => c.notNull())
         .addColumn('path', 'text', (c) => c.notNull())
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('value', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('files_props_pk', ['owner_id', 'path', 'name'])
         .execute();
-      await db.schema.createTable('files_share_roots')
+      await db.schema
+        .createTable('files_share_roots')
         .addColumn('provider_id', 'text', (c) => c.primaryKey())
         .addColumn('owner_id', 'text', (c) => c.notNull())
         .addColumn('path', 'text', (c) => c.notNull())
         .addColumn('kind', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('files_share_roots_owner').on('files_share_roots').columns(['owner_id', 'path']).execute();
+      await db.schema
+        .createIndex('files_share_roots_owner')
+        .on('files_share_roots')
+        .columns(['owner_id', 'path'])
+        .execute();
     },
   },
 ];

@@ -42,16 +42,25 @@ export function ocmDavHandler(ctx: PluginContext, svc: DavServices, tree: TreeSt
       const providerId = m[1] as string;
       const credential = shareCredential(req.headers.authorization);
       const access = credential ? await ctx.shares.verifyAccess(credential, ['file', 'folder']) : null;
-      if (!access || access.share.providerId !== providerId) throw new DavError(401, 'invalid or revoked share credential', 'UNAUTHENTICATED');
+      if (!access || access.share.providerId !== providerId)
+        throw new DavError(401, 'invalid or revoked share credential', 'UNAUTHENTICATED');
       const share = access.share;
-      const root = (await tree.shareRoot(providerId)) ?? { owner: share.ownerId, path: share.resourceId, kind: share.resourceType as 'file' | 'folder' };
+      const root = (await tree.shareRoot(providerId)) ?? {
+        owner: share.ownerId,
+        path: share.resourceId,
+        kind: share.resourceType as 'file' | 'folder',
+      };
       const fsRoot = userRoot(filesDir, root.owner);
       const info = await statEntry(fsPathOf(fsRoot, root.path));
       if (!info || info.collection !== (root.kind === 'folder')) throw notFound('the shared resource no longer exists');
       const rest = (req.url ?? '/').slice(providerId.length + 1);
       const scope: DavScope = {
-        owner: root.owner, fsRoot, base: root.path, hrefPrefix: `${OCM_DAV_PATH}${encodeSegment(providerId)}`,
-        canWrite: share.permissions.includes('write'), principal: `ocm:${providerId}`,
+        owner: root.owner,
+        fsRoot,
+        base: root.path,
+        hrefPrefix: `${OCM_DAV_PATH}${encodeSegment(providerId)}`,
+        canWrite: share.permissions.includes('write'),
+        principal: `ocm:${providerId}`,
       };
       await serveDav(req, res, scope, svc, rest, ctx.logger);
     } catch (err) {

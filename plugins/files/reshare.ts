@@ -22,25 +22,38 @@ function permissionList(raw: unknown): string[] {
 export function reshareRoute(ctx: PluginContext, api: Router): void {
   api.post('/reshare', async (req, res) => {
     const body = (req.body ?? {}) as { incomingShareId?: unknown; shareWith?: unknown; permissions?: unknown };
-    if (typeof body.incomingShareId !== 'string' || !body.incomingShareId) throw new InputError('incomingShareId is required', [{ name: 'incomingShareId', message: 'REQUIRED' }]);
+    if (typeof body.incomingShareId !== 'string' || !body.incomingShareId)
+      throw new InputError('incomingShareId is required', [{ name: 'incomingShareId', message: 'REQUIRED' }]);
     if (typeof body.shareWith !== 'string' || !/^.+@[^@]+$/.test(body.shareWith.trim())) {
       throw new InputError('shareWith must be an address like user@host', [{ name: 'shareWith', message: 'INVALID' }]);
     }
     const share = await ctx.shares.getIncoming(body.incomingShareId);
-    if (!share || share.recipientId !== req.user!.id || share.state !== 'accepted' || !['file', 'folder'].includes(share.resourceType)) {
+    if (
+      !share ||
+      share.recipientId !== req.user!.id ||
+      share.state !== 'accepted' ||
+      !['file', 'folder'].includes(share.resourceType)
+    ) {
       throw new NotFoundError('no such accepted file share', 'SHARE_NOT_FOUND');
     }
-    if (!share.permissions.includes('share')) throw new NotAllowedError('this share may not be shared onward', 'RESHARE_NOT_ALLOWED');
+    if (!share.permissions.includes('share'))
+      throw new NotAllowedError('this share may not be shared onward', 'RESHARE_NOT_ALLOWED');
     const permissions = permissionList(body.permissions);
     if (permissions.some((p) => !share.permissions.includes(p))) {
       throw new NotAllowedError('a reshare cannot grant more than the share you hold', 'RESHARE_PERMISSIONS_EXCEEDED');
     }
     const secret = share.protocol.protocols.webdav?.sharedSecret;
     await ctx.notify(share.senderHost, {
-      notificationType: REQUEST_RESHARE, resourceType: share.resourceType, providerId: share.providerId,
+      notificationType: REQUEST_RESHARE,
+      resourceType: share.resourceType,
+      providerId: share.providerId,
       notification: {
-        shareWith: body.shareWith.trim(), permissions, shareType: 'user', senderId: `${req.user!.id}@${ctx.identity.host}`,
-        message: 'Please share this resource with another user', ...(typeof secret === 'string' ? { sharedSecret: secret } : {}),
+        shareWith: body.shareWith.trim(),
+        permissions,
+        shareType: 'user',
+        senderId: `${req.user!.id}@${ctx.identity.host}`,
+        message: 'Please share this resource with another user',
+        ...(typeof secret === 'string' ? { sharedSecret: secret } : {}),
       },
     });
     res.status(202).json({ requested: true, owner: share.owner, shareWith: body.shareWith.trim(), permissions });
@@ -48,20 +61,36 @@ export function reshareRoute(ctx: PluginContext, api: Router): void {
 }
 
 /** The owner's handling of REQUEST_RESHARE: checks the grant and creates the new share from the owner. */
-export async function handleReshareRequest(ctx: PluginContext, tree: TreeStore, n: PluginNotification): Promise<Record<string, unknown>> {
+export async function handleReshareRequest(
+  ctx: PluginContext,
+  tree: TreeStore,
+  n: PluginNotification,
+): Promise<Record<string, unknown>> {
   const original = n.outgoing;
-  if (!original || original.state !== 'accepted') throw new NotFoundError('no accepted share with this providerId for your server', 'SHARE_NOT_FOUND');
-  if (!original.permissions.includes('share')) throw new NotAllowedError('the share does not allow resharing', 'RESHARE_NOT_ALLOWED');
+  if (!original || original.state !== 'accepted')
+    throw new NotFoundError('no accepted share with this providerId for your server', 'SHARE_NOT_FOUND');
+  if (!original.permissions.includes('share'))
+    throw new NotAllowedError('the share does not allow resharing', 'RESHARE_NOT_ALLOWED');
   const shareWith = n.notification.shareWith;
-  if (typeof shareWith !== 'string' || !shareWith.includes('@')) throw new InputError('notification.shareWith is required', [{ name: 'notification.shareWith', message: 'REQUIRED' }]);
+  if (typeof shareWith !== 'string' || !shareWith.includes('@'))
+    throw new InputError('notification.shareWith is required', [
+      { name: 'notification.shareWith', message: 'REQUIRED' },
+    ]);
   const permissions = permissionList(n.notification.permissions);
   if (permissions.some((p) => !original.permissions.includes(p))) {
     throw new NotAllowedError('requested permissions exceed the original share', 'RESHARE_PERMISSIONS_EXCEEDED');
   }
   const root = await tree.shareRoot(original.providerId);
   const created = await ctx.shares.createOutgoing(original.ownerId, {
-    resourceType: original.resourceType, resourceId: root?.path ?? original.resourceId, shareWith, permissions, name: original.name,
+    resourceType: original.resourceType,
+    resourceId: root?.path ?? original.resourceId,
+    shareWith,
+    permissions,
+    name: original.name,
   });
-  ctx.logger.info({ providerId: original.providerId, newShare: created.id, requestedBy: n.senderHost }, 'reshare created on request');
+  ctx.logger.info(
+    { providerId: original.providerId, newShare: created.id, requestedBy: n.senderHost },
+    'reshare created on request',
+  );
   return { shareId: created.id, state: created.state };
 }

@@ -25,8 +25,11 @@ export interface RemoteTarget {
 }
 
 function cleanName(raw: string, fallback: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
-  const name = raw.replace(/[/\\\0]/g, '_').replace(/[\u0000-\u001f]/g, '').trim();
+  const name = raw
+    .replace(/[/\\\0]/g, '_')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
+    .replace(/[\u0000-\u001f]/g, '')
+    .trim();
   return isValidName(name) ? name : fallback;
 }
 
@@ -53,7 +56,11 @@ export async function listMounts(ctx: Pick<PluginContext, 'shares'>, userId: str
 }
 
 /** The owner's URL for a share: an absolute `uri` as is, a relative one under the owner's advertised webdav path. */
-export async function remoteTarget(ctx: Pick<PluginContext, 'remote' | 'shares'>, share: IncomingShare, fresh = false): Promise<RemoteTarget> {
+export async function remoteTarget(
+  ctx: Pick<PluginContext, 'remote' | 'shares'>,
+  share: IncomingShare,
+  fresh = false,
+): Promise<RemoteTarget> {
   const arm = share.protocol.protocols.webdav;
   if (!arm) throw new DavError(502, 'the share has no WebDAV access', 'SHARE_NO_WEBDAV');
   const uri = typeof arm.uri === 'string' ? arm.uri.trim() : '';
@@ -68,12 +75,19 @@ export async function remoteTarget(ctx: Pick<PluginContext, 'remote' | 'shares'>
     base = abs.href;
   } else {
     const d = await ctx.remote.discover(share.senderHost);
-    const rt = d.resourceTypes.find((r) => r.name === share.resourceType && typeof r.protocols.webdav === 'string')
-      ?? d.resourceTypes.find((r) => typeof r.protocols.webdav === 'string');
+    const rt =
+      d.resourceTypes.find((r) => r.name === share.resourceType && typeof r.protocols.webdav === 'string') ??
+      d.resourceTypes.find((r) => typeof r.protocols.webdav === 'string');
     if (!rt) throw new DavError(502, 'the owner advertises no WebDAV endpoint', 'SHARE_NO_WEBDAV');
     const root = new URL(rt.protocols.webdav as string, `${d.origin}/`);
     const dir = root.href.endsWith('/') ? root.href : `${root.href}/`;
-    base = uri ? `${dir}${uri.replace(/^\/+/, '').split('/').map((s) => encodeSegment(decodeSafe(s))).join('/')}` : dir;
+    base = uri
+      ? `${dir}${uri
+          .replace(/^\/+/, '')
+          .split('/')
+          .map((s) => encodeSegment(decodeSafe(s)))
+          .join('/')}`
+      : dir;
   }
   base = base.replace(/\/+$/, '');
   if (!uri) {

@@ -10,25 +10,49 @@ const SHAREABLE = ['read', 'write', 'share'];
 /** Normalises a resourceId (a path in the owner's tree, e.g. `/Projects/report.pdf`) or throws 400. */
 export function resourcePath(resourceId: string): string {
   const segs = resourceId.split('/').filter(Boolean);
-  if (segs.length === 0) throw new InputError('the whole home folder cannot be shared; share a folder inside it', [{ name: 'resourceId', message: 'INVALID' }], 'RESOURCE_ID_INVALID');
-  if (!segs.every(isValidName)) throw new InputError('resourceId must be a path like /Projects/report.pdf', [{ name: 'resourceId', message: 'INVALID' }], 'RESOURCE_ID_INVALID');
+  if (segs.length === 0)
+    throw new InputError(
+      'the whole home folder cannot be shared; share a folder inside it',
+      [{ name: 'resourceId', message: 'INVALID' }],
+      'RESOURCE_ID_INVALID',
+    );
+  if (!segs.every(isValidName))
+    throw new InputError(
+      'resourceId must be a path like /Projects/report.pdf',
+      [{ name: 'resourceId', message: 'INVALID' }],
+      'RESOURCE_ID_INVALID',
+    );
   return treePath(segs);
 }
 
 /** The prepareOutgoingShare hook. */
-export async function prepareFileShare(draft: OutgoingShareDraft, tree: TreeStore, filesDir: string): Promise<PreparedShare> {
+export async function prepareFileShare(
+  draft: OutgoingShareDraft,
+  tree: TreeStore,
+  filesDir: string,
+): Promise<PreparedShare> {
   const p = resourcePath(draft.resourceId);
   const info = await statEntry(fsPathOf(userRoot(filesDir, draft.owner.id), p));
   if (!info) throw new NotFoundError(`no file or folder ${p}`, 'RESOURCE_NOT_FOUND');
   const kind = info.collection ? 'folder' : 'file';
   if (kind !== draft.resourceType) {
-    throw new InputError(`${p} is a ${kind}, not a ${draft.resourceType}`, [{ name: 'resourceType', message: 'MISMATCH' }], 'RESOURCE_TYPE_MISMATCH');
+    throw new InputError(
+      `${p} is a ${kind}, not a ${draft.resourceType}`,
+      [{ name: 'resourceType', message: 'MISMATCH' }],
+      'RESOURCE_TYPE_MISMATCH',
+    );
   }
   if (draft.permissions.length === 0 || draft.permissions.some((x) => !SHAREABLE.includes(x))) {
-    throw new InputError('permissions must be a non-empty subset of read, write, share', [{ name: 'permissions', message: 'INVALID' }]);
+    throw new InputError('permissions must be a non-empty subset of read, write, share', [
+      { name: 'permissions', message: 'INVALID' },
+    ]);
   }
   await tree.addShareRoot(draft.providerId, draft.owner.id, p, kind);
-  const webdav: Record<string, unknown> = { uri: draft.providerId, sharedSecret: draft.sharedSecret, permissions: draft.permissions };
+  const webdav: Record<string, unknown> = {
+    uri: draft.providerId,
+    sharedSecret: draft.sharedSecret,
+    permissions: draft.permissions,
+  };
   if (draft.mustExchangeToken) webdav.requirements = ['must-exchange-token'];
   return { name: draft.name?.trim() || (p.split('/').pop() as string), protocol: { name: 'multi', webdav } };
 }

@@ -14,10 +14,32 @@ import { hrefRewriter, prefixMapper } from './href-rewriter.ts';
 import { remoteTarget, type ShareMount } from './share-mounts.ts';
 
 const FORWARDED = [
-  'accept', 'content-type', 'content-length', 'depth', 'overwrite', 'if-match', 'if-none-match', 'if-modified-since',
-  'if-unmodified-since', 'range', 'if-range', 'lock-token', 'timeout', 'prefer', 'brief', 'x-oc-mtime',
+  'accept',
+  'content-type',
+  'content-length',
+  'depth',
+  'overwrite',
+  'if-match',
+  'if-none-match',
+  'if-modified-since',
+  'if-unmodified-since',
+  'range',
+  'if-range',
+  'lock-token',
+  'timeout',
+  'prefer',
+  'brief',
+  'x-oc-mtime',
 ];
-const DROPPED_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'www-authenticate', 'content-length', 'set-cookie', 'dav']);
+const DROPPED_RESPONSE = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'www-authenticate',
+  'content-length',
+  'set-cookie',
+  'dav',
+]);
 const BODY_TIMEOUT_MS = 30 * 60_000;
 const READ_TIMEOUT_MS = 30_000;
 
@@ -38,10 +60,16 @@ function toRemote(raw: string, req: IncomingMessage, localPrefix: string, remote
 
 /** Forwards one request to the share's owner. `rawRest` is the encoded path below the mount; `localPrefix` the mount's href. */
 export async function proxyToOwner(
-  ctx: Pick<PluginContext, 'remote' | 'shares' | 'logger'>, req: IncomingMessage, res: ServerResponse, mount: ShareMount, rawRest: string, localPrefix: string,
+  ctx: Pick<PluginContext, 'remote' | 'shares' | 'logger'>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  mount: ShareMount,
+  rawRest: string,
+  localPrefix: string,
 ): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
-  if (WRITE_METHODS.has(method) && !mount.share.permissions.includes('write')) throw forbidden('this share is read-only', 'need-privileges');
+  if (WRITE_METHODS.has(method) && !mount.share.permissions.includes('write'))
+    throw forbidden('this share is read-only', 'need-privileges');
   const segs = decodeSegments(rawRest);
   if (!mount.collection && segs.length > 0) throw new DavError(404, 'a shared file has no members', 'DAV_NOT_FOUND');
   const tail = segs.map(encodeSegment).join('/');
@@ -71,7 +99,10 @@ export async function proxyToOwner(
     }
     const url = `${target.base}${tail ? `/${tail}` : ''}${trailing ? '/' : ''}`;
     const upstream = await ctx.remote.stream(url, {
-      method, headers, ...(withBody ? { body: req } : {}), timeoutMs: withBody ? BODY_TIMEOUT_MS : READ_TIMEOUT_MS,
+      method,
+      headers,
+      ...(withBody ? { body: req } : {}),
+      timeoutMs: withBody ? BODY_TIMEOUT_MS : READ_TIMEOUT_MS,
     });
     (upstream as IncomingMessage & { meshworkBase?: string }).meshworkBase = target.base;
     return upstream;
@@ -97,7 +128,8 @@ export async function proxyToOwner(
       res.setHeader(k, mapped);
     } else res.setHeader(k, v);
   }
-  if (!xml && upstream.headers['content-length'] !== undefined) res.setHeader('content-length', upstream.headers['content-length']);
+  if (!xml && upstream.headers['content-length'] !== undefined)
+    res.setHeader('content-length', upstream.headers['content-length']);
   res.setHeader('DAV', '1, 2');
   if (method === 'HEAD') {
     upstream.resume();

@@ -36,15 +36,31 @@ function propRequest(body: string): PropRequest {
 }
 
 function virtualSource(name: string, collection: boolean, etag: string | null, mtimeMs: number): PropSource {
-  return { name, collection, size: 0, mtimeMs, createdMs: mtimeMs, etag, contentType: null, locks: [], lockable: false };
+  return {
+    name,
+    collection,
+    size: 0,
+    mtimeMs,
+    createdMs: mtimeMs,
+    etag,
+    contentType: null,
+    locks: [],
+    lockable: false,
+  };
 }
 
 /** Asks the owner for the share root's properties; returns the `<d:response>` with a local href, or null. */
-async function ownerEntry(ctx: Pick<PluginContext, 'remote' | 'shares'>, m: ShareMount, href: string, body: string): Promise<string | null> {
+async function ownerEntry(
+  ctx: Pick<PluginContext, 'remote' | 'shares'>,
+  m: ShareMount,
+  href: string,
+  body: string,
+): Promise<string | null> {
   try {
     const target = await remoteTarget(ctx, m.share);
     const res = await ctx.remote.stream(target.base, {
-      method: 'PROPFIND', timeoutMs: OWNER_TIMEOUT_MS,
+      method: 'PROPFIND',
+      timeoutMs: OWNER_TIMEOUT_MS,
       headers: { authorization: target.authorization, depth: '0', 'content-type': 'application/xml; charset=utf-8' },
       ...(body.trim() ? { body: Buffer.from(body) } : {}),
     });
@@ -69,20 +85,45 @@ async function ownerEntry(ctx: Pick<PluginContext, 'remote' | 'shares'>, m: Shar
 
 /** Answers PROPFIND on `Shared with me/`. */
 export async function sharedFolderPropfind(
-  ctx: Pick<PluginContext, 'remote' | 'shares'>, req: IncomingMessage, res: ServerResponse, mounts: ShareMount[], href: string, self: VirtualEntry,
+  ctx: Pick<PluginContext, 'remote' | 'shares'>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  mounts: ShareMount[],
+  href: string,
+  self: VirtualEntry,
 ): Promise<void> {
   const depth = String(req.headers.depth ?? '1').toLowerCase();
   if (depth === 'infinity') throw forbidden('Depth: infinity is not supported', 'propfind-finite-depth');
   const body = await readAll(req as AsyncIterable<Buffer>, MAX_BODY);
   const want = propRequest(body);
   const lockRoot = (): string => href;
-  const responses = [renderResponse(`${href}/`, virtualSource(self.name, true, self.etag, self.mtimeMs), new Map(), want, false, lockRoot)];
+  const responses = [
+    renderResponse(
+      `${href}/`,
+      virtualSource(self.name, true, self.etag, self.mtimeMs),
+      new Map(),
+      want,
+      false,
+      lockRoot,
+    ),
+  ];
   if (depth === '1') {
-    const entries = await Promise.all(mounts.map(async (m) => {
-      const h = `${href}/${encodeSegment(m.name)}${m.collection ? '/' : ''}`;
-      return (await ownerEntry(ctx, m, h, body))
-        ?? renderResponse(h, virtualSource(m.name, m.collection, null, m.share.updatedAt), new Map(), want, false, lockRoot);
-    }));
+    const entries = await Promise.all(
+      mounts.map(async (m) => {
+        const h = `${href}/${encodeSegment(m.name)}${m.collection ? '/' : ''}`;
+        return (
+          (await ownerEntry(ctx, m, h, body)) ??
+          renderResponse(
+            h,
+            virtualSource(m.name, m.collection, null, m.share.updatedAt),
+            new Map(),
+            want,
+            false,
+            lockRoot,
+          )
+        );
+      }),
+    );
     responses.push(...entries);
   }
   const xml = multistatus(responses);
@@ -91,4 +132,3 @@ export async function sharedFolderPropfind(
   res.setHeader('Content-Length', Buffer.byteLength(xml));
   res.end(xml);
 }
-

@@ -24,8 +24,12 @@ export class TreeStore {
     const out = new Map<string, Map<string, string>>();
     for (let i = 0; i < paths.length; i += 500) {
       const chunk = paths.slice(i, i + 500);
-      const rows = await this.db.selectFrom('files_props').select(['path', 'name', 'value'])
-        .where('owner_id', '=', owner).where('path', 'in', chunk).execute();
+      const rows = await this.db
+        .selectFrom('files_props')
+        .select(['path', 'name', 'value'])
+        .where('owner_id', '=', owner)
+        .where('path', 'in', chunk)
+        .execute();
       for (const r of rows) {
         let m = out.get(r.path);
         if (!m) out.set(r.path, (m = new Map()));
@@ -39,8 +43,17 @@ export class TreeStore {
   async patch(owner: string, path: string, ops: Array<{ name: string; value: string | null }>): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       for (const op of ops) {
-        await trx.deleteFrom('files_props').where('owner_id', '=', owner).where('path', '=', path).where('name', '=', op.name).execute();
-        if (op.value !== null) await trx.insertInto('files_props').values({ owner_id: owner, path, name: op.name, value: op.value }).execute();
+        await trx
+          .deleteFrom('files_props')
+          .where('owner_id', '=', owner)
+          .where('path', '=', path)
+          .where('name', '=', op.name)
+          .execute();
+        if (op.value !== null)
+          await trx
+            .insertInto('files_props')
+            .values({ owner_id: owner, path, name: op.name, value: op.value })
+            .execute();
       }
     });
   }
@@ -56,9 +69,20 @@ export class TreeStore {
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('files_props').where('owner_id', '=', owner).where(subtree(to)).execute();
       for (const table of ['files_props', 'files_share_roots'] as const) {
-        const rows = await trx.selectFrom(table).select('path').distinct().where('owner_id', '=', owner).where(subtree(from)).execute();
+        const rows = await trx
+          .selectFrom(table)
+          .select('path')
+          .distinct()
+          .where('owner_id', '=', owner)
+          .where(subtree(from))
+          .execute();
         for (const r of rows) {
-          await trx.updateTable(table).set({ path: rebase(r.path, from, to) }).where('owner_id', '=', owner).where('path', '=', r.path).execute();
+          await trx
+            .updateTable(table)
+            .set({ path: rebase(r.path, from, to) })
+            .where('owner_id', '=', owner)
+            .where('path', '=', r.path)
+            .execute();
         }
       }
     });
@@ -71,19 +95,29 @@ export class TreeStore {
       let q = trx.selectFrom('files_props').select(['path', 'name', 'value']).where('owner_id', '=', owner);
       q = deep ? q.where(subtree(from)) : q.where('path', '=', from);
       for (const r of await q.execute()) {
-        await trx.insertInto('files_props').values({ owner_id: owner, path: rebase(r.path, from, to), name: r.name, value: r.value }).execute();
+        await trx
+          .insertInto('files_props')
+          .values({ owner_id: owner, path: rebase(r.path, from, to), name: r.name, value: r.value })
+          .execute();
       }
     });
   }
 
   /** Records where an outgoing share's resource lives in its owner's tree. */
   async addShareRoot(providerId: string, owner: string, path: string, kind: 'file' | 'folder'): Promise<void> {
-    await this.db.insertInto('files_share_roots').values({ provider_id: providerId, owner_id: owner, path, kind }).execute();
+    await this.db
+      .insertInto('files_share_roots')
+      .values({ provider_id: providerId, owner_id: owner, path, kind })
+      .execute();
   }
 
   /** The current root of a share (it follows MOVEs by the owner), or null once deleted. */
   async shareRoot(providerId: string): Promise<{ owner: string; path: string; kind: 'file' | 'folder' } | null> {
-    const r = await this.db.selectFrom('files_share_roots').selectAll().where('provider_id', '=', providerId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('files_share_roots')
+      .selectAll()
+      .where('provider_id', '=', providerId)
+      .executeTakeFirst();
     return r ? { owner: r.owner_id, path: r.path, kind: r.kind } : null;
   }
 }

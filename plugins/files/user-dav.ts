@@ -52,10 +52,12 @@ export function userDavHandler(ctx: PluginContext, svc: DavServices, filesDir: s
       if (segs[0] === SHARED_FOLDER) {
         const mounts = await listMounts(ctx, user.id);
         const folderHref = `${prefix}/${encodeSegment(SHARED_FOLDER)}`;
-        if (segs.length === 1) return await sharedFolder(req, res, method, mounts, folderHref, virtualShared(mounts), ctx);
+        if (segs.length === 1)
+          return await sharedFolder(req, res, method, mounts, folderHref, virtualShared(mounts), ctx);
         const mount = mounts.find((x) => x.name === segs[1]);
         if (!mount) {
-          if (WRITE_METHODS.has(method) && segs.length === 2) throw forbidden('only accepted shares live in Shared with me');
+          if (WRITE_METHODS.has(method) && segs.length === 2)
+            throw forbidden('only accepted shares live in Shared with me');
           throw notFound('no such share');
         }
         if (method === 'DELETE' && segs.length === 2) {
@@ -70,8 +72,17 @@ export function userDavHandler(ctx: PluginContext, svc: DavServices, filesDir: s
       }
       const needsVirtual = method === 'PROPFIND' && segs.length === 0;
       const scope: DavScope = {
-        owner: user.id, fsRoot: root, base: '/', hrefPrefix: prefix, canWrite: true, principal: `user:${user.id}`,
-        virtualRoot: [needsVirtual ? virtualShared(await listMounts(ctx, user.id)) : { name: SHARED_FOLDER, collection: true, etag: '""', mtimeMs: 0 }],
+        owner: user.id,
+        fsRoot: root,
+        base: '/',
+        hrefPrefix: prefix,
+        canWrite: true,
+        principal: `user:${user.id}`,
+        virtualRoot: [
+          needsVirtual
+            ? virtualShared(await listMounts(ctx, user.id))
+            : { name: SHARED_FOLDER, collection: true, etag: '""', mtimeMs: 0 },
+        ],
       };
       await serveDav(req, res, scope, svc, rest, ctx.logger);
     } catch (err) {
@@ -81,13 +92,24 @@ export function userDavHandler(ctx: PluginContext, svc: DavServices, filesDir: s
 }
 
 async function sharedFolder(
-  req: IncomingMessage, res: ServerResponse, method: string, mounts: ShareMount[], href: string, self: VirtualEntry, ctx: PluginContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  mounts: ShareMount[],
+  href: string,
+  self: VirtualEntry,
+  ctx: PluginContext,
 ): Promise<void> {
   res.setHeader('DAV', '1, 2');
   if (method === 'OPTIONS') return sendOptions(res);
   if (method === 'PROPFIND') return sharedFolderPropfind(ctx, req, res, mounts, href, self);
   if (method === 'GET' || method === 'HEAD') {
-    const items = mounts.map((m) => `<li><a href="${href}/${encodeSegment(m.name)}${m.collection ? '/' : ''}">${m.name.replace(/[<>&"]/g, '')}</a></li>`).join('');
+    const items = mounts
+      .map(
+        (m) =>
+          `<li><a href="${href}/${encodeSegment(m.name)}${m.collection ? '/' : ''}">${m.name.replace(/[<>&"]/g, '')}</a></li>`,
+      )
+      .join('');
     const body = `<!doctype html><meta charset="utf-8"><title>${SHARED_FOLDER}</title><ul>${items}</ul>`;
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.setHeader('ETag', self.etag);
@@ -96,6 +118,7 @@ async function sharedFolder(
     return;
   }
   if (method === 'MKCOL') throw new DavError(405, 'the resource already exists', 'DAV_METHOD_NOT_ALLOWED');
-  if (WRITE_METHODS.has(method)) throw forbidden('Shared with me is managed by Meshwork: accept or leave shares in the app');
+  if (WRITE_METHODS.has(method))
+    throw forbidden('Shared with me is managed by Meshwork: accept or leave shares in the app');
   throw new DavError(405, `${method} is not supported here`, 'DAV_METHOD_NOT_ALLOWED');
 }

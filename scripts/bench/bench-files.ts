@@ -33,7 +33,12 @@ async function serve(): Promise<void> {
   process.once('SIGTERM', () => void engine.stop().finally(() => process.exit(0)));
 }
 
-interface Server { origin: string; token: string; child: ChildProcess; dataDir: string }
+interface Server {
+  origin: string;
+  token: string;
+  child: ChildProcess;
+  dataDir: string;
+}
 
 async function startMeshwork(user: string): Promise<Server> {
   const port = await freePort();
@@ -42,8 +47,14 @@ async function startMeshwork(user: string): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', ...prof, fileURLToPath(import.meta.url), '--serve'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
-      ...process.env, MESHWORK_PORT: String(port), MESHWORK_HOST: '127.0.0.1', MESHWORK_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      MESHWORK_DATA_DIR: dataDir, MESHWORK_ALLOW_INSECURE_PEERS: '1', MESHWORK_LOG_LEVEL: 'silent', BENCH_USER: user,
+      ...process.env,
+      MESHWORK_PORT: String(port),
+      MESHWORK_HOST: '127.0.0.1',
+      MESHWORK_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      MESHWORK_DATA_DIR: dataDir,
+      MESHWORK_ALLOW_INSECURE_PEERS: '1',
+      MESHWORK_LOG_LEVEL: 'silent',
+      BENCH_USER: user,
     },
   });
   const [origin, token] = await new Promise<[string, string]>((resolve, reject) => {
@@ -60,12 +71,19 @@ async function startMeshwork(user: string): Promise<Server> {
 
 async function startRclone(dir: string): Promise<{ origin: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn('rclone', ['serve', 'webdav', dir, '--addr', `127.0.0.1:${port}`, '--user', 'bench', '--pass', 'bench-pw'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    'rclone',
+    ['serve', 'webdav', dir, '--addr', `127.0.0.1:${port}`, '--user', 'bench', '--pass', 'bench-pw'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   child.once('error', () => {});
   const origin = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error('rclone exited');
-    const ok = await send({ origin, auth: basic('bench', 'bench-pw') }, 'OPTIONS', '/').then(() => true, () => false);
+    const ok = await send({ origin, auth: basic('bench', 'bench-pw') }, 'OPTIONS', '/').then(
+      () => true,
+      () => false,
+    );
     if (ok) return { origin, child };
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -74,16 +92,26 @@ async function startRclone(dir: string): Promise<{ origin: string; child: ChildP
 
 const agent = new Agent({ keepAlive: true, maxSockets: 8 });
 const basic = (u: string, p: string): string => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
-interface Target { origin: string; auth: string }
+interface Target {
+  origin: string;
+  auth: string;
+}
 
 /** One request; the body may be a stream; returns status and the number of response bytes (discarded). */
-function send(t: Target, method: string, p: string, opts: { body?: Buffer | Readable; length?: number; headers?: Record<string, string> } = {}): Promise<{ status: number; bytes: number }> {
+function send(
+  t: Target,
+  method: string,
+  p: string,
+  opts: { body?: Buffer | Readable; length?: number; headers?: Record<string, string> } = {},
+): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { authorization: t.auth, ...(opts.headers ?? {}) };
     if (opts.length !== undefined) headers['content-length'] = String(opts.length);
     const req = request(t.origin + p, { method, agent, headers }, (res) => {
       let bytes = 0;
-      res.on('data', (c: Buffer) => { bytes += c.length; });
+      res.on('data', (c: Buffer) => {
+        bytes += c.length;
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
       res.on('error', reject);
     });
@@ -104,9 +132,19 @@ function rssKb(pid: number | undefined): number {
 }
 
 /** Runs fn while sampling the RSS of the given processes; returns before/peak in MB per process. */
-async function withRss<T>(pids: Array<number | undefined>, fn: () => Promise<T>): Promise<{ result: T; rss: Array<{ before: number; peak: number }> }> {
+async function withRss<T>(
+  pids: Array<number | undefined>,
+  fn: () => Promise<T>,
+): Promise<{ result: T; rss: Array<{ before: number; peak: number }> }> {
   const rss = pids.map((p) => ({ before: rssKb(p) / 1024, peak: rssKb(p) / 1024 }));
-  const timer = setInterval(() => pids.forEach((p, i) => { const r = rss[i] as { peak: number }; r.peak = Math.max(r.peak, rssKb(p) / 1024); }), 20);
+  const timer = setInterval(
+    () =>
+      pids.forEach((p, i) => {
+        const r = rss[i] as { peak: number };
+        r.peak = Math.max(r.peak, rssKb(p) / 1024);
+      }),
+    20,
+  );
   try {
     return { result: await fn(), rss };
   } finally {
@@ -114,7 +152,12 @@ async function withRss<T>(pids: Array<number | undefined>, fn: () => Promise<T>)
   }
 }
 
-async function throughput(rounds: number, size: number, op: (i: number) => Promise<{ status: number; bytes: number }>, ok: number[]): Promise<number> {
+async function throughput(
+  rounds: number,
+  size: number,
+  op: (i: number) => Promise<{ status: number; bytes: number }>,
+  ok: number[],
+): Promise<number> {
   const t = performance.now();
   for (let i = 0; i < rounds; i++) {
     const r = await op(i);
@@ -123,19 +166,44 @@ async function throughput(rounds: number, size: number, op: (i: number) => Promi
   return (rounds * size) / MB / ((performance.now() - t) / 1000);
 }
 
-interface Row { name: string; put1: number; get1: number; put100: number; get100: number; propfind: number; rss: string }
+interface Row {
+  name: string;
+  put1: number;
+  get1: number;
+  put100: number;
+  get100: number;
+  propfind: number;
+  rss: string;
+}
 
-async function measure(name: string, t: Target, base: string, bigFile: string, small: Buffer, pids: Array<number | undefined>): Promise<Row> {
+async function measure(
+  name: string,
+  t: Target,
+  base: string,
+  bigFile: string,
+  small: Buffer,
+  pids: Array<number | undefined>,
+): Promise<Row> {
   // Same warm-up for every target (connections, JIT): a long-running server is measured, not its first requests.
   for (let i = 0; i < WARMUP_ROUNDS; i++) {
     await send(t, 'PUT', `${base}/warm-${i % 2}.bin`, { body: small, length: small.length });
     await send(t, 'GET', `${base}/one-mb.bin`);
     await send(t, 'PROPFIND', `${base}/list/`, { headers: { depth: '1' } });
   }
-  const put1 = await throughput(SMALL_ROUNDS, MB, (i) => send(t, 'PUT', `${base}/put-1m-${i % 4}.bin`, { body: small, length: small.length }), [200, 201, 204]);
+  const put1 = await throughput(
+    SMALL_ROUNDS,
+    MB,
+    (i) => send(t, 'PUT', `${base}/put-1m-${i % 4}.bin`, { body: small, length: small.length }),
+    [200, 201, 204],
+  );
   const get1 = await throughput(SMALL_ROUNDS, MB, () => send(t, 'GET', `${base}/one-mb.bin`), [200]);
   const big = await withRss(pids, async () => {
-    const put100 = await throughput(BIG_ROUNDS, 100 * MB, () => send(t, 'PUT', `${base}/put-100m.bin`, { body: createReadStream(bigFile), length: 100 * MB }), [200, 201, 204]);
+    const put100 = await throughput(
+      BIG_ROUNDS,
+      100 * MB,
+      () => send(t, 'PUT', `${base}/put-100m.bin`, { body: createReadStream(bigFile), length: 100 * MB }),
+      [200, 201, 204],
+    );
     const get100 = await throughput(BIG_ROUNDS, 100 * MB, () => send(t, 'GET', `${base}/hundred-mb.bin`), [200]);
     return { put100, get100 };
   });
@@ -152,7 +220,10 @@ async function measure(name: string, t: Target, base: string, bigFile: string, s
 }
 
 async function main(): Promise<void> {
-  const killer = setTimeout(() => { console.error('bench:files: deadline reached'); process.exit(2); }, DEADLINE_MS);
+  const killer = setTimeout(() => {
+    console.error('bench:files: deadline reached');
+    process.exit(2);
+  }, DEADLINE_MS);
   const children: ChildProcess[] = [];
   const scratch = mkdtempSync(path.join(tmpdir(), 'bench-files-src-'));
   try {
@@ -167,22 +238,60 @@ async function main(): Promise<void> {
     const chunk = Buffer.alloc(MB, 42);
     writeFileSync(bigFile, Buffer.concat(Array.from({ length: 100 }, () => chunk)));
     writeFileSync(path.join(tree, 'hundred-mb.bin'), readFileSync(bigFile));
-    for (let i = 0; i < 1000; i++) writeFileSync(path.join(tree, 'list', `file-${String(i).padStart(4, '0')}.txt`), `entry ${i}\n`);
+    for (let i = 0; i < 1000; i++)
+      writeFileSync(path.join(tree, 'list', `file-${String(i).padStart(4, '0')}.txt`), `entry ${i}\n`);
 
-    const api = (s: Server, method: string, p: string, body?: unknown): Promise<any> => fetch(s.origin + p, {
-      method, headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}),
-    }).then((r) => r.json());
+    const api = (s: Server, method: string, p: string, body?: unknown): Promise<any> =>
+      fetch(s.origin + p, {
+        method,
+        headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      }).then((r) => r.json());
     const host = new URL(receiver.origin).host;
-    const shared = await api(owner, 'POST', '/api/v1/shares', { resourceType: 'folder', resourceId: '/Bench', shareWith: `bob@${host}`, permissions: ['read', 'write'] });
-    const incoming = (await api(receiver, 'GET', '/api/v1/shares/incoming')).find((s: any) => s.providerId === shared.providerId);
+    const shared = await api(owner, 'POST', '/api/v1/shares', {
+      resourceType: 'folder',
+      resourceId: '/Bench',
+      shareWith: `bob@${host}`,
+      permissions: ['read', 'write'],
+    });
+    const incoming = (await api(receiver, 'GET', '/api/v1/shares/incoming')).find(
+      (s: any) => s.providerId === shared.providerId,
+    );
     await api(receiver, 'POST', `/api/v1/shares/incoming/${incoming.id}/accept`);
     const rclone = await startRclone(path.join(owner.dataDir, 'files', 'alice'));
     children.push(rclone.child);
 
     const rows: Row[] = [];
-    rows.push(await measure('rclone serve webdav', { origin: rclone.origin, auth: basic('bench', 'bench-pw') }, '/Bench', bigFile, small, [rclone.child.pid]));
-    rows.push(await measure('Meshwork direct', { origin: owner.origin, auth: basic('alice', 'alice-bench-pw') }, '/dav/files/alice/Bench', bigFile, small, [owner.child.pid]));
-    rows.push(await measure('Meshwork federated share', { origin: receiver.origin, auth: basic('bob', 'bob-bench-pw') }, '/dav/files/bob/Shared%20with%20me/Bench', bigFile, small, [receiver.child.pid, owner.child.pid]));
+    rows.push(
+      await measure(
+        'rclone serve webdav',
+        { origin: rclone.origin, auth: basic('bench', 'bench-pw') },
+        '/Bench',
+        bigFile,
+        small,
+        [rclone.child.pid],
+      ),
+    );
+    rows.push(
+      await measure(
+        'Meshwork direct',
+        { origin: owner.origin, auth: basic('alice', 'alice-bench-pw') },
+        '/dav/files/alice/Bench',
+        bigFile,
+        small,
+        [owner.child.pid],
+      ),
+    );
+    rows.push(
+      await measure(
+        'Meshwork federated share',
+        { origin: receiver.origin, auth: basic('bob', 'bob-bench-pw') },
+        '/dav/files/bob/Shared%20with%20me/Bench',
+        bigFile,
+        small,
+        [receiver.child.pid, owner.child.pid],
+      ),
+    );
     print(rows);
   } finally {
     clearTimeout(killer);
@@ -193,18 +302,32 @@ async function main(): Promise<void> {
 
 function print(rows: Row[]): void {
   const [rc, direct] = rows as [Row, Row, Row];
-  const cols: Array<[string, keyof Row, 'up' | 'down']> = [['PUT 1MB MB/s', 'put1', 'up'], ['GET 1MB MB/s', 'get1', 'up'], ['PUT 100MB MB/s', 'put100', 'up'], ['GET 100MB MB/s', 'get100', 'up'], ['PROPFIND 1000 ms', 'propfind', 'down']];
+  const cols: Array<[string, keyof Row, 'up' | 'down']> = [
+    ['PUT 1MB MB/s', 'put1', 'up'],
+    ['GET 1MB MB/s', 'get1', 'up'],
+    ['PUT 100MB MB/s', 'put100', 'up'],
+    ['GET 100MB MB/s', 'get100', 'up'],
+    ['PROPFIND 1000 ms', 'propfind', 'down'],
+  ];
   const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
-  const ratio = (v: number, ref: number, dir: 'up' | 'down'): string => `${(dir === 'up' ? v / ref : ref / v).toFixed(2)}x`;
-  console.log(`\nbench:files (loopback; ${SMALL_ROUNDS}x1MB, ${BIG_ROUNDS}x100MB, PROPFIND median of ${PROPFIND_ROUNDS}; ${WARMUP_ROUNDS} warm-up rounds each; ratios >1 = faster than the reference)\n`);
+  const ratio = (v: number, ref: number, dir: 'up' | 'down'): string =>
+    `${(dir === 'up' ? v / ref : ref / v).toFixed(2)}x`;
+  console.log(
+    `\nbench:files (loopback; ${SMALL_ROUNDS}x1MB, ${BIG_ROUNDS}x100MB, PROPFIND median of ${PROPFIND_ROUNDS}; ${WARMUP_ROUNDS} warm-up rounds each; ratios >1 = faster than the reference)\n`,
+  );
   console.log(['target', ...cols.map((c) => c[0]), 'RSS MB before→peak (100MB)'].join(' | '));
   for (const r of rows) {
     console.log([r.name, ...cols.map(([, k]) => fmt(r[k] as number)), r.rss].join(' | '));
   }
   console.log('');
-  for (const r of rows.slice(1)) console.log([`${r.name} vs rclone`, ...cols.map(([, k, d]) => ratio(r[k] as number, rc[k] as number, d))].join(' | '));
+  for (const r of rows.slice(1))
+    console.log(
+      [`${r.name} vs rclone`, ...cols.map(([, k, d]) => ratio(r[k] as number, rc[k] as number, d))].join(' | '),
+    );
   const fed = rows[2] as Row;
-  console.log([`federated vs direct`, ...cols.map(([, k, d]) => ratio(fed[k] as number, direct[k] as number, d))].join(' | '));
+  console.log(
+    [`federated vs direct`, ...cols.map(([, k, d]) => ratio(fed[k] as number, direct[k] as number, d))].join(' | '),
+  );
   console.log('\n(federated RSS: receiver + owner processes)');
 }
 

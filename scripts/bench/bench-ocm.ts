@@ -16,19 +16,25 @@ const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 function call(url: string, method: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = request(url, {
-      method, agent, headers: {
-        ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
+    const req = request(
+      url,
+      {
+        method,
+        agent,
+        headers: {
+          ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
       },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
-      });
-    });
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -46,16 +52,22 @@ async function runSequential(n: number, fn: () => Promise<void>): Promise<number
   return out.sort((x, y) => x - y);
 }
 
-async function runConcurrent(total: number, concurrency: number, fn: () => Promise<void>): Promise<{ perSecond: number; latencies: number[] }> {
+async function runConcurrent(
+  total: number,
+  concurrency: number,
+  fn: () => Promise<void>,
+): Promise<{ perSecond: number; latencies: number[] }> {
   let next = 0;
   const latencies: number[] = [];
   const start = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < total) {
-      next++;
-      latencies.push(await timed(fn));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        next++;
+        latencies.push(await timed(fn));
+      }
+    }),
+  );
   return { perSecond: total / ((performance.now() - start) / 1000), latencies: latencies.sort((x, y) => x - y) };
 }
 
@@ -68,12 +80,20 @@ async function main(): Promise<void> {
   const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}/`;
   const [a, b] = await Promise.all([spawnServer({ BENCH_USERS: 'alice' }), spawnServer({ BENCH_USERS: 'bob' })]);
   try {
-    const login = await call(`${a.origin}/api/v1/auth/login`, 'POST', { username: 'alice', password: 'alice-bench-pw' });
+    const login = await call(`${a.origin}/api/v1/auth/login`, 'POST', {
+      username: 'alice',
+      password: 'alice-bench-pw',
+    });
     const token = login.body.token as string;
     const note = await call(`${a.origin}/api/v1/note/notes`, 'POST', { title: 'bench', body: 'x' }, token);
     const bHost = new URL(b.origin).host;
     const share = async () => {
-      const res = await call(`${a.origin}/api/v1/shares`, 'POST', { resourceType: 'note', resourceId: note.body.id, shareWith: `bob@${bHost}` }, token);
+      const res = await call(
+        `${a.origin}/api/v1/shares`,
+        'POST',
+        { resourceType: 'note', resourceId: note.body.id, shareWith: `bob@${bHost}` },
+        token,
+      );
       if (res.status !== 201) throw new Error(`share failed: ${res.status} ${JSON.stringify(res.body)}`);
     };
     const bareCall = async () => {
@@ -81,7 +101,10 @@ async function main(): Promise<void> {
       if (res.status !== 201) throw new Error('bare failed');
     };
     // Warm up connections, JIT, discovery and key caches on both sides.
-    for (let i = 0; i < 50; i++) { await share(); await bareCall(); }
+    for (let i = 0; i < 50; i++) {
+      await share();
+      await bareCall();
+    }
     const bareSeq = await runSequential(SEQUENTIAL, bareCall);
     const shareSeq = await runSequential(SEQUENTIAL, share);
     const bareConc = await runConcurrent(CONCURRENT_TOTAL, CONCURRENCY, bareCall);
@@ -90,14 +113,30 @@ async function main(): Promise<void> {
     const rssB = await rssOf(b.child);
     const p50ratio = percentile(shareSeq, 50) / percentile(bareSeq, 50);
     console.log('\nMeshwork OCM share-creation benchmark (2 servers, separate processes, loopback, SQLite)\n');
-    console.log(`| measure                         | bare HTTP round trip | share round trip (signed, persisted both sides) |`);
-    console.log(`|---------------------------------|----------------------|-------------------------------------------------|`);
-    console.log(`| sequential p50 (n=${SEQUENTIAL})          | ${ms(percentile(bareSeq, 50)).padEnd(20)} | ${ms(percentile(shareSeq, 50)).padEnd(47)} |`);
-    console.log(`| sequential p99                  | ${ms(percentile(bareSeq, 99)).padEnd(20)} | ${ms(percentile(shareSeq, 99)).padEnd(47)} |`);
-    console.log(`| concurrent (${CONCURRENCY}) p50               | ${ms(percentile(bareConc.latencies, 50)).padEnd(20)} | ${ms(percentile(shareConc.latencies, 50)).padEnd(47)} |`);
-    console.log(`| concurrent (${CONCURRENCY}) p99               | ${ms(percentile(bareConc.latencies, 99)).padEnd(20)} | ${ms(percentile(shareConc.latencies, 99)).padEnd(47)} |`);
-    console.log(`| throughput (n=${CONCURRENT_TOTAL})             | ${`${bareConc.perSecond.toFixed(0)} req/s`.padEnd(20)} | ${`${shareConc.perSecond.toFixed(0)} shares/s`.padEnd(47)} |`);
-    console.log(`\nshare p50 / bare p50 = ${p50ratio.toFixed(2)}x (target <= 3x: ${p50ratio <= 3 ? 'met' : 'NOT met'}); shares/s target >= 300: ${shareConc.perSecond >= 300 ? 'met' : 'NOT met'}`);
+    console.log(
+      `| measure                         | bare HTTP round trip | share round trip (signed, persisted both sides) |`,
+    );
+    console.log(
+      `|---------------------------------|----------------------|-------------------------------------------------|`,
+    );
+    console.log(
+      `| sequential p50 (n=${SEQUENTIAL})          | ${ms(percentile(bareSeq, 50)).padEnd(20)} | ${ms(percentile(shareSeq, 50)).padEnd(47)} |`,
+    );
+    console.log(
+      `| sequential p99                  | ${ms(percentile(bareSeq, 99)).padEnd(20)} | ${ms(percentile(shareSeq, 99)).padEnd(47)} |`,
+    );
+    console.log(
+      `| concurrent (${CONCURRENCY}) p50               | ${ms(percentile(bareConc.latencies, 50)).padEnd(20)} | ${ms(percentile(shareConc.latencies, 50)).padEnd(47)} |`,
+    );
+    console.log(
+      `| concurrent (${CONCURRENCY}) p99               | ${ms(percentile(bareConc.latencies, 99)).padEnd(20)} | ${ms(percentile(shareConc.latencies, 99)).padEnd(47)} |`,
+    );
+    console.log(
+      `| throughput (n=${CONCURRENT_TOTAL})             | ${`${bareConc.perSecond.toFixed(0)} req/s`.padEnd(20)} | ${`${shareConc.perSecond.toFixed(0)} shares/s`.padEnd(47)} |`,
+    );
+    console.log(
+      `\nshare p50 / bare p50 = ${p50ratio.toFixed(2)}x (target <= 3x: ${p50ratio <= 3 ? 'met' : 'NOT met'}); shares/s target >= 300: ${shareConc.perSecond >= 300 ? 'met' : 'NOT met'}`,
+    );
     console.log(`server RSS after run: A ${(rssA / 1048576).toFixed(0)} MiB, B ${(rssB / 1048576).toFixed(0)} MiB\n`);
   } finally {
     a.child.kill('SIGTERM');
@@ -107,7 +146,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -8,7 +8,8 @@ import { notePlugin } from '../../test/fixtures/note-plugin.ts';
 const engine = new Engine({ config: loadConfig(), plugins: [notePlugin()] });
 await engine.start();
 for (const id of (process.env.BENCH_USERS ?? '').split(',').filter(Boolean)) {
-  if (!(await engine.accounts.findUser(id))) await engine.accounts.createUser({ id, password: `${id}-bench-pw`, displayName: id });
+  if (!(await engine.accounts.findUser(id)))
+    await engine.accounts.createUser({ id, password: `${id}-bench-pw`, displayName: id });
 }
 process.stdout.write(`READY ${engine.identity.origin}\n`);
 process.on('message', (m) => {

@@ -15,14 +15,26 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /** Starts a bench server (scripts/bench/bench-server.ts) in a child process and waits for READY. */
-export async function spawnServer(env: Record<string, string>): Promise<{ origin: string; child: ChildProcess; port: number }> {
+export async function spawnServer(
+  env: Record<string, string>,
+): Promise<{ origin: string; child: ChildProcess; port: number }> {
   const port = await freePort();
   const entry = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
   const child = fork(entry, [], {
-    execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [])], stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []),
+    ],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: {
-      ...process.env, MESHWORK_PORT: String(port), MESHWORK_PUBLIC_URL: `http://127.0.0.1:${port}`, MESHWORK_LOG_LEVEL: 'silent',
-      MESHWORK_ALLOW_INSECURE_PEERS: '1', MESHWORK_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'meshwork-bench-')), ...env,
+      ...process.env,
+      MESHWORK_PORT: String(port),
+      MESHWORK_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      MESHWORK_LOG_LEVEL: 'silent',
+      MESHWORK_ALLOW_INSECURE_PEERS: '1',
+      MESHWORK_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'meshwork-bench-')),
+      ...env,
     },
   });
   const origin = await new Promise<string>((resolve, reject) => {

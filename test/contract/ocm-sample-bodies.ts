@@ -53,21 +53,44 @@ export const SAMPLE_BODIES: Record<OcmSchemaName, Record<string, unknown>[]> = {
       shareType: 'group',
       protocol: {
         name: 'multi',
-        webdav: { uri: 'p-1', sharedSecret: 's', permissions: ['read'], requirements: ['must-exchange-token', 'must-use-mfa'] },
+        webdav: {
+          uri: 'p-1',
+          sharedSecret: 's',
+          permissions: ['read'],
+          requirements: ['must-exchange-token', 'must-use-mfa'],
+        },
         webapp: {
-          uri: 'https://apps.example.org/p-1', sharedSecret: 's', targets: ['blank', 'iframe'], permissions: ['view'],
-          requirements: ['must-exchange-token'], appName: 'Editor', appIconHint: 'text/plain', mediaTypes: ['text/plain'],
+          uri: 'https://apps.example.org/p-1',
+          sharedSecret: 's',
+          targets: ['blank', 'iframe'],
+          permissions: ['view'],
+          requirements: ['must-exchange-token'],
+          appName: 'Editor',
+          appIconHint: 'text/plain',
+          mediaTypes: ['text/plain'],
         },
         ssh: { uri: 'u@sender.example.org:22/p-1', accessTypes: ['datatx'] },
       },
     },
   ],
   NewNotification: [
-    { notificationType: 'SHARE_ACCEPTED', resourceType: 'file', providerId: 'p-1', notification: { sharedSecret: 's', message: 'ok' } },
-    { notificationType: 'SHARE_UNSHARED', resourceType: 'folder', providerId: 'p-2', notification: { grantee: 'bob@receiver.example.org' } },
+    {
+      notificationType: 'SHARE_ACCEPTED',
+      resourceType: 'file',
+      providerId: 'p-1',
+      notification: { sharedSecret: 's', message: 'ok' },
+    },
+    {
+      notificationType: 'SHARE_UNSHARED',
+      resourceType: 'folder',
+      providerId: 'p-2',
+      notification: { grantee: 'bob@receiver.example.org' },
+    },
     { notificationType: 'USER_REMOVED', resourceType: 'user', providerId: 'alice' },
     {
-      notificationType: 'REQUEST_RESHARE', resourceType: 'file', providerId: 'p-1',
+      notificationType: 'REQUEST_RESHARE',
+      resourceType: 'file',
+      providerId: 'p-1',
       notification: { sharedSecret: 's', shareWith: 'dave@third.example.org', senderId: 'x', shareType: 'user' },
     },
   ],
@@ -83,13 +106,19 @@ export const SAMPLE_BODIES: Record<OcmSchemaName, Record<string, unknown>[]> = {
     { grant_type: 'authorization_code', client_id: 'receiver.example.org', code: 's3cr3t' },
     { grant_type: 'authorization_code', client_id: 'localhost:4002', code: 's', redirect_uri: 'https://x.example/cb' },
   ],
-  ShareCreatedResponse: [{ recipientDisplayName: 'Bob' }, { recipientDisplayName: '', recipientPublicKeys: ['ssh-ed25519 AAAA'] }],
+  ShareCreatedResponse: [
+    { recipientDisplayName: 'Bob' },
+    { recipientDisplayName: '', recipientPublicKeys: ['ssh-ed25519 AAAA'] },
+  ],
   AcceptedInviteResponse: [{ userID: 'alice', email: 'alice@sender.example.org', name: 'Alice' }],
   TokenResponse: [
     { access_token: 'at', token_type: 'Bearer', expires_in: 300 },
     { access_token: 'at', token_type: 'Bearer' },
   ],
-  Error: [{ message: 'RESOURCE_NOT_FOUND' }, { message: 'INVALID_BODY', validationErrors: [{ name: 'shareWith', message: 'REQUIRED' }] }],
+  Error: [
+    { message: 'RESOURCE_NOT_FOUND' },
+    { message: 'INVALID_BODY', validationErrors: [{ name: 'shareWith', message: 'REQUIRED' }] },
+  ],
   Discovery: [
     {
       enabled: true,
@@ -97,8 +126,16 @@ export const SAMPLE_BODIES: Record<OcmSchemaName, Record<string, unknown>[]> = {
       endPoint: 'https://cloud.example.org/ocm',
       provider: 'Meshwork',
       resourceTypes: [
-        { name: 'file', shareTypes: ['user', 'group'], protocols: { webdav: '/dav/ocm/', 'webdav-receive': { uri: 'relative' } } },
-        { name: 'folder', shareTypes: ['user'], protocols: { webdav: '/dav/ocm/', webapp: {}, 'webapp-receive': { targets: ['blank'] } } },
+        {
+          name: 'file',
+          shareTypes: ['user', 'group'],
+          protocols: { webdav: '/dav/ocm/', 'webdav-receive': { uri: 'relative' } },
+        },
+        {
+          name: 'folder',
+          shareTypes: ['user'],
+          protocols: { webdav: '/dav/ocm/', webapp: {}, 'webapp-receive': { targets: ['blank'] } },
+        },
       ],
       capabilities: ['exchange-token', 'http-sig', 'invites', 'notifications', 'protocol-object'],
       criteria: [],

@@ -6,7 +6,13 @@ import assert from 'node:assert/strict';
 import { OCM_SCHEMAS, type OcmSchemaName } from '../../core/ocm-schema/schemas.ts';
 import { normalizeProtocol, unknownRequirements } from '../../core/ocm-schema/protocol-object.ts';
 import { checkBody } from '../../core/ocm-schema/validate.ts';
-import { INLINE_SCHEMAS, describeErrors, loadOfficialSpec, officialSpecCandidates, type OfficialSpec } from './official-spec.ts';
+import {
+  INLINE_SCHEMAS,
+  describeErrors,
+  loadOfficialSpec,
+  officialSpecCandidates,
+  type OfficialSpec,
+} from './official-spec.ts';
 import { SAMPLE_BODIES } from './ocm-sample-bodies.ts';
 
 type Json = Record<string, unknown>;
@@ -36,28 +42,54 @@ const shareWithProtocol = (protocol: Json): Json => ({ ...base('NewShare'), prot
 
 /** Bodies the official schema rejects but we accept on purpose (the protocol wants another status than 400). */
 const DEVIATIONS: { schema: OcmSchemaName; why: string; body: Json }[] = [
-  { schema: 'NewShare', why: 'unknown shareType is answered 501, not 400', body: { ...base('NewShare'), shareType: 'team' } },
   {
-    schema: 'NewShare', why: 'webdav.permissions is OPTIONAL in the draft text',
+    schema: 'NewShare',
+    why: 'unknown shareType is answered 501, not 400',
+    body: { ...base('NewShare'), shareType: 'team' },
+  },
+  {
+    schema: 'NewShare',
+    why: 'webdav.permissions is OPTIONAL in the draft text',
     body: shareWithProtocol({ name: 'webdav', webdav: { uri: 'u', sharedSecret: 's' } }),
   },
   {
-    schema: 'NewShare', why: 'unknown requirements are rejected by the share service (SHR-6), not the schema',
-    body: shareWithProtocol({ name: 'webdav', webdav: { uri: 'u', sharedSecret: 's', permissions: ['read'], requirements: ['x'] } }),
+    schema: 'NewShare',
+    why: 'unknown requirements are rejected by the share service (SHR-6), not the schema',
+    body: shareWithProtocol({
+      name: 'webdav',
+      webdav: { uri: 'u', sharedSecret: 's', permissions: ['read'], requirements: ['x'] },
+    }),
   },
   {
-    schema: 'TokenRequest', why: 'a wrong grant_type is answered with OAuth unsupported_grant_type',
+    schema: 'TokenRequest',
+    why: 'a wrong grant_type is answered with OAuth unsupported_grant_type',
     body: { ...base('TokenRequest'), grant_type: 'ocm_authorization_code' },
   },
-  { schema: 'NewNotification', why: 'resourceType is OPTIONAL in the draft text', body: { notificationType: 'SHARE_DECLINED', providerId: 'p' } },
-  { schema: 'Discovery', why: 'unknown capabilities of newer/older peers are tolerated', body: { ...base('Discovery'), capabilities: ['webdav-uri'] } },
   {
-    schema: 'AcceptedInvite', why: 'recipientProvider is normalized by the invite service, 1.1 peers sent a URL',
+    schema: 'NewNotification',
+    why: 'resourceType is OPTIONAL in the draft text',
+    body: { notificationType: 'SHARE_DECLINED', providerId: 'p' },
+  },
+  {
+    schema: 'Discovery',
+    why: 'unknown capabilities of newer/older peers are tolerated',
+    body: { ...base('Discovery'), capabilities: ['webdav-uri'] },
+  },
+  {
+    schema: 'AcceptedInvite',
+    why: 'recipientProvider is normalized by the invite service, 1.1 peers sent a URL',
     body: { ...base('AcceptedInvite'), recipientProvider: 'https://receiver.example.org' },
   },
 ];
 
-const WRONG_TYPE: Record<string, unknown> = { string: 42, integer: 'x', number: 'x', boolean: 'yes', object: 'x', array: 'x' };
+const WRONG_TYPE: Record<string, unknown> = {
+  string: 42,
+  integer: 'x',
+  number: 'x',
+  boolean: 'yes',
+  object: 'x',
+  array: 'x',
+};
 
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -74,7 +106,8 @@ function specExamples(spec: OfficialSpec, node: unknown): unknown[] {
   const required = Array.isArray(node['required']) ? (node['required'] as string[]) : [];
   if ('example' in node) {
     const ex = node['example'];
-    const named = isObj(ex) && required.some((r) => !(r in ex)) && Object.entries(ex).every(([k, v]) => !(k in props) && isObj(v));
+    const named =
+      isObj(ex) && required.some((r) => !(r in ex)) && Object.entries(ex).every(([k, v]) => !(k in props) && isObj(v));
     if (named) return Object.values(ex);
     if (node['type'] === 'string' && typeof ex === 'number') return [String(ex)];
     return [ex];
@@ -120,16 +153,27 @@ describe('OCM spec conformance: our schemas vs the official spec.yaml', function
 
   const expectBoth = (ours: OcmSchemaName, body: unknown, valid: boolean): void => {
     const issues = checkBody(ours, body);
-    assert.equal(issues.length === 0, valid, `ours (${ours}) ${valid ? 'rejected' : 'accepted'} ${JSON.stringify(body)}: ${JSON.stringify(issues)}`);
+    assert.equal(
+      issues.length === 0,
+      valid,
+      `ours (${ours}) ${valid ? 'rejected' : 'accepted'} ${JSON.stringify(body)}: ${JSON.stringify(issues)}`,
+    );
     for (const name of OFFICIAL_NAMES[ours]) {
       const r = official.validate(name, body);
-      assert.equal(r.valid, valid, `official ${name} ${valid ? 'rejected' : 'accepted'} ${JSON.stringify(body)}: ${describeErrors(r.errors)}`);
+      assert.equal(
+        r.valid,
+        valid,
+        `official ${name} ${valid ? 'rejected' : 'accepted'} ${JSON.stringify(body)}: ${describeErrors(r.errors)}`,
+      );
     }
   };
 
   it('every official schema has a counterpart of ours', () => {
     const covered = new Set(Object.values(OFFICIAL_NAMES).flat());
-    assert.deepEqual(official.schemaNames.filter((n) => !covered.has(n)), []);
+    assert.deepEqual(
+      official.schemaNames.filter((n) => !covered.has(n)),
+      [],
+    );
   });
 
   for (const ours of Object.keys(OFFICIAL_NAMES) as OcmSchemaName[]) {
@@ -139,7 +183,7 @@ describe('OCM spec conformance: our schemas vs the official spec.yaml', function
       const officialProps = isObj(schema['properties']) ? schema['properties'] : {};
       const officialRequired = Array.isArray(schema['required']) ? (schema['required'] as string[]) : [];
 
-      it('(a) the spec\'s own examples pass both', () => {
+      it("(a) the spec's own examples pass both", () => {
         const examples = OFFICIAL_NAMES[ours].flatMap((n) => specExamples(official, officialSchemaOf(official, n)));
         assert.ok(examples.length >= OFFICIAL_NAMES[ours].length, `no examples found for ${primary}`);
         for (const ex of examples) expectBoth(ours, ex, true);
@@ -152,13 +196,24 @@ describe('OCM spec conformance: our schemas vs the official spec.yaml', function
       it('required fields match, up to the documented differences', () => {
         const ourRequired: readonly string[] = OCM_SCHEMAS[ours].required;
         const diff = REQUIRED_DIFF[ours] ?? {};
-        assert.deepEqual(officialRequired.filter((f) => !ourRequired.includes(f)), diff.lenient ?? [], 'official-only');
-        assert.deepEqual(ourRequired.filter((f) => !officialRequired.includes(f)), diff.strict ?? [], 'ours-only');
+        assert.deepEqual(
+          officialRequired.filter((f) => !ourRequired.includes(f)),
+          diff.lenient ?? [],
+          'official-only',
+        );
+        assert.deepEqual(
+          ourRequired.filter((f) => !officialRequired.includes(f)),
+          diff.strict ?? [],
+          'ours-only',
+        );
       });
 
       it('we declare every top-level property the spec declares', () => {
         const ourProps = Object.keys(OCM_SCHEMAS[ours].properties);
-        assert.deepEqual(Object.keys(officialProps).filter((p) => !ourProps.includes(p)), []);
+        assert.deepEqual(
+          Object.keys(officialProps).filter((p) => !ourProps.includes(p)),
+          [],
+        );
       });
 
       for (const field of officialRequired.filter((f) => !(REQUIRED_DIFF[ours]?.lenient ?? []).includes(f))) {
@@ -172,7 +227,8 @@ describe('OCM spec conformance: our schemas vs the official spec.yaml', function
       it('(c) a wrong type for each typed property fails both', () => {
         for (const [prop, sub] of Object.entries(officialProps)) {
           const type = isObj(sub) ? sub['type'] : undefined;
-          if (typeof type === 'string' && type in WRONG_TYPE) expectBoth(ours, { ...base(ours), [prop]: WRONG_TYPE[type] }, false);
+          if (typeof type === 'string' && type in WRONG_TYPE)
+            expectBoth(ours, { ...base(ours), [prop]: WRONG_TYPE[type] }, false);
         }
       });
     });
@@ -202,7 +258,11 @@ describe('OCM spec conformance: our schemas vs the official spec.yaml', function
     for (const d of DEVIATIONS) {
       it(`${d.schema}: ${d.why}`, () => {
         assert.deepEqual(checkBody(d.schema, d.body), []);
-        assert.equal(official.validate(OFFICIAL_NAMES[d.schema][0] as string, d.body).valid, false, 'official now accepts it: drop the deviation');
+        assert.equal(
+          official.validate(OFFICIAL_NAMES[d.schema][0] as string, d.body).valid,
+          false,
+          'official now accepts it: drop the deviation',
+        );
       });
     }
   });

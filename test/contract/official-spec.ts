@@ -79,7 +79,10 @@ export function toJsonSchema(node: unknown): unknown {
     if (typeof out['type'] === 'string') out['type'] = [out['type'], 'null'];
     if (Array.isArray(out['enum'])) out['enum'] = [...out['enum'], null];
   }
-  for (const [bool, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+  for (const [bool, bound] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
     if (typeof out[bool] === 'boolean') {
       if (out[bool] === true && typeof out[bound] === 'number') out[bool] = out[bound];
       else delete out[bool];
@@ -93,11 +96,13 @@ export function toJsonSchema(node: unknown): unknown {
  * `format: fqdn` is not a JSON Schema format. Host names (single-label allowed) with an optional port are
  * accepted, because the spec allows `host:port` in testing setups; schemes, paths and userinfo fail.
  */
-const FQDN = /^(?=[^:]{1,253}(?::|$))[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*(?::\d{1,5})?$/i;
+const FQDN =
+  /^(?=[^:]{1,253}(?::|$))[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*(?::\d{1,5})?$/i;
 
 function pick(doc: unknown, path: string[]): unknown {
   let cur = doc;
-  for (const seg of path) cur = typeof cur === 'object' && cur !== null ? (cur as Record<string, unknown>)[seg] : undefined;
+  for (const seg of path)
+    cur = typeof cur === 'object' && cur !== null ? (cur as Record<string, unknown>)[seg] : undefined;
   return cur;
 }
 

@@ -14,19 +14,50 @@ import { postgresAvailable, throwawayDatabase } from '../harness/databases.ts';
 function incoming(over: Partial<IncomingShare> = {}): IncomingShare {
   const now = Date.now();
   return {
-    id: randomUUID(), senderHost: 'a.example:8080', providerId: randomUUID(), recipientId: 'bob', resourceType: 'note',
-    shareType: 'user', name: 'n', description: null, owner: 'alice@a.example:8080', sender: 'alice@a.example:8080',
-    ownerDisplayName: null, senderDisplayName: null, protocol: { name: 'multi', protocols: { note: { uri: 'x', sharedSecret: 's' } } },
-    permissions: ['read'], state: 'pending', expiration: null, createdAt: now, updatedAt: now, ...over,
+    id: randomUUID(),
+    senderHost: 'a.example:8080',
+    providerId: randomUUID(),
+    recipientId: 'bob',
+    resourceType: 'note',
+    shareType: 'user',
+    name: 'n',
+    description: null,
+    owner: 'alice@a.example:8080',
+    sender: 'alice@a.example:8080',
+    ownerDisplayName: null,
+    senderDisplayName: null,
+    protocol: { name: 'multi', protocols: { note: { uri: 'x', sharedSecret: 's' } } },
+    permissions: ['read'],
+    state: 'pending',
+    expiration: null,
+    createdAt: now,
+    updatedAt: now,
+    ...over,
   };
 }
 
 function outgoing(over: Partial<OutgoingShare> = {}): OutgoingShare {
   const now = Date.now();
   return {
-    id: randomUUID(), providerId: randomUUID(), ownerId: 'alice', senderId: 'alice', resourceType: 'note', resourceId: 'r1',
-    shareWith: 'bob@b.example', shareWithHost: 'b.example', shareType: 'user', name: 'n', permissions: ['read', 'write'],
-    strict: false, state: 'sending', recipientDisplayName: null, lastError: null, expiration: null, createdAt: now, updatedAt: now, ...over,
+    id: randomUUID(),
+    providerId: randomUUID(),
+    ownerId: 'alice',
+    senderId: 'alice',
+    resourceType: 'note',
+    resourceId: 'r1',
+    shareWith: 'bob@b.example',
+    shareWithHost: 'b.example',
+    shareType: 'user',
+    name: 'n',
+    permissions: ['read', 'write'],
+    strict: false,
+    state: 'sending',
+    recipientDisplayName: null,
+    lastError: null,
+    expiration: null,
+    createdAt: now,
+    updatedAt: now,
+    ...over,
   };
 }
 
@@ -49,7 +80,15 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     it('applies migrations idempotently, and a plugin can add its own', async () => {
       await migrate(database.db, database.dialect, [
         { owner: 'core', migrations: coreMigrations },
-        { owner: 'demo', migrations: [{ name: '0001', up: async ({ db }) => void (await db.schema.createTable('demo_t').addColumn('id', 'text').execute()) }] },
+        {
+          owner: 'demo',
+          migrations: [
+            {
+              name: '0001',
+              up: async ({ db }) => void (await db.schema.createTable('demo_t').addColumn('id', 'text').execute()),
+            },
+          ],
+        },
       ]);
       await database.db.insertInto('demo_t').values({ id: 'x' }).execute();
       assert.equal((await database.db.selectFrom('demo_t').selectAll().execute()).length, 1);
@@ -74,7 +113,9 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal(first.created, true);
       assert.equal(again.created, false);
       assert.deepEqual(again.share, s);
-      const sameIdOtherHost = await store.insertIncoming(incoming({ providerId: s.providerId, senderHost: 'c.example' }));
+      const sameIdOtherHost = await store.insertIncoming(
+        incoming({ providerId: s.providerId, senderHost: 'c.example' }),
+      );
       assert.equal(sameIdOtherHost.created, true, 'providerId is unique per sender only');
       assert.equal((await store.setIncomingState(s.id, 'accepted', ['pending']))?.state, 'accepted');
       assert.equal(await store.setIncomingState(s.id, 'declined', ['pending']), null, 'guarded transition refused');
@@ -86,13 +127,24 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       await store.insertOutgoing(o, `hash-${o.id}`);
       assert.deepEqual(await store.findOutgoingByProviderId(o.providerId), o);
       assert.equal((await store.findOutgoingBySecretHash(`hash-${o.id}`))?.id, o.id);
-      assert.equal((await store.setOutgoingState(o.id, 'pending', { recipientDisplayName: 'Bob' }, ['sending']))?.recipientDisplayName, 'Bob');
+      assert.equal(
+        (await store.setOutgoingState(o.id, 'pending', { recipientDisplayName: 'Bob' }, ['sending']))
+          ?.recipientDisplayName,
+        'Bob',
+      );
       assert.equal(await store.setOutgoingState(o.id, 'pending', {}, ['sending']), null);
     });
 
     it('keeps contacts unique per user and address', async () => {
       const contacts = new ContactStore(database.db);
-      const c = { userId: 'alice', address: 'bob@b.example', host: 'b.example', displayName: 'Bob', email: null, source: 'invite' as const };
+      const c = {
+        userId: 'alice',
+        address: 'bob@b.example',
+        host: 'b.example',
+        displayName: 'Bob',
+        email: null,
+        source: 'invite' as const,
+      };
       assert.equal((await contacts.upsert(c)).created, true);
       assert.equal((await contacts.upsert({ ...c, displayName: 'Bobby' })).created, false);
       const list = await contacts.list('alice');
@@ -106,20 +158,32 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const perRef = new Map<string, number[]>();
       const refBusy = new Set<string>();
       let overlapSameRef = false;
-      const outbox = new Outbox(database.db, async (m) => {
-        const ref = m.ref as string;
-        if (refBusy.has(ref)) overlapSameRef = true;
-        refBusy.add(ref);
-        inFlight++;
-        maxInFlight = Math.max(maxInFlight, inFlight);
-        await new Promise((r) => setTimeout(r, 15));
-        inFlight--;
-        refBusy.delete(ref);
-        perRef.set(ref, [...(perRef.get(ref) ?? []), (m.body as { n: number }).n]);
-        return { status: 201, body: {} };
-      }, createLogger('silent'), { retryBaseMs: 20, retryMaxMs: 50, giveUpMs: 60_000, pollMs: 20 });
+      const outbox = new Outbox(
+        database.db,
+        async (m) => {
+          const ref = m.ref as string;
+          if (refBusy.has(ref)) overlapSameRef = true;
+          refBusy.add(ref);
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          await new Promise((r) => setTimeout(r, 15));
+          inFlight--;
+          refBusy.delete(ref);
+          perRef.set(ref, [...(perRef.get(ref) ?? []), (m.body as { n: number }).n]);
+          return { status: 201, body: {} };
+        },
+        createLogger('silent'),
+        { retryBaseMs: 20, retryMaxMs: 50, giveUpMs: 60_000, pollMs: 20 },
+      );
       let last = 0;
-      for (let n = 0; n < 60; n++) last = await outbox.enqueue({ destination: 'wide.example', kind: 'test', path: '/x', ref: `r${n % 12}`, body: { n } });
+      for (let n = 0; n < 60; n++)
+        last = await outbox.enqueue({
+          destination: 'wide.example',
+          kind: 'test',
+          path: '/x',
+          ref: `r${n % 12}`,
+          body: { n },
+        });
       outbox.start();
       await outbox.waitFor(last, 10_000);
       // The last message of one ref can finish before other refs' last ones: wait for all 60.
@@ -129,24 +193,37 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.ok(maxInFlight > 1, 'unrelated refs overlap');
       assert.ok(maxInFlight <= 8, `window respected (saw ${maxInFlight})`);
       assert.equal(overlapSameRef, false, 'never two messages of one ref at once');
-      for (let r = 0; r < 12; r++) assert.deepEqual(perRef.get(`r${r}`), [0, 1, 2, 3, 4].map((k) => r + 12 * k));
+      for (let r = 0; r < 12; r++)
+        assert.deepEqual(
+          perRef.get(`r${r}`),
+          [0, 1, 2, 3, 4].map((k) => r + 12 * k),
+        );
     });
 
     it('outbox delivers in order per destination and survives a failing peer', async () => {
       const seen: string[] = [];
       let failFirst = 2;
-      const outbox = new Outbox(database.db, async (m) => {
-        if (m.destination === 'flaky.example' && failFirst-- > 0) throw new Error('down');
-        seen.push(`${m.destination}:${(m.body as { n: number }).n}`);
-        return { status: 201, body: {} };
-      }, createLogger('silent'), { retryBaseMs: 20, retryMaxMs: 50, giveUpMs: 60_000, pollMs: 20 });
+      const outbox = new Outbox(
+        database.db,
+        async (m) => {
+          if (m.destination === 'flaky.example' && failFirst-- > 0) throw new Error('down');
+          seen.push(`${m.destination}:${(m.body as { n: number }).n}`);
+          return { status: 201, body: {} };
+        },
+        createLogger('silent'),
+        { retryBaseMs: 20, retryMaxMs: 50, giveUpMs: 60_000, pollMs: 20 },
+      );
       outbox.start();
       const ids: number[] = [];
-      for (let n = 0; n < 5; n++) ids.push(await outbox.enqueue({ destination: 'flaky.example', kind: 'test', path: '/x', body: { n } }));
+      for (let n = 0; n < 5; n++)
+        ids.push(await outbox.enqueue({ destination: 'flaky.example', kind: 'test', path: '/x', body: { n } }));
       await outbox.enqueue({ destination: 'ok.example', kind: 'test', path: '/x', body: { n: 9 } });
       await outbox.waitFor(ids[4] as number, 5000);
       outbox.stop();
-      assert.deepEqual(seen.filter((s) => s.startsWith('flaky')), [0, 1, 2, 3, 4].map((n) => `flaky.example:${n}`));
+      assert.deepEqual(
+        seen.filter((s) => s.startsWith('flaky')),
+        [0, 1, 2, 3, 4].map((n) => `flaky.example:${n}`),
+      );
       assert.ok(seen.includes('ok.example:9'));
       assert.equal(await outbox.pending(), 0);
     });

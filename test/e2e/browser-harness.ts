@@ -10,8 +10,14 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 /** Debian's chromium (`apt-get install chromium`); MESHWORK_CHROMIUM overrides it. */
 export const CHROMIUM = process.env.MESHWORK_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = [
-  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -32,7 +38,11 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** An isolated browser context (own storage, like a separate person) with downloads allowed. */
 export async function newPerson(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+  const context = await browser.newContext({
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 800 },
+    locale: 'en-US',
+  });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   // Surface browser-side errors in the test output: they explain most UI failures.
@@ -62,7 +72,10 @@ export async function logIn(page: Page, origin: string, user: string, password: 
 }
 
 /** Two servers serving the built web app, alice on the first and bob on the second, and one browser. */
-export async function twoServersWithBrowser(ctx: Mocha.Context, plugins?: MeshworkPlugin[]): Promise<{ a: TestServer; b: TestServer; browser: Browser }> {
+export async function twoServersWithBrowser(
+  ctx: Mocha.Context,
+  plugins?: MeshworkPlugin[],
+): Promise<{ a: TestServer; b: TestServer; browser: Browser }> {
   requireChromium(ctx);
   const dist = await ensureWebBuild();
   const start = () => startTestServer({ ...(plugins ? { plugins } : {}), fallback: webStatic({ distDir: dist }) });

@@ -45,7 +45,11 @@ describe('browser: alice and bob chat live across two servers', function () {
     await pending.waitFor();
     await snap(bp, 'bob-invitation');
     await pending.getByRole('button', { name: /^Accept/ }).click();
-    await bp.getByTestId('accepted-shares').locator('[data-share-name="Launch"]').getByRole('link', { name: /Open/ }).click();
+    await bp
+      .getByTestId('accepted-shares')
+      .locator('[data-share-name="Launch"]')
+      .getByRole('link', { name: /Open/ })
+      .click();
     await bp.locator('[data-testid="room-link"][data-room-name="Launch"]').click();
     await bp.getByRole('heading', { name: '# Launch', level: 1 }).waitFor();
     await bp.getByText(`hosted on ${a.host}`).waitFor();
@@ -92,8 +96,17 @@ describe('browser: alice and bob chat live across two servers', function () {
     const aliceOnB = bp.locator(`[data-testid="member"][data-address="alice@${a.host}"]`);
     assert.equal(await aliceOnB.getByText('remote', { exact: true }).count(), 1);
     await aliceOnB.getByRole('img', { name: 'online' }).waitFor();
-    assert.equal(await bp.locator(`[data-testid="member"][data-address="bob@${b.host}"]`).getByText('local', { exact: true }).count(), 1);
-    await ap.locator(`[data-testid="member"][data-address="bob@${b.host}"]`).getByRole('img', { name: 'online' }).waitFor();
+    assert.equal(
+      await bp
+        .locator(`[data-testid="member"][data-address="bob@${b.host}"]`)
+        .getByText('local', { exact: true })
+        .count(),
+      1,
+    );
+    await ap
+      .locator(`[data-testid="member"][data-address="bob@${b.host}"]`)
+      .getByRole('img', { name: 'online' })
+      .waitFor();
     await snap(bp, 'bob-members');
 
     // Unread badge: alice leaves the room view, bob writes, alice's room list counts it.
@@ -101,18 +114,27 @@ describe('browser: alice and bob chat live across two servers', function () {
     await ap.getByText('Pick a room').waitFor();
     await bp.getByLabel('Message Launch').fill('one more thing');
     await bp.getByLabel('Message Launch').press('Enter');
-    await ap.locator('[data-testid="room-link"][data-room-name="Launch"]').getByTestId('unread-badge').getByText('1').waitFor();
+    await ap
+      .locator('[data-testid="room-link"][data-room-name="Launch"]')
+      .getByTestId('unread-badge')
+      .getByText('1')
+      .waitFor();
     await snap(ap, 'alice-unread-badge');
 
     // Infinite scroll back: a long history loads page by page up to the room's start.
     const token = await a.user('alice');
     const list = await a.api(token, 'GET', '/api/v1/chat/rooms');
     const roomId = (list.body as Array<{ id: string; name: string }>).find((r) => r.name === 'Launch')?.id as string;
-    for (let i = 0; i < 90; i++) await a.api(token, 'POST', `/api/v1/chat/rooms/${roomId}/messages`, { text: `backlog ${i}` });
+    for (let i = 0; i < 90; i++)
+      await a.api(token, 'POST', `/api/v1/chat/rooms/${roomId}/messages`, { text: `backlog ${i}` });
     await ap.locator('[data-testid="room-link"][data-room-name="Launch"]').click();
     const history = ap.getByTestId('message-list');
     await history.getByText('backlog 89').waitFor();
-    assert.equal(await history.getByText('backlog 0', { exact: true }).count(), 0, 'only the latest page is loaded at first');
+    assert.equal(
+      await history.getByText('backlog 0', { exact: true }).count(),
+      0,
+      'only the latest page is loaded at first',
+    );
     for (let i = 0; i < 6 && (await ap.getByText('This is the start of the room.').count()) === 0; i++) {
       // The reader scrolls up with the wheel, as a person does.
       await history.hover();

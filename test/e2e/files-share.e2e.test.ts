@@ -40,7 +40,9 @@ describe('browser: alice shares a folder with bob on another server, bob downloa
     await alice.page.getByRole('button', { name: 'Create' }).click();
     await alice.page.getByRole('link', { name: 'Projects' }).click();
     await alice.page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
-    await alice.page.getByTestId('upload-input').setInputFiles({ name: 'report.bin', mimeType: 'application/octet-stream', buffer: bytes });
+    await alice.page
+      .getByTestId('upload-input')
+      .setInputFiles({ name: 'report.bin', mimeType: 'application/octet-stream', buffer: bytes });
     await alice.page.locator('[data-testid="upload"][data-state="done"]').waitFor();
     await alice.page.locator('[data-testid="file-row"][data-name="report.bin"]').waitFor();
     await snap(alice.page, 'alice-uploaded');
@@ -60,7 +62,7 @@ describe('browser: alice shares a folder with bob on another server, bob downloa
     await pending.waitFor();
     await bob.page.getByTestId('toasts').getByText('shared “Projects” with you').waitFor();
     assert.equal(await bob.page.evaluate('window.__noReload'), true, 'bob’s page was reloaded');
-    assert.match(await pending.textContent() ?? '', new RegExp(`alice@${a.host.replace(/[.]/g, '\\.')}`));
+    assert.match((await pending.textContent()) ?? '', new RegExp(`alice@${a.host.replace(/[.]/g, '\\.')}`));
     await snap(bob.page, 'bob-share-arrived');
     await pending.getByRole('button', { name: /^Accept/ }).click();
     const accepted = bob.page.getByTestId('accepted-shares').locator('[data-share-name="Projects"]');
@@ -68,21 +70,34 @@ describe('browser: alice shares a folder with bob on another server, bob downloa
     await snap(bob.page, 'bob-accepted');
 
     // Alice sees the acceptance live too.
-    await alice.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Shares/ }).click();
-    await alice.page.getByTestId('outgoing-shares').locator('[data-share-name="Projects"]').getByText('Accepted').waitFor();
+    await alice.page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: /Shares/ })
+      .click();
+    await alice.page
+      .getByTestId('outgoing-shares')
+      .locator('[data-share-name="Projects"]')
+      .getByText('Accepted')
+      .waitFor();
     await snap(alice.page, 'alice-sees-accepted');
 
     // Bob opens the folder under Shared with me and downloads the file.
     await accepted.getByRole('link', { name: /Open/ }).click();
     await bob.page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
-    await bob.page.getByRole('navigation', { name: 'Folder path' }).getByRole('link', { name: 'Shared with me' }).waitFor();
+    await bob.page
+      .getByRole('navigation', { name: 'Folder path' })
+      .getByRole('link', { name: 'Shared with me' })
+      .waitFor();
     const row = bob.page.locator('[data-testid="file-row"][data-name="report.bin"]');
     await row.waitFor();
     await snap(bob.page, 'bob-shared-folder');
     // A read-only share: nothing to upload or rename here.
     assert.equal(await bob.page.getByRole('button', { name: 'Upload files' }).isDisabled(), true);
     assert.equal(await row.getByRole('button', { name: 'Delete report.bin' }).count(), 0);
-    const [download] = await Promise.all([bob.page.waitForEvent('download'), row.getByRole('button', { name: 'Download report.bin' }).click()]);
+    const [download] = await Promise.all([
+      bob.page.waitForEvent('download'),
+      row.getByRole('button', { name: 'Download report.bin' }).click(),
+    ]);
     assert.equal(download.suggestedFilename(), 'report.bin');
     const got = readFileSync(await download.path());
     assert.equal(got.length, bytes.length);
@@ -90,10 +105,17 @@ describe('browser: alice shares a folder with bob on another server, bob downloa
     await snap(bob.page, 'bob-downloaded');
 
     // And the virtual folder lists the share like any folder.
-    await bob.page.getByRole('navigation', { name: 'Folder path' }).getByRole('link', { name: 'Shared with me' }).click();
+    await bob.page
+      .getByRole('navigation', { name: 'Folder path' })
+      .getByRole('link', { name: 'Shared with me' })
+      .click();
     await bob.page.locator('[data-testid="file-row"][data-name="Projects"]').waitFor();
     await snap(bob.page, 'bob-shared-with-me');
-    await eventually(async () => (await a.api(null, 'GET', '/.well-known/ocm')).status === 200, 1000, 'server a still up');
+    await eventually(
+      async () => (await a.api(null, 'GET', '/.well-known/ocm')).status === 200,
+      1000,
+      'server a still up',
+    );
     await Promise.all([alice.context.close(), bob.context.close()]);
   });
 
@@ -143,7 +165,11 @@ describe('browser: alice shares a folder with bob on another server, bob downloa
     assert.equal(await page.locator('[data-testid="file-row"][data-name="two.txt"]').count(), 1);
     await page.getByRole('button', { name: 'Delete two.txt' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
-    await eventually(async () => (await page.locator('[data-testid="file-row"][data-name="two.txt"]').count()) === 0, 5000, 'two.txt deleted');
+    await eventually(
+      async () => (await page.locator('[data-testid="file-row"][data-name="two.txt"]').count()) === 0,
+      5000,
+      'two.txt deleted',
+    );
     const listing = await a.api(null, 'GET', '/.well-known/ocm');
     assert.equal(listing.status, 200);
     await snap(page, 'alice-after-delete');

@@ -15,7 +15,10 @@ describe('web app serving: static files with an SPA fallback that leaves the ser
   before(async () => {
     const dist = await ensureWebBuild();
     emptyDir = mkdtempSync(path.join(tmpdir(), 'meshwork-nodist-'));
-    [s, empty] = await Promise.all([startTestServer({ fallback: webStatic({ distDir: dist }) }), startTestServer({ fallback: webStatic({ distDir: emptyDir }) })]);
+    [s, empty] = await Promise.all([
+      startTestServer({ fallback: webStatic({ distDir: dist }) }),
+      startTestServer({ fallback: webStatic({ distDir: emptyDir }) }),
+    ]);
   });
   after(async () => {
     await Promise.all([s, empty].map((x) => x?.destroy()));

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { freshPostgresUrl, postgresAvailable } from '../harness/databases.ts';
 import { eventually, type TestServer } from '../harness/test-server.ts';
-import { browser, createRoom, fullHistory, historyTexts, inviteAndAccept, startChatServer, type Browser } from '../../plugins/chat/testing/chat-fixture.ts';
+import {
+  browser,
+  createRoom,
+  fullHistory,
+  historyTexts,
+  inviteAndAccept,
+  startChatServer,
+  type Browser,
+} from '../../plugins/chat/testing/chat-fixture.ts';
 
 describe('chat on PostgreSQL: two servers, each on its own database', function () {
   this.timeout(60_000);
@@ -18,7 +26,8 @@ describe('chat on PostgreSQL: two servers, each on its own database', function (
     const [pa, pb] = await Promise.all([freshPostgresUrl(), freshPostgresUrl()]);
     drops.push(pa.drop, pb.drop);
     [a, b] = await Promise.all([
-      startChatServer({ env: { MESHWORK_DATABASE_URL: pa.url } }), startChatServer({ env: { MESHWORK_DATABASE_URL: pb.url } }),
+      startChatServer({ env: { MESHWORK_DATABASE_URL: pa.url } }),
+      startChatServer({ env: { MESHWORK_DATABASE_URL: pb.url } }),
     ]);
   });
   after(async () => {
@@ -50,22 +59,45 @@ describe('chat on PostgreSQL: two servers, each on its own database', function (
     assert.ok(first);
     assert.ok((await ab.conn.act(room, { type: 'edit', target: first.eventId, text: 'alice 0 (edited)' })).ok);
     assert.ok((await bb.conn.act(bobRoom, { type: 'react', target: first.eventId, key: '👍', on: true })).ok);
-    await eventually(async () => {
-      const item = (await fullHistory(b, bob, bobRoom)).find((i) => i.eventId === first.eventId);
-      return item?.message?.text === 'alice 0 (edited)' && item.message.reactions['👍']?.length === 1;
-    }, 8000, 'edit and reaction on B');
+    await eventually(
+      async () => {
+        const item = (await fullHistory(b, bob, bobRoom)).find((i) => i.eventId === first.eventId);
+        return item?.message?.text === 'alice 0 (edited)' && item.message.reactions['👍']?.length === 1;
+      },
+      8000,
+      'edit and reaction on B',
+    );
     assert.ok((await ab.conn.act(room, { type: 'delete', target: first.eventId })).ok);
-    await eventually(async () => (await fullHistory(b, bob, bobRoom)).find((i) => i.eventId === first.eventId)?.message?.deleted, 8000, 'delete on B');
+    await eventually(
+      async () => (await fullHistory(b, bob, bobRoom)).find((i) => i.eventId === first.eventId)?.message?.deleted,
+      8000,
+      'delete on B',
+    );
 
     // The host restarts on the same database while bob keeps writing.
     const env = a.env;
     const sending = Promise.all(Array.from({ length: 15 }, (_, i) => bb.conn.send(bobRoom, `after ${i}`)));
     await a.stop();
-    a = await startChatServer({ port: a.port, dataDir: a.dataDir, env: { MESHWORK_DATABASE_URL: env.MESHWORK_DATABASE_URL as string } });
+    a = await startChatServer({
+      port: a.port,
+      dataDir: a.dataDir,
+      env: { MESHWORK_DATABASE_URL: env.MESHWORK_DATABASE_URL as string },
+    });
     assert.ok((await sending).every((r) => r.ok));
-    await eventually(async () => (await historyTexts(a, alice, room)).filter((t) => t.startsWith('after ')).length === 15, 15_000, 'bob\'s messages on the restarted host');
+    await eventually(
+      async () => (await historyTexts(a, alice, room)).filter((t) => t.startsWith('after ')).length === 15,
+      15_000,
+      "bob's messages on the restarted host",
+    );
     const onA = await historyTexts(a, alice, room);
-    assert.deepEqual(onA.filter((t) => t.startsWith('after ')), Array.from({ length: 15 }, (_, i) => `after ${i}`));
-    await eventually(async () => JSON.stringify(await historyTexts(b, bob, bobRoom)) === JSON.stringify(onA), 15_000, 'B to match the host');
+    assert.deepEqual(
+      onA.filter((t) => t.startsWith('after ')),
+      Array.from({ length: 15 }, (_, i) => `after ${i}`),
+    );
+    await eventually(
+      async () => JSON.stringify(await historyTexts(b, bob, bobRoom)) === JSON.stringify(onA),
+      15_000,
+      'B to match the host',
+    );
   });
 });

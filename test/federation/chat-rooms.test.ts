@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import type { TestServer } from '../harness/test-server.ts';
 import { eventually } from '../harness/test-server.ts';
-import { browser, createRoom, detail, fullHistory, historyTexts, inviteAndAccept, rooms, startChatServer, type Browser } from '../../plugins/chat/testing/chat-fixture.ts';
+import {
+  browser,
+  createRoom,
+  detail,
+  fullHistory,
+  historyTexts,
+  inviteAndAccept,
+  rooms,
+  startChatServer,
+  type Browser,
+} from '../../plugins/chat/testing/chat-fixture.ts';
 
 describe('chat: rooms across two servers', function () {
   this.timeout(40_000);
@@ -63,35 +73,78 @@ describe('chat: rooms across two servers', function () {
       const res = await a.api(alice, 'POST', `/api/v1/chat/rooms/${room.id}/messages`, { text: t });
       assert.equal(res.status, 201, JSON.stringify(res.body));
     }
-    const seen = await eventually(async () => (await rooms(b, bob)).find((r) => r.id === bobRoom && r.unread === 2), 5000, 'unread count on B');
+    const seen = await eventually(
+      async () => (await rooms(b, bob)).find((r) => r.id === bobRoom && r.unread === 2),
+      5000,
+      'unread count on B',
+    );
     assert.equal(seen.mentions, 1);
     const read = await b.api(bob, 'POST', `/api/v1/chat/rooms/${bobRoom}/read`, { upTo: seen.lastSeq });
     assert.equal(read.status, 202);
-    await eventually(async () => (await rooms(b, bob)).find((r) => r.id === bobRoom)?.unread === 0, 5000, 'unread to clear on B');
+    await eventually(
+      async () => (await rooms(b, bob)).find((r) => r.id === bobRoom)?.unread === 0,
+      5000,
+      'unread to clear on B',
+    );
     // The host knows Bob's marker too.
-    await eventually(async () => {
-      const page = await a.api(alice, 'GET', `/api/v1/chat/rooms/${room.id}/events?after=0`);
-      return (page.body.events as Array<{ type: string; sender: string }>).some((e) => e.type === 'read.marker' && e.sender === `bob@${b.host}`);
-    }, 5000, 'the host to store the read marker');
+    await eventually(
+      async () => {
+        const page = await a.api(alice, 'GET', `/api/v1/chat/rooms/${room.id}/events?after=0`);
+        return (page.body.events as Array<{ type: string; sender: string }>).some(
+          (e) => e.type === 'read.marker' && e.sender === `bob@${b.host}`,
+        );
+      },
+      5000,
+      'the host to store the read marker',
+    );
     assert.equal((await rooms(a, alice)).find((r) => r.id === room.id)?.unread, 0, 'own messages are never unread');
   });
 
   it('a remote user who declines never gets in; one who leaves loses access on both sides', async () => {
     const room = await createRoom(a, alice, 'Choices');
-    assert.equal((await a.api(alice, 'POST', `/api/v1/chat/rooms/${room.id}/members`, { address: `bob@${b.host}` })).status, 201);
-    const share = await eventually(async () => (await b.api(bob, 'GET', '/api/v1/shares/incoming')).body.find((s: { resourceType: string; state: string; name: string }) => s.resourceType === 'chat-room' && s.state === 'pending' && s.name === 'Choices'), 5000, 'invite');
+    assert.equal(
+      (await a.api(alice, 'POST', `/api/v1/chat/rooms/${room.id}/members`, { address: `bob@${b.host}` })).status,
+      201,
+    );
+    const share = await eventually(
+      async () =>
+        (await b.api(bob, 'GET', '/api/v1/shares/incoming')).body.find(
+          (s: { resourceType: string; state: string; name: string }) =>
+            s.resourceType === 'chat-room' && s.state === 'pending' && s.name === 'Choices',
+        ),
+      5000,
+      'invite',
+    );
     assert.equal((await b.api(bob, 'POST', `/api/v1/shares/incoming/${share.id}/decline`)).status, 200);
-    await eventually(async () => (await detail(a, alice, room.id)).members.find((m) => m.address === `bob@${b.host}`)?.state === 'declined', 5000, 'decline on A');
+    await eventually(
+      async () =>
+        (await detail(a, alice, room.id)).members.find((m) => m.address === `bob@${b.host}`)?.state === 'declined',
+      5000,
+      'decline on A',
+    );
     assert.ok(!(await rooms(b, bob)).some((r) => r.name === 'Choices'));
 
     // Invited again, accepted, then bob leaves from his own server.
     const bobRoom = await inviteAndAccept(a, alice, room.id, b, 'bob', bob);
     const left = await b.api(bob, 'POST', `/api/v1/chat/rooms/${bobRoom}/leave`);
     assert.equal(left.status, 202);
-    await eventually(async () => (await detail(a, alice, room.id)).members.find((m) => m.address === `bob@${b.host}`)?.state === 'left', 5000, 'leave on A');
+    await eventually(
+      async () =>
+        (await detail(a, alice, room.id)).members.find((m) => m.address === `bob@${b.host}`)?.state === 'left',
+      5000,
+      'leave on A',
+    );
     await eventually(async () => !(await rooms(b, bob)).some((r) => r.id === bobRoom), 5000, 'room gone on B');
     assert.equal((await b.api(bob, 'GET', `/api/v1/chat/rooms/${bobRoom}/history`)).status, 404);
-    await eventually(async () => !(await b.api(bob, 'GET', '/api/v1/shares/incoming')).body.some((s: { state: string; resourceType: string; name: string }) => s.state === 'accepted' && s.resourceType === 'chat-room' && s.name === 'Choices'), 5000, 'share ended on B');
+    await eventually(
+      async () =>
+        !(await b.api(bob, 'GET', '/api/v1/shares/incoming')).body.some(
+          (s: { state: string; resourceType: string; name: string }) =>
+            s.state === 'accepted' && s.resourceType === 'chat-room' && s.name === 'Choices',
+        ),
+      5000,
+      'share ended on B',
+    );
   });
 
   it('owners manage local members and roles; a remote moderator acts through the host', async () => {
@@ -100,16 +153,31 @@ describe('chat: rooms across two servers', function () {
     const room = await createRoom(a, alice, 'Roles', ['amy']);
     const bobRoom = await inviteAndAccept(a, alice, room.id, b, 'bob', bob);
     assert.equal((await detail(a, amy, room.id)).myRole, 'member');
-    const promote = await a.api(alice, 'PUT', `/api/v1/chat/rooms/${room.id}/members/${encodeURIComponent(`bob@${b.host}`)}/role`, { role: 'moderator' });
+    const promote = await a.api(
+      alice,
+      'PUT',
+      `/api/v1/chat/rooms/${room.id}/members/${encodeURIComponent(`bob@${b.host}`)}/role`,
+      { role: 'moderator' },
+    );
     assert.equal(promote.status, 201, JSON.stringify(promote.body));
     await eventually(async () => (await detail(b, bob, bobRoom)).myRole === 'moderator', 5000, 'role on B');
-    assert.equal((await b.api(bob, 'PATCH', `/api/v1/chat/rooms/${bobRoom}`, { topic: 'set by a remote moderator' })).status, 202);
-    await eventually(async () => (await detail(a, alice, room.id)).topic === 'set by a remote moderator', 5000, 'topic on A');
+    assert.equal(
+      (await b.api(bob, 'PATCH', `/api/v1/chat/rooms/${bobRoom}`, { topic: 'set by a remote moderator' })).status,
+      202,
+    );
+    await eventually(
+      async () => (await detail(a, alice, room.id)).topic === 'set by a remote moderator',
+      5000,
+      'topic on A',
+    );
     // A moderator may not remove the owner; the owner removes a local member, who then cannot read.
     assert.equal((await a.api(amy, 'DELETE', `/api/v1/chat/rooms/${room.id}/members/alice`)).status, 403);
     assert.equal((await a.api(alice, 'DELETE', `/api/v1/chat/rooms/${room.id}/members/amy`)).status, 201);
     assert.equal((await a.api(amy, 'GET', `/api/v1/chat/rooms/${room.id}/history`)).status, 403);
-    assert.equal((await a.api(amy, 'POST', `/api/v1/chat/rooms/${room.id}/messages`, { text: 'still here?' })).status, 403);
+    assert.equal(
+      (await a.api(amy, 'POST', `/api/v1/chat/rooms/${room.id}/messages`, { text: 'still here?' })).status,
+      403,
+    );
     assert.ok(!(await rooms(a, amy)).some((r) => r.id === room.id));
   });
 });

@@ -13,7 +13,11 @@ describe('federation: invites, contacts and must-invite across three servers', f
 
   before(async () => {
     // c only takes shares from contacts.
-    [a, b, c] = await Promise.all([startTestServer(), startTestServer(), startTestServer({ env: { MESHWORK_CRITERIA: 'must-invite' } })]);
+    [a, b, c] = await Promise.all([
+      startTestServer(),
+      startTestServer(),
+      startTestServer({ env: { MESHWORK_CRITERIA: 'must-invite' } }),
+    ]);
     alice = await a.user('alice', 'Alice');
     bob = await b.user('bob', 'Bob');
     carol = await c.user('carol', 'Carol');
@@ -35,7 +39,10 @@ describe('federation: invites, contacts and must-invite across three servers', f
     assert.equal(accepted.body.address, `alice@${a.host}`);
     assert.equal(accepted.body.displayName, 'Alice');
     const aliceContacts = await a.api(alice, 'GET', '/api/v1/contacts');
-    assert.deepEqual(aliceContacts.body.map((x: any) => [x.address, x.displayName, x.source]), [[`bob@${b.host}`, 'Bob', 'invite']]);
+    assert.deepEqual(
+      aliceContacts.body.map((x: any) => [x.address, x.displayName, x.source]),
+      [[`bob@${b.host}`, 'Bob', 'invite']],
+    );
     const again = await b.api(bob, 'POST', '/api/v1/invites/accept', { inviteString: inv.body.inviteString });
     assert.equal(again.status, 409);
   });
@@ -50,14 +57,29 @@ describe('federation: invites, contacts and must-invite across three servers', f
 
   it('must-invite: a share from a non-contact is refused with 403, and accepted once they are contacts', async () => {
     const note = await a.api(alice, 'POST', '/api/v1/note/notes', { title: 'For Carol', body: 'hi' });
-    const refused = await a.api(alice, 'POST', '/api/v1/shares', { resourceType: 'note', resourceId: note.body.id, shareWith: `carol@${c.host}` });
+    const refused = await a.api(alice, 'POST', '/api/v1/shares', {
+      resourceType: 'note',
+      resourceId: note.body.id,
+      shareWith: `carol@${c.host}`,
+    });
     assert.equal(refused.status, 403, JSON.stringify(refused.body));
     assert.match(refused.body.message, /NOT_A_CONTACT|contacts/);
     const inv = await c.api(carol, 'POST', '/api/v1/invites');
-    assert.equal((await a.api(alice, 'POST', '/api/v1/invites/accept', { inviteString: inv.body.inviteString })).status, 201);
-    const ok = await a.api(alice, 'POST', '/api/v1/shares', { resourceType: 'note', resourceId: note.body.id, shareWith: `carol@${c.host}` });
+    assert.equal(
+      (await a.api(alice, 'POST', '/api/v1/invites/accept', { inviteString: inv.body.inviteString })).status,
+      201,
+    );
+    const ok = await a.api(alice, 'POST', '/api/v1/shares', {
+      resourceType: 'note',
+      resourceId: note.body.id,
+      shareWith: `carol@${c.host}`,
+    });
     assert.equal(ok.status, 201, JSON.stringify(ok.body));
-    await eventually(async () => (await c.api(carol, 'GET', '/api/v1/shares/incoming')).body.length === 1, 5000, 'share at carol');
+    await eventually(
+      async () => (await c.api(carol, 'GET', '/api/v1/shares/incoming')).body.length === 1,
+      5000,
+      'share at carol',
+    );
   });
 });
 
@@ -70,7 +92,7 @@ describe('invite links (WAYF) and manual contacts', function () {
   });
   after(async () => Promise.all([a, b].map((s) => s?.destroy())));
 
-  it('the invite link asks for the invitee\'s server and sends them to its invite-accept dialog, then into their app', async () => {
+  it("the invite link asks for the invitee's server and sends them to its invite-accept dialog, then into their app", async () => {
     const alice = await a.user('alice');
     const inv = await a.api(alice, 'POST', '/api/v1/invites');
     assert.match(inv.body.inviteLink, /\/wayf\?token=/);

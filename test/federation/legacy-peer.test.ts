@@ -22,12 +22,20 @@ class LegacyPeer {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         if (req.method === 'GET' && (req.url === '/ocm-provider' || req.url === '/ocm-provider/')) {
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-            enabled: true, apiVersion: '1.0-proposal1', endPoint: `${this.origin}/ocm`, provider: 'Nextcloud',
-            resourceTypes: [{ name: 'note', shareTypes: ['user'], protocols: { webdav: '/public.php/webdav/' } }],
-            capabilities: ['/notifications', '/invite-accepted'],
-            publicKey: { keyId: `${this.origin}/ocm#signature`, publicKeyPem: this.keys.publicKey.export({ type: 'spki', format: 'pem' }) },
-          }));
+          res.writeHead(200, { 'content-type': 'application/json' }).end(
+            JSON.stringify({
+              enabled: true,
+              apiVersion: '1.0-proposal1',
+              endPoint: `${this.origin}/ocm`,
+              provider: 'Nextcloud',
+              resourceTypes: [{ name: 'note', shareTypes: ['user'], protocols: { webdav: '/public.php/webdav/' } }],
+              capabilities: ['/notifications', '/invite-accepted'],
+              publicKey: {
+                keyId: `${this.origin}/ocm#signature`,
+                publicKeyPem: this.keys.publicKey.export({ type: 'spki', format: 'pem' }),
+              },
+            }),
+          );
           return;
         }
         if (req.method === 'POST' && req.url === '/ocm/notifications') {
@@ -45,17 +53,42 @@ class LegacyPeer {
   }
 
   /** Sends a legacy share to `target`, cavage-signed unless `unsigned`, optionally tampered. */
-  async share(target: TestServer, to: string, opts: { unsigned?: boolean; tamper?: boolean } = {}): Promise<{ status: number; body: any; providerId: string }> {
+  async share(
+    target: TestServer,
+    to: string,
+    opts: { unsigned?: boolean; tamper?: boolean } = {},
+  ): Promise<{ status: number; body: any; providerId: string }> {
     const providerId = randomUUID();
-    const body = Buffer.from(JSON.stringify({
-      shareWith: to, name: 'old.txt', providerId, owner: `alice@${this.host}`, sender: `alice@${this.host}`, ownerDisplayName: 'Alice NC',
-      sharedBy: `alice@${this.host}`, shareType: 'user', resourceType: 'note',
-      // Nextcloud's legacy shape (name + options), for the test resource type instead of webdav.
-      protocol: { name: 'note', options: { sharedSecret: 'legacy-secret', permissions: '{http://open-cloud-mesh.org/ns}share-permissions' } },
-    }));
+    const body = Buffer.from(
+      JSON.stringify({
+        shareWith: to,
+        name: 'old.txt',
+        providerId,
+        owner: `alice@${this.host}`,
+        sender: `alice@${this.host}`,
+        ownerDisplayName: 'Alice NC',
+        sharedBy: `alice@${this.host}`,
+        shareType: 'user',
+        resourceType: 'note',
+        // Nextcloud's legacy shape (name + options), for the test resource type instead of webdav.
+        protocol: {
+          name: 'note',
+          options: { sharedSecret: 'legacy-secret', permissions: '{http://open-cloud-mesh.org/ns}share-permissions' },
+        },
+      }),
+    );
     const url = `${target.origin}/ocm/shares`;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (!opts.unsigned) Object.assign(headers, signCavageRequest({ method: 'POST', url, headers, body }, `${this.origin}/ocm#signature`, this.keys.privateKey, { algorithm: 'rsa-sha512' }));
+    if (!opts.unsigned)
+      Object.assign(
+        headers,
+        signCavageRequest(
+          { method: 'POST', url, headers, body },
+          `${this.origin}/ocm#signature`,
+          this.keys.privateKey,
+          { algorithm: 'rsa-sha512' },
+        ),
+      );
     const sent = opts.tamper ? Buffer.from(body.toString().replace('old.txt', 'new.txt')) : body;
     const res = await fetch(url, { method: 'POST', headers, body: sent });
     return { status: res.status, body: await res.json(), providerId };

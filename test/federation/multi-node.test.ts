@@ -13,7 +13,10 @@ async function redisAvailable(): Promise<boolean> {
     await r.ping();
     return true;
   } catch (err) {
-    if (process.env.CI === 'true') throw new Error(`Redis is required in CI but not reachable at ${REDIS_URL}: ${(err as Error).message}`, { cause: err });
+    if (process.env.CI === 'true')
+      throw new Error(`Redis is required in CI but not reachable at ${REDIS_URL}: ${(err as Error).message}`, {
+        cause: err,
+      });
     return false;
   } finally {
     r.disconnect();
@@ -38,7 +41,9 @@ describe('one Meshwork server on two app nodes (PostgreSQL + Redis)', function (
     a = await startTestServer();
     node1 = await startTestServer({ env: { MESHWORK_DATABASE_URL: pgdb.url, MESHWORK_REDIS_URL: REDIS_URL } });
     // Node 2 serves the same organisation: same database, same public origin (node 1 stands in for the load balancer).
-    node2 = await startTestServer({ env: { MESHWORK_DATABASE_URL: pgdb.url, MESHWORK_REDIS_URL: REDIS_URL, MESHWORK_PUBLIC_URL: node1.origin } });
+    node2 = await startTestServer({
+      env: { MESHWORK_DATABASE_URL: pgdb.url, MESHWORK_REDIS_URL: REDIS_URL, MESHWORK_PUBLIC_URL: node1.origin },
+    });
   });
   after(async () => {
     socket?.disconnect();
@@ -48,7 +53,8 @@ describe('one Meshwork server on two app nodes (PostgreSQL + Redis)', function (
 
   it('shares one identity, one database and live events across nodes', async () => {
     const bobAt1 = await node1.user('bob', 'Bob');
-    const bobAt2 = (await node2.api(null, 'POST', '/api/v1/auth/login', { username: 'bob', password: 'bob-password' })).body.token;
+    const bobAt2 = (await node2.api(null, 'POST', '/api/v1/auth/login', { username: 'bob', password: 'bob-password' }))
+      .body.token;
     assert.ok(bobAt2, 'a user created through node 1 logs in on node 2');
     const jwks1 = await node1.api(null, 'GET', '/ocm/jwks');
     const jwks2 = await node2.api(null, 'GET', '/ocm/jwks');
@@ -63,14 +69,25 @@ describe('one Meshwork server on two app nodes (PostgreSQL + Redis)', function (
     const received = new Promise<any>((resolve) => socket!.once('share:received', resolve));
     const alice = await a.user('alice', 'Alice');
     const note = await a.api(alice, 'POST', '/api/v1/note/notes', { title: 'multi-node', body: 'x' });
-    const created = await a.api(alice, 'POST', '/api/v1/shares', { resourceType: 'note', resourceId: note.body.id, shareWith: `bob@${node1.host}` });
+    const created = await a.api(alice, 'POST', '/api/v1/shares', {
+      resourceType: 'note',
+      resourceId: note.body.id,
+      shareWith: `bob@${node1.host}`,
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const pushed = await Promise.race([received, new Promise((_r, rej) => setTimeout(() => rej(new Error('no live event on node 2')), 5000))]);
+    const pushed = await Promise.race([
+      received,
+      new Promise((_r, rej) => setTimeout(() => rej(new Error('no live event on node 2')), 5000)),
+    ]);
     assert.equal((pushed as any).name, 'multi-node');
     const viaNode2 = await node2.api(bobAt2, 'GET', '/api/v1/shares/incoming');
     assert.equal(viaNode2.body.length, 1);
     await node2.api(bobAt1, 'POST', `/api/v1/shares/incoming/${viaNode2.body[0].id}/accept`);
-    await eventually(async () => (await a.api(alice, 'GET', '/api/v1/shares/outgoing')).body[0]?.state === 'accepted', 5000, 'acceptance sent from node 2');
+    await eventually(
+      async () => (await a.api(alice, 'GET', '/api/v1/shares/outgoing')).body[0]?.state === 'accepted',
+      5000,
+      'acceptance sent from node 2',
+    );
   });
 
   it('refuses a socket without a valid session', async () => {

@@ -14,7 +14,8 @@ describe('OCM inbound API: signatures, validation and idempotency (three servers
   const spec = loadOfficialSpec();
 
   before(async function () {
-    if (!spec && process.env.CI === 'true') throw new Error('official OCM spec.yaml not found (../shared/ocm/spec.yaml)');
+    if (!spec && process.env.CI === 'true')
+      throw new Error('official OCM spec.yaml not found (../shared/ocm/spec.yaml)');
     [a, b, c] = await Promise.all([startTestServer(), startTestServer(), startTestServer()]);
     await b.user('bob', 'Bob');
     keyA = await serverKey(a);
@@ -27,7 +28,14 @@ describe('OCM inbound API: signatures, validation and idempotency (three servers
     assert.equal(d.status, 200);
     assert.equal(d.body.apiVersion, '1.4.0');
     assert.equal(d.body.endPoint, `${b.origin}/ocm`);
-    assert.deepEqual(d.body.capabilities.sort(), ['exchange-token', 'http-sig', 'invite-wayf', 'invites', 'notifications', 'protocol-object']);
+    assert.deepEqual(d.body.capabilities.sort(), [
+      'exchange-token',
+      'http-sig',
+      'invite-wayf',
+      'invites',
+      'notifications',
+      'protocol-object',
+    ]);
     assert.ok(d.body.resourceTypes.some((r: any) => r.name === 'note' && r.shareTypes.includes('user')));
     if (spec) assert.deepEqual(spec.validate('Discovery', d.body).errors, []);
     const legacy = await b.api(null, 'GET', '/ocm-provider');
@@ -61,31 +69,128 @@ describe('OCM inbound API: signatures, validation and idempotency (three servers
   });
 
   const rejections: Array<[string, () => Promise<{ status: number; body: any }>, number, string?]> = [
-    ['a share signed by another server than its sender (wrong authority)', async () => ocmPost(b, '/shares', noteShareBody(a.host, `bob@${b.host}`), { key: keyC }), 401, 'SIGNATURE_WRONG_AUTHORITY'],
-    ['a share whose owner is not on the signing server', async () => ocmPost(b, '/shares', noteShareBody(a.host, `bob@${b.host}`, { owner: `eve@${c.host}` }), { key: keyA }), 403, 'OWNER_PROVIDER_MISMATCH'],
-    ['an unsigned share claiming a sender whose server signs', async () => ocmPost(b, '/shares', noteShareBody(a.host, `bob@${b.host}`)), 401, 'SIGNATURE_REQUIRED'],
-    ['a share whose body was changed after signing', async () => ocmPost(b, '/shares', noteShareBody(a.host, `bob@${b.host}`), {
-      key: keyA, tamper: (_h, raw) => Buffer.from(raw.toString().replace('forged.txt', 'forgex.txt')),
-    }), 401, 'SIGNATURE_DIGEST_MISMATCH'],
-    ['a share signed too long ago (replay outside the window)', async () => ocmPost(b, '/shares', noteShareBody(a.host, `bob@${b.host}`), { key: keyA, created: Math.floor(Date.now() / 1000) - 3600 }), 401, 'SIGNATURE_STALE'],
-    ['a share with two ocm-tagged signatures', async () => ocmPost(b, '/shares', noteShareBody(a.host, `bob@${b.host}`), {
-      key: keyA, tamper: (h, raw) => {
-        h['signature-input'] = `${h['signature-input']}, ${h['signature-input']?.replace(/^sig1/, 'sig2')}`;
-        h.signature = `${h.signature}, ${h.signature?.replace(/^sig1/, 'sig2')}`;
-        return raw;
-      },
-    }), 401, 'SIGNATURE_DUPLICATE_OCM'],
+    [
+      'a share signed by another server than its sender (wrong authority)',
+      async () => ocmPost(b, '/shares', noteShareBody(a.host, `bob@${b.host}`), { key: keyC }),
+      401,
+      'SIGNATURE_WRONG_AUTHORITY',
+    ],
+    [
+      'a share whose owner is not on the signing server',
+      async () =>
+        ocmPost(b, '/shares', noteShareBody(a.host, `bob@${b.host}`, { owner: `eve@${c.host}` }), { key: keyA }),
+      403,
+      'OWNER_PROVIDER_MISMATCH',
+    ],
+    [
+      'an unsigned share claiming a sender whose server signs',
+      async () => ocmPost(b, '/shares', noteShareBody(a.host, `bob@${b.host}`)),
+      401,
+      'SIGNATURE_REQUIRED',
+    ],
+    [
+      'a share whose body was changed after signing',
+      async () =>
+        ocmPost(b, '/shares', noteShareBody(a.host, `bob@${b.host}`), {
+          key: keyA,
+          tamper: (_h, raw) => Buffer.from(raw.toString().replace('forged.txt', 'forgex.txt')),
+        }),
+      401,
+      'SIGNATURE_DIGEST_MISMATCH',
+    ],
+    [
+      'a share signed too long ago (replay outside the window)',
+      async () =>
+        ocmPost(b, '/shares', noteShareBody(a.host, `bob@${b.host}`), {
+          key: keyA,
+          created: Math.floor(Date.now() / 1000) - 3600,
+        }),
+      401,
+      'SIGNATURE_STALE',
+    ],
+    [
+      'a share with two ocm-tagged signatures',
+      async () =>
+        ocmPost(b, '/shares', noteShareBody(a.host, `bob@${b.host}`), {
+          key: keyA,
+          tamper: (h, raw) => {
+            h['signature-input'] = `${h['signature-input']}, ${h['signature-input']?.replace(/^sig1/, 'sig2')}`;
+            h.signature = `${h.signature}, ${h.signature?.replace(/^sig1/, 'sig2')}`;
+            return raw;
+          },
+        }),
+      401,
+      'SIGNATURE_DUPLICATE_OCM',
+    ],
     ['a share missing required fields', async () => ocmPost(b, '/shares', { name: 'x' }, { key: keyA }), 400],
-    ['a share for an unknown user', async () => ocmPost(b, '/shares', noteShareBody(a.host, `nobody@${b.host}`), { key: keyA }), 400],
-    ['a share of an unknown resource type', async () => ocmPost(b, '/shares', noteShareBody(a.host, `bob@${b.host}`, { resourceType: 'spaceship' }), { key: keyA }), 501],
-    ['a share of an unsupported share type', async () => ocmPost(b, '/shares', noteShareBody(a.host, `bob@${b.host}`, { shareType: 'group' }), { key: keyA }), 501],
-    ['a share over a protocol the resource type does not speak', async () => ocmPost(b, '/shares', noteShareBody(a.host, `bob@${b.host}`, { protocol: { name: 'multi', ssh: { uri: 'x@y:/z' } } }), { key: keyA }), 501],
-    ['a share with an unknown requirement', async () => ocmPost(b, '/shares', noteShareBody(a.host, `bob@${b.host}`, { protocol: { name: 'multi', note: { uri: 'n', sharedSecret: 's', permissions: ['read'], requirements: ['must-dance'] } } }), { key: keyA }), 400, 'UNKNOWN_REQUIREMENT'],
-    ['a notification about a share the signer has nothing to do with', async () => ocmPost(b, '/notifications', { notificationType: 'SHARE_UNSHARED', resourceType: 'note', providerId: 'does-not-exist' }, { key: keyC }), 400, 'RESOURCE_NOT_FOUND'],
-    ['a body that is not JSON', async () => {
-      const res = await fetch(`${b.origin}/ocm/shares`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"oops' });
-      return { status: res.status, body: await res.json() };
-    }, 400],
+    [
+      'a share for an unknown user',
+      async () => ocmPost(b, '/shares', noteShareBody(a.host, `nobody@${b.host}`), { key: keyA }),
+      400,
+    ],
+    [
+      'a share of an unknown resource type',
+      async () =>
+        ocmPost(b, '/shares', noteShareBody(a.host, `bob@${b.host}`, { resourceType: 'spaceship' }), { key: keyA }),
+      501,
+    ],
+    [
+      'a share of an unsupported share type',
+      async () => ocmPost(b, '/shares', noteShareBody(a.host, `bob@${b.host}`, { shareType: 'group' }), { key: keyA }),
+      501,
+    ],
+    [
+      'a share over a protocol the resource type does not speak',
+      async () =>
+        ocmPost(
+          b,
+          '/shares',
+          noteShareBody(a.host, `bob@${b.host}`, { protocol: { name: 'multi', ssh: { uri: 'x@y:/z' } } }),
+          { key: keyA },
+        ),
+      501,
+    ],
+    [
+      'a share with an unknown requirement',
+      async () =>
+        ocmPost(
+          b,
+          '/shares',
+          noteShareBody(a.host, `bob@${b.host}`, {
+            protocol: {
+              name: 'multi',
+              note: { uri: 'n', sharedSecret: 's', permissions: ['read'], requirements: ['must-dance'] },
+            },
+          }),
+          { key: keyA },
+        ),
+      400,
+      'UNKNOWN_REQUIREMENT',
+    ],
+    [
+      'a notification about a share the signer has nothing to do with',
+      async () =>
+        ocmPost(
+          b,
+          '/notifications',
+          { notificationType: 'SHARE_UNSHARED', resourceType: 'note', providerId: 'does-not-exist' },
+          { key: keyC },
+        ),
+      400,
+      'RESOURCE_NOT_FOUND',
+    ],
+    [
+      'a body that is not JSON',
+      async () => {
+        const res = await fetch(`${b.origin}/ocm/shares`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"oops',
+        });
+        return { status: res.status, body: await res.json() };
+      },
+      400,
+    ],
   ];
   for (const [what, send, status, code] of rejections) {
     it(`rejects ${what} with ${status}${code ? ` ${code}` : ''}`, async () => {
@@ -94,19 +199,33 @@ describe('OCM inbound API: signatures, validation and idempotency (three servers
       assert.equal(typeof res.body.message, 'string');
       if (code) assert.equal(res.body.message, code);
       if (spec) assert.deepEqual(spec.validate('Error', res.body).errors, []);
-      if (status === 400 && !code && res.body.validationErrors) assert.ok(res.body.validationErrors.every((v: any) => typeof v.name === 'string'));
+      if (status === 400 && !code && res.body.validationErrors)
+        assert.ok(res.body.validationErrors.every((v: any) => typeof v.name === 'string'));
     });
   }
 
   it('a forged SHARE_UNSHARED from a third server cannot remove a real share', async () => {
     const body = noteShareBody(a.host, `bob@${b.host}`);
     assert.equal((await ocmPost(b, '/shares', body, { key: keyA })).status, 201);
-    const forged = await ocmPost(b, '/notifications', { notificationType: 'SHARE_UNSHARED', resourceType: 'note', providerId: body.providerId }, { key: keyC });
+    const forged = await ocmPost(
+      b,
+      '/notifications',
+      { notificationType: 'SHARE_UNSHARED', resourceType: 'note', providerId: body.providerId },
+      { key: keyC },
+    );
     assert.equal(forged.status, 400);
     const share = (await b.engine.shares.listIncoming('bob')).find((s) => s.providerId === body.providerId);
     assert.equal(share?.state, 'pending');
-    const real = await ocmPost(b, '/notifications', { notificationType: 'SHARE_UNSHARED', resourceType: 'note', providerId: body.providerId }, { key: keyA });
+    const real = await ocmPost(
+      b,
+      '/notifications',
+      { notificationType: 'SHARE_UNSHARED', resourceType: 'note', providerId: body.providerId },
+      { key: keyA },
+    );
     assert.equal(real.status, 201);
-    assert.equal((await b.engine.shares.listIncoming('bob')).find((s) => s.providerId === body.providerId)?.state, 'removed');
+    assert.equal(
+      (await b.engine.shares.listIncoming('bob')).find((s) => s.providerId === body.providerId)?.state,
+      'removed',
+    );
   });
 });

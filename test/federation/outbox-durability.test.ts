@@ -19,10 +19,18 @@ describe('federation: a peer that is down, and a sender that restarts, lose noth
     alice = await a.user('alice', 'Alice');
     bob = await b.user('bob', 'Bob');
     noteId = (await a.api(alice, 'POST', '/api/v1/note/notes', { title: 't0', body: 'x' })).body.id;
-    await a.api(alice, 'POST', '/api/v1/shares', { resourceType: 'note', resourceId: noteId, shareWith: `bob@${b.host}` });
+    await a.api(alice, 'POST', '/api/v1/shares', {
+      resourceType: 'note',
+      resourceId: noteId,
+      shareWith: `bob@${b.host}`,
+    });
     const [incoming] = (await b.api(bob, 'GET', '/api/v1/shares/incoming')).body;
     await b.api(bob, 'POST', `/api/v1/shares/incoming/${incoming.id}/accept`);
-    await eventually(async () => (await a.api(alice, 'GET', '/api/v1/shares/outgoing')).body[0]?.state === 'accepted', 5000, 'acceptance');
+    await eventually(
+      async () => (await a.api(alice, 'GET', '/api/v1/shares/outgoing')).body[0]?.state === 'accepted',
+      5000,
+      'acceptance',
+    );
   });
   afterEach(async () => Promise.all([a, b].map((s) => s?.destroy())));
 
@@ -40,7 +48,11 @@ describe('federation: a peer that is down, and a sender that restarts, lose noth
     }
     assert.ok(Date.now() - started < 2000, 'a dead peer does not slow local requests');
     const other = (await a.api(alice, 'POST', '/api/v1/note/notes', { title: 'later', body: 'y' })).body.id;
-    const queued = await a.api(alice, 'POST', '/api/v1/shares', { resourceType: 'note', resourceId: other, shareWith: `bob@${b.host}` });
+    const queued = await a.api(alice, 'POST', '/api/v1/shares', {
+      resourceType: 'note',
+      resourceId: other,
+      shareWith: `bob@${b.host}`,
+    });
     assert.equal(queued.status, 202, 'the share is queued while the peer is down');
     assert.equal(queued.body.state, 'sending');
     assert.ok((await a.engine.outbox.pending(b.host)) >= 6);
@@ -50,7 +62,13 @@ describe('federation: a peer that is down, and a sender that restarts, lose noth
     assert.deepEqual(await titlesAtBob(), ['t1', 't2', 't3', 't4', 't5']);
     const shares = await b.engine.shares.listIncoming('bob');
     assert.equal(shares.filter((s) => s.name === 'later').length, 1);
-    await eventually(async () => (await a.api(alice, 'GET', '/api/v1/shares/outgoing')).body.find((s: any) => s.id === queued.body.id)?.state === 'pending', 5000, 'share state to follow delivery');
+    await eventually(
+      async () =>
+        (await a.api(alice, 'GET', '/api/v1/shares/outgoing')).body.find((s: any) => s.id === queued.body.id)?.state ===
+        'pending',
+      5000,
+      'share state to follow delivery',
+    );
   });
 
   it('keeps undelivered notifications across a restart of the sender', async () => {

@@ -25,7 +25,11 @@ describe('federation: share lifecycle between two servers', function () {
 
   it('shares, accepts, reads with the secret, sends a custom notification and unshares', async () => {
     const noteId = await newNote('Plan');
-    const created = await a.api(alice, 'POST', '/api/v1/shares', { resourceType: 'note', resourceId: noteId, shareWith: `bob@${b.host}` });
+    const created = await a.api(alice, 'POST', '/api/v1/shares', {
+      resourceType: 'note',
+      resourceId: noteId,
+      shareWith: `bob@${b.host}`,
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     assert.equal(created.body.state, 'pending');
     assert.equal(created.body.recipientDisplayName, 'Bob Receiver');
@@ -40,7 +44,11 @@ describe('federation: share lifecycle between two servers', function () {
 
     const accepted = await b.api(bob, 'POST', `/api/v1/shares/incoming/${incoming.id}/accept`);
     assert.equal(accepted.status, 200);
-    await eventually(async () => (await a.api(alice, 'GET', '/api/v1/shares/outgoing')).body[0]?.state === 'accepted', 5000, 'owner to see the acceptance');
+    await eventually(
+      async () => (await a.api(alice, 'GET', '/api/v1/shares/outgoing')).body[0]?.state === 'accepted',
+      5000,
+      'owner to see the acceptance',
+    );
 
     const read = await b.api(bob, 'GET', `/api/v1/note/shared/${incoming.id}`);
     assert.equal(read.status, 200, JSON.stringify(read.body));
@@ -48,34 +56,60 @@ describe('federation: share lifecycle between two servers', function () {
 
     const touched = await a.api(alice, 'POST', `/api/v1/note/notes/${noteId}/touch`, { title: 'Plan v2' });
     assert.equal(touched.body.notified, 1);
-    const events = await eventually(async () => {
-      const ev = await b.api(bob, 'GET', '/api/v1/note/events');
-      return ev.body.length > 0 ? ev.body : null;
-    }, 5000, 'NOTE_UPDATED to arrive');
+    const events = await eventually(
+      async () => {
+        const ev = await b.api(bob, 'GET', '/api/v1/note/events');
+        return ev.body.length > 0 ? ev.body : null;
+      },
+      5000,
+      'NOTE_UPDATED to arrive',
+    );
     assert.equal(events[0].title, 'Plan v2');
 
     const unshared = await a.api(alice, 'DELETE', `/api/v1/shares/outgoing/${created.body.id}`);
     assert.equal(unshared.body.state, 'unshared');
-    await eventually(async () => (await b.api(bob, 'GET', '/api/v1/shares/incoming')).body.length === 0, 5000, 'share to vanish at the recipient');
+    await eventually(
+      async () => (await b.api(bob, 'GET', '/api/v1/shares/incoming')).body.length === 0,
+      5000,
+      'share to vanish at the recipient',
+    );
     const after = await b.api(bob, 'GET', `/api/v1/note/shared/${incoming.id}`);
     assert.equal(after.status, 404);
   });
 
   it('declining tells the owner and ends access', async () => {
     const noteId = await newNote('Declined');
-    const created = await a.api(alice, 'POST', '/api/v1/shares', { resourceType: 'note', resourceId: noteId, shareWith: `bob@${b.host}` });
+    const created = await a.api(alice, 'POST', '/api/v1/shares', {
+      resourceType: 'note',
+      resourceId: noteId,
+      shareWith: `bob@${b.host}`,
+    });
     const incoming = (await b.api(bob, 'GET', '/api/v1/shares/incoming')).body.find((s: any) => s.name === 'Declined');
     const declined = await b.api(bob, 'POST', `/api/v1/shares/incoming/${incoming.id}/decline`);
     assert.equal(declined.body.state, 'declined');
-    await eventually(async () => (await a.api(alice, 'GET', '/api/v1/shares/outgoing')).body.find((s: any) => s.id === created.body.id)?.state === 'declined', 5000, 'owner to see the decline');
+    await eventually(
+      async () =>
+        (await a.api(alice, 'GET', '/api/v1/shares/outgoing')).body.find((s: any) => s.id === created.body.id)
+          ?.state === 'declined',
+      5000,
+      'owner to see the decline',
+    );
   });
 
   it('refuses a share to an unknown user with the peer reason, and to a local address', async () => {
     const noteId = await newNote('Nobody');
-    const res = await a.api(alice, 'POST', '/api/v1/shares', { resourceType: 'note', resourceId: noteId, shareWith: `nobody@${b.host}` });
+    const res = await a.api(alice, 'POST', '/api/v1/shares', {
+      resourceType: 'note',
+      resourceId: noteId,
+      shareWith: `nobody@${b.host}`,
+    });
     assert.equal(res.status, 400);
     assert.match(res.body.message, /shareWith/);
-    const local = await a.api(alice, 'POST', '/api/v1/shares', { resourceType: 'note', resourceId: noteId, shareWith: `bob@${a.host}` });
+    const local = await a.api(alice, 'POST', '/api/v1/shares', {
+      resourceType: 'note',
+      resourceId: noteId,
+      shareWith: `bob@${a.host}`,
+    });
     assert.equal(local.status, 400);
     assert.equal(local.body.code, 'SHARE_WITH_LOCAL');
   });

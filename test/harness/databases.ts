@@ -15,7 +15,10 @@ export async function postgresAvailable(): Promise<boolean> {
     await client.query('select 1');
     return true;
   } catch (err) {
-    if (process.env.CI === 'true') throw new Error(`PostgreSQL is required in CI but not reachable at ${PG_URL}: ${(err as Error).message}`, { cause: err });
+    if (process.env.CI === 'true')
+      throw new Error(`PostgreSQL is required in CI but not reachable at ${PG_URL}: ${(err as Error).message}`, {
+        cause: err,
+      });
     return false;
   } finally {
     await client.end().catch(() => {});
@@ -42,13 +45,27 @@ export async function freshPostgresUrl(): Promise<{ url: string; drop: () => Pro
 }
 
 /** Opens a throwaway database of either engine. */
-export async function throwawayDatabase(engine: 'sqlite' | 'postgres'): Promise<{ database: Database; cleanup: () => Promise<void> }> {
+export async function throwawayDatabase(
+  engine: 'sqlite' | 'postgres',
+): Promise<{ database: Database; cleanup: () => Promise<void> }> {
   if (engine === 'sqlite') {
     const dir = mkdtempSync(path.join(tmpdir(), 'meshwork-db-'));
     const database = openDatabase({ databaseUrl: null, dataDir: dir });
-    return { database, cleanup: async () => { await database.close(); rmSync(dir, { recursive: true, force: true }); } };
+    return {
+      database,
+      cleanup: async () => {
+        await database.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const { url, drop } = await freshPostgresUrl();
   const database = openDatabase({ databaseUrl: url, dataDir: tmpdir() });
-  return { database, cleanup: async () => { await database.close(); await drop(); } };
+  return {
+    database,
+    cleanup: async () => {
+      await database.close();
+      await drop();
+    },
+  };
 }

@@ -11,13 +11,32 @@ export async function serverKey(s: TestServer): Promise<SigningKey> {
 
 /** A raw OCM request: optionally signed with a key, optionally tampered after signing. */
 export async function ocmPost(
-  target: TestServer, path: string, body: unknown,
-  opts: { key?: SigningKey; tamper?: (headers: Record<string, string>, raw: Buffer) => Buffer; form?: boolean; created?: number } = {},
+  target: TestServer,
+  path: string,
+  body: unknown,
+  opts: {
+    key?: SigningKey;
+    tamper?: (headers: Record<string, string>, raw: Buffer) => Buffer;
+    form?: boolean;
+    created?: number;
+  } = {},
 ): Promise<{ status: number; body: any; headers: Record<string, string>; raw: Buffer }> {
   const url = `${target.origin}/ocm${path}`;
-  let raw: Buffer = opts.form ? Buffer.from(new URLSearchParams(body as Record<string, string>).toString()) : Buffer.from(JSON.stringify(body));
-  const headers: Record<string, string> = { 'content-type': opts.form ? 'application/x-www-form-urlencoded' : 'application/json' };
-  if (opts.key) Object.assign(headers, signRequest({ method: 'POST', url, headers, body: raw }, opts.key, opts.created !== undefined ? { created: opts.created } : {}));
+  let raw: Buffer = opts.form
+    ? Buffer.from(new URLSearchParams(body as Record<string, string>).toString())
+    : Buffer.from(JSON.stringify(body));
+  const headers: Record<string, string> = {
+    'content-type': opts.form ? 'application/x-www-form-urlencoded' : 'application/json',
+  };
+  if (opts.key)
+    Object.assign(
+      headers,
+      signRequest(
+        { method: 'POST', url, headers, body: raw },
+        opts.key,
+        opts.created !== undefined ? { created: opts.created } : {},
+      ),
+    );
   if (opts.tamper) raw = opts.tamper(headers, raw);
   const res = await fetch(url, { method: 'POST', headers, body: raw });
   const text = await res.text();
@@ -31,10 +50,20 @@ export async function ocmPost(
 }
 
 /** A valid NewShare body from `owner@from` to `to` for the test "note" resource type. */
-export function noteShareBody(fromHost: string, toAddress: string, over: Record<string, unknown> = {}): Record<string, unknown> {
+export function noteShareBody(
+  fromHost: string,
+  toAddress: string,
+  over: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
-    shareWith: toAddress, name: 'forged.txt', providerId: randomUUID(), owner: `alice@${fromHost}`, sender: `alice@${fromHost}`,
-    shareType: 'user', resourceType: 'note', protocol: { name: 'multi', note: { uri: 'n1', sharedSecret: 's3cret', permissions: ['read'] } },
+    shareWith: toAddress,
+    name: 'forged.txt',
+    providerId: randomUUID(),
+    owner: `alice@${fromHost}`,
+    sender: `alice@${fromHost}`,
+    shareType: 'user',
+    resourceType: 'note',
+    protocol: { name: 'multi', note: { uri: 'n1', sharedSecret: 's3cret', permissions: ['read'] } },
     ...over,
   };
 }

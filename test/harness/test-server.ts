@@ -16,7 +16,12 @@ export interface TestServer {
   env: Record<string, string>;
   /** Creates a user and returns a bearer token for it. */
   user(id: string, displayName?: string): Promise<string>;
-  api<T = any>(token: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  api<T = any>(
+    token: string | null,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
   /** Stops and removes the data dir. */
   destroy(): Promise<void>;
@@ -35,26 +40,45 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts a server on loopback with its own data dir (or the given one), insecure peers allowed. */
-export async function startTestServer(opts: {
-  env?: Record<string, string>; dataDir?: string; port?: number; plugins?: MeshworkPlugin[];
-  /** Handlers mounted after every route (e.g. the web app from scripts/web-static.ts). */
-  fallback?: RequestHandler[];
-} = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: {
+    env?: Record<string, string>;
+    dataDir?: string;
+    port?: number;
+    plugins?: MeshworkPlugin[];
+    /** Handlers mounted after every route (e.g. the web app from scripts/web-static.ts). */
+    fallback?: RequestHandler[];
+  } = {},
+): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'meshwork-test-'));
   const port = opts.port ?? (await freePort());
   const env: Record<string, string> = {
-    MESHWORK_PORT: String(port), MESHWORK_HOST: '127.0.0.1', MESHWORK_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    MESHWORK_DATA_DIR: dataDir, MESHWORK_ALLOW_INSECURE_PEERS: '1', MESHWORK_LOG_LEVEL: process.env.MESHWORK_TEST_LOG ?? 'silent',
-    MESHWORK_OUTBOX_RETRY_BASE_MS: '100', MESHWORK_OUTBOX_RETRY_MAX_MS: '500', ...(opts.env ?? {}),
+    MESHWORK_PORT: String(port),
+    MESHWORK_HOST: '127.0.0.1',
+    MESHWORK_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    MESHWORK_DATA_DIR: dataDir,
+    MESHWORK_ALLOW_INSECURE_PEERS: '1',
+    MESHWORK_LOG_LEVEL: process.env.MESHWORK_TEST_LOG ?? 'silent',
+    MESHWORK_OUTBOX_RETRY_BASE_MS: '100',
+    MESHWORK_OUTBOX_RETRY_MAX_MS: '500',
+    ...(opts.env ?? {}),
   };
-  const engine = new Engine({ config: loadConfig(env), plugins: opts.plugins ?? [notePlugin()], ...(opts.fallback ? { fallback: opts.fallback } : {}) });
+  const engine = new Engine({
+    config: loadConfig(env),
+    plugins: opts.plugins ?? [notePlugin()],
+    ...(opts.fallback ? { fallback: opts.fallback } : {}),
+  });
   await engine.start();
   const origin = engine.identity.origin;
   const api = async (token: string | null, method: string, p: string, body?: unknown) => {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(origin + p, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(origin + p, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -65,9 +89,15 @@ export async function startTestServer(opts: {
     return { status: res.status, body: parsed as any };
   };
   const server: TestServer = {
-    engine, origin, host: engine.identity.host, dataDir, port, env,
+    engine,
+    origin,
+    host: engine.identity.host,
+    dataDir,
+    port,
+    env,
     async user(id, displayName) {
-      if (!(await engine.accounts.findUser(id))) await engine.accounts.createUser({ id, password: `${id}-password`, displayName: displayName ?? id });
+      if (!(await engine.accounts.findUser(id)))
+        await engine.accounts.createUser({ id, password: `${id}-password`, displayName: displayName ?? id });
       const res = await api(null, 'POST', '/api/v1/auth/login', { username: id, password: `${id}-password` });
       if (res.status !== 200) throw new Error(`login failed for ${id}: ${res.status}`);
       return res.body.token as string;
@@ -83,7 +113,11 @@ export async function startTestServer(opts: {
 }
 
 /** Polls until `check` returns a truthy value or the time is up. */
-export async function eventually<T>(check: () => Promise<T | null | undefined | false>, ms = 5000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | null | undefined | false>,
+  ms = 5000,
+  what = 'condition',
+): Promise<T> {
   const until = Date.now() + ms;
   let last: unknown;
   while (Date.now() < until) {

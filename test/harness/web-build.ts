@@ -25,8 +25,12 @@ function newestMtime(p: string): number {
 function sourcesMtime(): number {
   const pluginsDir = path.join(root, 'plugins');
   const pluginWebs = existsSync(pluginsDir) ? readdirSync(pluginsDir).map((p) => path.join(pluginsDir, p, 'web')) : [];
-  return Math.max(newestMtime(path.join(root, 'web', 'src')), newestMtime(path.join(root, 'web', 'index.html')),
-    newestMtime(path.join(root, 'web', 'vite.config.ts')), ...pluginWebs.map(newestMtime));
+  return Math.max(
+    newestMtime(path.join(root, 'web', 'src')),
+    newestMtime(path.join(root, 'web', 'index.html')),
+    newestMtime(path.join(root, 'web', 'vite.config.ts')),
+    ...pluginWebs.map(newestMtime),
+  );
 }
 
 function isFresh(): boolean {
@@ -42,7 +46,8 @@ async function lock(): Promise<void> {
       return;
     } catch {
       // Another test process is building; a lock older than two minutes is left over from a crash.
-      if (existsSync(LOCK) && Date.now() - statSync(LOCK).mtimeMs > 120_000) rmSync(LOCK, { recursive: true, force: true });
+      if (existsSync(LOCK) && Date.now() - statSync(LOCK).mtimeMs > 120_000)
+        rmSync(LOCK, { recursive: true, force: true });
       if (Date.now() > until) throw new Error('timed out waiting for another web build');
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -54,7 +59,9 @@ async function viteBuild(outDir: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     let output = '';
     const child = spawn(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-      cwd: root, env: { ...process.env, MESHWORK_WEB_OUT_DIR: outDir }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: root,
+      env: { ...process.env, MESHWORK_WEB_OUT_DIR: outDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));

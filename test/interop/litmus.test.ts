@@ -14,8 +14,12 @@ function runLitmus(url: string, user: string, password: string): Promise<string>
   return new Promise((resolve, reject) => {
     const child = spawn('litmus', [url, user, password], { cwd, env: { ...process.env, TESTS: SUITES } });
     let out = '';
-    child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
     child.on('error', reject);
     child.on('close', () => {
       rmSync(cwd, { recursive: true, force: true });
@@ -41,10 +45,14 @@ describe('interop: litmus WebDAV suites against /dav/files/<user>/', function ()
 
   before(async function () {
     if (!haveLitmus) {
-      if (process.env.CI === 'true') throw new Error('litmus is not installed (Debian package "litmus") but CI needs it');
+      if (process.env.CI === 'true')
+        throw new Error('litmus is not installed (Debian package "litmus") but CI needs it');
       this.skip();
     }
-    [server, owner] = await Promise.all([startTestServer({ plugins: [filesPlugin()] }), startTestServer({ plugins: [filesPlugin()] })]);
+    [server, owner] = await Promise.all([
+      startTestServer({ plugins: [filesPlugin()] }),
+      startTestServer({ plugins: [filesPlugin()] }),
+    ]);
     await server.user('litmus');
   });
   after(async () => {
@@ -58,13 +66,25 @@ describe('interop: litmus WebDAV suites against /dav/files/<user>/', function ()
   it(`passes ${SUITES} through a federated share (receiver proxying to the owner)`, async () => {
     const alice = await owner.user('alice');
     const litmus = await server.user('litmus');
-    const mk = await fetch(`${owner.origin}/dav/files/alice/Litmus`, { method: 'MKCOL', headers: { authorization: `Bearer ${alice}` } });
+    const mk = await fetch(`${owner.origin}/dav/files/alice/Litmus`, {
+      method: 'MKCOL',
+      headers: { authorization: `Bearer ${alice}` },
+    });
     assert.equal(mk.status, 201);
-    const created = await owner.api(alice, 'POST', '/api/v1/shares', { resourceType: 'folder', resourceId: '/Litmus', shareWith: `litmus@${server.host}`, permissions: ['read', 'write'] });
+    const created = await owner.api(alice, 'POST', '/api/v1/shares', {
+      resourceType: 'folder',
+      resourceId: '/Litmus',
+      shareWith: `litmus@${server.host}`,
+      permissions: ['read', 'write'],
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const incoming = (await server.api(litmus, 'GET', '/api/v1/shares/incoming')).body.find((s: { providerId: string }) => s.providerId === created.body.providerId);
+    const incoming = (await server.api(litmus, 'GET', '/api/v1/shares/incoming')).body.find(
+      (s: { providerId: string }) => s.providerId === created.body.providerId,
+    );
     assert.equal((await server.api(litmus, 'POST', `/api/v1/shares/incoming/${incoming.id}/accept`)).status, 200);
-    assertClean(await runLitmus(`${server.origin}/dav/files/litmus/Shared%20with%20me/Litmus/`, 'litmus', 'litmus-password'));
+    assertClean(
+      await runLitmus(`${server.origin}/dav/files/litmus/Shared%20with%20me/Litmus/`, 'litmus', 'litmus-password'),
+    );
   });
 });
 
@@ -74,7 +94,14 @@ function assertClean(out: string): void {
   for (const suite of SUITES.split(' ')) {
     const s = found.get(suite);
     assert.ok(s, `no summary for suite ${suite}:\n${out.slice(-3000)}`);
-    assert.equal(s.failed, 0, `${suite}: ${s.failed} failed:\n${out.split('\n').filter((l) => /FAIL/.test(l)).join('\n')}`);
+    assert.equal(
+      s.failed,
+      0,
+      `${suite}: ${s.failed} failed:\n${out
+        .split('\n')
+        .filter((l) => /FAIL/.test(l))
+        .join('\n')}`,
+    );
     assert.equal(s.passed, s.run);
   }
 }

@@ -8,7 +8,11 @@ import { freePort } from '../harness/test-server.ts';
 const root = path.resolve(import.meta.dirname, '../..');
 
 function cli(args: string[], env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(root, 'scripts/meshwork.mjs'), ...args], { env: { ...process.env, ...env }, encoding: 'utf8', cwd: root });
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts/meshwork.mjs'), ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    cwd: root,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -23,7 +27,9 @@ describe('operator interface: the meshwork command and npm start', function () {
   });
 
   it('adds a user to the data dir, refuses a duplicate and a short password with clear messages', () => {
-    const ok = cli(['user', 'add', 'erin', '--password', 'erin-password', '--name', 'Erin Example'], { MESHWORK_DATA_DIR: dataDir });
+    const ok = cli(['user', 'add', 'erin', '--password', 'erin-password', '--name', 'Erin Example'], {
+      MESHWORK_DATA_DIR: dataDir,
+    });
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /created user erin \(Erin Example\)/);
     const dup = cli(['user', 'add', 'erin', '--password', 'erin-password'], { MESHWORK_DATA_DIR: dataDir });
@@ -35,7 +41,11 @@ describe('operator interface: the meshwork command and npm start', function () {
   });
 
   it('refuses to start with a bad variable, naming it', () => {
-    const r = spawnSync(process.execPath, [path.join(root, 'scripts/start.mjs')], { env: { ...process.env, MESHWORK_PORT: 'nope' }, encoding: 'utf8', cwd: root });
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts/start.mjs')], {
+      env: { ...process.env, MESHWORK_PORT: 'nope' },
+      encoding: 'utf8',
+      cwd: root,
+    });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /MESHWORK_PORT/);
   });
@@ -43,7 +53,9 @@ describe('operator interface: the meshwork command and npm start', function () {
   it('starts on an existing data dir, serves discovery and logs in the CLI-created user', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [path.join(root, 'scripts/start.mjs')], {
-      cwd: root, env: { ...process.env, MESHWORK_PORT: String(port), MESHWORK_DATA_DIR: dataDir, MESHWORK_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: root,
+      env: { ...process.env, MESHWORK_PORT: String(port), MESHWORK_DATA_DIR: dataDir, MESHWORK_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -56,9 +68,15 @@ describe('operator interface: the meshwork command and npm start', function () {
       });
       const d = (await (await fetch(`http://127.0.0.1:${port}/.well-known/ocm`)).json()) as { endPoint: string };
       assert.equal(d.endPoint, `http://localhost:${port}/ocm`);
-      const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'erin', password: 'erin-password' }) });
+      const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'erin', password: 'erin-password' }),
+      });
       assert.equal(login.status, 200);
-      const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: { authorization: `Bearer ${((await login.json()) as { token: string }).token}` } });
+      const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, {
+        headers: { authorization: `Bearer ${((await login.json()) as { token: string }).token}` },
+      });
       assert.equal(((await me.json()) as { address: string }).address, `erin@localhost:${port}`);
     } finally {
       child.kill('SIGTERM');

@@ -22,7 +22,9 @@ export interface PluginContext {
    * Opens a plugin's own authenticated socket.io namespace (`/<pluginId>`), typed by its shared.ts event maps.
    * The caller owns it: `disconnect()` it when the component unmounts.
    */
-  pluginSocket: <S2C extends EventMap, C2S extends EventMap = Record<never, never>>(pluginId: string) => Socket<S2C, C2S>;
+  pluginSocket: <S2C extends EventMap, C2S extends EventMap = Record<never, never>>(
+    pluginId: string,
+  ) => Socket<S2C, C2S>;
   /** The logged-in user. */
   user: Me;
   /** Goes to a hash route, e.g. `hashHref('files', 'Projects')`. */
@@ -73,7 +75,10 @@ export function pluginForRoute(plugins: readonly WebPlugin[], segment: string | 
 }
 
 /** The renderer a plugin registered for an incoming share's resource type, or null. */
-export function incomingRendererFor(plugins: readonly WebPlugin[], resourceType: string): ComponentType<IncomingShareRendererProps> | null {
+export function incomingRendererFor(
+  plugins: readonly WebPlugin[],
+  resourceType: string,
+): ComponentType<IncomingShareRendererProps> | null {
   for (const p of plugins) {
     const r = p.incomingShareRenderers?.[resourceType];
     if (r) return r;
@@ -82,7 +87,10 @@ export function incomingRendererFor(plugins: readonly WebPlugin[], resourceType:
 }
 
 /** The renderer a plugin registered for an outgoing share's resource type, or null. */
-export function outgoingRendererFor(plugins: readonly WebPlugin[], resourceType: string): ComponentType<OutgoingShareRendererProps> | null {
+export function outgoingRendererFor(
+  plugins: readonly WebPlugin[],
+  resourceType: string,
+): ComponentType<OutgoingShareRendererProps> | null {
   for (const p of plugins) {
     const r = p.outgoingShareRenderers?.[resourceType];
     if (r) return r;

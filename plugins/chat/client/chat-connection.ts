@@ -1,5 +1,14 @@
 import { io, type Socket } from 'socket.io-client';
-import { CHAT_NAMESPACE, type Ack, type ActResult, type CatchUpResult, type ChatAction, type ChatClientToServer, type ChatEvent, type ChatServerToClient } from '../shared.ts';
+import {
+  CHAT_NAMESPACE,
+  type Ack,
+  type ActResult,
+  type CatchUpResult,
+  type ChatAction,
+  type ChatClientToServer,
+  type ChatEvent,
+  type ChatServerToClient,
+} from '../shared.ts';
 import { newClientId } from './client-id.ts';
 import { RoomSequencer } from './room-sequencer.ts';
 

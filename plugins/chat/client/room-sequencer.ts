@@ -87,9 +87,13 @@ export class RoomSequencer {
 
   #scheduleFill(roomId: string): void {
     if (this.#timers.has(roomId)) return;
-    this.#timers.set(roomId, setTimeout(() => {
-      this.#timers.delete(roomId);
-      if (this.#buffer.get(roomId)?.size) void this.fill(roomId).then(() => this.#buffer.get(roomId)?.size && this.#scheduleFill(roomId));
-    }, this.#gapWaitMs));
+    this.#timers.set(
+      roomId,
+      setTimeout(() => {
+        this.#timers.delete(roomId);
+        if (this.#buffer.get(roomId)?.size)
+          void this.fill(roomId).then(() => this.#buffer.get(roomId)?.size && this.#scheduleFill(roomId));
+      }, this.#gapWaitMs),
+    );
   }
 }

@@ -8,7 +8,9 @@ import { chatPlugin } from '../index.ts';
 import type { ChatEvent, RoomDetail, RoomSummary, TimelineItem } from '../shared.ts';
 
 /** Starts a test server running the chat plugin (fast sweeps), optionally on a given port and data dir. */
-export function startChatServer(opts: { port?: number; dataDir?: string; extra?: MeshworkPlugin[]; env?: Record<string, string> } = {}): Promise<TestServer> {
+export function startChatServer(
+  opts: { port?: number; dataDir?: string; extra?: MeshworkPlugin[]; env?: Record<string, string> } = {},
+): Promise<TestServer> {
   return startTestServer({ ...opts, plugins: [...(opts.extra ?? []), chatPlugin({ sweepMs: 300 })] });
 }
 
@@ -27,7 +29,8 @@ export interface Browser {
 export async function browser(server: TestServer, token: string): Promise<Browser> {
   const events = new Map<string, ChatEvent[]>();
   const conn = new ChatConnection(server.origin, token, {
-    transports: ['websocket'], ackTimeoutMs: 2000,
+    transports: ['websocket'],
+    ackTimeoutMs: 2000,
     onEvent: (e) => {
       const list = events.get(e.roomId) ?? [];
       list.push(e);
@@ -35,19 +38,32 @@ export async function browser(server: TestServer, token: string): Promise<Browse
     },
   });
   await conn.connected();
-  const texts = (roomId: string) => (events.get(roomId) ?? []).filter((e) => e.type === 'message.posted').map((e) => (e.data as { text: string }).text);
+  const texts = (roomId: string) =>
+    (events.get(roomId) ?? []).filter((e) => e.type === 'message.posted').map((e) => (e.data as { text: string }).text);
   return {
-    conn, events, texts,
-    until: (roomId, check, ms = 8000, what = 'events') => eventually(async () => {
-      const list = events.get(roomId) ?? [];
-      return check(list) ? list : null;
-    }, ms, what),
+    conn,
+    events,
+    texts,
+    until: (roomId, check, ms = 8000, what = 'events') =>
+      eventually(
+        async () => {
+          const list = events.get(roomId) ?? [];
+          return check(list) ? list : null;
+        },
+        ms,
+        what,
+      ),
     close: () => conn.close(),
   };
 }
 
 /** Creates a group room hosted on `server`. */
-export async function createRoom(server: TestServer, token: string, name: string, members: string[] = []): Promise<RoomSummary> {
+export async function createRoom(
+  server: TestServer,
+  token: string,
+  name: string,
+  members: string[] = [],
+): Promise<RoomSummary> {
   const res = await server.api(token, 'POST', '/api/v1/chat/rooms', { name, members });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body.room;
@@ -83,29 +99,61 @@ export async function fullHistory(server: TestServer, token: string, roomId: str
 
 /** Message texts of a room's history, oldest first. */
 export async function historyTexts(server: TestServer, token: string, roomId: string): Promise<string[]> {
-  return (await fullHistory(server, token, roomId)).filter((i) => i.type === 'message.posted').map((i) => i.message?.text ?? '');
+  return (await fullHistory(server, token, roomId))
+    .filter((i) => i.type === 'message.posted')
+    .map((i) => i.message?.text ?? '');
 }
 
 /**
  * Invites `user@remote` into a room hosted on `host`, accepts the share on the remote server, and waits
  * until both sides agree they joined. Returns the room's id on the remote server.
  */
-export async function inviteAndAccept(host: TestServer, ownerToken: string, roomId: string, remote: TestServer, user: string, userToken: string): Promise<string> {
-  const added = await host.api(ownerToken, 'POST', `/api/v1/chat/rooms/${roomId}/members`, { address: `${user}@${remote.host}` });
+export async function inviteAndAccept(
+  host: TestServer,
+  ownerToken: string,
+  roomId: string,
+  remote: TestServer,
+  user: string,
+  userToken: string,
+): Promise<string> {
+  const added = await host.api(ownerToken, 'POST', `/api/v1/chat/rooms/${roomId}/members`, {
+    address: `${user}@${remote.host}`,
+  });
   assert.equal(added.status, 201, JSON.stringify(added.body));
-  const share = await eventually(async () => {
-    const inbox = await remote.api(userToken, 'GET', '/api/v1/shares/incoming');
-    return (inbox.body as Array<{ id: string; resourceType: string; state: string }>).find((s) => s.resourceType === 'chat-room' && s.state === 'pending');
-  }, 5000, 'the chat share to arrive');
+  const share = await eventually(
+    async () => {
+      const inbox = await remote.api(userToken, 'GET', '/api/v1/shares/incoming');
+      return (inbox.body as Array<{ id: string; resourceType: string; state: string }>).find(
+        (s) => s.resourceType === 'chat-room' && s.state === 'pending',
+      );
+    },
+    5000,
+    'the chat share to arrive',
+  );
   const known = new Set((await rooms(remote, userToken)).map((r) => r.id));
   const accepted = await remote.api(userToken, 'POST', `/api/v1/shares/incoming/${share.id}/accept`);
   assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
-  await eventually(async () => (await detail(host, ownerToken, roomId)).members.some((m) => m.address === `${user}@${remote.host}` && m.state === 'joined'), 5000, 'the host to see the member join');
-  const mirror = await eventually(async () => (await rooms(remote, userToken)).find((r) => r.host === host.host && !known.has(r.id)), 5000, 'the room to appear on the remote');
-  await eventually(async () => {
-    const d = await detail(remote, userToken, mirror.id);
-    return d.members.some((m) => m.address === `${user}@${remote.host}` && m.state === 'joined') && d.lastSeq > 0;
-  }, 5000, 'the remote mirror to sync');
+  await eventually(
+    async () =>
+      (await detail(host, ownerToken, roomId)).members.some(
+        (m) => m.address === `${user}@${remote.host}` && m.state === 'joined',
+      ),
+    5000,
+    'the host to see the member join',
+  );
+  const mirror = await eventually(
+    async () => (await rooms(remote, userToken)).find((r) => r.host === host.host && !known.has(r.id)),
+    5000,
+    'the room to appear on the remote',
+  );
+  await eventually(
+    async () => {
+      const d = await detail(remote, userToken, mirror.id);
+      return d.members.some((m) => m.address === `${user}@${remote.host}` && m.state === 'joined') && d.lastSeq > 0;
+    },
+    5000,
+    'the remote mirror to sync',
+  );
   return mirror.id;
 }
 
@@ -125,16 +173,21 @@ export function probePlugin(): { plugin: MeshworkPlugin; captured: CapturedReque
   const captured: CapturedRequest[] = [];
   let context: PluginContext | null = null;
   const plugin = definePlugin({
-    id: 'probe', resourceTypes: [],
+    id: 'probe',
+    resourceTypes: [],
     async setup(ctx) {
       context = ctx;
       const keep = (req: unknown, _res: unknown, buf: Buffer): void => void ((req as Request).rawBody = buf);
-      ctx.mount('/plugins/chat/s2s', express.json({ limit: '8mb', verify: keep }), (req: Request, _res: unknown, next: () => void) => {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
-        captured.push({ path: req.originalUrl, headers, raw: req.rawBody ?? Buffer.alloc(0), body: req.body });
-        next();
-      });
+      ctx.mount(
+        '/plugins/chat/s2s',
+        express.json({ limit: '8mb', verify: keep }),
+        (req: Request, _res: unknown, next: () => void) => {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+          captured.push({ path: req.originalUrl, headers, raw: req.rawBody ?? Buffer.alloc(0), body: req.body });
+          next();
+        },
+      );
       return {};
     },
   });

@@ -23,13 +23,21 @@ export class ChatApi {
   }
 
   /** Creates a group room or a one-to-one conversation. */
-  create(input: { kind: 'group' | 'direct'; name?: string; topic?: string; members: string[] }): Promise<{ room: RoomSummary; failed: Array<{ address: string; message: string }> }> {
+  create(input: {
+    kind: 'group' | 'direct';
+    name?: string;
+    topic?: string;
+    members: string[];
+  }): Promise<{ room: RoomSummary; failed: Array<{ address: string; message: string }> }> {
     return this.#api.request('POST', '/chat/rooms', input);
   }
 
   /** A page of history before a seq (or the latest page). */
   history(id: string, before: number | null, limit = 40): Promise<TimelinePage> {
-    return this.#api.request('GET', `/chat/rooms/${seg(id)}/history?limit=${limit}${before === null ? '' : `&before=${before}`}`);
+    return this.#api.request(
+      'GET',
+      `/chat/rooms/${seg(id)}/history?limit=${limit}${before === null ? '' : `&before=${before}`}`,
+    );
   }
 
   /** Messages containing a text, newest first. */

@@ -49,20 +49,37 @@ export function ChatPage(props: PluginPageProps) {
     <div class="chat-page" data-testid="chat-page" data-connected={connected}>
       <RoomList rooms={rooms.rooms} openId={openId} onNew={() => setCreating(true)} />
       {openId ? (
-        <Conversation key={openId} chat={chat} socket={socket} roomId={openId} me={user.address} server={user.server} contacts={contacts} toast={toast}
-          onRead={(seq) => rooms.markRead(openId, seq)} onLeft={() => props.navigate(hashHref('chat'))} />
+        <Conversation
+          key={openId}
+          chat={chat}
+          socket={socket}
+          roomId={openId}
+          me={user.address}
+          server={user.server}
+          contacts={contacts}
+          toast={toast}
+          onRead={(seq) => rooms.markRead(openId, seq)}
+          onLeft={() => props.navigate(hashHref('chat'))}
+        />
       ) : (
         <section class="chat-conversation chat-welcome">
           <h1>Chat</h1>
-          <p class="empty">{rooms.error ?? 'Pick a room, or start a new one with people on this server or any other Meshwork server.'}</p>
+          <p class="empty">
+            {rooms.error ?? 'Pick a room, or start a new one with people on this server or any other Meshwork server.'}
+          </p>
         </section>
       )}
-      <NewRoomDialog open={creating} chat={chat} contacts={contacts} onClose={() => setCreating(false)}
+      <NewRoomDialog
+        open={creating}
+        chat={chat}
+        contacts={contacts}
+        onClose={() => setCreating(false)}
         onCreated={(id, failed) => {
           setCreating(false);
           if (failed.length) toast.error(`Some invitations failed: ${failed.join('; ')}`);
           props.navigate(hashHref('chat', id));
-        }} />
+        }}
+      />
     </div>
   );
 }

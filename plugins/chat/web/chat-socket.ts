@@ -16,7 +16,12 @@ function connected(socket: ChatSocket): Promise<void> {
  * Sends an action and waits for its ack. A missing ack (lost connection, slow server) is retried with
  * the same client id, which the server deduplicates: the action happens once however often it is sent.
  */
-export async function sendAction(socket: ChatSocket, roomId: string, action: ChatAction, clientMsgId: string): Promise<Ack<ActResult>> {
+export async function sendAction(
+  socket: ChatSocket,
+  roomId: string,
+  action: ChatAction,
+  clientMsgId: string,
+): Promise<Ack<ActResult>> {
   let lastError: unknown = null;
   for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
     await connected(socket);
@@ -26,5 +31,9 @@ export async function sendAction(socket: ChatSocket, roomId: string, action: Cha
       lastError = err;
     }
   }
-  return { ok: false, code: 'NO_ANSWER', message: `the server did not answer (${(lastError as Error | null)?.message ?? 'timeout'})` };
+  return {
+    ok: false,
+    code: 'NO_ANSWER',
+    message: `the server did not answer (${(lastError as Error | null)?.message ?? 'timeout'})`,
+  };
 }

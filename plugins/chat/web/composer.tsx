@@ -6,8 +6,12 @@ const TYPING_RENEW_MS = 2500;
 
 /** The message box: Enter sends, Shift+Enter breaks the line; shows the message being replied to. */
 export function Composer(props: {
-  roomName: string; replyTo: TimelineItem | null; name: (address: string) => string;
-  onSend: (text: string) => void; onCancelReply: () => void; onTyping: (typing: boolean) => void;
+  roomName: string;
+  replyTo: TimelineItem | null;
+  name: (address: string) => string;
+  onSend: (text: string) => void;
+  onCancelReply: () => void;
+  onTyping: (typing: boolean) => void;
 }) {
   const [text, setText] = useState('');
   const lastTyping = useRef(0);
@@ -29,13 +33,21 @@ export function Composer(props: {
       {props.replyTo?.message && (
         <div class="chat-replying" data-testid="replying-to">
           Replying to <strong>{props.name(props.replyTo.sender)}</strong>: {props.replyTo.message.text.slice(0, 80)}
-          <button type="button" class="btn btn-icon" aria-label="Cancel reply" onClick={props.onCancelReply}>×</button>
+          <button type="button" class="btn btn-icon" aria-label="Cancel reply" onClick={props.onCancelReply}>
+            ×
+          </button>
         </div>
       )}
       <div class="chat-composer-row">
-        <label class="visually-hidden" for="chat-input">Message {props.roomName}</label>
+        <label class="visually-hidden" for="chat-input">
+          Message {props.roomName}
+        </label>
         <textarea
-          id="chat-input" rows={2} value={text} placeholder={`Message ${props.roomName}`} maxLength={8000}
+          id="chat-input"
+          rows={2}
+          value={text}
+          placeholder={`Message ${props.roomName}`}
+          maxLength={8000}
           onInput={(e) => {
             setText(e.currentTarget.value);
             if (e.currentTarget.value) typing(true);
@@ -45,7 +57,9 @@ export function Composer(props: {
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) send(e);
           }}
         />
-        <button type="submit" class="btn btn-primary" disabled={!text.trim()}>Send</button>
+        <button type="submit" class="btn btn-primary" disabled={!text.trim()}>
+          Send
+        </button>
       </div>
       <p class="hint chat-format-hint">**bold** · *italic* · `code` · @name to mention</p>
     </form>

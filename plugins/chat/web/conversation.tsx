@@ -19,8 +19,15 @@ import type { PendingMessage } from './timeline-model.ts';
 
 /** One open room: header, history with live updates, typing line, composer, members. */
 export function Conversation(props: {
-  chat: ChatApi; socket: ChatSocket; roomId: string; me: string; server: string; contacts: Contact[]; toast: Toaster;
-  onRead: (seq: number) => void; onLeft: () => void;
+  chat: ChatApi;
+  socket: ChatSocket;
+  roomId: string;
+  me: string;
+  server: string;
+  contacts: Contact[];
+  toast: Toaster;
+  onRead: (seq: number) => void;
+  onLeft: () => void;
 }) {
   const { chat, socket, roomId, me, toast } = props;
   const timeline = useTimeline(chat, socket, roomId, props.server);
@@ -33,7 +40,8 @@ export function Conversation(props: {
   const model = timeline.model;
   const room = model?.room ?? null;
   const myRole = room?.members.find((m) => m.address === me)?.role ?? 'member';
-  const name = (address: string) => room?.members.find((m) => m.address === address)?.displayName ?? address.slice(0, address.lastIndexOf('@'));
+  const name = (address: string) =>
+    room?.members.find((m) => m.address === address)?.displayName ?? address.slice(0, address.lastIndexOf('@'));
 
   // Read up to the newest line while the reader is at the bottom of a visible page. (Not the room's last
   // seq: the read marker is itself an event, and reading it would never end.)
@@ -68,10 +76,20 @@ export function Conversation(props: {
   const actionsFor = (item: TimelineItem): MessageActions => ({
     reply: setReplyTo,
     react: (i, key, on) => void act({ type: 'react', target: i.eventId, key, on }, 'Reacting'),
-    ...(item.sender === me ? { edit: (i: TimelineItem, text: string) => void act({ type: 'edit', target: i.eventId, text }, 'Editing') } : {}),
-    ...(item.sender === me || myRole !== 'member' ? {
-      remove: (i: TimelineItem) => setConfirm({ title: 'Delete message?', body: 'It disappears for everyone, on every server.', label: 'Delete', run: () => void act({ type: 'delete', target: i.eventId }, 'Deleting') }),
-    } : {}),
+    ...(item.sender === me
+      ? { edit: (i: TimelineItem, text: string) => void act({ type: 'edit', target: i.eventId, text }, 'Editing') }
+      : {}),
+    ...(item.sender === me || myRole !== 'member'
+      ? {
+          remove: (i: TimelineItem) =>
+            setConfirm({
+              title: 'Delete message?',
+              body: 'It disappears for everyone, on every server.',
+              label: 'Delete',
+              run: () => void act({ type: 'delete', target: i.eventId }, 'Deleting'),
+            }),
+        }
+      : {}),
   });
   const memberAction = async (action: ChatAction, done: string): Promise<boolean> => {
     try {
@@ -84,40 +102,120 @@ export function Conversation(props: {
     }
   };
 
-  if (timeline.error) return <section class="chat-conversation"><p class="form-error" role="alert">{timeline.error}</p></section>;
-  if (!model || !room) return <section class="chat-conversation"><p class="empty">Loading…</p></section>;
+  if (timeline.error)
+    return (
+      <section class="chat-conversation">
+        <p class="form-error" role="alert">
+          {timeline.error}
+        </p>
+      </section>
+    );
+  if (!model || !room)
+    return (
+      <section class="chat-conversation">
+        <p class="empty">Loading…</p>
+      </section>
+    );
   const title = roomTitle(room);
   return (
     <section class="chat-conversation" aria-label={`Room ${title}`}>
       <header class="chat-header">
         <div class="chat-header-text">
-          <h1>{room.kind === 'direct' ? '@ ' : '# '}{title}</h1>
-          <p class="chat-topic">{room.topic || (room.kind === 'direct' ? 'One-to-one conversation' : 'No topic')}{!room.hosted && <> · hosted on <code>{room.host}</code></>}</p>
+          <h1>
+            {room.kind === 'direct' ? '@ ' : '# '}
+            {title}
+          </h1>
+          <p class="chat-topic">
+            {room.topic || (room.kind === 'direct' ? 'One-to-one conversation' : 'No topic')}
+            {!room.hosted && (
+              <>
+                {' '}
+                · hosted on <code>{room.host}</code>
+              </>
+            )}
+          </p>
         </div>
         <RoomSearch chat={chat} roomId={roomId} name={name} />
-        <button type="button" class="btn btn-small" aria-pressed={showMembers} onClick={() => setShowMembers(!showMembers)}>Members</button>
+        <button
+          type="button"
+          class="btn btn-small"
+          aria-pressed={showMembers}
+          onClick={() => setShowMembers(!showMembers)}
+        >
+          Members
+        </button>
       </header>
       <div class="chat-body">
         <div class="chat-main">
-          <MessageList items={model.items} pending={model.pending} more={model.more} loadingOlder={timeline.loadingOlder} me={me} name={name}
-            actionsFor={actionsFor} onLoadOlder={() => void timeline.loadOlder()} onRetry={(p) => void send(p)} onAtBottom={(b) => (atBottom.current = b)} />
+          <MessageList
+            items={model.items}
+            pending={model.pending}
+            more={model.more}
+            loadingOlder={timeline.loadingOlder}
+            me={me}
+            name={name}
+            actionsFor={actionsFor}
+            onLoadOlder={() => void timeline.loadOlder()}
+            onRetry={(p) => void send(p)}
+            onAtBottom={(b) => (atBottom.current = b)}
+          />
           <p class="chat-typing" aria-live="polite" data-testid="typing">
-            {typing.length === 1 ? `${name(typing[0] as string)} is typing…` : typing.length > 1 ? `${typing.map(name).join(', ')} are typing…` : ''}
+            {typing.length === 1
+              ? `${name(typing[0] as string)} is typing…`
+              : typing.length > 1
+                ? `${typing.map(name).join(', ')} are typing…`
+                : ''}
           </p>
-          <Composer roomName={title} replyTo={replyTo} name={name} onSend={post} onCancelReply={() => setReplyTo(null)}
-            onTyping={(on) => socket.volatile.emit('typing', { roomId, typing: on })} />
+          <Composer
+            roomName={title}
+            replyTo={replyTo}
+            name={name}
+            onSend={post}
+            onCancelReply={() => setReplyTo(null)}
+            onTyping={(on) => socket.volatile.emit('typing', { roomId, typing: on })}
+          />
         </div>
         {showMembers && (
-          <MemberPanel room={room} me={me} myRole={myRole} contacts={props.contacts} actions={{
-            invite: (address) => memberAction({ type: 'addMember', address }, `Invited ${address}.`),
-            remove: (m: MemberView) => setConfirm({ title: `Remove ${m.displayName}?`, body: 'They lose access to the room and its history.', label: 'Remove', run: () => void memberAction({ type: 'removeMember', address: m.address }, `Removed ${m.displayName}.`) }),
-            setRole: (m, role) => void memberAction({ type: 'setRole', address: m.address, role }, `${m.displayName} is now ${role}.`),
-            leave: () => setConfirm({ title: `Leave ${title}?`, body: 'You will no longer see its messages.', label: 'Leave', run: () => void memberAction({ type: 'leave' }, `You left ${title}.`).then((ok) => ok && props.onLeft()) }),
-          }} />
+          <MemberPanel
+            room={room}
+            me={me}
+            myRole={myRole}
+            contacts={props.contacts}
+            actions={{
+              invite: (address) => memberAction({ type: 'addMember', address }, `Invited ${address}.`),
+              remove: (m: MemberView) =>
+                setConfirm({
+                  title: `Remove ${m.displayName}?`,
+                  body: 'They lose access to the room and its history.',
+                  label: 'Remove',
+                  run: () =>
+                    void memberAction({ type: 'removeMember', address: m.address }, `Removed ${m.displayName}.`),
+                }),
+              setRole: (m, role) =>
+                void memberAction({ type: 'setRole', address: m.address, role }, `${m.displayName} is now ${role}.`),
+              leave: () =>
+                setConfirm({
+                  title: `Leave ${title}?`,
+                  body: 'You will no longer see its messages.',
+                  label: 'Leave',
+                  run: () =>
+                    void memberAction({ type: 'leave' }, `You left ${title}.`).then((ok) => ok && props.onLeft()),
+                }),
+            }}
+          />
         )}
       </div>
-      <ConfirmDialog open={confirm !== null} title={confirm?.title ?? ''} confirmLabel={confirm?.label ?? 'OK'} danger
-        onCancel={() => setConfirm(null)} onConfirm={() => { confirm?.run(); setConfirm(null); }}>
+      <ConfirmDialog
+        open={confirm !== null}
+        title={confirm?.title ?? ''}
+        confirmLabel={confirm?.label ?? 'OK'}
+        danger
+        onCancel={() => setConfirm(null)}
+        onConfirm={() => {
+          confirm?.run();
+          setConfirm(null);
+        }}
+      >
         <p>{confirm?.body}</p>
       </ConfirmDialog>
     </section>

@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
 
 // `code`, **bold**, *italic* or _italic_, links, and @mentions; everything else is plain text.
-const TOKEN = /(`[^`\n]+`)|(\*\*[^*\n]+\*\*)|(\*[^*\s][^*\n]*\*|_[^_\s][^_\n]*_)|(https?:\/\/[^\s<>"']*[^\s<>"'.,;:!?)\]])|(@[A-Za-z0-9][A-Za-z0-9._-]*(?:@[A-Za-z0-9.-]+(?::\d{1,5})?)?)/g;
+const TOKEN =
+  /(`[^`\n]+`)|(\*\*[^*\n]+\*\*)|(\*[^*\s][^*\n]*\*|_[^_\s][^_\n]*_)|(https?:\/\/[^\s<>"']*[^\s<>"'.,;:!?)\]])|(@[A-Za-z0-9][A-Za-z0-9._-]*(?:@[A-Za-z0-9.-]+(?::\d{1,5})?)?)/g;
 
 /** Local part of an address, for a mention chip. */
 function mentionName(token: string): string {
@@ -23,11 +24,20 @@ export function FormattedText(props: { text: string; mentions: readonly string[]
     if (code) out.push(<code key={key++}>{code.slice(1, -1)}</code>);
     else if (bold) out.push(<strong key={key++}>{bold.slice(2, -2)}</strong>);
     else if (italic) out.push(<em key={key++}>{italic.slice(1, -1)}</em>);
-    else if (link) out.push(<a key={key++} href={link} target="_blank" rel="noopener noreferrer">{link}</a>);
+    else if (link)
+      out.push(
+        <a key={key++} href={link} target="_blank" rel="noopener noreferrer">
+          {link}
+        </a>,
+      );
     else if (mention) {
       const name = mentionName(mention);
       const mine = props.mentions.includes(props.me) && (props.me === name || props.me.startsWith(`${name}@`));
-      out.push(<span key={key++} class={`chat-mention${mine ? ' chat-mention-me' : ''}`}>{mention}</span>);
+      out.push(
+        <span key={key++} class={`chat-mention${mine ? ' chat-mention-me' : ''}`}>
+          {mention}
+        </span>,
+      );
     } else out.push(all);
     last = at + all.length;
   }

@@ -6,7 +6,9 @@ export function IncomingRoomShare(props: IncomingShareRendererProps) {
   if (props.share.state !== 'accepted') return null;
   return (
     <p class="share-open">
-      <a href={hashHref('chat')} aria-label={`Open “${props.share.name}” in Chat`}>Open in Chat</a>
+      <a href={hashHref('chat')} aria-label={`Open “${props.share.name}” in Chat`}>
+        Open in Chat
+      </a>
     </p>
   );
 }

@@ -18,7 +18,13 @@ function time(ms: number): string {
 }
 
 /** One message: sender, time, formatted text, the message it replies to, reactions and actions. */
-export function MessageItem(props: { item: TimelineItem; me: string; name: (address: string) => string; parent: TimelineItem | null; actions: MessageActions }) {
+export function MessageItem(props: {
+  item: TimelineItem;
+  me: string;
+  name: (address: string) => string;
+  parent: TimelineItem | null;
+  actions: MessageActions;
+}) {
   const { item, me, actions } = props;
   const msg = item.message;
   const [editing, setEditing] = useState<string | null>(null);
@@ -31,35 +37,67 @@ export function MessageItem(props: { item: TimelineItem; me: string; name: (addr
     setEditing(null);
   };
   return (
-    <li class={`chat-msg${mine ? ' chat-msg-mine' : ''}`} data-testid="message" data-seq={item.seq} data-sender={item.sender}>
+    <li
+      class={`chat-msg${mine ? ' chat-msg-mine' : ''}`}
+      data-testid="message"
+      data-seq={item.seq}
+      data-sender={item.sender}
+    >
       <div class="chat-msg-head">
         <span class="chat-msg-sender">{props.name(item.sender)}</span>
-        <time class="chat-msg-time" dateTime={new Date(item.ts).toISOString()}>{time(item.ts)}</time>
+        <time class="chat-msg-time" dateTime={new Date(item.ts).toISOString()}>
+          {time(item.ts)}
+        </time>
         {msg.editedAt && !msg.deleted && <span class="chat-msg-edited">(edited)</span>}
       </div>
       {props.parent?.message && (
         <blockquote class="chat-msg-quote">
-          <span class="chat-msg-sender">{props.name(props.parent.sender)}</span> {props.parent.message.deleted ? 'message deleted' : props.parent.message.text.slice(0, 140)}
+          <span class="chat-msg-sender">{props.name(props.parent.sender)}</span>{' '}
+          {props.parent.message.deleted ? 'message deleted' : props.parent.message.text.slice(0, 140)}
         </blockquote>
       )}
       {msg.deleted ? (
         <p class="chat-msg-deleted">This message was deleted.</p>
       ) : editing !== null ? (
         <form class="chat-edit" onSubmit={saveEdit}>
-          <label class="visually-hidden" for={`edit-${item.eventId}`}>Edit message</label>
-          <textarea id={`edit-${item.eventId}`} value={editing} rows={2} onInput={(e) => setEditing(e.currentTarget.value)} autoFocus
-            onKeyDown={(e) => { if (e.key === 'Escape') setEditing(null); if (e.key === 'Enter' && !e.shiftKey) saveEdit(e); }} />
-          <button type="submit" class="btn btn-small btn-primary">Save</button>
-          <button type="button" class="btn btn-small" onClick={() => setEditing(null)}>Cancel</button>
+          <label class="visually-hidden" for={`edit-${item.eventId}`}>
+            Edit message
+          </label>
+          <textarea
+            id={`edit-${item.eventId}`}
+            value={editing}
+            rows={2}
+            onInput={(e) => setEditing(e.currentTarget.value)}
+            autoFocus
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setEditing(null);
+              if (e.key === 'Enter' && !e.shiftKey) saveEdit(e);
+            }}
+          />
+          <button type="submit" class="btn btn-small btn-primary">
+            Save
+          </button>
+          <button type="button" class="btn btn-small" onClick={() => setEditing(null)}>
+            Cancel
+          </button>
         </form>
       ) : (
-        <p class="chat-msg-body" data-testid="message-text"><FormattedText text={msg.text} mentions={msg.mentions} me={me} /></p>
+        <p class="chat-msg-body" data-testid="message-text">
+          <FormattedText text={msg.text} mentions={msg.mentions} me={me} />
+        </p>
       )}
       {Object.keys(msg.reactions).length > 0 && (
         <div class="chat-reactions">
           {Object.entries(msg.reactions).map(([key, who]) => (
-            <button type="button" key={key} class={`chat-reaction${who.includes(me) ? ' chat-reaction-mine' : ''}`} aria-pressed={who.includes(me)}
-              title={who.map(props.name).join(', ')} onClick={() => actions.react(item, key, !who.includes(me))} data-testid="reaction">
+            <button
+              type="button"
+              key={key}
+              class={`chat-reaction${who.includes(me) ? ' chat-reaction-mine' : ''}`}
+              aria-pressed={who.includes(me)}
+              title={who.map(props.name).join(', ')}
+              onClick={() => actions.react(item, key, !who.includes(me))}
+              data-testid="reaction"
+            >
               {key} {who.length}
             </button>
           ))}
@@ -67,14 +105,42 @@ export function MessageItem(props: { item: TimelineItem; me: string; name: (addr
       )}
       {!msg.deleted && editing === null && (
         <div class="chat-msg-actions">
-          <button type="button" class="btn btn-small" onClick={() => actions.reply(item)} aria-label={`Reply to ${props.name(item.sender)}`}>Reply</button>
-          <button type="button" class="btn btn-small" aria-expanded={picking} onClick={() => setPicking(!picking)}>React</button>
-          {mine && actions.edit && <button type="button" class="btn btn-small" onClick={() => setEditing(msg.text)}>Edit</button>}
-          {actions.remove && <button type="button" class="btn btn-small" onClick={() => actions.remove?.(item)}>Delete</button>}
+          <button
+            type="button"
+            class="btn btn-small"
+            onClick={() => actions.reply(item)}
+            aria-label={`Reply to ${props.name(item.sender)}`}
+          >
+            Reply
+          </button>
+          <button type="button" class="btn btn-small" aria-expanded={picking} onClick={() => setPicking(!picking)}>
+            React
+          </button>
+          {mine && actions.edit && (
+            <button type="button" class="btn btn-small" onClick={() => setEditing(msg.text)}>
+              Edit
+            </button>
+          )}
+          {actions.remove && (
+            <button type="button" class="btn btn-small" onClick={() => actions.remove?.(item)}>
+              Delete
+            </button>
+          )}
           {picking && (
             <span class="chat-picker" role="group" aria-label="Reactions">
               {QUICK_REACTIONS.map((k) => (
-                <button type="button" key={k} class="btn btn-small" aria-label={`React ${k}`} onClick={() => { setPicking(false); actions.react(item, k, !(msg.reactions[k] ?? []).includes(me)); }}>{k}</button>
+                <button
+                  type="button"
+                  key={k}
+                  class="btn btn-small"
+                  aria-label={`React ${k}`}
+                  onClick={() => {
+                    setPicking(false);
+                    actions.react(item, k, !(msg.reactions[k] ?? []).includes(me));
+                  }}
+                >
+                  {k}
+                </button>
               ))}
             </span>
           )}
@@ -91,7 +157,10 @@ export function SystemLine(props: { item: TimelineItem; name: (address: string) 
   const who = d.address ? name(d.address) : '';
   const text: Record<string, string> = {
     'room.created': `${name(item.sender)} created the room`,
-    'room.updated': d.name !== undefined ? `${name(item.sender)} renamed the room to “${d.name}”` : `${name(item.sender)} set the topic: ${d.topic || '(none)'}`,
+    'room.updated':
+      d.name !== undefined
+        ? `${name(item.sender)} renamed the room to “${d.name}”`
+        : `${name(item.sender)} set the topic: ${d.topic || '(none)'}`,
     'member.invited': `${name(item.sender)} invited ${who}`,
     'member.joined': `${who} joined`,
     'member.left': `${who} left`,
@@ -99,5 +168,9 @@ export function SystemLine(props: { item: TimelineItem; name: (address: string) 
     'member.declined': `${who} declined the invitation`,
     'member.role': `${who} is now ${d.role ?? 'a member'}`,
   };
-  return <li class="chat-system" data-testid="system-line">{text[item.type] ?? item.type}</li>;
+  return (
+    <li class="chat-system" data-testid="system-line">
+      {text[item.type] ?? item.type}
+    </li>
+  );
 }

@@ -8,9 +8,16 @@ import type { PendingMessage } from './timeline-model.ts';
  * follows new messages while the reader is at the bottom.
  */
 export function MessageList(props: {
-  items: TimelineItem[]; pending: PendingMessage[]; more: boolean; loadingOlder: boolean; me: string;
-  name: (address: string) => string; actionsFor: (item: TimelineItem) => MessageActions; onLoadOlder: () => void;
-  onRetry: (p: PendingMessage) => void; onAtBottom: (atBottom: boolean) => void;
+  items: TimelineItem[];
+  pending: PendingMessage[];
+  more: boolean;
+  loadingOlder: boolean;
+  me: string;
+  name: (address: string) => string;
+  actionsFor: (item: TimelineItem) => MessageActions;
+  onLoadOlder: () => void;
+  onRetry: (p: PendingMessage) => void;
+  onAtBottom: (atBottom: boolean) => void;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const top = useRef<HTMLDivElement>(null);
@@ -22,7 +29,10 @@ export function MessageList(props: {
   useEffect(() => {
     const el = top.current;
     if (!el || !box.current) return;
-    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && props.more && props.onLoadOlder(), { root: box.current, rootMargin: '200px 0px 0px 0px' });
+    const io = new IntersectionObserver(
+      (entries) => entries.some((e) => e.isIntersecting) && props.more && props.onLoadOlder(),
+      { root: box.current, rootMargin: '200px 0px 0px 0px' },
+    );
     io.observe(el);
     return () => io.disconnect();
   }, [props.more, props.onLoadOlder]);
@@ -45,21 +55,55 @@ export function MessageList(props: {
   };
 
   return (
-    <div class="chat-scroll" ref={box} onScroll={onScroll} data-testid="message-list" tabIndex={0} aria-label="Messages">
+    <div
+      class="chat-scroll"
+      ref={box}
+      onScroll={onScroll}
+      data-testid="message-list"
+      tabIndex={0}
+      aria-label="Messages"
+    >
       <div ref={top} class="chat-top">
         {props.loadingOlder ? 'Loading older messages…' : props.more ? '' : 'This is the start of the room.'}
       </div>
       <ol class="chat-lines">
         {/* seq 2 is always the creator joining their own new room: "created" says it already. */}
-        {props.items.filter((i) => !(i.type === 'member.joined' && i.seq === 2)).map((i) => (i.type === 'message.posted'
-          ? <MessageItem key={i.eventId} item={i} me={props.me} name={props.name} parent={i.message?.replyTo ? byId.get(i.message.replyTo) ?? null : null} actions={props.actionsFor(i)} />
-          : <SystemLine key={i.eventId} item={i} name={props.name} />))}
+        {props.items
+          .filter((i) => !(i.type === 'member.joined' && i.seq === 2))
+          .map((i) =>
+            i.type === 'message.posted' ? (
+              <MessageItem
+                key={i.eventId}
+                item={i}
+                me={props.me}
+                name={props.name}
+                parent={i.message?.replyTo ? (byId.get(i.message.replyTo) ?? null) : null}
+                actions={props.actionsFor(i)}
+              />
+            ) : (
+              <SystemLine key={i.eventId} item={i} name={props.name} />
+            ),
+          )}
         {props.pending.map((p) => (
-          <li key={p.clientMsgId} class="chat-msg chat-msg-mine chat-msg-pending" data-testid="pending-message" data-state={p.state}>
+          <li
+            key={p.clientMsgId}
+            class="chat-msg chat-msg-mine chat-msg-pending"
+            data-testid="pending-message"
+            data-state={p.state}
+          >
             <p class="chat-msg-body">{p.text}</p>
             <p class="chat-msg-status">
-              {p.state === 'sending' ? 'Sending…' : p.state === 'queued' ? 'On its way to the room’s server…' : `Not sent: ${p.error ?? 'failed'}`}
-              {p.state === 'failed' && <button type="button" class="btn-link" onClick={() => props.onRetry(p)}> Retry</button>}
+              {p.state === 'sending'
+                ? 'Sending…'
+                : p.state === 'queued'
+                  ? 'On its way to the room’s server…'
+                  : `Not sent: ${p.error ?? 'failed'}`}
+              {p.state === 'failed' && (
+                <button type="button" class="btn-link" onClick={() => props.onRetry(p)}>
+                  {' '}
+                  Retry
+                </button>
+              )}
             </p>
           </li>
         ))}

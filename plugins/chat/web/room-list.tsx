@@ -12,23 +12,37 @@ export function RoomList(props: { rooms: RoomSummary[]; openId: string | null; o
     <nav class="chat-rooms" aria-label="Rooms">
       <div class="chat-rooms-head">
         <h2>Rooms</h2>
-        <button type="button" class="btn btn-small btn-primary" onClick={props.onNew}>New room</button>
+        <button type="button" class="btn btn-small btn-primary" onClick={props.onNew}>
+          New room
+        </button>
       </div>
       {props.rooms.length === 0 && <p class="empty">No rooms yet. Create one, or accept an invitation under Shares.</p>}
       <ul>
         {props.rooms.map((r) => (
           <li key={r.id}>
             <a
-              href={hashHref('chat', r.id)} class={`chat-room-link${r.unread ? ' chat-room-unread' : ''}`}
-              aria-current={r.id === props.openId ? 'page' : undefined} data-testid="room-link" data-room-name={roomTitle(r)}
+              href={hashHref('chat', r.id)}
+              class={`chat-room-link${r.unread ? ' chat-room-unread' : ''}`}
+              aria-current={r.id === props.openId ? 'page' : undefined}
+              data-testid="room-link"
+              data-room-name={roomTitle(r)}
             >
               <span class="chat-room-name">
-                {r.kind === 'direct' ? '@ ' : '# '}{roomTitle(r)}
-                {!r.hosted && <span class="chat-remote-tag" title={`Hosted on ${r.host}`}>remote</span>}
+                {r.kind === 'direct' ? '@ ' : '# '}
+                {roomTitle(r)}
+                {!r.hosted && (
+                  <span class="chat-remote-tag" title={`Hosted on ${r.host}`}>
+                    remote
+                  </span>
+                )}
               </span>
               {r.lastMessage && <span class="chat-room-last">{r.lastMessage.text || 'message deleted'}</span>}
               {r.unread > 0 && (
-                <span class={`badge${r.mentions ? ' chat-badge-mention' : ''}`} data-testid="unread-badge" aria-label={`${r.unread} unread${r.mentions ? `, ${r.mentions} mentioning you` : ''}`}>
+                <span
+                  class={`badge${r.mentions ? ' chat-badge-mention' : ''}`}
+                  data-testid="unread-badge"
+                  aria-label={`${r.unread} unread${r.mentions ? `, ${r.mentions} mentioning you` : ''}`}
+                >
                   {r.unread}
                 </span>
               )}

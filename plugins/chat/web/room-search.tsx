@@ -21,15 +21,33 @@ export function RoomSearch(props: { chat: ChatApi; roomId: string; name: (addres
   return (
     <div class="chat-search">
       <form role="search" onSubmit={search}>
-        <label class="visually-hidden" for="chat-search">Search this room</label>
-        <input id="chat-search" type="search" placeholder="Search this room" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
+        <label class="visually-hidden" for="chat-search">
+          Search this room
+        </label>
+        <input
+          id="chat-search"
+          type="search"
+          placeholder="Search this room"
+          value={q}
+          onInput={(e) => setQ(e.currentTarget.value)}
+        />
       </form>
       {(hits || error) && (
         <div class="chat-search-results card" data-testid="search-results">
-          <div class="panel-heading"><strong>{error ?? `${hits?.length ?? 0} found`}</strong><button type="button" class="btn btn-icon" aria-label="Close search" onClick={() => setHits(null)}>×</button></div>
+          <div class="panel-heading">
+            <strong>{error ?? `${hits?.length ?? 0} found`}</strong>
+            <button type="button" class="btn btn-icon" aria-label="Close search" onClick={() => setHits(null)}>
+              ×
+            </button>
+          </div>
           <ol>
             {(hits ?? []).map((h) => (
-              <li key={h.eventId}><span class="chat-msg-sender">{props.name(h.sender)}</span> <time>{new Date(h.ts).toLocaleString()}</time><br />{h.message?.text}</li>
+              <li key={h.eventId}>
+                <span class="chat-msg-sender">{props.name(h.sender)}</span>{' '}
+                <time>{new Date(h.ts).toLocaleString()}</time>
+                <br />
+                {h.message?.text}
+              </li>
             ))}
           </ol>
         </div>

@@ -18,17 +18,48 @@ export interface PendingMessage {
   error?: string;
 }
 
-const LINE_TYPES = new Set(['room.created', 'room.updated', 'member.invited', 'member.joined', 'member.left', 'member.removed', 'member.declined', 'member.role', 'message.posted']);
+const LINE_TYPES = new Set([
+  'room.created',
+  'room.updated',
+  'member.invited',
+  'member.joined',
+  'member.left',
+  'member.removed',
+  'member.declined',
+  'member.role',
+  'message.posted',
+]);
 
-function withMessage(items: TimelineItem[], target: string, f: (m: NonNullable<TimelineItem['message']>) => NonNullable<TimelineItem['message']>): TimelineItem[] {
+function withMessage(
+  items: TimelineItem[],
+  target: string,
+  f: (m: NonNullable<TimelineItem['message']>) => NonNullable<TimelineItem['message']>,
+): TimelineItem[] {
   return items.map((i) => (i.eventId === target && i.message ? { ...i, message: f(i.message) } : i));
 }
 
-function upsertMember(members: MemberView[], address: string, patch: Partial<MemberView>, server: string): MemberView[] {
+function upsertMember(
+  members: MemberView[],
+  address: string,
+  patch: Partial<MemberView>,
+  server: string,
+): MemberView[] {
   const found = members.find((m) => m.address === address);
   if (found) return members.map((m) => (m.address === address ? { ...m, ...patch } : m));
   const host = address.slice(address.lastIndexOf('@') + 1);
-  return [...members, { address, displayName: address.slice(0, address.lastIndexOf('@')), role: 'member', state: 'joined', local: host === server, server: host, online: false, ...patch }];
+  return [
+    ...members,
+    {
+      address,
+      displayName: address.slice(0, address.lastIndexOf('@')),
+      role: 'member',
+      state: 'joined',
+      local: host === server,
+      server: host,
+      online: false,
+      ...patch,
+    },
+  ];
 }
 
 /** Merges a page of history, keeping one line per event and seq order. */
@@ -45,8 +76,23 @@ export function mergeItems(items: TimelineItem[], page: TimelineItem[]): Timelin
 export function applyEvent(m: TimelineModel, e: ChatEvent, server: string): TimelineModel {
   let { items, room, pending } = m;
   if (LINE_TYPES.has(e.type) && !items.some((i) => i.eventId === e.eventId)) {
-    const line: TimelineItem = { seq: e.seq, eventId: e.eventId, type: e.type, sender: e.sender, ts: e.ts, data: e.data as unknown as Record<string, unknown> };
-    if (e.type === 'message.posted') line.message = { text: e.data.text, replyTo: e.data.replyTo, mentions: e.data.mentions, editedAt: null, deleted: false, reactions: {} };
+    const line: TimelineItem = {
+      seq: e.seq,
+      eventId: e.eventId,
+      type: e.type,
+      sender: e.sender,
+      ts: e.ts,
+      data: e.data as unknown as Record<string, unknown>,
+    };
+    if (e.type === 'message.posted')
+      line.message = {
+        text: e.data.text,
+        replyTo: e.data.replyTo,
+        mentions: e.data.mentions,
+        editedAt: null,
+        deleted: false,
+        reactions: {},
+      };
     items = mergeItems(items, [line]);
   }
   switch (e.type) {
@@ -54,7 +100,12 @@ export function applyEvent(m: TimelineModel, e: ChatEvent, server: string): Time
       pending = pending.filter((p) => p.clientMsgId !== e.clientMsgId);
       break;
     case 'message.edited':
-      items = withMessage(items, e.data.target, (x) => ({ ...x, text: e.data.text, mentions: e.data.mentions, editedAt: e.ts }));
+      items = withMessage(items, e.data.target, (x) => ({
+        ...x,
+        text: e.data.text,
+        mentions: e.data.mentions,
+        editedAt: e.ts,
+      }));
       break;
     case 'message.deleted':
       items = withMessage(items, e.data.target, (x) => ({ ...x, text: '', deleted: true, reactions: {} }));
@@ -71,16 +122,43 @@ export function applyEvent(m: TimelineModel, e: ChatEvent, server: string): Time
       });
       break;
     case 'room.updated':
-      room = { ...room, ...(e.data.name !== undefined ? { name: e.data.name } : {}), ...(e.data.topic !== undefined ? { topic: e.data.topic } : {}) };
+      room = {
+        ...room,
+        ...(e.data.name !== undefined ? { name: e.data.name } : {}),
+        ...(e.data.topic !== undefined ? { topic: e.data.topic } : {}),
+      };
       break;
     case 'member.invited':
     case 'member.joined':
-      room = { ...room, members: upsertMember(room.members, e.data.address, { displayName: e.data.displayName, role: e.data.role, state: e.type === 'member.joined' ? 'joined' : 'invited' }, server) };
+      room = {
+        ...room,
+        members: upsertMember(
+          room.members,
+          e.data.address,
+          {
+            displayName: e.data.displayName,
+            role: e.data.role,
+            state: e.type === 'member.joined' ? 'joined' : 'invited',
+          },
+          server,
+        ),
+      };
       break;
     case 'member.left':
     case 'member.removed':
     case 'member.declined':
-      room = { ...room, members: upsertMember(room.members, e.data.address, { state: e.type === 'member.left' ? 'left' : e.type === 'member.removed' ? 'removed' : 'declined', online: false }, server) };
+      room = {
+        ...room,
+        members: upsertMember(
+          room.members,
+          e.data.address,
+          {
+            state: e.type === 'member.left' ? 'left' : e.type === 'member.removed' ? 'removed' : 'declined',
+            online: false,
+          },
+          server,
+        ),
+      };
       break;
     case 'member.role':
       room = { ...room, members: upsertMember(room.members, e.data.address, { role: e.data.role }, server) };

@@ -25,7 +25,10 @@ export function useRooms(chat: ChatApi, socket: ChatSocket, me: string, openRoom
 
   useEffect(() => {
     let live = true;
-    chat.rooms().then((r) => live && (setRooms(r.sort(byActivity)), setError(null)), (err) => live && setError(describeError(err)));
+    chat.rooms().then(
+      (r) => live && (setRooms(r.sort(byActivity)), setError(null)),
+      (err) => live && setError(describeError(err)),
+    );
     return () => {
       live = false;
     };
@@ -34,20 +37,30 @@ export function useRooms(chat: ChatApi, socket: ChatSocket, me: string, openRoom
   useEffect(() => {
     const upsert = (s: RoomSummary) => setRooms((l) => [s, ...l.filter((r) => r.id !== s.id)].sort(byActivity));
     const removed = ({ roomId }: { roomId: string }) => setRooms((l) => l.filter((r) => r.id !== roomId));
-    const onEvent = (e: ChatEvent) => setRooms((l) => l.map((r) => {
-      if (r.id !== e.roomId || e.seq <= r.lastSeq) return r;
-      const next = { ...r, lastSeq: e.seq };
-      if (e.type === 'room.updated') Object.assign(next, e.data.name !== undefined ? { name: e.data.name } : {}, e.data.topic !== undefined ? { topic: e.data.topic } : {});
-      if (e.type === 'message.posted') {
-        next.lastMessage = { sender: e.sender, text: e.data.text, ts: e.ts };
-        if (e.sender !== me && r.id !== openRoomId) {
-          next.unread = r.unread + 1;
-          if (e.data.mentions.includes(me)) next.mentions = r.mentions + 1;
-        }
-      }
-      if (e.type === 'read.marker' && e.sender === me) next.readUpTo = Math.max(r.readUpTo, e.data.upTo);
-      return next;
-    }).sort(byActivity));
+    const onEvent = (e: ChatEvent) =>
+      setRooms((l) =>
+        l
+          .map((r) => {
+            if (r.id !== e.roomId || e.seq <= r.lastSeq) return r;
+            const next = { ...r, lastSeq: e.seq };
+            if (e.type === 'room.updated')
+              Object.assign(
+                next,
+                e.data.name !== undefined ? { name: e.data.name } : {},
+                e.data.topic !== undefined ? { topic: e.data.topic } : {},
+              );
+            if (e.type === 'message.posted') {
+              next.lastMessage = { sender: e.sender, text: e.data.text, ts: e.ts };
+              if (e.sender !== me && r.id !== openRoomId) {
+                next.unread = r.unread + 1;
+                if (e.data.mentions.includes(me)) next.mentions = r.mentions + 1;
+              }
+            }
+            if (e.type === 'read.marker' && e.sender === me) next.readUpTo = Math.max(r.readUpTo, e.data.upTo);
+            return next;
+          })
+          .sort(byActivity),
+      );
     const refresh = () => setVersion((v) => v + 1);
     socket.on('room', upsert);
     socket.on('roomRemoved', removed);
@@ -62,8 +75,12 @@ export function useRooms(chat: ChatApi, socket: ChatSocket, me: string, openRoom
   }, [socket, me, openRoomId]);
 
   return {
-    rooms, error,
-    markRead: (roomId, seq) => setRooms((l) => l.map((r) => (r.id === roomId ? { ...r, unread: 0, mentions: 0, readUpTo: Math.max(r.readUpTo, seq) } : r))),
+    rooms,
+    error,
+    markRead: (roomId, seq) =>
+      setRooms((l) =>
+        l.map((r) => (r.id === roomId ? { ...r, unread: 0, mentions: 0, readUpTo: Math.max(r.readUpTo, seq) } : r)),
+      ),
     reload: () => setVersion((v) => v + 1),
   };
 }

@@ -27,15 +27,20 @@ export function useTimeline(chat: ChatApi, socket: ChatSocket, roomId: string | 
   const [loadingOlder, setLoadingOlder] = useState(false);
   const current = useRef(roomId);
   current.current = roomId;
-  const sequencer = useMemo(() => new RoomSequencer({
-    catchUp: async (id, after) => {
-      const r = await socket.timeout(10_000).emitWithAck('catchUp', { roomId: id, after });
-      return r.ok ? r : null;
-    },
-    deliver: (e: ChatEvent) => {
-      if (e.roomId === current.current) setModel((m) => (m && m.room.id === e.roomId ? applyEvent(m, e, server) : m));
-    },
-  }), [socket, server]);
+  const sequencer = useMemo(
+    () =>
+      new RoomSequencer({
+        catchUp: async (id, after) => {
+          const r = await socket.timeout(10_000).emitWithAck('catchUp', { roomId: id, after });
+          return r.ok ? r : null;
+        },
+        deliver: (e: ChatEvent) => {
+          if (e.roomId === current.current)
+            setModel((m) => (m && m.room.id === e.roomId ? applyEvent(m, e, server) : m));
+        },
+      }),
+    [socket, server],
+  );
 
   useEffect(() => {
     setModel(null);
@@ -70,11 +75,29 @@ export function useTimeline(chat: ChatApi, socket: ChatSocket, roomId: string | 
       socket.auth = { ...(socket.auth as Record<string, unknown>), lastSeq: sequencer.snapshot() };
     };
     const onFailed = (f: { roomId: string; clientMsgId: string; message: string }) => {
-      if (f.roomId === current.current) setModel((m) => m && { ...m, pending: m.pending.map((p) => (p.clientMsgId === f.clientMsgId ? { ...p, state: 'failed', error: f.message } : p)) });
+      if (f.roomId === current.current)
+        setModel(
+          (m) =>
+            m && {
+              ...m,
+              pending: m.pending.map((p) =>
+                p.clientMsgId === f.clientMsgId ? { ...p, state: 'failed', error: f.message } : p,
+              ),
+            },
+        );
     };
-    const onPresence = (p: { address: string; online: boolean }) => setModel((m) => m && m.room.members.some((x) => x.address === p.address)
-      ? { ...m, room: { ...m.room, members: m.room.members.map((x) => (x.address === p.address ? { ...x, online: p.online } : x)) } }
-      : m);
+    const onPresence = (p: { address: string; online: boolean }) =>
+      setModel((m) =>
+        m && m.room.members.some((x) => x.address === p.address)
+          ? {
+              ...m,
+              room: {
+                ...m.room,
+                members: m.room.members.map((x) => (x.address === p.address ? { ...x, online: p.online } : x)),
+              },
+            }
+          : m,
+      );
     socket.on('event', onEvent);
     socket.on('presence', onPresence);
     socket.on('connect', onConnect);
@@ -95,7 +118,9 @@ export function useTimeline(chat: ChatApi, socket: ChatSocket, roomId: string | 
     try {
       const first = model.items[0]?.seq ?? null;
       const page = await chat.history(model.room.id, first);
-      setModel((m) => m && m.room.id === model.room.id ? { ...m, items: mergeItems(m.items, page.items), more: page.more } : m);
+      setModel((m) =>
+        m && m.room.id === model.room.id ? { ...m, items: mergeItems(m.items, page.items), more: page.more } : m,
+      );
     } catch (err) {
       setError(describeError(err));
     } finally {
@@ -103,8 +128,12 @@ export function useTimeline(chat: ChatApi, socket: ChatSocket, roomId: string | 
     }
   };
   return {
-    model, error, loadingOlder, loadOlder,
+    model,
+    error,
+    loadingOlder,
+    loadOlder,
     addPending: (p) => setModel((m) => m && { ...m, pending: [...m.pending, p] }),
-    updatePending: (id, patch) => setModel((m) => m && { ...m, pending: m.pending.map((p) => (p.clientMsgId === id ? { ...p, ...patch } : p)) }),
+    updatePending: (id, patch) =>
+      setModel((m) => m && { ...m, pending: m.pending.map((p) => (p.clientMsgId === id ? { ...p, ...patch } : p)) }),
   };
 }

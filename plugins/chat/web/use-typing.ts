@@ -21,9 +21,16 @@ export function useTyping(socket: ChatSocket, roomId: string | null, me: string)
     };
     // Someone who posts has stopped typing.
     const onEvent = (e: { roomId: string; type: string; sender: string }) => {
-      if (e.roomId === roomId && e.type === 'message.posted') setTyping((m) => (m.has(e.sender) ? new Map([...m].filter(([a]) => a !== e.sender)) : m));
+      if (e.roomId === roomId && e.type === 'message.posted')
+        setTyping((m) => (m.has(e.sender) ? new Map([...m].filter(([a]) => a !== e.sender)) : m));
     };
-    const timer = setInterval(() => setTyping((m) => ([...m.values()].some((t) => t < Date.now()) ? new Map([...m].filter(([, t]) => t >= Date.now())) : m)), 1000);
+    const timer = setInterval(
+      () =>
+        setTyping((m) =>
+          [...m.values()].some((t) => t < Date.now()) ? new Map([...m].filter(([, t]) => t >= Date.now())) : m,
+        ),
+      1000,
+    );
     socket.on('typing', onTyping);
     socket.on('event', onEvent);
     return () => {

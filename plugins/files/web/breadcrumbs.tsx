@@ -7,10 +7,20 @@ export function Breadcrumbs(props: { route: string; path: string }) {
   return (
     <nav class="breadcrumbs" aria-label="Folder path">
       <ol>
-        <li>{segs.length === 0 ? <span aria-current="page">All files</span> : <a href={hashHref(props.route)}>All files</a>}</li>
+        <li>
+          {segs.length === 0 ? (
+            <span aria-current="page">All files</span>
+          ) : (
+            <a href={hashHref(props.route)}>All files</a>
+          )}
+        </li>
         {segs.map((s, i) => (
           <li key={i}>
-            {i === segs.length - 1 ? <span aria-current="page">{s}</span> : <a href={hashHref(props.route, ...segs.slice(0, i + 1))}>{s}</a>}
+            {i === segs.length - 1 ? (
+              <span aria-current="page">{s}</span>
+            ) : (
+              <a href={hashHref(props.route, ...segs.slice(0, i + 1))}>{s}</a>
+            )}
           </li>
         ))}
       </ol>

@@ -1,8 +1,9 @@
 import { errorMessageOf, parseMultistatus, type DavEntry } from './dav-multistatus.ts';
 
-const PROPFIND_BODY = '<?xml version="1.0" encoding="utf-8"?>'
-  + '<d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/><d:getcontentlength/><d:getlastmodified/>'
-  + '<d:getcontenttype/><d:getetag/><d:current-user-privilege-set/></d:prop></d:propfind>';
+const PROPFIND_BODY =
+  '<?xml version="1.0" encoding="utf-8"?>' +
+  '<d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/><d:getcontentlength/><d:getlastmodified/>' +
+  '<d:getcontenttype/><d:getetag/><d:current-user-privilege-set/></d:prop></d:propfind>';
 
 const STATUS_TEXT: Record<number, string> = {
   401: 'Your session has ended. Please log in again.',
@@ -37,7 +38,10 @@ export function davError(status: number, body: string): DavRequestError {
   // For these the server's words are protocol talk ("Overwrite is F"); ours say the same for people.
   const plain = status === 412 || status === 423 || status === 507 ? STATUS_TEXT[status] : undefined;
   const m = plain ? null : errorMessageOf(body);
-  return new DavRequestError(status, m ? sentence(m) : plain ?? STATUS_TEXT[status] ?? `The server answered with an error (HTTP ${status}).`);
+  return new DavRequestError(
+    status,
+    m ? sentence(m) : (plain ?? STATUS_TEXT[status] ?? `The server answered with an error (HTTP ${status}).`),
+  );
 }
 
 /** A handle on an upload in progress. */
@@ -68,10 +72,18 @@ export class DavClient {
     return `${this.base}/${body}${folder && body ? '/' : ''}`;
   }
 
-  async #send(method: string, url: string, init: { headers?: Record<string, string>; body?: BodyInit } = {}): Promise<Response> {
+  async #send(
+    method: string,
+    url: string,
+    init: { headers?: Record<string, string>; body?: BodyInit } = {},
+  ): Promise<Response> {
     let res: Response;
     try {
-      res = await fetch(url, { method, headers: { ...this.#auth(), ...(init.headers ?? {}) }, ...(init.body !== undefined ? { body: init.body } : {}) });
+      res = await fetch(url, {
+        method,
+        headers: { ...this.#auth(), ...(init.headers ?? {}) },
+        ...(init.body !== undefined ? { body: init.body } : {}),
+      });
     } catch {
       throw davError(0, '');
     }
@@ -82,12 +94,20 @@ export class DavClient {
 
   /** Lists a folder (PROPFIND depth 1): the folder itself and its children, folders first, by name. */
   async list(path: string): Promise<{ folder: DavEntry | null; children: DavEntry[] }> {
-    const res = await this.#send('PROPFIND', this.url(path, true), { headers: { depth: '1', 'content-type': 'application/xml; charset=utf-8' }, body: PROPFIND_BODY });
+    const res = await this.#send('PROPFIND', this.url(path, true), {
+      headers: { depth: '1', 'content-type': 'application/xml; charset=utf-8' },
+      body: PROPFIND_BODY,
+    });
     const entries = parseMultistatus(await res.text(), this.base);
     const self = `/${path.split('/').filter(Boolean).join('/')}`;
     const folder = entries.find((e) => e.path === self) ?? null;
-    const children = entries.filter((e) => e.path !== self)
-      .sort((a, b) => Number(b.isFolder) - Number(a.isFolder) || a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' }));
+    const children = entries
+      .filter((e) => e.path !== self)
+      .sort(
+        (a, b) =>
+          Number(b.isFolder) - Number(a.isFolder) ||
+          a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' }),
+      );
     return { folder, children };
   }
 

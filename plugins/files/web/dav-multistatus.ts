@@ -58,16 +58,20 @@ function privileges(prop: Element): Set<string> | null {
 /** Entries of a PROPFIND multistatus; the properties of 200 propstats only. */
 export function parseMultistatus(xml: string, base: string): DavEntry[] {
   const doc = new DOMParser().parseFromString(xml, 'application/xml');
-  if (doc.getElementsByTagName('parsererror').length) throw new Error('The server sent a listing that is not valid XML.');
+  if (doc.getElementsByTagName('parsererror').length)
+    throw new Error('The server sent a listing that is not valid XML.');
   const out: DavEntry[] = [];
   for (const r of Array.from(doc.getElementsByTagNameNS(DAV, 'response'))) {
     const href = text(r, 'href');
     if (!href) continue;
     const path = treePathOf(href, base);
     if (path === null) continue;
-    const ok = Array.from(r.getElementsByTagNameNS(DAV, 'propstat')).filter((ps) => /\s2\d\d\s/.test(` ${text(ps, 'status') ?? ''} `));
+    const ok = Array.from(r.getElementsByTagNameNS(DAV, 'propstat')).filter((ps) =>
+      /\s2\d\d\s/.test(` ${text(ps, 'status') ?? ''} `),
+    );
     const prop = ok.map((ps) => first(ps, 'prop')).find((p): p is Element => p !== null);
-    const isFolder = !!prop && !!first(prop, 'resourcetype') && !!first(first(prop, 'resourcetype') as Element, 'collection');
+    const isFolder =
+      !!prop && !!first(prop, 'resourcetype') && !!first(first(prop, 'resourcetype') as Element, 'collection');
     const size = prop ? text(prop, 'getcontentlength') : null;
     const modified = prop ? text(prop, 'getlastmodified') : null;
     const priv = prop ? privileges(prop) : null;

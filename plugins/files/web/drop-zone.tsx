@@ -24,7 +24,12 @@ function droppedFiles(dt: DataTransfer): { files: File[]; skipped: number } {
 }
 
 /** A region that accepts files dragged from the desktop, with a visible hint while dragging. */
-export function DropZone(props: { enabled: boolean; label: string; onFiles: (files: File[], skippedFolders: number) => void; children: ComponentChildren }) {
+export function DropZone(props: {
+  enabled: boolean;
+  label: string;
+  onFiles: (files: File[], skippedFolders: number) => void;
+  children: ComponentChildren;
+}) {
   const [over, setOver] = useState(false);
   const depth = useRef(0);
   const hasFiles = (e: DragEvent) => !!e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files');
@@ -57,7 +62,11 @@ export function DropZone(props: { enabled: boolean; label: string; onFiles: (fil
       }}
     >
       {props.children}
-      {over && <div class="drop-hint" aria-hidden="true">{props.label}</div>}
+      {over && (
+        <div class="drop-hint" aria-hidden="true">
+          {props.label}
+        </div>
+      )}
     </div>
   );
 }

@@ -4,8 +4,13 @@ import { nameProblem } from './files-paths.ts';
 
 /** Asks for a file or folder name (new folder, rename), checking it before calling `onSubmit`. */
 export function NameDialog(props: {
-  open: boolean; title: string; label: string; submitLabel: string; initial: string;
-  onSubmit: (name: string) => Promise<string | null>; onClose: () => void;
+  open: boolean;
+  title: string;
+  label: string;
+  submitLabel: string;
+  initial: string;
+  onSubmit: (name: string) => Promise<string | null>;
+  onClose: () => void;
 }) {
   const [name, setName] = useState(props.initial);
   const [error, setError] = useState<string | null>(null);
@@ -39,13 +44,25 @@ export function NameDialog(props: {
       <form onSubmit={submit}>
         <label for="name-dialog-input">{props.label}</label>
         <input
-          ref={input} id="name-dialog-input" value={name} autoFocus autocomplete="off" aria-invalid={error ? true : undefined} aria-describedby="name-dialog-error"
+          ref={input}
+          id="name-dialog-input"
+          value={name}
+          autoFocus
+          autocomplete="off"
+          aria-invalid={error ? true : undefined}
+          aria-describedby="name-dialog-error"
           onInput={(e) => setName(e.currentTarget.value)}
         />
-        <p id="name-dialog-error" class="form-error" role="alert">{error}</p>
+        <p id="name-dialog-error" class="form-error" role="alert">
+          {error}
+        </p>
         <div class="modal-actions">
-          <button type="button" class="btn" onClick={props.onClose}>Cancel</button>
-          <button type="submit" class="btn btn-primary" disabled={busy}>{props.submitLabel}</button>
+          <button type="button" class="btn" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="btn btn-primary" disabled={busy}>
+            {props.submitLabel}
+          </button>
         </div>
       </form>
     </ModalDialog>

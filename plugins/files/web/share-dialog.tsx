@@ -26,8 +26,14 @@ export function ShareDialog(props: { entry: DavEntry | null; ctx: PluginContext;
     setWrite(false);
     setError(null);
     let live = true;
-    ctx.api.contacts().then((c) => live && setContacts(c), () => undefined);
-    ctx.api.outgoingShares().then((s) => live && setShares(s), () => undefined);
+    ctx.api.contacts().then(
+      (c) => live && setContacts(c),
+      () => undefined,
+    );
+    ctx.api.outgoingShares().then(
+      (s) => live && setShares(s),
+      () => undefined,
+    );
     const onUpdate = (s: OutgoingShare) => setShares((l) => [s, ...l.filter((x) => x.id !== s.id)]);
     ctx.socket.on('share:outgoing-updated', onUpdate);
     return () => {
@@ -36,9 +42,16 @@ export function ShareDialog(props: { entry: DavEntry | null; ctx: PluginContext;
     };
   }, [entry, ctx.api, ctx.socket]);
 
-  if (!entry) return <ModalDialog open={false} title="" onClose={props.onClose}>{null}</ModalDialog>;
+  if (!entry)
+    return (
+      <ModalDialog open={false} title="" onClose={props.onClose}>
+        {null}
+      </ModalDialog>
+    );
   const resourceType = entry.isFolder ? 'folder' : 'file';
-  const current = shares.filter((s) => s.resourceType === resourceType && s.resourceId === entry.path && ACTIVE.has(s.state));
+  const current = shares.filter(
+    (s) => s.resourceType === resourceType && s.resourceId === entry.path && ACTIVE.has(s.state),
+  );
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -47,12 +60,19 @@ export function ShareDialog(props: { entry: DavEntry | null; ctx: PluginContext;
     setBusy(true);
     setError(null);
     try {
-      const share = await ctx.api.createShare({ resourceType, resourceId: entry.path, shareWith: to, permissions: write ? ['read', 'write'] : ['read'] });
+      const share = await ctx.api.createShare({
+        resourceType,
+        resourceId: entry.path,
+        shareWith: to,
+        permissions: write ? ['read', 'write'] : ['read'],
+      });
       setShares((l) => [share, ...l.filter((x) => x.id !== share.id)]);
       setShareWith('');
-      ctx.toast.success(share.state === 'sending'
-        ? `“${entry.name}” will be shared with ${share.shareWith} as soon as their server answers.`
-        : `Shared “${entry.name}” with ${share.shareWith}.`);
+      ctx.toast.success(
+        share.state === 'sending'
+          ? `“${entry.name}” will be shared with ${share.shareWith} as soon as their server answers.`
+          : `Shared “${entry.name}” with ${share.shareWith}.`,
+      );
     } catch (err) {
       setError(describeError(err));
     } finally {
@@ -74,14 +94,30 @@ export function ShareDialog(props: { entry: DavEntry | null; ctx: PluginContext;
       <form onSubmit={submit}>
         <label for="share-with">Share with</label>
         <input
-          id="share-with" type="text" inputMode="email" autocomplete="off" spellcheck={false} placeholder="name@server.example"
-          value={shareWith} onInput={(e) => setShareWith(e.currentTarget.value)} autoFocus aria-describedby="share-with-hint share-error"
+          id="share-with"
+          type="text"
+          inputMode="email"
+          autocomplete="off"
+          spellcheck={false}
+          placeholder="name@server.example"
+          value={shareWith}
+          onInput={(e) => setShareWith(e.currentTarget.value)}
+          autoFocus
+          aria-describedby="share-with-hint share-error"
         />
-        <p id="share-with-hint" class="hint">Their federated address: user@their-server.</p>
+        <p id="share-with-hint" class="hint">
+          Their federated address: user@their-server.
+        </p>
         {contacts.length > 0 && (
           <div class="contact-picks" role="group" aria-label="Pick a contact">
             {contacts.map((c) => (
-              <button type="button" key={c.id} class={`chip ${shareWith === c.address ? 'chip-selected' : ''}`} onClick={() => setShareWith(c.address)} aria-pressed={shareWith === c.address}>
+              <button
+                type="button"
+                key={c.id}
+                class={`chip ${shareWith === c.address ? 'chip-selected' : ''}`}
+                onClick={() => setShareWith(c.address)}
+                aria-pressed={shareWith === c.address}
+              >
                 {partyLabel(c.displayName, c.address)}
               </button>
             ))}
@@ -90,14 +126,24 @@ export function ShareDialog(props: { entry: DavEntry | null; ctx: PluginContext;
         <fieldset class="radio-group">
           <legend>Permission</legend>
           <div class="radio-options">
-            <label><input type="radio" name="permission" checked={!write} onChange={() => setWrite(false)} /> Can view</label>
-            <label><input type="radio" name="permission" checked={write} onChange={() => setWrite(true)} /> Can edit</label>
+            <label>
+              <input type="radio" name="permission" checked={!write} onChange={() => setWrite(false)} /> Can view
+            </label>
+            <label>
+              <input type="radio" name="permission" checked={write} onChange={() => setWrite(true)} /> Can edit
+            </label>
           </div>
         </fieldset>
-        <p id="share-error" class="form-error" role="alert">{error}</p>
+        <p id="share-error" class="form-error" role="alert">
+          {error}
+        </p>
         <div class="modal-actions">
-          <button type="button" class="btn" onClick={props.onClose}>Close</button>
-          <button type="submit" class="btn btn-primary" disabled={busy}>{busy ? 'Sharing…' : 'Share'}</button>
+          <button type="button" class="btn" onClick={props.onClose}>
+            Close
+          </button>
+          <button type="submit" class="btn btn-primary" disabled={busy}>
+            {busy ? 'Sharing…' : 'Share'}
+          </button>
         </div>
       </form>
       {current.length > 0 && (
@@ -109,7 +155,14 @@ export function ShareDialog(props: { entry: DavEntry | null; ctx: PluginContext;
                 <span class="current-share-who">{partyLabel(s.recipientDisplayName, s.shareWith)}</span>
                 <span class="hint">{permissionLabel(s.permissions)}</span>
                 <StatePill state={s.state} />
-                <button type="button" class="btn btn-small" onClick={() => void unshare(s)} aria-label={`Unshare with ${s.shareWith}`}>Unshare</button>
+                <button
+                  type="button"
+                  class="btn btn-small"
+                  onClick={() => void unshare(s)}
+                  aria-label={`Unshare with ${s.shareWith}`}
+                >
+                  Unshare
+                </button>
               </li>
             ))}
           </ul>

@@ -24,8 +24,11 @@ export function mountNames(shares: readonly IncomingShareView[], now = Date.now(
 
 /** A share name as a safe single path segment. */
 export function cleanName(raw: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters never reach a file name
-  const name = raw.replace(/[/\\\0]/g, '_').replace(/[\u0000-\u001f]/g, '').trim();
+  const name = raw
+    .replace(/[/\\\0]/g, '_')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
+    .replace(/[\u0000-\u001f]/g, '')
+    .trim();
   return name === '.' || name === '..' ? '' : name;
 }
 

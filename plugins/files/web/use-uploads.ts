@@ -38,7 +38,10 @@ export function useUploads(dav: DavClient, onUploaded: (folder: string) => void,
   const callback = useRef(onUploaded);
   callback.current = onUploaded;
 
-  const patch = useCallback((id: number, p: Partial<UploadItem>) => setItems((l) => l.map((i) => (i.id === id ? { ...i, ...p } : i))), []);
+  const patch = useCallback(
+    (id: number, p: Partial<UploadItem>) => setItems((l) => l.map((i) => (i.id === id ? { ...i, ...p } : i))),
+    [],
+  );
 
   const pump = useCallback(() => {
     while (running.current.size < PARALLEL && queue.current.length) {
@@ -46,44 +49,71 @@ export function useUploads(dav: DavClient, onUploaded: (folder: string) => void,
       const file = files.current.get(item.id);
       if (!file) continue;
       patch(item.id, { state: 'uploading' });
-      const handle = dav.upload(join(item.folder, item.name), file, (loaded, total) => patch(item.id, { loaded, total }));
+      const handle = dav.upload(join(item.folder, item.name), file, (loaded, total) =>
+        patch(item.id, { loaded, total }),
+      );
       running.current.set(item.id, handle);
-      handle.done.then(() => {
-        patch(item.id, { state: 'done', loaded: file.size, total: file.size });
-        callback.current(item.folder);
-      }, (err: Error) => {
-        const cancelled = err.message === 'Upload cancelled.';
-        patch(item.id, { state: cancelled ? 'cancelled' : 'failed', error: err.message });
-        if (!cancelled) toast.error(`Uploading “${item.name}” failed: ${err.message}`);
-      }).finally(() => {
-        running.current.delete(item.id);
-        files.current.delete(item.id);
-        pump();
-      });
+      handle.done
+        .then(
+          () => {
+            patch(item.id, { state: 'done', loaded: file.size, total: file.size });
+            callback.current(item.folder);
+          },
+          (err: Error) => {
+            const cancelled = err.message === 'Upload cancelled.';
+            patch(item.id, { state: cancelled ? 'cancelled' : 'failed', error: err.message });
+            if (!cancelled) toast.error(`Uploading “${item.name}” failed: ${err.message}`);
+          },
+        )
+        .finally(() => {
+          running.current.delete(item.id);
+          files.current.delete(item.id);
+          pump();
+        });
     }
   }, [dav, patch, toast]);
 
-  useEffect(() => () => {
-    // Leaving the page cancels uploads still running (their requests would be orphaned otherwise).
-    for (const h of running.current.values()) h.abort();
-  }, []);
+  useEffect(
+    () => () => {
+      // Leaving the page cancels uploads still running (their requests would be orphaned otherwise).
+      for (const h of running.current.values()) h.abort();
+    },
+    [],
+  );
 
-  const add = useCallback((list: File[], folder: string) => {
-    const added = list.map((f): UploadItem => ({ id: nextId++, name: f.name, folder, loaded: 0, total: f.size, state: 'queued', error: null }));
-    added.forEach((item, i) => files.current.set(item.id, list[i] as File));
-    queue.current.push(...added);
-    setItems((l) => [...l, ...added]);
-    pump();
-  }, [pump]);
+  const add = useCallback(
+    (list: File[], folder: string) => {
+      const added = list.map((f): UploadItem => ({
+        id: nextId++,
+        name: f.name,
+        folder,
+        loaded: 0,
+        total: f.size,
+        state: 'queued',
+        error: null,
+      }));
+      added.forEach((item, i) => files.current.set(item.id, list[i] as File));
+      queue.current.push(...added);
+      setItems((l) => [...l, ...added]);
+      pump();
+    },
+    [pump],
+  );
 
-  const cancel = useCallback((id: number) => {
-    const h = running.current.get(id);
-    if (h) return h.abort();
-    queue.current = queue.current.filter((i) => i.id !== id);
-    files.current.delete(id);
-    patch(id, { state: 'cancelled' });
-  }, [patch]);
+  const cancel = useCallback(
+    (id: number) => {
+      const h = running.current.get(id);
+      if (h) return h.abort();
+      queue.current = queue.current.filter((i) => i.id !== id);
+      files.current.delete(id);
+      patch(id, { state: 'cancelled' });
+    },
+    [patch],
+  );
 
-  const clearFinished = useCallback(() => setItems((l) => l.filter((i) => i.state === 'queued' || i.state === 'uploading')), []);
+  const clearFinished = useCallback(
+    () => setItems((l) => l.filter((i) => i.state === 'queued' || i.state === 'uploading')),
+    [],
+  );
   return { items, add, cancel, clearFinished };
 }

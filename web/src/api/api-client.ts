@@ -1,5 +1,13 @@
 import { ApiError, errorFromResponse, networkError } from './api-error.ts';
-import type { Contact, CreatedInvite, CreateShareInput, IncomingShareView, LoginResult, Me, OutgoingShare } from './types.ts';
+import type {
+  Contact,
+  CreatedInvite,
+  CreateShareInput,
+  IncomingShareView,
+  LoginResult,
+  Me,
+  OutgoingShare,
+} from './types.ts';
 
 /** Where the client finds and forgets the session token. */
 export interface TokenSource {
@@ -32,7 +40,11 @@ export class ApiClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await fetch(this.#base + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      res = await fetch(this.#base + path, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
     } catch {
       throw networkError();
     }
@@ -111,7 +123,8 @@ export class ApiClient {
 
   /** Accepts an invite string from someone on another server; returns the new contact. */
   acceptInvite(inviteString: string): Promise<Contact> {
-    if (!inviteString.trim()) return Promise.reject(new ApiError(400, 'INVALID_INPUT', 'Paste an invite string first.'));
+    if (!inviteString.trim())
+      return Promise.reject(new ApiError(400, 'INVALID_INPUT', 'Paste an invite string first.'));
     return this.request('POST', '/invites/accept', { inviteString: inviteString.trim() });
   }
 

@@ -16,7 +16,12 @@ export class ApiError extends Error {
 }
 
 function isErrorBody(v: unknown): v is ApiErrorBody {
-  return typeof v === 'object' && v !== null && typeof (v as ApiErrorBody).code === 'string' && typeof (v as ApiErrorBody).message === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as ApiErrorBody).code === 'string' &&
+    typeof (v as ApiErrorBody).message === 'string'
+  );
 }
 
 function sentence(s: string): string {
@@ -35,7 +40,8 @@ export function errorFromResponse(status: number, body: unknown): ApiError {
   if (status === 401) return new ApiError(status, 'UNAUTHENTICATED', 'Your session has ended. Please log in again.');
   if (status === 403) return new ApiError(status, 'FORBIDDEN', 'You are not allowed to do that.');
   if (status === 404) return new ApiError(status, 'NOT_FOUND', 'Not found.');
-  if (status === 503) return new ApiError(status, 'UNAVAILABLE', 'The server is starting or busy. Try again in a moment.');
+  if (status === 503)
+    return new ApiError(status, 'UNAVAILABLE', 'The server is starting or busy. Try again in a moment.');
   return new ApiError(status, 'HTTP_ERROR', `The server answered with an error (HTTP ${status}).`);
 }
 

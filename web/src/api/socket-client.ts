@@ -12,7 +12,11 @@ export interface SocketOptions {
 
 function connect<S extends Socket>(namespace: string, token: string, opts: SocketOptions): S {
   // Same origin as the page; the token travels in the handshake's `auth`, never in the URL.
-  const socket = io(namespace, { auth: { token }, transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 }) as unknown as S;
+  const socket = io(namespace, {
+    auth: { token },
+    transports: ['websocket', 'polling'],
+    reconnectionDelayMax: 10_000,
+  }) as unknown as S;
   socket.on('connect_error', (err: Error) => {
     if (err.message === 'UNAUTHENTICATED') opts.onUnauthorized?.();
   });
@@ -25,12 +29,14 @@ export function connectSocket(token: string, opts: SocketOptions = {}): Meshwork
 }
 
 /** socket.io's own bound for event maps: any interface of listener signatures (hence `any`). */
- 
+
 export type EventMap = { [event: string]: any };
 
 /** Opens a plugin's authenticated namespace (`/<pluginId>`), typed by the plugin's own event maps. */
 export function connectPluginSocket<S2C extends EventMap, C2S extends EventMap = Record<never, never>>(
-  pluginId: string, token: string, opts: SocketOptions = {},
+  pluginId: string,
+  token: string,
+  opts: SocketOptions = {},
 ): Socket<S2C, C2S> {
   return connect<Socket<S2C, C2S>>(`/${pluginId}`, token, opts);
 }

@@ -1,5 +1,10 @@
 /** Wire types of the client API, taken from the core as types only (no server code in the bundle). */
-import type { IncomingShareView, OutgoingShare, IncomingShareState, OutgoingShareState } from '../../../core/shares/share-types.ts';
+import type {
+  IncomingShareView,
+  OutgoingShare,
+  IncomingShareState,
+  OutgoingShareState,
+} from '../../../core/shares/share-types.ts';
 import type { Contact } from '../../../core/invites/contact-types.ts';
 import type { ServerToClientEvents } from '../../../core/realtime/realtime-events.ts';
 

@@ -12,9 +12,16 @@ export function CopyButton(props: { text: string; label?: string; what?: string;
   const label = props.label ?? 'Copy';
   const onClick = async () => setState((await copyText(props.text)) ? 'copied' : 'failed');
   return (
-    <button type="button" class={`btn btn-small ${props.class ?? ''}`} onClick={onClick} aria-label={props.what ? `${label} ${props.what}` : label}>
+    <button
+      type="button"
+      class={`btn btn-small ${props.class ?? ''}`}
+      onClick={onClick}
+      aria-label={props.what ? `${label} ${props.what}` : label}
+    >
       {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}
-      <span class="visually-hidden" aria-live="polite">{state === 'copied' ? 'Copied to clipboard' : state === 'failed' ? 'Could not copy' : ''}</span>
+      <span class="visually-hidden" aria-live="polite">
+        {state === 'copied' ? 'Copied to clipboard' : state === 'failed' ? 'Could not copy' : ''}
+      </span>
     </button>
   );
 }

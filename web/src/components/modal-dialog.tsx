@@ -2,7 +2,13 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
 
 /** A modal dialog on the native `<dialog>` element: focus trapped by the browser, Escape closes. */
-export function ModalDialog(props: { open: boolean; title: string; onClose: () => void; children: ComponentChildren; class?: string }) {
+export function ModalDialog(props: {
+  open: boolean;
+  title: string;
+  onClose: () => void;
+  children: ComponentChildren;
+  class?: string;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -29,7 +35,9 @@ export function ModalDialog(props: { open: boolean; title: string; onClose: () =
         <div class="modal-body">
           <header class="modal-header">
             <h2 id={titleId}>{props.title}</h2>
-            <button type="button" class="btn btn-icon" aria-label="Close" onClick={props.onClose}>×</button>
+            <button type="button" class="btn btn-icon" aria-label="Close" onClick={props.onClose}>
+              ×
+            </button>
           </header>
           {props.children}
         </div>

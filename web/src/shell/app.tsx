@@ -22,15 +22,25 @@ export function App(props: { plugins: readonly WebPlugin[] }) {
     setSession(null);
     setNotice(message);
   }, []);
-  const api = useMemo(() => new ApiClient({
-    token: () => token.current,
-    expired: () => endSession('Your session has ended. Please log in again.'),
-  }), [endSession]);
+  const api = useMemo(
+    () =>
+      new ApiClient({
+        token: () => token.current,
+        expired: () => endSession('Your session has ended. Please log in again.'),
+      }),
+    [endSession],
+  );
 
   useEffect(() => {
     if (!token.current) return;
     const t = token.current;
-    api.me().then((user) => setSession({ token: t, user }), () => undefined).finally(() => setChecking(false));
+    api
+      .me()
+      .then(
+        (user) => setSession({ token: t, user }),
+        () => undefined,
+      )
+      .finally(() => setChecking(false));
   }, [api]);
 
   const onLogin = useCallback((t: string, user: Me) => {
@@ -44,12 +54,28 @@ export function App(props: { plugins: readonly WebPlugin[] }) {
     endSession('You are logged out.');
   }, [api, endSession]);
 
-  if (checking) return <p class="splash" role="status">Loading Meshwork…</p>;
+  if (checking)
+    return (
+      <p class="splash" role="status">
+        Loading Meshwork…
+      </p>
+    );
   return (
     <>
-      {session
-        ? <Workspace key={session.token} api={api} token={session.token} user={session.user} plugins={props.plugins} toasts={toasts} onLogout={onLogout} onUnauthorized={() => endSession('Your session has ended. Please log in again.')} />
-        : <LoginPage api={api} notice={notice} onLogin={onLogin} />}
+      {session ? (
+        <Workspace
+          key={session.token}
+          api={api}
+          token={session.token}
+          user={session.user}
+          plugins={props.plugins}
+          toasts={toasts}
+          onLogout={onLogout}
+          onUnauthorized={() => endSession('Your session has ended. Please log in again.')}
+        />
+      ) : (
+        <LoginPage api={api} notice={notice} onLogin={onLogin} />
+      )}
       <Toasts store={toasts} />
     </>
   );

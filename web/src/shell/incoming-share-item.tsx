@@ -7,7 +7,12 @@ import { incomingRendererFor, resourceLabel, type PluginContext, type WebPlugin 
 import type { Inbox } from './use-inbox.ts';
 
 /** One incoming share: what, from whom, and accept/decline (pending) or leave (accepted). */
-export function IncomingShareItem(props: { share: IncomingShareView; inbox: Inbox; plugins: readonly WebPlugin[]; ctx: PluginContext }) {
+export function IncomingShareItem(props: {
+  share: IncomingShareView;
+  inbox: Inbox;
+  plugins: readonly WebPlugin[];
+  ctx: PluginContext;
+}) {
   const { share: s, inbox, plugins } = props;
   const [busy, setBusy] = useState(false);
   const [confirmLeave, setConfirmLeave] = useState(false);
@@ -28,7 +33,9 @@ export function IncomingShareItem(props: { share: IncomingShareView; inbox: Inbo
         <div class="share-meta">
           from {from}
           {s.sender !== s.owner && <> via {partyLabel(s.senderDisplayName, s.sender)}</>}
-          {' · '}{permissionLabel(s.permissions)}{' · '}
+          {' · '}
+          {permissionLabel(s.permissions)}
+          {' · '}
           <time dateTime={new Date(s.createdAt).toISOString()}>{timeAgo(s.createdAt)}</time>
         </div>
         {s.description && <p class="share-description">{s.description}</p>}
@@ -37,22 +44,52 @@ export function IncomingShareItem(props: { share: IncomingShareView; inbox: Inbo
       <div class="share-actions">
         {s.state === 'pending' ? (
           <>
-            <button type="button" class="btn btn-primary" disabled={busy} onClick={() => run(inbox.accept)} aria-label={`Accept “${s.name}” from ${s.owner}`}>Accept</button>
-            <button type="button" class="btn" disabled={busy} onClick={() => run(inbox.decline)} aria-label={`Decline “${s.name}” from ${s.owner}`}>Decline</button>
+            <button
+              type="button"
+              class="btn btn-primary"
+              disabled={busy}
+              onClick={() => run(inbox.accept)}
+              aria-label={`Accept “${s.name}” from ${s.owner}`}
+            >
+              Accept
+            </button>
+            <button
+              type="button"
+              class="btn"
+              disabled={busy}
+              onClick={() => run(inbox.decline)}
+              aria-label={`Decline “${s.name}” from ${s.owner}`}
+            >
+              Decline
+            </button>
           </>
         ) : (
-          <button type="button" class="btn" disabled={busy} onClick={() => setConfirmLeave(true)} aria-label={`Leave “${s.name}”`}>Leave</button>
+          <button
+            type="button"
+            class="btn"
+            disabled={busy}
+            onClick={() => setConfirmLeave(true)}
+            aria-label={`Leave “${s.name}”`}
+          >
+            Leave
+          </button>
         )}
       </div>
       <ConfirmDialog
-        open={confirmLeave} title={`Leave “${s.name}”?`} confirmLabel="Leave share" danger busy={busy}
+        open={confirmLeave}
+        title={`Leave “${s.name}”?`}
+        confirmLabel="Leave share"
+        danger
+        busy={busy}
         onCancel={() => setConfirmLeave(false)}
         onConfirm={() => {
           setConfirmLeave(false);
           void run(inbox.leave);
         }}
       >
-        <p>You will lose access to “{s.name}”. {from} would have to share it again.</p>
+        <p>
+          You will lose access to “{s.name}”. {from} would have to share it again.
+        </p>
       </ConfirmDialog>
     </li>
   );

@@ -41,11 +41,24 @@ export function InviteAccept(props: { api: ApiClient; initial: string; onAccepte
       {fromLink && <p class="notice">You opened an invite link. Check the invite string below and accept it.</p>}
       <form onSubmit={submit}>
         <label for="invite-accept-input">Invite string</label>
-        <textarea id="invite-accept-input" rows={3} spellcheck={false} value={value} onInput={(e) => setValue(e.currentTarget.value)} placeholder="Paste the invite string you received" />
-        <p class="form-error" role="alert">{error}</p>
-        <button type="submit" class="btn btn-primary" disabled={busy || !value.trim()}>{busy ? 'Accepting…' : 'Accept invite'}</button>
+        <textarea
+          id="invite-accept-input"
+          rows={3}
+          spellcheck={false}
+          value={value}
+          onInput={(e) => setValue(e.currentTarget.value)}
+          placeholder="Paste the invite string you received"
+        />
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+        <button type="submit" class="btn btn-primary" disabled={busy || !value.trim()}>
+          {busy ? 'Accepting…' : 'Accept invite'}
+        </button>
       </form>
-      <p role="status" class="success-text">{done ? `You and ${partyLabel(done.displayName, done.address)} are now contacts.` : ''}</p>
+      <p role="status" class="success-text">
+        {done ? `You and ${partyLabel(done.displayName, done.address)} are now contacts.` : ''}
+      </p>
     </section>
   );
 }

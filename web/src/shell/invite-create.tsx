@@ -23,9 +23,15 @@ export function InviteCreate(props: { api: ApiClient }) {
   return (
     <section class="panel" aria-labelledby="invite-create-heading">
       <h2 id="invite-create-heading">Invite someone</h2>
-      <p class="hint">Send an invite to someone on another server. When they accept it, you become each other's contacts.</p>
-      <button type="button" class="btn btn-primary" onClick={create} disabled={busy}>{invite ? 'Create another invite' : 'Create invite'}</button>
-      <p class="form-error" role="alert">{error}</p>
+      <p class="hint">
+        Send an invite to someone on another server. When they accept it, you become each other's contacts.
+      </p>
+      <button type="button" class="btn btn-primary" onClick={create} disabled={busy}>
+        {invite ? 'Create another invite' : 'Create invite'}
+      </button>
+      <p class="form-error" role="alert">
+        {error}
+      </p>
       {invite && (
         <div class="invite-result" data-testid="created-invite">
           <label for="invite-string">Your invite string</label>

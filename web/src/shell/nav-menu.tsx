@@ -15,7 +15,11 @@ export function NavMenu(props: { current: string; plugins: readonly WebPlugin[];
           <li key={i.route}>
             <a href={hashHref(i.route)} aria-current={props.current === i.route ? 'page' : undefined}>
               <span>{i.title}</span>
-              {i.badge > 0 && <span class="badge" aria-label={`${i.badge} waiting`}>{i.badge}</span>}
+              {i.badge > 0 && (
+                <span class="badge" aria-label={`${i.badge} waiting`}>
+                  {i.badge}
+                </span>
+              )}
             </a>
           </li>
         ))}

@@ -8,11 +8,21 @@ import { outgoingRendererFor, resourceLabel, type PluginContext, type WebPlugin 
 import type { Inbox } from './use-inbox.ts';
 
 const STATE_LABEL: Record<OutgoingShareState, string> = {
-  sending: 'Sending…', pending: 'Not yet accepted', accepted: 'Accepted', declined: 'Declined', unshared: 'Unshared', failed: 'Delivery failed',
+  sending: 'Sending…',
+  pending: 'Not yet accepted',
+  accepted: 'Accepted',
+  declined: 'Declined',
+  unshared: 'Unshared',
+  failed: 'Delivery failed',
 };
 
 /** One outgoing share: what, with whom, its state, and unshare. */
-export function OutgoingShareItem(props: { share: OutgoingShare; inbox: Inbox; plugins: readonly WebPlugin[]; ctx: PluginContext }) {
+export function OutgoingShareItem(props: {
+  share: OutgoingShare;
+  inbox: Inbox;
+  plugins: readonly WebPlugin[];
+  ctx: PluginContext;
+}) {
   const { share: s, inbox, plugins } = props;
   const [busy, setBusy] = useState(false);
   const [confirm, setConfirm] = useState(false);
@@ -34,16 +44,37 @@ export function OutgoingShareItem(props: { share: OutgoingShare; inbox: Inbox; p
           <StatePill state={s.state} label={STATE_LABEL[s.state]} />
         </div>
         <div class="share-meta">
-          with {to}{' · '}{permissionLabel(s.permissions)}{' · '}
+          with {to}
+          {' · '}
+          {permissionLabel(s.permissions)}
+          {' · '}
           <time dateTime={new Date(s.updatedAt).toISOString()}>{timeAgo(s.updatedAt)}</time>
         </div>
         {s.state === 'failed' && s.lastError && <p class="form-error">{s.lastError}</p>}
         {Renderer && <Renderer {...props.ctx} share={s} />}
       </div>
       <div class="share-actions">
-        {active && <button type="button" class="btn" disabled={busy} onClick={() => setConfirm(true)} aria-label={`Unshare “${s.name}” with ${s.shareWith}`}>Unshare</button>}
+        {active && (
+          <button
+            type="button"
+            class="btn"
+            disabled={busy}
+            onClick={() => setConfirm(true)}
+            aria-label={`Unshare “${s.name}” with ${s.shareWith}`}
+          >
+            Unshare
+          </button>
+        )}
       </div>
-      <ConfirmDialog open={confirm} title={`Stop sharing “${s.name}”?`} confirmLabel="Unshare" danger busy={busy} onCancel={() => setConfirm(false)} onConfirm={() => void unshare()}>
+      <ConfirmDialog
+        open={confirm}
+        title={`Stop sharing “${s.name}”?`}
+        confirmLabel="Unshare"
+        danger
+        busy={busy}
+        onCancel={() => setConfirm(false)}
+        onConfirm={() => void unshare()}
+      >
         <p>{to} will lose access at once.</p>
       </ConfirmDialog>
     </li>

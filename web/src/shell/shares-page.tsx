@@ -18,31 +18,59 @@ export function SharesPage(props: { inbox: Inbox; plugins: readonly WebPlugin[];
   return (
     <section class="page">
       <h1>Shares</h1>
-      {inbox.error && <p class="form-error" role="alert">Could not load your shares: {inbox.error} <button type="button" class="btn btn-small" onClick={() => void inbox.reload()}>Retry</button></p>}
+      {inbox.error && (
+        <p class="form-error" role="alert">
+          Could not load your shares: {inbox.error}{' '}
+          <button type="button" class="btn btn-small" onClick={() => void inbox.reload()}>
+            Retry
+          </button>
+        </p>
+      )}
       <section class="panel" aria-labelledby="pending-heading" data-testid="pending-shares">
         <h2 id="pending-heading">Waiting for your answer</h2>
-        {pending.length === 0
-          ? <p class="empty">{inbox.loading ? 'Loading…' : 'Nothing is waiting. Shares others send you appear here at once.'}</p>
-          : <ul class="share-list">{pending.map((s) => <IncomingShareItem key={s.id} share={s} inbox={inbox} plugins={plugins} ctx={ctx} />)}</ul>}
+        {pending.length === 0 ? (
+          <p class="empty">
+            {inbox.loading ? 'Loading…' : 'Nothing is waiting. Shares others send you appear here at once.'}
+          </p>
+        ) : (
+          <ul class="share-list">
+            {pending.map((s) => (
+              <IncomingShareItem key={s.id} share={s} inbox={inbox} plugins={plugins} ctx={ctx} />
+            ))}
+          </ul>
+        )}
       </section>
       <section class="panel" aria-labelledby="accepted-heading" data-testid="accepted-shares">
         <h2 id="accepted-heading">Shared with you</h2>
-        {accepted.length === 0
-          ? <p class="empty">{inbox.loading ? 'Loading…' : 'You have not accepted any shares yet.'}</p>
-          : <ul class="share-list">{accepted.map((s) => <IncomingShareItem key={s.id} share={s} inbox={inbox} plugins={plugins} ctx={ctx} />)}</ul>}
+        {accepted.length === 0 ? (
+          <p class="empty">{inbox.loading ? 'Loading…' : 'You have not accepted any shares yet.'}</p>
+        ) : (
+          <ul class="share-list">
+            {accepted.map((s) => (
+              <IncomingShareItem key={s.id} share={s} inbox={inbox} plugins={plugins} ctx={ctx} />
+            ))}
+          </ul>
+        )}
       </section>
       <section class="panel" aria-labelledby="outgoing-heading" data-testid="outgoing-shares">
         <div class="panel-heading">
           <h2 id="outgoing-heading">Shared by you</h2>
           {ended > 0 && (
             <label class="inline-check">
-              <input type="checkbox" checked={showEnded} onChange={(e) => setShowEnded(e.currentTarget.checked)} /> Show ended shares ({ended})
+              <input type="checkbox" checked={showEnded} onChange={(e) => setShowEnded(e.currentTarget.checked)} /> Show
+              ended shares ({ended})
             </label>
           )}
         </div>
-        {outgoing.length === 0
-          ? <p class="empty">{inbox.loading ? 'Loading…' : 'You have not shared anything with other servers yet.'}</p>
-          : <ul class="share-list">{outgoing.map((s) => <OutgoingShareItem key={s.id} share={s} inbox={inbox} plugins={plugins} ctx={ctx} />)}</ul>}
+        {outgoing.length === 0 ? (
+          <p class="empty">{inbox.loading ? 'Loading…' : 'You have not shared anything with other servers yet.'}</p>
+        ) : (
+          <ul class="share-list">
+            {outgoing.map((s) => (
+              <OutgoingShareItem key={s.id} share={s} inbox={inbox} plugins={plugins} ctx={ctx} />
+            ))}
+          </ul>
+        )}
       </section>
     </section>
   );

@@ -6,14 +6,26 @@ import { AddressBadge } from './address-badge.tsx';
 export function TopBar(props: { user: Me; connected: boolean; onLogout: () => void }) {
   return (
     <header class="topbar">
-      <a class="brand" href="#/shares"><BrandMark />Meshwork</a>
-      <span class="server-name" title="This server">{props.user.server}</span>
+      <a class="brand" href="#/shares">
+        <BrandMark />
+        Meshwork
+      </a>
+      <span class="server-name" title="This server">
+        {props.user.server}
+      </span>
       <div class="topbar-right">
-        <span class={`live ${props.connected ? 'live-on' : 'live-off'}`} role="status" title={props.connected ? 'Live updates are on' : 'Reconnecting for live updates'}>
-          <span class="live-dot" aria-hidden="true" />{props.connected ? 'Live' : 'Offline'}
+        <span
+          class={`live ${props.connected ? 'live-on' : 'live-off'}`}
+          role="status"
+          title={props.connected ? 'Live updates are on' : 'Reconnecting for live updates'}
+        >
+          <span class="live-dot" aria-hidden="true" />
+          {props.connected ? 'Live' : 'Offline'}
         </span>
         <AddressBadge user={props.user} />
-        <button type="button" class="btn btn-small" onClick={props.onLogout}>Log out</button>
+        <button type="button" class="btn btn-small" onClick={props.onLogout}>
+          Log out
+        </button>
       </div>
     </header>
   );

@@ -27,7 +27,13 @@ export function useContacts(api: ApiClient, socket: MeshworkSocket, toast: Toast
 
   useEffect(() => {
     let live = true;
-    api.contacts().then((list) => live && (setContacts(list), setError(null)), (err) => live && setError(describeError(err))).finally(() => live && setLoading(false));
+    api
+      .contacts()
+      .then(
+        (list) => live && (setContacts(list), setError(null)),
+        (err) => live && setError(describeError(err)),
+      )
+      .finally(() => live && setLoading(false));
     const onAdded = (c: Contact) => {
       setContacts((list) => {
         if (list.some((x) => x.id === c.id)) return list;
@@ -42,14 +48,20 @@ export function useContacts(api: ApiClient, socket: MeshworkSocket, toast: Toast
     };
   }, [api, socket, toast]);
 
-  const added = useCallback((c: Contact) => setContacts((list) => (list.some((x) => x.id === c.id) ? list : [...list, c])), []);
-  const remove = useCallback(async (id: string) => {
-    try {
-      await api.removeContact(id);
-      setContacts((list) => list.filter((c) => c.id !== id));
-    } catch (err) {
-      toast.error(describeError(err));
-    }
-  }, [api, toast]);
+  const added = useCallback(
+    (c: Contact) => setContacts((list) => (list.some((x) => x.id === c.id) ? list : [...list, c])),
+    [],
+  );
+  const remove = useCallback(
+    async (id: string) => {
+      try {
+        await api.removeContact(id);
+        setContacts((list) => list.filter((c) => c.id !== id));
+      } catch (err) {
+        toast.error(describeError(err));
+      }
+    },
+    [api, toast],
+  );
   return { contacts, loading, error, added, remove };
 }

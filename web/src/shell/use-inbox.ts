@@ -75,7 +75,8 @@ export function useInbox(api: ApiClient, socket: MeshworkSocket, toast: Toaster)
     const onIncomingUpdated = (share: IncomingShareView) => setIncoming((l) => applyIncoming(l, share));
     const onIncomingRemoved = (share: IncomingShareView) => {
       setIncoming((l) => {
-        if (l.some((s) => s.id === share.id) && !mine.current.has(share.id)) toast.info(`“${share.name}” is no longer shared with you.`);
+        if (l.some((s) => s.id === share.id) && !mine.current.has(share.id))
+          toast.info(`“${share.name}” is no longer shared with you.`);
         return l.filter((s) => s.id !== share.id);
       });
     };
@@ -83,10 +84,15 @@ export function useInbox(api: ApiClient, socket: MeshworkSocket, toast: Toaster)
       setOutgoing((l) => {
         const before = l.find((s) => s.id === share.id);
         if (before && before.state !== share.state && !mine.current.has(share.id)) {
-          const who = share.recipientDisplayName ? `${share.recipientDisplayName} (${share.shareWith})` : share.shareWith;
+          const who = share.recipientDisplayName
+            ? `${share.recipientDisplayName} (${share.shareWith})`
+            : share.shareWith;
           if (share.state === 'accepted') toast.success(`${who} accepted “${share.name}”.`);
           if (share.state === 'declined') toast.info(`${who} declined “${share.name}”.`);
-          if (share.state === 'failed') toast.error(`Sharing “${share.name}” with ${share.shareWith} failed${share.lastError ? `: ${share.lastError}` : ''}.`);
+          if (share.state === 'failed')
+            toast.error(
+              `Sharing “${share.name}” with ${share.shareWith} failed${share.lastError ? `: ${share.lastError}` : ''}.`,
+            );
         }
         return upsert(l, share);
       });
@@ -105,24 +111,56 @@ export function useInbox(api: ApiClient, socket: MeshworkSocket, toast: Toaster)
     };
   }, [api, socket, toast, reload]);
 
-  const act = useCallback(async <T,>(id: string, call: () => Promise<T>, apply: (v: T) => void, done: string) => {
-    mine.current.add(id);
-    try {
-      apply(await call());
-      toast.success(done);
-    } catch (err) {
-      toast.error(describeError(err));
-    } finally {
-      window.setTimeout(() => mine.current.delete(id), 2000);
-    }
-  }, [toast]);
+  const act = useCallback(
+    async <T>(id: string, call: () => Promise<T>, apply: (v: T) => void, done: string) => {
+      mine.current.add(id);
+      try {
+        apply(await call());
+        toast.success(done);
+      } catch (err) {
+        toast.error(describeError(err));
+      } finally {
+        window.setTimeout(() => mine.current.delete(id), 2000);
+      }
+    },
+    [toast],
+  );
 
-  const nameOf = (id: string) => incoming.find((s) => s.id === id)?.name ?? outgoing.find((s) => s.id === id)?.name ?? 'the share';
+  const nameOf = (id: string) =>
+    incoming.find((s) => s.id === id)?.name ?? outgoing.find((s) => s.id === id)?.name ?? 'the share';
   return {
-    incoming, outgoing, loading, error, reload,
-    accept: (id) => act(id, () => api.acceptShare(id), (s) => setIncoming((l) => applyIncoming(l, s)), `Accepted “${nameOf(id)}”.`),
-    decline: (id) => act(id, () => api.declineShare(id), (s) => setIncoming((l) => applyIncoming(l, s)), `Declined “${nameOf(id)}”.`),
-    leave: (id) => act(id, () => api.leaveShare(id), (s) => setIncoming((l) => applyIncoming(l, s)), `Left “${nameOf(id)}”.`),
-    unshare: (id) => act(id, () => api.unshare(id), (s) => setOutgoing((l) => upsert(l, s)), `Stopped sharing “${nameOf(id)}”.`),
+    incoming,
+    outgoing,
+    loading,
+    error,
+    reload,
+    accept: (id) =>
+      act(
+        id,
+        () => api.acceptShare(id),
+        (s) => setIncoming((l) => applyIncoming(l, s)),
+        `Accepted “${nameOf(id)}”.`,
+      ),
+    decline: (id) =>
+      act(
+        id,
+        () => api.declineShare(id),
+        (s) => setIncoming((l) => applyIncoming(l, s)),
+        `Declined “${nameOf(id)}”.`,
+      ),
+    leave: (id) =>
+      act(
+        id,
+        () => api.leaveShare(id),
+        (s) => setIncoming((l) => applyIncoming(l, s)),
+        `Left “${nameOf(id)}”.`,
+      ),
+    unshare: (id) =>
+      act(
+        id,
+        () => api.unshare(id),
+        (s) => setOutgoing((l) => upsert(l, s)),
+        `Stopped sharing “${nameOf(id)}”.`,
+      ),
   };
 }

@@ -14,8 +14,13 @@ import { useInbox } from './use-inbox.ts';
 
 /** The logged-in layout: top bar, navigation, the routed page; owns the socket and the live inbox. */
 export function Workspace(props: {
-  api: ApiClient; token: string; user: Me; plugins: readonly WebPlugin[]; toasts: ToastStore;
-  onLogout: () => void; onUnauthorized: () => void;
+  api: ApiClient;
+  token: string;
+  user: Me;
+  plugins: readonly WebPlugin[];
+  toasts: ToastStore;
+  onLogout: () => void;
+  onUnauthorized: () => void;
 }) {
   const { api, user, plugins, toasts } = props;
   const [socket] = useState(() => connectSocket(props.token, { onUnauthorized: props.onUnauthorized }));
@@ -37,7 +42,11 @@ export function Workspace(props: {
   const route = useHashRoute();
   const [first = 'shares', ...rest] = route.segments;
   const ctx: PluginContext = {
-    api, socket, user, navigate, toast: toasts,
+    api,
+    socket,
+    user,
+    navigate,
+    toast: toasts,
     pluginSocket: (id) => connectPluginSocket(id, props.token, { onUnauthorized: props.onUnauthorized }),
   };
   const plugin = pluginForRoute(plugins, first);
@@ -49,8 +58,17 @@ export function Workspace(props: {
   let page;
   if (plugin) page = <plugin.Page {...ctx} path={rest} query={route.query} />;
   else if (first === 'shares') page = <SharesPage inbox={inbox} plugins={plugins} ctx={ctx} />;
-  else if (first === 'contacts') page = <ContactsPage api={api} contacts={contacts} query={route.query} toast={toasts} />;
-  else page = <section><h1>Page not found</h1><p>There is nothing at this address. <a href="#/shares">Go to your shares</a>.</p></section>;
+  else if (first === 'contacts')
+    page = <ContactsPage api={api} contacts={contacts} query={route.query} toast={toasts} />;
+  else
+    page = (
+      <section>
+        <h1>Page not found</h1>
+        <p>
+          There is nothing at this address. <a href="#/shares">Go to your shares</a>.
+        </p>
+      </section>
+    );
 
   const pending = inbox.incoming.filter((s) => s.state === 'pending').length;
   return (
@@ -58,7 +76,9 @@ export function Workspace(props: {
       <TopBar user={user} connected={connected} onLogout={props.onLogout} />
       <div class="layout-body">
         <NavMenu current={first} plugins={plugins} pending={pending} />
-        <main id="main" class="content" tabIndex={-1}>{page}</main>
+        <main id="main" class="content" tabIndex={-1}>
+          {page}
+        </main>
       </div>
     </div>
   );

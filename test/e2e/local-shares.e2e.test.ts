@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
+import { chatPlugin } from '../../plugins/chat/index.ts';
 import { filesPlugin } from '../../plugins/files/index.ts';
 import { webStatic } from '../../scripts/web-static.ts';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
 import { ensureWebBuild } from '../harness/web-build.ts';
 import { launchBrowser, logIn, newPerson, requireChromium, screenshots } from './browser-harness.ts';
 
-describe('browser: two colleagues on one server share a folder through the inbox', function () {
+describe('browser: colleagues on one server share folders and chat rooms through the inbox', function () {
   this.timeout(120_000);
   let s: TestServer;
   let browser: Browser;
@@ -15,9 +16,13 @@ describe('browser: two colleagues on one server share a folder through the inbox
   before(async function () {
     requireChromium(this);
     const dist = await ensureWebBuild();
-    s = await startTestServer({ plugins: [filesPlugin()], fallback: webStatic({ distDir: dist }) });
+    s = await startTestServer({
+      plugins: [filesPlugin(), chatPlugin({ sweepMs: 500 })],
+      fallback: webStatic({ distDir: dist }),
+    });
     await s.user('alice', 'Alice Liddell');
     await s.user('carol', 'Carol Danvers');
+    await s.user('dave', 'Dave Grohl');
     browser = await launchBrowser();
   });
   after(async () => {
@@ -86,5 +91,46 @@ describe('browser: two colleagues on one server share a folder through the inbox
     assert.equal(await carol.page.getByTestId('pending-shares').locator('[data-share-name="Plans"]').count(), 0);
     await snap(carol.page, 'carol-auto-accepted');
     await Promise.all([alice.context.close(), carol.context.close()]);
+  });
+
+  it('a room invitation of a colleague waits in their inbox; an impossible one is explained in words', async () => {
+    const alice = await newPerson(browser);
+    const dave = await newPerson(browser);
+    await logIn(dave.page, s.origin, 'dave', 'dave-password');
+    await logIn(alice.page, s.origin, 'alice', 'alice-password');
+    const ap = alice.page;
+    await ap.goto(`${s.origin}/#/chat`);
+    await ap.getByTestId('chat-page').waitFor();
+    await ap.getByRole('button', { name: 'New room' }).click();
+    await ap.getByLabel('Room name').fill('Coffee');
+    await ap.getByLabel('Members').fill('dave, bob@cloud.invalid');
+    await ap.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
+    await ap.getByRole('heading', { name: '# Coffee', level: 1 }).waitFor();
+    // Errors are announced in their own (assertive) toast region.
+    await ap
+      .locator('.toasts')
+      .getByText('Some invitations failed: There is no server at cloud.invalid: check the address.')
+      .waitFor();
+    await ap.locator(`[data-testid="member"][data-address="dave@${s.host}"][data-state="invited"]`).waitFor();
+    await snap(ap, 'alice-room-invited-dave');
+
+    const dp = dave.page;
+    const pending = dp.getByTestId('pending-shares').locator('[data-share-name="Coffee"]');
+    await pending.waitFor();
+    await snap(dp, 'dave-room-invitation');
+    await pending.getByRole('button', { name: /^Accept/ }).click();
+    await dp
+      .getByTestId('accepted-shares')
+      .locator('[data-share-name="Coffee"]')
+      .getByRole('link', { name: /Open/ })
+      .click();
+    await dp.locator('[data-testid="room-link"][data-room-name="Coffee"]').click();
+    await dp.getByRole('heading', { name: '# Coffee', level: 1 }).waitFor();
+    await ap.locator(`[data-testid="member"][data-address="dave@${s.host}"][data-state="joined"]`).waitFor();
+    await ap.getByLabel('Message Coffee').fill('Espresso at 3?');
+    await ap.getByLabel('Message Coffee').press('Enter');
+    await dp.locator(`[data-testid="message"][data-sender="alice@${s.host}"]`).getByText('Espresso at 3?').waitFor();
+    await snap(dp, 'dave-in-the-room');
+    await Promise.all([alice.context.close(), dave.context.close()]);
   });
 });

@@ -222,3 +222,38 @@ describe('shares between two users of the same server', function () {
     ]);
   });
 });
+
+describe('same-server shares under strict criteria', function () {
+  this.timeout(20_000);
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({
+      env: { ...STRICT, MESHWORK_CRITERIA: 'must-exchange-token,must-invite' },
+      plugins: [notePlugin()],
+    });
+  });
+  after(async () => s?.destroy());
+
+  it('needs no invite between colleagues, and reads with an exchanged token only (the raw secret is refused)', async () => {
+    const alice = await s.user('alice');
+    const bob = await s.user('bob');
+    const noteId = (await s.api(alice, 'POST', '/api/v1/note/notes', { title: 'Strict', body: 'kept safe' })).body.id;
+    const created = await s.api(alice, 'POST', '/api/v1/shares', {
+      resourceType: 'note',
+      resourceId: noteId,
+      shareWith: `bob@${s.host}`,
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.strict, true, 'our own must-exchange-token applies, as a peer would demand it');
+    const [incoming] = (await s.api(bob, 'GET', '/api/v1/shares/incoming')).body;
+    await s.api(bob, 'POST', `/api/v1/shares/incoming/${incoming.id}/accept`);
+    const read = await s.api(bob, 'GET', `/api/v1/note/shared/${incoming.id}`);
+    assert.equal(read.status, 200, JSON.stringify(read.body));
+    assert.equal(read.body.via, 'token');
+    const secret = (await s.engine.shares.getIncoming(incoming.id))?.protocol.protocols.note?.sharedSecret;
+    const raw = await fetch(`${s.origin}/plugins/note/content/${noteId}`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    assert.equal(raw.status, 401);
+  });
+});

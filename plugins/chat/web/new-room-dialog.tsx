@@ -1,7 +1,5 @@
 import { useState } from 'preact/hooks';
-import { describeError } from '../../../web/src/api/api-error.ts';
-import type { Contact } from '../../../web/src/api/types.ts';
-import { ModalDialog } from '../../../web/src/components/modal-dialog.tsx';
+import { ModalDialog, describeError, type Contact } from '#web-sdk';
 import type { ChatApi } from './chat-api.ts';
 
 /** Creates a group room (name, topic, first members) or a one-to-one conversation. */

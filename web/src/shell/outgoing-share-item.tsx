@@ -4,7 +4,7 @@ import { partyLabel, permissionLabel } from '../components/permission-label.ts';
 import { StatePill } from '../components/state-pill.tsx';
 import { timeAgo } from '../components/time-ago.ts';
 import type { OutgoingShare, OutgoingShareState } from '../api/types.ts';
-import { outgoingRendererFor, resourceLabel, type PluginContext, type WebPlugin } from '../plugin-host.ts';
+import { outgoingRendererFor, resourceLabel, type WebPluginContext, type WebPlugin } from '../plugin-host.ts';
 import type { Inbox } from './use-inbox.ts';
 
 const STATE_LABEL: Record<OutgoingShareState, string> = {
@@ -21,7 +21,7 @@ export function OutgoingShareItem(props: {
   share: OutgoingShare;
   inbox: Inbox;
   plugins: readonly WebPlugin[];
-  ctx: PluginContext;
+  ctx: WebPluginContext;
 }) {
   const { share: s, inbox, plugins } = props;
   const [busy, setBusy] = useState(false);

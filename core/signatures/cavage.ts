@@ -4,6 +4,7 @@
  * OCM 1.4 dropped this scheme; we only accept it so shares from older peers still arrive.
  */
 import { createHash, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import type { ErrorCode } from '../error-codes.ts';
 import { SignatureError } from '../errors.ts';
 import type { SignableRequest } from './http-signature.ts';
 
@@ -28,7 +29,7 @@ export interface CavageSignature {
 /** Finds the legacy public key for a cavage keyId. */
 export type CavageKeyResolver = (keyId: string) => Promise<KeyObject | null>;
 
-function fail(message: string, code: string): never {
+function fail(message: string, code: ErrorCode): never {
   throw new SignatureError(message, code);
 }
 

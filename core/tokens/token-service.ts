@@ -13,7 +13,7 @@ export class OAuthError extends MeshworkError {
     code: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type',
     message: string,
   ) {
-    super(code, message, 400);
+    super(code, message);
   }
 }
 

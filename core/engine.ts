@@ -12,7 +12,7 @@ import { EngineEventBus } from './events.ts';
 import { hostFromUrl } from './addresses.ts';
 import { DiscoveryClient } from './discovery/discovery-client.ts';
 import { buildDiscoveryDocument } from './discovery/discovery-document.ts';
-import { loadSigningKey } from './federation/key-store.ts';
+import { lazyCavageKey, loadSigningKey } from './federation/key-store.ts';
 import { PeerAuthenticator } from './federation/peer-auth.ts';
 import { SignedClient } from './federation/signed-client.ts';
 import { Outbox } from './outbox/outbox.ts';
@@ -107,7 +107,8 @@ export class Engine {
     const policy = { allowInsecure: config.allowInsecurePeers };
     this.accounts = new AccountService(db);
     this.discovery = new DiscoveryClient({ policy });
-    const client = new SignedClient(this.discovery, policy, () => this.#key as SigningKey);
+    const cavageKey = lazyCavageKey(db, () => `${this.identity.origin}/ocm#signature`);
+    const client = new SignedClient(this.discovery, policy, () => this.#key as SigningKey, cavageKey);
     const peers = new PeerAuthenticator(
       this.discovery,
       {
@@ -119,7 +120,7 @@ export class Engine {
     );
     this.outbox = new Outbox(
       db,
-      (msg) => deliverOutboxMessage(msg, this.discovery, client),
+      (msg) => deliverOutboxMessage(msg, this.discovery, client, (t) => this.plugins.spec(t)),
       this.log.child({ part: 'outbox' }),
       {
         retryBaseMs: config.outboxRetryBaseMs,
@@ -171,8 +172,14 @@ export class Engine {
     const userAuth = requireUser(this.accounts);
 
     const app = this.app;
-    const discoveryDoc = (_req: express.Request, res: express.Response) => {
-      res.json(buildDiscoveryDocument(config, this.identity, this.plugins.resourceTypes()));
+    const discoveryDoc = async (_req: express.Request, res: express.Response) => {
+      const legacyKey = await cavageKey();
+      res.json(
+        buildDiscoveryDocument(config, this.identity, this.plugins.resourceTypes(), {
+          keyId: legacyKey.keyId,
+          publicKeyPem: legacyKey.publicKeyPem,
+        }),
+      );
     };
     const jwks = () => ({ keys: [{ ...(this.#key as SigningKey).publicJwk, use: 'sig' }] });
     app.get('/.well-known/ocm', discoveryDoc);

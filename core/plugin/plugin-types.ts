@@ -18,6 +18,11 @@ export interface ResourceTypeSpec {
   name: string;
   shareTypes: string[];
   protocols: Record<string, unknown>;
+  /**
+   * Peers that list no resource type of this name may be assumed to accept user shares of it (OCM lets a
+   * sender assume `file`/`user`/`webdav`). Otherwise a share to such a peer is refused before sending.
+   */
+  assumable?: boolean;
 }
 
 /** Who this server is, known once it listens. */

@@ -110,7 +110,7 @@ export class TokenService {
         const res = await this.deps.client.postUrl(
           d.tokenEndPoint,
           { grant_type: 'authorization_code', client_id: this.deps.identity.host, code: secret },
-          { form: true, timeoutMs: 5000 },
+          { form: true, timeoutMs: 5000, peer: d },
         );
         const b = res.body as { access_token?: unknown; expires_in?: unknown };
         if (res.status === 200 && typeof b.access_token === 'string') {

@@ -3,6 +3,7 @@ import { parseAddress } from '../addresses.ts';
 import type { PeerAuthenticator } from '../federation/peer-auth.ts';
 import type { InviteService, AcceptedInviteBody } from '../invites/invite-service.ts';
 import type { NotificationService, NotificationBody } from '../notifications/notification-service.ts';
+import { normalizeLegacyShare } from '../ocm-schema/legacy-share.ts';
 import { validateBody } from '../ocm-schema/validate.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import type { IncomingShareService, NewShareBody } from '../shares/incoming-share-service.ts';
@@ -37,7 +38,7 @@ export function ocmRoutes(deps: {
 
   r.post('/shares', json, async (req, res) => {
     const v = await deps.peers.verify(req);
-    const body = validateBody<NewShareBody>('NewShare', req.body);
+    const body = validateBody<NewShareBody>('NewShare', normalizeLegacyShare(req.body));
     const senderHost = parseAddress(body.sender, 'sender').host;
     await deps.peers.bind(v, senderHost);
     const result = await deps.incoming.receive(body, senderHost);

@@ -21,6 +21,7 @@ export {
   type PreparedShare,
   type OutgoingShareDraft,
   type PluginNotification,
+  type UnresolvedNotification,
   type ShareRegistry,
   type ShareAccess,
   type ServerIdentity,

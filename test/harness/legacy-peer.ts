@@ -187,7 +187,15 @@ export class LegacyPeer {
   async share(
     targetOrigin: string,
     to: string,
-    opts: { unsigned?: boolean; tamper?: boolean; providerId?: string; secret?: string; keyId?: string } = {},
+    opts: {
+      unsigned?: boolean;
+      tamper?: boolean;
+      providerId?: string;
+      secret?: string;
+      keyId?: string;
+      /** Fields at the top level of the legacy protocol, as Nextcloud's calendars add them (`url`, `version`). */
+      protocolFields?: Record<string, unknown>;
+    } = {},
   ): Promise<{ status: number; body: any; providerId: string }> {
     const providerId = opts.providerId ?? randomUUID();
     const body = Buffer.from(
@@ -207,6 +215,7 @@ export class LegacyPeer {
             sharedSecret: opts.secret ?? 'legacy-secret',
             permissions: '{http://open-cloud-mesh.org/ns}share-permissions',
           },
+          ...(opts.protocolFields ?? {}),
         },
       }),
     );
@@ -216,6 +225,15 @@ export class LegacyPeer {
     const sent = opts.tamper ? Buffer.from(body.toString().replace('old.txt', 'new.txt')) : body;
     const res = await fetch(url, { method: 'POST', headers, body: sent });
     return { status: res.status, body: await res.json(), providerId };
+  }
+
+  /** Signs and sends a notification (any body) to another server's /ocm/notifications. */
+  async notify(targetOrigin: string, notification: unknown): Promise<{ status: number; body: any }> {
+    const body = Buffer.from(JSON.stringify(notification));
+    const url = new URL('/ocm/notifications', targetOrigin);
+    const headers = { 'content-type': 'application/json', ...this.#cavageHeaders(url, body, this.keyId) };
+    const res = await fetch(url, { method: 'POST', headers, body });
+    return { status: res.status, body: await res.json() };
   }
 
   /** Cavage headers as Nextcloud 31 signs (rsa-sha512 over request-target, content-length, date, digest, host). */

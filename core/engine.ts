@@ -29,6 +29,7 @@ import { ContactStore } from './invites/contact-store.ts';
 import { InviteService } from './invites/invite-service.ts';
 import { TokenService } from './tokens/token-service.ts';
 import { Realtime } from './realtime/realtime.ts';
+import { accessLog } from './transport/access-log.ts';
 import { errorMiddleware } from './transport/error-middleware.ts';
 import { ocmRoutes } from './transport/ocm-routes.ts';
 import { apiRoutes } from './transport/api-routes.ts';
@@ -80,6 +81,7 @@ export class Engine {
     this.http = createServer(this.app);
     this.app.disable('x-powered-by');
     this.app.set('trust proxy', false);
+    this.app.use(accessLog(() => this.log));
     // Listening starts before wiring (port 0 decides our origin); answer 503 until everything is mounted.
     this.app.use((_req, res, next) =>
       this.#ready
@@ -91,6 +93,7 @@ export class Engine {
   /** Opens storage, migrates, wires every service and plugin, and listens. */
   async start(): Promise<void> {
     const { config } = this;
+    for (const warning of config.warnings) this.log.warn({ part: 'config' }, warning);
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(config.port, config.host, () => resolve());
@@ -126,6 +129,7 @@ export class Engine {
         retryBaseMs: config.outboxRetryBaseMs,
         retryMaxMs: config.outboxRetryMaxMs,
         giveUpMs: config.outboxGiveUpMs,
+        leaseMs: config.outboxLeaseMs,
       },
     );
     this.shares = new ShareStore(db);

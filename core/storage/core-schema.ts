@@ -1,3 +1,4 @@
+import { outboxLeaseMigration } from '../outbox/outbox-store.ts';
 import { incomingShareKeyMigration } from './incoming-share-key.ts';
 import type { SchemaMigration } from './migrations.ts';
 
@@ -139,4 +140,5 @@ export const coreMigrations: SchemaMigration[] = [
     },
   },
   incomingShareKeyMigration,
+  outboxLeaseMigration,
 ];

@@ -69,9 +69,9 @@ export function answerAck<T extends object>(ack: unknown, log: Logger, what: str
 export function peerRouteErrors(log: Logger, part: string): ErrorRequestHandler {
   return (err, req: Request, res, next) => {
     const w = toWireError(err);
-    const where = { part, peer: req.peerHost ?? null, method: req.method, path: req.path, code: w.code };
-    if (!w.expected) log.error({ ...where, err }, 'server-to-server route failed');
-    else log.debug({ ...where, status: w.status, reason: w.message }, 'server-to-server request refused');
+    const where = { part, peer: req.peerHost ?? null, method: req.method, path: req.path, errorCode: w.code };
+    if (!w.expected) (req.log ?? log).error({ ...where, err }, 'server-to-server route failed');
+    else (req.log ?? log).debug({ ...where, status: w.status, reason: w.message }, 'server-to-server request refused');
     if (res.headersSent) return next(err);
     res.status(w.status).json({
       code: w.code,

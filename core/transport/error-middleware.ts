@@ -26,7 +26,8 @@ function shapeFor(path: string): ErrorShape {
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const { status, code, message, validationErrors, expected } = toWireError(err);
-    if (!expected) log.error({ err, method: req.method, path: req.path }, 'unhandled error');
+    if (!expected) (req.log ?? log).error({ err, method: req.method, path: req.path }, 'unhandled error');
+    else (req.log ?? log).debug({ status, errorCode: code, reason: message }, 'request refused');
     if (res.headersSent) return res.end();
     const shape = shapeFor(req.path);
     if (shape === 'oauth') {

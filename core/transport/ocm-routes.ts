@@ -42,6 +42,16 @@ export function ocmRoutes(deps: {
     const senderHost = parseAddress(body.sender, 'sender').host;
     await deps.peers.bind(v, senderHost);
     const result = await deps.incoming.receive(body, senderHost);
+    req.log?.debug(
+      {
+        senderHost,
+        scheme: v.scheme,
+        resourceType: body.resourceType,
+        created: result.created,
+        share: result.share.id,
+      },
+      'OCM share received',
+    );
     peerIsUp(senderHost);
     res
       .status(201)
@@ -53,6 +63,10 @@ export function ocmRoutes(deps: {
     const body = validateBody<NotificationBody>('NewNotification', req.body);
     if (v.signer) deps.peers.checkListed(v.signer);
     const out = await deps.notifications.receive(body, v);
+    req.log?.debug(
+      { signer: v.signer, scheme: v.scheme, notificationType: body.notificationType, resourceType: body.resourceType },
+      'OCM notification received',
+    );
     if (v.signer) peerIsUp(v.signer);
     res.status(201).json(out);
   });

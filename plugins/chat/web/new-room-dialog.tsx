@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { describeError } from '../../../web/src/api/api-error.ts';
+import { describeAck, describeError } from '../../../web/src/api/api-error.ts';
 import type { Contact } from '../../../web/src/api/types.ts';
 import { ModalDialog } from '../../../web/src/components/modal-dialog.tsx';
 import type { ChatApi } from './chat-api.ts';
@@ -38,7 +38,7 @@ export function NewRoomDialog(props: {
       setMembers('');
       props.onCreated(
         r.room.id,
-        r.failed.map((f) => `${f.address}: ${f.message}`),
+        r.failed.map((f) => `${f.address}: ${describeAck(f)}`),
       );
     } catch (err) {
       setError(describeError(err));

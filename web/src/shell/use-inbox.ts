@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiClient } from '../api/api-client.ts';
-import { describeError } from '../api/api-error.ts';
+import { describeError, describeShareFailure } from '../api/api-error.ts';
 import type { MeshworkSocket } from '../api/socket-client.ts';
 import type { IncomingShareView, OutgoingShare } from '../api/types.ts';
 import type { Toaster } from './toast-store.ts';
@@ -91,7 +91,7 @@ export function useInbox(api: ApiClient, socket: MeshworkSocket, toast: Toaster)
           if (share.state === 'declined') toast.info(`${who} declined “${share.name}”.`);
           if (share.state === 'failed')
             toast.error(
-              `Sharing “${share.name}” with ${share.shareWith} failed${share.lastError ? `: ${share.lastError}` : ''}.`,
+              `Sharing “${share.name}” with ${share.shareWith} failed: ${describeShareFailure(share.lastError)}`,
             );
         }
         return upsert(l, share);

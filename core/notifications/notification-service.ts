@@ -119,7 +119,7 @@ export class NotificationService {
     }
     const hooks = plugins.hooks(resourceType);
     if (!hooks.onNotification)
-      throw new MeshworkError('NOTIFICATION_NOT_SUPPORTED', `notification type ${type} is not supported`, 501);
+      throw new MeshworkError('NOTIFICATION_NOT_SUPPORTED', `notification type ${type} is not supported`);
     const result = await hooks.onNotification({
       notificationType: type,
       resourceType,

@@ -97,7 +97,7 @@ export class TokenService {
   async accessCredential(share: IncomingShare): Promise<string> {
     const arms = Object.values(share.protocol.protocols);
     const secret = arms.map((p) => p.sharedSecret).find((s): s is string => typeof s === 'string');
-    if (!secret) throw new MeshworkError('SHARE_HAS_NO_SECRET', 'the share carries no shared secret', 502);
+    if (!secret) throw new MeshworkError('SHARE_HAS_NO_SECRET', 'the share carries no shared secret');
     const strict = arms.some((p) => Array.isArray(p.requirements) && p.requirements.includes('must-exchange-token'));
     const cached = this.#cache.get(share.id);
     if (cached && cached.expiresAt > Date.now()) return cached.token;
@@ -118,7 +118,7 @@ export class TokenService {
           this.#cache.set(share.id, { token: b.access_token, expiresAt: Date.now() + Math.max(ttl - 30, 5) * 1000 });
           return b.access_token;
         }
-        if (strict) throw new MeshworkError('TOKEN_EXCHANGE_FAILED', `token exchange refused (${res.status})`, 502);
+        if (strict) throw new MeshworkError('TOKEN_EXCHANGE_FAILED', `token exchange refused (${res.status})`);
       } catch (err) {
         if (strict) throw err;
       }
@@ -126,7 +126,6 @@ export class TokenService {
       throw new MeshworkError(
         'TOKEN_EXCHANGE_UNAVAILABLE',
         'share requires token exchange but the owner offers no token endpoint',
-        502,
       );
     }
     return secret;

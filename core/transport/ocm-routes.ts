@@ -41,6 +41,7 @@ export function ocmRoutes(deps: {
     const body = validateBody<NewShareBody>('NewShare', normalizeLegacyShare(req.body));
     const senderHost = parseAddress(body.sender, 'sender').host;
     await deps.peers.bind(v, senderHost);
+    req.peerHost = senderHost;
     const result = await deps.incoming.receive(body, senderHost);
     req.log?.debug(
       {
@@ -62,6 +63,7 @@ export function ocmRoutes(deps: {
     const v = await deps.peers.verify(req);
     const body = validateBody<NotificationBody>('NewNotification', req.body);
     if (v.signer) deps.peers.checkListed(v.signer);
+    if (v.signer) req.peerHost = v.signer;
     const out = await deps.notifications.receive(body, v);
     req.log?.debug(
       { signer: v.signer, scheme: v.scheme, notificationType: body.notificationType, resourceType: body.resourceType },
@@ -79,6 +81,7 @@ export function ocmRoutes(deps: {
       .replace(/\/+$/, '')
       .toLowerCase();
     await deps.peers.bind(v, host);
+    req.peerHost = host;
     res.status(200).json(await deps.invites.accepted(body, host));
   });
 
@@ -87,6 +90,7 @@ export function ocmRoutes(deps: {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const clientId = typeof body.client_id === 'string' ? body.client_id.toLowerCase() : null;
     if (clientId) await deps.peers.bind(v, clientId);
+    if (clientId) req.peerHost = clientId;
     res.set('cache-control', 'no-store');
     res.status(200).json(await deps.tokens.exchange(body, v.signer));
   });

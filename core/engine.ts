@@ -12,7 +12,7 @@ import { EngineEventBus } from './events.ts';
 import { hostFromUrl } from './addresses.ts';
 import { DiscoveryClient } from './discovery/discovery-client.ts';
 import { buildDiscoveryDocument } from './discovery/discovery-document.ts';
-import { loadSigningKey } from './federation/key-store.ts';
+import { lazyCavageKey, loadSigningKey } from './federation/key-store.ts';
 import { PeerAuthenticator } from './federation/peer-auth.ts';
 import { SignedClient } from './federation/signed-client.ts';
 import { Outbox } from './outbox/outbox.ts';
@@ -31,6 +31,7 @@ import { ContactStore } from './invites/contact-store.ts';
 import { InviteService } from './invites/invite-service.ts';
 import { TokenService } from './tokens/token-service.ts';
 import { Realtime } from './realtime/realtime.ts';
+import { accessLog } from './transport/access-log.ts';
 import { errorMiddleware } from './transport/error-middleware.ts';
 import { ocmRoutes } from './transport/ocm-routes.ts';
 import { apiRoutes } from './transport/api-routes.ts';
@@ -82,6 +83,7 @@ export class Engine {
     this.http = createServer(this.app);
     this.app.disable('x-powered-by');
     this.app.set('trust proxy', false);
+    this.app.use(accessLog(() => this.log));
     // Listening starts before wiring (port 0 decides our origin); answer 503 until everything is mounted.
     this.app.use((_req, res, next) =>
       this.#ready
@@ -93,6 +95,7 @@ export class Engine {
   /** Opens storage, migrates, wires every service and plugin, and listens. */
   async start(): Promise<void> {
     const { config } = this;
+    for (const warning of config.warnings) this.log.warn({ part: 'config' }, warning);
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(config.port, config.host, () => resolve());
@@ -114,15 +117,17 @@ export class Engine {
       self: () => ({ origin: this.identity.origin, listen }),
     };
     this.accounts = new AccountService(db);
+    const cavageKey = lazyCavageKey(db, () => `${this.identity.origin}/ocm#signature`);
     this.discovery = new DiscoveryClient({
       policy,
+      // Our own discovery document needs no request (a same-server share discovers its own host).
       self: () => ({
         host: this.identity.host,
         origin: this.identity.origin,
         document: buildDiscoveryDocument(config, this.identity, this.plugins.resourceTypes()),
       }),
     });
-    const client = new SignedClient(this.discovery, policy, () => this.#key as SigningKey);
+    const client = new SignedClient(this.discovery, policy, () => this.#key as SigningKey, cavageKey);
     const peers = new PeerAuthenticator(
       this.discovery,
       {
@@ -134,12 +139,13 @@ export class Engine {
     );
     this.outbox = new Outbox(
       db,
-      (msg) => deliverOutboxMessage(msg, this.discovery, client),
+      (msg) => deliverOutboxMessage(msg, this.discovery, client, (t) => this.plugins.spec(t)),
       this.log.child({ part: 'outbox' }),
       {
         retryBaseMs: config.outboxRetryBaseMs,
         retryMaxMs: config.outboxRetryMaxMs,
         giveUpMs: config.outboxGiveUpMs,
+        leaseMs: config.outboxLeaseMs,
       },
     );
     this.shares = new ShareStore(db);
@@ -164,7 +170,8 @@ export class Engine {
       accounts: this.accounts,
       config,
       local,
-      send: (msg, timeoutMs) => deliverOutboxMessage(msg, this.discovery, client, { timeoutMs }),
+      send: (msg, timeoutMs) =>
+        deliverOutboxMessage(msg, this.discovery, client, (t) => this.plugins.spec(t), { timeoutMs }),
     });
     const incoming = new IncomingShareService({
       ...common,
@@ -209,8 +216,14 @@ export class Engine {
     const userAuth = requireUser(this.accounts);
 
     const app = this.app;
-    const discoveryDoc = (_req: express.Request, res: express.Response) => {
-      res.json(buildDiscoveryDocument(config, this.identity, this.plugins.resourceTypes()));
+    const discoveryDoc = async (_req: express.Request, res: express.Response) => {
+      const legacyKey = await cavageKey();
+      res.json(
+        buildDiscoveryDocument(config, this.identity, this.plugins.resourceTypes(), {
+          keyId: legacyKey.keyId,
+          publicKeyPem: legacyKey.publicKeyPem,
+        }),
+      );
     };
     const jwks = () => ({ keys: [{ ...(this.#key as SigningKey).publicJwk, use: 'sig' }] });
     app.get('/.well-known/ocm', discoveryDoc);

@@ -19,6 +19,7 @@ import { Outbox } from './outbox/outbox.ts';
 import { remoteStream } from './outbound/remote-client.ts';
 import { deliverOutboxMessage } from './outbox/outbox-delivery.ts';
 import { PluginHost } from './plugin/plugin-host.ts';
+import { orderPlugins, PluginApis } from './plugin/plugin-order.ts';
 import type { MeshworkPlugin, PluginContext, ServerIdentity } from './plugin/plugin-types.ts';
 import type { SigningKey } from './signatures/key-pair.ts';
 import { ShareStore } from './shares/share-store.ts';
@@ -95,6 +96,8 @@ export class Engine {
   /** Opens storage, migrates, wires every service and plugin, and listens. */
   async start(): Promise<void> {
     const { config } = this;
+    // Dependencies between plugins decide their order; a missing one stops start-up before anything runs.
+    const plugins = orderPlugins(this.#opts.plugins);
     for (const warning of config.warnings) this.log.warn({ part: 'config' }, warning);
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
@@ -109,7 +112,7 @@ export class Engine {
     const { db, dialect } = this.database;
     await migrate(db, dialect, [
       { owner: 'core', migrations: coreMigrations },
-      ...this.#opts.plugins.map((p) => ({ owner: p.id, migrations: p.migrations ?? [] })),
+      ...plugins.map((p) => ({ owner: p.id, migrations: p.migrations ?? [] })),
     ]);
     this.#key = await loadSigningKey(db, `${this.identity.host}#key1`);
     const policy = {
@@ -260,7 +263,8 @@ export class Engine {
         .then(() => next(), next);
     };
     const mounts: Array<[string, RequestHandler[]]> = [];
-    for (const plugin of this.#opts.plugins) {
+    const apis = new PluginApis();
+    for (const plugin of plugins) {
       const api = Router();
       const ctx: PluginContext = {
         id: plugin.id,
@@ -276,6 +280,8 @@ export class Engine {
         realtime: this.realtime.namespace(plugin.id),
         accounts: this.accounts,
         requireUser: userAuth,
+        provide: (api) => apis.provide(plugin.id, api),
+        use: <T>(id: string) => apis.use<T>(plugin, id),
         shares: {
           getOutgoing: (id) => this.shares.getOutgoing(id),
           findOutgoingByProviderId: (id) => this.shares.findOutgoingByProviderId(id),
@@ -325,7 +331,7 @@ export class Engine {
     app.use(errorMiddleware(this.log));
     this.outbox.start();
     this.#ready = true;
-    this.log.info({ origin: this.identity.origin, plugins: this.#opts.plugins.map((p) => p.id) }, 'meshwork listening');
+    this.log.info({ origin: this.identity.origin, plugins: plugins.map((p) => p.id) }, 'meshwork listening');
   }
 
   /** The OCM address of a local user on this server. */

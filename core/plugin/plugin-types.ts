@@ -223,6 +223,13 @@ export interface PluginContext {
   readonly accounts: Pick<AccountService, 'findUser' | 'getUser' | 'checkPassword'>;
   /** Middleware authenticating a local user by bearer session or Basic password. */
   readonly requireUser: RequestHandler;
+  /**
+   * Publishes this plugin's API for plugins that declare `dependsOn: [thisId]` (e.g. chat's room event
+   * stream for calls). Its type lives in the plugin's `public-api.ts`, the one file other plugins may import.
+   */
+  provide<T>(api: T): void;
+  /** The API a plugin named in `dependsOn` provided; throws when it is not declared or not provided. */
+  use<T>(pluginId: string): T;
   readonly shares: ShareRegistry;
   readonly remote: RemoteClient;
   readonly outbox: {
@@ -254,6 +261,11 @@ export interface PluginContext {
 export interface MeshworkPlugin {
   id: string;
   resourceTypes: ResourceTypeSpec[];
+  /**
+   * Plugins whose published API this one uses (`ctx.use(id)`): they are set up first, and start-up stops,
+   * naming this plugin, when one is not enabled.
+   */
+  dependsOn?: string[];
   migrations?: SchemaMigration[];
   setup(ctx: PluginContext): Promise<PluginHooks>;
 }

@@ -27,6 +27,18 @@ const boundaryZones = [
   },
   { target: './core', from: './plugins', message: 'The core never imports a plugin.' },
   { target: './core', from: './web', message: 'The core never imports the web app.' },
+  // The DAV toolkit (`dav/`) is a protocol library beside the core: plugins reach it only through `#dav`, and it
+  // knows neither the core nor any plugin (nor resource types).
+  {
+    target: './plugins',
+    from: './dav',
+    except: ['./index.ts'],
+    message: 'Plugins import the DAV toolkit only through its public entry, #dav.',
+  },
+  { target: './dav', from: './core', message: 'The DAV toolkit never imports the core.' },
+  { target: './dav', from: './plugins', message: 'The DAV toolkit never imports a plugin.' },
+  { target: './dav', from: './web', message: 'The DAV toolkit never imports the web app.' },
+  { target: './core', from: './dav', message: 'The core stays OCM-only and never imports the DAV toolkit.' },
 ];
 
 export default tseslint.config(

@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { DavError } from './dav-errors.ts';
+import { DavError, parseXml, type XmlElement } from '#dav';
 import type { DavRequest } from './dav-context.ts';
-import { parseXml, type XmlElement } from './dav-xml.ts';
 
 /** True when the request announces a body (Content-Length > 0 or chunked). */
 export function hasBodyHeaders(req: IncomingMessage): boolean {

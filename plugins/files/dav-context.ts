@@ -3,11 +3,21 @@
  * rights) and the request resolved against it, plus the shared checks (write permission, locks, conditions).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DavError, forbidden } from './dav-errors.ts';
-import { evaluateIf, parseIfHeader, submittedTokens, type IfGroup } from './dav-if-header.ts';
-import { decodeSegments, hrefFor, isWithin, joinTree, treePath } from './dav-paths.ts';
+import {
+  DavError,
+  forbidden,
+  evaluateIf,
+  parseIfHeader,
+  submittedTokens,
+  type IfGroup,
+  decodeSegments,
+  hrefFor,
+  isWithin,
+  joinTree,
+  treePath,
+  type LockManager,
+} from '#dav';
 import { fsPathOf, statEntry, type EntryInfo } from './file-store.ts';
-import type { LockManager } from './lock-manager.ts';
 import type { TreeStore } from './tree-store.ts';
 
 /** A virtual child shown in a collection listing (e.g. "Shared with me" in a user's root). */

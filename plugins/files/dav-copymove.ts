@@ -1,6 +1,6 @@
 /** COPY and MOVE within one scope: Destination parsing, Overwrite (412), Depth, locks on both ends, 201 vs 204. */
 import { promises as fs } from 'node:fs';
-import { badRequest, conflict, DavError, forbidden, notFound, preconditionFailed } from './dav-errors.ts';
+import { badRequest, conflict, DavError, forbidden, notFound, preconditionFailed, isWithin, parentOf } from '#dav';
 import {
   checkHttpConditions,
   checkIfHeader,
@@ -14,7 +14,6 @@ import {
   statOf,
   type DavRequest,
 } from './dav-context.ts';
-import { isWithin, parentOf } from './dav-paths.ts';
 import { copyEntry, fsError, removeEntry } from './file-store.ts';
 
 /** COPY or MOVE. */

@@ -1,11 +1,9 @@
 /** GET and HEAD: streamed file bodies with single byte ranges (206), conditional requests (304/412) and a plain collection index. */
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { DavError, notFound } from './dav-errors.ts';
+import { DavError, notFound, escapeXml, baseName, encodeSegment } from '#dav';
 import { checkHttpConditions, fsOf, hrefOf, isVirtual, statOf, type DavRequest } from './dav-context.ts';
-import { escapeXml } from './dav-xml.ts';
 import { listNames, mimeOf } from './file-store.ts';
-import { baseName, encodeSegment } from './dav-paths.ts';
 
 /** A single satisfiable range, 'unsatisfiable', or null (serve everything: no, bad or multiple ranges). */
 export function parseRange(

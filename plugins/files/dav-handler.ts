@@ -1,8 +1,7 @@
 /** Dispatches one resolved DAV request to its method handler and turns every failure into a DAV XML error. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '#core';
-import { DavError } from './dav-errors.ts';
-import { sendDavError } from './dav-error-response.ts';
+import { DavError, sendDavError } from '#dav';
 import { resolveRequest, type DavScope, type DavServices } from './dav-context.ts';
 import { handleCopyMove } from './dav-copymove.ts';
 import { handleGet } from './dav-get.ts';

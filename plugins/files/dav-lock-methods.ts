@@ -1,6 +1,19 @@
 /** LOCK (create, refresh, lock of an unmapped URL creating an empty file) and UNLOCK. */
 import { promises as fs } from 'node:fs';
-import { badRequest, conflict, DavError, forbidden } from './dav-errors.ts';
+import {
+  badRequest,
+  conflict,
+  DavError,
+  forbidden,
+  submittedTokens,
+  parseIfHeader,
+  parentOf,
+  child,
+  DAV_NS,
+  serializeNodes,
+  parseTimeout,
+  type DavLock,
+} from '#dav';
 import {
   checkIfHeader,
   checkLocks,
@@ -12,12 +25,8 @@ import {
   statOf,
   type DavRequest,
 } from './dav-context.ts';
-import { submittedTokens, parseIfHeader } from './dav-if-header.ts';
 import { readXmlBody } from './dav-body.ts';
-import { parentOf } from './dav-paths.ts';
 import { activeLockXml } from './dav-props.ts';
-import { child, DAV_NS, serializeNodes } from './dav-xml.ts';
-import { parseTimeout, type DavLock } from './lock-manager.ts';
 import { fsError } from './file-store.ts';
 
 function sendLock(d: DavRequest, lock: DavLock, status: number): void {

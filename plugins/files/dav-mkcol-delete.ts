@@ -1,6 +1,6 @@
 /** MKCOL (create a collection) and DELETE (recursive). */
 import { promises as fs } from 'node:fs';
-import { badRequest, conflict, DavError, forbidden, notFound } from './dav-errors.ts';
+import { badRequest, conflict, DavError, forbidden, notFound, parentOf } from '#dav';
 import {
   checkHttpConditions,
   checkIfHeader,
@@ -13,7 +13,6 @@ import {
   type DavRequest,
 } from './dav-context.ts';
 import { hasBody } from './dav-body.ts';
-import { parentOf } from './dav-paths.ts';
 import { fsError, removeEntry } from './file-store.ts';
 
 /** MKCOL. */

@@ -1,5 +1,20 @@
 /** PROPFIND (depth 0 and 1; infinity refused with `propfind-finite-depth`) and PROPPATCH with atomic dead properties. */
-import { badRequest, DavError, forbidden, notFound } from './dav-errors.ts';
+import {
+  badRequest,
+  DavError,
+  forbidden,
+  notFound,
+  baseName,
+  joinTree,
+  child,
+  clark,
+  DAV_NS,
+  elements,
+  propElement,
+  serializeNodes,
+  statusLine,
+  type XmlElement,
+} from '#dav';
 import {
   checkIfHeader,
   checkLocks,
@@ -12,9 +27,7 @@ import {
   type DavRequest,
 } from './dav-context.ts';
 import { readXmlBody } from './dav-body.ts';
-import { baseName, joinTree } from './dav-paths.ts';
 import { multistatus, PROTECTED_PROPS, renderResponse, type PropRequest, type PropSource } from './dav-props.ts';
-import { child, clark, DAV_NS, elements, propElement, serializeNodes, statusLine, type XmlElement } from './dav-xml.ts';
 import { listNames, mimeOf, statEntrySync, type EntryInfo } from './file-store.ts';
 import path from 'node:path';
 

@@ -2,8 +2,7 @@
  * Live properties (computed from the file system and locks) and the multistatus `<d:response>` rendering shared by
  * PROPFIND, the "Shared with me" listing and PROPPATCH.
  */
-import { clark, DAV_NS, escapeXml, propElement, statusLine } from './dav-xml.ts';
-import type { DavLock } from './lock-manager.ts';
+import { clark, DAV_NS, escapeXml, propElement, statusLine, type DavLock } from '#dav';
 
 /** What live properties are computed from. */
 export interface PropSource {

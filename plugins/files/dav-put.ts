@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { badRequest, conflict, DavError, forbidden } from './dav-errors.ts';
+import { badRequest, conflict, DavError, forbidden, parentOf } from '#dav';
 import {
   checkHttpConditions,
   checkIfHeader,
@@ -14,7 +14,6 @@ import {
   statOf,
   type DavRequest,
 } from './dav-context.ts';
-import { parentOf } from './dav-paths.ts';
 import { fsError } from './file-store.ts';
 
 /** PUT. */

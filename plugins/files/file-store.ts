@@ -4,8 +4,7 @@
  */
 import { constants as fsc, lstatSync, promises as fs, type BigIntStats } from 'node:fs';
 import path from 'node:path';
-import { DavError } from './dav-errors.ts';
-import { splitTree } from './dav-paths.ts';
+import { DavError, splitTree } from '#dav';
 
 /** What PROPFIND, GET and the preconditions need to know about one entry. */
 export interface EntryInfo {

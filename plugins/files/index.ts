@@ -7,7 +7,7 @@ import path from 'node:path';
 import { definePlugin, InputError, type MeshworkPlugin } from '#core';
 import type { DavServices } from './dav-context.ts';
 import { davAuthenticator } from './dav-auth.ts';
-import { LockManager } from './lock-manager.ts';
+import { LockManager } from '#dav';
 import { filesMigrations } from './migrations.ts';
 import { OCM_DAV_PATH, ocmDavHandler } from './ocm-dav.ts';
 import { handleReshareRequest, REQUEST_RESHARE, reshareRoute } from './reshare.ts';

@@ -5,10 +5,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PluginContext } from '#core';
-import { DavError, notFound } from './dav-errors.ts';
+import { DavError, notFound, encodeSegment } from '#dav';
 import type { DavScope, DavServices } from './dav-context.ts';
 import { sendFailure, serveDav } from './dav-handler.ts';
-import { encodeSegment } from './dav-paths.ts';
 import { statEntry, fsPathOf } from './file-store.ts';
 import type { TreeStore } from './tree-store.ts';
 import { userRoot } from './user-dav.ts';

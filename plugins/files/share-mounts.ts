@@ -3,8 +3,7 @@
  * safe names) and, per share, the owner's WebDAV URL and credential (OCM resource access, ocm-spec §2.8).
  */
 import type { IncomingShare, PluginContext } from '#core';
-import { DavError } from './dav-errors.ts';
-import { encodeSegment, isValidName } from './dav-paths.ts';
+import { DavError, encodeSegment, isValidName } from '#dav';
 
 /** Name of the virtual folder holding a user's incoming shares. */
 export const SHARED_FOLDER = 'Shared with me';

@@ -1,6 +1,6 @@
 /** Owner side of sharing: checks a file/folder share request and builds its OCM protocol object. */
 import { InputError, NotFoundError, type OutgoingShareDraft, type PreparedShare } from '#core';
-import { isValidName, treePath } from './dav-paths.ts';
+import { isValidName, treePath } from '#dav';
 import { fsPathOf, statEntry } from './file-store.ts';
 import type { TreeStore } from './tree-store.ts';
 import { userRoot } from './user-dav.ts';

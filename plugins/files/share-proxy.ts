@@ -6,9 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { PluginContext } from '#core';
-import { DavError, forbidden } from './dav-errors.ts';
+import { DavError, forbidden, decodeSegments, encodeSegment } from '#dav';
 import { hasBodyHeaders } from './dav-body.ts';
-import { decodeSegments, encodeSegment } from './dav-paths.ts';
 import { WRITE_METHODS } from './dav-handler.ts';
 import { hrefRewriter, prefixMapper } from './href-rewriter.ts';
 import { remoteTarget, type ShareMount } from './share-mounts.ts';

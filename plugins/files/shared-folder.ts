@@ -5,10 +5,19 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PluginContext } from '#core';
-import { badRequest, forbidden } from './dav-errors.ts';
-import { encodeSegment } from './dav-paths.ts';
+import {
+  badRequest,
+  forbidden,
+  encodeSegment,
+  child,
+  clark,
+  DAV_NS,
+  elements,
+  escapeXml,
+  parseXml,
+  serializeNodes,
+} from '#dav';
 import { multistatus, renderResponse, type PropRequest, type PropSource } from './dav-props.ts';
-import { child, clark, DAV_NS, elements, escapeXml, parseXml, serializeNodes } from './dav-xml.ts';
 import { remoteTarget, type ShareMount } from './share-mounts.ts';
 import type { VirtualEntry } from './dav-context.ts';
 

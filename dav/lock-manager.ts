@@ -4,7 +4,7 @@
  * what most DAV servers do; a multi-node deployment needs sticky sessions for LOCK (see README).
  */
 import { randomUUID } from 'node:crypto';
-import { isWithin } from './dav-paths.ts';
+import { isWithin } from './paths.ts';
 
 /** One active lock. */
 export interface DavLock {

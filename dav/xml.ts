@@ -3,7 +3,7 @@
  * expansion, no external entities), only the five predefined entities and character references. Prefix bindings
  * follow Namespaces in XML 1.0: an unbound prefix or `xmlns:p=""` is an error (litmus `propfind_invalid2`).
  */
-import { DavError } from './dav-errors.ts';
+import { DavError } from './errors.ts';
 
 /** A parsed element: namespace URI ('' for none), local name, attributes and children. */
 export interface XmlElement {

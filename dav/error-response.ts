@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import type { DavError } from './dav-errors.ts';
-import { escapeXml, XML_HEAD } from './dav-xml.ts';
+import type { DavError } from './errors.ts';
+import { escapeXml, XML_HEAD } from './xml.ts';
 
 /** Writes a DavError as an RFC 4918 `<d:error>` body (with a Meshwork message element for humans). */
 export function sendDavError(res: ServerResponse, err: DavError, method: string): void {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { DavError } from './errors.ts';
 import { parseIfHeader, submittedTokens } from './if-header.ts';
 import { decodeSegments } from './paths.ts';
-import { child, DAV_NS, elements, parseXml, serializeNodes } from './xml.ts';
+import { child, DAV_NS, elements, serializeNodes } from './xml.ts';
+import { parseXml } from './xml-parse.ts';
 
 function status(fn: () => unknown): number {
   try {

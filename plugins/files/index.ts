@@ -5,17 +5,13 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { definePlugin, InputError, type MeshworkPlugin } from '#core';
-import type { DavServices } from './dav-context.ts';
 import { davAuthenticator } from './dav-auth.ts';
-import { LockManager } from '#dav';
+import { createFilesDav } from './files-dav.ts';
 import { filesMigrations } from './migrations.ts';
 import { OCM_DAV_PATH, ocmDavHandler } from './ocm-dav.ts';
 import { handleReshareRequest, REQUEST_RESHARE, reshareRoute } from './reshare.ts';
 import { prepareFileShare } from './share-provider.ts';
-import { TreeStore } from './tree-store.ts';
 import { userDavHandler } from './user-dav.ts';
-
-const MAX_XML_BYTES = 1 << 20;
 
 /** Creates the files plugin. */
 export function filesPlugin(): MeshworkPlugin {
@@ -34,25 +30,23 @@ export function filesPlugin(): MeshworkPlugin {
       // Parts left by uploads interrupted by a crash are garbage: never renamed into place.
       rmSync(uploadDir, { recursive: true, force: true });
       mkdirSync(uploadDir, { recursive: true });
-      const tree = new TreeStore(ctx.db);
-      const svc: DavServices = { locks: new LockManager(), tree, maxXmlBytes: MAX_XML_BYTES, uploadDir };
-      const auth = davAuthenticator(ctx);
-      const userDav = userDavHandler(ctx, svc, filesDir, auth);
-      const ocmDav = ocmDavHandler(ctx, svc, tree, filesDir);
+      const dav = createFilesDav(ctx, filesDir, uploadDir);
+      const userDav = userDavHandler(ctx, dav, davAuthenticator(ctx));
+      const ocmDav = ocmDavHandler(ctx, dav);
       ctx.mount('/dav/files', (req, res) => void userDav(req, res));
       ctx.mount(OCM_DAV_PATH.replace(/\/$/, ''), (req, res) => void ocmDav(req, res));
       reshareRoute(ctx, ctx.api);
       return {
-        prepareOutgoingShare: (draft) => prepareFileShare(draft, tree, filesDir),
+        prepareOutgoingShare: (draft) => prepareFileShare(draft, dav),
         // Locks taken through a share die with it, so they never block the owner afterwards.
         async onOutgoingRemoved(share) {
-          svc.locks.removePrincipal(`ocm:${share.providerId}`);
+          await dav.locks.removePrincipal(`ocm:${share.providerId}`);
         },
         async onOutgoingDeclined(share) {
-          svc.locks.removePrincipal(`ocm:${share.providerId}`);
+          await dav.locks.removePrincipal(`ocm:${share.providerId}`);
         },
         async onNotification(n) {
-          if (n.notificationType === REQUEST_RESHARE) return handleReshareRequest(ctx, tree, n);
+          if (n.notificationType === REQUEST_RESHARE) return handleReshareRequest(ctx, dav.roots, n);
           throw new InputError(
             `notification type ${n.notificationType} is not supported for files`,
             [{ name: 'notificationType', message: 'UNSUPPORTED' }],

@@ -1,6 +1,9 @@
 import type { SchemaMigration } from '#core';
 
-/** The files plugin's tables: dead properties per tree path, and where each outgoing share's root lives now. */
+/**
+ * The files plugin's tables: dead properties per tree path, where each outgoing share's root lives now, and the
+ * WebDAV locks of every tree (in the database, so every app node on one PostgreSQL sees the same locks).
+ */
 export const filesMigrations: SchemaMigration[] = [
   {
     name: '0001-files',
@@ -25,6 +28,25 @@ export const filesMigrations: SchemaMigration[] = [
         .on('files_share_roots')
         .columns(['owner_id', 'path'])
         .execute();
+    },
+  },
+  {
+    name: '0002-files-locks',
+    async up({ db }) {
+      await db.schema
+        .createTable('files_locks')
+        .addColumn('token', 'text', (c) => c.primaryKey())
+        .addColumn('space', 'text', (c) => c.notNull())
+        .addColumn('path', 'text', (c) => c.notNull())
+        .addColumn('depth', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('owner_xml', 'text', (c) => c.notNull())
+        .addColumn('principal', 'text', (c) => c.notNull())
+        .addColumn('timeout_seconds', 'integer', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('files_locks_path').on('files_locks').columns(['space', 'path']).execute();
+      await db.schema.createIndex('files_locks_principal').on('files_locks').columns(['principal']).execute();
     },
   },
 ];

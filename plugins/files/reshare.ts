@@ -5,7 +5,7 @@
  */
 import type { Router } from 'express';
 import { InputError, NotAllowedError, NotFoundError, type PluginContext, type PluginNotification } from '#core';
-import type { TreeStore } from './tree-store.ts';
+import type { ShareRoots } from './share-roots.ts';
 
 /** Notification type of a reshare request. */
 export const REQUEST_RESHARE = 'REQUEST_RESHARE';
@@ -63,7 +63,7 @@ export function reshareRoute(ctx: PluginContext, api: Router): void {
 /** The owner's handling of REQUEST_RESHARE: checks the grant and creates the new share from the owner. */
 export async function handleReshareRequest(
   ctx: PluginContext,
-  tree: TreeStore,
+  roots: ShareRoots,
   n: PluginNotification,
 ): Promise<Record<string, unknown>> {
   const original = n.outgoing;
@@ -80,7 +80,7 @@ export async function handleReshareRequest(
   if (permissions.some((p) => !original.permissions.includes(p))) {
     throw new NotAllowedError('requested permissions exceed the original share', 'RESHARE_PERMISSIONS_EXCEEDED');
   }
-  const root = await tree.shareRoot(original.providerId);
+  const root = await roots.get(original.providerId);
   const created = await ctx.shares.createOutgoing(original.ownerId, {
     resourceType: original.resourceType,
     resourceId: root?.path ?? original.resourceId,

@@ -6,9 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { PluginContext } from '#core';
-import { DavError, forbidden, decodeSegments, encodeSegment } from '#dav';
-import { hasBodyHeaders } from './dav-body.ts';
-import { WRITE_METHODS } from './dav-handler.ts';
+import { DavError, decodeSegments, encodeSegment, forbidden, hasBodyHeaders } from '#dav';
+import { WRITE_METHODS } from './files-dav.ts';
 import { hrefRewriter, prefixMapper } from './href-rewriter.ts';
 import { remoteTarget, type ShareMount } from './share-mounts.ts';
 

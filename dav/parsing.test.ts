@@ -3,7 +3,7 @@ import { DavError } from './errors.ts';
 import { parseIfHeader, submittedTokens } from './if-header.ts';
 import { decodeSegments } from './paths.ts';
 import { child, DAV_NS, elements, serializeNodes } from './xml.ts';
-import { parseXml } from './xml-parse.ts';
+import { decodeUtf8, MAX_XML_DEPTH, parseXml } from './xml-parse.ts';
 
 function status(fn: () => unknown): number {
   try {
@@ -33,6 +33,9 @@ describe('dav: XML, paths and If headers', () => {
   it('refuses DTDs, entities, unbound prefixes and empty prefix bindings with 400', () => {
     for (const bad of [
       '<!DOCTYPE x [<!ENTITY e "boom">]><x>&e;</x>',
+      '<!DOCTYPE x SYSTEM "file:///etc/passwd"><x/>',
+      '<x>&#0;</x>',
+      '<x a="1" a="2"/>',
       '<x>&e;</x>',
       '<a:x/>',
       '<x xmlns:a=""><a:y/></x>',
@@ -61,6 +64,37 @@ describe('dav: XML, paths and If headers', () => {
       'b inherits the outer default namespace',
     );
     assert.deepEqual([c?.ns, c?.local], ['', 'c']);
+  });
+
+  it('caps element nesting without recursion: 100,000 nested elements are a 400, the limit itself parses', () => {
+    const nest = (n: number): string => `${'<a>'.repeat(n)}${'</a>'.repeat(n)}`;
+    assert.equal(
+      status(() => parseXml(nest(100_000))),
+      400,
+    );
+    assert.equal(parseXml(nest(MAX_XML_DEPTH)).local, 'a');
+    assert.equal(
+      status(() => parseXml(nest(MAX_XML_DEPTH + 1))),
+      400,
+    );
+  });
+
+  it('decodes bodies as strict UTF-8 and refuses anything else with 400', () => {
+    assert.equal(decodeUtf8(Buffer.from('<x>€</x>')), '<x>€</x>');
+    for (const bytes of [[0xe9], [0xe2, 0x82], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xff]])
+      assert.equal(
+        status(() => decodeUtf8(Buffer.concat([Buffer.from('<x>'), Buffer.from(bytes), Buffer.from('</x>')]))),
+        400,
+        bytes.join(','),
+      );
+  });
+
+  it('keeps CDATA and character references as text', () => {
+    const doc = parseXml('<x xmlns="urn:x"><![CDATA[a<b]]>&#x20AC;&amp;</x>');
+    assert.deepEqual(doc.children, [
+      { kind: 'text', text: 'a<b' },
+      { kind: 'text', text: '€&' },
+    ]);
   });
 
   it('rejects traversal, encoded slashes, NUL and fragments in paths', () => {

@@ -36,14 +36,19 @@ export function filesPlugin(): MeshworkPlugin {
       ctx.mount('/dav/files', (req, res) => void userDav(req, res));
       ctx.mount(OCM_DAV_PATH.replace(/\/$/, ''), (req, res) => void ocmDav(req, res));
       reshareRoute(ctx, ctx.api);
+      dav.binding.start();
       return {
         prepareOutgoingShare: (draft) => prepareFileShare(draft, dav),
         // Locks taken through a share die with it, so they never block the owner afterwards.
         async onOutgoingRemoved(share) {
           await dav.locks.removePrincipal(`ocm:${share.providerId}`);
+          await dav.roots.remove(share.providerId);
         },
         async onOutgoingDeclined(share) {
           await dav.locks.removePrincipal(`ocm:${share.providerId}`);
+        },
+        async dispose() {
+          dav.binding.stop();
         },
         async onNotification(n) {
           if (n.notificationType === REQUEST_RESHARE) return handleReshareRequest(ctx, dav.roots, n);

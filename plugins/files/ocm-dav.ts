@@ -5,9 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PluginContext } from '#core';
-import { DavError, encodeSegment, notFound, sendFailure, type DavMount } from '#dav';
-import { DiskCollection, resolveDiskPath } from './disk-nodes.ts';
-import { userDir, type FilesDav } from './files-dav.ts';
+import { DavError, decodeSegments, encodeSegment, notFound, sendFailure, type DavMount } from '#dav';
+import type { FilesDav } from './files-dav.ts';
 
 /** Path of the OCM WebDAV endpoint advertised in discovery. */
 export const OCM_DAV_PATH = '/dav/ocm/';
@@ -33,6 +32,7 @@ export function ocmDavHandler(ctx: PluginContext, dav: FilesDav) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
     try {
+      decodeSegments(req.url ?? '/'); // malformed percent-encoding anywhere is a 400, before anything else
       const m = /^\/([A-Za-z0-9._~-]{1,128})(\/.*)?$/.exec((req.url ?? '/').replace(/[?#].*$/, ''));
       if (!m) throw notFound('no such share');
       const providerId = m[1] as string;
@@ -41,14 +41,11 @@ export function ocmDavHandler(ctx: PluginContext, dav: FilesDav) {
       if (!access || access.share.providerId !== providerId)
         throw new DavError(401, 'invalid or revoked share credential', 'UNAUTHENTICATED');
       const share = access.share;
-      const root = (await dav.roots.get(providerId)) ?? {
-        owner: share.ownerId,
-        path: share.resourceId,
-        kind: share.resourceType as 'file' | 'folder',
-      };
-      const home = await DiskCollection.open(dav.store, userDir(dav.filesDir, root.owner), root.owner);
-      const node = home && (await resolveDiskPath(home, root.path));
-      if (!node || node.collection !== (root.kind === 'folder')) throw notFound('the shared resource no longer exists');
+      // The shared object itself, never whatever took its path since (then the share is ended).
+      const root = await dav.roots.get(providerId);
+      if (!root) await dav.binding.end([providerId]);
+      const node = root && (await dav.binding.resolve(root));
+      if (!root || !node) throw notFound('the shared resource no longer exists');
       const rest = (req.url ?? '/').slice(providerId.length + 1);
       const mount: DavMount = {
         root: node,

@@ -43,7 +43,7 @@ export async function prepareFileShare(draft: OutgoingShareDraft, dav: FilesDav)
       { name: 'permissions', message: 'INVALID' },
     ]);
   }
-  await dav.roots.add({ providerId: draft.providerId, owner: draft.owner.id, path: p, kind });
+  await dav.roots.add({ providerId: draft.providerId, owner: draft.owner.id, path: p, kind, fileId: node.info.fileId });
   const webdav: Record<string, unknown> = {
     uri: draft.providerId,
     sharedSecret: draft.sharedSecret,

@@ -1,4 +1,8 @@
-/** Where each outgoing share's resource lives in its owner's tree (table `files_share_roots`); it follows MOVEs. */
+/**
+ * Where each outgoing share's resource lives in its owner's tree (table `files_share_roots`), and which file-system
+ * object it is (its identity: device, inode, birth time). The path follows MOVEs; the identity lets every access
+ * check that the path still names the shared resource and not a newcomer that took its name.
+ */
 import type { Kysely } from 'kysely';
 import { rebase, subtree } from './path-sql.ts';
 
@@ -8,6 +12,21 @@ export interface ShareRoot {
   owner: string;
   path: string;
   kind: 'file' | 'folder';
+  /** Identity of the shared object; null for roots recorded before identities were kept. */
+  fileId: string | null;
+  /** Identity of a body about to replace a shared file (accepted too while the replacement is in flight). */
+  nextFileId: string | null;
+}
+
+function toRoot(r: any): ShareRoot {
+  return {
+    providerId: r.provider_id,
+    owner: r.owner_id,
+    path: r.path,
+    kind: r.kind,
+    fileId: r.file_id ?? null,
+    nextFileId: r.next_file_id ?? null,
+  };
 }
 
 /** The share roots table. */
@@ -18,11 +37,17 @@ export class ShareRoots {
     this.#db = db;
   }
 
-  /** Records where an outgoing share's resource lives. */
-  async add(root: ShareRoot): Promise<void> {
+  /** Records where an outgoing share's resource lives, and what it is. */
+  async add(root: Omit<ShareRoot, 'nextFileId'>): Promise<void> {
     await this.#db
       .insertInto('files_share_roots')
-      .values({ provider_id: root.providerId, owner_id: root.owner, path: root.path, kind: root.kind })
+      .values({
+        provider_id: root.providerId,
+        owner_id: root.owner,
+        path: root.path,
+        kind: root.kind,
+        file_id: root.fileId,
+      })
       .execute();
   }
 
@@ -33,7 +58,12 @@ export class ShareRoots {
       .selectAll()
       .where('provider_id', '=', providerId)
       .executeTakeFirst();
-    return r ? { providerId: r.provider_id, owner: r.owner_id, path: r.path, kind: r.kind } : null;
+    return r ? toRoot(r) : null;
+  }
+
+  /** Every share root (for the periodic check). */
+  async all(): Promise<ShareRoot[]> {
+    return (await this.#db.selectFrom('files_share_roots').selectAll().execute()).map(toRoot);
   }
 
   /** Roots at or below a path of an owner's tree. */
@@ -44,7 +74,31 @@ export class ShareRoots {
       .where('owner_id', '=', owner)
       .where(subtree(path))
       .execute();
-    return rows.map((r) => ({ providerId: r.provider_id, owner: r.owner_id, path: r.path, kind: r.kind }));
+    return rows.map(toRoot);
+  }
+
+  /** Records the identity of a root that had none (roots from before identities were kept). */
+  async adopt(providerId: string, fileId: string): Promise<void> {
+    await this.#db
+      .updateTable('files_share_roots')
+      .set({ file_id: fileId })
+      .where('provider_id', '=', providerId)
+      .where('file_id', 'is', null)
+      .execute();
+  }
+
+  /** A shared file's body is about to be replaced by the object `next` (a PUT renames a new file into place). */
+  async replacing(fileId: string, next: string): Promise<void> {
+    await this.#db.updateTable('files_share_roots').set({ next_file_id: next }).where('file_id', '=', fileId).execute();
+  }
+
+  /** The replacement landed: the shared file is now the object `next`. */
+  async replaced(fileId: string, next: string): Promise<void> {
+    await this.#db
+      .updateTable('files_share_roots')
+      .set({ file_id: next, next_file_id: null })
+      .where('file_id', '=', fileId)
+      .execute();
   }
 
   /** Forgets a share's root. */

@@ -2,7 +2,7 @@
  * The files plugin: per-user WebDAV trees at `/dav/files/<user>/`, OCM sharing of files and folders (the owner serves
  * `/dav/ocm/<providerId>/`, the recipient sees accepted shares under `Shared with me/`), and owner-side resharing.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { definePlugin, InputError, type MeshworkPlugin } from '#core';
 import { davAuthenticator } from './dav-auth.ts';
@@ -12,6 +12,24 @@ import { OCM_DAV_PATH, ocmDavHandler } from './ocm-dav.ts';
 import { handleReshareRequest, REQUEST_RESHARE, reshareRoute } from './reshare.ts';
 import { prepareFileShare } from './share-provider.ts';
 import { userDavHandler } from './user-dav.ts';
+
+/** An upload part nobody wrote to for this long belongs to no live upload. */
+const STALE_PART_MS = 60 * 60_000;
+
+/**
+ * Parts left by uploads interrupted by a crash are garbage (never renamed into place). Several app nodes may share
+ * the data directory, so only parts idle for an hour go: a live upload keeps writing to its part.
+ */
+function removeStaleParts(uploadDir: string): void {
+  for (const name of readdirSync(uploadDir)) {
+    const full = path.join(uploadDir, name);
+    try {
+      if (Date.now() - statSync(full).mtimeMs > STALE_PART_MS) rmSync(full, { recursive: true, force: true });
+    } catch {
+      // another node removed it first
+    }
+  }
+}
 
 /** Creates the files plugin. */
 export function filesPlugin(): MeshworkPlugin {
@@ -27,9 +45,8 @@ export function filesPlugin(): MeshworkPlugin {
       const filesDir = path.join(ctx.config.dataDir, 'files');
       const uploadDir = path.join(ctx.config.dataDir, 'files-tmp');
       mkdirSync(filesDir, { recursive: true });
-      // Parts left by uploads interrupted by a crash are garbage: never renamed into place.
-      rmSync(uploadDir, { recursive: true, force: true });
       mkdirSync(uploadDir, { recursive: true });
+      removeStaleParts(uploadDir);
       const dav = createFilesDav(ctx, filesDir, uploadDir);
       const userDav = userDavHandler(ctx, dav, davAuthenticator(ctx));
       const ocmDav = ocmDavHandler(ctx, dav);

@@ -50,7 +50,7 @@ async function storeBody(store: DiskStore, target: string, input: WriteInput, ex
     await fsCall(() => fs.rename(tmp, target));
   } catch (err) {
     await fs.rm(tmp, { force: true }).catch(() => {});
-    throw err;
+    throw fsError(err); // a full disk while streaming is 507, not 500
   }
   const now = await statEntry(target);
   if (existing && now && store.onReplaced) await store.onReplaced(target, existing, now);
@@ -119,7 +119,7 @@ export class DiskCollection extends DiskNode implements DavCollection {
 
   /** The folder at an absolute path (itself not checked for symlinks: it is the trusted root), or null. */
   static async open(store: DiskStore, full: string, name: string): Promise<DiskCollection | null> {
-    const info = await statEntry(full);
+    const info = await fsCall(async () => statEntrySync(full));
     return info?.collection ? new DiskCollection(store, full, name, info) : null;
   }
 
@@ -131,9 +131,13 @@ export class DiskCollection extends DiskNode implements DavCollection {
       : new DiskFile(this.store, full, name, info);
   }
 
+  /**
+   * One member, looked up with a direct (synchronous) lstat: paths are walked a segment at a time, and a local lstat
+   * costs microseconds where a thread-pool round trip per segment would cost several times that.
+   */
   async child(name: string): Promise<DavNode | null> {
     if (!isValidName(name)) return null;
-    const info = await fsCall(() => statEntry(path.join(this.full, name)));
+    const info = await fsCall(async () => statEntrySync(path.join(this.full, name)));
     return info ? this.nodeFor(name, info) : null;
   }
 

@@ -68,7 +68,7 @@ export function filesPlugin(): MeshworkPlugin {
           dav.binding.stop();
         },
         async onNotification(n) {
-          if (n.notificationType === REQUEST_RESHARE) return handleReshareRequest(ctx, dav.roots, n);
+          if (n.notificationType === REQUEST_RESHARE) return handleReshareRequest(ctx, dav, n);
           throw new InputError(
             `notification type ${n.notificationType} is not supported for files`,
             [{ name: 'notificationType', message: 'UNSUPPORTED' }],

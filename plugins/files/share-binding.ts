@@ -81,8 +81,10 @@ export class ShareBinding {
       await this.#roots.remove(id);
       try {
         const share = await this.#ctx.shares.findOutgoingByProviderId(id);
-        if (share && share.state !== 'unshared') await this.#ctx.shares.revokeOutgoing(share.ownerId, share.id);
-        this.#ctx.logger.info({ providerId: id }, 'share ended: its resource is gone');
+        if (share && share.state !== 'unshared') {
+          await this.#ctx.shares.revokeOutgoing(share.ownerId, share.id);
+          this.#ctx.logger.info({ providerId: id }, 'share ended: its resource is gone');
+        }
       } catch (err) {
         this.#ctx.logger.warn({ err, providerId: id }, 'ending a share whose resource is gone failed');
       }

@@ -114,6 +114,22 @@ describe('files: hostile paths and bodies on /dav/files/<user>/', function () {
     assert.equal(huge.status, 413);
   });
 
+  it('honours a sane X-OC-Mtime and ignores one no date can hold', async () => {
+    const ok = await dav.send('PUT', `${U}/dated.txt`, { body: 'x', headers: { 'x-oc-mtime': '1600000000' } });
+    assert.equal(ok.status, 201);
+    assert.equal(ok.headers.get('x-oc-mtime'), 'accepted');
+    assert.equal(
+      (await dav.send('HEAD', `${U}/dated.txt`)).headers.get('last-modified'),
+      new Date(1600000000_000).toUTCString(),
+    );
+    for (const v of ['1e20', '-5', 'soon', '99999999999999999999'])
+      assert.equal(
+        (await dav.send('PUT', `${U}/dated.txt`, { body: 'y', headers: { 'x-oc-mtime': v } })).status,
+        204,
+        v,
+      );
+  });
+
   it('refuses XML that is not valid UTF-8 with 400', async () => {
     const body = Buffer.concat([
       Buffer.from('<d:propertyupdate xmlns:d="DAV:"><d:set><d:prop><z xmlns="urn:z">caf'),

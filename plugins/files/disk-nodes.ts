@@ -38,9 +38,10 @@ async function storeBody(store: DiskStore, target: string, input: WriteInput, ex
   const headers: Record<string, string> = {};
   try {
     await pipeline(input.body, createWriteStream(tmp, { flags: 'wx', highWaterMark: 256 * 1024 }));
-    const mtime = Number(input.headers['x-oc-mtime']);
-    if (Number.isFinite(mtime) && mtime > 0) {
-      await fs.utimes(tmp, new Date(), new Date(mtime * 1000));
+    // Nextcloud/ownCloud clients send the file's own mtime in seconds; anything no Date can hold is ignored.
+    const mtime = new Date(Number(input.headers['x-oc-mtime']) * 1000);
+    if (mtime.getTime() > 0) {
+      await fs.utimes(tmp, new Date(), mtime);
       headers['X-OC-MTime'] = 'accepted';
     }
     if (existing && store.beforeReplace) {

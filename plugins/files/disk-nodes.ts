@@ -16,10 +16,11 @@ import { copyEntry, fsError, mimeOf, statEntry, statEntrySync, type EntryInfo } 
 export interface DiskStore {
   /** Directory for in-flight uploads (same file system as the trees, for atomic rename). */
   uploadDir: string;
-  /** Called after a body was renamed into place over an existing file (its identity changed). */
-  onReplaced?(full: string, before: EntryInfo, after: EntryInfo): Promise<void>;
-  /** Called with the new body's identity just before it replaces an existing file. */
-  beforeReplace?(full: string, before: EntryInfo, next: EntryInfo): Promise<void>;
+  /**
+   * Wraps renaming a new body (whose identity is `next`: a rename keeps inode and birth time) over an existing file
+   * at `full`; the wrapper must call `rename` once.
+   */
+  replace?(full: string, next: EntryInfo, rename: () => Promise<void>): Promise<void>;
 }
 
 const STAT_CHUNK = 256;
@@ -44,18 +45,15 @@ async function storeBody(store: DiskStore, target: string, input: WriteInput, ex
       await fs.utimes(tmp, new Date(), mtime);
       headers['X-OC-MTime'] = 'accepted';
     }
-    if (existing && store.beforeReplace) {
-      const next = await statEntry(tmp);
-      if (next) await store.beforeReplace(target, existing, next);
-    }
-    await fsCall(() => fs.rename(tmp, target));
+    const rename = (): Promise<void> => fsCall(() => fs.rename(tmp, target));
+    const next = existing && store.replace ? await statEntry(tmp) : null;
+    if (next && store.replace) await store.replace(target, next, rename);
+    else await rename();
   } catch (err) {
     await fs.rm(tmp, { force: true }).catch(() => {});
     throw fsError(err); // a full disk while streaming is 507, not 500
   }
-  const now = await statEntry(target);
-  if (existing && now && store.onReplaced) await store.onReplaced(target, existing, now);
-  return { info: now, headers };
+  return { info: await statEntry(target), headers };
 }
 
 /** A file or folder on disk. */

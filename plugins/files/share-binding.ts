@@ -8,11 +8,13 @@
  *   a moment later confirms it (so an owner's rename caught mid-flight never ends a share by mistake), and a
  *   periodic sweep finds the ones nobody asks for;
  * - a PUT that replaces a shared file's body keeps the share: the new object's identity is recorded before it is
- *   renamed into place and both are accepted while that happens.
+ *   renamed into place and both are accepted while that happens (on one app node these replacements are serialized
+ *   per file; two nodes racing PUTs on one shared file at the same instant could still leave the share ended).
  */
 import type { PluginContext } from '#core';
 import type { DavExtension } from '#dav';
 import { DiskCollection, resolveDiskPath, type DiskFile, type DiskStore } from './disk-nodes.ts';
+import { statEntrySync } from './file-store.ts';
 import type { ShareRoot, ShareRoots } from './share-roots.ts';
 
 /** Delay before a share whose resource looked gone is checked again and ended. */
@@ -26,6 +28,8 @@ export class ShareBinding {
   readonly #roots: ShareRoots;
   readonly #home: (owner: string) => Promise<DiskCollection | null>;
   readonly #timers = new Set<NodeJS.Timeout>();
+  /** Replacements in flight, per file path (see diskHooks). */
+  readonly #replacing = new Map<string, Promise<void>>();
   #stopped = false;
 
   constructor(
@@ -118,12 +122,32 @@ export class ShareBinding {
     this.#timers.clear();
   }
 
-  /** Hooks for the disk store: a shared file replaced by PUT stays shared. */
-  diskHooks(): Pick<DiskStore, 'beforeReplace' | 'onReplaced'> {
+  /**
+   * The disk store's replace hook: a shared file replaced by PUT stays shared. Replacements of one path run one at a
+   * time here, and the file's identity is read fresh inside, so two PUTs racing on a shared file cannot leave the
+   * share pointing at a body that lost the race.
+   */
+  diskHooks(): Pick<DiskStore, 'replace'> {
     return {
-      beforeReplace: (_full, before, next) => this.#roots.replacing(before.fileId, next.fileId),
-      onReplaced: (_full, before, after) => this.#roots.replaced(before.fileId, after.fileId),
+      replace: (full, next, rename) =>
+        this.#serially(full, async () => {
+          const current = statEntrySync(full);
+          if (current) await this.#roots.replacing(current.fileId, next.fileId);
+          await rename();
+          if (current) await this.#roots.replaced(current.fileId, next.fileId);
+        }),
     };
+  }
+
+  async #serially(key: string, fn: () => Promise<void>): Promise<void> {
+    const run = (this.#replacing.get(key) ?? Promise.resolve()).then(fn, fn);
+    const tail = run.catch(() => {});
+    this.#replacing.set(key, tail);
+    try {
+      await run;
+    } finally {
+      if (this.#replacing.get(key) === tail) this.#replacing.delete(key);
+    }
   }
 
   /** The DAV extension: shares follow MOVEs and end with DELETE (or an overwriting COPY/MOVE). */

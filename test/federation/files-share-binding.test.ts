@@ -144,6 +144,24 @@ describe('federation: a file share binds to the resource, not to its path', func
     await ended(s);
   });
 
+  it('keeps a shared file shared through many PUTs racing on it', async () => {
+    assert.equal((await aliceDav.send('PUT', `${A}/busy.txt`, { body: 'v0' })).status, 201);
+    const s = await share('file', '/busy.txt');
+    const puts = await Promise.all(
+      Array.from({ length: 16 }, (_v, i) =>
+        i % 2
+          ? aliceDav.send('PUT', `${A}/busy.txt`, { body: `a${i}` })
+          : s.direct.send('PUT', s.base, { body: `b${i}` }),
+      ),
+    );
+    assert.deepEqual(new Set(puts.map((p) => p.status)), new Set([204]));
+    const now = (await aliceDav.send('GET', `${A}/busy.txt`)).text;
+    assert.equal((await s.direct.send('GET', s.base)).text, now);
+    await new Promise((r) => setTimeout(r, 1500)); // past the confirming second look
+    assert.equal((await a.engine.shares.getOutgoing(s.outgoing.id))?.state, 'accepted');
+    assert.equal((await s.direct.send('GET', s.base)).status, 200);
+  });
+
   it('never follows a symlink inside a shared folder, nor shares a path that goes through one', async () => {
     await folder('Linked');
     const outside = path.join(a.dataDir, 'outside');

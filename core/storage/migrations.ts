@@ -33,6 +33,12 @@ export async function migrate(
     }
   }
   const provider: MigrationProvider = { getMigrations: async () => all };
+  // On PostgreSQL, name our schema: without it kysely's "does the migration table exist" check matches that table
+  // in ANY schema of the database, so a second deployment (or test) in another schema would skip creating its own.
+  const schema =
+    dialect === 'postgres'
+      ? (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : null;
   // Two nodes starting at once on PostgreSQL: kysely's migrator takes a lock table, so only one applies.
   const migrator = new Migrator({
     db,
@@ -40,6 +46,7 @@ export async function migrate(
     allowUnorderedMigrations: true,
     migrationTableName: 'meshwork_migrations',
     migrationLockTableName: 'meshwork_migrations_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

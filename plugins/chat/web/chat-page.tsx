@@ -76,7 +76,7 @@ export function ChatPage(props: PluginPageProps) {
         onClose={() => setCreating(false)}
         onCreated={(id, failed) => {
           setCreating(false);
-          if (failed.length) toast.error(`Some invitations failed: ${failed.join('; ')}`);
+          if (failed.length) toast.error(`Some invitations failed: ${failed.join('; ')}.`);
           props.navigate(hashHref('chat', id));
         }}
       />

@@ -38,7 +38,8 @@ export function NewRoomDialog(props: {
       setMembers('');
       props.onCreated(
         r.room.id,
-        r.failed.map((f) => `${f.address}: ${f.message}`),
+        // The server's reasons name the address already ("bob is not a user on cloud.example.org").
+        r.failed.map((f) => f.message),
       );
     } catch (err) {
       setError(describeError(err));

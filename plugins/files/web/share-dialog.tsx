@@ -106,7 +106,7 @@ export function ShareDialog(props: { entry: DavEntry | null; ctx: PluginContext;
           aria-describedby="share-with-hint share-error"
         />
         <p id="share-with-hint" class="hint">
-          Their federated address: user@their-server.
+          Their address: user@{ctx.user.server} for someone on this server, user@their-server for anyone else.
         </p>
         {contacts.length > 0 && (
           <div class="contact-picks" role="group" aria-label="Pick a contact">

@@ -7,6 +7,7 @@ import type {
   LoginResult,
   Me,
   OutgoingShare,
+  UserSettings,
 } from './types.ts';
 
 /** Where the client finds and forgets the session token. */
@@ -81,6 +82,16 @@ export class ApiClient {
     return this.request('GET', '/me');
   }
 
+  /** The user's preferences (e.g. auto-accepting shares). */
+  settings(): Promise<UserSettings> {
+    return this.request('GET', '/me/settings');
+  }
+
+  /** Changes some of the user's preferences; returns them all. */
+  updateSettings(change: Partial<UserSettings>): Promise<UserSettings> {
+    return this.request('PATCH', '/me/settings', change);
+  }
+
   /** Shares others sent to the user that are pending or accepted. */
   incomingShares(): Promise<IncomingShareView[]> {
     return this.request('GET', '/shares/incoming');
@@ -91,7 +102,7 @@ export class ApiClient {
     return this.request('GET', '/shares/outgoing');
   }
 
-  /** Shares a resource with a user on another server. */
+  /** Shares a resource with a user of this server or of another one (`user@host`). */
   createShare(input: CreateShareInput): Promise<OutgoingShare> {
     return this.request('POST', '/shares', input);
   }

@@ -94,6 +94,8 @@ export function useInbox(api: ApiClient, socket: MeshworkSocket, toast: Toaster)
               `Sharing “${share.name}” with ${share.shareWith} failed${share.lastError ? `: ${share.lastError}` : ''}.`,
             );
         }
+        // Removing a failed share deletes it on the server: it leaves the list in every tab.
+        if (before?.state === 'failed' && share.state === 'unshared') return l.filter((s) => s.id !== share.id);
         return upsert(l, share);
       });
     };
@@ -126,6 +128,7 @@ export function useInbox(api: ApiClient, socket: MeshworkSocket, toast: Toaster)
     [toast],
   );
 
+  const failed = (id: string) => outgoing.find((s) => s.id === id)?.state === 'failed';
   const nameOf = (id: string) =>
     incoming.find((s) => s.id === id)?.name ?? outgoing.find((s) => s.id === id)?.name ?? 'the share';
   return {
@@ -159,8 +162,9 @@ export function useInbox(api: ApiClient, socket: MeshworkSocket, toast: Toaster)
       act(
         id,
         () => api.unshare(id),
-        (s) => setOutgoing((l) => upsert(l, s)),
-        `Stopped sharing “${nameOf(id)}”.`,
+        // A share that failed is deleted, not ended: it leaves the list.
+        (s) => setOutgoing((l) => (failed(id) ? l.filter((x) => x.id !== id) : upsert(l, s))),
+        failed(id) ? `Removed “${nameOf(id)}”.` : `Stopped sharing “${nameOf(id)}”.`,
       ),
   };
 }

@@ -135,6 +135,8 @@ function lockHandler(server: DavServer, backend: LockBackend): MethodHandler {
       await server.emit('afterCreate', d, d.path);
     }
     const raced = await backend.create(lock, (existing) => lockConflicts(existing, lock));
+    // Another request won the lock meanwhile (possibly on another node). An empty file made for ours stays: the
+    // winner may be a LOCK of the same unmapped URL, whose resource it now is.
     if (raced.length) throw lockedError(d, raced, 'a conflicting lock exists', 'no-conflicting-lock');
     sendLock(d, lock, node ? 200 : 201);
   };

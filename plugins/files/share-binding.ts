@@ -132,9 +132,11 @@ export class ShareBinding {
       replace: (full, next, rename) =>
         this.#serially(full, async () => {
           const current = statEntrySync(full);
-          if (current) await this.#roots.replacing(current.fileId, next.fileId);
+          // Most files are not shared: one indexed read spares them two writes.
+          const shared = current !== null && (await this.#roots.isShared(current.fileId));
+          if (shared) await this.#roots.replacing(current.fileId, next.fileId);
           await rename();
-          if (current) await this.#roots.replaced(current.fileId, next.fileId);
+          if (shared) await this.#roots.replaced(current.fileId, next.fileId);
         }),
     };
   }

@@ -87,6 +87,17 @@ export class ShareRoots {
       .execute();
   }
 
+  /** True when some share root is this object. */
+  async isShared(fileId: string): Promise<boolean> {
+    const r = await this.#db
+      .selectFrom('files_share_roots')
+      .select('provider_id')
+      .where('file_id', '=', fileId)
+      .limit(1)
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
   /** A shared file's body is about to be replaced by the object `next` (a PUT renames a new file into place). */
   async replacing(fileId: string, next: string): Promise<void> {
     await this.#db.updateTable('files_share_roots').set({ next_file_id: next }).where('file_id', '=', fileId).execute();

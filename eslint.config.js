@@ -1,5 +1,6 @@
 // Lint rules for what the architecture promises (see ../README.md "Code health"):
-// plugins reach the core only through `#core` and never import another plugin; no import cycles;
+// plugins reach the core only through `#core`, the DAV toolkit only through `#dav` and the web shell only through
+// `#web-sdk`, and never import another plugin; the web app lists plugins in one file (web/src/plugins.ts); no cycles;
 // files stay small unless a reason is written at their top (`/* eslint-disable max-lines -- why */`).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -8,7 +9,8 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import globals from 'globals';
 import { readdirSync } from 'node:fs';
 
-// One zone per plugin folder: it may not import any other plugin, nor the core past `core/index.ts`.
+// One zone per plugin folder: it may not import any other plugin (but its dependencies' public-api.ts),
+// nor the core past `core/index.ts`.
 const pluginDirs = readdirSync(new URL('./plugins', import.meta.url), { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => d.name);
@@ -16,8 +18,9 @@ const boundaryZones = [
   ...pluginDirs.map((name) => ({
     target: `./plugins/${name}`,
     from: './plugins',
-    except: [`./${name}`],
-    message: 'A plugin never imports another plugin; talk through the core.',
+    // A dependency's published API types (`public-api.ts`, used with `ctx.use`) are the one exception.
+    except: [`./${name}`, ...pluginDirs.filter((o) => o !== name).map((o) => `./${o}/public-api.ts`)],
+    message: "A plugin never imports another plugin (only a dependency's public-api.ts); talk through the core.",
   })),
   {
     target: './plugins',
@@ -39,6 +42,19 @@ const boundaryZones = [
   { target: './dav', from: './plugins', message: 'The DAV toolkit never imports a plugin.' },
   { target: './dav', from: './web', message: 'The DAV toolkit never imports the web app.' },
   { target: './core', from: './dav', message: 'The core stays OCM-only and never imports the DAV toolkit.' },
+  // The web SDK boundary: a plugin's web part sees the shell only through `#web-sdk` (web/sdk/index.ts) ...
+  {
+    target: './plugins/*/web/**',
+    from: './web',
+    except: ['./sdk/index.ts'],
+    message: "A plugin's web part imports the shell only as '#web-sdk'.",
+  },
+  // ... and the shell and the SDK reach plugins only through the explicit list in web/src/plugins.ts.
+  {
+    target: ['./web/src/**/!(plugins.ts)', './web/sdk/**'],
+    from: './plugins',
+    message: 'The web app reaches plugins only through the explicit list in web/src/plugins.ts.',
+  },
 ];
 
 export default tseslint.config(
@@ -75,6 +91,16 @@ export default tseslint.config(
   {
     files: ['web/**/*.{ts,tsx}', 'plugins/*/web/**/*.{ts,tsx}', 'plugins/*/client/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // Spelled as the alias, so a plugin moved out of this repository keeps working.
+    files: ['plugins/*/web/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./){3,}web/', message: "Import the shell as '#web-sdk'." }] },
+      ],
+    },
   },
   {
     files: ['**/*.test.ts', 'test/**/*.ts'],

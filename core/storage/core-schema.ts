@@ -1,3 +1,5 @@
+import { outboxLeaseMigration } from '../outbox/outbox-store.ts';
+import { incomingShareKeyMigration } from './incoming-share-key.ts';
 import type { SchemaMigration } from './migrations.ts';
 
 /** The core's tables. Timestamps are epoch milliseconds (bigint); JSON is stored as text. */
@@ -149,4 +151,6 @@ export const coreMigrations: SchemaMigration[] = [
         .execute();
     },
   },
+  incomingShareKeyMigration,
+  outboxLeaseMigration,
 ];

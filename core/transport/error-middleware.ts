@@ -1,9 +1,17 @@
 import type { ErrorRequestHandler } from 'express';
-import { isMeshworkError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { toWireError } from './error-edges.ts';
 
 /** Where an error is answered: OCM JSON, OAuth JSON (token endpoint) or the client API's JSON. */
 export type ErrorShape = 'ocm' | 'oauth' | 'api';
+
+const OAUTH_CODES = [
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+];
 
 function shapeFor(path: string): ErrorShape {
   if (path === '/ocm/token') return 'oauth';
@@ -12,45 +20,18 @@ function shapeFor(path: string): ErrorShape {
 }
 
 /**
- * The one place where errors become HTTP responses. Domain errors keep their status and code;
+ * The one place where errors become HTTP responses. Domain errors keep their declared status and code;
  * body-parser errors become 400/413; anything else is logged and answered with a generic 500.
  */
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    let status = 500;
-    let code = 'INTERNAL_ERROR';
-    let message = 'internal error';
-    let validationErrors: unknown;
-    if (isMeshworkError(err)) {
-      ({ status, code, message } = err);
-      validationErrors = err.validationErrors;
-    } else if (
-      err &&
-      typeof err === 'object' &&
-      'type' in err &&
-      typeof (err as { status?: unknown }).status === 'number'
-    ) {
-      // body-parser: entity.parse.failed, entity.too.large, encoding.unsupported...
-      status = (err as { status: number }).status;
-      code = status === 413 ? 'BODY_TOO_LARGE' : 'INVALID_BODY';
-      message = status === 413 ? 'request body too large' : 'request body is not valid';
-    } else {
-      log.error({ err, method: req.method, path: req.path }, 'unhandled error');
-    }
+    const { status, code, message, validationErrors, expected } = toWireError(err);
+    if (!expected) (req.log ?? log).error({ err, method: req.method, path: req.path }, 'unhandled error');
+    else (req.log ?? log).debug({ status, errorCode: code, reason: message }, 'request refused');
     if (res.headersSent) return res.end();
     const shape = shapeFor(req.path);
     if (shape === 'oauth') {
-      const oauth = [
-        'invalid_request',
-        'invalid_client',
-        'invalid_grant',
-        'unauthorized_client',
-        'unsupported_grant_type',
-      ].includes(code)
-        ? code
-        : status === 401
-          ? 'invalid_client'
-          : 'invalid_request';
+      const oauth = OAUTH_CODES.includes(code) ? code : status === 401 ? 'invalid_client' : 'invalid_request';
       return res
         .status(status >= 500 ? status : status === 401 ? 401 : 400)
         .json({ error: oauth, error_description: message });

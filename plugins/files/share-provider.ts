@@ -3,6 +3,7 @@ import { InputError, NotFoundError, type OutgoingShareDraft, type PreparedShare 
 import { isValidName, treePath } from '#dav';
 import { DiskCollection, resolveDiskPath } from './disk-nodes.ts';
 import { userDir, type FilesDav } from './files-dav.ts';
+import { FILES_ERRORS } from './error-codes.ts';
 
 const SHAREABLE = ['read', 'write', 'share'];
 
@@ -13,13 +14,13 @@ export function resourcePath(resourceId: string): string {
     throw new InputError(
       'the whole home folder cannot be shared; share a folder inside it',
       [{ name: 'resourceId', message: 'INVALID' }],
-      'RESOURCE_ID_INVALID',
+      FILES_ERRORS.RESOURCE_ID_INVALID,
     );
   if (!segs.every(isValidName))
     throw new InputError(
       'resourceId must be a path like /Projects/report.pdf',
       [{ name: 'resourceId', message: 'INVALID' }],
-      'RESOURCE_ID_INVALID',
+      FILES_ERRORS.RESOURCE_ID_INVALID,
     );
   return treePath(segs);
 }
@@ -35,7 +36,7 @@ export async function prepareFileShare(draft: OutgoingShareDraft, dav: FilesDav)
     throw new InputError(
       `${p} is a ${kind}, not a ${draft.resourceType}`,
       [{ name: 'resourceType', message: 'MISMATCH' }],
-      'RESOURCE_TYPE_MISMATCH',
+      FILES_ERRORS.RESOURCE_TYPE_MISMATCH,
     );
   }
   if (draft.permissions.length === 0 || draft.permissions.some((x) => !SHAREABLE.includes(x))) {

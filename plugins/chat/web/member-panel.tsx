@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { Contact } from '../../../web/src/api/types.ts';
+import type { Contact } from '#web-sdk';
 import type { MemberView, RoomDetail, Role } from '../shared.ts';
 
 /** Member actions the panel offers (by the caller's rights). */

@@ -1,7 +1,5 @@
 import { useState } from 'preact/hooks';
-import { describeError } from '../../../web/src/api/api-error.ts';
-import type { Contact } from '../../../web/src/api/types.ts';
-import { ModalDialog } from '../../../web/src/components/modal-dialog.tsx';
+import { ModalDialog, describeAck, describeError, type Contact } from '#web-sdk';
 import type { ChatApi } from './chat-api.ts';
 
 /** Creates a group room (name, topic, first members) or a one-to-one conversation. */
@@ -39,7 +37,10 @@ export function NewRoomDialog(props: {
       props.onCreated(
         r.room.id,
         // The server's reasons name the address already ("bob is not a user on cloud.example.org").
-        r.failed.map((f) => f.message),
+        r.failed.map((f) => {
+          const text = describeAck(f);
+          return text.includes(f.address) ? text : `${f.address}: ${text}`;
+        }),
       );
     } catch (err) {
       setError(describeError(err));

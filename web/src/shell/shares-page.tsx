@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { PluginContext, WebPlugin } from '../plugin-host.ts';
+import type { WebPluginContext, WebPlugin } from '../plugin-host.ts';
 import { AutoAcceptSetting } from './auto-accept-setting.tsx';
 import { IncomingShareItem } from './incoming-share-item.tsx';
 import { OutgoingShareItem } from './outgoing-share-item.tsx';
@@ -8,7 +8,7 @@ import type { Inbox } from './use-inbox.ts';
 const ACTIVE_OUTGOING = new Set(['sending', 'pending', 'accepted', 'failed']);
 
 /** The shares inbox: incoming shares waiting for an answer, accepted ones, and the user's outgoing shares. */
-export function SharesPage(props: { inbox: Inbox; plugins: readonly WebPlugin[]; ctx: PluginContext }) {
+export function SharesPage(props: { inbox: Inbox; plugins: readonly WebPlugin[]; ctx: WebPluginContext }) {
   const { inbox, plugins, ctx } = props;
   const [showEnded, setShowEnded] = useState(false);
   const pending = inbox.incoming.filter((s) => s.state === 'pending');

@@ -56,6 +56,7 @@ export {
 } from './locks/lock-backend.ts';
 export { formatSyncToken, parseSyncToken, SYNC_TOKEN_PREFIX, syncExtension } from './sync/sync-extension.ts';
 export * from './errors.ts';
+export { DAV_ERROR_CODES, type DavErrorCode } from './error-codes.ts';
 export { errorBody, sendDavError, sendFailure, toDavError, type DavLogger } from './error-response.ts';
 export * from './xml.ts';
 export { decodeUtf8, MAX_XML_DEPTH, parseXml } from './xml-parse.ts';

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DAV_ERROR_CODES, type DavErrorCode } from './error-codes.ts';
 import { DavError } from './errors.ts';
 import { parseIfHeader, submittedTokens } from './if-header.ts';
 import { decodeSegments } from './paths.ts';
@@ -121,5 +125,24 @@ describe('dav: XML, paths and If headers', () => {
       status(() => parseIfHeader('garbage')),
       400,
     );
+  });
+
+  it('declares every code the toolkit raises, with the status it is raised with', () => {
+    const root = path.dirname(fileURLToPath(import.meta.url));
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.startsWith('testing'),
+    );
+    const seen = new Set<string>();
+    for (const f of files) {
+      const src = readFileSync(path.join(root, f), 'utf8');
+      for (const m of src.matchAll(/DavError\(\s*(\d{3}),[^;]*?'((?:DAV|XML)_[A-Z0-9_]+)'/g)) {
+        const code = m[2] as DavErrorCode;
+        seen.add(code);
+        assert.ok(DAV_ERROR_CODES[code], `${f}: ${code} is not declared`);
+        assert.equal(DAV_ERROR_CODES[code].status, Number(m[1]), `${f}: ${code}`);
+      }
+      for (const m of src.matchAll(/'((?:DAV|XML)_[A-Z0-9_]+)'/g)) assert.ok(m[1]! in DAV_ERROR_CODES, `${f}: ${m[1]}`);
+    }
+    assert.ok(seen.size >= 15, `found ${seen.size} throw sites`);
   });
 });

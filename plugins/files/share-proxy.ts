@@ -9,6 +9,7 @@ import type { PluginContext } from '#core';
 import { DavError, decodeSegments, encodeSegment, forbidden, hasBodyHeaders } from '#dav';
 import { WRITE_METHODS } from './files-dav.ts';
 import { hrefRewriter, prefixMapper } from './href-rewriter.ts';
+import { FILES_ERRORS } from './error-codes.ts';
 import { remoteTarget, type ShareMount } from './share-mounts.ts';
 
 const FORWARDED = [
@@ -114,7 +115,7 @@ export async function proxyToOwner(
   }
   if (upstream.statusCode === 401) {
     upstream.resume();
-    throw new DavError(404, 'the owner no longer grants access to this share', 'SHARE_GONE');
+    throw new DavError(404, 'the owner no longer grants access to this share', FILES_ERRORS.SHARE_GONE);
   }
   const base = (upstream as IncomingMessage & { meshworkBase?: string }).meshworkBase as string;
   res.statusCode = upstream.statusCode ?? 502;

@@ -173,8 +173,13 @@ export class Engine {
       accounts: this.accounts,
       config,
       local,
-      send: (msg, timeoutMs) =>
-        deliverOutboxMessage(msg, this.discovery, client, (t) => this.plugins.spec(t), { timeoutMs }),
+      send: async (msg, timeoutMs) => {
+        const started = Date.now();
+        const res = await deliverOutboxMessage(msg, this.discovery, client, (t) => this.plugins.spec(t), { timeoutMs });
+        const line = { destination: msg.destination, kind: msg.kind, status: res.status, ms: Date.now() - started };
+        this.log.debug(line, 'share sent while its user waits');
+        return res;
+      },
     });
     const incoming = new IncomingShareService({
       ...common,

@@ -119,7 +119,8 @@ describe('operator logs: access lines, request ids, start-up warnings, no secret
       assert.ok(has('request', (e) => e.path === '/ocm/shares' && e.status === 201 && e.peer === a!.host));
       assert.ok(has('OCM share received', (e) => e.senderHost === a!.host && e.scheme === 'rfc9421'));
       assert.ok(has('OCM notification received', (e) => e.notificationType === 'SHARE_ACCEPTED'));
-      assert.ok(has('outbox message sent', (e) => e.kind === 'core:share' && e.status === 201));
+      assert.ok(has('share sent while its user waits', (e) => e.kind === 'core:share' && e.status === 201));
+      assert.ok(has('outbox message sent', (e) => e.kind === 'core:notification' && e.status === 201));
     } finally {
       await a?.destroy();
       await b?.destroy();

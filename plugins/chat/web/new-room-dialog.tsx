@@ -39,7 +39,9 @@ export function NewRoomDialog(props: {
         // The server's reasons name the address already ("bob is not a user on cloud.example.org").
         r.failed.map((f) => {
           const text = describeAck(f);
-          return text.includes(f.address) ? text : `${f.address}: ${text}`;
+          // Server sentences name the address or its server already; generic ones get the address in front.
+          const host = f.address.slice(f.address.lastIndexOf('@') + 1);
+          return text.includes(host) ? text : `${f.address}: ${text}`;
         }),
       );
     } catch (err) {

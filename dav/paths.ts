@@ -3,7 +3,7 @@
  * `%2e%2e`, encoded slashes, backslashes and NUL never reach the file system: traversal is impossible by
  * construction (the file system only ever sees joined, validated segments under the user's root).
  */
-import { badRequest, DavError } from './dav-errors.ts';
+import { badRequest, DavError } from './errors.ts';
 
 const MAX_SEGMENT_BYTES = 255;
 const MAX_DEPTH = 64;

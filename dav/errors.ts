@@ -1,11 +1,14 @@
 /**
- * A WebDAV failure with its HTTP status, a stable code, and optionally an RFC 4918 precondition element
- * (e.g. `lock-token-submitted`) that goes into a `<d:error>` body.
+ * A WebDAV failure with its HTTP status, a stable code, and optionally a precondition/postcondition element
+ * (RFC 4918 §16, RFC 4791 §5.3.2.1 …) that goes into the `<d:error>` body.
  */
 export class DavError extends Error {
   readonly status: number;
   readonly code: string;
-  /** Local name of a DAV: precondition/postcondition element, e.g. `propfind-finite-depth`. */
+  /**
+   * The condition element in Clark notation (`{DAV:}lock-token-submitted`,
+   * `{urn:ietf:params:xml:ns:caldav}valid-calendar-data`); a bare local name means the `DAV:` namespace.
+   */
   readonly condition: string | undefined;
   /** Hrefs to list inside the condition element (e.g. the locked resource for `lock-token-submitted`). */
   readonly hrefs: string[];
@@ -15,7 +18,7 @@ export class DavError extends Error {
     this.name = 'DavError';
     this.status = status;
     this.code = code;
-    this.condition = condition;
+    this.condition = condition === undefined || condition.startsWith('{') ? condition : `{DAV:}${condition}`;
     this.hrefs = hrefs;
   }
 }
@@ -41,6 +44,11 @@ export function preconditionFailed(message: string, condition?: string): DavErro
 }
 
 /** 400 for unreadable input. */
-export function badRequest(message: string): DavError {
-  return new DavError(400, message, 'DAV_BAD_REQUEST');
+export function badRequest(message: string, code = 'DAV_BAD_REQUEST'): DavError {
+  return new DavError(400, message, code);
+}
+
+/** 405 for a method that does not apply to the resource. */
+export function methodNotAllowed(message: string): DavError {
+  return new DavError(405, message, 'DAV_METHOD_NOT_ALLOWED');
 }

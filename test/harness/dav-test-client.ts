@@ -1,4 +1,4 @@
-/** A tiny WebDAV client for the files plugin's tests (not used at run time). */
+/** A tiny WebDAV client for tests (not used at run time). */
 import http from 'node:http';
 
 /** One DAV response with its body read as text or bytes. */

@@ -2,7 +2,7 @@
  * The WebDAV `If` header (RFC 4918 §10.4): parse into tagged/untagged lists of state-token and ETag conditions,
  * and evaluate them. The header is true when any list is true; a list is true when all its conditions are.
  */
-import { badRequest } from './dav-errors.ts';
+import { badRequest } from './errors.ts';
 
 /** One condition: a (possibly negated) lock token or entity tag. */
 export interface IfCondition {

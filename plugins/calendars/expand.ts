@@ -1,7 +1,7 @@
 import ICAL from 'ical.js';
 import { CaldavPreconditionError } from './caldav-errors.ts';
 import { DAY_MS } from './civil-days.ts';
-import { timeAtWall, toInstant, utcTime, wallOf } from './instants.ts';
+import { formatUtc, toInstant, utcTime, wallOf } from './instants.ts';
 import { componentSets, occurrencesOf, ownOccurrence, RECURRING_TYPES, type Occurrence } from './occurrences.ts';
 import { freeBusyOverlaps, occurrenceOverlaps, periodsOf, type TimeRange } from './time-range.ts';
 
@@ -16,29 +16,24 @@ export const DEFAULT_MAX_INSTANCES = 10_000;
 const RECURRENCE_PROPS = ['rrule', 'rdate', 'exdate', 'exrule'];
 
 function cloneComponent(c: ICAL.Component): ICAL.Component {
-  return new ICAL.Component(structuredClone(c.toJSON()) as unknown[]);
+  return new ICAL.Component(structuredClone(c.jCal));
 }
 
 function emptyCalendarLike(vcalendar: ICAL.Component): ICAL.Component {
-  const out = cloneComponent(vcalendar);
-  out.removeAllSubcomponents();
-  return out;
+  return new ICAL.Component(['vcalendar', structuredClone(vcalendar.jCal[1]), []]);
 }
+
+const TIME_TYPES = new Set(['date-time', 'date', 'period']);
 
 /** A DATE stays a DATE; any other time becomes the UTC DATE-TIME of its instant. */
 function asUtc(t: ICAL.Time, zone: ICAL.Timezone): ICAL.Time {
   return t.isDate ? t : utcTime(toInstant(t, zone));
 }
 
-function setTime(c: ICAL.Component, name: string, t: ICAL.Time): void {
-  const p = c.getFirstProperty(name) ?? c.addPropertyWithValue(name, t);
-  p.removeParameter('tzid');
-  p.setValue(t);
-}
-
 /** Rewrites every DATE-TIME with a TZID or floating to UTC, in the component and its sub-components. */
 function convertToUtc(c: ICAL.Component, zone: ICAL.Timezone): void {
   for (const p of c.getAllProperties()) {
+    if (!TIME_TYPES.has(p.type)) continue;
     const vals = p.getValues() as unknown[];
     if (!vals.some((v) => v instanceof ICAL.Time && !v.isDate && v.zone !== ICAL.Timezone.utcTimezone)) continue;
     const next = vals.map((v) => (v instanceof ICAL.Time ? asUtc(v, zone) : v));
@@ -49,26 +44,83 @@ function convertToUtc(c: ICAL.Component, zone: ICAL.Timezone): void {
   for (const sub of c.getAllSubcomponents()) convertToUtc(sub, zone);
 }
 
-/** One occurrence as its own component: RECURRENCE-ID set, recurrence rules removed, times in UTC. */
-function instanceComponent(o: Occurrence, master: ICAL.Component | null, zone: ICAL.Timezone): ICAL.Component {
+const ownTexts = new WeakMap<ICAL.Component, Map<ICAL.Timezone, string>>();
+
+/**
+ * An override or single component for an expanded response: recurrence rules removed, times in UTC.
+ * Memoised per parse tree and zone (stored trees are cached and never modified).
+ */
+function ownComponentText(o: Occurrence, zone: ICAL.Timezone): string {
+  let byZone = ownTexts.get(o.component);
+  if (!byZone) ownTexts.set(o.component, (byZone = new Map()));
+  let text = byZone.get(zone);
+  if (text === undefined) byZone.set(zone, (text = writeOwn(o, zone)));
+  return text;
+}
+
+function writeOwn(o: Occurrence, zone: ICAL.Timezone): string {
   const c = cloneComponent(o.component);
   for (const name of RECURRENCE_PROPS) c.removeAllProperties(name);
-  if (o.recurrenceId) setTime(c, 'recurrence-id', asUtc(o.recurrenceId, zone));
-  if (o.component === master && o.recurrenceId && o.start) {
-    // An instance generated from the master: move its start (and explicit end) to the instance.
-    setTime(c, 'dtstart', asUtc(o.start, zone));
-    const endName = c.name === 'vtodo' ? 'due' : 'dtend';
-    const masterEnd = master.getFirstPropertyValue(endName) as ICAL.Time | null;
-    const masterStart = master.getFirstPropertyValue('dtstart') as ICAL.Time | null;
-    if (masterEnd && masterStart && o.endMs !== null) {
-      const end = o.start.isDate
-        ? timeAtWall(wallOf(o.start) + Math.round((wallOf(masterEnd) - wallOf(masterStart)) / DAY_MS) * DAY_MS, o.start)
-        : utcTime(o.endMs);
-      setTime(c, endName, end);
-    }
-  }
   convertToUtc(c, zone);
-  return c;
+  return c.toString() + '\r\n';
+}
+
+function dateText(wall: number): string {
+  return formatUtc(wall).slice(0, 8);
+}
+
+/**
+ * Instances generated from a master, written from one template: the master without its recurrence and
+ * time properties, times in UTC, stringified once; each instance adds its DTSTART, end and RECURRENCE-ID.
+ */
+class InstanceWriter {
+  private readonly head: string;
+  private readonly body: string;
+  private readonly endName: string;
+  private readonly endDays: number | null;
+  private readonly hasEnd: boolean;
+
+  constructor(master: ICAL.Component, zone: ICAL.Timezone) {
+    const c = cloneComponent(master);
+    this.endName = c.name === 'vtodo' ? 'due' : 'dtend';
+    const start = master.getFirstPropertyValue('dtstart') as ICAL.Time | null;
+    const end = master.getFirstPropertyValue(this.endName) as ICAL.Time | null;
+    this.hasEnd = !!end;
+    this.endDays = start && end && start.isDate ? Math.round((wallOf(end) - wallOf(start)) / DAY_MS) : null;
+    for (const name of [...RECURRENCE_PROPS, 'dtstart', this.endName, 'recurrence-id']) c.removeAllProperties(name);
+    convertToUtc(c, zone);
+    const text = c.toString() + '\r\n';
+    const cut = text.indexOf('\r\n') + 2;
+    this.head = text.slice(0, cut);
+    this.body = text.slice(cut);
+  }
+
+  write(o: Occurrence): string {
+    const END = this.endName.toUpperCase();
+    let times: string;
+    if (o.isDate) {
+      const day = dateText(o.startWall!);
+      times = `DTSTART;VALUE=DATE:${day}\r\nRECURRENCE-ID;VALUE=DATE:${day}\r\n`;
+      if (this.hasEnd && this.endDays !== null)
+        times += `${END};VALUE=DATE:${dateText(o.startWall! + this.endDays * DAY_MS)}\r\n`;
+    } else {
+      const at = formatUtc(o.startMs!);
+      times = `DTSTART:${at}\r\nRECURRENCE-ID:${at}\r\n`;
+      if (this.hasEnd && o.endMs !== null) times += `${END}:${formatUtc(o.endMs)}\r\n`;
+    }
+    return this.head + times + this.body;
+  }
+}
+
+const writers = new WeakMap<ICAL.Component, Map<ICAL.Timezone, InstanceWriter>>();
+
+/** One template per master and zone (stored parse trees are cached and never modified). */
+function writerFor(master: ICAL.Component, zone: ICAL.Timezone): InstanceWriter {
+  let byZone = writers.get(master);
+  if (!byZone) writers.set(master, (byZone = new Map()));
+  let w = byZone.get(zone);
+  if (!w) byZone.set(zone, (w = new InstanceWriter(master, zone)));
+  return w;
 }
 
 /**
@@ -82,30 +134,35 @@ export function expandCalendar(
   floatingZone: ICAL.Timezone,
   maxInstances = DEFAULT_MAX_INSTANCES,
 ): string {
-  const out = emptyCalendarLike(vcalendar);
-  const picked: Array<{ at: number; c: ICAL.Component }> = [];
+  const picked: Array<{ at: number; text: string }> = [];
   for (const set of componentSets(vcalendar)) {
     if (set.type === 'vfreebusy') {
       for (const c of [set.master, ...set.overrides])
         if (c && freeBusyOverlaps(c, range, floatingZone)) {
           const copy = cloneComponent(c);
           convertToUtc(copy, floatingZone);
-          picked.push({ at: toInstantOr(c, floatingZone), c: copy });
+          picked.push({ at: toInstantOr(c, floatingZone), text: copy.toString() + '\r\n' });
         }
       continue;
     }
     if (!RECURRING_TYPES.has(set.type)) continue;
+    const master = set.master;
+    const recurring = !!master && (master.hasProperty('rrule') || master.hasProperty('rdate'));
     for (const o of occurrencesOf(set, { start: range.start, end: range.end }, floatingZone)) {
       if (o.startMs !== null && o.startMs >= range.end + DAY_MS) break;
       if (!occurrenceOverlaps(o, range, floatingZone)) continue;
-      picked.push({ at: o.startMs ?? -Infinity, c: instanceComponent(o, set.master, floatingZone) });
+      let text: string;
+      if (recurring && o.component === master && o.startMs !== null) text = writerFor(master, floatingZone).write(o);
+      else text = ownComponentText(o, floatingZone);
+      picked.push({ at: o.startMs ?? -Infinity, text });
       if (picked.length > maxInstances)
         throw new CaldavPreconditionError('max-instances', `expansion yields more than ${maxInstances} instances`);
     }
   }
   picked.sort((a, b) => a.at - b.at);
-  for (const p of picked) out.addSubcomponent(p.c);
-  return out.toString() + '\r\n';
+  const shell = emptyCalendarLike(vcalendar).toString() + '\r\n';
+  const close = shell.lastIndexOf('END:VCALENDAR');
+  return shell.slice(0, close) + picked.map((p) => p.text).join('') + shell.slice(close);
 }
 
 function toInstantOr(c: ICAL.Component, zone: ICAL.Timezone): number {

@@ -45,7 +45,7 @@ export function busyPeriods(vcalendar: ICAL.Component, range: TimeRange, floatin
       if (String(c.getFirstPropertyValue('transp') ?? '').toUpperCase() === 'TRANSPARENT') continue;
       const status = String(c.getFirstPropertyValue('status') ?? '').toUpperCase();
       if (status === 'CANCELLED') continue;
-      const end = o.endMs ?? (o.start?.isDate ? o.startMs + DAY_MS : o.startMs);
+      const end = o.endMs ?? (o.isDate ? o.startMs + DAY_MS : o.startMs);
       clip(o.startMs, end, status === 'TENTATIVE' ? 'BUSY-TENTATIVE' : 'BUSY');
     }
   }

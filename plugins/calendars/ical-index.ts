@@ -35,7 +35,7 @@ export interface ObjectIndex {
 /** Where an occurrence ends for spanning purposes (VEVENT/VJOURNAL rules of RFC 4791 §9.9). */
 function spanEnd(o: Occurrence): number {
   if (o.endMs !== null && o.component.name === 'vevent') return Math.max(o.endMs, o.startMs!);
-  return o.start?.isDate ? o.startMs! + DAY_MS : o.startMs!;
+  return o.isDate ? o.startMs! + DAY_MS : o.startMs!;
 }
 
 function spanOf(set: ComponentSet): { first: number; last: number; floating: boolean } | null {
@@ -50,8 +50,8 @@ function spanOf(set: ComponentSet): { first: number; last: number; floating: boo
   let masterSeen = false;
   const state = { truncated: false };
   for (const o of occurrencesOf(set, ALL_TIME, utcZone, state)) {
-    if (o.startMs === null || !o.start) continue;
-    if (isFloating(o.start)) floating = true;
+    if (o.startMs === null) continue;
+    if (o.floating) floating = true;
     first = Math.min(first, o.startMs);
     last = Math.max(last, spanEnd(o));
     if (o.component === set.master) {

@@ -1,7 +1,7 @@
 import type ICAL from 'ical.js';
 import { DAY_MS } from './civil-days.ts';
 import { isFloating, toInstant, wallOf, wallToInstant } from './instants.ts';
-import { RecurrenceSet, type SetInstance } from './recurrence-set.ts';
+import { recurrenceSetOf, type SetInstance } from './recurrence-set.ts';
 import type { ExpandState } from './rrule-engine.ts';
 
 /**
@@ -26,8 +26,14 @@ export interface ComponentSet {
 /** One occurrence, with instants in ms. `endKind` says where `endMs` came from. */
 export interface Occurrence {
   component: ICAL.Component;
-  start: ICAL.Time | null;
+  /** The occurrence's DTSTART value (built on demand for generated instances). */
+  readonly start: ICAL.Time | null;
   startMs: number | null;
+  /** Local clock of the start, in the start's own zone (floating/DATE: as written). */
+  startWall: number | null;
+  isDate: boolean;
+  /** True when the start is floating or a DATE (its instant depends on the query's zone). */
+  floating: boolean;
   /** DTEND (VEVENT) or DUE (VTODO), or DTSTART+DURATION, of this occurrence. */
   endMs: number | null;
   endKind: 'end' | 'duration' | 'none';
@@ -37,8 +43,18 @@ export interface Occurrence {
   generated: boolean;
 }
 
-/** Groups an object's components (VTIMEZONE aside) into sets by type and UID. */
+const setsOf = new WeakMap<ICAL.Component, ComponentSet[]>();
+
+/** Groups an object's components (VTIMEZONE aside) into sets by type and UID (memoised per parse tree). */
 export function componentSets(vcalendar: ICAL.Component): ComponentSet[] {
+  const hit = setsOf.get(vcalendar);
+  if (hit) return hit;
+  const result = groupSets(vcalendar);
+  setsOf.set(vcalendar, result);
+  return result;
+}
+
+function groupSets(vcalendar: ICAL.Component): ComponentSet[] {
   const sets = new Map<string, ComponentSet>();
   for (const c of vcalendar.getAllSubcomponents()) {
     if (c.name === 'vtimezone') continue;
@@ -61,15 +77,25 @@ function durationMs(d: ICAL.Duration): { days: number; ms: number } {
   };
 }
 
-/** Adds a DURATION to an instant: days by the local clock of `zone` (nominal), the rest exactly. */
-function addDuration(startMs: number, start: ICAL.Time, d: ICAL.Duration, zone: ICAL.Timezone): number {
+/** Adds a DURATION to a start: days by the local clock of `zone` (nominal), the rest exactly. */
+function addDuration(startMs: number, startWall: number, d: ICAL.Duration, zone: ICAL.Timezone): number {
   const { days, ms } = durationMs(d);
   if (!days) return startMs + ms;
-  return wallToInstant(wallOf(start) + days * DAY_MS, zone) + ms;
+  return wallToInstant(startWall + days * DAY_MS, zone) + ms;
 }
 
+const own = new WeakMap<ICAL.Component, Map<ICAL.Timezone, Occurrence>>();
+
 /** The occurrence a component describes by itself (a non-recurring component, a master's first instance, an override). */
-export function ownOccurrence(c: ICAL.Component, floatingZone: ICAL.Timezone, generated = false): Occurrence {
+export function ownOccurrence(c: ICAL.Component, floatingZone: ICAL.Timezone): Occurrence {
+  let byZone = own.get(c);
+  if (!byZone) own.set(c, (byZone = new Map()));
+  let o = byZone.get(floatingZone);
+  if (!o) byZone.set(floatingZone, (o = computeOwn(c, floatingZone)));
+  return o;
+}
+
+function computeOwn(c: ICAL.Component, floatingZone: ICAL.Timezone): Occurrence {
   const start = (c.getFirstPropertyValue('dtstart') as ICAL.Time | null) ?? null;
   const recurrenceId = (c.getFirstPropertyValue('recurrence-id') as ICAL.Time | null) ?? null;
   const effectiveStart = start ?? recurrenceId;
@@ -84,10 +110,21 @@ export function ownOccurrence(c: ICAL.Component, floatingZone: ICAL.Timezone, ge
     endKind = 'end';
   } else if (duration && effectiveStart && startMs !== null) {
     const zone = isFloating(effectiveStart) ? floatingZone : effectiveStart.zone!;
-    endMs = addDuration(startMs, effectiveStart, duration, zone);
+    endMs = addDuration(startMs, wallOf(effectiveStart), duration, zone);
     endKind = 'duration';
   }
-  return { component: c, start: effectiveStart, startMs, endMs, endKind, recurrenceId, generated };
+  return {
+    component: c,
+    start: effectiveStart,
+    startMs,
+    startWall: effectiveStart ? wallOf(effectiveStart) : null,
+    isDate: effectiveStart?.isDate ?? false,
+    floating: effectiveStart ? isFloating(effectiveStart) : false,
+    endMs,
+    endKind,
+    recurrenceId,
+    generated: false,
+  };
 }
 
 /** Keys under which an override's RECURRENCE-ID replaces a generated instance. */
@@ -125,7 +162,7 @@ export function* occurrencesOf(
     yield base;
     return;
   }
-  const rset = new RecurrenceSet(master, floatingZone, state);
+  const rset = recurrenceSetOf(master, floatingZone);
   const replaced = new Set(
     set.overrides.flatMap((o) => recurrenceKeys(o.getFirstPropertyValue('recurrence-id') as ICAL.Time, floatingZone)),
   );
@@ -133,12 +170,40 @@ export function* occurrencesOf(
   const duration = (master.getFirstPropertyValue('duration') as ICAL.Duration | null) ?? null;
   const zone = isFloating(base.start) ? floatingZone : base.start.zone!;
   const from = window.start - length - (window.lead ?? 0) - 2 * DAY_MS;
-  for (const inst of rset.starts(from)) {
+  for (const inst of rset.starts(from, state)) {
     if (inst.startMs >= window.end + DAY_MS) return;
     const keys = [`ms:${inst.startMs}`];
-    if (inst.start.isDate) keys.push(`day:${Math.floor(wallOf(inst.start) / DAY_MS)}`);
+    if (inst.isDate) keys.push(`day:${Math.floor(inst.wall / DAY_MS)}`);
     if (keys.some((k) => replaced.has(k))) continue;
     yield instanceOccurrence(master, base, inst, length, duration, zone);
+  }
+}
+
+/** An instance generated from a master's rules; its ICAL.Time values are built only when read. */
+class GeneratedOccurrence implements Occurrence {
+  readonly startWall: number;
+  readonly startMs: number;
+  readonly isDate: boolean;
+  readonly floating: boolean;
+  readonly generated: boolean;
+  constructor(
+    readonly component: ICAL.Component,
+    private readonly inst: SetInstance,
+    base: Occurrence,
+    readonly endMs: number | null,
+    readonly endKind: Occurrence['endKind'],
+  ) {
+    this.startWall = inst.wall;
+    this.startMs = inst.startMs;
+    this.isDate = inst.isDate;
+    this.floating = base.floating;
+    this.generated = inst.startMs !== base.startMs;
+  }
+  get start(): ICAL.Time {
+    return this.inst.start;
+  }
+  get recurrenceId(): ICAL.Time {
+    return this.inst.start;
   }
 }
 
@@ -155,20 +220,11 @@ function instanceOccurrence(
   if (inst.periodEnd !== null) {
     endMs = inst.periodEnd;
     endKind = 'end';
-  } else if (base.endKind === 'duration' && duration) endMs = addDuration(inst.startMs, inst.start, duration, zone);
-  else if (base.endKind === 'end' && inst.start.isDate) {
+  } else if (base.endKind === 'duration' && duration) endMs = addDuration(inst.startMs, inst.wall, duration, zone);
+  else if (base.endKind === 'end' && inst.isDate) {
     // All-day: the same number of days by the local clock, whatever DST does to the hours between.
     const days = Math.round(length / DAY_MS);
-    endMs = wallToInstant(wallOf(inst.start) + days * DAY_MS, zone);
+    endMs = wallToInstant(inst.wall + days * DAY_MS, zone);
   } else if (base.endKind === 'end') endMs = inst.startMs + length;
-  const generated = inst.startMs !== base.startMs;
-  return {
-    component: master,
-    start: inst.start,
-    startMs: inst.startMs,
-    endMs,
-    endKind,
-    recurrenceId: inst.start,
-    generated,
-  };
+  return new GeneratedOccurrence(master, inst, base, endMs, endKind);
 }

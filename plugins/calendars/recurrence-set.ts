@@ -9,11 +9,37 @@ import { expandRule, ruleFromRecur, type ExpandState, type RecurrenceRule } from
  * RFC 5545) is not supported. Instances come out in ascending order of their instant.
  */
 
-/** One start of the set. `periodEnd` is the explicit end of an RDATE given as a PERIOD. */
+/**
+ * One start of the set. `wall` is its local clock (in DTSTART's zone for rule instances); `start` is built
+ * only when asked for (most instances of a query are only compared, never written out).
+ * `periodEnd` is the explicit end of an RDATE given as a PERIOD.
+ */
 export interface SetInstance {
-  start: ICAL.Time;
+  readonly start: ICAL.Time;
   startMs: number;
+  wall: number;
+  isDate: boolean;
   periodEnd: number | null;
+}
+
+class RuleInstance implements SetInstance {
+  private time: ICAL.Time | undefined;
+  readonly periodEnd = null;
+  constructor(
+    readonly wall: number,
+    readonly startMs: number,
+    private readonly like: ICAL.Time,
+  ) {}
+  get isDate(): boolean {
+    return this.like.isDate;
+  }
+  get start(): ICAL.Time {
+    return (this.time ??= timeAtWall(this.wall, this.like));
+  }
+}
+
+function given(start: ICAL.Time, startMs: number, periodEnd: number | null): SetInstance {
+  return { start, startMs, wall: wallOf(start), isDate: start.isDate, periodEnd };
 }
 
 interface Stream {
@@ -47,8 +73,6 @@ export class RecurrenceSet {
   constructor(
     master: ICAL.Component,
     private readonly floatingZone: ICAL.Timezone,
-    /** Set once an expansion gave up on a rule that stopped producing instances (see rrule-engine.ts). */
-    readonly state: ExpandState = { truncated: false },
   ) {
     const dtstart = master.getFirstPropertyValue('dtstart') as ICAL.Time | null;
     if (!dtstart) throw new Error('a recurring component needs DTSTART');
@@ -62,9 +86,9 @@ export class RecurrenceSet {
         if (v instanceof ICAL.Period) {
           const startMs = toInstant(v.start, floatingZone);
           const end = v.end ? toInstant(v.end, floatingZone) : startMs + (v.duration?.toSeconds() ?? 0) * 1000;
-          return { start: v.start, startMs, periodEnd: end };
+          return given(v.start, startMs, end);
         }
-        return { start: v, startMs: toInstant(v, floatingZone), periodEnd: null };
+        return given(v, toInstant(v, floatingZone), null);
       })
       .sort((a, b) => a.startMs - b.startMs);
     for (const v of values(master, 'exdate')) {
@@ -79,10 +103,10 @@ export class RecurrenceSet {
     return this.rules.length > 0 || this.rdates.length > 0;
   }
 
-  private ruleStream(rule: RecurrenceRule, fromMs: number): Stream {
+  private ruleStream(rule: RecurrenceRule, fromMs: number, state: ExpandState): Stream {
     const dt = this.dtstart;
     const fromWall = Number.isFinite(fromMs) ? instantToWall(fromMs, this.zone) - 2 * DAY_MS : undefined;
-    const walls = expandRule(rule, wallOf(dt), dt.isDate, { fromWall }, this.state);
+    const walls = expandRule(rule, wallOf(dt), dt.isDate, { fromWall }, state);
     const until = rule.until;
     // UNTIL in UTC (or with a zone) bounds instants; a floating or DATE UNTIL bounds the local clock.
     const untilWall = until && isFloating(until) ? wallOf(until) + (until.isDate ? DAY_MS - 1 : 0) : null;
@@ -95,7 +119,7 @@ export class RecurrenceSet {
         const wall = r.value;
         const startMs = wallToInstant(wall, this.zone);
         if ((untilWall !== null && wall > untilWall) || (untilMs !== null && startMs > untilMs)) return (s.head = null);
-        return (s.head = { start: timeAtWall(wall, dt), startMs, periodEnd: null });
+        return (s.head = new RuleInstance(wall, startMs, dt));
       },
     };
     s.next();
@@ -105,19 +129,20 @@ export class RecurrenceSet {
   private excluded(i: SetInstance): boolean {
     if (this.exMs.has(i.startMs)) return true;
     if (!this.exDays.size) return false;
-    const day = Math.floor((i.start.isDate ? wallOf(i.start) : instantToWall(i.startMs, this.zone)) / DAY_MS);
+    const day = Math.floor((i.isDate ? i.wall : instantToWall(i.startMs, this.zone)) / DAY_MS);
     return this.exDays.has(day);
   }
 
   /**
    * The set's starts in ascending order. With `fromMs`, rule expansion begins near that instant (earlier
-   * instances may still come first: callers filter); DTSTART and RDATEs are always included.
+   * instances may still come first: callers filter); DTSTART and RDATEs are always included. `state` is
+   * told when a rule expansion gave up (see rrule-engine.ts).
    */
-  *starts(fromMs = -Infinity): Generator<SetInstance> {
+  *starts(fromMs = -Infinity, state: ExpandState = { truncated: false }): Generator<SetInstance> {
     const streams = [
-      listStream([{ start: this.dtstart, startMs: this.startMs, periodEnd: null }]),
+      listStream([given(this.dtstart, this.startMs, null)]),
       listStream(this.rdates),
-      ...this.rules.map((r) => this.ruleStream(r, fromMs)),
+      ...this.rules.map((r) => this.ruleStream(r, fromMs, state)),
     ];
     let last = NaN;
     for (;;) {
@@ -132,4 +157,18 @@ export class RecurrenceSet {
       if (!this.excluded(inst)) yield inst;
     }
   }
+}
+
+const sets = new WeakMap<ICAL.Component, Map<ICAL.Timezone, RecurrenceSet>>();
+
+/**
+ * The recurrence set of a master, built once per parse tree and zone (trees of stored objects are cached
+ * and never modified, so their sets can be too).
+ */
+export function recurrenceSetOf(master: ICAL.Component, floatingZone: ICAL.Timezone): RecurrenceSet {
+  let byZone = sets.get(master);
+  if (!byZone) sets.set(master, (byZone = new Map()));
+  let set = byZone.get(floatingZone);
+  if (!set) byZone.set(floatingZone, (set = new RecurrenceSet(master, floatingZone)));
+  return set;
 }

@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import { DAY_MS } from './civil-days.ts';
-import { toInstant, wallOf, wallToInstant } from './instants.ts';
+import { toInstant, wallToInstant } from './instants.ts';
 import type { Occurrence } from './occurrences.ts';
 
 /**
@@ -23,18 +23,18 @@ function propTime(c: ICAL.Component, name: string, zone: ICAL.Timezone): number 
 }
 
 /** DTSTART + P1D by the local clock (for DATE values). */
-function nextDay(start: ICAL.Time, zone: ICAL.Timezone): number {
-  return wallToInstant(wallOf(start) + DAY_MS, zone);
+function nextDay(o: Occurrence, zone: ICAL.Timezone): number {
+  return wallToInstant(o.startWall! + DAY_MS, zone);
 }
 
 /** The VEVENT table of §9.9, for one occurrence. */
 export function eventOverlaps(o: Occurrence, r: TimeRange, zone: ICAL.Timezone): boolean {
-  if (o.startMs === null || !o.start) return false;
+  if (o.startMs === null) return false;
   const s = o.startMs;
   if (o.endKind === 'end') return r.start < o.endMs! && r.end > s;
   if (o.endKind === 'duration' && o.endMs! > s) return r.start < o.endMs! && r.end > s;
-  if (o.endKind === 'duration' || !o.start.isDate) return r.start <= s && r.end > s;
-  return r.start < nextDay(o.start, zone) && r.end > s;
+  if (o.endKind === 'duration' || !o.isDate) return r.start <= s && r.end > s;
+  return r.start < nextDay(o, zone) && r.end > s;
 }
 
 /** The VTODO table of §9.9, for one occurrence (COMPLETED and CREATED are the component's own). */
@@ -61,9 +61,9 @@ export function todoOverlaps(o: Occurrence, r: TimeRange, zone: ICAL.Timezone): 
 
 /** The VJOURNAL table of §9.9. */
 export function journalOverlaps(o: Occurrence, r: TimeRange, zone: ICAL.Timezone): boolean {
-  if (o.startMs === null || !o.start) return false;
-  if (!o.start.isDate) return r.start <= o.startMs && r.end > o.startMs;
-  return r.start < nextDay(o.start, zone) && r.end > o.startMs;
+  if (o.startMs === null) return false;
+  if (!o.isDate) return r.start <= o.startMs && r.end > o.startMs;
+  return r.start < nextDay(o, zone) && r.end > o.startMs;
 }
 
 /** A FREEBUSY property's periods as `[start, end)` instants, with its FBTYPE (default BUSY). */

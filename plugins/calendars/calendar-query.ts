@@ -11,7 +11,10 @@ import type { TimeRange } from './time-range.ts';
  */
 
 const MAX_CACHED = 5000;
-const parsed = new Map<string, ICAL.Component>();
+/** Source bytes of the cached trees, at most (a tree takes several times its text in memory). */
+const MAX_CACHED_BYTES = 16 * 1024 * 1024;
+const parsed = new Map<string, { tree: ICAL.Component; size: number }>();
+let cachedBytes = 0;
 
 /**
  * The parse tree of a stored object. Shared between requests: callers must not modify it (the expand
@@ -22,17 +25,24 @@ export function parsedObject(o: StoredObject): ICAL.Component {
   if (hit) {
     parsed.delete(o.etag);
     parsed.set(o.etag, hit);
-    return hit;
+    return hit.tree;
   }
   const tree = parseCalendar(o.data.toString('utf8').replace(/^\uFEFF/, ''));
-  if (parsed.size >= MAX_CACHED) parsed.delete(parsed.keys().next().value as string);
-  parsed.set(o.etag, tree);
+  if (o.data.length > MAX_CACHED_BYTES / 8) return tree;
+  while (parsed.size && (parsed.size >= MAX_CACHED || cachedBytes + o.data.length > MAX_CACHED_BYTES)) {
+    const [oldest, entry] = parsed.entries().next().value as [string, { size: number }];
+    parsed.delete(oldest);
+    cachedBytes -= entry.size;
+  }
+  parsed.set(o.etag, { tree, size: o.data.length });
+  cachedBytes += o.data.length;
   return tree;
 }
 
 /** Empties the parse cache (benchmarks measure the cold path with it). */
 export function forgetParsedObjects(): void {
   parsed.clear();
+  cachedBytes = 0;
 }
 
 /** A matching object with its parse tree (for calendar-data transformations). */

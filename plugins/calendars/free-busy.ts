@@ -1,4 +1,5 @@
 import ICAL from 'ical.js';
+import { CaldavPreconditionError } from './caldav-errors.ts';
 import { DAY_MS } from './civil-days.ts';
 import { utcTime } from './instants.ts';
 import { componentSets, occurrencesOf } from './occurrences.ts';
@@ -20,8 +21,16 @@ export interface BusyPeriod {
 
 const TYPES: BusyType[] = ['BUSY', 'BUSY-UNAVAILABLE', 'BUSY-TENTATIVE'];
 
+/** Occurrences one report may look at before it is refused (an hourly endless rule over a century). */
+export const MAX_FREEBUSY_OCCURRENCES = 100_000;
+
 /** Busy periods of one calendar object within the range (unmerged). */
-export function busyPeriods(vcalendar: ICAL.Component, range: TimeRange, floatingZone: ICAL.Timezone): BusyPeriod[] {
+export function busyPeriods(
+  vcalendar: ICAL.Component,
+  range: TimeRange,
+  floatingZone: ICAL.Timezone,
+  budget = { left: MAX_FREEBUSY_OCCURRENCES },
+): BusyPeriod[] {
   const out: BusyPeriod[] = [];
   const clip = (start: number, end: number, type: BusyType) => {
     const s = Math.max(start, range.start);
@@ -38,6 +47,8 @@ export function busyPeriods(vcalendar: ICAL.Component, range: TimeRange, floatin
     }
     if (set.type !== 'vevent') continue;
     for (const o of occurrencesOf(set, range, floatingZone)) {
+      if (--budget.left < 0)
+        throw new CaldavPreconditionError('max-instances', 'the range holds too many occurrences for one report');
       if (o.startMs === null) continue;
       if (o.startMs >= range.end + DAY_MS) break;
       if (!eventOverlaps(o, range, floatingZone)) continue;
@@ -74,7 +85,8 @@ export function freeBusyReport(
   now = Date.now(),
 ): string {
   const all: BusyPeriod[] = [];
-  for (const o of objects) all.push(...busyPeriods(o, range, floatingZone));
+  const budget = { left: MAX_FREEBUSY_OCCURRENCES };
+  for (const o of objects) all.push(...busyPeriods(o, range, floatingZone, budget));
   const cal = new ICAL.Component('vcalendar');
   cal.addPropertyWithValue('version', '2.0');
   cal.addPropertyWithValue('prodid', '-//Meshwork//Calendars//EN');

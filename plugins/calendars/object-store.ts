@@ -67,11 +67,19 @@ function toStored(r: Record<string, unknown>): StoredObject {
   return { ...toMeta(r), data: Buffer.isBuffer(data) ? data : Buffer.from(data as Uint8Array) };
 }
 
+/** Names per `IN (…)` list: well under SQLite's and PostgreSQL's parameter limits. */
 const CHUNK = 500;
 
 /** Calendar objects of one database: writes log a change and bump the calendar's token in one transaction. */
 export class ObjectStore {
-  constructor(private readonly db: Kysely<any>) {}
+  private readonly chunk: number;
+
+  constructor(
+    private readonly db: Kysely<any>,
+    opts: { chunk?: number } = {},
+  ) {
+    this.chunk = opts.chunk ?? CHUNK;
+  }
 
   /**
    * Stores an object (create or replace) with its index fields. Throws {@link StorePreconditionFailed}
@@ -202,12 +210,12 @@ export class ObjectStore {
   async getMany(calendarId: string, uris: string[]): Promise<StoredObject[]> {
     const out: StoredObject[] = [];
     const unique = [...new Set(uris)];
-    for (let i = 0; i < unique.length; i += CHUNK) {
+    for (let i = 0; i < unique.length; i += this.chunk) {
       const rows = await this.db
         .selectFrom('calendars_objects')
         .select([...META, 'data'])
         .where('calendar_id', '=', calendarId)
-        .where('uri', 'in', unique.slice(i, i + CHUNK))
+        .where('uri', 'in', unique.slice(i, i + this.chunk))
         .execute();
       out.push(...rows.map(toStored));
     }
@@ -284,12 +292,12 @@ export class ObjectStore {
       if (!truncated) token = current;
       const uris = [...seen];
       const present = new Set<string>();
-      for (let i = 0; i < uris.length; i += CHUNK) {
+      for (let i = 0; i < uris.length; i += this.chunk) {
         const found = await trx
           .selectFrom('calendars_objects')
           .select('uri')
           .where('calendar_id', '=', calendar.id)
-          .where('uri', 'in', uris.slice(i, i + CHUNK))
+          .where('uri', 'in', uris.slice(i, i + this.chunk))
           .execute();
         for (const f of found) present.add(String(f.uri));
       }

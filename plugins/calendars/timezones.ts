@@ -49,6 +49,9 @@ export function ianaZone(tzid: string): ICAL.Timezone | null {
   return zone;
 }
 
+/** Zones registered under names that are not exact IANA names, at most (each client-chosen spelling is one). */
+const MAX_REGISTERED = 3000;
+
 const tzidParam = /;TZID=("[^"]*"|[^;:\r\n]*)/gi;
 
 /**
@@ -62,6 +65,8 @@ export function registerReferencedZones(text: string): void {
     const raw = m[1] ?? '';
     const tzid = raw.startsWith('"') ? raw.slice(1, -1) : raw;
     if (!tzid || ICAL.TimezoneService.has(tzid)) continue;
+    // Exact IANA names are a bounded set; other spellings (prefixed ids) are clients' inventions: cap them.
+    if (!knownNames().has(tzid) && ICAL.TimezoneService.count > MAX_REGISTERED) continue;
     const zone = ianaZone(tzid);
     if (zone) ICAL.TimezoneService.register(zone, tzid);
   }

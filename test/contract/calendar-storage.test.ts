@@ -200,14 +200,17 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(many.map((o) => o.uri).sort(), ['jan.ics', 'mar.ics']);
     });
 
-    it('fetches hundreds of members by name in one call', async () => {
+    it('fetches more members by name than one IN list holds, in one call, changes included', async () => {
       const cal = await fresh();
+      const small = new ObjectStore(database.db, { chunk: 16 });
+      const start = (await reload(cal)).syncToken;
       const uris: string[] = [];
-      for (let i = 0; i < 520; i++) {
+      for (let i = 0; i < 40; i++) {
         uris.push(`bulk-${i}.ics`);
         await put(cal, uris[i]!, event(`bulk-${i}`));
       }
-      assert.equal((await objects.getMany(cal.id, uris)).length, 520);
+      assert.equal((await small.getMany(cal.id, [...uris, 'missing.ics'])).length, 40);
+      assert.equal((await small.changesSince(await reload(cal), start)).changed.length, 40);
     });
 
     it('keeps a synced copy of a remote calendar linked to its share, with the owner ETags', async () => {

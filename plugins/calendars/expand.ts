@@ -3,6 +3,7 @@ import { CaldavPreconditionError } from './caldav-errors.ts';
 import { DAY_MS } from './civil-days.ts';
 import { formatUtc, toInstant, utcTime, wallOf } from './instants.ts';
 import { componentSets, occurrencesOf, ownOccurrence, RECURRING_TYPES, type Occurrence } from './occurrences.ts';
+import { ZoneMemo } from './zone-memo.ts';
 import { freeBusyOverlaps, occurrenceOverlaps, periodsOf, type TimeRange } from './time-range.ts';
 
 /**
@@ -44,18 +45,14 @@ function convertToUtc(c: ICAL.Component, zone: ICAL.Timezone): void {
   for (const sub of c.getAllSubcomponents()) convertToUtc(sub, zone);
 }
 
-const ownTexts = new WeakMap<ICAL.Component, Map<ICAL.Timezone, string>>();
+const ownTexts = new ZoneMemo<string>();
 
 /**
  * An override or single component for an expanded response: recurrence rules removed, times in UTC.
  * Memoised per parse tree and zone (stored trees are cached and never modified).
  */
 function ownComponentText(o: Occurrence, zone: ICAL.Timezone): string {
-  let byZone = ownTexts.get(o.component);
-  if (!byZone) ownTexts.set(o.component, (byZone = new Map()));
-  let text = byZone.get(zone);
-  if (text === undefined) byZone.set(zone, (text = writeOwn(o, zone)));
-  return text;
+  return ownTexts.get(o.component, zone, () => writeOwn(o, zone));
 }
 
 function writeOwn(o: Occurrence, zone: ICAL.Timezone): string {
@@ -112,15 +109,11 @@ class InstanceWriter {
   }
 }
 
-const writers = new WeakMap<ICAL.Component, Map<ICAL.Timezone, InstanceWriter>>();
+const writers = new ZoneMemo<InstanceWriter>();
 
 /** One template per master and zone (stored parse trees are cached and never modified). */
 function writerFor(master: ICAL.Component, zone: ICAL.Timezone): InstanceWriter {
-  let byZone = writers.get(master);
-  if (!byZone) writers.set(master, (byZone = new Map()));
-  let w = byZone.get(zone);
-  if (!w) byZone.set(zone, (w = new InstanceWriter(master, zone)));
-  return w;
+  return writers.get(master, zone, () => new InstanceWriter(master, zone));
 }
 
 /**

@@ -3,6 +3,7 @@ import { DAY_MS } from './civil-days.ts';
 import { isFloating, toInstant, wallOf, wallToInstant } from './instants.ts';
 import { recurrenceSetOf, type SetInstance } from './recurrence-set.ts';
 import type { ExpandState } from './rrule-engine.ts';
+import { ZoneMemo } from './zone-memo.ts';
 
 /**
  * Occurrences of the calendar components of one UID in one object: a master (no RECURRENCE-ID) and its
@@ -84,15 +85,11 @@ function addDuration(startMs: number, startWall: number, d: ICAL.Duration, zone:
   return wallToInstant(startWall + days * DAY_MS, zone) + ms;
 }
 
-const own = new WeakMap<ICAL.Component, Map<ICAL.Timezone, Occurrence>>();
+const own = new ZoneMemo<Occurrence>();
 
 /** The occurrence a component describes by itself (a non-recurring component, a master's first instance, an override). */
 export function ownOccurrence(c: ICAL.Component, floatingZone: ICAL.Timezone): Occurrence {
-  let byZone = own.get(c);
-  if (!byZone) own.set(c, (byZone = new Map()));
-  let o = byZone.get(floatingZone);
-  if (!o) byZone.set(floatingZone, (o = computeOwn(c, floatingZone)));
-  return o;
+  return own.get(c, floatingZone, () => computeOwn(c, floatingZone));
 }
 
 function computeOwn(c: ICAL.Component, floatingZone: ICAL.Timezone): Occurrence {

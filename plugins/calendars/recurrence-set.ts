@@ -2,6 +2,7 @@ import ICAL from 'ical.js';
 import { DAY_MS } from './civil-days.ts';
 import { instantToWall, isFloating, timeAtWall, toInstant, wallOf, wallToInstant } from './instants.ts';
 import { expandRule, ruleFromRecur, type ExpandState, type RecurrenceRule } from './rrule-engine.ts';
+import { ZoneMemo } from './zone-memo.ts';
 
 /**
  * The recurrence set of a master component (RFC 5545 §3.8.5): DTSTART, plus every RRULE's instances
@@ -159,16 +160,12 @@ export class RecurrenceSet {
   }
 }
 
-const sets = new WeakMap<ICAL.Component, Map<ICAL.Timezone, RecurrenceSet>>();
+const sets = new ZoneMemo<RecurrenceSet>();
 
 /**
  * The recurrence set of a master, built once per parse tree and zone (trees of stored objects are cached
  * and never modified, so their sets can be too).
  */
 export function recurrenceSetOf(master: ICAL.Component, floatingZone: ICAL.Timezone): RecurrenceSet {
-  let byZone = sets.get(master);
-  if (!byZone) sets.set(master, (byZone = new Map()));
-  let set = byZone.get(floatingZone);
-  if (!set) byZone.set(floatingZone, (set = new RecurrenceSet(master, floatingZone)));
-  return set;
+  return sets.get(master, floatingZone, () => new RecurrenceSet(master, floatingZone));
 }

@@ -78,6 +78,18 @@ export function registerReferencedZones(text: string): void {
  * Returns null when the value is neither.
  */
 export function zoneFromCalendarTimezone(value: string): ICAL.Timezone | null {
+  // One zone object per text: results computed per zone are memoised on it (see occurrences.ts).
+  const hit = calendarZones.get(value);
+  if (hit !== undefined) return hit;
+  const zone = readCalendarTimezone(value);
+  if (calendarZones.size >= 500) calendarZones.delete(calendarZones.keys().next().value as string);
+  calendarZones.set(value, zone);
+  return zone;
+}
+
+const calendarZones = new Map<string, ICAL.Timezone | null>();
+
+function readCalendarTimezone(value: string): ICAL.Timezone | null {
   const trimmed = value.trim();
   if (!/^BEGIN:VCALENDAR/i.test(trimmed)) return ianaZone(trimmed);
   try {

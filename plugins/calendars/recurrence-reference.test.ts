@@ -53,6 +53,50 @@ describe('recurrence checked against Python references (Debian python3-dateutil,
     cases.forEach((f, i) => assert.deepEqual(answers[i], f.expected, f.name));
   });
 
+  it('80 generated zoned series (Berlin, New York, Sydney) have the instants recurring_ical_events computes', () => {
+    let seed = 4242;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <T>(a: T[]): T => a[Math.floor(rnd() * a.length)]!;
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const cases = Array.from({ length: 80 }, (_, i) => {
+      const zone = pick(['Europe/Berlin', 'America/New_York', 'Australia/Sydney']);
+      // Local times between 08:00 and 20:59 never fall into a DST gap or overlap in these zones.
+      const start = `${pick([2025, 2026])}${pad(1 + Math.floor(rnd() * 12))}${pad(1 + Math.floor(rnd() * 28))}T${pad(8 + Math.floor(rnd() * 13))}${pick(['00', '15', '30', '45'])}00`;
+      const rule = pick([
+        'FREQ=DAILY',
+        'FREQ=DAILY;INTERVAL=3',
+        'FREQ=WEEKLY',
+        'FREQ=WEEKLY;BYDAY=MO,WE,FR',
+        'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SU',
+        'FREQ=MONTHLY',
+        'FREQ=MONTHLY;BYDAY=-1FR',
+        'FREQ=MONTHLY;BYMONTHDAY=-1,15',
+        'FREQ=YEARLY;BYMONTH=3,10;BYDAY=-1SU',
+      ]);
+      const text = [
+        'BEGIN:VCALENDAR',
+        'VERSION:2.0',
+        'PRODID:-//t//EN',
+        'BEGIN:VEVENT',
+        `UID:gen-${i}`,
+        'DTSTAMP:20260101T000000Z',
+        `DTSTART;TZID=${zone}:${start}`,
+        'DURATION:PT45M',
+        `RRULE:${rule};COUNT=${5 + Math.floor(rnd() * 40)}`,
+        'END:VEVENT',
+        'END:VCALENDAR',
+        '',
+      ].join('\r\n');
+      return { ics: text, start: '2024-06-01T00:00:00Z', end: '2032-01-01T00:00:00Z' };
+    });
+    const answers = python('recurring-instances.py', cases);
+    cases.forEach((c, i) => {
+      const ours = dtstarts(expandCalendar(parse(c.ics), range(c.start, c.end), utcZone)).sort();
+      assert.ok(ours.length >= 5, 'every series has instances');
+      assert.deepEqual(ours, answers[i], c.ics);
+    });
+  });
+
   it('the RRULE engine expands 300 generated rules exactly as dateutil does', () => {
     let seed = 20261130;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;

@@ -64,13 +64,12 @@ export function Workspace(props: {
   let page;
   if (plugin) page = <plugin.Page {...ctx} path={rest} query={route.query} />;
   else if (first === 'shares') page = <SharesPage inbox={inbox} plugins={plugins} ctx={ctx} />;
-  else if (first === 'contacts')
-    page = <ContactsPage api={api} contacts={contacts} query={route.query} toast={toasts} />;
+  else if (first === 'contacts') page = <ContactsPage api={api} contacts={contacts} query={route.query} />;
   else
     page = (
-      <section>
+      <section class="page">
         <h1>Page not found</h1>
-        <p>
+        <p class="empty">
           There is nothing at this address. <a href="#/shares">Go to your shares</a>.
         </p>
       </section>

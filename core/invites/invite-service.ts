@@ -132,8 +132,19 @@ export class InviteService {
       email: user.email ?? '',
       name: user.displayName,
     });
-    if (res.status === 409) throw new ConflictError('this invite was already accepted', 'INVITE_ALREADY_ACCEPTED');
+    if (res.status === 409)
+      throw new ConflictError(
+        'this invite was already accepted: ask the person who sent it for a new one',
+        'INVITE_ALREADY_ACCEPTED',
+      );
     if (res.status === 403) throw new NotAllowedError(`${providerHost} does not trust this server`, 'INVITE_REFUSED');
+    // OCM: 400 from /invite-accepted means the token is unknown or expired (revoked invites are deleted).
+    if (res.status === 400)
+      throw new InputError(
+        `${providerHost} says this invite no longer works: it was revoked or it expired. Ask the person who sent it for a new one`,
+        [{ name: 'inviteString', message: 'INVALID' }],
+        'INVITE_INVALID',
+      );
     if (res.status !== 200)
       throw new InputError(
         `${providerHost} refused the invite: ${describePeerError(res.body, res.status)}`,

@@ -17,7 +17,7 @@ export const INVITE_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; b
 
 const STYLE = `
 :root{--bg:#f5f6f8;--surface:#fff;--surface-2:#f0f2f5;--text:#1c2230;--muted:#5d6678;--border:#dde1e7;
---accent:#2f6fdf;--accent-text:#fff;--accent-soft:#e6eefc;--danger:#c62e2e;--danger-soft:#fbeaea;--focus:#1b5ed6;
+--accent:#2563cc;--accent-text:#fff;--accent-soft:#e6eefc;--danger:#c62e2e;--danger-soft:#fbeaea;--focus:#1b5ed6;
 color-scheme:light dark}
 @media (prefers-color-scheme:dark){:root{--bg:#14171c;--surface:#1c2027;--surface-2:#252a33;--text:#e6e9ef;
 --muted:#9aa3b2;--border:#333a46;--accent:#5b8ef0;--accent-text:#0d1320;--accent-soft:#1f2c46;--danger:#f06b6b;

@@ -135,6 +135,12 @@ describe('browser: every page passes axe-core and fits the screen, light and dar
     },
     { name: 'not-found', to: '#/nowhere', ready: h1('Page not found') },
     { name: 'invite-landing', to: inviteLink, ready: h1('Alice Liddell invited you to connect') },
+    {
+      name: 'invite-landing-error',
+      to: `${inviteLink}&server=127.0.0.1:1`,
+      ready: (p) =>
+        p.getByRole('alert').filter({ hasText: 'No Meshwork or Open Cloud Mesh server answered' }).waitFor(),
+    },
   ];
 
   for (const colorScheme of ['light', 'dark'] as const)

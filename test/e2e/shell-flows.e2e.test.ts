@@ -70,6 +70,11 @@ describe('browser: contacts, invites and the shares list, on desktop and phone',
         .filter({ hasText: `Carol ${size} (${carol}@${b.host}) is now one of your contacts.` })
         .waitFor();
 
+      // An invite string cut short is explained, not reported as base64 trouble.
+      await page.getByLabel('Invite string', { exact: true }).fill('%%% not an invite');
+      await page.getByRole('button', { name: 'Accept invite' }).click();
+      await page.getByRole('alert').filter({ hasText: 'That is not a whole invite string.' }).waitFor();
+
       // Two invites: one is revoked here, the other accepted by bob elsewhere; both leave the list without a reload.
       await page.getByRole('button', { name: 'Create invite' }).click();
       const link = await page.getByLabel('Your invite link').inputValue();

@@ -70,6 +70,11 @@ describe('invites: outstanding list, revoke, used invites leave the list, and a 
     assert.equal(again.body.code, 'INVITE_NOT_FOUND');
     const accept = await b.api(bob, 'POST', '/api/v1/invites/accept', { inviteString: inv.inviteString });
     assert.equal(accept.status, 400);
+    assert.equal(accept.body.code, 'INVITE_INVALID');
+    assert.equal(
+      accept.body.message,
+      `${a.host} says this invite no longer works: it was revoked or it expired. Ask the person who sent it for a new one`,
+    );
     const page = await landing(inv.inviteLink);
     assert.equal(page.status, 404);
     assert.match(page.html, /This invite link does not work/);

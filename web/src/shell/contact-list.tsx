@@ -48,9 +48,11 @@ export function ContactList(props: { contacts: Contacts; children?: ComponentChi
                   {(c.displayName ?? c.address).slice(0, 1).toUpperCase()}
                 </span>
                 <span class="contact-text">
-                  <span class="contact-name">{c.displayName ?? c.address}</span>
+                  <span class="contact-name">
+                    {c.displayName ?? c.address} <span class="contact-source">{SOURCE[c.source]}</span>
+                  </span>
                   <span class="contact-address" title={c.address}>
-                    {c.address} · {SOURCE[c.source]}
+                    {c.address}
                   </span>
                 </span>
                 <CopyButton text={c.address} label="Copy address" what={`of ${c.displayName ?? c.address}`} />

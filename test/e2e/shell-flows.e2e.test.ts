@@ -144,6 +144,43 @@ describe('browser: contacts, invites and the shares list, on desktop and phone',
     });
   }
 
+  it('a share announced while the list is being fetched stays listed when the older answer arrives', async () => {
+    await a.api(alice, 'POST', '/api/v1/shares/outgoing/clear', {});
+    const { context, page } = await newPerson(browser);
+    // The list is fetched at start and again when the socket connects. Hold the second answer (a snapshot taken
+    // before the share exists) until the share has been announced over the socket, then deliver it.
+    let fetches = 0;
+    let held: () => void = () => {};
+    const release = new Promise<void>((resolve) => (held = resolve));
+    let snapshotTaken: () => void = () => {};
+    const taken = new Promise<void>((resolve) => (snapshotTaken = resolve));
+    await page.route('**/api/v1/shares/outgoing', async (route) => {
+      if (++fetches !== 2) return route.continue();
+      const response = await route.fetch();
+      snapshotTaken();
+      await release;
+      await route.fulfill({ response });
+    });
+    await logIn(page, a.origin, 'alice', 'alice-password');
+    await taken;
+    const created = await a.api(alice, 'POST', '/api/v1/shares', {
+      resourceType: 'file',
+      resourceId: '/plan.txt',
+      shareWith: `yan@127.0.0.1:${await freePort()}`,
+    });
+    assert.equal(created.status, 202);
+    const row = page.getByTestId('outgoing-shares').locator('[data-share-name="plan.txt"]');
+    await row.waitFor();
+    const delivered = page.waitForEvent('requestfinished', (r) => r.url().endsWith('/api/v1/shares/outgoing'));
+    held();
+    await delivered;
+    // Nothing announces that the app has applied the older answer: watch the row for half a second after it.
+    for (const until = Date.now() + 500; Date.now() < until;)
+      assert.equal(await row.count(), 1, 'the share vanished when the older list arrived');
+    await row.getByText('Waiting for their server').waitFor();
+    await context.close();
+  });
+
   it('a long address book renders only the rows in view and still reaches its last contact', async () => {
     const n = 400;
     for (let i = 0; i < n; i += 25)

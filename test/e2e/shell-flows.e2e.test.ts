@@ -47,8 +47,12 @@ describe('browser: contacts, invites and the shares list, on desktop and phone',
         ? page.getByRole('button', { name: `alice@${a.host} (copy your address)` })
         : page.getByRole('button', { name: 'Copy address', exact: true });
       await copy.waitFor();
+      // Keyboard users: the first Tab offers to skip the bars; opening a page puts focus at its start.
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate('document.activeElement.textContent'), 'Skip to content');
       await goTo(page, 'Contacts');
       await page.getByRole('heading', { name: 'Contacts', level: 1 }).waitFor();
+      await page.waitForFunction('document.activeElement && document.activeElement.id === "main"');
 
       const address = page.getByLabel('Address', { exact: true });
       await address.fill('not an address');

@@ -81,8 +81,7 @@ export function callRules(opts: CallRulesOptions): CallPlanner {
         throw new NotFoundError('that call has ended', CALL_ERRORS.CALL_NOT_FOUND);
       if (participant(call, actor, action.session)) return null;
       const count = call.participants.filter((p) => p.address !== actor).length + 1;
-      const switchToSfu =
-        call.mode === 'mesh' && count > opts.meshMax && opts.hostHasSfu && opts.sfuPolicy !== 'never';
+      const switchToSfu = call.mode === 'mesh' && count > opts.meshMax && opts.hostHasSfu && opts.sfuPolicy !== 'never';
       return {
         type: 'call.joined',
         data: {
@@ -101,7 +100,9 @@ export function callRules(opts: CallRulesOptions): CallPlanner {
     switch (action.op) {
       case 'leave': {
         const p = participant(call, actor, action.session);
-        return p ? { type: 'call.left', data: { callId: call.callId, session: p.session, reason: action.reason } } : null;
+        return p
+          ? { type: 'call.left', data: { callId: call.callId, session: p.session, reason: action.reason } }
+          : null;
       }
       case 'media': {
         const p = participant(call, actor, action.session);
@@ -115,7 +116,10 @@ export function callRules(opts: CallRulesOptions): CallPlanner {
         if (!p) throw new ConflictError('you are not in this call', CALL_ERRORS.CALL_NOT_PARTICIPANT);
         // Publications live on the participant's own server's SFU, or on the host's.
         if (action.sfu !== hostOf(actor) && action.sfu !== opts.selfHost())
-          throw new NotAllowedError('publications live on your own server or the room’s', CALL_ERRORS.SFU_TOKEN_INVALID);
+          throw new NotAllowedError(
+            'publications live on your own server or the room’s',
+            CALL_ERRORS.SFU_TOKEN_INVALID,
+          );
         if (p.pub?.sfu === action.sfu && p.pub.feed === action.feed) return null;
         const { session, sfu, feed } = action;
         return { type: 'call.published', data: { callId: call.callId, session, sfu, feed } };
@@ -132,13 +136,18 @@ export function callRules(opts: CallRulesOptions): CallPlanner {
           input.member?.role === 'owner' ||
           input.member?.role === 'moderator';
         if (!allowed)
-          throw new NotAllowedError('only the starter or a moderator can end the call', CALL_ERRORS.CALL_END_NOT_ALLOWED);
+          throw new NotAllowedError(
+            'only the starter or a moderator can end the call',
+            CALL_ERRORS.CALL_END_NOT_ALLOWED,
+          );
         return ended(call, 'ended', now);
       }
       case 'drop': {
         if (!input.system) return null;
         const p = participant(call, action.address);
-        return p ? { type: 'call.left', data: { callId: call.callId, session: p.session, reason: action.reason } } : null;
+        return p
+          ? { type: 'call.left', data: { callId: call.callId, session: p.session, reason: action.reason } }
+          : null;
       }
       case 'close': {
         if (!input.system) return null;

@@ -24,6 +24,8 @@ export function sessionChannel(session: string): string {
 export class SessionRegistry {
   readonly #byId = new Map<string, LocalSession>();
   readonly #bySocket = new Map<string, Set<string>>();
+  // Sessions whose join is on its way to the host: live already, so the host's check never drops them.
+  readonly #expected = new Map<string, number>();
   readonly #graceMs: number;
   readonly #expired: (s: LocalSession) => void;
   /** When this registry started: sessions of calls that were going on before a restart get a grace period too. */
@@ -40,11 +42,21 @@ export class SessionRegistry {
 
   /** The sessions of one room (optionally one person). */
   inRoom(roomId: string, address?: string): LocalSession[] {
-    return [...this.#byId.values()].filter((s) => s.roomId === roomId && (address === undefined || s.address === address));
+    return [...this.#byId.values()].filter(
+      (s) => s.roomId === roomId && (address === undefined || s.address === address),
+    );
+  }
+
+  /** A join with this session is on its way to the room's host (it counts as live until `ms` from now). */
+  expect(session: string, ms: number): void {
+    const now = Date.now();
+    for (const [k, until] of this.#expected) if (until < now) this.#expected.delete(k);
+    this.#expected.set(session, now + ms);
   }
 
   /** Binds a session to a socket (a join, or a resume after reconnecting). */
   bind(s: Omit<LocalSession, 'sockets' | 'grace'>, socketId: string): LocalSession {
+    this.#expected.delete(s.session);
     let cur = this.#byId.get(s.session);
     if (!cur) {
       cur = { ...s, sockets: new Set(), grace: null };
@@ -91,7 +103,7 @@ export class SessionRegistry {
 
   /** Whether a session is live here: connected, reconnecting within its grace, or just after a restart. */
   isLive(session: string, now = Date.now()): boolean {
-    return this.#byId.has(session) || now - this.startedAt < this.#graceMs;
+    return this.#byId.has(session) || (this.#expected.get(session) ?? 0) > now || now - this.startedAt < this.#graceMs;
   }
 
   /** Stops the timers (shutdown). */

@@ -98,7 +98,9 @@ export type CallSystemAction =
 export type CallEventDraft = { [K in CallEventType]: { type: K; data: CallEventData[K] } }[CallEventType];
 
 /** A call event as it appears in the log (the fields the reducer needs). */
-export type CallEventLike = { [K in CallEventType]: { type: K; sender: string; ts: number; data: CallEventData[K] } }[CallEventType];
+export type CallEventLike = {
+  [K in CallEventType]: { type: K; sender: string; ts: number; data: CallEventData[K] };
+}[CallEventType];
 
 /**
  * The room's call after one more event (null: no call). Hosts, mirrors and browsers all use this, so they
@@ -192,16 +194,30 @@ const time = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >
 /** Per-type checks of a call event's data, so a faulty or hostile host cannot store junk in a mirror. */
 export const CALL_DATA_CHECKS: Record<CallEventType, (d: Record<string, unknown>) => boolean> = {
   'call.started': (d) =>
-    id(d.callId) && id(d.session) && name(d.displayName) && MODES.includes(d.mode as string) && bool(d.ring) &&
-    bool(d.audio) && bool(d.video),
+    id(d.callId) &&
+    id(d.session) &&
+    name(d.displayName) &&
+    MODES.includes(d.mode as string) &&
+    bool(d.ring) &&
+    bool(d.audio) &&
+    bool(d.video),
   'call.joined': (d) =>
-    id(d.callId) && id(d.session) && name(d.displayName) && bool(d.audio) && bool(d.video) &&
+    id(d.callId) &&
+    id(d.session) &&
+    name(d.displayName) &&
+    bool(d.audio) &&
+    bool(d.video) &&
     (d.mode === undefined || MODES.includes(d.mode as string)),
   'call.left': (d) => id(d.callId) && id(d.session) && LEAVE.includes(d.reason as string),
   'call.media': (d) => id(d.callId) && id(d.session) && bool(d.audio) && bool(d.video) && bool(d.screen),
   'call.published': (d) => id(d.callId) && id(d.session) && host(d.sfu) && (d.feed === null || id(d.feed)),
   'call.ended': (d) =>
-    id(d.callId) && END.includes(d.reason as string) && addr(d.startedBy) && time(d.startedAt) &&
-    time(d.durationMs) && Array.isArray(d.participants) && d.participants.length <= 1000 &&
+    id(d.callId) &&
+    END.includes(d.reason as string) &&
+    addr(d.startedBy) &&
+    time(d.startedAt) &&
+    time(d.durationMs) &&
+    Array.isArray(d.participants) &&
+    d.participants.length <= 1000 &&
     d.participants.every(addr),
 };

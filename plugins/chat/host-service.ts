@@ -143,7 +143,8 @@ export class HostService {
       actionId,
       async (trx, room, me) => {
         const planner = this.#planner;
-        if (!planner) throw new NotImplementedError('calls are not enabled on this server', CHAT_ERRORS.CALLS_UNAVAILABLE);
+        if (!planner)
+          throw new NotImplementedError('calls are not enabled on this server', CHAT_ERRORS.CALLS_UNAVAILABLE);
         return planner({
           room: { id: room.id, kind: room.kind },
           actor,

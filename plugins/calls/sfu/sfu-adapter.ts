@@ -19,12 +19,19 @@ export interface SfuAdapter {
   /** Removes a call's room and everything in it. */
   destroyRoom(roomKey: string): Promise<void>;
   /** Publishes a participant's media: the browser's offer in, the SFU's answer and the new feed out. */
-  publish(roomKey: string, owner: string, offerSdp: string): Promise<{ handle: string; feed: string; answerSdp: string }>;
+  publish(
+    roomKey: string,
+    owner: string,
+    offerSdp: string,
+  ): Promise<{ handle: string; feed: string; answerSdp: string }>;
   /** Subscribes to a feed: the SFU's offer out; `start` completes it with the browser's answer. */
   subscribe(roomKey: string, owner: string, feed: string): Promise<{ handle: string; offerSdp: string }>;
   start(handle: string, answerSdp: string): Promise<void>;
   /** A browser's ICE candidate for a handle (null: gathering complete). */
-  trickle(handle: string, candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null } | null): Promise<void>;
+  trickle(
+    handle: string,
+    candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null } | null,
+  ): Promise<void>;
   /** Ends one publication or subscription. */
   close(handle: string): Promise<void>;
   /** Ends every publication and subscription an owner holds in a room (all rooms when `roomKey` is null). */

@@ -7,7 +7,7 @@ import type { CallAction, CallEventDraft, CallState, CallSystemAction } from './
 import type { ChatEvent, MemberState, Role, RoomKind } from './shared.ts';
 
 export type * from './call-types.ts';
-export type { ChatEvent, MemberState, Role, RoomKind } from './shared.ts';
+export type { ChatEvent, MemberState, MemberView, Role, RoomDetail, RoomKind, RoomSummary } from './shared.ts';
 
 /** A room as another plugin sees it, on any member server. */
 export interface ChatRoomRef {

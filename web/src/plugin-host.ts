@@ -67,6 +67,11 @@ export interface WebPlugin {
   outgoingShareRenderers?: Partial<Record<string, ComponentType<OutgoingShareRendererProps>>>;
   /** Human label of a resource type it owns (`folder` → `Folder`), for the inbox. */
   resourceLabels?: Partial<Record<string, string>>;
+  /**
+   * A component kept mounted on every page while the user is logged in, for what must reach them anywhere
+   * (an incoming call ringing, a call going on while they read another page). Render nothing most of the time.
+   */
+  Background?: ComponentType<WebPluginContext>;
 }
 
 /** The plugin whose route is the first segment, or null. */

@@ -142,7 +142,12 @@ export function selectedCandidateTypes(page: Page): Promise<string[]> {
 }
 
 /** Opens a room in chat, presses its call button, and starts or joins from the lobby. */
-export async function joinFromChat(page: Page, origin: string, roomId: string, opts: { muted?: boolean } = {}): Promise<void> {
+export async function joinFromChat(
+  page: Page,
+  origin: string,
+  roomId: string,
+  opts: { muted?: boolean } = {},
+): Promise<void> {
   await page.goto(`${origin}/#/chat/${roomId}`);
   await page.getByTestId('call-button').click();
   await page.getByTestId('call-lobby').waitFor();
@@ -168,15 +173,31 @@ export async function acceptAll(server: TestServer, token: string): Promise<void
 
 /** The id a member's server knows a room by, once it has synced it. */
 export async function roomIdOn(server: TestServer, token: string, name: string): Promise<string> {
-  const r = await eventually(async () => {
-    const list = (await server.api(token, 'GET', '/api/v1/chat/rooms')).body as Array<{
-      id: string;
-      name: string;
-      kind: string;
-      lastSeq: number;
-      peer: string | null;
-    }>;
-    return list.find((x) => (x.name === name || x.peer === name) && x.lastSeq > 1);
-  }, 10_000, `room ${name} on ${server.host}`);
+  const r = await eventually(
+    async () => {
+      const list = (await server.api(token, 'GET', '/api/v1/chat/rooms')).body as Array<{
+        id: string;
+        name: string;
+        kind: string;
+        lastSeq: number;
+        peer: string | null;
+      }>;
+      return list.find((x) => (x.name === name || x.peer === name) && x.lastSeq > 1);
+    },
+    10_000,
+    `room ${name} on ${server.host}`,
+  );
   return r.id;
+}
+
+/** Waits until every video shown on the page has decoded a picture (for screenshots after a layout change). */
+export async function videosPlaying(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      [...(globalThis as any).document.querySelectorAll('.call-tile video:not(.call-video-hidden)')].every(
+        (v: any) => v.readyState >= 2 && v.videoWidth > 0,
+      ),
+    undefined,
+    { timeout: 20_000 },
+  );
 }

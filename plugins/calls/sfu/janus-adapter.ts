@@ -210,10 +210,15 @@ export class JanusAdapter implements SfuAdapter {
     return h ? { owner: h.owner, roomKey: h.roomKey, kind: h.kind } : null;
   }
 
-  stats() {
+  stats(owner?: string) {
     let publishers = 0;
-    for (const h of this.#handles.values()) if (h.kind === 'publisher') publishers++;
-    return { rooms: this.#rooms.size, publishers, subscribers: this.#handles.size - publishers };
+    let subscribers = 0;
+    for (const h of this.#handles.values()) {
+      if (owner !== undefined && h.owner !== owner) continue;
+      if (h.kind === 'publisher') publishers++;
+      else subscribers++;
+    }
+    return { rooms: this.#rooms.size, publishers, subscribers };
   }
 
   async dispose(): Promise<void> {

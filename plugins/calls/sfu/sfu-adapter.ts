@@ -38,8 +38,8 @@ export interface SfuAdapter {
   revoke(owner: string, roomKey: string | null): Promise<number>;
   /** The owner and room of a handle (null: unknown or closed). */
   handleInfo(handle: string): { owner: string; roomKey: string; kind: 'publisher' | 'subscriber' } | null;
-  /** Counts, for the benchmark and logs. */
-  stats(): { rooms: number; publishers: number; subscribers: number };
+  /** Counts, for the benchmark and logs (of one owner's handles when `owner` is given). */
+  stats(owner?: string): { rooms: number; publishers: number; subscribers: number };
   /** Disconnects. */
   dispose(): Promise<void>;
 }

@@ -212,7 +212,11 @@ export async function startCoturn(): Promise<MediaServer & { port: number; secre
     port,
     secret,
     pid: child.pid ?? 0,
-    output: () => out() + (existsSync(path.join(dir, 'turn.log')) ? spawnSync('tail', ['-50', path.join(dir, 'turn.log')]).stdout.toString() : ''),
+    output: () =>
+      out() +
+      (existsSync(path.join(dir, 'turn.log'))
+        ? spawnSync('tail', ['-50', path.join(dir, 'turn.log')]).stdout.toString()
+        : ''),
     stop: () => stopChild(child, dir),
   };
 }

@@ -60,18 +60,14 @@ function RoomCall(props: PluginPageProps & { roomId: string }) {
       </section>
     );
   const title = roomTitle(room, user.address);
-  if (mine && snap.client && (inCall(mine) && mine.phase !== 'joining'))
+  if (mine && snap.client && inCall(mine) && mine.phase !== 'joining')
     return (
       <CallScreen
         client={snap.client}
         state={mine}
         title={title}
         myServer={user.server}
-        canEnd={
-          room.kind === 'direct' ||
-          room.myRole !== 'member' ||
-          mine.call?.startedBy === user.address
-        }
+        canEnd={room.kind === 'direct' || room.myRole !== 'member' || mine.call?.startedBy === user.address}
         onLeft={back}
       />
     );

@@ -97,7 +97,10 @@ export function CallScreen(props: {
       state: r.state,
     })),
   ];
-  tiles[0] = { ...tiles[0], name: state.call?.participants.find((p) => p.address === me.address)?.displayName ?? 'You' } as TileProps;
+  tiles[0] = {
+    ...tiles[0],
+    name: state.call?.participants.find((p) => p.address === me.address)?.displayName ?? 'You',
+  } as TileProps;
   const rows: PersonRow[] = tiles.map((t) => ({
     address: t.address,
     name: t.name,
@@ -130,7 +133,12 @@ export function CallScreen(props: {
           </p>
         </div>
         <div class="call-head-actions" role="group" aria-label="Layout">
-          <button type="button" class="btn btn-small" aria-pressed={layout === 'grid'} onClick={() => setLayout('grid')}>
+          <button
+            type="button"
+            class="btn btn-small"
+            aria-pressed={layout === 'grid'}
+            onClick={() => setLayout('grid')}
+          >
             <Icon name="grid" size={16} /> Grid
           </button>
           <button
@@ -166,7 +174,13 @@ export function CallScreen(props: {
               {tiles
                 .filter((t) => t !== big)
                 .map((t) => (
-                  <button type="button" key={t.address} class="call-strip-item" onClick={() => setFocus(t.address)} aria-label={`Show ${t.name} large`}>
+                  <button
+                    type="button"
+                    key={t.address}
+                    class="call-strip-item"
+                    onClick={() => setFocus(t.address)}
+                    aria-label={`Show ${t.name} large`}
+                  >
                     <VideoTile {...t} />
                   </button>
                 ))}

@@ -44,7 +44,10 @@ export function CallsBackground(ctx: WebPluginContext) {
   };
   const decline = (r: Ringing) => {
     callsStore.stopRinging(r.callId);
-    void snap.socket?.timeout(8000).emitWithAck('decline', { roomId: r.roomId, callId: r.callId }).catch(() => undefined);
+    void snap.socket
+      ?.timeout(8000)
+      .emitWithAck('decline', { roomId: r.roomId, callId: r.callId })
+      .catch(() => undefined);
   };
 
   return (
@@ -52,7 +55,13 @@ export function CallsBackground(ctx: WebPluginContext) {
       {snap.ringing.length > 0 && (
         <div class="call-rings">
           {snap.ringing.map((r) => (
-            <div key={r.callId} class="call-ring" role="alertdialog" aria-label={`${r.fromName} is calling`} data-testid="incoming-call">
+            <div
+              key={r.callId}
+              class="call-ring"
+              role="alertdialog"
+              aria-label={`${r.fromName} is calling`}
+              data-testid="incoming-call"
+            >
               <span class="call-ring-avatar" style={{ '--hue': String(hue(r.from)) }} aria-hidden="true">
                 {initials(r.fromName)}
               </span>
@@ -61,7 +70,12 @@ export function CallsBackground(ctx: WebPluginContext) {
                 <span>is calling you{r.video ? ' (video)' : ''}</span>
               </div>
               <div class="call-ring-actions">
-                <button type="button" class="call-ring-btn call-ring-decline" aria-label="Decline" onClick={() => decline(r)}>
+                <button
+                  type="button"
+                  class="call-ring-btn call-ring-decline"
+                  aria-label="Decline"
+                  onClick={() => decline(r)}
+                >
                   <Icon name="hangup" size={20} />
                 </button>
                 <button

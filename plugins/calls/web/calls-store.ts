@@ -52,11 +52,17 @@ class CallsStore {
   }
 
   /** Joins (or starts, with callId null) a room's call; leaves another call first. */
-  async join(roomId: string, callId: string | null, opts: { audio: boolean; video: boolean }, title: string): Promise<void> {
+  async join(
+    roomId: string,
+    callId: string | null,
+    opts: { audio: boolean; video: boolean },
+    title: string,
+  ): Promise<void> {
     const socket = this.#snap.socket;
     if (!socket) throw new Error('Not connected to the server yet; try again in a moment.');
     const cur = this.#snap.client;
-    if (cur && cur.state.roomId === roomId && ['joining', 'connected', 'reconnecting'].includes(cur.state.phase)) return;
+    if (cur && cur.state.roomId === roomId && ['joining', 'connected', 'reconnecting'].includes(cur.state.phase))
+      return;
     if (cur) await cur.leave();
     this.#drop();
     const client = new CallClient(socket, this.#me);

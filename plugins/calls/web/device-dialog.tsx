@@ -9,7 +9,10 @@ export function DeviceDialog(props: {
   onSwitch: (kind: 'audio' | 'video', deviceId: string) => Promise<void>;
   onClose: () => void;
 }) {
-  const [devices, setDevices] = useState<{ audio: MediaDeviceInfo[]; video: MediaDeviceInfo[] }>({ audio: [], video: [] });
+  const [devices, setDevices] = useState<{ audio: MediaDeviceInfo[]; video: MediaDeviceInfo[] }>({
+    audio: [],
+    video: [],
+  });
   const [quality, setQuality] = useState<VideoQuality>(videoQuality());
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -19,7 +22,9 @@ export function DeviceDialog(props: {
     (kind === 'audio' ? props.media.track('audio') : props.media.camera)?.getSettings().deviceId ?? '';
   const pick = (kind: 'audio' | 'video') => (e: Event) => {
     setError(null);
-    props.onSwitch(kind, (e.target as HTMLSelectElement).value).catch(() => setError('That device could not be opened.'));
+    props
+      .onSwitch(kind, (e.target as HTMLSelectElement).value)
+      .catch(() => setError('That device could not be opened.'));
   };
   return (
     <ModalDialog open={props.open} title="Audio and video" onClose={props.onClose}>

@@ -52,7 +52,13 @@ export function Lobby(props: {
   return (
     <section class="call-lobby" data-testid="call-lobby" aria-label={`Join the call in ${props.title}`}>
       <div class="call-preview">
-        <video ref={ref} autoPlay playsInline muted class={`call-mirror${video && preview ? '' : ' call-video-hidden'}`} />
+        <video
+          ref={ref}
+          autoPlay
+          playsInline
+          muted
+          class={`call-mirror${video && preview ? '' : ' call-video-hidden'}`}
+        />
         {!(video && preview) && (
           <div class="call-avatar" style={{ '--hue': String(hue(props.myAddress)) }} aria-hidden="true">
             {initials(props.myName)}

@@ -26,8 +26,18 @@ export function ParticipantList(props: { people: PersonRow[]; onClose: () => voi
       </div>
       <ul>
         {props.people.map((p) => (
-          <li key={p.address} class="call-person" data-testid="participant" data-address={p.address} data-speaking={p.speaking}>
-            <span class={`call-person-avatar${p.speaking ? ' call-person-speaking' : ''}`} style={{ '--hue': String(hue(p.address)) }} aria-hidden="true">
+          <li
+            key={p.address}
+            class="call-person"
+            data-testid="participant"
+            data-address={p.address}
+            data-speaking={p.speaking}
+          >
+            <span
+              class={`call-person-avatar${p.speaking ? ' call-person-speaking' : ''}`}
+              style={{ '--hue': String(hue(p.address)) }}
+              aria-hidden="true"
+            >
               {initials(p.name)}
             </span>
             <span class="call-person-text">
@@ -36,13 +46,19 @@ export function ParticipantList(props: { people: PersonRow[]; onClose: () => voi
                 {p.me ? ' (you)' : ''}
               </span>
               <span class="call-person-server">
-                <span class={`call-tag ${p.local ? 'call-tag-local' : 'call-tag-remote'}`}>{p.local ? 'local' : 'remote'}</span>{' '}
+                <span class={`call-tag ${p.local ? 'call-tag-local' : 'call-tag-remote'}`}>
+                  {p.local ? 'local' : 'remote'}
+                </span>{' '}
                 {p.server}
               </span>
             </span>
             <span class="call-person-icons">
               {p.screen && <Icon name="screen" size={16} />}
-              <span role="img" aria-label={p.audio ? 'microphone on' : 'microphone off'} class={p.audio ? '' : 'call-off'}>
+              <span
+                role="img"
+                aria-label={p.audio ? 'microphone on' : 'microphone off'}
+                class={p.audio ? '' : 'call-off'}
+              >
                 <Icon name={p.audio ? 'mic' : 'micOff'} size={16} />
               </span>
               <span role="img" aria-label={p.video ? 'camera on' : 'camera off'} class={p.video ? '' : 'call-off'}>

@@ -140,11 +140,7 @@ export function Conversation(props: {
           data-testid="call-button"
         >
           <span aria-hidden="true">☎</span>{' '}
-          {room.call
-            ? `Join call (${room.call.participants.length})`
-            : room.kind === 'direct'
-              ? 'Call'
-              : 'Start call'}
+          {room.call ? `Join call (${room.call.participants.length})` : room.kind === 'direct' ? 'Call' : 'Start call'}
         </a>
         <button
           type="button"

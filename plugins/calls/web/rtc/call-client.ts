@@ -45,7 +45,14 @@ export interface CallClientState {
   session: string | null;
   call: CallState | null;
   mode: CallMode;
-  me: { address: string; audio: boolean; video: boolean; screen: boolean; speaking: boolean; stream: MediaStream | null };
+  me: {
+    address: string;
+    audio: boolean;
+    video: boolean;
+    screen: boolean;
+    speaking: boolean;
+    stream: MediaStream | null;
+  };
   remotes: RemoteView[];
 }
 
@@ -159,7 +166,14 @@ export class CallClient {
 
   #joined(r: JoinResult): void {
     this.#join = r;
-    this.#patch({ phase: 'connected', roomId: r.roomId, callId: r.callId, session: r.session, call: r.call, mode: r.call.mode });
+    this.#patch({
+      phase: 'connected',
+      roomId: r.roomId,
+      callId: r.callId,
+      session: r.session,
+      call: r.call,
+      mode: r.call.mode,
+    });
     this.#sync();
   }
 
@@ -232,8 +246,13 @@ export class CallClient {
     if (!call) return;
     const others = call.participants.filter((p) => p.session !== this.#state.session);
     const present = new Set(others.map((p) => p.session));
-    for (const [s, l] of this.#mesh) if (!present.has(s)) (l.close(), this.#mesh.delete(s), this.#meter.unwatch(s));
-    for (const [s, l] of this.#subs) if (!present.has(s)) (l.close(), this.#subs.delete(s), this.#meter.unwatch(s));
+    for (const links of [this.#mesh, this.#subs] as Array<Map<string, { close(): void }>>)
+      for (const [s, l] of links) {
+        if (present.has(s)) continue;
+        l.close();
+        links.delete(s);
+        this.#meter.unwatch(s);
+      }
     if (call.mode === 'mesh') {
       for (const p of others) if (!this.#mesh.has(p.session)) this.#meshLink(p);
     } else {
@@ -268,7 +287,10 @@ export class CallClient {
         // Make before break: the mesh connection goes once the SFU stream is there.
         if (sub.state === 'connected' && sub.stream) {
           const mesh = this.#mesh.get(p.session);
-          if (mesh) (mesh.close(), this.#mesh.delete(p.session));
+          if (mesh) {
+            mesh.close();
+            this.#mesh.delete(p.session);
+          }
         }
         this.#emit();
       },

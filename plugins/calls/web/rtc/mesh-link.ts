@@ -102,7 +102,7 @@ export class MeshLink {
     addLocalTracks(pc, this.#local(), true);
     pc.onicecandidate = (e) => {
       if (this.#pc !== pc) return;
-      this.#post({ kind: 'candidate', pc: id, candidate: e.candidate ? e.candidate.toJSON() as never : null });
+      this.#post({ kind: 'candidate', pc: id, candidate: e.candidate ? (e.candidate.toJSON() as never) : null });
     };
     pc.ontrack = (e) => {
       if (this.#pc !== pc) return;

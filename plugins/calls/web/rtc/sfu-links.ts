@@ -100,7 +100,13 @@ export class SfuPublisher extends SfuLink {
   readonly #target: () => string;
   readonly #local: () => MediaStream | null;
 
-  constructor(o: { cfg: PcConfig; request: SfuRequester; changed: () => void; target: () => string; local: () => MediaStream | null }) {
+  constructor(o: {
+    cfg: PcConfig;
+    request: SfuRequester;
+    changed: () => void;
+    target: () => string;
+    local: () => MediaStream | null;
+  }) {
     super(o);
     this.#target = o.target;
     this.#local = o.local;
@@ -169,7 +175,12 @@ export class SfuSubscription extends SfuLink {
       await pc.setRemoteDescription({ type: 'offer', sdp: r.sdp });
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
-      await this.request({ op: 'start', sfu: this.sfuHost, handle: r.handle, sdp: pc.localDescription?.sdp ?? answer.sdp ?? '' });
+      await this.request({
+        op: 'start',
+        sfu: this.sfuHost,
+        handle: r.handle,
+        sdp: pc.localDescription?.sdp ?? answer.sdp ?? '',
+      });
       await this.ready(r.handle);
     } catch {
       if (this.pcRef === pc) this.fail();

@@ -4,7 +4,10 @@
  */
 export class SpeakingMeter {
   #ctx: AudioContext | null = null;
-  readonly #meters = new Map<string, { stream: MediaStream; analyser: AnalyserNode; source: MediaStreamAudioSourceNode; level: number }>();
+  readonly #meters = new Map<
+    string,
+    { stream: MediaStream; analyser: AnalyserNode; source: MediaStreamAudioSourceNode; level: number }
+  >();
   readonly #buf = new Float32Array(512);
   #timer: ReturnType<typeof setInterval> | null = null;
   readonly #changed: () => void;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { describeError, hashHref, type PluginPageProps } from '#web-sdk';
+import { describeCode, describeError, hashHref, type PluginPageProps } from '#web-sdk';
 import type { RoomDetail, RoomSummary } from '../../chat/public-api.ts';
 import type { CallState, CallView } from '../shared.ts';
 import { CallScreen } from './call-screen.tsx';
@@ -87,7 +87,9 @@ function RoomCall(props: PluginPageProps & { roomId: string }) {
         callsStore.dismiss();
         callsStore
           .join(roomId, call?.callId ?? null, opts, title)
-          .catch((err) => setError((err as Error).message || 'The call could not be joined.'))
+          .catch((err: Error & { code?: string }) =>
+            setError(err.code ? describeCode(err.code, err.message) : err.message || 'The call could not be joined.'),
+          )
           .finally(() => setBusy(false));
       }}
     />

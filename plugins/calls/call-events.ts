@@ -50,6 +50,9 @@ export class CallEvents {
     if (rooms.length) ns.to(rooms).emit('call', { roomId: room.id, call });
     for (const e of calls) await this.#react(room, e, local, rooms);
     this.#dropStale(room, call, calls);
+    if (call && calls.some((e) => e.type === 'call.published'))
+      for (const s of new Set(this.#d.sessions.inRoom(room.id).map((x) => x.address)))
+        this.#d.service.prefetchTokens(room, call, s);
   }
 
   async #react(room: ChatRoomRef, e: ChatEvent, local: Array<{ address: string }>, rooms: string[]): Promise<void> {

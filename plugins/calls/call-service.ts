@@ -47,6 +47,8 @@ class RefusedError extends MeshworkError {
 export class CallService {
   readonly #d: CallServiceDeps;
   readonly #waiters = new Map<string, Waiter>();
+  // SFU subscriptions opened while a join waits for the host (session + feed → the SFU's offer).
+  readonly #early = new Map<string, { reply: Promise<SfuReply>; sfu: string; c: CallOnSfu; address: string }>();
 
   constructor(d: CallServiceDeps) {
     this.#d = d;
@@ -108,7 +110,10 @@ export class CallService {
       this.#d.sessions.bind({ session: resume, userId: user.id, address, roomId: room.id, callId }, socketId);
       return this.#result(user, room, resume, call);
     }
+    // Tokens for other servers' SFUs are fetched while the host orders the join (a member may hold one already).
+    this.prefetchTokens(room, call, address);
     const session = randomUUID();
+    this.#subscribeEarly(room, call, address, session);
     const action: CallAction = {
       op: 'join',
       callId,
@@ -148,7 +153,42 @@ export class CallService {
     this.#d.sessions.bind({ session, userId: user.id, address, roomId: room.id, callId }, socketId);
     const call = await this.#d.chat.activeCall(room.id);
     if (!call || call.callId !== callId) throw new NotFoundError('that call has ended', CALL_ERRORS.CALL_NOT_FOUND);
+    this.prefetchTokens(room, call, address);
     return this.#result(user, room, session, call);
+  }
+
+  /**
+   * In an SFU call, the joiner's subscriptions are opened while the host orders the join (members may subscribe;
+   * the SFU checks membership, not participation), so the browser's `subscribe` finds its offer ready. What the
+   * browser does not take within 30 s is closed.
+   */
+  #subscribeEarly(room: ChatRoomRef, call: CallState, address: string, session: string): void {
+    if (call.mode !== 'sfu') return;
+    const c: CallOnSfu = { host: room.host, hostRoomId: room.hostRoomId, callId: call.callId };
+    for (const p of call.participants) {
+      if (!p.pub || p.address === address) continue;
+      const key = `${session} ${p.pub.sfu} ${p.pub.feed}`;
+      const reply = this.#d.relay.request(p.pub.sfu, c, address, { op: 'subscribe', feed: p.pub.feed });
+      reply.catch(() => undefined);
+      const sfu = p.pub.sfu;
+      this.#early.set(key, { reply, sfu, c, address });
+      setTimeout(() => {
+        if (!this.#early.delete(key)) return;
+        void reply
+          .then((r) =>
+            r.handle ? this.#d.relay.request(sfu, c, address, { op: 'unsubscribe', handle: r.handle }) : undefined,
+          )
+          .catch(() => undefined);
+      }, 30_000).unref?.();
+    }
+  }
+
+  /** In an SFU call, tokens for the other servers' SFUs are fetched before the browser asks to subscribe. */
+  prefetchTokens(room: ChatRoomRef, call: CallState, address: string): void {
+    if (call.mode !== 'sfu') return;
+    const c: CallOnSfu = { host: room.host, hostRoomId: room.hostRoomId, callId: call.callId };
+    for (const sfu of new Set(call.participants.map((p) => p.pub?.sfu).filter((s): s is string => Boolean(s))))
+      this.#d.relay.prefetch(sfu, c, address);
   }
 
   #result(user: User, room: ChatRoomRef, session: string, call: CallState): JoinResult {
@@ -250,6 +290,12 @@ export class CallService {
     const publishTo = this.#d.relay.hasSfu ? this.#d.selfHost() : room.host;
     const target = req.op === 'publish' || req.op === 'unpublish' ? publishTo : req.sfu;
     const op = toOp(req);
+    const early = req.op === 'subscribe' ? this.#early.get(`${s.session} ${req.sfu} ${req.feed}`) : undefined;
+    if (early && req.op === 'subscribe') {
+      this.#early.delete(`${s.session} ${req.sfu} ${req.feed}`);
+      const r = await early.reply.catch(() => null);
+      if (r?.sdp) return r;
+    }
     const reply = await this.#d.relay.request(target, c, s.address, op);
     if (req.op === 'publish' && reply.feed)
       await this.#act(s, { op: 'publish', callId: s.callId, session: s.session, sfu: target, feed: reply.feed });

@@ -18,6 +18,8 @@ export class SfuRelay {
   readonly #gateway: SfuGateway | null;
   readonly #selfHost: () => string;
   readonly #tokens = new Map<string, { token: string; expiresAt: number }>();
+  // Fetches in flight, so a prefetch and the request that needs the token share one round trip.
+  readonly #fetching = new Map<string, Promise<string>>();
 
   constructor(d: { remote: RemoteClient; gateway: SfuGateway | null; selfHost: () => string }) {
     this.#remote = d.remote;
@@ -45,10 +47,27 @@ export class SfuRelay {
     return this.#answer(sfu, res) as SfuReply;
   }
 
+  /**
+   * Fetches a token ahead of need (a participant joined an SFU call, or someone published on another server's
+   * SFU), so the subscription itself costs one round trip less. Failures are left for the request to meet.
+   */
+  prefetch(sfu: string, c: CallOnSfu, address: string): void {
+    if (sfu === this.#selfHost()) return;
+    this.#token(sfu, c, address, false).catch(() => undefined);
+  }
+
   async #token(sfu: string, c: CallOnSfu, address: string, fresh: boolean): Promise<string> {
     const key = `${sfu} ${callKey(c)} ${address}`;
     const hit = this.#tokens.get(key);
     if (hit && !fresh && hit.expiresAt - 30_000 > Date.now()) return hit.token;
+    const running = this.#fetching.get(key);
+    if (running && !fresh) return running;
+    const p = this.#fetch(sfu, c, address, key).finally(() => this.#fetching.delete(key));
+    this.#fetching.set(key, p);
+    return p;
+  }
+
+  async #fetch(sfu: string, c: CallOnSfu, address: string, key: string): Promise<string> {
     const res = await this.#post(sfu, '/sfu-token', { ...c, address });
     const body = this.#answer(sfu, res) as { token?: unknown; expiresAt?: unknown };
     if (typeof body.token !== 'string' || typeof body.expiresAt !== 'number')

@@ -13,6 +13,7 @@ import {
   person,
   roomIdOn,
   selectedCandidateTypes,
+  videosPlaying,
 } from './calls-harness.ts';
 
 describe('browser calls, peer-to-peer across servers (real media)', function () {
@@ -76,6 +77,17 @@ describe('browser calls, peer-to-peer across servers (real media)', function () 
     await aliceOnBob.and(bp.locator('[data-audio="true"]')).waitFor();
     await expectMedia(bp, [`alice@${a.host}`], 'bob still receives alice after unmute');
 
+    // The same call on a phone, and in the dark theme.
+    await bp.setViewportSize({ width: 390, height: 844 });
+    await bp.emulateMedia({ colorScheme: 'dark' });
+    await videosPlaying(bp);
+    await snap(bp, 'bob-phone-dark');
+    await ap.emulateMedia({ colorScheme: 'dark' });
+    await ap.getByRole('button', { name: 'Speaker' }).click();
+    await videosPlaying(ap);
+    await snap(ap, 'alice-speaker-dark');
+    await bp.setViewportSize({ width: 1280, height: 800 });
+
     // Bob leaves (back to the conversation), then alice: the call ends and both timelines carry its summary.
     await bp.getByRole('button', { name: 'Leave' }).click();
     await bp.getByTestId('message-list').waitFor();
@@ -109,7 +121,12 @@ describe('browser calls, peer-to-peer across servers (real media)', function () 
     await bp.locator('[data-testid="room-link"][data-room-name="Trio"]').getByTestId('in-call').waitFor();
     await snap(bp, 'bob-sees-call-in-room-list');
     await joinFromChat(bp, b.origin, bobRoom);
-    await joinFromChat(cp, c.origin, carolRoom);
+    await cp.goto(`${c.origin}/#/chat/${carolRoom}`);
+    await cp.getByTestId('call-button').filter({ hasText: 'Join call (2)' }).click();
+    await cp.getByTestId('lobby-who').filter({ hasText: 'in the call' }).waitFor();
+    await snap(cp, 'carol-lobby');
+    await cp.locator('.call-join').click();
+    await cp.locator('[data-testid="call-screen"][data-phase="connected"]').waitFor({ timeout: 30_000 });
 
     const A = `alice@${a.host}`;
     const B = `bob@${b.host}`;

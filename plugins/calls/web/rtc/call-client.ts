@@ -86,6 +86,7 @@ export class CallClient {
   #listeners = new Set<(s: CallClientState) => void>();
   #state: CallClientState;
   #wasDisconnected = false;
+  #iceTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(socket: CallsSocket, me: string) {
     this.#socket = socket;
@@ -137,7 +138,8 @@ export class CallClient {
   }
 
   async #ask<K extends keyof CallsClientToServer>(name: K, req: unknown): Promise<any> {
-    const r = (await (this.#socket.timeout(20_000) as any).emitWithAck(name, req)) as Ack<any>;
+    const s = this.#socket.timeout(20_000) as any;
+    const r = (await (req === undefined ? s.emitWithAck(name) : s.emitWithAck(name, req))) as Ack<any>;
     if (!r.ok) throw Object.assign(new Error(r.message), { code: r.code });
     return r;
   }
@@ -166,6 +168,7 @@ export class CallClient {
 
   #joined(r: JoinResult): void {
     this.#join = r;
+    this.#scheduleIce(r.iceExpiresAt);
     this.#patch({
       phase: 'connected',
       roomId: r.roomId,
@@ -175,6 +178,28 @@ export class CallClient {
       mode: r.call.mode,
     });
     this.#sync();
+  }
+
+  /** TURN credentials expire: fresh ones are fetched a minute before, for every later (re)negotiation. */
+  #scheduleIce(expiresAt: number | null): void {
+    if (this.#iceTimer) clearTimeout(this.#iceTimer);
+    this.#iceTimer = null;
+    if (!expiresAt) return;
+    const wait = Math.max(30_000, expiresAt - Date.now() - 60_000);
+    this.#iceTimer = setTimeout(() => {
+      this.#ask('ice', undefined)
+        .then((r: { iceServers: JoinResult['iceServers']; iceExpiresAt: number | null; relayOnly: boolean }) => {
+          if (!this.#join) return;
+          this.#join = { ...this.#join, iceServers: r.iceServers, relayOnly: r.relayOnly };
+          const cfg = this.#cfg;
+          for (const l of [...this.#mesh.values(), ...this.#subs.values(), ...(this.#pub ? [this.#pub] : [])]) {
+            l.setConfig(cfg);
+            l.pc?.setConfiguration({ ...l.pc.getConfiguration(), iceServers: cfg.iceServers });
+          }
+          this.#scheduleIce(r.iceExpiresAt);
+        })
+        .catch(() => this.#scheduleIce(Date.now() + 90_000));
+    }, wait);
   }
 
   get #cfg(): PcConfig {
@@ -396,6 +421,8 @@ export class CallClient {
   }
 
   #ended(message: string | null): void {
+    if (this.#iceTimer) clearTimeout(this.#iceTimer);
+    this.#iceTimer = null;
     this.#closeLinks();
     this.#meter.close();
     this.media.close();

@@ -80,8 +80,11 @@ describe('browser calls, peer-to-peer across servers (real media)', function () 
     // The same call on a phone, and in the dark theme.
     await bp.setViewportSize({ width: 390, height: 844 });
     await bp.emulateMedia({ colorScheme: 'dark' });
+    await bp.getByRole('button', { name: /^People/ }).click(); // a phone starts with the list closed
     await videosPlaying(bp);
     await snap(bp, 'bob-phone-dark');
+    await bp.getByRole('button', { name: /^People/ }).click();
+    await snap(bp, 'bob-phone-people');
     await ap.emulateMedia({ colorScheme: 'dark' });
     await ap.getByRole('button', { name: 'Speaker' }).click();
     await videosPlaying(ap);

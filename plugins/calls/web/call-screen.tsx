@@ -136,21 +136,29 @@ export function CallScreen(props: {
           <button
             type="button"
             class="btn btn-small"
+            aria-label="Grid"
             aria-pressed={layout === 'grid'}
             onClick={() => setLayout('grid')}
           >
-            <Icon name="grid" size={16} /> Grid
+            <Icon name="grid" size={16} /> <span class="call-btn-text">Grid</span>
           </button>
           <button
             type="button"
             class="btn btn-small"
+            aria-label="Speaker"
             aria-pressed={layout === 'speaker'}
             onClick={() => setLayout('speaker')}
           >
-            <Icon name="speaker" size={16} /> Speaker
+            <Icon name="speaker" size={16} /> <span class="call-btn-text">Speaker</span>
           </button>
-          <button type="button" class="btn btn-small" aria-pressed={people} onClick={() => setPeople(!people)}>
-            <Icon name="people" size={16} /> People ({count})
+          <button
+            type="button"
+            class="btn btn-small"
+            aria-label={`People (${count})`}
+            aria-pressed={people}
+            onClick={() => setPeople(!people)}
+          >
+            <Icon name="people" size={16} /> <span class="call-btn-text">People</span> {count}
           </button>
         </div>
       </header>

@@ -198,6 +198,38 @@ describe('calls: call state and signaling across servers (no media)', function (
     await sa.ask('end', { roomId: room.id, callId: started.callId });
   });
 
+  it('a tab that loses its connection resumes its place within the grace period, and leaves after it', async () => {
+    const room = await createRoom(a, alice, 'Blips');
+    const bobRoom = await inviteAndAccept(a, alice, room.id, b, 'bob', bob);
+    const sa = await open(a, alice);
+    const started = await sa.ask('start', { roomId: room.id, audio: true, video: true });
+    const sb1 = await open(b, bob);
+    const joined = await sb1.ask('join', { roomId: bobRoom, callId: started.callId, audio: true, video: true });
+    assert.equal(joined.ok, true, JSON.stringify(joined));
+    await sa.until(room.id, (v) => v.call?.participants.length === 2);
+    // The connection drops; a new one takes up the same session: nobody saw bob leave.
+    sb1.close();
+    const sb2 = await open(b, bob);
+    const resumed = await sb2.ask('join', {
+      roomId: bobRoom,
+      callId: started.callId,
+      audio: true,
+      video: true,
+      resume: joined.session,
+    });
+    assert.equal(resumed.ok, true, JSON.stringify(resumed));
+    assert.equal(resumed.session, joined.session);
+    assert.ok(sa.views.every((v) => v.roomId !== room.id || !v.call || v.call.participants.length >= 1));
+    assert.equal(
+      sa.views.filter((v) => v.roomId === room.id && v.call?.participants.length === 1).length,
+      1, // only the moment alice started alone
+    );
+    // This time the tab does not come back: after the grace period bob has left, on every server.
+    sb2.close();
+    await sa.until(room.id, (v) => v.call?.participants.length === 1, 'bob to time out', 10_000);
+    await sa.ask('end', { roomId: room.id, callId: started.callId });
+  });
+
   it('a participant whose server goes down leaves the call; the others stay', async () => {
     const c = await startTestServer({ plugins: plugins() });
     try {

@@ -67,6 +67,15 @@ describe('browser calls, peer-to-peer across servers (real media)', function () 
     await snap(ap, 'alice-in-call');
     await snap(bp, 'bob-in-call');
 
+    // The fake microphone beeps: bob sees alice speaking. Devices can be chosen during the call.
+    await bp.locator(`[data-testid="call-tile"][data-address="alice@${a.host}"][data-speaking="true"]`).waitFor();
+    await ap.getByRole('button', { name: 'Devices' }).click();
+    const devices = ap.getByRole('dialog', { name: 'Audio and video' });
+    await devices.getByLabel('Camera').waitFor();
+    assert.ok((await devices.getByLabel('Microphone').locator('option').count()) > 0);
+    await snap(ap, 'alice-devices');
+    await devices.getByRole('button', { name: 'Done' }).click();
+
     // Alice mutes: bob's tile for her says so; she unmutes: it clears. Bob's server hears it through the host.
     const aliceOnBob = bp.locator(`[data-testid="call-tile"][data-address="alice@${a.host}"]`);
     await ap.getByRole('button', { name: 'Mute' }).click();

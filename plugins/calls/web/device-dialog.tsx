@@ -68,7 +68,7 @@ export function DeviceDialog(props: {
             {error}
           </p>
         )}
-        <div class="dialog-actions">
+        <div class="modal-actions">
           <button type="button" class="btn btn-primary" onClick={props.onClose}>
             Done
           </button>

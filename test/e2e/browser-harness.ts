@@ -31,10 +31,13 @@ export function requireChromium(ctx: Mocha.Context): void {
   ctx.skip();
 }
 
-/** Starts headless chromium; playwright gives every launch a fresh temporary profile (user-data-dir). */
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * Starts headless chromium; playwright gives every launch a fresh temporary profile (user-data-dir). `extraArgs`
+ * add flags (the call tests' fake camera and microphone).
+ */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   // headless:false stops playwright adding its own --headless; ours (new headless) is in ARGS.
-  return chromium.launch({ executablePath: CHROMIUM, headless: false, args: ARGS, timeout: 30_000 });
+  return chromium.launch({ executablePath: CHROMIUM, headless: false, args: [...ARGS, ...extraArgs], timeout: 30_000 });
 }
 
 /** The two screen sizes every page is checked at: a laptop and a common phone (CSS pixels). */

@@ -79,6 +79,11 @@ export interface WebPlugin {
   resourceLabels?: Partial<Record<string, string>>;
   /** Inbox wording for its resource types, keyed by resource type (default: "Can view"/"Can edit", "Unshare"). */
   shareWording?: Partial<Record<string, ShareWording>>;
+  /**
+   * A component kept mounted on every page while the user is logged in, for what must reach them anywhere
+   * (an incoming call ringing, a call going on while they read another page). Render nothing most of the time.
+   */
+  Background?: ComponentType<WebPluginContext>;
 }
 
 /** The plugin whose route is the first segment, or null. */

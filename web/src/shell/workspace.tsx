@@ -97,6 +97,7 @@ export function Workspace(props: {
             {page}
           </main>
         </div>
+        {plugins.map((p) => (p.Background ? <p.Background key={p.id} {...ctx} /> : null))}
       </div>
     </ShellContext.Provider>
   );

@@ -8,6 +8,10 @@ import { migrate } from './storage/migrations.ts';
 import { coreMigrations } from './storage/core-schema.ts';
 import { AccountService } from './accounts/account-service.ts';
 import { requireUser } from './accounts/auth-middleware.ts';
+import { AccountRemoval } from './accounts/account-removal.ts';
+import { clientAddressResolver, trustProxyFunction } from './accounts/client-address.ts';
+import { LoginThrottle } from './accounts/login-throttle.ts';
+import { PasswordLogin } from './accounts/password-login.ts';
 import { EngineEventBus } from './events.ts';
 import { hostFromUrl } from './addresses.ts';
 import { DiscoveryClient } from './discovery/discovery-client.ts';
@@ -32,6 +36,8 @@ import { Realtime } from './realtime/realtime.ts';
 import { errorMiddleware } from './transport/error-middleware.ts';
 import { ocmRoutes } from './transport/ocm-routes.ts';
 import { apiRoutes } from './transport/api-routes.ts';
+import { accountRoutes } from './transport/account-routes.ts';
+import { malformedUrlGuard } from './transport/url-guard.ts';
 import { inviteDialogRoutes } from './transport/invite-dialog.ts';
 import { NotFoundError, SignatureError } from './errors.ts';
 
@@ -68,6 +74,8 @@ export class Engine {
   discovery!: DiscoveryClient;
   shares!: ShareStore;
   realtime!: Realtime;
+  #removal: AccountRemoval | null = null;
+  readonly #mounts: Array<[string, RequestHandler[]]> = [];
   #key: SigningKey | null = null;
   #ready = false;
   readonly #opts: EngineOptions;
@@ -79,13 +87,16 @@ export class Engine {
     this.plugins = new PluginHost(this.log);
     this.http = createServer(this.app);
     this.app.disable('x-powered-by');
-    this.app.set('trust proxy', false);
+    // The client address (throttling, logs) is the socket's unless MESHWORK_TRUST_PROXY names the proxies in front.
+    this.app.set('trust proxy', trustProxyFunction(opts.config.trustProxy));
     // Listening starts before wiring (port 0 decides our origin); answer 503 until everything is mounted.
     this.app.use((_req, res, next) =>
       this.#ready
         ? next()
         : void res.status(503).set('retry-after', '1').json({ code: 'STARTING', message: 'server is starting' }),
     );
+    // Plugin mounts (WebDAV) see raw paths and answer malformed percent-encoding in their own error shape.
+    this.app.use(malformedUrlGuard((path) => this.#mounts.some(([m]) => path === m || path.startsWith(`${m}/`))));
   }
 
   /** Opens storage, migrates, wires every service and plugin, and listens. */
@@ -105,7 +116,9 @@ export class Engine {
     ]);
     this.#key = await loadSigningKey(db, `${this.identity.host}#key1`);
     const policy = { allowInsecure: config.allowInsecurePeers };
-    this.accounts = new AccountService(db);
+    this.accounts = new AccountService(db, {
+      onSessionsEnded: (e) => this.events.emit('account:sessions-ended', e),
+    });
     this.discovery = new DiscoveryClient({ policy });
     const client = new SignedClient(this.discovery, policy, () => this.#key as SigningKey);
     const peers = new PeerAuthenticator(
@@ -168,7 +181,18 @@ export class Engine {
       this.log.child({ part: 'realtime' }),
       config.redisUrl,
     );
-    const userAuth = requireUser(this.accounts);
+    const clientAddress = clientAddressResolver(config.trustProxy);
+    const passwords = new PasswordLogin(this.accounts, new LoginThrottle(db));
+    const userAuth = requireUser({ accounts: this.accounts, passwords, clientAddress });
+    this.#removal = new AccountRemoval({
+      db,
+      accounts: this.accounts,
+      store: this.shares,
+      outgoing,
+      incoming,
+      events: this.events,
+      log: this.log.child({ part: 'accounts' }),
+    });
 
     const app = this.app;
     const discoveryDoc = (_req: express.Request, res: express.Response) => {
@@ -183,6 +207,13 @@ export class Engine {
     app.use(
       '/api/v1',
       express.json({ limit: '1mb' }),
+      accountRoutes({
+        accounts: this.accounts,
+        passwords,
+        clientAddress,
+        requireUser: userAuth,
+        identity: this.identity,
+      }),
       apiRoutes({
         accounts: this.accounts,
         requireUser: userAuth,
@@ -207,7 +238,7 @@ export class Engine {
         })
         .then(() => next(), next);
     };
-    const mounts: Array<[string, RequestHandler[]]> = [];
+    const mounts = this.#mounts;
     for (const plugin of this.#opts.plugins) {
       const api = Router();
       const ctx: PluginContext = {
@@ -270,6 +301,7 @@ export class Engine {
     app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`, 'ROUTE_NOT_FOUND')));
     app.use(errorMiddleware(this.log));
     this.outbox.start();
+    this.#removal.start();
     this.#ready = true;
     this.log.info({ origin: this.identity.origin, plugins: this.#opts.plugins.map((p) => p.id) }, 'meshwork listening');
   }
@@ -282,6 +314,7 @@ export class Engine {
   /** Stops accepting work, then closes sockets, plugins, outbox and storage. */
   async stop(): Promise<void> {
     this.outbox?.stop();
+    await this.#removal?.stop();
     await this.plugins.dispose();
     this.http.closeAllConnections?.();
     if (this.realtime) await this.realtime.close();

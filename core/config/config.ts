@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import proxyaddr from 'proxy-addr';
 import { MeshworkError } from '../errors.ts';
 
 /** Criteria a server may advertise in discovery and enforce on inbound requests. */
@@ -34,6 +35,8 @@ export interface MeshworkConfig {
   outboxGiveUpMs: number;
   /** Lifetime of bearer tokens issued by the token endpoint, in seconds. */
   accessTokenTtlSeconds: number;
+  /** Reverse proxies whose `X-Forwarded-For` is believed (addresses, CIDRs, loopback/linklocal/uniquelocal). */
+  trustProxy: string[];
 }
 
 /** A configuration problem, naming the variable at fault. */
@@ -86,6 +89,27 @@ function publicUrl(env: Env, port: number): string | null {
     throw new ConfigError('MESHWORK_PUBLIC_URL', 'must be an origin only (no path, query or credentials)');
   }
   return url.origin;
+}
+
+/** MESHWORK_TRUST_PROXY: the proxies in front of this server; a client's own X-Forwarded-For is never believed. */
+function trustProxy(env: Env): string[] {
+  const entries = list(env, 'MESHWORK_TRUST_PROXY');
+  for (const e of entries) {
+    if (e === 'true' || e === '*' || e === '1')
+      throw new ConfigError(
+        'MESHWORK_TRUST_PROXY',
+        `name the proxies (e.g. loopback, 10.0.0.0/8), not "${e}": trusting every hop lets clients choose their address`,
+      );
+    try {
+      proxyaddr.compile(e);
+    } catch {
+      throw new ConfigError(
+        'MESHWORK_TRUST_PROXY',
+        `"${e}" is not an IP address, a CIDR range, loopback, linklocal or uniquelocal`,
+      );
+    }
+  }
+  return entries;
 }
 
 /** Reads an optional JSON config file (MESHWORK_CONFIG) whose keys are the env variable names. */
@@ -147,5 +171,6 @@ export function loadConfig(processEnv: Env = process.env): MeshworkConfig {
     outboxRetryMaxMs: int(env, 'MESHWORK_OUTBOX_RETRY_MAX_MS', 3_600_000, 10, 86_400_000),
     outboxGiveUpMs: int(env, 'MESHWORK_OUTBOX_GIVE_UP_MS', 5 * 86_400_000, 1000, 30 * 86_400_000),
     accessTokenTtlSeconds: int(env, 'MESHWORK_ACCESS_TOKEN_TTL', 900, 30, 86_400),
+    trustProxy: trustProxy(env),
   };
 }

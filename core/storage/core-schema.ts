@@ -1,3 +1,4 @@
+import { accountMigrations } from '../accounts/account-migrations.ts';
 import type { SchemaMigration } from './migrations.ts';
 
 /** The core's tables. Timestamps are epoch milliseconds (bigint); JSON is stored as text. */
@@ -137,4 +138,5 @@ export const coreMigrations: SchemaMigration[] = [
       await db.schema.createIndex('outbox_due').on('outbox').columns(['state', 'destination', 'id']).execute();
     },
   },
+  ...accountMigrations,
 ];

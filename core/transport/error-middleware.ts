@@ -11,9 +11,14 @@ function shapeFor(path: string): ErrorShape {
   return 'api';
 }
 
+function httpStatus(err: object): number {
+  const s = (err as { status?: unknown; statusCode?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode;
+  return typeof s === 'number' ? s : 0;
+}
+
 /**
  * The one place where errors become HTTP responses. Domain errors keep their status and code;
- * body-parser errors become 400/413; anything else is logged and answered with a generic 500.
+ * body-parser and router errors keep their 4xx; anything else is logged and answered with a generic 500.
  */
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
@@ -24,16 +29,20 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     if (isMeshworkError(err)) {
       ({ status, code, message } = err);
       validationErrors = err.validationErrors;
-    } else if (
-      err &&
-      typeof err === 'object' &&
-      'type' in err &&
-      typeof (err as { status?: unknown }).status === 'number'
-    ) {
-      // body-parser: entity.parse.failed, entity.too.large, encoding.unsupported...
-      status = (err as { status: number }).status;
-      code = status === 413 ? 'BODY_TOO_LARGE' : 'INVALID_BODY';
-      message = status === 413 ? 'request body too large' : 'request body is not valid';
+    } else if (err && typeof err === 'object' && httpStatus(err) >= 400 && httpStatus(err) < 500) {
+      // Errors of the HTTP layer itself: body-parser (entity.parse.failed, entity.too.large, encoding.unsupported…)
+      // and the router's URIError for a route parameter with malformed percent-encoding.
+      status = httpStatus(err);
+      if (err instanceof URIError) {
+        code = 'MALFORMED_URL';
+        message = 'the URL has malformed percent-encoding';
+      } else if (status === 413) {
+        code = 'BODY_TOO_LARGE';
+        message = 'request body too large';
+      } else {
+        code = 'type' in err ? 'INVALID_BODY' : 'INVALID_REQUEST';
+        message = 'type' in err ? 'request body is not valid' : 'the request is not valid';
+      }
     } else {
       log.error({ err, method: req.method, path: req.path }, 'unhandled error');
     }

@@ -33,6 +33,12 @@ export async function migrate(
     }
   }
   const provider: MigrationProvider = { getMigrations: async () => all };
+  // Name our schema on PostgreSQL: without it kysely takes a same-named table in *any* schema of the database for
+  // ours (another deployment or test run sharing the database) and then fails to find it in our search_path.
+  const schema =
+    dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
   // Two nodes starting at once on PostgreSQL: kysely's migrator takes a lock table, so only one applies.
   const migrator = new Migrator({
     db,
@@ -40,6 +46,7 @@ export async function migrate(
     allowUnorderedMigrations: true,
     migrationTableName: 'meshwork_migrations',
     migrationLockTableName: 'meshwork_migrations_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -33,6 +33,7 @@ import { ContactStore } from './invites/contact-store.ts';
 import { InviteService } from './invites/invite-service.ts';
 import { TokenService } from './tokens/token-service.ts';
 import { Realtime } from './realtime/realtime.ts';
+import type { SessionCheckTimes } from './realtime/session-sockets.ts';
 import { errorMiddleware } from './transport/error-middleware.ts';
 import { ocmRoutes } from './transport/ocm-routes.ts';
 import { apiRoutes } from './transport/api-routes.ts';
@@ -48,6 +49,8 @@ export interface EngineOptions {
   logger?: Logger;
   /** Extra handlers mounted last, before the 404 (the web app). */
   fallback?: RequestHandler[];
+  /** How often sockets' sessions are re-read (defaults: on an event after 2 s, all every 5 s); tests isolate each. */
+  sessionChecks?: SessionCheckTimes;
 }
 
 class MutableIdentity implements ServerIdentity {
@@ -180,6 +183,7 @@ export class Engine {
       this.events,
       this.log.child({ part: 'realtime' }),
       config.redisUrl,
+      this.#opts.sessionChecks,
     );
     const clientAddress = clientAddressResolver(config.trustProxy);
     const passwords = new PasswordLogin(this.accounts, new LoginThrottle(db));

@@ -12,7 +12,7 @@ import type { EngineEventBus } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import { incomingView } from '../transport/api-routes.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from './realtime-events.ts';
-import { SessionSockets, userRoom } from './session-sockets.ts';
+import { SessionSockets, userRoom, type SessionCheckTimes } from './session-sockets.ts';
 
 export { userRoom, sessionRoom } from './session-sockets.ts';
 
@@ -28,8 +28,9 @@ export class Realtime {
     events: EngineEventBus,
     log: Logger,
     redisUrl: string | null = null,
+    sessionChecks: SessionCheckTimes = {},
   ) {
-    this.#sessions = new SessionSockets(accounts, log);
+    this.#sessions = new SessionSockets(accounts, log, sessionChecks);
     this.io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
       serveClient: false,
       cors: { origin: false },

@@ -4,16 +4,22 @@
  * change, disabled or deleted account) the matching rooms are disconnected in every namespace: locally at once, and
  * through the adapter (Redis) on every other node. Besides that:
  * - a timer disconnects each socket when its session expires;
- * - each incoming event is checked: the expiry from memory, and at most every RECHECK_MS the session in the database
+ * - each incoming event is checked: the expiry from memory, and at most every 2 s the session in the database
  *   (a dead session's packet is dropped and its socket disconnected);
- * - a sweep every SWEEP_MS checks all local sockets' sessions in one query, which also catches changes made where no
+ * - a sweep every 5 s checks all local sockets' sessions in one query, which also catches changes made where no
  *   socket server runs (the `meshwork user` CLI without Redis) and a Redis message lost while Redis was down.
  */
 import type { Namespace, Socket } from 'socket.io';
 import type { AccountService, SessionsEnded } from '../accounts/account-service.ts';
 import type { Logger } from '../logger.ts';
 
-const RECHECK_MS = 5_000;
+/** How often a socket's session is re-read from the database: on its next event, and for all sockets in a sweep. */
+export interface SessionCheckTimes {
+  recheckMs?: number;
+  sweepMs?: number;
+}
+
+const RECHECK_MS = 2_000;
 const SWEEP_MS = 5_000;
 // setTimeout's limit (~24.8 days); sessions expiring later are caught by the sweep.
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -42,12 +48,14 @@ export class SessionSockets {
   readonly #log: Logger;
   readonly #namespaces: Namespace[] = [];
   readonly #sweep: NodeJS.Timeout;
+  readonly #recheckMs: number;
   #sweeping = false;
 
-  constructor(accounts: AccountService, log: Logger) {
+  constructor(accounts: AccountService, log: Logger, times: SessionCheckTimes = {}) {
     this.#accounts = accounts;
     this.#log = log;
-    this.#sweep = setInterval(() => void this.sweep(), SWEEP_MS);
+    this.#recheckMs = times.recheckMs ?? RECHECK_MS;
+    this.#sweep = setInterval(() => void this.sweep(), Math.min(times.sweepMs ?? SWEEP_MS, MAX_TIMER_MS));
     this.#sweep.unref();
   }
 
@@ -124,7 +132,7 @@ export class SessionSockets {
       const now = Date.now();
       // A packet that never reaches next() is dropped; socket.io also drops packets of a disconnected socket.
       if (now >= session.expiresAt) return void socket.disconnect();
-      if (now - session.checkedAt < RECHECK_MS) return next();
+      if (now - session.checkedAt < this.#recheckMs) return next();
       this.#accounts.sessions.alive([session.tokenHash]).then(
         (alive) => {
           if (!alive.has(session.tokenHash)) return void socket.disconnect();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer } from 'node:net';
 import type { RequestHandler } from 'express';
-import { Engine, loadConfig, type MeshworkPlugin } from '#core';
+import { Engine, loadConfig, type EngineOptions, type MeshworkPlugin } from '#core';
 import { notePlugin } from '../fixtures/note-plugin.ts';
 
 /** A Meshwork server started for a test, with helpers to act as its users. */
@@ -48,6 +48,8 @@ export async function startTestServer(
     plugins?: MeshworkPlugin[];
     /** Handlers mounted after every route (e.g. the web app from scripts/web-static.ts). */
     fallback?: RequestHandler[];
+    /** How often sockets' sessions are re-read (see EngineOptions). */
+    sessionChecks?: EngineOptions['sessionChecks'];
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'meshwork-test-'));
@@ -67,6 +69,7 @@ export async function startTestServer(
     config: loadConfig(env),
     plugins: opts.plugins ?? [notePlugin()],
     ...(opts.fallback ? { fallback: opts.fallback } : {}),
+    ...(opts.sessionChecks ? { sessionChecks: opts.sessionChecks } : {}),
   });
   await engine.start();
   const origin = engine.identity.origin;

@@ -30,7 +30,7 @@ const boundaryZones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'web/dist/**', '**/*.cjs', 'test-artifacts/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'web/dist/**', '**/*.cjs', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

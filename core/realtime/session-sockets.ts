@@ -34,6 +34,18 @@ export function userRoom(userId: string): string {
   return `user:${userId}`;
 }
 
+/**
+ * Disconnects the sockets of ended sessions in one namespace: this node's at once, and through the adapter (Redis)
+ * every other node's. Also used by the CLI, which runs no socket server, to reach the nodes over Redis.
+ */
+export function disconnectSessions(ns: Namespace, e: SessionsEnded): void {
+  let target = e.tokenHashes ? ns.in(e.tokenHashes.map(sessionRoom)) : ns.in(userRoom(e.userId));
+  if (!e.tokenHashes && e.exceptTokenHash) target = target.except(sessionRoom(e.exceptTokenHash));
+  // Local first, so this node's sockets go even when the adapter's broker is unreachable.
+  target.local.disconnectSockets();
+  target.disconnectSockets();
+}
+
 /** What a socket knows about the session that authenticated it (`socket.data.session`). */
 interface SocketSession {
   userId: string;
@@ -84,13 +96,7 @@ export class SessionSockets {
 
   /** Disconnects the sockets of ended sessions in every namespace, here and on every other node. */
   end(e: SessionsEnded): void {
-    for (const ns of this.#namespaces) {
-      let target = e.tokenHashes ? ns.in(e.tokenHashes.map(sessionRoom)) : ns.in(userRoom(e.userId));
-      if (!e.tokenHashes && e.exceptTokenHash) target = target.except(sessionRoom(e.exceptTokenHash));
-      // Local first, so this node's sockets go even when the adapter's broker is unreachable.
-      target.local.disconnectSockets();
-      target.disconnectSockets();
-    }
+    for (const ns of this.#namespaces) disconnectSessions(ns, e);
   }
 
   /** Checks every local socket's session in one query; disconnects those whose session is gone. */

@@ -5,6 +5,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { definePlugin, InputError, type MeshworkPlugin } from '#core';
+import { setAsideDeletedUsersFiles } from './account-cleanup.ts';
 import type { DavServices } from './dav-context.ts';
 import { davAuthenticator } from './dav-auth.ts';
 import { LockManager } from './lock-manager.ts';
@@ -42,6 +43,7 @@ export function filesPlugin(): MeshworkPlugin {
       ctx.mount('/dav/files', (req, res) => void userDav(req, res));
       ctx.mount(OCM_DAV_PATH.replace(/\/$/, ''), (req, res) => void ocmDav(req, res));
       reshareRoute(ctx, ctx.api);
+      setAsideDeletedUsersFiles(ctx, filesDir);
       return {
         prepareOutgoingShare: (draft) => prepareFileShare(draft, tree, filesDir),
         // Locks taken through a share die with it, so they never block the owner afterwards.

@@ -76,6 +76,11 @@ export class ApiClient {
     return this.request('POST', '/auth/logout');
   }
 
+  /** Changes the user's own password; the server ends their other sessions and keeps this one. */
+  changePassword(currentPassword: string, newPassword: string): Promise<null> {
+    return this.request('POST', '/me/password', { currentPassword, newPassword });
+  }
+
   /** The logged-in user, with their OCM address. */
   me(): Promise<Me> {
     return this.request('GET', '/me');

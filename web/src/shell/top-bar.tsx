@@ -2,13 +2,13 @@ import type { Me } from '../api/types.ts';
 import { BrandMark } from '../components/brand-mark.tsx';
 import { AddressBadge } from './address-badge.tsx';
 
-/** The top bar: brand, live-connection state, the user's address and log out. */
-export function TopBar(props: { user: Me; connected: boolean; onLogout: () => void }) {
+/** The top bar: brand, live-connection state, the user's address, change password and log out. */
+export function TopBar(props: { user: Me; connected: boolean; onLogout: () => void; onChangePassword: () => void }) {
   return (
     <header class="topbar">
-      <a class="brand" href="#/shares">
+      <a class="brand" href="#/shares" aria-label="Meshwork">
         <BrandMark />
-        Meshwork
+        <span class="wide-only">Meshwork</span>
       </a>
       <span class="server-name" title="This server">
         {props.user.server}
@@ -23,6 +23,10 @@ export function TopBar(props: { user: Me; connected: boolean; onLogout: () => vo
           {props.connected ? 'Live' : 'Offline'}
         </span>
         <AddressBadge user={props.user} />
+        <button type="button" class="btn btn-small" aria-label="Change password" onClick={props.onChangePassword}>
+          <span class="wide-only">Change password</span>
+          <span class="narrow-only">Password</span>
+        </button>
         <button type="button" class="btn btn-small" onClick={props.onLogout}>
           Log out
         </button>

@@ -43,6 +43,11 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
         code = 'type' in err ? 'INVALID_BODY' : 'INVALID_REQUEST';
         message = 'type' in err ? 'request body is not valid' : 'the request is not valid';
       }
+    } else if (req.destroyed || req.socket?.destroyed || /^HPE_/.test(String((err as { code?: unknown })?.code))) {
+      // The client went away or broke HTTP mid-request (aborted upload, truncated body): nobody to answer, and
+      // not a server error.
+      log.debug({ err, method: req.method, path: req.path }, 'client gone mid-request');
+      return void res.destroy();
     } else {
       log.error({ err, method: req.method, path: req.path }, 'unhandled error');
     }

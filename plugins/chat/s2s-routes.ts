@@ -143,7 +143,10 @@ export function s2sRouter(deps: {
   });
 
   r.use((err: unknown, _req: Request, _res: unknown, next: (e: unknown) => void) => {
-    if (!isMeshworkError(err)) log.error({ err }, 'chat s2s route failed');
+    // A peer's malformed body (body-parser's 4xx) is the peer's problem, answered as such: not a server error.
+    const status = (err as { status?: unknown } | null)?.status;
+    const clientError = typeof status === 'number' && status >= 400 && status < 500;
+    if (!isMeshworkError(err) && !clientError) log.error({ err }, 'chat s2s route failed');
     next(err);
   });
   return r;

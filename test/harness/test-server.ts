@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer } from 'node:net';
 import type { RequestHandler } from 'express';
-import { Engine, loadConfig, type EngineOptions, type MeshworkPlugin } from '#core';
+import { Engine, loadConfig, type EngineOptions, type Logger, type MeshworkPlugin } from '#core';
 import { notePlugin } from '../fixtures/note-plugin.ts';
 
 /** A Meshwork server started for a test, with helpers to act as its users. */
@@ -50,6 +50,8 @@ export async function startTestServer(
     fallback?: RequestHandler[];
     /** How often sockets' sessions are re-read (see EngineOptions). */
     sessionChecks?: EngineOptions['sessionChecks'];
+    /** The server's logger (default: one at MESHWORK_LOG_LEVEL, silent in tests). */
+    logger?: Logger;
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'meshwork-test-'));
@@ -70,6 +72,7 @@ export async function startTestServer(
     plugins: opts.plugins ?? [notePlugin()],
     ...(opts.fallback ? { fallback: opts.fallback } : {}),
     ...(opts.sessionChecks ? { sessionChecks: opts.sessionChecks } : {}),
+    ...(opts.logger ? { logger: opts.logger } : {}),
   });
   await engine.start();
   const origin = engine.identity.origin;

@@ -1,5 +1,6 @@
 // Lint rules for what the architecture promises (see ../README.md "Code health"):
-// plugins reach the core only through `#core` and never import another plugin; no import cycles;
+// plugins reach the core only through `#core` and the web shell only through `#web-sdk`, and never import another
+// plugin; the web app lists plugins in one file (web/src/plugins.ts); no import cycles;
 // files stay small unless a reason is written at their top (`/* eslint-disable max-lines -- why */`).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -27,6 +28,19 @@ const boundaryZones = [
   },
   { target: './core', from: './plugins', message: 'The core never imports a plugin.' },
   { target: './core', from: './web', message: 'The core never imports the web app.' },
+  // The web SDK boundary: a plugin's web part sees the shell only through `#web-sdk` (web/sdk/index.ts) ...
+  {
+    target: './plugins/*/web/**',
+    from: './web',
+    except: ['./sdk/index.ts'],
+    message: "A plugin's web part imports the shell only as '#web-sdk'.",
+  },
+  // ... and the shell and the SDK reach plugins only through the explicit list in web/src/plugins.ts.
+  {
+    target: ['./web/src/**/!(plugins.ts)', './web/sdk/**'],
+    from: './plugins',
+    message: 'The web app reaches plugins only through the explicit list in web/src/plugins.ts.',
+  },
 ];
 
 export default tseslint.config(
@@ -63,6 +77,16 @@ export default tseslint.config(
   {
     files: ['web/**/*.{ts,tsx}', 'plugins/*/web/**/*.{ts,tsx}', 'plugins/*/client/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // Spelled as the alias, so a plugin moved out of this repository keeps working.
+    files: ['plugins/*/web/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./){3,}web/', message: "Import the shell as '#web-sdk'." }] },
+      ],
+    },
   },
   {
     files: ['**/*.test.ts', 'test/**/*.ts'],

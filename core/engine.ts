@@ -28,6 +28,8 @@ import type { SigningKey } from './signatures/key-pair.ts';
 import { ShareStore } from './shares/share-store.ts';
 import { OutgoingShareService } from './shares/outgoing-share-service.ts';
 import { IncomingShareService } from './shares/incoming-share-service.ts';
+import { LocalPeer } from './shares/local-peer.ts';
+import { UserSettingsStore } from './accounts/user-settings.ts';
 import { NotificationService } from './notifications/notification-service.ts';
 import { ContactStore } from './invites/contact-store.ts';
 import { InviteService } from './invites/invite-service.ts';
@@ -109,8 +111,11 @@ export class Engine {
       this.http.once('error', reject);
       this.http.listen(config.port, config.host, () => resolve());
     });
-    const port = (this.http.address() as AddressInfo).port;
+    const listening = this.http.address() as AddressInfo;
+    const port = listening.port;
     this.identity.set(config.publicUrl ?? `http://localhost:${port}`);
+    // Requests to our own origin (same-server shares) go to this node's own listener, never through DNS.
+    const listen = { host: loopbackFor(listening.address), port };
     this.database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     const { db, dialect } = this.database;
     await migrate(db, dialect, [
@@ -118,11 +123,21 @@ export class Engine {
       ...this.#opts.plugins.map((p) => ({ owner: p.id, migrations: p.migrations ?? [] })),
     ]);
     this.#key = await loadSigningKey(db, `${this.identity.host}#key1`);
-    const policy = { allowInsecure: config.allowInsecurePeers };
+    const policy = {
+      allowInsecure: config.allowInsecurePeers,
+      self: () => ({ origin: this.identity.origin, listen }),
+    };
     this.accounts = new AccountService(db, {
       onSessionsEnded: (e) => this.events.emit('account:sessions-ended', e),
     });
-    this.discovery = new DiscoveryClient({ policy });
+    this.discovery = new DiscoveryClient({
+      policy,
+      self: () => ({
+        host: this.identity.host,
+        origin: this.identity.origin,
+        document: buildDiscoveryDocument(config, this.identity, this.plugins.resourceTypes()),
+      }),
+    });
     const client = new SignedClient(this.discovery, policy, () => this.#key as SigningKey);
     const peers = new PeerAuthenticator(
       this.discovery,
@@ -152,8 +167,30 @@ export class Engine {
       events: this.events,
       identity: this.identity,
     };
-    const outgoing = new OutgoingShareService({ ...common, discovery: this.discovery });
-    const incoming = new IncomingShareService({ ...common, accounts: this.accounts, contacts, config });
+    const local = new LocalPeer({
+      identity: this.identity,
+      store: this.shares,
+      log: this.log.child({ part: 'shares' }),
+    });
+    const settings = new UserSettingsStore(db);
+    const outgoing = new OutgoingShareService({
+      ...common,
+      db,
+      discovery: this.discovery,
+      accounts: this.accounts,
+      config,
+      local,
+      send: (msg, timeoutMs) => deliverOutboxMessage(msg, this.discovery, client, { timeoutMs }),
+    });
+    const incoming = new IncomingShareService({
+      ...common,
+      accounts: this.accounts,
+      contacts,
+      config,
+      local,
+      settings,
+      log: this.log.child({ part: 'shares' }),
+    });
     const notifications = new NotificationService({
       store: this.shares,
       plugins: this.plugins,
@@ -161,6 +198,7 @@ export class Engine {
       events: this.events,
       peers,
     });
+    local.bind({ incoming, notifications });
     const invites = new InviteService({
       db,
       contacts,
@@ -227,6 +265,7 @@ export class Engine {
         store: this.shares,
         invites,
         contacts,
+        settings,
       }),
     );
 
@@ -287,14 +326,16 @@ export class Engine {
             this.outbox.onResult(kind, (m, r) => l({ destination: m.destination, ref: m.ref, body: m.body }, r)),
           pending: (d) => this.outbox.pending(d),
         },
-        notify: async (destination, n) =>
-          void (await this.outbox.enqueue({
+        notify: async (destination, n) => {
+          if (local.isSelf(destination)) return local.pluginNotification(n);
+          await this.outbox.enqueue({
             destination,
             kind: 'core:notification',
             path: '/notifications',
             body: n,
             ref: n.providerId,
-          })),
+          });
+        },
       };
       const hooks = await plugin.setup(ctx);
       this.plugins.add({ plugin, hooks });
@@ -325,4 +366,11 @@ export class Engine {
     else await new Promise<void>((resolve) => this.http.close(() => resolve()));
     await this.database?.close();
   }
+}
+
+/** The address to reach this node's own listener at: the interface it listens on, loopback for a wildcard. */
+function loopbackFor(address: string): string {
+  if (address === '0.0.0.0' || address === '') return '127.0.0.1';
+  if (address === '::') return '::1';
+  return address;
 }

@@ -13,6 +13,8 @@ export default defineConfig({
   root: webRoot,
   base: '/',
   publicDir: false,
+  // Plugin web parts import the shell only as `#web-sdk` (also in package.json `imports` and web/tsconfig.json).
+  resolve: { alias: { '#web-sdk': fileURLToPath(new URL('./sdk/index.ts', import.meta.url)) } },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: process.env.MESHWORK_WEB_OUT_DIR ?? 'dist',

@@ -18,6 +18,8 @@ export interface DiscoveryClientOptions {
   timeoutMs?: number;
   /** `jwks(host, { refresh: true })` refetches only if the cached set is at least this old; default 5 s. */
   minRefreshMs?: number;
+  /** This server's own host and discovery document: discovering ourselves (same-server shares) needs no request. */
+  self?: () => { host: string; origin: string; document: unknown } | null;
 }
 
 interface Entry<T> {
@@ -138,6 +140,7 @@ export class DiscoveryClient {
   readonly #negativeTtlMs: number;
   readonly #timeoutMs: number;
   readonly #minRefreshMs: number;
+  readonly #self: DiscoveryClientOptions['self'];
   readonly #docs = new Map<string, Entry<RemoteDiscovery>>();
   readonly #keys = new Map<string, Entry<RemoteJwk[]>>();
   readonly #inflight = new Map<string, Promise<unknown>>();
@@ -148,11 +151,19 @@ export class DiscoveryClient {
     this.#negativeTtlMs = opts.negativeTtlMs ?? 30_000;
     this.#timeoutMs = opts.timeoutMs ?? 5_000;
     this.#minRefreshMs = opts.minRefreshMs ?? 5_000;
+    this.#self = opts.self;
   }
 
-  /** Returns the peer's normalised discovery document (host[:port], no scheme), from cache when fresh. */
-  discover(host: string): Promise<RemoteDiscovery> {
+  /**
+   * Returns the peer's normalised discovery document (host[:port], no scheme), from cache when fresh.
+   * `retryFailure` asks again even while a failure is remembered (the outbox, which has its own back-off).
+   */
+  discover(host: string, opts: { retryFailure?: boolean } = {}): Promise<RemoteDiscovery> {
     const key = normaliseHost(host);
+    const self = this.#self?.();
+    if (self && key === self.host.toLowerCase())
+      return Promise.resolve(normaliseDiscovery(self.document, self.origin, key, { allowInsecure: true }));
+    if (opts.retryFailure && this.#docs.get(key)?.error !== undefined) this.#docs.delete(key);
     return this.#cached(this.#docs, `doc:${key}`, key, false, () => this.#fetchDiscovery(key));
   }
 

@@ -64,10 +64,22 @@ export class NotificationService {
     throw notFound();
   }
 
-  /** Applies one notification; returns the 201 body. Repeats of the same notification change nothing. */
+  /** Applies one notification from a peer; returns the 201 body. Repeats of the same notification change nothing. */
   async receive(body: NotificationBody, v: PeerVerification): Promise<Record<string, unknown>> {
+    return this.apply(body, await this.#locate(body, v));
+  }
+
+  /**
+   * Applies a notification to the share it concerns. Peers' notifications come through `receive`; for a share
+   * between two users of this server the core calls this directly with the side it addresses (both sides for a
+   * plugin's own notification type: the type says which side it is meant for).
+   */
+  async apply(
+    body: NotificationBody,
+    target: { outgoing: OutgoingShare | null; incoming: IncomingShare | null; peer: string },
+  ): Promise<Record<string, unknown>> {
     const { store, plugins, events } = this.deps;
-    const { outgoing, incoming, peer } = await this.#locate(body, v);
+    const { outgoing, incoming, peer } = target;
     const type = body.notificationType;
     const resourceType = outgoing?.resourceType ?? incoming?.resourceType ?? body.resourceType ?? '';
     events.emit('notification:received', {

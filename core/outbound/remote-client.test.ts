@@ -252,4 +252,32 @@ describe('remote-client', () => {
       await assert.rejects(remoteStream('https://127.0.0.1:1/', {}, strict), SsrfError);
     });
   });
+
+  describe("this server's own origin", () => {
+    it('reaches exactly our own origin on our own listener under a strict policy, with the public Host', async () => {
+      const s = await start((req, res) => res.end(`${req.headers.host} ${req.url}`));
+      const port = Number(new URL(s.origin).port);
+      // The public origin is https on a name that resolves nowhere: only the self route can reach it.
+      const self = () => ({ origin: 'https://cloud.invalid', listen: { host: '127.0.0.1', port } });
+      const policy = { allowInsecure: false, self };
+      const res = await remoteStream('https://cloud.invalid/dav/ocm/x?y=1', {}, policy);
+      assert.equal((await readAll(res)).toString(), 'cloud.invalid /dav/ocm/x?y=1');
+      const buffered = await remoteRequest('https://cloud.invalid/.well-known/ocm', {}, policy);
+      assert.equal(buffered.body.toString(), 'cloud.invalid /.well-known/ocm');
+      assert.equal(s.connections() >= 1, true);
+    });
+
+    it('still refuses every other loopback origin, another port or scheme of our host included', async () => {
+      const s = await start((_req, res) => res.end('reached'));
+      const port = Number(new URL(s.origin).port);
+      const policy = {
+        allowInsecure: false,
+        self: () => ({ origin: `http://127.0.0.1:${port + 1}`, listen: { host: '127.0.0.1', port } }),
+      };
+      await assert.rejects(remoteRequest(s.origin, {}, policy), SsrfError);
+      await assert.rejects(remoteRequest(`https://127.0.0.1:${port + 1}/`, {}, policy), SsrfError);
+      await assert.rejects(remoteRequest(`http://user:pw@127.0.0.1:${port + 1}/`, {}, policy), SsrfError);
+      assert.equal(s.connections(), 0);
+    });
+  });
 });

@@ -8,7 +8,13 @@ import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
 import { PeerError, isMeshworkError } from '../errors.ts';
-import { assertAllowedUrl, resolveAllAndCheck, type OutboundPolicy, type ResolvedAddress } from './ssrf-guard.ts';
+import {
+  assertAllowedUrl,
+  resolveAllAndCheck,
+  selfTarget,
+  type OutboundPolicy,
+  type ResolvedAddress,
+} from './ssrf-guard.ts';
 
 /** Options of one outbound request. */
 export interface RemoteRequestOptions {
@@ -111,21 +117,26 @@ async function sendOnce(
   policy: OutboundPolicy,
   signal: AbortSignal,
 ): Promise<http.IncomingMessage> {
-  assertAllowedUrl(url, policy);
-  const addresses = await resolveAllAndCheck(url.hostname, policy);
+  // Our own origin: straight to this node's listener (plain HTTP, as it listens), with the public Host.
+  const own = selfTarget(url, policy);
+  if (own === null) assertAllowedUrl(url, policy);
+  const addresses = own === null ? await resolveAllAndCheck(url.hostname, policy) : [];
   signal.throwIfAborted();
-  const secure = url.protocol === 'https:';
+  const secure = own === null && url.protocol === 'https:';
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const target =
+    own === null
+      ? { hostname, port: url.port || (secure ? 443 : 80), lookup: pinnedLookup(addresses) }
+      : { hostname: own.host, port: own.port };
+  const sentHeaders = own === null || hasHeader(headers, 'host') ? headers : { ...headers, host: url.host };
   const attempt = (retried: boolean): Promise<http.IncomingMessage> =>
     new Promise((resolve, reject) => {
       const req = (secure ? https : http).request({
         method,
-        hostname,
-        port: url.port || (secure ? 443 : 80),
+        ...target,
         path: `${url.pathname}${url.search}`,
-        headers,
+        headers: sentHeaders,
         agent: secure ? httpsAgent : httpAgent,
-        lookup: pinnedLookup(addresses),
         ...(secure && isIP(hostname) === 0 ? { servername: hostname } : {}),
       });
       let res: http.IncomingMessage | undefined;

@@ -10,6 +10,24 @@ import { PeerError, SsrfError } from '../errors.ts';
 /** What outbound requests may reach; `allowInsecure` (MESHWORK_ALLOW_INSECURE_PEERS=1) permits http and private/loopback peers. */
 export interface OutboundPolicy {
   allowInsecure: boolean;
+  /**
+   * This server itself: a request to exactly `origin` (scheme, host and port) goes to `listen`, the address this
+   * node listens on, without DNS and without the address check. A share between two users of this server reaches
+   * its owner's resource this way; every other destination is checked as before.
+   */
+  self?: () => SelfOrigin | null;
+}
+
+/** Our own public origin and the local address its requests are sent to. */
+export interface SelfOrigin {
+  origin: string;
+  listen: { host: string; port: number };
+}
+
+/** The local address to use when `url` is exactly this server's own origin, else null. */
+export function selfTarget(url: URL, policy: OutboundPolicy): SelfOrigin['listen'] | null {
+  const self = policy.self?.();
+  return self && url.origin === self.origin && url.username === '' && url.password === '' ? self.listen : null;
 }
 
 /** One checked address to connect to. */

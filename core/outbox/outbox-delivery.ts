@@ -36,14 +36,19 @@ export function adaptShareToReceiver(body: Record<string, unknown>, d: RemoteDis
   return { ...body, protocol };
 }
 
-/** Delivers one outbox message: discover the peer, adapt shares to its criteria, sign and POST. */
+/**
+ * Delivers one outbox message: discover the peer, adapt shares to its criteria, sign and POST. `timeoutMs` bounds
+ * the POST (a share's first attempt, made while its user waits, uses a short one).
+ */
 export async function deliverOutboxMessage(
   msg: StoredOutboxMessage,
   discovery: DiscoveryClient,
   client: SignedClient,
+  opts: { timeoutMs?: number } = {},
 ): Promise<{ status: number; body: unknown }> {
-  const d = await discovery.discover(msg.destination);
+  // A retry has waited out the outbox's back-off: a remembered discovery failure must not make it pointless.
+  const d = await discovery.discover(msg.destination, { retryFailure: msg.attempts > 0 });
   let body = msg.body;
   if (msg.kind === 'core:share') body = adaptShareToReceiver(body as Record<string, unknown>, d);
-  return client.postUrl(SignedClient.target(d, msg.path, msg.base ?? 'endPoint'), body);
+  return client.postUrl(SignedClient.target(d, msg.path, msg.base ?? 'endPoint'), body, opts);
 }

@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the queue, its delivery loop and caller-made first attempts share private state
+// (per-peer back-off, in-flight set, waiters), which splitting would have to expose.
 import type { Kysely } from 'kysely';
 import { MeshworkError, PeerError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -118,6 +120,53 @@ export class Outbox {
     else if (this.#running && !this.#backingOff.has(dest)) void this.#drain(dest);
     return Number(row.id);
   }
+
+  // ---- First attempt made by the caller (a share created in a user's request; see core/shares).
+
+  /**
+   * Stores a message the caller will first try to deliver itself, without starting it: the outbox sends it only
+   * if the caller neither `drop`s nor `release`s it within `holdMs` (the process died meanwhile). Pass the
+   * caller's transaction as `db` to store it atomically with the caller's own rows.
+   */
+  async hold(msg: OutboxMessage, holdMs: number, db: Kysely<any> = this.#db): Promise<number> {
+    const now = Date.now();
+    const row = await db
+      .insertInto('outbox')
+      .values({
+        destination: msg.destination.toLowerCase(),
+        kind: msg.kind,
+        path: `${msg.base === 'origin' ? 'origin:' : 'ocm:'}${msg.path}`,
+        body: JSON.stringify(msg.body),
+        ref: msg.ref ?? null,
+        attempts: 0,
+        next_attempt_at: now + holdMs,
+        created_at: now,
+        state: 'queued',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(row.id);
+  }
+
+  /** The caller delivered a held message, or it was refused for good: forget it. */
+  async drop(id: number): Promise<void> {
+    await this.#db.deleteFrom('outbox').where('id', '=', id).where('state', '=', 'queued').execute();
+  }
+
+  /** The caller's own attempt failed for now: the message joins the normal retry schedule as after one failure. */
+  async release(id: number, error: string): Promise<void> {
+    const row = await this.#db
+      .updateTable('outbox')
+      .set({ attempts: 1, next_attempt_at: Date.now() + this.#opts.retryBaseMs, last_error: error.slice(0, 500) })
+      .where('id', '=', id)
+      .where('state', '=', 'queued')
+      .returning('destination')
+      .executeTakeFirst();
+    // Like a failed delivery: the peer's queue waits for its back-off, or for the peer to call us.
+    if (row) this.#backingOff.add(String(row.destination));
+  }
+
+  // ---- end of caller-made first attempts
 
   /** Waits up to `ms` for a message's final outcome; null if it is still pending then. */
   waitFor(id: number, ms: number): Promise<DeliveryResult | null> {
@@ -289,7 +338,8 @@ export class Outbox {
         await this.#finish(msg, { outcome: 'delivered', status: res.status, body: res.body });
         return true;
       }
-      if (res.status >= 400 && res.status < 500 && !TRANSIENT_4XX.has(res.status)) {
+      // 501 is OCM's "this server does not support that": retrying cannot change it.
+      if ((res.status >= 400 && res.status < 500 && !TRANSIENT_4XX.has(res.status)) || res.status === 501) {
         await this.#finish(msg, { outcome: 'rejected', status: res.status, body: res.body });
         return true;
       }

@@ -51,7 +51,11 @@ export interface PreparedShare {
   protocol: Record<string, unknown>;
 }
 
-/** An OCM notification routed to a plugin, with the share it concerns (if any). */
+/**
+ * An OCM notification routed to a plugin, with the share it concerns (if any). For a share between two users of
+ * this server both `outgoing` and `incoming` are set (both sides live here); the notification type says which side
+ * it is meant for, exactly as it does between servers.
+ */
 export interface PluginNotification {
   notificationType: string;
   resourceType: string;
@@ -125,7 +129,10 @@ export interface RemoteClient {
   ): Promise<{ status: number; body: unknown }>;
   /** The peer's OCM discovery (cached): endPoint, resource types and their protocol paths, capabilities. */
   discover(host: string): Promise<RemoteDiscovery>;
-  /** A streaming request to an absolute URL on a peer, SSRF-guarded (for proxying large bodies). */
+  /**
+   * A streaming request to an absolute URL on a peer, SSRF-guarded (for proxying large bodies). A URL on this
+   * server's own origin (the owner of a same-server share) goes to this node's own listener.
+   */
   stream(
     url: string,
     opts: { method?: string; headers?: Record<string, string>; body?: Readable | Buffer; timeoutMs?: number },
@@ -210,7 +217,10 @@ export interface PluginContext {
     /** Messages still waiting for a destination (or all). */
     pending(destination?: string): Promise<number>;
   };
-  /** Sends an OCM notification about a share through the outbox. */
+  /**
+   * Sends an OCM notification about a share through the outbox; to this server itself (a same-server share) it is
+   * delivered in-process at once, and a refusal is logged as a peer's would be.
+   */
   notify(
     destination: string,
     n: { notificationType: string; resourceType: string; providerId: string; notification?: Record<string, unknown> },

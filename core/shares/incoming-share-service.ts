@@ -4,11 +4,14 @@ import type { AccountService } from '../accounts/account-service.ts';
 import { parseAddress, sameHost } from '../addresses.ts';
 import type { MeshworkConfig } from '../config/config.ts';
 import type { EngineEventBus } from '../events.ts';
+import type { UserSettingsStore } from '../accounts/user-settings.ts';
 import type { ContactStore } from '../invites/contact-store.ts';
+import type { Logger } from '../logger.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import type { PluginHost } from '../plugin/plugin-host.ts';
 import type { ServerIdentity } from '../plugin/plugin-types.ts';
 import { KNOWN_REQUIREMENTS, collectRequirements, normalizeProtocol } from '../ocm-schema/protocol-object.ts';
+import type { LocalPeer } from './local-peer.ts';
 import { NOTIFY_KIND } from './outgoing-share-service.ts';
 import type { ShareStore } from './share-store.ts';
 import type { IncomingShare } from './share-types.ts';
@@ -29,7 +32,7 @@ export interface NewShareBody {
   expiration?: number;
 }
 
-/** Receiving shares from other servers, and the local recipient's accept/decline/leave. */
+/** Receiving shares (from other servers, or from this one for its own users), and the recipient's accept/decline/leave. */
 export class IncomingShareService {
   constructor(
     private readonly deps: {
@@ -41,6 +44,9 @@ export class IncomingShareService {
       accounts: AccountService;
       contacts: ContactStore;
       config: MeshworkConfig;
+      local: LocalPeer;
+      settings: UserSettingsStore;
+      log: Logger;
     },
   ) {}
 
@@ -102,7 +108,9 @@ export class IncomingShareService {
         'MUST_EXCHANGE_TOKEN',
       );
     }
-    if (config.criteria.includes('must-invite')) await this.#requireContact(recipient.id, body.sender, body.owner);
+    // must-invite is about strangers on other servers; users of this server need no invite to reach each other.
+    if (config.criteria.includes('must-invite') && !this.deps.local.isSelf(senderHost))
+      await this.#requireContact(recipient.id, body.sender, body.owner);
     if (body.expiration !== undefined && body.expiration * 1000 < Date.now()) {
       throw new InputError('share already expired', [{ name: 'expiration', message: 'IN_THE_PAST' }]);
     }
@@ -161,18 +169,45 @@ export class IncomingShareService {
     const secret = Object.values(share.protocol.protocols)
       .map((p) => p.sharedSecret)
       .find((s) => typeof s === 'string');
+    const body = {
+      notificationType,
+      resourceType: share.resourceType,
+      providerId: share.providerId,
+      notification: { message, ...(secret ? { sharedSecret: secret } : {}) },
+    };
+    if (this.deps.local.isSelf(share.senderHost)) return this.deps.local.toOwner(body);
     await this.deps.outbox.enqueue({
       destination: share.senderHost,
       kind: NOTIFY_KIND,
       path: '/notifications',
       ref: share.id,
-      body: {
-        notificationType,
-        resourceType: share.resourceType,
-        providerId: share.providerId,
-        notification: { message, ...(secret ? { sharedSecret: secret } : {}) },
-      },
+      body,
     });
+  }
+
+  /**
+   * Accepts a newly received share through the normal accept path when its recipient asked for that: the
+   * "auto-accept shares" setting covers shares from users of this server and from the recipient's contacts
+   * (invited or added by hand), never from strangers. Failures are logged; the share then waits in the inbox.
+   */
+  async autoAccept(share: IncomingShare): Promise<IncomingShare> {
+    try {
+      if (share.state !== 'pending' || !(await this.deps.settings.get(share.recipientId)).autoAcceptShares)
+        return share;
+      if (!this.deps.local.isSelf(share.senderHost) && !(await this.#trusted(share))) return share;
+      return await this.accept(share.recipientId, share.id);
+    } catch (err) {
+      this.deps.log.warn({ err, shareId: share.id }, 'auto-accepting a share failed; it waits in the inbox');
+      return share;
+    }
+  }
+
+  async #trusted(share: IncomingShare): Promise<boolean> {
+    for (const a of [share.owner, share.sender]) {
+      const c = await this.deps.contacts.find(share.recipientId, a);
+      if (c && (c.source === 'invite' || c.source === 'manual')) return true;
+    }
+    return false;
   }
 
   /** The recipient accepts a pending share. */

@@ -1,15 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { InputError, MeshworkError, NotFoundError } from '../errors.ts';
-import type { User } from '../accounts/account-service.ts';
+import type { Kysely } from 'kysely';
+import { InputError, NotFoundError, isMeshworkError } from '../errors.ts';
+import type { AccountService, User } from '../accounts/account-service.ts';
 import { hashSecret, newSecret } from '../accounts/secrets.ts';
-import { formatAddress, parseAddress, sameHost } from '../addresses.ts';
+import { formatAddress, parseAddress, type OcmAddress } from '../addresses.ts';
+import type { MeshworkConfig } from '../config/config.ts';
+import type { DiscoveryClient } from '../discovery/discovery-client.ts';
+import type { RemoteDiscovery } from '../discovery/discovery-types.ts';
 import type { EngineEventBus } from '../events.ts';
+import { adaptShareToReceiver } from '../outbox/outbox-delivery.ts';
 import type { DeliveryResult, Outbox, StoredOutboxMessage } from '../outbox/outbox.ts';
 import type { PluginHost } from '../plugin/plugin-host.ts';
-import type { ServerIdentity } from '../plugin/plugin-types.ts';
+import type { OutboxMessage, ServerIdentity } from '../plugin/plugin-types.ts';
+import { discoveryFailure, sendFailure, shareAnswer, type ShareAttempt, type ShareTarget } from './delivery-outcome.ts';
+import type { NewShareBody } from './incoming-share-service.ts';
+import type { LocalPeer } from './local-peer.ts';
+import { ShareError, resourceWords } from './share-errors.ts';
 import type { ShareStore } from './share-store.ts';
 import type { OutgoingShare } from './share-types.ts';
-import type { DiscoveryClient } from '../discovery/discovery-client.ts';
 
 /** What a local user asks for when sharing. */
 export interface CreateShareInput {
@@ -21,30 +29,47 @@ export interface CreateShareInput {
   expiration?: number;
 }
 
+/** Sends one share message now (a signed POST), giving up after `timeoutMs`. */
+export type DirectSender = (msg: StoredOutboxMessage, timeoutMs: number) => Promise<{ status: number; body: unknown }>;
+
 export const SHARE_KIND = 'core:share';
 export const NOTIFY_KIND = 'core:notification';
 const KNOWN_PERMISSIONS = ['read', 'write', 'share'];
-// How long a user's "share" click waits for the peer before answering "queued".
-const CREATE_WAIT_MS = 5000;
+// A share's first delivery is tried while its user waits, for at most this long; then the outbox takes over.
+const DIRECT_MS = 3_000;
+const MIN_POST_MS = 1_000;
+// How long the durable copy of a share waits for that first attempt before the outbox sends it itself (crash).
+const HOLD_MS = 60_000;
 
-/** Creating, tracking and ending shares of local resources with users on other servers. */
+/**
+ * Creating, tracking and ending shares of local resources. A share with a user of another server is tried at once
+ * and answered 201 (delivered), a 4xx in plain words (refused for good: nothing is kept) or 202 `sending` (the
+ * receiver exists but is unreachable now: the outbox retries). A share with a user of this server goes to
+ * LocalPeer: no OCM on the wire.
+ */
 export class OutgoingShareService {
   constructor(
     private readonly deps: {
+      db: Kysely<any>;
       store: ShareStore;
       plugins: PluginHost;
       outbox: Outbox;
       events: EngineEventBus;
       identity: ServerIdentity;
       discovery: DiscoveryClient;
+      accounts: AccountService;
+      config: MeshworkConfig;
+      local: LocalPeer;
+      send: DirectSender;
     },
   ) {
     deps.outbox.onResult(SHARE_KIND, (msg, result) => this.#onDelivery(msg, result));
   }
 
-  /** Shares a local resource; waits briefly for the receiver and otherwise leaves delivery to the outbox. */
+  /** Shares a local resource with `user@host` (another server or this one). */
   async create(owner: User, input: CreateShareInput): Promise<OutgoingShare> {
-    const { store, plugins, outbox, identity } = this.deps;
+    const { plugins, identity, config, local } = this.deps;
+    const started = Date.now();
     if (typeof input.resourceType !== 'string' || !input.resourceType)
       throw new InputError('resourceType is required', [{ name: 'resourceType', message: 'REQUIRED' }]);
     if (typeof input.resourceId !== 'string' || !input.resourceId)
@@ -52,13 +77,6 @@ export class OutgoingShareService {
     if (typeof input.shareWith !== 'string')
       throw new InputError('shareWith is required', [{ name: 'shareWith', message: 'REQUIRED' }]);
     const to = parseAddress(input.shareWith.trim(), 'shareWith');
-    if (sameHost(to.host, identity.host)) {
-      throw new InputError(
-        'shareWith is a user on this server; federated shares go to other servers',
-        [{ name: 'shareWith', message: 'LOCAL_USER' }],
-        'SHARE_WITH_LOCAL',
-      );
-    }
     const permissions = input.permissions ?? ['read'];
     if (!Array.isArray(permissions) || permissions.some((p) => !KNOWN_PERMISSIONS.includes(p))) {
       throw new InputError(`permissions must be a list of ${KNOWN_PERMISSIONS.join(', ')}`, [
@@ -67,16 +85,26 @@ export class OutgoingShareService {
     }
     const hooks = plugins.hooks(input.resourceType);
     if (!hooks.prepareOutgoingShare) throw new InputError(`resource type ${input.resourceType} cannot be shared`);
-    // Use the receiver's criteria when we can learn them quickly; delivery re-checks them anyway.
-    const remote = await this.deps.discovery.discover(to.host).catch(() => null);
-    const mustExchangeToken = remote?.criteria.includes('must-exchange-token') ?? false;
+    const isLocal = local.isSelf(to.host);
+    let recipient: User | null = null;
+    let remote: RemoteDiscovery | null = null;
+    if (isLocal) recipient = await this.#localRecipient(owner, to);
+    else {
+      this.#checkPolicy(to.host);
+      remote = await this.#discoverReceiver(to, input.resourceType);
+    }
+    // Same-server shares follow this server's own criteria, as a peer with them would demand.
+    const mustExchangeToken = isLocal
+      ? config.criteria.includes('must-exchange-token')
+      : (remote?.criteria.includes('must-exchange-token') ?? false);
     const sharedSecret = newSecret();
     const providerId = randomUUID();
+    const shareWith = formatAddress(to.id, to.host);
     const prepared = await hooks.prepareOutgoingShare({
       owner,
       resourceType: input.resourceType,
       resourceId: input.resourceId,
-      shareWith: formatAddress(to.id, to.host),
+      shareWith,
       shareWithHost: to.host,
       permissions,
       name: input.name,
@@ -92,23 +120,22 @@ export class OutgoingShareService {
       senderId: owner.id,
       resourceType: input.resourceType,
       resourceId: input.resourceId,
-      shareWith: formatAddress(to.id, to.host),
+      shareWith,
       shareWithHost: to.host,
       shareType: 'user',
       name: prepared.name,
       permissions,
       strict: mustExchangeToken,
       state: 'sending',
-      recipientDisplayName: null,
+      recipientDisplayName: recipient?.displayName ?? null,
       lastError: null,
       expiration: input.expiration ?? null,
       createdAt: now,
       updatedAt: now,
     };
-    await store.insertOutgoing(share, hashSecret(sharedSecret));
     const self = (id: string) => formatAddress(id, identity.host);
-    const body: Record<string, unknown> = {
-      shareWith: share.shareWith,
+    const body: NewShareBody = {
+      shareWith,
       name: prepared.name,
       providerId,
       owner: self(owner.id),
@@ -121,41 +148,182 @@ export class OutgoingShareService {
     };
     if (prepared.description) body.description = prepared.description;
     if (share.expiration !== null) body.expiration = Math.floor(share.expiration / 1000);
-    const msgId = await outbox.enqueue({
-      destination: to.host,
+    const secretHash = hashSecret(sharedSecret);
+    if (isLocal) return this.#deliverLocally(share, body, secretHash);
+    const target = { host: to.host, recipientId: to.id, resourceType: input.resourceType };
+    return this.#deliverRemotely(share, body, secretHash, remote, target, started);
+  }
+
+  async #localRecipient(owner: User, to: OcmAddress): Promise<User> {
+    if (to.id === owner.id) throw new ShareError('SHARE_WITH_SELF', 'You cannot share with yourself');
+    const user = await this.deps.accounts.findUser(to.id);
+    if (!user) throw new ShareError('RECIPIENT_NOT_FOUND', `${to.id} is not a user on ${to.host}`);
+    return user;
+  }
+
+  #checkPolicy(host: string): void {
+    const { denyPeers, allowPeers } = this.deps.config;
+    const h = host.toLowerCase();
+    if (denyPeers.includes(h))
+      throw new ShareError(
+        'PEER_DENIED',
+        `This server does not share with ${h}: its administrator blocked that server`,
+      );
+    if (allowPeers.length > 0 && !allowPeers.includes(h))
+      throw new ShareError(
+        'PEER_NOT_ALLOWED',
+        `This server only shares with servers its administrator approved, and ${h} is not one of them`,
+      );
+  }
+
+  /**
+   * Learns the receiver (OCM SHR-1) before anything is built, waiting at most DIRECT_MS: a server that is not
+   * there, not OCM, or does not take this resource type ends the request here; null means "exists, unreachable
+   * now" (discovery keeps going in the background and is cached for the outbox).
+   */
+  async #discoverReceiver(to: OcmAddress, resourceType: string): Promise<RemoteDiscovery | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<{ slow: true }>((resolve) => {
+      timer = setTimeout(() => resolve({ slow: true }), DIRECT_MS);
+    });
+    const found = await Promise.race([
+      this.deps.discovery.discover(to.host).then(
+        (d) => ({ d }),
+        (err: unknown) => ({ err }),
+      ),
+      slow,
+    ]).finally(() => clearTimeout(timer));
+    if ('slow' in found) return null;
+    if ('err' in found) {
+      const refusal = await discoveryFailure(found.err, to.host, () => this.deps.store.knowsPeer(to.host));
+      if (refusal) throw refusal;
+      return null;
+    }
+    const d = found.d;
+    if (!d.enabled)
+      throw new ShareError(
+        'SHARE_PEER_NOT_OCM',
+        `${to.host} does not accept shares from other servers (OCM is off there)`,
+      );
+    try {
+      adaptShareToReceiver({ resourceType, shareType: 'user', protocol: {} }, d);
+    } catch (err) {
+      if (isMeshworkError(err) && err.code === 'RECEIVER_UNSUPPORTED')
+        throw new ShareError(
+          'SHARE_TYPE_UNSUPPORTED',
+          `${to.host} does not accept ${resourceWords(resourceType)} shares`,
+        );
+      throw err;
+    }
+    return d;
+  }
+
+  /** Same server: the recipient's side receives the share in-process; it may accept it at once (auto-accept). */
+  async #deliverLocally(share: OutgoingShare, body: NewShareBody, secretHash: string): Promise<OutgoingShare> {
+    const { store, local, events } = this.deps;
+    // Stored first, as for a peer: the recipient's side may answer (accept) before this call returns.
+    await store.insertOutgoing(share, secretHash);
+    let received: Awaited<ReturnType<LocalPeer['share']>>;
+    try {
+      received = await local.share(body);
+    } catch (err) {
+      await store.deleteOutgoing(share.id);
+      throw err;
+    }
+    const pending = await store.setOutgoingState(
+      share.id,
+      'pending',
+      { recipientDisplayName: received.recipientDisplayName, lastError: null },
+      ['sending'],
+    );
+    if (pending) events.emit('share:outgoing-updated', { share: pending });
+    if (received.created) await local.autoAccept(received.share);
+    return (await store.getOutgoing(share.id)) ?? share;
+  }
+
+  /**
+   * Another server: the share and a held outbox copy are stored in one transaction (so an acknowledged share
+   * survives a crash), then the first attempt is made here with what is left of DIRECT_MS.
+   */
+  async #deliverRemotely(
+    share: OutgoingShare,
+    body: NewShareBody,
+    secretHash: string,
+    remote: RemoteDiscovery | null,
+    target: ShareTarget,
+    started: number,
+  ): Promise<OutgoingShare> {
+    const { store, outbox, events, db } = this.deps;
+    const msg: OutboxMessage = {
+      destination: share.shareWithHost,
       kind: SHARE_KIND,
       path: '/shares',
       body,
       ref: share.id,
+    };
+    const msgId = await db.transaction().execute(async (trx) => {
+      await store.insertOutgoing(share, secretHash, trx);
+      return outbox.hold(msg, HOLD_MS, trx);
     });
-    const result = await outbox.waitFor(msgId, CREATE_WAIT_MS);
-    const latest = (await store.getOutgoing(share.id)) ?? share;
-    if (result && result.outcome !== 'delivered') {
-      const status = result.outcome === 'rejected' && [403, 501].includes(result.status) ? result.status : 400;
-      throw new MeshworkError(
-        'SHARE_REFUSED',
-        `${to.host} refused the share: ${latest.lastError ?? 'unknown reason'}`,
-        status,
-      );
+    let attempt: ShareAttempt;
+    if (!remote) attempt = { kind: 'transient', reason: `${target.host} did not answer discovery in time` };
+    else {
+      const timeoutMs = Math.max(MIN_POST_MS, DIRECT_MS - (Date.now() - started));
+      try {
+        const res = await this.deps.send({ ...msg, id: msgId, attempts: 0, createdAt: share.createdAt }, timeoutMs);
+        attempt = shareAnswer(res.status, res.body, target);
+      } catch (err) {
+        attempt = sendFailure(err, target);
+      }
     }
-    return latest;
+    if (attempt.kind === 'refused') {
+      await outbox.drop(msgId);
+      await store.deleteOutgoing(share.id);
+      throw attempt.error;
+    }
+    if (attempt.kind === 'transient') {
+      await outbox.release(msgId, attempt.reason);
+      return (await store.getOutgoing(share.id)) ?? share;
+    }
+    await outbox.drop(msgId);
+    const pending = await store.setOutgoingState(
+      share.id,
+      'pending',
+      { recipientDisplayName: displayNameIn(attempt.body), lastError: null },
+      ['sending'],
+    );
+    if (pending) events.emit('share:outgoing-updated', { share: pending });
+    return (await store.getOutgoing(share.id)) ?? share;
   }
 
+  /** The outbox's later outcome for a share that was queued (202): delivered, or failed with a readable reason. */
   async #onDelivery(msg: StoredOutboxMessage, result: DeliveryResult): Promise<void> {
     if (!msg.ref) return;
     if (result.outcome === 'delivered') {
-      const b = (result.body ?? {}) as { recipientDisplayName?: unknown };
-      const name = typeof b.recipientDisplayName === 'string' ? b.recipientDisplayName : null;
       const s = await this.deps.store.setOutgoingState(
         msg.ref,
         'pending',
-        { recipientDisplayName: name, lastError: null },
+        { recipientDisplayName: displayNameIn(result.body), lastError: null },
         ['sending'],
       );
       if (s) this.deps.events.emit('share:outgoing-updated', { share: s });
       return;
     }
-    const reason = result.outcome === 'dead' ? result.error : describePeerError(result.body, result.status);
+    const b = (msg.body ?? {}) as { shareWith?: unknown; resourceType?: unknown };
+    const target: ShareTarget = {
+      host: msg.destination,
+      recipientId: typeof b.shareWith === 'string' ? b.shareWith.slice(0, b.shareWith.lastIndexOf('@')) : 'the user',
+      resourceType: typeof b.resourceType === 'string' ? b.resourceType : 'resource',
+    };
+    let reason: string;
+    if (result.outcome === 'dead')
+      reason = / does not accept /.test(result.error)
+        ? result.error
+        : `${msg.destination} could not be reached, so the share was not delivered`;
+    else {
+      const answer = shareAnswer(result.status, result.body, target);
+      reason = answer.kind === 'refused' ? answer.error.message : `${msg.destination} did not take the share`;
+    }
     const s = await this.deps.store.setOutgoingState(msg.ref, 'failed', { lastError: reason }, ['sending']);
     if (s) this.deps.events.emit('share:outgoing-updated', { share: s });
   }
@@ -165,31 +333,50 @@ export class OutgoingShareService {
     return this.deps.store.listOutgoing(ownerId);
   }
 
-  /** Revokes a share: access ends now, the receiver is told through the outbox. */
+  /**
+   * Revokes a share: access ends now and the receiver is told (in-process for a same-server share). A share that
+   * failed was never received: unsharing it dismisses it and nothing is kept.
+   */
   async unshare(ownerId: string, id: string): Promise<OutgoingShare> {
-    const share = await this.deps.store.getOutgoing(id);
+    const { store, plugins, events, local, outbox } = this.deps;
+    const share = await store.getOutgoing(id);
     if (!share || share.ownerId !== ownerId) throw new NotFoundError('no such share', 'SHARE_NOT_FOUND');
     if (share.state === 'unshared') return share;
-    const wasLive = ['sending', 'pending', 'accepted'].includes(share.state);
-    const updated = (await this.deps.store.setOutgoingState(id, 'unshared')) ?? share;
-    await this.deps.plugins.notify(share.resourceType, 'onOutgoingRemoved', updated);
-    if (wasLive) {
-      await this.deps.outbox.enqueue({
-        destination: share.shareWithHost,
-        kind: NOTIFY_KIND,
-        path: '/notifications',
-        ref: share.id,
-        body: {
-          notificationType: 'SHARE_UNSHARED',
-          resourceType: share.resourceType,
-          providerId: share.providerId,
-          notification: { message: 'the owner stopped sharing this resource' },
-        },
-      });
+    if (share.state === 'failed') {
+      await store.deleteOutgoing(id);
+      const gone: OutgoingShare = { ...share, state: 'unshared', updatedAt: Date.now() };
+      await plugins.notify(share.resourceType, 'onOutgoingRemoved', gone);
+      events.emit('share:outgoing-updated', { share: gone });
+      return gone;
     }
-    this.deps.events.emit('share:outgoing-updated', { share: updated });
+    const wasLive = ['sending', 'pending', 'accepted'].includes(share.state);
+    const updated = (await store.setOutgoingState(id, 'unshared')) ?? share;
+    await plugins.notify(share.resourceType, 'onOutgoingRemoved', updated);
+    if (wasLive) {
+      const body = {
+        notificationType: 'SHARE_UNSHARED',
+        resourceType: share.resourceType,
+        providerId: share.providerId,
+        notification: { message: 'the owner stopped sharing this resource' },
+      };
+      if (local.isSelf(share.shareWithHost)) await local.toRecipient(body);
+      else
+        await outbox.enqueue({
+          destination: share.shareWithHost,
+          kind: NOTIFY_KIND,
+          path: '/notifications',
+          ref: share.id,
+          body,
+        });
+    }
+    events.emit('share:outgoing-updated', { share: updated });
     return updated;
   }
+}
+
+function displayNameIn(body: unknown): string | null {
+  const v = (body ?? {}) as { recipientDisplayName?: unknown };
+  return typeof v.recipientDisplayName === 'string' ? v.recipientDisplayName : null;
 }
 
 /** Turns a peer's OCM error body into one readable line. */

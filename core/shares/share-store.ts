@@ -63,8 +63,9 @@ export class ShareStore {
     this.#db = db;
   }
 
-  async insertOutgoing(s: OutgoingShare, secretHash: string): Promise<void> {
-    await this.#db
+  /** Stores a new outgoing share; `db` may be a transaction the caller also writes other rows in. */
+  async insertOutgoing(s: OutgoingShare, secretHash: string, db: Kysely<any> = this.#db): Promise<void> {
+    await db
       .insertInto('shares_out')
       .values({
         id: s.id,
@@ -88,6 +89,38 @@ export class ShareStore {
         updated_at: s.updatedAt,
       })
       .execute();
+  }
+
+  /** Removes an outgoing share that never reached its receiver (refused, or dismissed after failing). */
+  async deleteOutgoing(id: string): Promise<void> {
+    await this.#db.deleteFrom('shares_out').where('id', '=', id).execute();
+  }
+
+  /** True when shares went either way between this server and `host` before (it existed then). */
+  async knowsPeer(host: string): Promise<boolean> {
+    const h = host.toLowerCase();
+    const sent = await this.#db
+      .selectFrom('shares_out')
+      .select('id')
+      .where('share_with_host', '=', h)
+      .where('state', 'in', ['pending', 'accepted', 'declined', 'unshared'])
+      .limit(1)
+      .executeTakeFirst();
+    if (sent) return true;
+    const got = await this.#db
+      .selectFrom('shares_in')
+      .select('id')
+      .where('sender_host', '=', h)
+      .limit(1)
+      .executeTakeFirst();
+    if (got) return true;
+    const contact = await this.#db
+      .selectFrom('contacts')
+      .select('id')
+      .where('host', '=', h)
+      .limit(1)
+      .executeTakeFirst();
+    return contact !== undefined;
   }
 
   async getOutgoing(id: string): Promise<OutgoingShare | null> {

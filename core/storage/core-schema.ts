@@ -138,5 +138,17 @@ export const coreMigrations: SchemaMigration[] = [
       await db.schema.createIndex('outbox_due').on('outbox').columns(['state', 'destination', 'id']).execute();
     },
   },
+  {
+    // Per-user preferences as one JSON object (known keys and defaults live in accounts/user-settings.ts).
+    name: '0005-user-settings',
+    async up({ db }) {
+      await db.schema
+        .createTable('user_settings')
+        .addColumn('user_id', 'text', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
+        .addColumn('settings', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
   ...accountMigrations,
 ];

@@ -33,12 +33,12 @@ export async function migrate(
     }
   }
   const provider: MigrationProvider = { getMigrations: async () => all };
-  // Name our schema on PostgreSQL: without it kysely takes a same-named table in *any* schema of the database for
-  // ours (another deployment or test run sharing the database) and then fails to find it in our search_path.
+  // On PostgreSQL, name our schema: without it kysely's "does the migration table exist" check matches that table
+  // in ANY schema of the database, so a second deployment (or test) in another schema would skip creating its own.
   const schema =
     dialect === 'postgres'
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-      : undefined;
+      ? (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : null;
   // Two nodes starting at once on PostgreSQL: kysely's migrator takes a lock table, so only one applies.
   const migrator = new Migrator({
     db,

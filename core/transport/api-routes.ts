@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { InputError, NotFoundError } from '../errors.ts';
 import type { AccountService, User } from '../accounts/account-service.ts';
 import { formatAddress, parseAddress } from '../addresses.ts';
+import type { UserSettingsStore } from '../accounts/user-settings.ts';
 import type { ContactStore } from '../invites/contact-store.ts';
 import type { InviteService } from '../invites/invite-service.ts';
 import type { ServerIdentity } from '../plugin/plugin-types.ts';
@@ -33,6 +34,7 @@ export function apiRoutes(deps: {
   store: ShareStore;
   invites: InviteService;
   contacts: ContactStore;
+  settings: UserSettingsStore;
 }): Router {
   const r = Router();
   const me = (u: User) => ({ ...u, address: formatAddress(u.id, deps.identity.host), server: deps.identity.host });
@@ -43,6 +45,13 @@ export function apiRoutes(deps: {
 
   r.get('/me', (req, res) => {
     res.json(me(user(req)));
+  });
+
+  r.get('/me/settings', async (req, res) => {
+    res.json(await deps.settings.get(user(req).id));
+  });
+  r.patch('/me/settings', async (req, res) => {
+    res.json(await deps.settings.update(user(req).id, req.body));
   });
 
   r.post('/shares', async (req, res) => {

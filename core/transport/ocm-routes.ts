@@ -45,6 +45,8 @@ export function ocmRoutes(deps: {
     res
       .status(201)
       .json({ recipientDisplayName: result.recipientDisplayName, recipientUserId: result.share.recipientId });
+    // After answering, so the sender usually has our 201 before the acceptance (it copes with either order).
+    if (result.created) void deps.incoming.autoAccept(result.share);
   });
 
   r.post('/notifications', json, async (req, res) => {

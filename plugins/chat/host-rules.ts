@@ -68,7 +68,6 @@ export async function planAction(
   room: RoomRow,
   me: MemberRow | null,
   action: ChatAction,
-  localUser: { displayName: string } | null = null,
 ): Promise<EventDraft | null> {
   switch (action.type) {
     case 'post': {
@@ -142,18 +141,9 @@ export async function planAction(
       if (action.topic !== undefined && action.topic !== room.topic) data.topic = action.topic;
       return Object.keys(data).length ? { type: 'room.updated', data } : null;
     }
-    case 'addMember': {
-      checkCanInvite(room, me);
-      const existing = await getMember(trx, room.id, action.address);
-      if (existing?.state === 'joined') return null;
-      // Looked up by the caller before the transaction: SQLite has one connection, held by it.
-      const user = localUser;
-      if (!user) throw new NotFoundError(`no local user ${action.address}`, 'USER_NOT_FOUND');
-      return {
-        type: 'member.joined',
-        data: { address: action.address, displayName: user.displayName, role: action.role ?? 'member' },
-      };
-    }
+    case 'addMember':
+      // Inviting is a share (HostService.addMember), never a plain event.
+      throw new Error('addMember is handled by HostService.addMember');
     case 'removeMember': {
       const m = requireModerator(me);
       requireGroup(room);

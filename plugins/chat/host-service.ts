@@ -118,8 +118,10 @@ export class HostService {
   }
 
   /**
-   * Adds a member: a local user joins at once; a remote user gets an OCM share (`chat-room`) and joins when
-   * their server reports the acceptance. `system` skips the rights check (the creator of a one-to-one room).
+   * Invites a member: the invitee gets a `chat-room` share (in-process for a user of this server, over OCM for a
+   * remote one) and joins when the share is accepted. `system` is the other side of a one-to-one room being
+   * created: no rights check, and a user of this server joins at once (a conversation with one person is not an
+   * invitation to answer first, as in Slack or Matrix clients' direct messages).
    */
   async addMember(
     roomId: string,
@@ -131,10 +133,9 @@ export class HostService {
   ): Promise<ActOutcome> {
     const { db, selfHost, shares } = this.#d;
     const target = splitAddress(address);
-    if (target.host === selfHost()) {
+    if (system && target.host === selfHost()) {
       const user = await this.#d.lookupLocal(address);
-      return this.#commit(roomId, actor, actionId, async (trx, room, me) => {
-        if (!system) return planAction(trx, room, me, { type: 'addMember', address, role }, user);
+      return this.#commit(roomId, actor, actionId, async () => {
         if (!user) throw new NotFoundError(`no local user ${address}`, 'USER_NOT_FOUND');
         return { type: 'member.joined', data: { address, displayName: user.displayName, role } };
       });
@@ -305,16 +306,15 @@ export class HostService {
     return ev;
   }
 
-  /** After commit: wake the member servers' streams, end shares of departed remote members, local effects. */
+  /** After commit: wake the member servers' streams, end the shares of departed members, local effects. */
   async #after(roomId: string, events: ChatEvent[]): Promise<void> {
-    const { db, shares, log, selfHost, stream } = this.#d;
+    const { db, shares, log, stream } = this.#d;
     const membership = events.some((e) => e.type.startsWith('member.'));
     if (membership) stream.invalidate(roomId);
     await stream.kick(roomId).catch((err) => log.error({ err, roomId }, 'chat stream kick failed'));
     if (!membership) return;
     for (const ev of events) {
       if (ev.type !== 'member.removed' && ev.type !== 'member.left') continue;
-      if (splitAddress(ev.data.address).host === selfHost()) continue;
       const m = await getMember(db, roomId, ev.data.address);
       const share = m?.share_id ? await shares.getOutgoing(m.share_id) : null;
       if (share && LIVE_SHARE.includes(share.state)) {

@@ -6,13 +6,14 @@ import { checkCanInvite } from './host-rules.ts';
 import type { HostService } from './host-service.ts';
 import { S2S_BASE } from './host-stream.ts';
 import type { MirrorService } from './mirror-service.ts';
-import { getHostedRoom, getMember, splitAddress } from './room-store.ts';
+import { getHostedRoom, getMember } from './room-store.ts';
 import type { TimelineQueries } from './timeline-queries.ts';
 
 /**
- * The OCM side of rooms: inviting a remote user is a `chat-room` share whose `chat` protocol carries the
- * host's room id, its S2S endpoint and the room secret; accepting creates the mirror, declining or
- * unsharing ends the member's access on both sides.
+ * The OCM side of rooms: inviting someone is a `chat-room` share whose `chat` protocol carries the host's room
+ * id, its S2S endpoint and the room secret; accepting lets them in (a remote invitee's server creates a mirror),
+ * declining or unsharing ends the member's access on both sides. An invitee on this server gets the same share
+ * through the core, in-process: the host's side (onOutgoing*) does the joining, and no mirror is needed.
  */
 export function shareHooks(d: {
   db: Kysely<any>;
@@ -71,6 +72,8 @@ export function shareHooks(d: {
     },
 
     async onIncomingAccepted(share) {
+      // A room hosted here: the member joins through onOutgoingAccepted, on the very same server.
+      if (share.senderHost.toLowerCase() === identity.host.toLowerCase()) return;
       const room = await mirror.joinFromShare(share);
       if (room) fanout.join(share.recipientId, room.id, await timeline.summary(room, chat.address(share.recipientId)));
     },
@@ -84,8 +87,7 @@ export function shareHooks(d: {
       await host.shareEnded(share, 'declined');
     },
     async onOutgoingRemoved(share) {
-      // A local owner's address never gets a share; only remote members are affected.
-      if (splitAddress(share.shareWith).host !== identity.host.toLowerCase()) await host.shareEnded(share, 'ended');
+      await host.shareEnded(share, 'ended');
     },
   };
 }

@@ -316,14 +316,16 @@ async function main(): Promise<void> {
           members: [...local.slice(1), ...remote.map((id) => `${id}@${other.host}`)],
         });
         if (created.failed.length) throw new Error(`invites failed: ${JSON.stringify(created.failed)}`);
-        for (const id of remote) {
-          const tok = other.tokens[id] as string;
-          const inbox = (await api(other.origin, tok, 'GET', '/api/v1/shares/incoming')) as Array<{
-            id: string;
-            state: string;
-          }>;
+        // Everyone invited accepts: the remote users, and the host server's own users (invited the same way).
+        for (const [server, id] of [
+          ...local.slice(1).map((id) => [host, id] as const),
+          ...remote.map((id) => [other, id] as const),
+        ]) {
+          const tok = server.tokens[id] as string;
+          type Share = { id: string; state: string };
+          const inbox: Share[] = await api(server.origin, tok, 'GET', '/api/v1/shares/incoming');
           for (const s of inbox.filter((x) => x.state === 'pending'))
-            await api(other.origin, tok, 'POST', `/api/v1/shares/incoming/${s.id}/accept`);
+            await api(server.origin, tok, 'POST', `/api/v1/shares/incoming/${s.id}/accept`);
         }
         for (const [s, ids] of [
           [h, local],

@@ -94,6 +94,20 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal((await database.db.selectFrom('demo_t').selectAll().execute()).length, 1);
     });
 
+    // PostgreSQL only: one database, several schemas (SQLite has one database per file).
+    if (engine === 'postgres')
+      it('migrates a second database schema on its own (deployments sharing one PostgreSQL server)', async () => {
+        // This suite's schema is migrated already; another schema of the same database must get its own tables.
+        const other = await throwawayDatabase(engine);
+        try {
+          await migrate(other.database.db, 'postgres', [{ owner: 'core', migrations: coreMigrations }]);
+          await new AccountService(other.database.db).createUser({ id: 'zoe', password: 'zoe-password' });
+          assert.equal(await new AccountService(database.db).findUser('zoe'), null, 'the schemas stay apart');
+        } finally {
+          await other.cleanup();
+        }
+      });
+
     it('stores users and sessions, rejects duplicates and wrong passwords', async () => {
       const accounts = new AccountService(database.db);
       await accounts.createUser({ id: 'alice', password: 'correct horse', displayName: 'Alice' });

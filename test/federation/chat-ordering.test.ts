@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { TestServer } from '../harness/test-server.ts';
 import {
+  acceptInvites,
   browser,
   createRoom,
   historyTexts,
@@ -32,6 +33,7 @@ describe('chat: ordering under concurrent senders on three servers', function ()
     const dave = await b.user('dave');
     const carol = await c.user('carol');
     const room = await createRoom(a, alice, 'Race', ['amy']);
+    assert.equal(await acceptInvites(a, amy), 1, 'amy, on the host server, is invited like everyone else');
     const bobRoom = await inviteAndAccept(a, alice, room.id, b, 'bob', bob);
     const daveRoom = await inviteAndAccept(a, alice, room.id, b, 'dave', dave);
     const carolRoom = await inviteAndAccept(a, alice, room.id, c, 'carol', carol);

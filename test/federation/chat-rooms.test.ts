@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { TestServer } from '../harness/test-server.ts';
 import { eventually } from '../harness/test-server.ts';
 import {
+  acceptInvites,
   browser,
   createRoom,
   detail,
@@ -151,6 +152,7 @@ describe('chat: rooms across two servers', function () {
     await a.user('amy', 'Amy');
     const amy = await a.user('amy');
     const room = await createRoom(a, alice, 'Roles', ['amy']);
+    assert.equal(await acceptInvites(a, amy), 1);
     const bobRoom = await inviteAndAccept(a, alice, room.id, b, 'bob', bob);
     assert.equal((await detail(a, amy, room.id)).myRole, 'member');
     const promote = await a.api(

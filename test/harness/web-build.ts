@@ -21,12 +21,13 @@ function newestMtime(p: string): number {
   return max;
 }
 
-/** Newest change to anything that goes into the bundle: web/ and every plugins/<id>/web. */
+/** Newest change to anything that goes into the bundle: web/src, web/sdk and every plugins/<id>/web. */
 function sourcesMtime(): number {
   const pluginsDir = path.join(root, 'plugins');
   const pluginWebs = existsSync(pluginsDir) ? readdirSync(pluginsDir).map((p) => path.join(pluginsDir, p, 'web')) : [];
   return Math.max(
     newestMtime(path.join(root, 'web', 'src')),
+    newestMtime(path.join(root, 'web', 'sdk')),
     newestMtime(path.join(root, 'web', 'index.html')),
     newestMtime(path.join(root, 'web', 'vite.config.ts')),
     ...pluginWebs.map(newestMtime),

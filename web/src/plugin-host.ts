@@ -12,8 +12,8 @@ import type { Toaster } from './shell/toast-store.ts';
 
 export type { Toaster };
 
-/** What every plugin component receives from the shell. */
-export interface PluginContext {
+/** What every plugin component receives from the shell (as props, and from `useShell()` anywhere below a page). */
+export interface WebPluginContext {
   /** The typed client API (its `authHeaders()` also authenticates the plugin's own protocols). */
   api: ApiClient;
   /** The authenticated main socket (share and contact events). */
@@ -34,7 +34,7 @@ export interface PluginContext {
 }
 
 /** Props of a plugin's page. */
-export interface PluginPageProps extends PluginContext {
+export interface PluginPageProps extends WebPluginContext {
   /** Decoded route segments after the plugin's own: `#/files/Projects/2024` → `['Projects', '2024']`. */
   path: string[];
   /** The route's query string. */
@@ -42,12 +42,12 @@ export interface PluginPageProps extends PluginContext {
 }
 
 /** Props of a plugin's renderer for one incoming share in the inbox. */
-export interface IncomingShareRendererProps extends PluginContext {
+export interface IncomingShareRendererProps extends WebPluginContext {
   share: IncomingShareView;
 }
 
 /** Props of a plugin's renderer for one outgoing share in the inbox. */
-export interface OutgoingShareRendererProps extends PluginContext {
+export interface OutgoingShareRendererProps extends WebPluginContext {
   share: OutgoingShare;
 }
 

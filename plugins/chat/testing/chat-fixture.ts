@@ -104,6 +104,19 @@ export async function historyTexts(server: TestServer, token: string, roomId: st
     .map((i) => i.message?.text ?? '');
 }
 
+/** Accepts every room invitation waiting in a user's inbox (users of the host's own server are invited too). */
+export async function acceptInvites(server: TestServer, token: string): Promise<number> {
+  const inbox = await server.api(token, 'GET', '/api/v1/shares/incoming');
+  const pending = (inbox.body as Array<{ id: string; resourceType: string; state: string }>).filter(
+    (s) => s.resourceType === 'chat-room' && s.state === 'pending',
+  );
+  for (const s of pending) {
+    const res = await server.api(token, 'POST', `/api/v1/shares/incoming/${s.id}/accept`);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+  }
+  return pending.length;
+}
+
 /**
  * Invites `user@remote` into a room hosted on `host`, accepts the share on the remote server, and waits
  * until both sides agree they joined. Returns the room's id on the remote server.

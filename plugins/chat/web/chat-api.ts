@@ -1,4 +1,4 @@
-import type { ApiClient } from '../../../web/src/api/api-client.ts';
+import type { ApiClient } from '#web-sdk';
 import { newClientId } from '../client/client-id.ts';
 import type { ActResult, ChatAction, RoomDetail, RoomSummary, TimelinePage } from '../shared.ts';
 

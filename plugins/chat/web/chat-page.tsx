@@ -1,7 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { Contact } from '../../../web/src/api/types.ts';
-import { hashHref } from '../../../web/src/shell/hash-route.ts';
-import type { PluginPageProps } from '../../../web/src/plugin-host.ts';
+import { hashHref, type Contact, type PluginPageProps } from '#web-sdk';
 import type { ChatClientToServer, ChatServerToClient } from '../shared.ts';
 import { ChatApi } from './chat-api.ts';
 import type { ChatSocket } from './chat-socket.ts';
@@ -76,7 +74,7 @@ export function ChatPage(props: PluginPageProps) {
         onClose={() => setCreating(false)}
         onCreated={(id, failed) => {
           setCreating(false);
-          if (failed.length) toast.error(`Some invitations failed: ${failed.join('; ')}`);
+          if (failed.length) toast.error(`Some invitations failed: ${failed.join('; ')}.`);
           props.navigate(hashHref('chat', id));
         }}
       />

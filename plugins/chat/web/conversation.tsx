@@ -1,8 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { describeError } from '../../../web/src/api/api-error.ts';
-import type { Contact } from '../../../web/src/api/types.ts';
-import { ConfirmDialog } from '../../../web/src/components/confirm-dialog.tsx';
-import type { Toaster } from '../../../web/src/plugin-host.ts';
+import { ConfirmDialog, describeError, type Contact, type Toaster } from '#web-sdk';
 import { newClientId } from '../client/client-id.ts';
 import type { ChatAction, MemberView, TimelineItem } from '../shared.ts';
 import type { ChatApi } from './chat-api.ts';

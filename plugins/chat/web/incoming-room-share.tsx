@@ -1,5 +1,4 @@
-import { hashHref } from '../../../web/src/shell/hash-route.ts';
-import type { IncomingShareRendererProps } from '../../../web/src/plugin-host.ts';
+import { hashHref, type IncomingShareRendererProps } from '#web-sdk';
 
 /** In the inbox, an accepted room invitation links to Chat. */
 export function IncomingRoomShare(props: IncomingShareRendererProps) {

@@ -1,4 +1,4 @@
-import type { WebPlugin } from '../../../web/src/plugin-host.ts';
+import type { WebPlugin } from '#web-sdk';
 import { ChatPage } from './chat-page.tsx';
 import { IncomingRoomShare } from './incoming-room-share.tsx';
 import './chat.css';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { Contact } from '../../../web/src/api/types.ts';
+import type { Contact } from '#web-sdk';
 import type { MemberView, RoomDetail, Role } from '../shared.ts';
 
 /** Member actions the panel offers (by the caller's rights). */
@@ -111,7 +111,9 @@ export function MemberPanel(props: {
               </option>
             ))}
           </datalist>
-          <p class="hint">A user of this server, or user@their-server (they accept in their Shares).</p>
+          <p class="hint">
+            A user of this server (their name) or user@their-server: they get an invitation to accept in their Shares.
+          </p>
         </form>
       )}
       <button type="button" class="btn btn-small chat-leave" onClick={actions.leave}>

@@ -1,7 +1,5 @@
 import { useState } from 'preact/hooks';
-import { describeError } from '../../../web/src/api/api-error.ts';
-import type { Contact } from '../../../web/src/api/types.ts';
-import { ModalDialog } from '../../../web/src/components/modal-dialog.tsx';
+import { ModalDialog, describeError, type Contact } from '#web-sdk';
 import type { ChatApi } from './chat-api.ts';
 
 /** Creates a group room (name, topic, first members) or a one-to-one conversation. */
@@ -38,7 +36,8 @@ export function NewRoomDialog(props: {
       setMembers('');
       props.onCreated(
         r.room.id,
-        r.failed.map((f) => `${f.address}: ${f.message}`),
+        // The server's reasons name the address already ("bob is not a user on cloud.example.org").
+        r.failed.map((f) => f.message),
       );
     } catch (err) {
       setError(describeError(err));

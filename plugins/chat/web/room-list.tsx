@@ -1,4 +1,4 @@
-import { hashHref } from '../../../web/src/shell/hash-route.ts';
+import { hashHref } from '#web-sdk';
 import type { RoomSummary } from '../shared.ts';
 
 /** A room's title: its name, or the other person's address for a one-to-one conversation. */

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { describeError } from '../../../web/src/api/api-error.ts';
+import { describeError } from '#web-sdk';
 import type { TimelineItem } from '../shared.ts';
 import type { ChatApi } from './chat-api.ts';
 

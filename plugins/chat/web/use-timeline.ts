@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { describeError } from '../../../web/src/api/api-error.ts';
+import { describeError } from '#web-sdk';
 import { RoomSequencer } from '../client/room-sequencer.ts';
 import type { ChatEvent } from '../shared.ts';
 import type { ChatApi } from './chat-api.ts';

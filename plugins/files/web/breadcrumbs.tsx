@@ -1,4 +1,4 @@
-import { hashHref } from '../../../web/src/shell/hash-route.ts';
+import { hashHref } from '#web-sdk';
 import { segmentsOf } from './files-paths.ts';
 
 /** The path of the current folder as links, the last one marked as the current page. */

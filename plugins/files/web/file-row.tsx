@@ -1,4 +1,4 @@
-import { hashHref } from '../../../web/src/shell/hash-route.ts';
+import { hashHref } from '#web-sdk';
 import type { DavEntry } from './dav-multistatus.ts';
 import { segmentsOf } from './files-paths.ts';
 import { formatSize } from './format-size.ts';

@@ -1,7 +1,5 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
-import { ConfirmDialog } from '../../../web/src/components/confirm-dialog.tsx';
-import { hashHref } from '../../../web/src/shell/hash-route.ts';
-import type { PluginPageProps } from '../../../web/src/plugin-host.ts';
+import { ConfirmDialog, hashHref, type PluginPageProps } from '#web-sdk';
 import { Breadcrumbs } from './breadcrumbs.tsx';
 import { DavClient } from './dav-client.ts';
 import type { DavEntry } from './dav-multistatus.ts';

@@ -1,5 +1,4 @@
-import { hashHref } from '../../../web/src/shell/hash-route.ts';
-import type { IncomingShareRendererProps } from '../../../web/src/plugin-host.ts';
+import { hashHref, type IncomingShareRendererProps } from '#web-sdk';
 import { SHARED_FOLDER } from './files-paths.ts';
 import { cleanName } from './share-mounts.ts';
 

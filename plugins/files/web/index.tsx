@@ -1,4 +1,4 @@
-import type { WebPlugin } from '../../../web/src/plugin-host.ts';
+import type { WebPlugin } from '#web-sdk';
 import { FilesPage } from './files-page.tsx';
 import { IncomingFileShare } from './incoming-file-share.tsx';
 import './files.css';

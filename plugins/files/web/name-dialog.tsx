@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ModalDialog } from '../../../web/src/components/modal-dialog.tsx';
+import { ModalDialog } from '#web-sdk';
 import { nameProblem } from './files-paths.ts';
 
 /** Asks for a file or folder name (new folder, rename), checking it before calling `onSubmit`. */

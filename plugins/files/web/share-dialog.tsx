@@ -1,17 +1,21 @@
 import { useEffect, useState } from 'preact/hooks';
-import { describeError } from '../../../web/src/api/api-error.ts';
-import type { Contact, OutgoingShare } from '../../../web/src/api/types.ts';
-import { ModalDialog } from '../../../web/src/components/modal-dialog.tsx';
-import { partyLabel, permissionLabel } from '../../../web/src/components/permission-label.ts';
-import { StatePill } from '../../../web/src/components/state-pill.tsx';
-import type { PluginContext } from '../../../web/src/plugin-host.ts';
+import {
+  ModalDialog,
+  StatePill,
+  describeError,
+  partyLabel,
+  permissionLabel,
+  type Contact,
+  type OutgoingShare,
+  type WebPluginContext,
+} from '#web-sdk';
 import type { DavEntry } from './dav-multistatus.ts';
 
 const ACTIVE = new Set(['sending', 'pending', 'accepted', 'failed']);
 const ADDRESS = /^[^\s@]+(@[^\s@]+)*@[^\s@/]+$/;
 
 /** Shares a file or folder with `user@server` (typed or picked from contacts), read-only or read-write; lists current shares. */
-export function ShareDialog(props: { entry: DavEntry | null; ctx: PluginContext; onClose: () => void }) {
+export function ShareDialog(props: { entry: DavEntry | null; ctx: WebPluginContext; onClose: () => void }) {
   const { entry, ctx } = props;
   const [shareWith, setShareWith] = useState('');
   const [write, setWrite] = useState(false);
@@ -106,7 +110,7 @@ export function ShareDialog(props: { entry: DavEntry | null; ctx: PluginContext;
           aria-describedby="share-with-hint share-error"
         />
         <p id="share-with-hint" class="hint">
-          Their federated address: user@their-server.
+          Their address: user@{ctx.user.server} for someone on this server, user@their-server for anyone else.
         </p>
         {contacts.length > 0 && (
           <div class="contact-picks" role="group" aria-label="Pick a contact">

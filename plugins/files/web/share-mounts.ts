@@ -1,4 +1,4 @@
-import type { IncomingShareView } from '../../../web/src/api/types.ts';
+import type { IncomingShareView } from '#web-sdk';
 
 /**
  * The names accepted file/folder shares get inside "Shared with me", computed as the files plugin does

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ApiClient } from '../../../web/src/api/api-client.ts';
-import type { MeshworkSocket } from '../../../web/src/api/socket-client.ts';
+import type { ApiClient, MeshworkSocket } from '#web-sdk';
 import { SHARED_FOLDER, segmentsOf } from './files-paths.ts';
 import { mountNames } from './share-mounts.ts';
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { Toaster } from '../../../web/src/plugin-host.ts';
+import type { Toaster } from '#web-sdk';
 import type { DavClient, UploadHandle } from './dav-client.ts';
 
 /** One file being uploaded. */

@@ -7,6 +7,7 @@ import type {
   LoginResult,
   Me,
   OutgoingShare,
+  UserSettings,
 } from './types.ts';
 
 /** Where the client finds and forgets the session token. */
@@ -18,8 +19,53 @@ export interface TokenSource {
 
 const seg = encodeURIComponent;
 
-/** The typed client of `/api/v1`: JSON in and out, `Authorization: Bearer <token>`, errors as ApiError. */
-export class ApiClient {
+/**
+ * The typed client of `/api/v1` that the shell hands to every page and plugin: JSON in and out, errors as ApiError.
+ * Plugins call their own routes with `request` and authenticate other protocols (WebDAV) with `authHeaders`.
+ */
+export interface ApiClient {
+  /** Headers that authenticate any request to this server (plugins use them for their own protocols, e.g. WebDAV). */
+  authHeaders(): Record<string, string>;
+  /** Calls `/api/v1<path>` and returns the parsed JSON answer (null for 204); a failure throws an ApiError. */
+  request<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Logs in with a local username and password. */
+  login(username: string, password: string): Promise<LoginResult>;
+  /** Ends the current session on the server. */
+  logout(): Promise<null>;
+  /** Changes the user's own password; the server ends their other sessions and keeps this one. */
+  changePassword(currentPassword: string, newPassword: string): Promise<null>;
+  /** The logged-in user, with their OCM address. */
+  me(): Promise<Me>;
+  /** The user's preferences (e.g. auto-accepting shares). */
+  settings(): Promise<UserSettings>;
+  /** Changes some of the user's preferences; returns them all. */
+  updateSettings(change: Partial<UserSettings>): Promise<UserSettings>;
+  /** Shares others sent to the user that are pending or accepted. */
+  incomingShares(): Promise<IncomingShareView[]>;
+  /** Shares the user sent, in every state. */
+  outgoingShares(): Promise<OutgoingShare[]>;
+  /** Shares a resource with a user of this server or of another one (`user@host`). */
+  createShare(input: CreateShareInput): Promise<OutgoingShare>;
+  /** Withdraws an outgoing share (a failed one is deleted). */
+  unshare(id: string): Promise<OutgoingShare>;
+  /** Accepts a pending incoming share. */
+  acceptShare(id: string): Promise<IncomingShareView>;
+  /** Declines a pending incoming share. */
+  declineShare(id: string): Promise<IncomingShareView>;
+  /** Leaves an accepted incoming share. */
+  leaveShare(id: string): Promise<IncomingShareView>;
+  /** Creates an invite (string and link) for someone on another server. */
+  createInvite(): Promise<CreatedInvite>;
+  /** Accepts an invite string from someone on another server; returns the new contact. */
+  acceptInvite(inviteString: string): Promise<Contact>;
+  /** The user's federated contacts. */
+  contacts(): Promise<Contact[]>;
+  /** Removes a contact. */
+  removeContact(id: string): Promise<null>;
+}
+
+/** The ApiClient over `fetch`, with `Authorization: Bearer <token>` from a TokenSource. */
+export class HttpApiClient implements ApiClient {
   readonly #base: string;
   readonly #tokens: TokenSource;
 
@@ -86,6 +132,16 @@ export class ApiClient {
     return this.request('GET', '/me');
   }
 
+  /** The user's preferences (e.g. auto-accepting shares). */
+  settings(): Promise<UserSettings> {
+    return this.request('GET', '/me/settings');
+  }
+
+  /** Changes some of the user's preferences; returns them all. */
+  updateSettings(change: Partial<UserSettings>): Promise<UserSettings> {
+    return this.request('PATCH', '/me/settings', change);
+  }
+
   /** Shares others sent to the user that are pending or accepted. */
   incomingShares(): Promise<IncomingShareView[]> {
     return this.request('GET', '/shares/incoming');
@@ -96,7 +152,7 @@ export class ApiClient {
     return this.request('GET', '/shares/outgoing');
   }
 
-  /** Shares a resource with a user on another server. */
+  /** Shares a resource with a user of this server or of another one (`user@host`). */
   createShare(input: CreateShareInput): Promise<OutgoingShare> {
     return this.request('POST', '/shares', input);
   }

@@ -31,11 +31,31 @@ function sentence(s: string): string {
   return /[.!?]$/.test(first) ? first : `${first}.`;
 }
 
+// ---- Share codes whose server message is already written for people and starts with an address, a host or a
+// ---- user id ("bob is not a user on cloud.example.org"): shown as sent (only a final period is added), since
+// ---- capitalising it would change the name.
+const VERBATIM_CODES = new Set([
+  'RECIPIENT_NOT_FOUND',
+  'SHARE_WITH_SELF',
+  'SHARE_PEER_NOT_FOUND',
+  'SHARE_PEER_NOT_OCM',
+  'SHARE_TYPE_UNSUPPORTED',
+  'SHARE_REFUSED',
+  'SHARE_PEER_REFUSED',
+  'SHARE_PEER_BLOCKED',
+  'PEER_DENIED',
+  'PEER_NOT_ALLOWED',
+  'SETTINGS_INVALID',
+]);
+// ---- end of share codes
+
 /** Turns an HTTP answer into an ApiError: the server's `{code, message}` when it sent one, else a plain description. */
 export function errorFromResponse(status: number, body: unknown): ApiError {
   if (isErrorBody(body)) {
     const issues = Array.isArray(body.validationErrors) ? body.validationErrors : [];
-    return new ApiError(status, body.code, sentence(body.message), issues);
+    const text = body.message.trim();
+    const message = VERBATIM_CODES.has(body.code) ? (/[.!?]$/.test(text) ? text : `${text}.`) : sentence(text);
+    return new ApiError(status, body.code, message, issues);
   }
   if (status === 401) return new ApiError(status, 'UNAUTHENTICATED', 'Your session has ended. Please log in again.');
   if (status === 403) return new ApiError(status, 'FORBIDDEN', 'You are not allowed to do that.');

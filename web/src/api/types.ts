@@ -7,8 +7,17 @@ import type {
 } from '../../../core/shares/share-types.ts';
 import type { Contact } from '../../../core/invites/contact-types.ts';
 import type { ServerToClientEvents } from '../../../core/realtime/realtime-events.ts';
+import type { UserSettings } from '../../../core/accounts/settings-types.ts';
 
-export type { IncomingShareView, OutgoingShare, IncomingShareState, OutgoingShareState, Contact, ServerToClientEvents };
+export type {
+  IncomingShareView,
+  OutgoingShare,
+  IncomingShareState,
+  OutgoingShareState,
+  Contact,
+  ServerToClientEvents,
+  UserSettings,
+};
 
 /** The logged-in user as `GET /api/v1/me` returns it. */
 export interface Me {

@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useRef, useState, useEffect } from 'preact/hooks';
-import { ApiClient } from '../api/api-client.ts';
+import { HttpApiClient } from '../api/api-client.ts';
 import { loadToken, saveToken } from '../api/session-store.ts';
 import type { Me } from '../api/types.ts';
 import type { WebPlugin } from '../plugin-host.ts';
@@ -24,7 +24,7 @@ export function App(props: { plugins: readonly WebPlugin[] }) {
   }, []);
   const api = useMemo(
     () =>
-      new ApiClient({
+      new HttpApiClient({
         token: () => token.current,
         expired: () => endSession('Your session has ended. Please log in again.'),
       }),
@@ -49,6 +49,7 @@ export function App(props: { plugins: readonly WebPlugin[] }) {
     setNotice(null);
     setSession({ token: t, user });
   }, []);
+  const onUnauthorized = useCallback(() => endSession('Your session has ended. Please log in again.'), [endSession]);
   const onLogout = useCallback(async () => {
     await api.logout().catch(() => undefined);
     endSession('You are logged out.');
@@ -71,7 +72,7 @@ export function App(props: { plugins: readonly WebPlugin[] }) {
           plugins={props.plugins}
           toasts={toasts}
           onLogout={onLogout}
-          onUnauthorized={() => endSession('Your session has ended. Please log in again.')}
+          onUnauthorized={onUnauthorized}
         />
       ) : (
         <LoginPage api={api} notice={notice} onLogin={onLogin} />

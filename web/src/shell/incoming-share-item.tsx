@@ -3,7 +3,7 @@ import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { partyLabel, permissionLabel } from '../components/permission-label.ts';
 import { timeAgo } from '../components/time-ago.ts';
 import type { IncomingShareView } from '../api/types.ts';
-import { incomingRendererFor, resourceLabel, type PluginContext, type WebPlugin } from '../plugin-host.ts';
+import { incomingRendererFor, resourceLabel, type WebPluginContext, type WebPlugin } from '../plugin-host.ts';
 import type { Inbox } from './use-inbox.ts';
 
 /** One incoming share: what, from whom, and accept/decline (pending) or leave (accepted). */
@@ -11,7 +11,7 @@ export function IncomingShareItem(props: {
   share: IncomingShareView;
   inbox: Inbox;
   plugins: readonly WebPlugin[];
-  ctx: PluginContext;
+  ctx: WebPluginContext;
 }) {
   const { share: s, inbox, plugins } = props;
   const [busy, setBusy] = useState(false);

@@ -4,7 +4,7 @@ import { partyLabel, permissionLabel } from '../components/permission-label.ts';
 import { StatePill } from '../components/state-pill.tsx';
 import { timeAgo } from '../components/time-ago.ts';
 import type { OutgoingShare, OutgoingShareState } from '../api/types.ts';
-import { outgoingRendererFor, resourceLabel, type PluginContext, type WebPlugin } from '../plugin-host.ts';
+import { outgoingRendererFor, resourceLabel, type WebPluginContext, type WebPlugin } from '../plugin-host.ts';
 import type { Inbox } from './use-inbox.ts';
 
 const STATE_LABEL: Record<OutgoingShareState, string> = {
@@ -13,7 +13,7 @@ const STATE_LABEL: Record<OutgoingShareState, string> = {
   accepted: 'Accepted',
   declined: 'Declined',
   unshared: 'Unshared',
-  failed: 'Delivery failed',
+  failed: 'Not delivered',
 };
 
 /** One outgoing share: what, with whom, its state, and unshare. */
@@ -21,7 +21,7 @@ export function OutgoingShareItem(props: {
   share: OutgoingShare;
   inbox: Inbox;
   plugins: readonly WebPlugin[];
-  ctx: PluginContext;
+  ctx: WebPluginContext;
 }) {
   const { share: s, inbox, plugins } = props;
   const [busy, setBusy] = useState(false);
@@ -35,6 +35,8 @@ export function OutgoingShareItem(props: {
     setBusy(false);
   };
   const to = partyLabel(s.recipientDisplayName, s.shareWith);
+  // A failed share never reached anyone: removing it only clears it from this list.
+  const failed = s.state === 'failed';
   return (
     <li class="share-item" data-testid="outgoing-share" data-share-name={s.name}>
       <div class="share-main">
@@ -60,22 +62,22 @@ export function OutgoingShareItem(props: {
             class="btn"
             disabled={busy}
             onClick={() => setConfirm(true)}
-            aria-label={`Unshare “${s.name}” with ${s.shareWith}`}
+            aria-label={failed ? `Remove “${s.name}” (not delivered)` : `Unshare “${s.name}” with ${s.shareWith}`}
           >
-            Unshare
+            {failed ? 'Remove' : 'Unshare'}
           </button>
         )}
       </div>
       <ConfirmDialog
         open={confirm}
-        title={`Stop sharing “${s.name}”?`}
-        confirmLabel="Unshare"
-        danger
+        title={failed ? `Remove “${s.name}”?` : `Stop sharing “${s.name}”?`}
+        confirmLabel={failed ? 'Remove' : 'Unshare'}
+        danger={!failed}
         busy={busy}
         onCancel={() => setConfirm(false)}
         onConfirm={() => void unshare()}
       >
-        <p>{to} will lose access at once.</p>
+        <p>{failed ? `It never reached ${to}, so nobody loses access.` : `${to} will lose access at once.`}</p>
       </ConfirmDialog>
     </li>
   );

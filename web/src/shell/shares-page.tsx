@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import type { PluginContext, WebPlugin } from '../plugin-host.ts';
+import type { WebPluginContext, WebPlugin } from '../plugin-host.ts';
+import { AutoAcceptSetting } from './auto-accept-setting.tsx';
 import { IncomingShareItem } from './incoming-share-item.tsx';
 import { OutgoingShareItem } from './outgoing-share-item.tsx';
 import type { Inbox } from './use-inbox.ts';
@@ -7,7 +8,7 @@ import type { Inbox } from './use-inbox.ts';
 const ACTIVE_OUTGOING = new Set(['sending', 'pending', 'accepted', 'failed']);
 
 /** The shares inbox: incoming shares waiting for an answer, accepted ones, and the user's outgoing shares. */
-export function SharesPage(props: { inbox: Inbox; plugins: readonly WebPlugin[]; ctx: PluginContext }) {
+export function SharesPage(props: { inbox: Inbox; plugins: readonly WebPlugin[]; ctx: WebPluginContext }) {
   const { inbox, plugins, ctx } = props;
   const [showEnded, setShowEnded] = useState(false);
   const pending = inbox.incoming.filter((s) => s.state === 'pending');
@@ -28,6 +29,7 @@ export function SharesPage(props: { inbox: Inbox; plugins: readonly WebPlugin[];
       )}
       <section class="panel" aria-labelledby="pending-heading" data-testid="pending-shares">
         <h2 id="pending-heading">Waiting for your answer</h2>
+        <AutoAcceptSetting api={ctx.api} toast={ctx.toast} />
         {pending.length === 0 ? (
           <p class="empty">
             {inbox.loading ? 'Loading…' : 'Nothing is waiting. Shares others send you appear here at once.'}
@@ -63,7 +65,7 @@ export function SharesPage(props: { inbox: Inbox; plugins: readonly WebPlugin[];
           )}
         </div>
         {outgoing.length === 0 ? (
-          <p class="empty">{inbox.loading ? 'Loading…' : 'You have not shared anything with other servers yet.'}</p>
+          <p class="empty">{inbox.loading ? 'Loading…' : 'You have not shared anything yet.'}</p>
         ) : (
           <ul class="share-list">
             {outgoing.map((s) => (

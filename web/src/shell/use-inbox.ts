@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef } from 'preact/hooks';
 import type { ApiClient } from '../api/api-client.ts';
 import { describeError } from '../api/api-error.ts';
 import type { MeshworkSocket } from '../api/socket-client.ts';
 import type { IncomingShareView, OutgoingShare } from '../api/types.ts';
+import { useLiveList } from '../api/use-live-list.ts';
 import type { Toaster } from './toast-store.ts';
 
 /** The user's shares, kept live over the socket, and the actions on them. */
@@ -19,20 +20,8 @@ export interface Inbox {
 }
 
 const VISIBLE_INCOMING = new Set(['pending', 'accepted']);
-
-function upsert<T extends { id: string; updatedAt: number }>(list: T[], item: T): T[] {
-  const i = list.findIndex((x) => x.id === item.id);
-  if (i < 0) return [item, ...list];
-  // Socket events and HTTP answers race; keep the newer view of the share.
-  if ((list[i] as T).updatedAt > item.updatedAt) return list;
-  const copy = list.slice();
-  copy[i] = item;
-  return copy;
-}
-
-function applyIncoming(list: IncomingShareView[], share: IncomingShareView): IncomingShareView[] {
-  return VISIBLE_INCOMING.has(share.state) ? upsert(list, share) : list.filter((s) => s.id !== share.id);
-}
+// Socket events and HTTP answers race; keep the newer view of a share.
+const isStale = (incoming: { updatedAt: number }, held: { updatedAt: number }) => held.updatedAt > incoming.updatedAt;
 
 function from(share: { senderDisplayName: string | null; sender: string }): string {
   return share.senderDisplayName ? `${share.senderDisplayName} (${share.sender})` : share.sender;
@@ -40,76 +29,50 @@ function from(share: { senderDisplayName: string | null; sender: string }): stri
 
 /** Loads incoming and outgoing shares, applies socket events, and toasts what others did. */
 export function useInbox(api: ApiClient, socket: MeshworkSocket, toast: Toaster): Inbox {
-  const [incoming, setIncoming] = useState<IncomingShareView[]>([]);
-  const [outgoing, setOutgoing] = useState<OutgoingShare[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
+  const incoming = useLiveList<IncomingShareView>(
+    { load: () => api.incomingShares(), socket, keep: (s) => VISIBLE_INCOMING.has(s.state), isStale },
+    [api],
+  );
+  const outgoing = useLiveList<OutgoingShare>({ load: () => api.outgoingShares(), socket, isStale }, [api]);
   // Shares this tab is acting on: their socket echoes are not news to the user.
   const mine = useRef(new Set<string>());
 
-  const reload = useCallback(async () => {
-    try {
-      const [inc, out] = await Promise.all([api.incomingShares(), api.outgoingShares()]);
-      setIncoming(inc.filter((s) => VISIBLE_INCOMING.has(s.state)));
-      setOutgoing(out);
-      setError(null);
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setLoading(false);
-    }
-  }, [api]);
-
   useEffect(() => {
-    void reload();
-    let connectedBefore = socket.connected;
-    const onConnect = () => {
-      // After a reconnect, events may have been missed: fetch the truth again.
-      if (connectedBefore) void reload();
-      connectedBefore = true;
-    };
     const onReceived = (share: IncomingShareView) => {
-      setIncoming((l) => applyIncoming(l, share));
+      incoming.upsert(share);
       toast.info(`${from(share)} shared “${share.name}” with you.`);
     };
-    const onIncomingUpdated = (share: IncomingShareView) => setIncoming((l) => applyIncoming(l, share));
     const onIncomingRemoved = (share: IncomingShareView) => {
-      setIncoming((l) => {
-        if (l.some((s) => s.id === share.id) && !mine.current.has(share.id))
-          toast.info(`“${share.name}” is no longer shared with you.`);
-        return l.filter((s) => s.id !== share.id);
-      });
+      if (incoming.find(share.id) && !mine.current.has(share.id))
+        toast.info(`“${share.name}” is no longer shared with you.`);
+      incoming.remove(share.id);
     };
     const onOutgoingUpdated = (share: OutgoingShare) => {
-      setOutgoing((l) => {
-        const before = l.find((s) => s.id === share.id);
-        if (before && before.state !== share.state && !mine.current.has(share.id)) {
-          const who = share.recipientDisplayName
-            ? `${share.recipientDisplayName} (${share.shareWith})`
-            : share.shareWith;
-          if (share.state === 'accepted') toast.success(`${who} accepted “${share.name}”.`);
-          if (share.state === 'declined') toast.info(`${who} declined “${share.name}”.`);
-          if (share.state === 'failed')
-            toast.error(
-              `Sharing “${share.name}” with ${share.shareWith} failed${share.lastError ? `: ${share.lastError}` : ''}.`,
-            );
-        }
-        return upsert(l, share);
-      });
+      const before = outgoing.find(share.id);
+      if (before && before.state !== share.state && !mine.current.has(share.id)) {
+        const who = share.recipientDisplayName ? `${share.recipientDisplayName} (${share.shareWith})` : share.shareWith;
+        if (share.state === 'accepted') toast.success(`${who} accepted “${share.name}”.`);
+        if (share.state === 'declined') toast.info(`${who} declined “${share.name}”.`);
+        if (share.state === 'failed')
+          toast.error(
+            `Sharing “${share.name}” with ${share.shareWith} failed${share.lastError ? `: ${share.lastError}` : ''}.`,
+          );
+      }
+      // Removing a failed share deletes it on the server: it leaves the list in every tab.
+      if (before?.state === 'failed' && share.state === 'unshared') outgoing.remove(share.id);
+      else outgoing.upsert(share);
     };
-    socket.on('connect', onConnect);
     socket.on('share:received', onReceived);
-    socket.on('share:incoming-updated', onIncomingUpdated);
+    socket.on('share:incoming-updated', incoming.upsert);
     socket.on('share:incoming-removed', onIncomingRemoved);
     socket.on('share:outgoing-updated', onOutgoingUpdated);
     return () => {
-      socket.off('connect', onConnect);
       socket.off('share:received', onReceived);
-      socket.off('share:incoming-updated', onIncomingUpdated);
+      socket.off('share:incoming-updated', incoming.upsert);
       socket.off('share:incoming-removed', onIncomingRemoved);
       socket.off('share:outgoing-updated', onOutgoingUpdated);
     };
-  }, [api, socket, toast, reload]);
+  }, [socket, toast, incoming.upsert, incoming.remove, incoming.find, outgoing.upsert, outgoing.remove, outgoing.find]);
 
   const act = useCallback(
     async <T>(id: string, call: () => Promise<T>, apply: (v: T) => void, done: string) => {
@@ -126,41 +89,26 @@ export function useInbox(api: ApiClient, socket: MeshworkSocket, toast: Toaster)
     [toast],
   );
 
-  const nameOf = (id: string) =>
-    incoming.find((s) => s.id === id)?.name ?? outgoing.find((s) => s.id === id)?.name ?? 'the share';
+  const failed = (id: string) => outgoing.find(id)?.state === 'failed';
+  const nameOf = (id: string) => incoming.find(id)?.name ?? outgoing.find(id)?.name ?? 'the share';
   return {
-    incoming,
-    outgoing,
-    loading,
-    error,
-    reload,
-    accept: (id) =>
-      act(
-        id,
-        () => api.acceptShare(id),
-        (s) => setIncoming((l) => applyIncoming(l, s)),
-        `Accepted “${nameOf(id)}”.`,
-      ),
-    decline: (id) =>
-      act(
-        id,
-        () => api.declineShare(id),
-        (s) => setIncoming((l) => applyIncoming(l, s)),
-        `Declined “${nameOf(id)}”.`,
-      ),
-    leave: (id) =>
-      act(
-        id,
-        () => api.leaveShare(id),
-        (s) => setIncoming((l) => applyIncoming(l, s)),
-        `Left “${nameOf(id)}”.`,
-      ),
-    unshare: (id) =>
-      act(
+    incoming: incoming.items,
+    outgoing: outgoing.items,
+    loading: incoming.loading || outgoing.loading,
+    error: incoming.error ?? outgoing.error,
+    reload: async () => void (await Promise.all([incoming.reload(), outgoing.reload()])),
+    accept: (id) => act(id, () => api.acceptShare(id), incoming.upsert, `Accepted “${nameOf(id)}”.`),
+    decline: (id) => act(id, () => api.declineShare(id), incoming.upsert, `Declined “${nameOf(id)}”.`),
+    leave: (id) => act(id, () => api.leaveShare(id), incoming.upsert, `Left “${nameOf(id)}”.`),
+    unshare: (id) => {
+      // A share that failed is deleted, not ended: it leaves the list.
+      const wasFailed = failed(id);
+      return act(
         id,
         () => api.unshare(id),
-        (s) => setOutgoing((l) => upsert(l, s)),
-        `Stopped sharing “${nameOf(id)}”.`,
-      ),
+        (s) => (wasFailed ? outgoing.remove(id) : outgoing.upsert(s)),
+        wasFailed ? `Removed “${nameOf(id)}”.` : `Stopped sharing “${nameOf(id)}”.`,
+      );
+    },
   };
 }

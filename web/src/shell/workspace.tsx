@@ -1,13 +1,14 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ApiClient } from '../api/api-client.ts';
 import { connectPluginSocket, connectSocket } from '../api/socket-client.ts';
 import type { Me } from '../api/types.ts';
-import { pluginForRoute, type PluginContext, type WebPlugin } from '../plugin-host.ts';
+import { pluginForRoute, type WebPluginContext, type WebPlugin } from '../plugin-host.ts';
 import { ContactsPage } from './contacts-page.tsx';
 import { navigate, useHashRoute } from './hash-route.ts';
 import { NavMenu } from './nav-menu.tsx';
 import { PasswordDialog } from './password-dialog.tsx';
 import { SharesPage } from './shares-page.tsx';
+import { ShellContext } from './shell-context.ts';
 import type { ToastStore } from './toast-store.ts';
 import { TopBar } from './top-bar.tsx';
 import { useContacts } from './use-contacts.ts';
@@ -43,14 +44,19 @@ export function Workspace(props: {
   const contacts = useContacts(api, socket, toasts);
   const route = useHashRoute();
   const [first = 'shares', ...rest] = route.segments;
-  const ctx: PluginContext = {
-    api,
-    socket,
-    user,
-    navigate,
-    toast: toasts,
-    pluginSocket: (id) => connectPluginSocket(id, props.token, { onUnauthorized: props.onUnauthorized }),
-  };
+  // One context object per session (not per render): plugins may keep it in effects' dependencies.
+  const { token, onUnauthorized } = props;
+  const ctx = useMemo<WebPluginContext>(
+    () => ({
+      api,
+      socket,
+      user,
+      navigate,
+      toast: toasts,
+      pluginSocket: (id) => connectPluginSocket(id, token, { onUnauthorized }),
+    }),
+    [api, socket, user, toasts, token, onUnauthorized],
+  );
   const plugin = pluginForRoute(plugins, first);
   const title = plugin?.title ?? (first === 'contacts' ? 'Contacts' : first === 'shares' ? 'Shares' : 'Not found');
   useEffect(() => {
@@ -74,25 +80,27 @@ export function Workspace(props: {
 
   const pending = inbox.incoming.filter((s) => s.state === 'pending').length;
   return (
-    <div class="layout">
-      <TopBar
-        user={user}
-        connected={connected}
-        onLogout={props.onLogout}
-        onChangePassword={() => setChangingPassword(true)}
-      />
-      <PasswordDialog
-        api={api}
-        open={changingPassword}
-        onClose={() => setChangingPassword(false)}
-        onChanged={() => toasts.success('Your password is changed. Your other devices were logged out.')}
-      />
-      <div class="layout-body">
-        <NavMenu current={first} plugins={plugins} pending={pending} />
-        <main id="main" class="content" tabIndex={-1}>
-          {page}
-        </main>
+    <ShellContext.Provider value={ctx}>
+      <div class="layout">
+        <TopBar
+          user={user}
+          connected={connected}
+          onLogout={props.onLogout}
+          onChangePassword={() => setChangingPassword(true)}
+        />
+        <PasswordDialog
+          api={api}
+          open={changingPassword}
+          onClose={() => setChangingPassword(false)}
+          onChanged={() => toasts.success('Your password is changed. Your other devices were logged out.')}
+        />
+        <div class="layout-body">
+          <NavMenu current={first} plugins={plugins} pending={pending} />
+          <main id="main" class="content" tabIndex={-1}>
+            {page}
+          </main>
+        </div>
       </div>
-    </div>
+    </ShellContext.Provider>
   );
 }

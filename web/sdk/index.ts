@@ -1,0 +1,74 @@
+/**
+ * `#web-sdk`: the one entry a plugin's web part imports from the Meshwork shell (lint refuses any other path into
+ * `web/`). Everything here is public and documented; anything else in `web/src` may change without notice.
+ * SDK version 1: additions keep working code working; a removal or an incompatible change raises the version.
+ *
+ * @example
+ * import { type WebPlugin, lazyPage } from '#web-sdk';
+ * export const notesWebPlugin: WebPlugin = {
+ *   id: 'notes', title: 'Notes', route: 'notes',
+ *   Page: lazyPage(() => import('./notes-page.tsx').then((m) => m.NotesPage)),
+ * };
+ */
+
+/** The SDK's version; a plugin built for another major version may not work. */
+export const WEB_SDK_VERSION = 1;
+
+// ---- The plugin contract
+export type {
+  /** A plugin's web part: id, navigation title, route, page, inbox renderers, resource labels. */
+  WebPlugin,
+  /** What the shell gives every plugin component: api, socket, pluginSocket, user, navigate, toast. */
+  WebPluginContext,
+  /** Props of a plugin's page: the context plus the route's `path` segments and `query`. */
+  PluginPageProps,
+  /** Props of an inbox renderer for an incoming share of the plugin's resource type. */
+  IncomingShareRendererProps,
+  /** Props of an inbox renderer for an outgoing share of the plugin's resource type. */
+  OutgoingShareRendererProps,
+  /** The toasts: `info`, `success`, `error` with a plain-words text. */
+  Toaster,
+} from '../src/plugin-host.ts';
+/** A page loaded on demand (its own chunk): `Page: lazyPage(() => import('./x-page.tsx').then((m) => m.XPage))`. */
+export { lazyPage } from '../src/shell/lazy-page.tsx';
+/** The shell's context below any page; and hooks for its parts. */
+export { useShell, useApi, useToast, useUser, usePluginSocket, useConnected } from '../src/shell/shell-context.ts';
+
+// ---- Talking to the server
+/** The typed `/api/v1` client (`request` for a plugin's own routes, `authHeaders` for other protocols). */
+export type { ApiClient } from '../src/api/api-client.ts';
+/** A failed API call with the server's stable `code`, HTTP `status` and a message fit to show. */
+export { ApiError, describeError } from '../src/api/api-error.ts';
+/** The main socket (share and contact events) and the bound of plugin event maps. */
+export type { MeshworkSocket, EventMap } from '../src/api/socket-client.ts';
+/** A REST-loaded list kept live by socket events (load, reload after reconnect, race-safe upsert, sort). */
+export { useLiveList, type LiveList, type LiveListOptions } from '../src/api/use-live-list.ts';
+/** Wire types of the client API (shares, contacts, the user, settings, socket events). */
+export type {
+  Contact,
+  CreateShareInput,
+  IncomingShareState,
+  IncomingShareView,
+  Me,
+  OutgoingShare,
+  OutgoingShareState,
+  ServerToClientEvents,
+} from '../src/api/types.ts';
+
+// ---- Routing (hash routes: `#/<plugin route>/<segments>?<query>`)
+/** `hashHref('files', 'My docs')` → `#/files/My%20docs`; `navigate(href)` goes there; `useHashRoute()` follows it. */
+export { hashHref, navigate, parseHash, useHashRoute, type HashRoute } from '../src/shell/hash-route.ts';
+
+// ---- Components and formatters (styled by the shell's tokens, light and dark)
+/** A modal on the native `<dialog>` (focus trapped, Escape closes), titled, full-width on phones. */
+export { ModalDialog } from '../src/components/modal-dialog.tsx';
+/** Asks to confirm an action (`danger` for destructive ones: Cancel is focused first). */
+export { ConfirmDialog } from '../src/components/confirm-dialog.tsx';
+/** A button that copies a text and says so ("Copied"), with an accessible name saying what it copies. */
+export { CopyButton } from '../src/components/copy-button.tsx';
+/** A small coloured state label (`pending`, `accepted`, `failed`, …). */
+export { StatePill } from '../src/components/state-pill.tsx';
+/** "Can edit" / "Can view" for a permission list; "Name (address)" for a party. */
+export { permissionLabel, partyLabel } from '../src/components/permission-label.ts';
+/** "3 minutes ago" for an epoch-milliseconds time. */
+export { timeAgo } from '../src/components/time-ago.ts';

@@ -8,7 +8,7 @@ import { migrate } from './storage/migrations.ts';
 import { coreMigrations } from './storage/core-schema.ts';
 import { AccountService } from './accounts/account-service.ts';
 import { requireUser } from './accounts/auth-middleware.ts';
-import { AccountRemoval } from './accounts/account-removal.ts';
+import { AccountHousekeeping } from './accounts/account-housekeeping.ts';
 import { clientAddressResolver, trustProxyFunction } from './accounts/client-address.ts';
 import { LoginThrottle } from './accounts/login-throttle.ts';
 import { PasswordLogin } from './accounts/password-login.ts';
@@ -79,7 +79,7 @@ export class Engine {
   discovery!: DiscoveryClient;
   shares!: ShareStore;
   realtime!: Realtime;
-  #removal: AccountRemoval | null = null;
+  #housekeeping: AccountHousekeeping | null = null;
   readonly #mounts: Array<[string, RequestHandler[]]> = [];
   #key: SigningKey | null = null;
   #ready = false;
@@ -226,7 +226,7 @@ export class Engine {
     const clientAddress = clientAddressResolver(config.trustProxy);
     const passwords = new PasswordLogin(this.accounts, new LoginThrottle(db));
     const userAuth = requireUser({ accounts: this.accounts, passwords, clientAddress });
-    this.#removal = new AccountRemoval({
+    this.#housekeeping = new AccountHousekeeping({
       db,
       accounts: this.accounts,
       store: this.shares,
@@ -346,7 +346,7 @@ export class Engine {
     app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`, 'ROUTE_NOT_FOUND')));
     app.use(errorMiddleware(this.log));
     this.outbox.start();
-    this.#removal.start();
+    this.#housekeeping.start();
     this.#ready = true;
     this.log.info({ origin: this.identity.origin, plugins: this.#opts.plugins.map((p) => p.id) }, 'meshwork listening');
   }
@@ -359,7 +359,7 @@ export class Engine {
   /** Stops accepting work, then closes sockets, plugins, outbox and storage. */
   async stop(): Promise<void> {
     this.outbox?.stop();
-    await this.#removal?.stop();
+    await this.#housekeeping?.stop();
     await this.plugins.dispose();
     this.http.closeAllConnections?.();
     if (this.realtime) await this.realtime.close();

@@ -171,7 +171,7 @@ export class AccountService {
 
   /**
    * Deletes an account: it can no longer log in or be found, its sessions end, and its id is retired. The engine's
-   * AccountRemoval then revokes its outgoing shares, leaves its incoming ones and tells plugins (any node; also
+   * AccountHousekeeping then revokes its outgoing shares, leaves its incoming ones and tells plugins (any node; also
    * when the deletion came from the CLI while no server ran).
    */
   async markDeleted(id: string): Promise<void> {

@@ -1,5 +1,7 @@
 /**
- * Finishes deleting accounts (marked by `meshwork user delete`, possibly while no server ran): revokes the user's
+ * Account housekeeping on every node: finishes deleting accounts, and every 10 minutes removes expired sessions.
+ *
+ * Finishing a deletion: accounts (marked by `meshwork user delete`, possibly while no server ran): revokes the user's
  * outgoing shares (receivers are told, access ends), leaves their incoming shares (senders are told), drops their
  * contacts and open invites, and emits `account:deleted` so plugins remove or set aside what they keep for the user
  * (files moves the tree to `files-deleted/`). The `users` row stays as a tombstone so the id, which other servers
@@ -18,9 +20,10 @@ import type { AccountService } from './account-service.ts';
 
 const EVERY_MS = 3_000;
 const LEASE_MS = 60_000;
+const PURGE_EVERY_MS = 10 * 60_000;
 
 /** What the worker needs. */
-export interface AccountRemovalDeps {
+export interface AccountHousekeepingDeps {
   db: Kysely<any>;
   accounts: AccountService;
   store: ShareStore;
@@ -30,13 +33,14 @@ export interface AccountRemovalDeps {
   log: Logger;
 }
 
-/** The deletion worker of one node. */
-export class AccountRemoval {
-  readonly #deps: AccountRemovalDeps;
+/** The housekeeping worker of one node. */
+export class AccountHousekeeping {
+  readonly #deps: AccountHousekeepingDeps;
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
+  #lastPurge = 0;
 
-  constructor(deps: AccountRemovalDeps) {
+  constructor(deps: AccountHousekeepingDeps) {
     this.#deps = deps;
   }
 
@@ -54,7 +58,7 @@ export class AccountRemoval {
     await this.#running;
   }
 
-  /** Finishes every pending deletion this node can claim (one run at a time per node). */
+  /** Purges expired sessions when due and finishes every pending deletion this node can claim (one run at a time). */
   runOnce(): Promise<void> {
     this.#running ??= this.#run().finally(() => (this.#running = null));
     return this.#running;
@@ -62,6 +66,10 @@ export class AccountRemoval {
 
   async #run(): Promise<void> {
     const { accounts, log } = this.#deps;
+    if (Date.now() - this.#lastPurge >= PURGE_EVERY_MS) {
+      this.#lastPurge = Date.now();
+      await accounts.sessions.purgeExpired().catch((err: unknown) => log.warn({ err }, 'cannot purge sessions'));
+    }
     let pending: string[];
     try {
       pending = await accounts.pendingRemovals();

@@ -162,8 +162,10 @@ export class LoginThrottle {
     for (const row of rows) {
       const scope = scopes.find((s) => s.key === row.scope_key) as Scope;
       const last = Number(row.last_failure_at);
-      if (now - last >= scope.limit.forgetMs) continue;
-      wait = Math.max(wait, last + waitAfter(scope.limit, Number(row.failures)) - now);
+      const after = waitAfter(scope.limit, Number(row.failures));
+      // Free attempts never wait, even when another request stamped a failure a moment "after" our clock reading.
+      if (after === 0 || now - last >= scope.limit.forgetMs) continue;
+      wait = Math.max(wait, last + after - now);
     }
     return wait;
   }
@@ -176,7 +178,8 @@ export class LoginThrottle {
       ON CONFLICT (scope_key) DO UPDATE SET
         failures = CASE WHEN login_throttle.last_failure_at <= ${forgotten} THEN 1 ELSE login_throttle.failures + 1 END,
         last_failure_at = ${now}
-      WHERE login_throttle.last_failure_at <= ${forgotten}
+      WHERE login_throttle.failures < ${sql.lit(scope.limit.free)}
+         OR login_throttle.last_failure_at <= ${forgotten}
          OR login_throttle.last_failure_at + ${waitSql(scope.limit)} <= ${now}
       RETURNING failures`.execute(this.#db);
     return rows.length === 1;

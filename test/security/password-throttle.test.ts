@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { io as connect, type Socket } from 'socket.io-client';
 import { filesPlugin } from '../../plugins/files/index.ts';
 import { throttleBucket } from '../../core/accounts/client-address.ts';
-import { freshPostgresUrl, postgresAvailable } from '../harness/databases.ts';
+import { LoginThrottle } from '../../core/accounts/login-throttle.ts';
+import { coreMigrations } from '../../core/storage/core-schema.ts';
+import { migrate } from '../../core/storage/migrations.ts';
+import { freshPostgresUrl, postgresAvailable, throwawayDatabase } from '../harness/databases.ts';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
 import { notePlugin } from '../fixtures/note-plugin.ts';
 
@@ -159,6 +162,26 @@ describe('the client address behind a proxy', function () {
     assert.equal(throttleBucket('2001:db8:1:2:bbbb:cccc:dddd:eeee'), '2001:db8:1:2::/64');
     assert.equal(throttleBucket('::ffff:192.0.2.1'), '192.0.2.1');
     assert.equal(throttleBucket('192.0.2.1'), '192.0.2.1');
+  });
+});
+
+describe('the throttle itself', () => {
+  it('lets free attempts through even when another node stamped a failure a moment later than our clock', async () => {
+    const { database, cleanup } = await throwawayDatabase('sqlite');
+    try {
+      await migrate(database.db, database.dialect, [{ owner: 'core', migrations: coreMigrations }]);
+      const throttle = new LoginThrottle(database.db);
+      await (await throttle.reserve('alice', '192.0.2.1')).failed();
+      // Two failures so far, the last one stamped 2 s in "our" future (a node whose clock runs ahead).
+      await database.db
+        .updateTable('login_throttle')
+        .set({ failures: 2, last_failure_at: Date.now() + 2000 })
+        .execute();
+      await (await throttle.reserve('alice', '192.0.2.1')).failed();
+      await (await throttle.reserve('alice', '192.0.2.1')).failed();
+    } finally {
+      await cleanup();
+    }
   });
 });
 

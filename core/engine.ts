@@ -16,13 +16,14 @@ import { EngineEventBus } from './events.ts';
 import { hostFromUrl } from './addresses.ts';
 import { DiscoveryClient } from './discovery/discovery-client.ts';
 import { buildDiscoveryDocument } from './discovery/discovery-document.ts';
-import { loadSigningKey } from './federation/key-store.ts';
+import { lazyCavageKey, loadSigningKey } from './federation/key-store.ts';
 import { PeerAuthenticator } from './federation/peer-auth.ts';
 import { SignedClient } from './federation/signed-client.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { remoteStream } from './outbound/remote-client.ts';
 import { deliverOutboxMessage } from './outbox/outbox-delivery.ts';
 import { PluginHost } from './plugin/plugin-host.ts';
+import { orderPlugins, PluginApis } from './plugin/plugin-order.ts';
 import type { MeshworkPlugin, PluginContext, ServerIdentity } from './plugin/plugin-types.ts';
 import type { SigningKey } from './signatures/key-pair.ts';
 import { ShareStore } from './shares/share-store.ts';
@@ -36,6 +37,7 @@ import { InviteService } from './invites/invite-service.ts';
 import { TokenService } from './tokens/token-service.ts';
 import { Realtime } from './realtime/realtime.ts';
 import type { SessionCheckTimes } from './realtime/session-sockets.ts';
+import { accessLog } from './transport/access-log.ts';
 import { errorMiddleware } from './transport/error-middleware.ts';
 import { ocmRoutes } from './transport/ocm-routes.ts';
 import { apiRoutes } from './transport/api-routes.ts';
@@ -94,6 +96,7 @@ export class Engine {
     this.app.disable('x-powered-by');
     // The client address (throttling, logs) is the socket's unless MESHWORK_TRUST_PROXY names the proxies in front.
     this.app.set('trust proxy', trustProxyFunction(opts.config.trustProxy));
+    this.app.use(accessLog(() => this.log));
     // Listening starts before wiring (port 0 decides our origin); answer 503 until everything is mounted.
     this.app.use((_req, res, next) =>
       this.#ready
@@ -107,6 +110,9 @@ export class Engine {
   /** Opens storage, migrates, wires every service and plugin, and listens. */
   async start(): Promise<void> {
     const { config } = this;
+    // Dependencies between plugins decide their order; a missing one stops start-up before anything runs.
+    const plugins = orderPlugins(this.#opts.plugins);
+    for (const warning of config.warnings) this.log.warn({ part: 'config' }, warning);
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(config.port, config.host, () => resolve());
@@ -120,7 +126,7 @@ export class Engine {
     const { db, dialect } = this.database;
     await migrate(db, dialect, [
       { owner: 'core', migrations: coreMigrations },
-      ...this.#opts.plugins.map((p) => ({ owner: p.id, migrations: p.migrations ?? [] })),
+      ...plugins.map((p) => ({ owner: p.id, migrations: p.migrations ?? [] })),
     ]);
     this.#key = await loadSigningKey(db, `${this.identity.host}#key1`);
     const policy = {
@@ -130,15 +136,17 @@ export class Engine {
     this.accounts = new AccountService(db, {
       onSessionsEnded: (e) => this.events.emit('account:sessions-ended', e),
     });
+    const cavageKey = lazyCavageKey(db, () => `${this.identity.origin}/ocm#signature`);
     this.discovery = new DiscoveryClient({
       policy,
+      // Our own discovery document needs no request (a same-server share discovers its own host).
       self: () => ({
         host: this.identity.host,
         origin: this.identity.origin,
         document: buildDiscoveryDocument(config, this.identity, this.plugins.resourceTypes()),
       }),
     });
-    const client = new SignedClient(this.discovery, policy, () => this.#key as SigningKey);
+    const client = new SignedClient(this.discovery, policy, () => this.#key as SigningKey, cavageKey);
     const peers = new PeerAuthenticator(
       this.discovery,
       {
@@ -150,12 +158,13 @@ export class Engine {
     );
     this.outbox = new Outbox(
       db,
-      (msg) => deliverOutboxMessage(msg, this.discovery, client),
+      (msg) => deliverOutboxMessage(msg, this.discovery, client, (t) => this.plugins.spec(t)),
       this.log.child({ part: 'outbox' }),
       {
         retryBaseMs: config.outboxRetryBaseMs,
         retryMaxMs: config.outboxRetryMaxMs,
         giveUpMs: config.outboxGiveUpMs,
+        leaseMs: config.outboxLeaseMs,
       },
     );
     this.shares = new ShareStore(db);
@@ -180,7 +189,13 @@ export class Engine {
       accounts: this.accounts,
       config,
       local,
-      send: (msg, timeoutMs) => deliverOutboxMessage(msg, this.discovery, client, { timeoutMs }),
+      send: async (msg, timeoutMs) => {
+        const started = Date.now();
+        const res = await deliverOutboxMessage(msg, this.discovery, client, (t) => this.plugins.spec(t), { timeoutMs });
+        const line = { destination: msg.destination, kind: msg.kind, status: res.status, ms: Date.now() - started };
+        this.log.debug(line, 'share sent while its user waits');
+        return res;
+      },
     });
     const incoming = new IncomingShareService({
       ...common,
@@ -237,8 +252,14 @@ export class Engine {
     });
 
     const app = this.app;
-    const discoveryDoc = (_req: express.Request, res: express.Response) => {
-      res.json(buildDiscoveryDocument(config, this.identity, this.plugins.resourceTypes()));
+    const discoveryDoc = async (_req: express.Request, res: express.Response) => {
+      const legacyKey = await cavageKey();
+      res.json(
+        buildDiscoveryDocument(config, this.identity, this.plugins.resourceTypes(), {
+          keyId: legacyKey.keyId,
+          publicKeyPem: legacyKey.publicKeyPem,
+        }),
+      );
     };
     const jwks = () => ({ keys: [{ ...(this.#key as SigningKey).publicJwk, use: 'sig' }] });
     app.get('/.well-known/ocm', discoveryDoc);
@@ -282,7 +303,8 @@ export class Engine {
         .then(() => next(), next);
     };
     const mounts = this.#mounts;
-    for (const plugin of this.#opts.plugins) {
+    const apis = new PluginApis();
+    for (const plugin of plugins) {
       const api = Router();
       const ctx: PluginContext = {
         id: plugin.id,
@@ -298,6 +320,8 @@ export class Engine {
         realtime: this.realtime.namespace(plugin.id),
         accounts: this.accounts,
         requireUser: userAuth,
+        provide: (api) => apis.provide(plugin.id, api),
+        use: <T>(id: string) => apis.use<T>(plugin, id),
         shares: {
           getOutgoing: (id) => this.shares.getOutgoing(id),
           findOutgoingByProviderId: (id) => this.shares.findOutgoingByProviderId(id),
@@ -348,7 +372,7 @@ export class Engine {
     this.outbox.start();
     this.#housekeeping.start();
     this.#ready = true;
-    this.log.info({ origin: this.identity.origin, plugins: this.#opts.plugins.map((p) => p.id) }, 'meshwork listening');
+    this.log.info({ origin: this.identity.origin, plugins: plugins.map((p) => p.id) }, 'meshwork listening');
   }
 
   /** The OCM address of a local user on this server. */

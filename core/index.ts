@@ -4,6 +4,15 @@ export { loadConfig, ConfigError, type MeshworkConfig, type Criterion } from './
 export { createLogger, type Logger } from './logger.ts';
 export * from './errors.ts';
 export {
+  declareErrorCodes,
+  declaredErrorCodes,
+  errorCodeSpec,
+  type ErrorCode,
+  type ErrorCodeSpec,
+  type PluginErrorCode,
+  type DeclaredErrorCode,
+} from './error-codes.ts';
+export {
   definePlugin,
   type MeshworkPlugin,
   type PluginContext,
@@ -12,6 +21,7 @@ export {
   type PreparedShare,
   type OutgoingShareDraft,
   type PluginNotification,
+  type UnresolvedNotification,
   type ShareRegistry,
   type ShareAccess,
   type ServerIdentity,
@@ -23,5 +33,6 @@ export type { User } from './accounts/account-service.ts';
 export type { IncomingShare, OutgoingShare, IncomingShareView } from './shares/share-types.ts';
 export type { Contact, EngineEvents, EngineEventName } from './events.ts';
 export type { ServerToClientEvents } from './realtime/realtime-events.ts';
+export { answerAck, peerRouteErrors, toWireError, type AckReply, type WireError } from './transport/error-edges.ts';
 export { userRoom } from './realtime/realtime.ts';
 export { parseAddress, formatAddress, type OcmAddress } from './addresses.ts';

@@ -6,7 +6,7 @@ import type { SchemaMigration } from '../storage/migrations.ts';
  */
 export const accountMigrations: SchemaMigration[] = [
   {
-    name: '0005-accounts-state-and-login-throttle',
+    name: '0008-accounts-state-and-login-throttle',
     async up({ db }) {
       // disabled_at: cannot log in, sessions refused. deleted_at: a tombstone whose id is never reused (remote servers
       // still address `id@host`); purged_at: the server finished removing it (shares revoked/left, plugins told).

@@ -49,4 +49,22 @@ describe('configuration', () => {
     writeFileSync(file, JSON.stringify({ PORT: 1 }));
     assert.throws(() => loadConfig({ MESHWORK_CONFIG: file }), { variable: 'MESHWORK_CONFIG' });
   });
+
+  it('says a negative port must be between 0 and 65535', () => {
+    assert.throws(() => loadConfig({ MESHWORK_PORT: '-1' }), {
+      variable: 'MESHWORK_PORT',
+      message: 'MESHWORK_PORT: must be between 0 and 65535, got -1',
+    });
+  });
+
+  it('warns about MESHWORK_* variables nothing reads, in the environment and in the config file', () => {
+    assert.deepEqual(loadConfig({ MESHWORK_PORT: '0' }).warnings, []);
+    const c = loadConfig({ MESHWORK_PROT: '9000', MESHWORK_LOGLEVEL: 'debug', HOME: '/root' });
+    assert.deepEqual(c.warnings, ['unknown environment variables ignored: MESHWORK_LOGLEVEL, MESHWORK_PROT']);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'mw-cfg-')), 'meshwork.json');
+    writeFileSync(file, JSON.stringify({ MESHWORK_PORT: 9090, MESHWORK_DATABSE_URL: 'postgres://x' }));
+    assert.deepEqual(loadConfig({ MESHWORK_CONFIG: file }).warnings, [
+      `unknown key in ${file} ignored: MESHWORK_DATABSE_URL`,
+    ]);
+  });
 });

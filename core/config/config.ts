@@ -37,6 +37,53 @@ export interface MeshworkConfig {
   accessTokenTtlSeconds: number;
   /** Reverse proxies whose `X-Forwarded-For` is believed (addresses, CIDRs, loopback/linklocal/uniquelocal). */
   trustProxy: string[];
+  /** How long a node holds an outbox message it claimed before another node may take it over. */
+  outboxLeaseMs: number;
+  /** Problems worth a start-up warning that do not stop the server (e.g. unknown MESHWORK_* variables). */
+  warnings: string[];
+}
+
+/** Every MESHWORK_* variable the server reads. */
+export const SERVER_VARIABLES = [
+  'MESHWORK_CONFIG',
+  'MESHWORK_PORT',
+  'MESHWORK_HOST',
+  'MESHWORK_PUBLIC_URL',
+  'MESHWORK_DATA_DIR',
+  'MESHWORK_DATABASE_URL',
+  'MESHWORK_REDIS_URL',
+  'MESHWORK_ALLOW_INSECURE_PEERS',
+  'MESHWORK_PROVIDER_NAME',
+  'MESHWORK_CRITERIA',
+  'MESHWORK_DENY_PEERS',
+  'MESHWORK_ALLOW_PEERS',
+  'MESHWORK_LOG_LEVEL',
+  'MESHWORK_OUTBOX_RETRY_BASE_MS',
+  'MESHWORK_OUTBOX_RETRY_MAX_MS',
+  'MESHWORK_OUTBOX_GIVE_UP_MS',
+  'MESHWORK_OUTBOX_LEASE_MS',
+  'MESHWORK_ACCESS_TOKEN_TTL',
+  'MESHWORK_TRUST_PROXY',
+] as const;
+
+/** MESHWORK_* variables read by the project's tools (tests, demo, web build), not by the server: no warning. */
+const TOOL_VARIABLES = [
+  'MESHWORK_SQL_PROFILE',
+  'MESHWORK_OCM_SPEC',
+  'MESHWORK_DEMO_PORTS',
+  'MESHWORK_WEB_OUT_DIR',
+  'MESHWORK_DEV_BACKEND',
+  'MESHWORK_CHROMIUM',
+  'MESHWORK_TEST_LOG',
+  'MESHWORK_TEST_PG_URL',
+  'MESHWORK_TEST_REDIS_URL',
+  'MESHWORK_FUZZ_SEED',
+];
+
+/** MESHWORK_* names that nothing reads: most likely typos (`MESHWORK_PROT`) the operator should hear about. */
+function unknownVariables(names: string[]): string[] {
+  const known = new Set<string>([...SERVER_VARIABLES, ...TOOL_VARIABLES]);
+  return [...new Set(names.filter((n) => n.startsWith('MESHWORK_') && !known.has(n)))].sort();
 }
 
 /** A configuration problem, naming the variable at fault. */
@@ -53,7 +100,7 @@ type Env = Record<string, string | undefined>;
 function int(env: Env, name: string, def: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return def;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be an integer, got "${raw}"`);
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `must be an integer, got "${raw}"`);
   const n = Number(raw);
   if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
   return n;
@@ -135,7 +182,17 @@ function fileEnv(env: Env): Env {
 
 /** Builds the configuration from the environment (and MESHWORK_CONFIG), failing on the first bad variable. */
 export function loadConfig(processEnv: Env = process.env): MeshworkConfig {
-  const env: Env = { ...fileEnv(processEnv), ...processEnv };
+  const fromFile = fileEnv(processEnv);
+  const env: Env = { ...fromFile, ...processEnv };
+  const warnings: string[] = [];
+  const unknownEnv = unknownVariables(Object.keys(processEnv));
+  if (unknownEnv.length)
+    warnings.push(`unknown environment variable${unknownEnv.length > 1 ? 's' : ''} ignored: ${unknownEnv.join(', ')}`);
+  const unknownFile = unknownVariables(Object.keys(fromFile));
+  if (unknownFile.length)
+    warnings.push(
+      `unknown key${unknownFile.length > 1 ? 's' : ''} in ${processEnv.MESHWORK_CONFIG} ignored: ${unknownFile.join(', ')}`,
+    );
   const port = int(env, 'MESHWORK_PORT', 8080, 0, 65535);
   const criteria = list(env, 'MESHWORK_CRITERIA');
   for (const c of criteria) {
@@ -172,5 +229,7 @@ export function loadConfig(processEnv: Env = process.env): MeshworkConfig {
     outboxGiveUpMs: int(env, 'MESHWORK_OUTBOX_GIVE_UP_MS', 5 * 86_400_000, 1000, 30 * 86_400_000),
     accessTokenTtlSeconds: int(env, 'MESHWORK_ACCESS_TOKEN_TTL', 900, 30, 86_400),
     trustProxy: trustProxy(env),
+    outboxLeaseMs: int(env, 'MESHWORK_OUTBOX_LEASE_MS', 60_000, 500, 3_600_000),
+    warnings,
   };
 }

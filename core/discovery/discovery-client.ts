@@ -61,22 +61,50 @@ function boundUrl(raw: unknown, field: string, origin: URL, policy: OutboundPoli
   return url.href;
 }
 
+/** True for an OCM API version before 1.1 ("1.0-proposal1", "1.0.0", "1"), or none at all. */
+export function isLegacyApiVersion(apiVersion: string): boolean {
+  const m = /^v?(\d+)(?:\.(\d+))?/.exec(apiVersion.trim());
+  if (!m) return true;
+  const major = Number(m[1]);
+  const minor = Number(m[2] ?? 0);
+  return major < 1 || (major === 1 && minor < 1);
+}
+
+/** A peer's pre-1.4 signing key: `{keyId|id, publicKeyPem}`, a bare PEM string, or the first of `publicKeys[]`. */
+function legacyKeyOf(doc: Record<string, unknown>): RemoteDiscovery['legacyPublicKey'] {
+  const pem = (v: unknown): v is string => typeof v === 'string' && v.includes('-----BEGIN');
+  if (pem(doc.publicKey)) return { publicKeyPem: doc.publicKey.trim() };
+  const legacy = isObject(doc.publicKey)
+    ? doc.publicKey
+    : Array.isArray(doc.publicKeys)
+      ? doc.publicKeys.find(isObject)
+      : undefined;
+  if (legacy === undefined || typeof legacy.publicKeyPem !== 'string' || legacy.publicKeyPem === '') return undefined;
+  const keyId = typeof legacy.keyId === 'string' ? legacy.keyId : typeof legacy.id === 'string' ? legacy.id : undefined;
+  return keyId === undefined ? { publicKeyPem: legacy.publicKeyPem } : { keyId, publicKeyPem: legacy.publicKeyPem };
+}
+
 /** Validates a peer's discovery JSON (any version from 1.0-proposal1 to 1.4) into a RemoteDiscovery. */
 export function normaliseDiscovery(
   doc: unknown,
   originUrl: string,
   host: string,
   policy: OutboundPolicy,
+  servedAt: RemoteDiscovery['servedAt'] = '/.well-known/ocm',
 ): RemoteDiscovery {
   const origin = new URL(originUrl);
   if (!isObject(doc)) throw invalid(`discovery of ${host}: not a JSON object`);
   if (typeof doc.enabled !== 'boolean') throw invalid(`discovery of ${host}: enabled must be a boolean`);
   if (!Array.isArray(doc.resourceTypes)) throw invalid(`discovery of ${host}: resourceTypes must be an array`);
+  const apiVersion =
+    typeof doc.apiVersion === 'string' || typeof doc.apiVersion === 'number' ? String(doc.apiVersion) : '';
   const out: RemoteDiscovery = {
     origin: origin.origin,
     host,
     enabled: doc.enabled,
-    apiVersion: typeof doc.apiVersion === 'string' || typeof doc.apiVersion === 'number' ? String(doc.apiVersion) : '',
+    apiVersion,
+    legacy: isLegacyApiVersion(apiVersion) || servedAt === '/ocm-provider',
+    servedAt,
     endPoint: boundUrl(doc.endPoint, 'endPoint', origin, policy).replace(/\/+$/, ''),
     resourceTypes: doc.resourceTypes
       .filter(isObject)
@@ -111,17 +139,8 @@ export function normaliseDiscovery(
       // cross-authority or malformed: ignore
     }
   }
-  const legacy = isObject(doc.publicKey)
-    ? doc.publicKey
-    : Array.isArray(doc.publicKeys)
-      ? doc.publicKeys.find(isObject)
-      : undefined;
-  if (legacy !== undefined) {
-    const keyId =
-      typeof legacy.keyId === 'string' ? legacy.keyId : typeof legacy.id === 'string' ? legacy.id : undefined;
-    if (keyId !== undefined && typeof legacy.publicKeyPem === 'string')
-      out.legacyPublicKey = { keyId, publicKeyPem: legacy.publicKeyPem };
-  }
+  const legacyKey = legacyKeyOf(doc);
+  if (legacyKey !== undefined) out.legacyPublicKey = legacyKey;
   return out;
 }
 
@@ -247,7 +266,7 @@ export class DiscoveryClient {
             lastError = new PeerError(`${origin}${path} answered ${res.status}`, res.status, 'DISCOVERY_FAILED');
             continue;
           }
-          return normaliseDiscovery(res.json(), origin, host, this.#policy);
+          return normaliseDiscovery(res.json(), origin, host, this.#policy, path);
         } catch (err) {
           if (err instanceof SsrfError) throw err;
           lastError = err;

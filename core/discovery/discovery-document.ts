@@ -6,6 +6,7 @@ export function buildDiscoveryDocument(
   config: MeshworkConfig,
   identity: ServerIdentity,
   resourceTypes: ResourceTypeSpec[],
+  legacyKey?: { keyId: string; publicKeyPem: string },
 ): Record<string, unknown> {
   const o = identity.origin;
   const criteria: string[] = config.criteria.filter((c) => c !== 'denylist' && c !== 'allowlist');
@@ -22,5 +23,7 @@ export function buildDiscoveryDocument(
     jwksUri: `${o}/ocm/jwks`,
     tokenEndPoint: `${o}/ocm/token`,
     inviteAcceptDialog: `${o}/invite/accept`,
+    // Not in OCM 1.4: the draft-cavage key Nextcloud 31–33 verify our signatures with (`{keyId, publicKeyPem}`).
+    ...(legacyKey ? { publicKey: legacyKey } : {}),
   };
 }

@@ -48,6 +48,11 @@ export interface DiscoveryDocument {
   jwksUri?: string;
   /** Code-flow token endpoint; MUST be present with the `exchange-token` capability. */
   tokenEndPoint?: string;
+  /**
+   * Pre-1.4 draft-cavage key (`{keyId, publicKeyPem}`, RSA), which Nextcloud 31–33 fetch to verify our
+   * signatures. Not part of OCM 1.4; published for peers that do not sign with RFC 9421 yet.
+   */
+  publicKey?: { keyId: string; publicKeyPem: string };
 }
 
 /** A peer's discovery document after validation and normalisation by the DiscoveryClient. */
@@ -59,6 +64,13 @@ export interface RemoteDiscovery {
   enabled: boolean;
   /** As sent; old peers send "1.0-proposal1", "1.1.0", "1.2.0". */
   apiVersion: string;
+  /**
+   * The peer speaks OCM before 1.1 (apiVersion "1.0-proposal1", as every Nextcloud still advertises) or
+   * publishes discovery only at `/ocm-provider`: it gets the legacy body forms (`protocol.options`, ...).
+   */
+  legacy: boolean;
+  /** Where the document was found. */
+  servedAt: '/.well-known/ocm' | '/ocm-provider';
   /** Absolute, same authority as `origin`, no trailing slash. */
   endPoint: string;
   provider?: string;
@@ -72,8 +84,12 @@ export interface RemoteDiscovery {
   tokenEndPoint?: string;
   /** Absolute; dropped when it points to another authority. */
   inviteAcceptDialog?: string;
-  /** Pre-1.4 `publicKey` (or first `publicKeys[]`) for draft-cavage signature verification. */
-  legacyPublicKey?: { keyId: string; publicKeyPem: string };
+  /**
+   * Pre-1.4 `publicKey` (an object, a bare PEM string, or the first `publicKeys[]` entry) for draft-cavage
+   * signatures: we verify the peer's with it, and a peer that publishes one without `http-sig` gets ours
+   * signed that way. `keyId` is absent when the peer gave a bare PEM.
+   */
+  legacyPublicKey?: { keyId?: string; publicKeyPem: string };
 }
 
 /** One key of a peer's JWK Set (RFC 7517); OCM requires `kid` and `alg`. */

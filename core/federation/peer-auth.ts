@@ -72,7 +72,13 @@ export class PeerAuthenticator {
     if (!authority) return null;
     const d = await this.#discovery.discover(authority).catch(() => null);
     if (!d?.legacyPublicKey) return null;
-    return createPublicKey(d.legacyPublicKey.publicKeyPem);
+    // A peer that names its key must sign with that name (Nextcloud checks the same); a bare PEM names none.
+    if (d.legacyPublicKey.keyId !== undefined && d.legacyPublicKey.keyId !== keyId) return null;
+    try {
+      return createPublicKey(d.legacyPublicKey.publicKeyPem);
+    } catch {
+      return null; // not a PEM public key: treated as no key
+    }
   }
 
   /** Builds the signable view of an express request (absolute target URI on our public origin). */

@@ -3,8 +3,10 @@ import type { DiscoveryClient } from '../discovery/discovery-client.ts';
 import type { RemoteDiscovery } from '../discovery/discovery-types.ts';
 import { remoteRequest } from '../outbound/remote-client.ts';
 import type { OutboundPolicy } from '../outbound/ssrf-guard.ts';
+import { signCavageRequest } from '../signatures/cavage.ts';
 import { signRequest, type SignableRequest } from '../signatures/http-signature.ts';
 import type { SigningKey } from '../signatures/key-pair.ts';
+import type { CavageSigningKey } from './key-store.ts';
 
 /** Response of a signed server-to-server call. */
 export interface PeerResponse {
@@ -12,16 +14,36 @@ export interface PeerResponse {
   body: unknown;
 }
 
+/** How a request to a peer is signed. */
+export type SignatureScheme = 'rfc9421' | 'cavage';
+
+/**
+ * RFC 9421 for peers that advertise `http-sig` (and for peers that publish no key at all, which ignore
+ * signatures). A peer without `http-sig` that publishes a legacy `publicKey` verifies draft-cavage and
+ * answers 400 to a signature it cannot parse (Nextcloud 31–33), so it gets cavage, as Nextcloud 34 does.
+ */
+export function signatureSchemeFor(d: RemoteDiscovery | undefined): SignatureScheme {
+  if (d === undefined || d.capabilities.includes('http-sig')) return 'rfc9421';
+  return d.legacyPublicKey ? 'cavage' : 'rfc9421';
+}
+
 /** Sends signed requests to other servers; every outbound OCM call goes through here. */
 export class SignedClient {
   readonly #discovery: DiscoveryClient;
   readonly #policy: OutboundPolicy;
   readonly #key: () => SigningKey;
+  readonly #cavageKey: () => Promise<CavageSigningKey>;
 
-  constructor(discovery: DiscoveryClient, policy: OutboundPolicy, key: () => SigningKey) {
+  constructor(
+    discovery: DiscoveryClient,
+    policy: OutboundPolicy,
+    key: () => SigningKey,
+    cavageKey: () => Promise<CavageSigningKey>,
+  ) {
     this.#discovery = discovery;
     this.#policy = policy;
     this.#key = key;
+    this.#cavageKey = cavageKey;
   }
 
   /** Resolves a path under the peer's OCM endPoint or origin to an absolute URL. */
@@ -30,8 +52,15 @@ export class SignedClient {
     return root + (path.startsWith('/') ? path : `/${path}`);
   }
 
-  /** POSTs a signed body (JSON, or form-encoded when `form` is set) to an absolute URL. */
-  async postUrl(url: string, body: unknown, opts: { form?: boolean; timeoutMs?: number } = {}): Promise<PeerResponse> {
+  /**
+   * POSTs a signed body (JSON, or form-encoded when `form` is set) to an absolute URL; `peer` (the
+   * target's discovery) picks the signature scheme it can verify.
+   */
+  async postUrl(
+    url: string,
+    body: unknown,
+    opts: { form?: boolean; timeoutMs?: number; peer?: RemoteDiscovery } = {},
+  ): Promise<PeerResponse> {
     const payload = opts.form
       ? Buffer.from(new URLSearchParams(body as Record<string, string>).toString())
       : Buffer.from(JSON.stringify(body));
@@ -40,7 +69,12 @@ export class SignedClient {
       accept: 'application/json',
     };
     const req: SignableRequest = { method: 'POST', url, headers, body: payload };
-    Object.assign(headers, signRequest(req, this.#key()));
+    if (signatureSchemeFor(opts.peer) === 'cavage') {
+      const k = await this.#cavageKey();
+      Object.assign(headers, signCavageRequest(req, k.keyId, k.privateKey));
+    } else {
+      Object.assign(headers, signRequest(req, this.#key()));
+    }
     const res = await remoteRequest(
       url,
       { method: 'POST', headers, body: payload, timeoutMs: opts.timeoutMs ?? 10_000, maxBytes: 4 * 1024 * 1024 },
@@ -85,11 +119,10 @@ export class SignedClient {
   ): Promise<PeerResponse> {
     const d = await this.#discovery.discover(host);
     if (!d.enabled) throw new PeerError(`${host} has OCM disabled`, undefined, 'PEER_OCM_DISABLED');
-    return this.postUrl(
-      SignedClient.target(d, path, opts.base ?? 'endPoint'),
-      body,
-      opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {},
-    );
+    return this.postUrl(SignedClient.target(d, path, opts.base ?? 'endPoint'), body, {
+      peer: d,
+      ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    });
   }
 }
 

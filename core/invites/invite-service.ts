@@ -94,7 +94,7 @@ export class InviteService {
       );
     const b = (res.body ?? {}) as Partial<AcceptedInviteBody>;
     if (typeof b.userID !== 'string' || !b.userID)
-      throw new MeshworkError('PEER_BAD_RESPONSE', `${providerHost} answered without a userID`, 502);
+      throw new MeshworkError('PEER_BAD_RESPONSE', `${providerHost} answered without a userID`);
     const { contact, created } = await this.deps.contacts.upsert({
       userId: user.id,
       address: contactAddress(b.userID, providerHost),

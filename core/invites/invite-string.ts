@@ -33,21 +33,24 @@ export function encodeInviteString(token: string, providerHost: string): string 
 
 /** Decodes an Invite String (padded or not, standard or url-safe alphabet); throws `INVALID_INVITE`. */
 export function decodeInviteString(s: string): DecodedInvite {
-  if (typeof s !== 'string') throw invalid('invite string must be a string');
+  if (typeof s !== 'string') throw invalid('the invite string is missing');
   const body = s.trim().replace(/=+$/, '');
-  if (body === '' || s.trim().length - body.length > 2) throw invalid('invite string is empty or badly padded');
-  if (!BASE64_ANY.test(body) || body.length % 4 === 1) throw invalid('invite string is not base64');
+  if (body === '' || s.trim().length - body.length > 2)
+    throw invalid('this is not a valid invite string: it is empty or cut off');
+  if (!BASE64_ANY.test(body) || body.length % 4 === 1)
+    throw invalid('this is not a valid invite string: it has characters an invite string never has');
   let text: string;
   try {
     text = utf8.decode(Buffer.from(body.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url'));
   } catch {
-    throw invalid('invite string is not UTF-8');
+    throw invalid('this is not a valid invite string');
   }
   const at = text.lastIndexOf('@');
-  if (at < 0) throw invalid('invite string has no "@"');
+  if (at < 0) throw invalid('this is not a valid invite string: it names no server');
   const token = text.slice(0, at);
   checkToken(token);
   const providerHost = normalizeHost(text.slice(at + 1));
-  if (providerHost === null) throw invalid('invite string has an invalid provider host');
+  if (providerHost === null)
+    throw invalid('this is not a valid invite string: the server it names is not a server address');
   return { token, providerHost };
 }

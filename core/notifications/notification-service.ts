@@ -3,6 +3,8 @@ import { hashSecret } from '../accounts/secrets.ts';
 import type { EngineEventBus } from '../events.ts';
 import type { PeerAuthenticator, PeerVerification } from '../federation/peer-auth.ts';
 import type { PluginHost } from '../plugin/plugin-host.ts';
+import type { UnresolvedNotification } from '../plugin/plugin-types.ts';
+import { resolveIncoming } from '../shares/share-identity.ts';
 import type { IncomingShareService } from '../shares/incoming-share-service.ts';
 import type { ShareStore } from '../shares/share-store.ts';
 import type { IncomingShare, OutgoingShare } from '../shares/share-types.ts';
@@ -40,10 +42,26 @@ export class NotificationService {
     const { store, peers } = this.deps;
     const secret = typeof body.notification?.sharedSecret === 'string' ? body.notification.sharedSecret : null;
     if (v.signer) {
-      const incoming = await store.findIncoming(v.signer, body.providerId);
-      if (incoming) return { outgoing: null, incoming, peer: v.signer };
+      const ref: UnresolvedNotification = {
+        notificationType: body.notificationType,
+        resourceType: body.resourceType,
+        providerId: body.providerId,
+        notification: body.notification ?? {},
+        senderHost: v.signer,
+      };
+      const hooksFor = (t: string) => (this.deps.plugins.spec(t) ? this.deps.plugins.hooks(t) : null);
+      const candidates = await store.listIncomingFrom(v.signer, body.providerId);
+      if (candidates.length > 0) {
+        const incoming = await resolveIncoming(ref, candidates, hooksFor);
+        if (incoming) return { outgoing: null, incoming, peer: v.signer };
+      }
       const outgoing = await store.findOutgoingByProviderId(body.providerId);
       if (outgoing && outgoing.shareWithHost === v.signer) return { outgoing, incoming: null, peer: v.signer };
+      if (candidates.length === 0) {
+        // No share carries this providerId: the owning plugin may still know which share is meant.
+        const incoming = await resolveIncoming(ref, [], hooksFor);
+        if (incoming) return { outgoing: null, incoming, peer: v.signer };
+      }
       throw notFound();
     }
     // Unsigned: only a peer that does not sign may do this, and it must prove the share with its secret.
@@ -113,7 +131,7 @@ export class NotificationService {
     }
     const hooks = plugins.hooks(resourceType);
     if (!hooks.onNotification)
-      throw new MeshworkError('NOTIFICATION_NOT_SUPPORTED', `notification type ${type} is not supported`, 501);
+      throw new MeshworkError('NOTIFICATION_NOT_SUPPORTED', `notification type ${type} is not supported`);
     const result = await hooks.onNotification({
       notificationType: type,
       resourceType,

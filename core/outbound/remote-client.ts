@@ -101,11 +101,27 @@ function createDeadline(timeoutMs: number, signal: AbortSignal | undefined): { s
   };
 }
 
+/** Socket errors in words: the message may reach a person (the code PEER_UNREACHABLE is for programs). */
+const SOCKET_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'nothing answers there (connection refused)',
+  ECONNRESET: 'the connection was dropped',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'its name cannot be looked up right now',
+  ETIMEDOUT: 'it does not answer',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  EPIPE: 'the connection was dropped',
+  CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another name',
+};
+
 function asPeerError(err: unknown, url: URL): unknown {
   if (isMeshworkError(err)) return err;
   if (err instanceof Error && err.name === 'AbortError') return err;
-  const code = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : 'error');
-  return new PeerError(`cannot reach ${describe(url)}: ${code}`, undefined, 'PEER_UNREACHABLE');
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = (code && SOCKET_ERRORS[code]) ?? 'the connection failed';
+  return new PeerError(`cannot reach ${url.host}: ${why}`, undefined, 'PEER_UNREACHABLE');
 }
 
 /** One request to one checked URL, no redirect handling; resolves once response headers arrive. */

@@ -1,9 +1,12 @@
-// Over 400 lines on purpose: the queue, its delivery loop and caller-made first attempts share private state
-// (per-peer back-off, in-flight set, waiters), which splitting would have to expose.
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { MeshworkError, PeerError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { OutboxBodyBuilder, OutboxMessage } from '../plugin/plugin-types.ts';
+import { OutboxStore, type OutboxRow, type StoredOutboxMessage } from './outbox-store.ts';
+
+export type { StoredOutboxMessage } from './outbox-store.ts';
 
 /** What delivering one message produced. */
 export type DeliveryResult =
@@ -14,13 +17,6 @@ export type DeliveryResult =
 /** Sends one stored message; throws for a transient failure (network, 5xx) so it is retried. */
 export type OutboxSender = (msg: StoredOutboxMessage) => Promise<{ status: number; body: unknown }>;
 
-/** A queued message as stored. */
-export interface StoredOutboxMessage extends OutboxMessage {
-  id: number;
-  attempts: number;
-  createdAt: number;
-}
-
 /** Called after a message reaches a final outcome; used to update share state, etc. */
 export type OutboxListener = (msg: StoredOutboxMessage, result: DeliveryResult) => Promise<void> | void;
 
@@ -30,6 +26,10 @@ export interface OutboxOptions {
   retryMaxMs: number;
   giveUpMs: number;
   pollMs?: number;
+  /** How long a claimed message stays this node's before another node may take it over (default 60 s). */
+  leaseMs?: number;
+  /** Names this node in claims (default host:pid:random). */
+  nodeId?: string;
 }
 
 // Different refs in flight at once to one peer.
@@ -38,13 +38,15 @@ const WINDOW = 8;
 const TRANSIENT_4XX = new Set([408, 409, 425, 429]);
 
 /**
- * A durable, per-destination FIFO of server-to-server messages. At most one message per peer is in
- * flight, so a peer sees them in order; failures back off exponentially and survive restarts.
- * Receivers deduplicate, so at-least-once delivery is enough. A dead peer never blocks a caller:
- * enqueue only writes a row.
+ * A durable, per-destination FIFO of server-to-server messages. Messages of one ref (one share, one room)
+ * go strictly in order, one at a time; failures back off exponentially and survive restarts. Several nodes
+ * may share the database: each message is sent by the node that claimed it (outbox-store.ts), and a dead
+ * node's claims lapse after their lease. Receivers deduplicate, so at-least-once delivery is enough. A dead
+ * peer never blocks a caller: enqueue only writes a row.
  */
 export class Outbox {
-  readonly #db: Kysely<any>;
+  readonly #store: OutboxStore;
+  readonly #node: string;
   readonly #send: OutboxSender;
   readonly #log: Logger;
   readonly #opts: Required<OutboxOptions>;
@@ -64,10 +66,16 @@ export class Outbox {
   #rescan = false;
 
   constructor(db: Kysely<any>, send: OutboxSender, log: Logger, opts: OutboxOptions) {
-    this.#db = db;
+    this.#store = new OutboxStore(db);
     this.#send = send;
     this.#log = log;
-    this.#opts = { pollMs: 1000, ...opts };
+    this.#opts = {
+      pollMs: 1000,
+      leaseMs: 60_000,
+      nodeId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+      ...opts,
+    };
+    this.#node = this.#opts.nodeId;
   }
 
   /** Registers a listener for final outcomes of messages of one kind. */
@@ -85,40 +93,20 @@ export class Outbox {
   /** Stores a message and starts delivering it right away; returns its id (or the waiting one's, when coalesced). */
   async enqueue(msg: OutboxMessage): Promise<number> {
     const now = Date.now();
+    const dest = msg.destination.toLowerCase();
     if (msg.coalesce && msg.ref) {
-      const waiting = await this.#db
-        .selectFrom('outbox')
-        .select('id')
-        .where('destination', '=', msg.destination.toLowerCase())
-        .where('kind', '=', msg.kind)
-        .where('ref', '=', msg.ref)
-        .where('state', '=', 'queued')
-        .executeTakeFirst();
-      if (waiting && !this.#inFlight.has(Number(waiting.id))) {
+      // Only into a message no node has started building: one being sent may already have its body.
+      const waiting = await this.#store.findCoalescable(dest, msg.kind, msg.ref, now);
+      if (waiting !== null && !this.#inFlight.has(waiting)) {
         this.#kick();
-        return Number(waiting.id);
+        return waiting;
       }
     }
-    const row = await this.#db
-      .insertInto('outbox')
-      .values({
-        destination: msg.destination.toLowerCase(),
-        kind: msg.kind,
-        path: `${msg.base === 'origin' ? 'origin:' : 'ocm:'}${msg.path}`,
-        body: JSON.stringify(msg.body),
-        ref: msg.ref ?? null,
-        attempts: 0,
-        next_attempt_at: now,
-        created_at: now,
-        state: 'queued',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const id = await this.#store.insert(msg, now);
     // Start this peer's queue right away (no scan needed); if it is busy, its drain loop picks this up.
-    const dest = msg.destination.toLowerCase();
     if (this.#busy.has(dest)) this.#again.add(dest);
     else if (this.#running && !this.#backingOff.has(dest)) void this.#drain(dest);
-    return Number(row.id);
+    return id;
   }
 
   // ---- First attempt made by the caller (a share created in a user's request; see core/shares).
@@ -128,42 +116,21 @@ export class Outbox {
    * if the caller neither `drop`s nor `release`s it within `holdMs` (the process died meanwhile). Pass the
    * caller's transaction as `db` to store it atomically with the caller's own rows.
    */
-  async hold(msg: OutboxMessage, holdMs: number, db: Kysely<any> = this.#db): Promise<number> {
+  async hold(msg: OutboxMessage, holdMs: number, db?: Kysely<any>): Promise<number> {
     const now = Date.now();
-    const row = await db
-      .insertInto('outbox')
-      .values({
-        destination: msg.destination.toLowerCase(),
-        kind: msg.kind,
-        path: `${msg.base === 'origin' ? 'origin:' : 'ocm:'}${msg.path}`,
-        body: JSON.stringify(msg.body),
-        ref: msg.ref ?? null,
-        attempts: 0,
-        next_attempt_at: now + holdMs,
-        created_at: now,
-        state: 'queued',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return Number(row.id);
+    return this.#store.insert(msg, now, { dueAt: now + holdMs, ...(db ? { db } : {}) });
   }
 
   /** The caller delivered a held message, or it was refused for good: forget it. */
   async drop(id: number): Promise<void> {
-    await this.#db.deleteFrom('outbox').where('id', '=', id).where('state', '=', 'queued').execute();
+    await this.#store.removeQueued(id);
   }
 
   /** The caller's own attempt failed for now: the message joins the normal retry schedule as after one failure. */
   async release(id: number, error: string): Promise<void> {
-    const row = await this.#db
-      .updateTable('outbox')
-      .set({ attempts: 1, next_attempt_at: Date.now() + this.#opts.retryBaseMs, last_error: error.slice(0, 500) })
-      .where('id', '=', id)
-      .where('state', '=', 'queued')
-      .returning('destination')
-      .executeTakeFirst();
+    const destination = await this.#store.releaseHeld(id, Date.now() + this.#opts.retryBaseMs, error);
     // Like a failed delivery: the peer's queue waits for its back-off, or for the peer to call us.
-    if (row) this.#backingOff.add(String(row.destination));
+    if (destination) this.#backingOff.add(destination);
   }
 
   // ---- end of caller-made first attempts
@@ -187,24 +154,13 @@ export class Outbox {
   /** Makes every queued message for a peer due now (e.g. the peer just contacted us, so it is back). */
   async retryNow(destination: string): Promise<void> {
     if (!this.#backingOff.delete(destination.toLowerCase())) return;
-    await this.#db
-      .updateTable('outbox')
-      .set({ next_attempt_at: Date.now() })
-      .where('destination', '=', destination.toLowerCase())
-      .where('state', '=', 'queued')
-      .execute();
+    await this.#store.dueNow(destination.toLowerCase(), Date.now());
     this.#kick();
   }
 
   /** Number of messages still waiting, per destination (for tests, health and the admin). */
-  async pending(destination?: string): Promise<number> {
-    let q = this.#db
-      .selectFrom('outbox')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('state', '=', 'queued');
-    if (destination) q = q.where('destination', '=', destination.toLowerCase());
-    const row = await q.executeTakeFirst();
-    return Number(row?.n ?? 0);
+  pending(destination?: string): Promise<number> {
+    return this.#store.pending(destination);
   }
 
   start(): void {
@@ -239,14 +195,7 @@ export class Outbox {
   }
 
   async #scan(): Promise<void> {
-    const rows = await this.#db
-      .selectFrom('outbox')
-      .select('destination')
-      .distinct()
-      .where('state', '=', 'queued')
-      .where('next_attempt_at', '<=', Date.now())
-      .execute();
-    for (const { destination } of rows) {
+    for (const destination of await this.#store.dueDestinations(Date.now())) {
       if (!this.#busy.has(destination)) void this.#drain(destination);
     }
   }
@@ -267,36 +216,33 @@ export class Outbox {
     let failed = false;
     try {
       while (this.#running && !failed) {
-        const rows = await this.#db
-          .selectFrom('outbox')
-          .selectAll()
-          .where('destination', '=', destination)
-          .where('state', '=', 'queued')
-          .orderBy('id')
-          .limit(100)
-          .execute();
+        const rows = await this.#store.queued(destination, 100);
         const now = Date.now();
         const blocked = new Set(busyRefs);
         for (const row of rows) {
           if (running.size >= WINDOW) break;
           const key = row.ref ?? '';
-          // The first queued message of a ref decides for the whole ref: later ones wait behind it.
+          // The first queued message of a ref decides for the whole ref: later ones wait behind it,
+          // also while another node holds it.
           if (blocked.has(key)) continue;
           blocked.add(key);
-          if (row.next_attempt_at > now || this.#inFlight.has(Number(row.id)) || handled.has(Number(row.id))) continue;
+          if (!this.#mayStart(row, now) || handled.has(row.id)) continue;
           busyRefs.add(key);
-          const p: Promise<void> = this.#deliver(row)
+          const p: Promise<void> = this.#claimAndDeliver(row.id)
             .then((ok) => {
               if (!ok) failed = true;
             })
             .finally(() => {
-              handled.add(Number(row.id));
+              handled.add(row.id);
               busyRefs.delete(key);
               running.delete(p);
             });
           running.add(p);
         }
-        if (running.size === 0) return;
+        if (running.size === 0) {
+          // Refs held by another node: look again when its lease ends (or it finishes, at the next poll).
+          return;
+        }
         await Promise.race(running);
       }
       await Promise.all(running);
@@ -308,32 +254,42 @@ export class Outbox {
     }
   }
 
-  async #deliver(row: any): Promise<boolean> {
-    const [base, ...rest] = String(row.path).split(':');
-    const msg: StoredOutboxMessage = {
-      id: Number(row.id),
-      destination: row.destination,
-      kind: row.kind,
-      path: rest.join(':'),
-      base: base === 'origin' ? 'origin' : 'endPoint',
-      body: JSON.parse(row.body),
-      ref: row.ref ?? undefined,
-      attempts: row.attempts,
-      createdAt: row.created_at,
-    };
-    this.#inFlight.add(msg.id);
+  /** Due, not in flight here, and not held by another node's unexpired lease. */
+  #mayStart(row: OutboxRow, now: number): boolean {
+    if (row.nextAttemptAt > now || this.#inFlight.has(row.id)) return false;
+    return row.claimedBy === null || row.claimedBy === this.#node || row.leasedUntil < now;
+  }
+
+  /** Claims a message and delivers it; a message another node claimed first is simply not ours (true). */
+  async #claimAndDeliver(id: number): Promise<boolean> {
+    this.#inFlight.add(id);
+    try {
+      const msg = await this.#store.claim(id, this.#node, Date.now(), this.#opts.leaseMs);
+      if (!msg) return true;
+      return await this.#deliver(msg);
+    } finally {
+      this.#inFlight.delete(id);
+    }
+  }
+
+  async #deliver(msg: StoredOutboxMessage): Promise<boolean> {
     try {
       const builder = this.#builders.get(msg.kind);
       if (builder) {
         const body = await builder({ destination: msg.destination, kind: msg.kind, ref: msg.ref, body: msg.body });
         if (body === null) {
-          await this.#db.deleteFrom('outbox').where('id', '=', msg.id).execute();
+          await this.#store.remove(msg.id);
           return true;
         }
         msg.body = body;
       }
+      const started = Date.now();
       const res = await this.#send(msg);
       this.#backingOff.delete(msg.destination);
+      this.#log.debug(
+        { destination: msg.destination, kind: msg.kind, id: msg.id, status: res.status, ms: Date.now() - started },
+        'outbox message sent',
+      );
       if (res.status >= 200 && res.status < 300) {
         await this.#finish(msg, { outcome: 'delivered', status: res.status, body: res.body });
         return true;
@@ -347,8 +303,6 @@ export class Outbox {
     } catch (err) {
       const permanent = err instanceof MeshworkError && !(err instanceof PeerError) && err.code !== 'DISCOVERY_FAILED';
       return this.#retryLater(msg, err as Error, permanent);
-    } finally {
-      this.#inFlight.delete(msg.id);
     }
   }
 
@@ -361,15 +315,7 @@ export class Outbox {
     }
     const backoff = Math.min(this.#opts.retryBaseMs * 2 ** Math.min(attempts - 1, 20), this.#opts.retryMaxMs);
     const jitter = Math.floor(Math.random() * backoff * 0.2);
-    await this.#db
-      .updateTable('outbox')
-      .set({
-        attempts,
-        next_attempt_at: Date.now() + backoff + jitter,
-        last_error: err.message.slice(0, 500),
-      })
-      .where('id', '=', msg.id)
-      .execute();
+    await this.#store.retryAt(msg.id, attempts, Date.now() + backoff + jitter, err.message);
     this.#backingOff.add(msg.destination);
     this.#log.warn(
       { destination: msg.destination, kind: msg.kind, attempts, err: err.message },
@@ -380,13 +326,13 @@ export class Outbox {
 
   async #finish(msg: StoredOutboxMessage, result: DeliveryResult): Promise<void> {
     if (result.outcome === 'delivered') {
-      await this.#db.deleteFrom('outbox').where('id', '=', msg.id).execute();
+      await this.#store.remove(msg.id);
     } else {
       const error =
         result.outcome === 'dead'
           ? result.error
           : `rejected with ${result.status}: ${JSON.stringify(result.body).slice(0, 300)}`;
-      await this.#db.updateTable('outbox').set({ state: 'dead', last_error: error }).where('id', '=', msg.id).execute();
+      await this.#store.markDead(msg.id, error);
       this.#log.warn({ destination: msg.destination, kind: msg.kind, error }, 'outbox message given up');
     }
     for (const l of this.#listeners.get(msg.kind) ?? []) {

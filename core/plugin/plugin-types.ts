@@ -18,6 +18,11 @@ export interface ResourceTypeSpec {
   name: string;
   shareTypes: string[];
   protocols: Record<string, unknown>;
+  /**
+   * Peers that list no resource type of this name may be assumed to accept user shares of it (OCM lets a
+   * sender assume `file`/`user`/`webdav`). Otherwise a share to such a peer is refused before sending.
+   */
+  assumable?: boolean;
 }
 
 /** Who this server is, known once it listens. */
@@ -66,8 +71,30 @@ export interface PluginNotification {
   incoming: IncomingShare | null;
 }
 
+/** A notification whose share the core could not tell from (sender host, providerId) alone. */
+export interface UnresolvedNotification {
+  notificationType: string;
+  resourceType: string | undefined;
+  providerId: string;
+  notification: Record<string, unknown>;
+  /** The verified peer it came from. */
+  senderHost: string;
+}
+
 /** Hooks a plugin may implement; the core calls them at the points their names say. */
 export interface PluginHooks {
+  /**
+   * What identifies an incoming share of this type among its sender's shares, when providerId does not
+   * (Nextcloud's calendars all carry providerId "calendar": key them by their URL). A share with the same key
+   * from the same sender is the same share (a retry). Default: the providerId with the shared secret.
+   */
+  incomingShareKey?(share: IncomingShare): string | null | undefined | Promise<string | null | undefined>;
+  /**
+   * Which incoming share a notification means when (sender host, providerId) matches several shares, or
+   * none: `candidates` are that sender's shares with that providerId (after the core tried the notification's
+   * shared secret). Return one of the recipient's shares, or null for "none" (answered 400 RESOURCE_NOT_FOUND).
+   */
+  resolveIncoming?(n: UnresolvedNotification, candidates: IncomingShare[]): Promise<IncomingShare | null>;
   /** Check the owner may share the resource and build the protocol object (throw a MeshworkError to refuse). */
   prepareOutgoingShare?(draft: OutgoingShareDraft): Promise<PreparedShare>;
   /** Check an incoming share before it is stored (throw to reject with its status). */
@@ -200,6 +227,13 @@ export interface PluginContext {
    * calls `next` with a 429 error and sets `Retry-After`; a disabled account gets 403).
    */
   readonly requireUser: RequestHandler;
+  /**
+   * Publishes this plugin's API for plugins that declare `dependsOn: [thisId]` (e.g. chat's room event
+   * stream for calls). Its type lives in the plugin's `public-api.ts`, the one file other plugins may import.
+   */
+  provide<T>(api: T): void;
+  /** The API a plugin named in `dependsOn` provided; throws when it is not declared or not provided. */
+  use<T>(pluginId: string): T;
   readonly shares: ShareRegistry;
   readonly remote: RemoteClient;
   readonly outbox: {
@@ -231,6 +265,11 @@ export interface PluginContext {
 export interface MeshworkPlugin {
   id: string;
   resourceTypes: ResourceTypeSpec[];
+  /**
+   * Plugins whose published API this one uses (`ctx.use(id)`): they are set up first, and start-up stops,
+   * naming this plugin, when one is not enabled.
+   */
+  dependsOn?: string[];
   migrations?: SchemaMigration[];
   setup(ctx: PluginContext): Promise<PluginHooks>;
 }

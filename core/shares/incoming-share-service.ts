@@ -13,6 +13,7 @@ import type { ServerIdentity } from '../plugin/plugin-types.ts';
 import { KNOWN_REQUIREMENTS, collectRequirements, normalizeProtocol } from '../ocm-schema/protocol-object.ts';
 import type { LocalPeer } from './local-peer.ts';
 import { NOTIFY_KIND } from './outgoing-share-service.ts';
+import { incomingShareKey } from './share-identity.ts';
 import type { ShareStore } from './share-store.ts';
 import type { IncomingShare } from './share-types.ts';
 
@@ -139,10 +140,11 @@ export class IncomingShareService {
       createdAt: now,
       updatedAt: now,
     };
-    const existing = await this.deps.store.findIncoming(candidate.senderHost, candidate.providerId);
+    const shareKey = await incomingShareKey(plugins.hooks(body.resourceType), candidate);
+    const existing = await this.deps.store.findIncomingByKey(candidate.senderHost, shareKey);
     if (existing) return { share: existing, recipientDisplayName: recipient.displayName, created: false };
     await plugins.hooks(body.resourceType).validateIncomingShare?.(candidate);
-    const { share, created } = await this.deps.store.insertIncoming(candidate);
+    const { share, created } = await this.deps.store.insertIncoming(candidate, shareKey);
     if (created) {
       await plugins.notify(share.resourceType, 'onShareReceived', share);
       this.deps.events.emit('share:received', { share });

@@ -60,7 +60,8 @@ export class LocalPeer {
 
   /** The owner tells the recipient (SHARE_UNSHARED). */
   async toRecipient(body: NotificationBody): Promise<void> {
-    const incoming = await this.deps.store.findIncoming(this.deps.identity.host.toLowerCase(), body.providerId);
+    // Our own providerIds are unique UUIDs: one share at most.
+    const [incoming] = await this.deps.store.listIncomingFrom(this.deps.identity.host.toLowerCase(), body.providerId);
     if (!incoming) return;
     await this.#apply(body, { outgoing: null, incoming });
   }
@@ -77,7 +78,10 @@ export class LocalPeer {
         'NOTIFICATION_RESERVED',
       );
     const outgoing = await this.deps.store.findOutgoingByProviderId(body.providerId);
-    const incoming = await this.deps.store.findIncoming(this.deps.identity.host.toLowerCase(), body.providerId);
+    const [incoming = null] = await this.deps.store.listIncomingFrom(
+      this.deps.identity.host.toLowerCase(),
+      body.providerId,
+    );
     if (!outgoing && !incoming) {
       this.deps.log.warn({ providerId: body.providerId }, 'local notification about an unknown share dropped');
       return;

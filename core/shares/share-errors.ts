@@ -4,30 +4,28 @@
  */
 import { MeshworkError } from '../errors.ts';
 
-// ---- Share and settings error codes (client API). Kept as one block so the declared error registry can take it
-// ---- over unchanged: code → [HTTP status, one-line meaning].
-export const SHARE_ERROR_CODES = {
-  RECIPIENT_NOT_FOUND: [400, 'the address names no user on its server'],
-  SHARE_WITH_SELF: [400, 'a user cannot share with themselves'],
-  SHARE_PEER_NOT_FOUND: [400, "no server has the address's host name (it does not resolve)"],
-  SHARE_PEER_NOT_OCM: [400, 'the server answers but is not an Open Cloud Mesh server, or has OCM turned off'],
-  SHARE_TYPE_UNSUPPORTED: [400, 'the receiving server does not accept shares of this resource type'],
-  SHARE_REFUSED: [400, 'the receiving server refused the share for another reason, given in the message'],
-  SHARE_PEER_REFUSED: [403, 'the receiving server does not accept shares from this server'],
-  SHARE_PEER_BLOCKED: [403, 'the address resolves to a private, loopback or reserved network address'],
-  PEER_DENIED: [403, "the server is on this server's deny list (MESHWORK_DENY_PEERS)"],
-  PEER_NOT_ALLOWED: [403, "the server is not on this server's allow list (MESHWORK_ALLOW_PEERS)"],
-  SETTINGS_INVALID: [400, 'a user setting is unknown or has a value of the wrong type'],
-} as const satisfies Record<string, readonly [number, string]>;
-// ---- end of share error codes
+// Codes and statuses are declared in core/error-codes.ts like every other code.
+export const SHARE_ERROR_CODES = [
+  'RECIPIENT_NOT_FOUND',
+  'SHARE_WITH_SELF',
+  'SHARE_PEER_NOT_FOUND',
+  'SHARE_PEER_NOT_OCM',
+  'SHARE_TYPE_UNSUPPORTED',
+  'SHARE_REFUSED',
+  'SHARE_PEER_REFUSED',
+  'SHARE_PEER_BLOCKED',
+  'PEER_DENIED',
+  'PEER_NOT_ALLOWED',
+  'SETTINGS_INVALID',
+] as const;
 
 /** A code of the block above. */
-export type ShareErrorCode = keyof typeof SHARE_ERROR_CODES;
+export type ShareErrorCode = (typeof SHARE_ERROR_CODES)[number];
 
 /** A share that cannot be made (or a setting that cannot be stored), with its declared status. */
 export class ShareError extends MeshworkError {
   constructor(code: ShareErrorCode, message: string, validationErrors?: Array<{ name: string; message: string }>) {
-    super(code, message, SHARE_ERROR_CODES[code][0], validationErrors);
+    super(code, message, undefined, validationErrors);
   }
 }
 

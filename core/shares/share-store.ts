@@ -184,14 +184,18 @@ export class ShareStore {
     return this.getOutgoing(id);
   }
 
-  /** Inserts an incoming share unless (sender host, providerId) exists; returns the stored row and whether it is new. */
-  async insertIncoming(s: IncomingShare): Promise<{ share: IncomingShare; created: boolean }> {
+  /**
+   * Inserts an incoming share unless one with the same (sender host, share key) exists (see
+   * storage/incoming-share-key.ts); returns the stored row and whether it is new.
+   */
+  async insertIncoming(s: IncomingShare, shareKey: string): Promise<{ share: IncomingShare; created: boolean }> {
     const res = await this.#db
       .insertInto('shares_in')
       .values({
         id: s.id,
         sender_host: s.senderHost,
         provider_id: s.providerId,
+        share_key: shareKey,
         recipient_id: s.recipientId,
         resource_type: s.resourceType,
         share_type: s.shareType,
@@ -208,22 +212,35 @@ export class ShareStore {
         created_at: s.createdAt,
         updated_at: s.updatedAt,
       })
-      .onConflict((oc) => oc.columns(['sender_host', 'provider_id']).doNothing())
+      .onConflict((oc) => oc.columns(['sender_host', 'share_key']).doNothing())
       .executeTakeFirst();
     const created = Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
     if (created) return { share: s, created };
-    const stored = await this.findIncoming(s.senderHost, s.providerId);
+    const stored = await this.findIncomingByKey(s.senderHost, shareKey);
     return { share: stored ?? s, created };
   }
 
-  async findIncoming(senderHost: string, providerId: string): Promise<IncomingShare | null> {
+  /** The incoming share a sender sent under a share key (a retry of the same share finds it). */
+  async findIncomingByKey(senderHost: string, shareKey: string): Promise<IncomingShare | null> {
     const r = await this.#db
       .selectFrom('shares_in')
       .selectAll()
       .where('sender_host', '=', senderHost)
-      .where('provider_id', '=', providerId)
+      .where('share_key', '=', shareKey)
       .executeTakeFirst();
     return r ? toIncoming(r) : null;
+  }
+
+  /** Every incoming share a sender sent with this providerId (one for OCM-conformant peers; several for some). */
+  async listIncomingFrom(senderHost: string, providerId: string): Promise<IncomingShare[]> {
+    const rows = await this.#db
+      .selectFrom('shares_in')
+      .selectAll()
+      .where('sender_host', '=', senderHost)
+      .where('provider_id', '=', providerId)
+      .orderBy('created_at')
+      .execute();
+    return rows.map(toIncoming);
   }
 
   async findIncomingByProviderId(providerId: string): Promise<IncomingShare[]> {

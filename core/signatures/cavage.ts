@@ -1,9 +1,11 @@
 /**
- * Verification of legacy draft-cavage-http-signatures-12 signatures, as older Nextcloud and the OCM
- * stub send them (RSA with SHA-256/512 over `(request-target) host date digest content-length`).
- * OCM 1.4 dropped this scheme; we only accept it so shares from older peers still arrive.
+ * Legacy draft-cavage-http-signatures-12 signatures, as older Nextcloud and the OCM stub use them (RSA
+ * with SHA-256/512 over `(request-target) host date digest content-length`). OCM 1.4 dropped this scheme;
+ * we verify it so shares from older peers arrive, and sign with it towards peers that verify nothing else
+ * (Nextcloud 31–33: no `http-sig`, a `publicKey` in discovery).
  */
 import { createHash, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import type { ErrorCode } from '../error-codes.ts';
 import { SignatureError } from '../errors.ts';
 import type { SignableRequest } from './http-signature.ts';
 
@@ -28,7 +30,7 @@ export interface CavageSignature {
 /** Finds the legacy public key for a cavage keyId. */
 export type CavageKeyResolver = (keyId: string) => Promise<KeyObject | null>;
 
-function fail(message: string, code: string): never {
+function fail(message: string, code: ErrorCode): never {
   throw new SignatureError(message, code);
 }
 
@@ -176,7 +178,11 @@ export async function verifyCavageRequest(
   return fail('cavage signature does not verify', 'SIGNATURE_INVALID');
 }
 
-/** Signs a request the way older Nextcloud does (for tests and interop checks only); returns headers to add. */
+/**
+ * Signs a request the way Nextcloud verifies it: `headers="(request-target) content-length date digest host"`
+ * (space-separated; Nextcloud requires date, host, content-length and digest), `Digest: SHA-256=<base64>`,
+ * an RFC 7231 Date; returns the headers to add.
+ */
 export function signCavageRequest(
   req: SignableRequest,
   keyId: string,

@@ -4,6 +4,7 @@
  * `keyid`, and exactly one signature tagged `tag="ocm"` (the label is not significant).
  */
 import type { KeyObject } from 'node:crypto';
+import type { ErrorCode } from '../error-codes.ts';
 import { SignatureError } from '../errors.ts';
 import { computeContentDigest, verifyContentDigest } from './content-digest.ts';
 import type { SigningKey } from './key-pair.ts';
@@ -69,7 +70,7 @@ export interface VerifyOptions {
 /** The components OCM requires every signature to cover, in the order we sign them. */
 export const OCM_COVERED_COMPONENTS = ['@method', '@target-uri', 'content-digest', 'content-length'] as const;
 
-function fail(message: string, code: string): never {
+function fail(message: string, code: ErrorCode): never {
   throw new SignatureError(message, code);
 }
 

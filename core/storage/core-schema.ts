@@ -1,4 +1,6 @@
 import { accountMigrations } from '../accounts/account-migrations.ts';
+import { outboxLeaseMigration } from '../outbox/outbox-store.ts';
+import { incomingShareKeyMigration } from './incoming-share-key.ts';
 import type { SchemaMigration } from './migrations.ts';
 
 /** The core's tables. Timestamps are epoch milliseconds (bigint); JSON is stored as text. */
@@ -150,5 +152,7 @@ export const coreMigrations: SchemaMigration[] = [
         .execute();
     },
   },
+  incomingShareKeyMigration,
+  outboxLeaseMigration,
   ...accountMigrations,
 ];

@@ -33,12 +33,13 @@ export async function migrate(
     }
   }
   const provider: MigrationProvider = { getMigrations: async () => all };
-  // On PostgreSQL, name our schema: without it kysely's "does the migration table exist" check matches that table
-  // in ANY schema of the database, so a second deployment (or test) in another schema would skip creating its own.
+  // kysely decides whether its tables exist by looking through every schema; on a PostgreSQL database where
+  // another schema already holds them (another Meshwork, a parallel test run) it would skip creating ours and
+  // fail with "relation meshwork_migrations_lock does not exist". Name our schema so it looks there only.
   const schema =
     dialect === 'postgres'
-      ? (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-      : null;
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
   // Two nodes starting at once on PostgreSQL: kysely's migrator takes a lock table, so only one applies.
   const migrator = new Migrator({
     db,

@@ -13,7 +13,7 @@ export class OAuthError extends MeshworkError {
     code: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type',
     message: string,
   ) {
-    super(code, message, 400);
+    super(code, message);
   }
 }
 
@@ -97,7 +97,7 @@ export class TokenService {
   async accessCredential(share: IncomingShare): Promise<string> {
     const arms = Object.values(share.protocol.protocols);
     const secret = arms.map((p) => p.sharedSecret).find((s): s is string => typeof s === 'string');
-    if (!secret) throw new MeshworkError('SHARE_HAS_NO_SECRET', 'the share carries no shared secret', 502);
+    if (!secret) throw new MeshworkError('SHARE_HAS_NO_SECRET', 'the share carries no shared secret');
     const strict = arms.some((p) => Array.isArray(p.requirements) && p.requirements.includes('must-exchange-token'));
     const cached = this.#cache.get(share.id);
     if (cached && cached.expiresAt > Date.now()) return cached.token;
@@ -120,7 +120,7 @@ export class TokenService {
         const res = await this.deps.client.postUrl(
           d.tokenEndPoint,
           { grant_type: 'authorization_code', client_id: this.deps.identity.host, code: secret },
-          { form: true, timeoutMs: 5000 },
+          { form: true, timeoutMs: 5000, peer: d },
         );
         const b = res.body as { access_token?: unknown; expires_in?: unknown };
         if (res.status === 200 && typeof b.access_token === 'string') {
@@ -128,7 +128,7 @@ export class TokenService {
           this.#cache.set(share.id, { token: b.access_token, expiresAt: Date.now() + Math.max(ttl - 30, 5) * 1000 });
           return b.access_token;
         }
-        if (strict) throw new MeshworkError('TOKEN_EXCHANGE_FAILED', `token exchange refused (${res.status})`, 502);
+        if (strict) throw new MeshworkError('TOKEN_EXCHANGE_FAILED', `token exchange refused (${res.status})`);
       } catch (err) {
         if (strict) throw err;
       }
@@ -136,7 +136,6 @@ export class TokenService {
       throw new MeshworkError(
         'TOKEN_EXCHANGE_UNAVAILABLE',
         'share requires token exchange but the owner offers no token endpoint',
-        502,
       );
     }
     return secret;

@@ -3,6 +3,7 @@ import { parseAddress } from '../addresses.ts';
 import type { PeerAuthenticator } from '../federation/peer-auth.ts';
 import type { InviteService, AcceptedInviteBody } from '../invites/invite-service.ts';
 import type { NotificationService, NotificationBody } from '../notifications/notification-service.ts';
+import { normalizeLegacyShare } from '../ocm-schema/legacy-share.ts';
 import { validateBody } from '../ocm-schema/validate.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import type { IncomingShareService, NewShareBody } from '../shares/incoming-share-service.ts';
@@ -37,10 +38,21 @@ export function ocmRoutes(deps: {
 
   r.post('/shares', json, async (req, res) => {
     const v = await deps.peers.verify(req);
-    const body = validateBody<NewShareBody>('NewShare', req.body);
+    const body = validateBody<NewShareBody>('NewShare', normalizeLegacyShare(req.body));
     const senderHost = parseAddress(body.sender, 'sender').host;
     await deps.peers.bind(v, senderHost);
+    req.peerHost = senderHost;
     const result = await deps.incoming.receive(body, senderHost);
+    req.log?.debug(
+      {
+        senderHost,
+        scheme: v.scheme,
+        resourceType: body.resourceType,
+        created: result.created,
+        share: result.share.id,
+      },
+      'OCM share received',
+    );
     peerIsUp(senderHost);
     res
       .status(201)
@@ -53,7 +65,12 @@ export function ocmRoutes(deps: {
     const v = await deps.peers.verify(req);
     const body = validateBody<NotificationBody>('NewNotification', req.body);
     if (v.signer) deps.peers.checkListed(v.signer);
+    if (v.signer) req.peerHost = v.signer;
     const out = await deps.notifications.receive(body, v);
+    req.log?.debug(
+      { signer: v.signer, scheme: v.scheme, notificationType: body.notificationType, resourceType: body.resourceType },
+      'OCM notification received',
+    );
     if (v.signer) peerIsUp(v.signer);
     res.status(201).json(out);
   });
@@ -66,6 +83,7 @@ export function ocmRoutes(deps: {
       .replace(/\/+$/, '')
       .toLowerCase();
     await deps.peers.bind(v, host);
+    req.peerHost = host;
     res.status(200).json(await deps.invites.accepted(body, host));
   });
 
@@ -74,6 +92,7 @@ export function ocmRoutes(deps: {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const clientId = typeof body.client_id === 'string' ? body.client_id.toLowerCase() : null;
     if (clientId) await deps.peers.bind(v, clientId);
+    if (clientId) req.peerHost = clientId;
     res.set('cache-control', 'no-store');
     res.status(200).json(await deps.tokens.exchange(body, v.signer));
   });

@@ -29,6 +29,7 @@ import {
   type TimelinePage,
 } from './shared.ts';
 import type { TimelineQueries } from './timeline-queries.ts';
+import { CHAT_ERRORS } from './error-codes.ts';
 
 /** Everything the chat service needs. */
 export interface ChatServiceDeps {
@@ -97,9 +98,9 @@ export class ChatService {
   async access(userId: string, roomId: string, allowInvited = false): Promise<{ room: RoomRow; me: MemberRow }> {
     const room = typeof roomId === 'string' ? await getRoom(this.#d.db, roomId) : null;
     const me = room ? await getMember(this.#d.db, room.id, this.address(userId)) : null;
-    if (!room || !me) throw new NotFoundError('no such room', 'ROOM_NOT_FOUND');
+    if (!room || !me) throw new NotFoundError('no such room', CHAT_ERRORS.ROOM_NOT_FOUND);
     if (me.state !== 'joined' && !(allowInvited && me.state === 'invited'))
-      throw new NotAllowedError('you are not a member of this room', 'NOT_MEMBER');
+      throw new NotAllowedError('you are not a member of this room', CHAT_ERRORS.NOT_MEMBER);
     return { room, me };
   }
 
@@ -171,7 +172,7 @@ export class ChatService {
   act(userId: string, roomId: string, clientMsgId: string, action: ChatAction): Promise<ActResult> {
     return this.#d.locks.run(`act:${roomId}:${userId}`, async () => {
       const route = typeof roomId === 'string' ? await this.#d.routes.route(roomId) : null;
-      if (!route) throw new NotFoundError('no such room', 'ROOM_NOT_FOUND');
+      if (!route) throw new NotFoundError('no such room', CHAT_ERRORS.ROOM_NOT_FOUND);
       const actor = this.address(userId);
       const normalized = (
         'address' in action ? { ...action, address: this.normalizeAddress(action.address) } : action
@@ -250,7 +251,7 @@ export class ChatService {
     if (hosted && hosted.host === null) {
       const member = await getMember(db, hosted.id, n.address);
       if (n.secret !== hosted.secret || splitAddress(n.address).host !== peerHost || member?.state !== 'joined')
-        throw new NotAllowedError('not a member of this room', 'NOT_MEMBER');
+        throw new NotAllowedError('not a member of this room', CHAT_ERRORS.NOT_MEMBER);
       this.#localEphemeral(hosted.id, n.kind, n.address, Boolean(n.on));
       return this.#relay(hosted, n.kind, n.address, Boolean(n.on), peerHost);
     }
@@ -260,7 +261,7 @@ export class ChatService {
       .where('host', '=', peerHost)
       .where('remote_id', '=', n.roomId)
       .executeTakeFirst();
-    if (!mirror) throw new NotFoundError('no such room', 'ROOM_NOT_FOUND');
+    if (!mirror) throw new NotFoundError('no such room', CHAT_ERRORS.ROOM_NOT_FOUND);
     this.#localEphemeral(String(mirror.id), n.kind, n.address, Boolean(n.on));
   }
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { isMeshworkError, MeshworkError } from '#core';
+import { isMeshworkError, MeshworkError, type ErrorCode } from '#core';
 
 interface Job {
   fn: (trx: Kysely<any>) => Promise<unknown>;
@@ -33,7 +33,7 @@ export class CommitQueue {
    * it in a savepoint, so that even an unexpected failure (e.g. a constraint broken by a peer's data) undoes
    * this job alone and is reported as a domain error (`code`), not as a failure of its batch.
    */
-  submit<T>(fn: (trx: Kysely<any>) => Promise<T>, opts: { isolated?: string } = {}): Promise<T> {
+  submit<T>(fn: (trx: Kysely<any>) => Promise<T>, opts: { isolated?: ErrorCode } = {}): Promise<T> {
     const code = opts.isolated;
     const run = code ? (trx: Kysely<any>) => isolated(trx, fn, code) : fn;
     return new Promise<T>((resolve, reject) => {
@@ -75,7 +75,7 @@ export class CommitQueue {
   }
 }
 
-async function isolated<T>(trx: Kysely<any>, fn: (trx: Kysely<any>) => Promise<T>, code: string): Promise<T> {
+async function isolated<T>(trx: Kysely<any>, fn: (trx: Kysely<any>) => Promise<T>, code: ErrorCode): Promise<T> {
   await sql`savepoint chat_job`.execute(trx);
   try {
     const v = await fn(trx);
@@ -84,6 +84,6 @@ async function isolated<T>(trx: Kysely<any>, fn: (trx: Kysely<any>) => Promise<T
   } catch (err) {
     await sql`rollback to savepoint chat_job`.execute(trx);
     await sql`release savepoint chat_job`.execute(trx);
-    throw isMeshworkError(err) ? err : new MeshworkError(code, (err as Error).message, 422);
+    throw isMeshworkError(err) ? err : new MeshworkError(code, (err as Error).message);
   }
 }

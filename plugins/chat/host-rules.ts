@@ -3,6 +3,7 @@ import { ConflictError, InputError, NotAllowedError, NotFoundError } from '#core
 import { findMentions } from './action-input.ts';
 import { getMember, type MemberRow, type RoomRow } from './room-store.ts';
 import type { ChatAction, ChatEventData, ChatEventType } from './shared.ts';
+import { CHAT_ERRORS } from './error-codes.ts';
 
 /** An event the host is about to append (seq, id and time are assigned on append). */
 export type EventDraft = { [K in ChatEventType]: { type: K; data: ChatEventData[K]; shareId?: string } }[ChatEventType];
@@ -11,21 +12,21 @@ export type EventDraft = { [K in ChatEventType]: { type: K; data: ChatEventData[
 export type LocalUserLookup = (address: string) => Promise<{ displayName: string } | null>;
 
 function requireJoined(me: MemberRow | null): MemberRow {
-  if (!me) throw new NotFoundError('no such room', 'ROOM_NOT_FOUND');
-  if (me.state !== 'joined') throw new NotAllowedError('you are not a member of this room', 'NOT_MEMBER');
+  if (!me) throw new NotFoundError('no such room', CHAT_ERRORS.ROOM_NOT_FOUND);
+  if (me.state !== 'joined') throw new NotAllowedError('you are not a member of this room', CHAT_ERRORS.NOT_MEMBER);
   return me;
 }
 
 function requireModerator(me: MemberRow | null): MemberRow {
   const m = requireJoined(me);
   if (m.role !== 'owner' && m.role !== 'moderator')
-    throw new NotAllowedError('only owners and moderators may do this', 'NOT_MODERATOR');
+    throw new NotAllowedError('only owners and moderators may do this', CHAT_ERRORS.NOT_MODERATOR);
   return m;
 }
 
 function requireGroup(room: RoomRow): void {
   if (room.kind !== 'group')
-    throw new NotAllowedError('one-to-one conversations have fixed members and no name', 'DIRECT_ROOM');
+    throw new NotAllowedError('one-to-one conversations have fixed members and no name', CHAT_ERRORS.DIRECT_ROOM);
 }
 
 /** Throws unless the actor may add members to the room (owners and moderators of group rooms). */
@@ -45,7 +46,7 @@ async function message(
     .where('room_id', '=', roomId)
     .where('event_id', '=', eventId)
     .executeTakeFirst();
-  if (!m) throw new NotFoundError('no such message in this room', 'MESSAGE_NOT_FOUND');
+  if (!m) throw new NotFoundError('no such message in this room', CHAT_ERRORS.MESSAGE_NOT_FOUND);
   return { sender: String(m.sender), text: String(m.text), deleted: Number(m.deleted) === 1 };
 }
 
@@ -79,8 +80,9 @@ export async function planAction(
     case 'edit': {
       const m = requireJoined(me);
       const target = await message(trx, room.id, action.target);
-      if (target.sender !== m.address) throw new NotAllowedError('only the author may edit a message', 'NOT_AUTHOR');
-      if (target.deleted) throw new ConflictError('the message was deleted', 'MESSAGE_DELETED');
+      if (target.sender !== m.address)
+        throw new NotAllowedError('only the author may edit a message', CHAT_ERRORS.NOT_AUTHOR);
+      if (target.deleted) throw new ConflictError('the message was deleted', CHAT_ERRORS.MESSAGE_DELETED);
       if (target.text === action.text) return null;
       const mentions = findMentions(action.text, await joinedAddresses(trx, room.id));
       return { type: 'message.edited', data: { target: action.target, text: action.text, mentions } };
@@ -90,13 +92,13 @@ export async function planAction(
       const target = await message(trx, room.id, action.target);
       if (target.deleted) return null;
       if (target.sender !== m.address && m.role === 'member')
-        throw new NotAllowedError('only the author or a moderator may delete a message', 'NOT_AUTHOR');
+        throw new NotAllowedError('only the author or a moderator may delete a message', CHAT_ERRORS.NOT_AUTHOR);
       return { type: 'message.deleted', data: { target: action.target } };
     }
     case 'react': {
       const m = requireJoined(me);
       const target = await message(trx, room.id, action.target);
-      if (target.deleted) throw new ConflictError('the message was deleted', 'MESSAGE_DELETED');
+      if (target.deleted) throw new ConflictError('the message was deleted', CHAT_ERRORS.MESSAGE_DELETED);
       const has = await trx
         .selectFrom('chat_reactions')
         .select('key')
@@ -148,25 +150,29 @@ export async function planAction(
       const m = requireModerator(me);
       requireGroup(room);
       if (action.address === m.address)
-        throw new InputError('to remove yourself, leave the room', [{ name: 'address', message: 'SELF' }], 'USE_LEAVE');
+        throw new InputError(
+          'to remove yourself, leave the room',
+          [{ name: 'address', message: 'SELF' }],
+          CHAT_ERRORS.USE_LEAVE,
+        );
       const target = await getMember(trx, room.id, action.address);
-      if (!target) throw new NotFoundError('no such member', 'MEMBER_NOT_FOUND');
+      if (!target) throw new NotFoundError('no such member', CHAT_ERRORS.MEMBER_NOT_FOUND);
       if (target.role !== 'member' && m.role !== 'owner')
-        throw new NotAllowedError('only owners may remove owners and moderators', 'NOT_OWNER');
+        throw new NotAllowedError('only owners may remove owners and moderators', CHAT_ERRORS.NOT_OWNER);
       if (target.state !== 'joined' && target.state !== 'invited') return null;
       return { type: 'member.removed', data: { address: action.address } };
     }
     case 'setRole': {
       const m = requireJoined(me);
       requireGroup(room);
-      if (m.role !== 'owner') throw new NotAllowedError('only owners may change roles', 'NOT_OWNER');
+      if (m.role !== 'owner') throw new NotAllowedError('only owners may change roles', CHAT_ERRORS.NOT_OWNER);
       const target = await getMember(trx, room.id, action.address);
-      if (!target || target.state !== 'joined') throw new NotFoundError('no such member', 'MEMBER_NOT_FOUND');
+      if (!target || target.state !== 'joined') throw new NotFoundError('no such member', CHAT_ERRORS.MEMBER_NOT_FOUND);
       if (target.role === action.role) return null;
       return { type: 'member.role', data: { address: action.address, role: action.role } };
     }
     case 'leave': {
-      if (!me) throw new NotFoundError('no such room', 'ROOM_NOT_FOUND');
+      if (!me) throw new NotFoundError('no such room', CHAT_ERRORS.ROOM_NOT_FOUND);
       if (me.state !== 'joined' && me.state !== 'invited') return null;
       return { type: 'member.left', data: { address: me.address } };
     }

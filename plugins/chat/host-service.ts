@@ -17,6 +17,7 @@ import {
   type RoomRow,
 } from './room-store.ts';
 import type { ChatAction, ChatEvent, RoomKind } from './shared.ts';
+import { CHAT_ERRORS } from './error-codes.ts';
 
 /** What an action produced: the appended event (none for a no-op), or the first result when it was a repeat. */
 export interface ActOutcome {
@@ -141,7 +142,7 @@ export class HostService {
       });
     }
     const room = await getHostedRoom(db, roomId);
-    if (!room) throw new NotFoundError('no such room', 'ROOM_NOT_FOUND');
+    if (!room) throw new NotFoundError('no such room', CHAT_ERRORS.ROOM_NOT_FOUND);
     const prior = await this.#seen(db, roomId, actor, actionId);
     if (prior) return prior;
     if (!system) checkCanInvite(room, await getMember(db, roomId, actor));
@@ -240,14 +241,14 @@ export class HostService {
     const { postgres, commits, fanout } = this.#d;
     const out = await commits.submit(async (trx): Promise<ActOutcome> => {
       const room = await lockRoom(trx, roomId, postgres);
-      if (!room || room.host !== null) throw new NotFoundError('no such room', 'ROOM_NOT_FOUND');
+      if (!room || room.host !== null) throw new NotFoundError('no such room', CHAT_ERRORS.ROOM_NOT_FOUND);
       const me = await getMember(trx, roomId, actor);
       if (actionId) {
         const prior = await this.#seen(trx, roomId, actor, actionId, opts.post);
         // A repeat gets its first answer, but only while the actor is still in the room: a request
         // captured before a removal must not keep working after it.
         if (prior && opts.member && me?.state !== 'joined')
-          throw new NotAllowedError('you are not a member of this room', 'NOT_MEMBER');
+          throw new NotAllowedError('you are not a member of this room', CHAT_ERRORS.NOT_MEMBER);
         if (prior) return prior;
       }
       const draft = await plan(trx, room, me);

@@ -10,6 +10,7 @@ import { Pacer } from './pacer.ts';
 import type { RoomRoutes } from './room-routes.ts';
 import { findMirror, getRoom, lockRoom, splitAddress, type RoomRow } from './room-store.ts';
 import type { ChatAction, ChatEvent } from './shared.ts';
+import { CHAT_ERRORS } from './error-codes.ts';
 
 /** Outbox kind of the member-server → host stream of local users' actions. */
 export const ACTIONS_KIND = 'chat:actions';
@@ -255,7 +256,7 @@ export class MirrorService {
           }
           return { applied: last, gap: known > last, stored };
         },
-        { isolated: 'CHAT_EVENTS_REJECTED' },
+        { isolated: CHAT_ERRORS.CHAT_EVENTS_REJECTED },
       )
       .catch((err: Error) => {
         log.warn({ roomId, err: err.message }, 'events from the host could not be stored');

@@ -8,6 +8,7 @@ import {
   NotAllowedError,
   NotFoundError,
   parseAddress,
+  peerRouteErrors,
   type Logger,
 } from '#core';
 import { clientId, parseAction } from './action-input.ts';
@@ -17,6 +18,7 @@ import type { EventsPush } from './host-stream.ts';
 import type { ActionsReply, MirrorService, PullReply } from './mirror-service.ts';
 import { eventsAfter, getHostedRoom, toEvent, type RoomRow } from './room-store.ts';
 import type { ChatAction } from './shared.ts';
+import { CHAT_ERRORS } from './error-codes.ts';
 
 const MAX_ACTIONS = 500;
 const MAX_PULL = 1000;
@@ -38,8 +40,8 @@ function secretMatches(given: unknown, room: RoomRow): boolean {
 /** A hosted room a peer may use: right secret, else refused. */
 async function hostedRoomFor(db: Kysely<any>, roomId: unknown, secret: unknown): Promise<RoomRow> {
   const room = typeof roomId === 'string' ? await getHostedRoom(db, roomId) : null;
-  if (!room) throw new NotFoundError('no such room', 'ROOM_NOT_FOUND');
-  if (!secretMatches(secret, room)) throw new NotAllowedError('wrong room secret', 'ROOM_SECRET_INVALID');
+  if (!room) throw new NotFoundError('no such room', CHAT_ERRORS.ROOM_NOT_FOUND);
+  if (!secretMatches(secret, room)) throw new NotAllowedError('wrong room secret', CHAT_ERRORS.ROOM_SECRET_INVALID);
   return room;
 }
 
@@ -47,7 +49,7 @@ async function hostedRoomFor(db: Kysely<any>, roomId: unknown, secret: unknown):
 function peerActor(raw: unknown, peerHost: string): string {
   const a = parseAddress(String(raw ?? ''), 'actor');
   if (a.host !== peerHost)
-    throw new NotAllowedError(`${peerHost} may not act for ${a.id}@${a.host}`, 'ACTOR_NOT_FROM_PEER');
+    throw new NotAllowedError(`${peerHost} may not act for ${a.id}@${a.host}`, CHAT_ERRORS.ACTOR_NOT_FROM_PEER);
   return formatAddress(a.id, a.host);
 }
 
@@ -122,7 +124,8 @@ export function s2sRouter(deps: {
       .where('room_id', '=', room.id)
       .where('server', '=', peer(req))
       .executeTakeFirst();
-    if (!p || !Number(p.active)) throw new NotAllowedError('your server has no member in this room', 'NOT_MEMBER');
+    if (!p || !Number(p.active))
+      throw new NotAllowedError('your server has no member in this room', CHAT_ERRORS.NOT_MEMBER);
     const after = Number.isSafeInteger(b.after) && (b.after as number) >= 0 ? (b.after as number) : 0;
     const limit = Math.min(Number.isSafeInteger(b.limit) ? (b.limit as number) : 500, MAX_PULL);
     const events = (await eventsAfter(db, room.id, after, limit)).map((e) => toEvent(e, room.id));
@@ -142,12 +145,6 @@ export function s2sRouter(deps: {
     res.status(204).end();
   });
 
-  r.use((err: unknown, _req: Request, _res: unknown, next: (e: unknown) => void) => {
-    // A peer's malformed body (body-parser's 4xx) is the peer's problem, answered as such: not a server error.
-    const status = (err as { status?: unknown } | null)?.status;
-    const clientError = typeof status === 'number' && status >= 400 && status < 500;
-    if (!isMeshworkError(err) && !clientError) log.error({ err }, 'chat s2s route failed');
-    next(err);
-  });
+  r.use(peerRouteErrors(log, 'chat:s2s'));
   return r;
 }

@@ -1,25 +1,12 @@
-import { isMeshworkError, type Logger, type User } from '#core';
+import { answerAck, type Logger, type User } from '#core';
 import { clientId, parseAction } from './action-input.ts';
 import type { ChatService } from './chat-service.ts';
 import { roomChannel, type ChatNamespace, type FanOut } from './fanout.ts';
 import { joinedRoomIds } from './room-store.ts';
-import { CHAT_LIMITS, type Ack, type ChatHandshake } from './shared.ts';
+import { CHAT_LIMITS, type ChatHandshake } from './shared.ts';
 import type { Kysely } from 'kysely';
 
 const REPLAY_LIMIT = 1000;
-
-/** Runs a handler and answers its ack: data on success, `{ok:false, code, message}` on a domain error. */
-function answer<T extends object>(ack: unknown, log: Logger, fn: () => Promise<T>): void {
-  const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : () => {};
-  fn().then(
-    (data) => reply({ ok: true, ...data }),
-    (err: unknown) => {
-      if (isMeshworkError(err)) return reply({ ok: false, code: err.code, message: err.message });
-      log.error({ err }, 'chat socket handler failed');
-      reply({ ok: false, code: 'INTERNAL_ERROR', message: 'internal error' });
-    },
-  );
-}
 
 /**
  * Browser sessions on `/chat`: each joins its user's rooms, gets what it missed since the `lastSeq` it
@@ -35,18 +22,20 @@ export function attachSocketHandlers(
     const user = socket.data.user as User;
     // Handlers first: an event that arrives while we load the rooms must not be dropped.
     socket.on('act', (req, ack) =>
-      answer(ack, log, async () => {
+      answerAck(ack, log, 'chat:act', async () => {
         const action = parseAction(req?.action);
         return chat.act(user.id, String(req?.roomId), clientId(req?.clientMsgId), action);
       }),
     );
     socket.on('catchUp', (req, ack) =>
-      answer(ack, log, async () => {
+      answerAck(ack, log, 'chat:catchUp', async () => {
         const limit = Math.min(Math.max(Number(req?.limit) || CHAT_LIMITS.pageSize * 5, 1), REPLAY_LIMIT);
         return chat.catchUp(user.id, String(req?.roomId), Math.max(Number(req?.after) || 0, 0), limit);
       }),
     );
-    socket.on('rooms', (ack) => answer(ack, log, async () => ({ rooms: await chat.listRooms(user.id) })));
+    socket.on('rooms', (ack) =>
+      answerAck(ack, log, 'chat:rooms', async () => ({ rooms: await chat.listRooms(user.id) })),
+    );
     socket.on('typing', (req, ack) => {
       // A client that queues every emit (socket.io `retries`) waits for an ack even here; never keep it waiting.
       if (typeof ack === 'function') ack();

@@ -24,7 +24,8 @@ export function filesPlugin(): MeshworkPlugin {
   return definePlugin({
     id: 'files',
     resourceTypes: [
-      { name: 'file', shareTypes: ['user'], protocols },
+      // OCM lets a sender assume every peer accepts file/user/webdav, even one that lists no resource types.
+      { name: 'file', shareTypes: ['user'], protocols, assumable: true },
       { name: 'folder', shareTypes: ['user'], protocols },
     ],
     migrations: filesMigrations,

@@ -6,6 +6,7 @@
 import type { Router } from 'express';
 import { InputError, NotAllowedError, NotFoundError, type PluginContext, type PluginNotification } from '#core';
 import type { TreeStore } from './tree-store.ts';
+import { FILES_ERRORS } from './error-codes.ts';
 
 /** Notification type of a reshare request. */
 export const REQUEST_RESHARE = 'REQUEST_RESHARE';
@@ -37,10 +38,13 @@ export function reshareRoute(ctx: PluginContext, api: Router): void {
       throw new NotFoundError('no such accepted file share', 'SHARE_NOT_FOUND');
     }
     if (!share.permissions.includes('share'))
-      throw new NotAllowedError('this share may not be shared onward', 'RESHARE_NOT_ALLOWED');
+      throw new NotAllowedError('this share may not be shared onward', FILES_ERRORS.RESHARE_NOT_ALLOWED);
     const permissions = permissionList(body.permissions);
     if (permissions.some((p) => !share.permissions.includes(p))) {
-      throw new NotAllowedError('a reshare cannot grant more than the share you hold', 'RESHARE_PERMISSIONS_EXCEEDED');
+      throw new NotAllowedError(
+        'a reshare cannot grant more than the share you hold',
+        FILES_ERRORS.RESHARE_PERMISSIONS_EXCEEDED,
+      );
     }
     const secret = share.protocol.protocols.webdav?.sharedSecret;
     await ctx.notify(share.senderHost, {
@@ -70,7 +74,7 @@ export async function handleReshareRequest(
   if (!original || original.state !== 'accepted')
     throw new NotFoundError('no accepted share with this providerId for your server', 'SHARE_NOT_FOUND');
   if (!original.permissions.includes('share'))
-    throw new NotAllowedError('the share does not allow resharing', 'RESHARE_NOT_ALLOWED');
+    throw new NotAllowedError('the share does not allow resharing', FILES_ERRORS.RESHARE_NOT_ALLOWED);
   const shareWith = n.notification.shareWith;
   if (typeof shareWith !== 'string' || !shareWith.includes('@'))
     throw new InputError('notification.shareWith is required', [
@@ -78,7 +82,10 @@ export async function handleReshareRequest(
     ]);
   const permissions = permissionList(n.notification.permissions);
   if (permissions.some((p) => !original.permissions.includes(p))) {
-    throw new NotAllowedError('requested permissions exceed the original share', 'RESHARE_PERMISSIONS_EXCEEDED');
+    throw new NotAllowedError(
+      'requested permissions exceed the original share',
+      FILES_ERRORS.RESHARE_PERMISSIONS_EXCEEDED,
+    );
   }
   const root = await tree.shareRoot(original.providerId);
   const created = await ctx.shares.createOutgoing(original.ownerId, {

@@ -4,6 +4,7 @@ import { isValidName, treePath } from './dav-paths.ts';
 import { fsPathOf, statEntry } from './file-store.ts';
 import type { TreeStore } from './tree-store.ts';
 import { userRoot } from './user-dav.ts';
+import { FILES_ERRORS } from './error-codes.ts';
 
 const SHAREABLE = ['read', 'write', 'share'];
 
@@ -14,13 +15,13 @@ export function resourcePath(resourceId: string): string {
     throw new InputError(
       'the whole home folder cannot be shared; share a folder inside it',
       [{ name: 'resourceId', message: 'INVALID' }],
-      'RESOURCE_ID_INVALID',
+      FILES_ERRORS.RESOURCE_ID_INVALID,
     );
   if (!segs.every(isValidName))
     throw new InputError(
       'resourceId must be a path like /Projects/report.pdf',
       [{ name: 'resourceId', message: 'INVALID' }],
-      'RESOURCE_ID_INVALID',
+      FILES_ERRORS.RESOURCE_ID_INVALID,
     );
   return treePath(segs);
 }
@@ -39,7 +40,7 @@ export async function prepareFileShare(
     throw new InputError(
       `${p} is a ${kind}, not a ${draft.resourceType}`,
       [{ name: 'resourceType', message: 'MISMATCH' }],
-      'RESOURCE_TYPE_MISMATCH',
+      FILES_ERRORS.RESOURCE_TYPE_MISMATCH,
     );
   }
   if (draft.permissions.length === 0 || draft.permissions.some((x) => !SHAREABLE.includes(x))) {

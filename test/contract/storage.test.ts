@@ -119,18 +119,22 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal(await accounts.userForSession(token), null);
     });
 
-    it('keeps one incoming share per (sender host, providerId) and round-trips every field', async () => {
+    it('keeps one incoming share per (sender host, share key) and round-trips every field', async () => {
       const store = new ShareStore(database.db);
       const s = incoming({ expiration: Date.now() + 86_400_000 });
-      const first = await store.insertIncoming(s);
-      const again = await store.insertIncoming({ ...s, id: randomUUID(), name: 'changed' });
+      const first = await store.insertIncoming(s, 'key-1');
+      const again = await store.insertIncoming({ ...s, id: randomUUID(), name: 'changed' }, 'key-1');
       assert.equal(first.created, true);
       assert.equal(again.created, false);
       assert.deepEqual(again.share, s);
       const sameIdOtherHost = await store.insertIncoming(
         incoming({ providerId: s.providerId, senderHost: 'c.example' }),
+        'key-1',
       );
-      assert.equal(sameIdOtherHost.created, true, 'providerId is unique per sender only');
+      assert.equal(sameIdOtherHost.created, true, 'the key is unique per sender only');
+      const sameProviderIdOtherKey = await store.insertIncoming(incoming({ providerId: s.providerId }), 'key-2');
+      assert.equal(sameProviderIdOtherKey.created, true, 'a repeated providerId under another key is another share');
+      assert.equal((await store.listIncomingFrom(s.senderHost, s.providerId)).length, 2);
       assert.equal((await store.setIncomingState(s.id, 'accepted', ['pending']))?.state, 'accepted');
       assert.equal(await store.setIncomingState(s.id, 'declined', ['pending']), null, 'guarded transition refused');
     });

@@ -38,7 +38,7 @@ export { useShell, useApi, useToast, useUser, usePluginSocket, useConnected } fr
 /** The typed `/api/v1` client (`request` for a plugin's own routes, `authHeaders` for other protocols). */
 export type { ApiClient } from '../src/api/api-client.ts';
 /** A failed API call with the server's stable `code`, HTTP `status` and a message fit to show. */
-export { ApiError, describeError } from '../src/api/api-error.ts';
+export { ApiError, describeAck, describeCode, describeError } from '../src/api/api-error.ts';
 /** The main socket (share and contact events) and the bound of plugin event maps. */
 export type { MeshworkSocket, EventMap } from '../src/api/socket-client.ts';
 /** A REST-loaded list kept live by socket events (load, reload after reconnect, race-safe upsert, sort). */

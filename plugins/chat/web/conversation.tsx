@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ConfirmDialog, describeError, type Contact, type Toaster } from '#web-sdk';
+import { ConfirmDialog, describeAck, describeError, type Contact, type Toaster } from '#web-sdk';
 import { newClientId } from '../client/client-id.ts';
 import type { ChatAction, MemberView, TimelineItem } from '../shared.ts';
 import type { ChatApi } from './chat-api.ts';
@@ -56,12 +56,12 @@ export function Conversation(props: {
 
   const act = async (action: ChatAction, what: string) => {
     const r = await sendAction(socket, roomId, action, newClientId());
-    if (!r.ok) toast.error(`${what} failed: ${r.message}`);
+    if (!r.ok) toast.error(`${what} failed: ${describeAck(r)}`);
   };
   const send = async (p: PendingMessage) => {
     timeline.updatePending(p.clientMsgId, { state: 'sending' });
     const r = await sendAction(socket, roomId, { type: 'post', text: p.text, replyTo: p.replyTo }, p.clientMsgId);
-    if (!r.ok) timeline.updatePending(p.clientMsgId, { state: 'failed', error: r.message });
+    if (!r.ok) timeline.updatePending(p.clientMsgId, { state: 'failed', error: describeAck(r) });
     else if (r.queued) timeline.updatePending(p.clientMsgId, { state: 'queued' });
   };
   const post = (text: string) => {

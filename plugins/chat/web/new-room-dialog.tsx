@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ModalDialog, describeError, type Contact } from '#web-sdk';
+import { ModalDialog, describeAck, describeError, type Contact } from '#web-sdk';
 import type { ChatApi } from './chat-api.ts';
 
 /** Creates a group room (name, topic, first members) or a one-to-one conversation. */
@@ -37,7 +37,12 @@ export function NewRoomDialog(props: {
       props.onCreated(
         r.room.id,
         // The server's reasons name the address already ("bob is not a user on cloud.example.org").
-        r.failed.map((f) => f.message),
+        r.failed.map((f) => {
+          const text = describeAck(f);
+          // Server sentences name the address or its server already; generic ones get the address in front.
+          const host = f.address.slice(f.address.lastIndexOf('@') + 1);
+          return text.includes(host) ? text : `${f.address}: ${text}`;
+        }),
       );
     } catch (err) {
       setError(describeError(err));

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { describeError } from '#web-sdk';
+import { describeAck, describeError } from '#web-sdk';
 import { RoomSequencer } from '../client/room-sequencer.ts';
 import type { ChatEvent } from '../shared.ts';
 import type { ChatApi } from './chat-api.ts';
@@ -74,14 +74,14 @@ export function useTimeline(chat: ChatApi, socket: ChatSocket, roomId: string | 
     const onReconnectAttempt = () => {
       socket.auth = { ...(socket.auth as Record<string, unknown>), lastSeq: sequencer.snapshot() };
     };
-    const onFailed = (f: { roomId: string; clientMsgId: string; message: string }) => {
+    const onFailed = (f: { roomId: string; clientMsgId: string; code: string; message: string }) => {
       if (f.roomId === current.current)
         setModel(
           (m) =>
             m && {
               ...m,
               pending: m.pending.map((p) =>
-                p.clientMsgId === f.clientMsgId ? { ...p, state: 'failed', error: f.message } : p,
+                p.clientMsgId === f.clientMsgId ? { ...p, state: 'failed', error: describeAck(f) } : p,
               ),
             },
         );

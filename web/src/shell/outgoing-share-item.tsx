@@ -6,6 +6,7 @@ import { timeAgo } from '../components/time-ago.ts';
 import type { OutgoingShare, OutgoingShareState } from '../api/types.ts';
 import { outgoingRendererFor, resourceLabel, type WebPluginContext, type WebPlugin } from '../plugin-host.ts';
 import type { Inbox } from './use-inbox.ts';
+import { describeShareFailure } from '../api/api-error.ts';
 
 const STATE_LABEL: Record<OutgoingShareState, string> = {
   sending: 'Sending…',
@@ -52,7 +53,7 @@ export function OutgoingShareItem(props: {
           {' · '}
           <time dateTime={new Date(s.updatedAt).toISOString()}>{timeAgo(s.updatedAt)}</time>
         </div>
-        {s.state === 'failed' && s.lastError && <p class="form-error">{s.lastError}</p>}
+        {s.state === 'failed' && <p class="form-error">{describeShareFailure(s.lastError)}</p>}
         {Renderer && <Renderer {...props.ctx} share={s} />}
       </div>
       <div class="share-actions">

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef } from 'preact/hooks';
 import type { ApiClient } from '../api/api-client.ts';
-import { describeError } from '../api/api-error.ts';
+import { describeError, describeShareFailure } from '../api/api-error.ts';
 import type { MeshworkSocket } from '../api/socket-client.ts';
 import type { IncomingShareView, OutgoingShare } from '../api/types.ts';
 import { useLiveList } from '../api/use-live-list.ts';
@@ -55,7 +55,7 @@ export function useInbox(api: ApiClient, socket: MeshworkSocket, toast: Toaster)
         if (share.state === 'declined') toast.info(`${who} declined “${share.name}”.`);
         if (share.state === 'failed')
           toast.error(
-            `Sharing “${share.name}” with ${share.shareWith} failed${share.lastError ? `: ${share.lastError}` : ''}.`,
+            `Sharing “${share.name}” with ${share.shareWith} failed: ${describeShareFailure(share.lastError)}`,
           );
       }
       // Removing a failed share deletes it on the server: it leaves the list in every tab.

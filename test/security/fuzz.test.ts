@@ -18,7 +18,7 @@ import { ensureWebBuild } from '../harness/web-build.ts';
 import { mountedRoutes, sendRaw, type MountedRoute, type RawRequest, type RawResponse } from './fuzz-client.ts';
 import { buildCase, DAV_METHODS, davBodies, malformedHttp, Rng, type FuzzAuth } from './fuzz-inputs.ts';
 
-const CASES_PER_ROUTE = 60;
+const CASES_PER_ROUTE = 40;
 const DESTRUCTIVE = ['LOCK', 'UNLOCK', 'COPY', 'MOVE', 'DELETE'];
 // A fixed seed by default, so CI sends the same requests every run; MESHWORK_FUZZ_SEED=random explores others.
 const SEED =

@@ -1,6 +1,6 @@
 // Lint rules for what the architecture promises (see ../README.md "Code health"):
-// plugins reach the core only through `#core` and the web shell only through `#web-sdk`, and never import another
-// plugin; the web app lists plugins in one file (web/src/plugins.ts); no import cycles;
+// plugins reach the core only through `#core`, the DAV toolkit only through `#dav` and the web shell only through
+// `#web-sdk`, and never import another plugin; the web app lists plugins in one file (web/src/plugins.ts); no cycles;
 // files stay small unless a reason is written at their top (`/* eslint-disable max-lines -- why */`).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -30,6 +30,18 @@ const boundaryZones = [
   },
   { target: './core', from: './plugins', message: 'The core never imports a plugin.' },
   { target: './core', from: './web', message: 'The core never imports the web app.' },
+  // The DAV toolkit (`dav/`) is a protocol library beside the core: plugins reach it only through `#dav`, and it
+  // knows neither the core nor any plugin (nor resource types).
+  {
+    target: './plugins',
+    from: './dav',
+    except: ['./index.ts'],
+    message: 'Plugins import the DAV toolkit only through its public entry, #dav.',
+  },
+  { target: './dav', from: './core', message: 'The DAV toolkit never imports the core.' },
+  { target: './dav', from: './plugins', message: 'The DAV toolkit never imports a plugin.' },
+  { target: './dav', from: './web', message: 'The DAV toolkit never imports the web app.' },
+  { target: './core', from: './dav', message: 'The core stays OCM-only and never imports the DAV toolkit.' },
   // The web SDK boundary: a plugin's web part sees the shell only through `#web-sdk` (web/sdk/index.ts) ...
   {
     target: './plugins/*/web/**',

@@ -28,6 +28,7 @@ import type { MeshworkPlugin, PluginContext, ServerIdentity } from './plugin/plu
 import type { SigningKey } from './signatures/key-pair.ts';
 import { ShareStore } from './shares/share-store.ts';
 import { OutgoingShareService } from './shares/outgoing-share-service.ts';
+import { ShareSecrets } from './shares/share-secrets.ts';
 import { IncomingShareService } from './shares/incoming-share-service.ts';
 import { LocalPeer } from './shares/local-peer.ts';
 import { UserSettingsStore } from './accounts/user-settings.ts';
@@ -189,6 +190,7 @@ export class Engine {
       accounts: this.accounts,
       config,
       local,
+      secrets: await ShareSecrets.load(db),
       send: async (msg, timeoutMs) => {
         const started = Date.now();
         const res = await deliverOutboxMessage(msg, this.discovery, client, (t) => this.plugins.spec(t), { timeoutMs });

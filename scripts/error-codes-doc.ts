@@ -1,11 +1,12 @@
 /**
- * Renders every declared error code (the core's and the built-in plugins') into docs/errors.md.
+ * Renders every declared error code (the core's, the built-in plugins' and the DAV toolkit's) into docs/errors.md.
  * `npm run docs:errors` rewrites the file; `npm run docs:errors -- --check` fails when it is out of date
  * (CI runs the same check through test/contract/error-codes.test.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { declaredErrorCodes } from '#core';
+import { DAV_ERROR_CODES } from '#dav';
 import { defaultPlugins } from './plugin-list.ts';
 
 /** Where the rendered list lives. */
@@ -36,6 +37,18 @@ export function renderErrorCodes(): string {
       out.push(`| \`${c.code}\` | ${c.status} | ${cell(c.meaning)} |`);
     out.push('');
   }
+  out.push(
+    '## WebDAV (`dav/`)',
+    '',
+    'DAV answers (`/dav/…`) carry these in a `<d:error>` body (`<m:code>` in `http://meshwork.dev/ns`), beside the',
+    'RFC precondition element where there is one; a domain error reaching a DAV edge keeps its code from above.',
+    '',
+    '| code | HTTP | meaning |',
+    '|---|---|---|',
+  );
+  for (const [code, spec] of Object.entries(DAV_ERROR_CODES).sort(([a], [b]) => a.localeCompare(b)))
+    out.push(`| \`${code}\` | ${spec.status} | ${cell(spec.meaning)} |`);
+  out.push('');
   return out.join('\n');
 }
 

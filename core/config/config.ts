@@ -39,6 +39,8 @@ export interface MeshworkConfig {
   trustProxy: string[];
   /** How long a node holds an outbox message it claimed before another node may take it over. */
   outboxLeaseMs: number;
+  /** How long a user's share request waits for the receiving server before answering 202 (queued). */
+  shareWaitMs: number;
   /** Problems worth a start-up warning that do not stop the server (e.g. unknown MESHWORK_* variables). */
   warnings: string[];
 }
@@ -62,6 +64,7 @@ export const SERVER_VARIABLES = [
   'MESHWORK_OUTBOX_RETRY_MAX_MS',
   'MESHWORK_OUTBOX_GIVE_UP_MS',
   'MESHWORK_OUTBOX_LEASE_MS',
+  'MESHWORK_SHARE_WAIT_MS',
   'MESHWORK_ACCESS_TOKEN_TTL',
   'MESHWORK_TRUST_PROXY',
 ] as const;
@@ -230,6 +233,7 @@ export function loadConfig(processEnv: Env = process.env): MeshworkConfig {
     accessTokenTtlSeconds: int(env, 'MESHWORK_ACCESS_TOKEN_TTL', 900, 30, 86_400),
     trustProxy: trustProxy(env),
     outboxLeaseMs: int(env, 'MESHWORK_OUTBOX_LEASE_MS', 60_000, 500, 3_600_000),
+    shareWaitMs: int(env, 'MESHWORK_SHARE_WAIT_MS', 3_000, 1_000, 60_000),
     warnings,
   };
 }

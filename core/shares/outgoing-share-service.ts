@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { InputError, NotFoundError, isMeshworkError } from '../errors.ts';
 import type { AccountService, User } from '../accounts/account-service.ts';
-import { hashSecret, newSecret } from '../accounts/secrets.ts';
+import { hashSecret } from '../accounts/secrets.ts';
+import type { ShareSecrets } from './share-secrets.ts';
 import { formatAddress, parseAddress, type OcmAddress } from '../addresses.ts';
 import type { MeshworkConfig } from '../config/config.ts';
 import type { DiscoveryClient } from '../discovery/discovery-client.ts';
@@ -36,7 +37,6 @@ export const SHARE_KIND = 'core:share';
 export const NOTIFY_KIND = 'core:notification';
 const KNOWN_PERMISSIONS = ['read', 'write', 'share'];
 // A share's first delivery is tried while its user waits, for at most this long; then the outbox takes over.
-const DIRECT_MS = 3_000;
 const MIN_POST_MS = 1_000;
 // How long the durable copy of a share waits for that first attempt before the outbox sends it itself (crash).
 const HOLD_MS = 60_000;
@@ -61,6 +61,7 @@ export class OutgoingShareService {
       config: MeshworkConfig;
       local: LocalPeer;
       send: DirectSender;
+      secrets: ShareSecrets;
     },
   ) {
     deps.outbox.onResult(SHARE_KIND, (msg, result) => this.#onDelivery(msg, result));
@@ -97,8 +98,8 @@ export class OutgoingShareService {
     const mustExchangeToken = isLocal
       ? config.criteria.includes('must-exchange-token')
       : (remote?.criteria.includes('must-exchange-token') ?? false);
-    const sharedSecret = newSecret();
     const providerId = randomUUID();
+    const sharedSecret = this.deps.secrets.forShare(providerId);
     const shareWith = formatAddress(to.id, to.host);
     const prepared = await hooks.prepareOutgoingShare({
       owner,
@@ -177,14 +178,14 @@ export class OutgoingShareService {
   }
 
   /**
-   * Learns the receiver (OCM SHR-1) before anything is built, waiting at most DIRECT_MS: a server that is not
+   * Learns the receiver (OCM SHR-1) before anything is built, waiting at most `config.shareWaitMs`: a server that is not
    * there, not OCM, or does not take this resource type ends the request here; null means "exists, unreachable
    * now" (discovery keeps going in the background and is cached for the outbox).
    */
   async #discoverReceiver(to: OcmAddress, resourceType: string): Promise<RemoteDiscovery | null> {
     let timer: NodeJS.Timeout | undefined;
     const slow = new Promise<{ slow: true }>((resolve) => {
-      timer = setTimeout(() => resolve({ slow: true }), DIRECT_MS);
+      timer = setTimeout(() => resolve({ slow: true }), this.deps.config.shareWaitMs);
     });
     const found = await Promise.race([
       this.deps.discovery.discover(to.host).then(
@@ -243,7 +244,7 @@ export class OutgoingShareService {
 
   /**
    * Another server: the share and a held outbox copy are stored in one transaction (so an acknowledged share
-   * survives a crash), then the first attempt is made here with what is left of DIRECT_MS.
+   * survives a crash), then the first attempt is made here with what is left of `config.shareWaitMs`.
    */
   async #deliverRemotely(
     share: OutgoingShare,
@@ -268,7 +269,7 @@ export class OutgoingShareService {
     let attempt: ShareAttempt;
     if (!remote) attempt = { kind: 'transient', reason: `${target.host} did not answer discovery in time` };
     else {
-      const timeoutMs = Math.max(MIN_POST_MS, DIRECT_MS - (Date.now() - started));
+      const timeoutMs = Math.max(MIN_POST_MS, this.deps.config.shareWaitMs - (Date.now() - started));
       try {
         const res = await this.deps.send({ ...msg, id: msgId, attempts: 0, createdAt: share.createdAt }, timeoutMs);
         attempt = shareAnswer(res.status, res.body, target);
@@ -357,7 +358,11 @@ export class OutgoingShareService {
         notificationType: 'SHARE_UNSHARED',
         resourceType: share.resourceType,
         providerId: share.providerId,
-        notification: { message: 'the owner stopped sharing this resource' },
+        // Nextcloud checks the secret on SHARE_UNSHARED before it believes the owner.
+        notification: {
+          message: 'the owner stopped sharing this resource',
+          sharedSecret: this.deps.secrets.forShare(share.providerId),
+        },
       };
       if (local.isSelf(share.shareWithHost)) await local.toRecipient(body);
       else

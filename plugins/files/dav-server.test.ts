@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { startTestServer, type TestServer } from '../../test/harness/test-server.ts';
-import { basicFor, davClient } from './dav-test-client.ts';
+import { basicFor, davClient } from '../../test/harness/dav-test-client.ts';
 import { filesPlugin } from './index.ts';
 
 const LOCK_BODY =

@@ -1,9 +1,15 @@
 import { declareErrorCodes } from '#core';
 
-/** The files plugin's own error codes outside WebDAV (rendered into docs/errors.md with the core's). */
+/**
+ * The files plugin's own error codes (rendered into docs/errors.md with the core's). Its WebDAV mounts also answer
+ * the DAV toolkit's codes (`DAV_ERROR_CODES` in dav/error-codes.ts), listed on the same page.
+ */
 export const FILES_ERRORS = declareErrorCodes('files', {
   RESOURCE_ID_INVALID: { status: 400, meaning: 'The file or folder path to share is not valid.' },
   RESOURCE_TYPE_MISMATCH: { status: 400, meaning: 'The path is a file but "folder" was asked for, or the reverse.' },
   RESHARE_NOT_ALLOWED: { status: 403, meaning: 'The share you hold does not allow sharing onward.' },
   RESHARE_PERMISSIONS_EXCEEDED: { status: 403, meaning: 'A reshare cannot grant more than the share it comes from.' },
+  SHARE_GONE: { status: 404, meaning: "Shared with me: the owner's server no longer grants access to this share." },
+  SHARE_NO_WEBDAV: { status: 502, meaning: "Shared with me: the share or the owner's server offers no WebDAV access." },
+  SHARE_URI_FOREIGN: { status: 502, meaning: 'Shared with me: the share points to a server other than its sender.' },
 });

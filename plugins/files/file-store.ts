@@ -1,11 +1,10 @@
 /**
- * The on-disk side of a user's tree: stat with strong ETags, listing, recursive copy and delete. Paths given here
- * are already validated tree paths (dav-paths.ts); this module only joins them under a root it is handed.
+ * The on-disk side of a user's tree: stat with strong ETags and a stable identity, recursive copy, media types, and
+ * the mapping of file-system errors to DAV statuses. Symlinks are never followed: lstat treats them as absent.
  */
 import { constants as fsc, lstatSync, promises as fs, type BigIntStats } from 'node:fs';
 import path from 'node:path';
-import { DavError } from './dav-errors.ts';
-import { splitTree } from './dav-paths.ts';
+import { DavError } from '#dav';
 
 /** What PROPFIND, GET and the preconditions need to know about one entry. */
 export interface EntryInfo {
@@ -15,14 +14,11 @@ export interface EntryInfo {
   /** Strong ETag, quoted: changes whenever the content (or, for collections, the membership) changes. */
   etag: string;
   createdMs: number;
-}
-
-/** The absolute file-system path of a tree path under `root`; refuses anything that would escape it. */
-export function fsPathOf(root: string, tree: string): string {
-  const full = path.join(root, ...splitTree(tree));
-  if (full !== root && !full.startsWith(root + path.sep))
-    throw new DavError(400, 'path escapes the tree', 'DAV_PATH_TRAVERSAL');
-  return full;
+  /**
+   * Identity of the file-system object: device, inode and birth time. A folder deleted and created again at the
+   * same path gets a new identity even when the file system reuses the inode number (ext4 does, at once).
+   */
+  fileId: string;
 }
 
 /** Stats an entry without following symlinks (a symlink planted on disk is treated as absent); null if missing. */
@@ -65,18 +61,8 @@ function toEntry(st: BigIntStats): EntryInfo | null {
     mtimeMs: Number(st.mtimeMs),
     etag,
     createdMs: Number(st.birthtimeMs) || Number(st.ctimeMs),
+    fileId: `${st.dev.toString(36)}.${st.ino.toString(36)}.${st.birthtimeNs.toString(36)}`,
   };
-}
-
-/** Names in a directory, sorted, without upload leftovers. */
-export async function listNames(full: string): Promise<string[]> {
-  const names = await fs.readdir(full);
-  return names.sort();
-}
-
-/** Removes a file or a whole directory tree. */
-export async function removeEntry(full: string): Promise<void> {
-  await fs.rm(full, { recursive: true, force: true });
 }
 
 /** Copies a file, or a directory (depth 0: the directory only; infinity: everything below it). */

@@ -2,21 +2,35 @@
  * The files plugin: per-user WebDAV trees at `/dav/files/<user>/`, OCM sharing of files and folders (the owner serves
  * `/dav/ocm/<providerId>/`, the recipient sees accepted shares under `Shared with me/`), and owner-side resharing.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { definePlugin, InputError, type MeshworkPlugin } from '#core';
 import { setAsideDeletedUsersFiles } from './account-cleanup.ts';
-import type { DavServices } from './dav-context.ts';
 import { davAuthenticator } from './dav-auth.ts';
-import { LockManager } from './lock-manager.ts';
+import { createFilesDav } from './files-dav.ts';
 import { filesMigrations } from './migrations.ts';
 import { OCM_DAV_PATH, ocmDavHandler } from './ocm-dav.ts';
 import { handleReshareRequest, REQUEST_RESHARE, reshareRoute } from './reshare.ts';
 import { prepareFileShare } from './share-provider.ts';
-import { TreeStore } from './tree-store.ts';
 import { userDavHandler } from './user-dav.ts';
 
-const MAX_XML_BYTES = 1 << 20;
+/** An upload part nobody wrote to for this long belongs to no live upload. */
+const STALE_PART_MS = 60 * 60_000;
+
+/**
+ * Parts left by uploads interrupted by a crash are garbage (never renamed into place). Several app nodes may share
+ * the data directory, so only parts idle for an hour go: a live upload keeps writing to its part.
+ */
+function removeStaleParts(uploadDir: string): void {
+  for (const name of readdirSync(uploadDir)) {
+    const full = path.join(uploadDir, name);
+    try {
+      if (Date.now() - statSync(full).mtimeMs > STALE_PART_MS) rmSync(full, { recursive: true, force: true });
+    } catch {
+      // another node removed it first
+    }
+  }
+}
 
 /** Creates the files plugin. */
 export function filesPlugin(): MeshworkPlugin {
@@ -33,29 +47,31 @@ export function filesPlugin(): MeshworkPlugin {
       const filesDir = path.join(ctx.config.dataDir, 'files');
       const uploadDir = path.join(ctx.config.dataDir, 'files-tmp');
       mkdirSync(filesDir, { recursive: true });
-      // Parts left by uploads interrupted by a crash are garbage: never renamed into place.
-      rmSync(uploadDir, { recursive: true, force: true });
       mkdirSync(uploadDir, { recursive: true });
-      const tree = new TreeStore(ctx.db);
-      const svc: DavServices = { locks: new LockManager(), tree, maxXmlBytes: MAX_XML_BYTES, uploadDir };
-      const auth = davAuthenticator(ctx);
-      const userDav = userDavHandler(ctx, svc, filesDir, auth);
-      const ocmDav = ocmDavHandler(ctx, svc, tree, filesDir);
+      removeStaleParts(uploadDir);
+      const dav = createFilesDav(ctx, filesDir, uploadDir);
+      const userDav = userDavHandler(ctx, dav, davAuthenticator(ctx));
+      const ocmDav = ocmDavHandler(ctx, dav);
       ctx.mount('/dav/files', (req, res) => void userDav(req, res));
       ctx.mount(OCM_DAV_PATH.replace(/\/$/, ''), (req, res) => void ocmDav(req, res));
       reshareRoute(ctx, ctx.api);
       setAsideDeletedUsersFiles(ctx, filesDir);
+      dav.binding.start();
       return {
-        prepareOutgoingShare: (draft) => prepareFileShare(draft, tree, filesDir),
+        prepareOutgoingShare: (draft) => prepareFileShare(draft, dav),
         // Locks taken through a share die with it, so they never block the owner afterwards.
         async onOutgoingRemoved(share) {
-          svc.locks.removePrincipal(`ocm:${share.providerId}`);
+          await dav.locks.removePrincipal(`ocm:${share.providerId}`);
+          await dav.roots.remove(share.providerId);
         },
         async onOutgoingDeclined(share) {
-          svc.locks.removePrincipal(`ocm:${share.providerId}`);
+          await dav.locks.removePrincipal(`ocm:${share.providerId}`);
+        },
+        async dispose() {
+          dav.binding.stop();
         },
         async onNotification(n) {
-          if (n.notificationType === REQUEST_RESHARE) return handleReshareRequest(ctx, tree, n);
+          if (n.notificationType === REQUEST_RESHARE) return handleReshareRequest(ctx, dav, n);
           throw new InputError(
             `notification type ${n.notificationType} is not supported for files`,
             [{ name: 'notificationType', message: 'UNSUPPORTED' }],

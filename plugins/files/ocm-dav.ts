@@ -5,13 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PluginContext } from '#core';
-import { DavError, notFound } from './dav-errors.ts';
-import type { DavScope, DavServices } from './dav-context.ts';
-import { sendFailure, serveDav } from './dav-handler.ts';
-import { encodeSegment } from './dav-paths.ts';
-import { statEntry, fsPathOf } from './file-store.ts';
-import type { TreeStore } from './tree-store.ts';
-import { userRoot } from './user-dav.ts';
+import { DavError, decodeSegments, encodeSegment, notFound, sendFailure, type DavMount } from '#dav';
+import type { FilesDav } from './files-dav.ts';
 
 /** Path of the OCM WebDAV endpoint advertised in discovery. */
 export const OCM_DAV_PATH = '/dav/ocm/';
@@ -33,10 +28,11 @@ export function shareCredential(header: string | undefined): string | null {
 }
 
 /** The request handler mounted at /dav/ocm. */
-export function ocmDavHandler(ctx: PluginContext, svc: DavServices, tree: TreeStore, filesDir: string) {
+export function ocmDavHandler(ctx: PluginContext, dav: FilesDav) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
     try {
+      decodeSegments(req.url ?? '/'); // malformed percent-encoding anywhere is a 400, before anything else
       const m = /^\/([A-Za-z0-9._~-]{1,128})(\/.*)?$/.exec((req.url ?? '/').replace(/[?#].*$/, ''));
       if (!m) throw notFound('no such share');
       const providerId = m[1] as string;
@@ -45,24 +41,21 @@ export function ocmDavHandler(ctx: PluginContext, svc: DavServices, tree: TreeSt
       if (!access || access.share.providerId !== providerId)
         throw new DavError(401, 'invalid or revoked share credential', 'UNAUTHENTICATED');
       const share = access.share;
-      const root = (await tree.shareRoot(providerId)) ?? {
-        owner: share.ownerId,
-        path: share.resourceId,
-        kind: share.resourceType as 'file' | 'folder',
-      };
-      const fsRoot = userRoot(filesDir, root.owner);
-      const info = await statEntry(fsPathOf(fsRoot, root.path));
-      if (!info || info.collection !== (root.kind === 'folder')) throw notFound('the shared resource no longer exists');
+      // The shared object itself, never whatever took its path since (then the share is ended).
+      const root = await dav.roots.get(providerId);
+      if (!root) await dav.binding.end([providerId]);
+      const node = root && (await dav.binding.resolve(root));
+      if (!root || !node) throw notFound('the shared resource no longer exists');
       const rest = (req.url ?? '/').slice(providerId.length + 1);
-      const scope: DavScope = {
-        owner: root.owner,
-        fsRoot,
-        base: root.path,
+      const mount: DavMount = {
+        root: node,
         hrefPrefix: `${OCM_DAV_PATH}${encodeSegment(providerId)}`,
-        canWrite: share.permissions.includes('write'),
+        space: root.owner,
+        basePath: root.path,
         principal: `ocm:${providerId}`,
+        canWrite: share.permissions.includes('write'),
       };
-      await serveDav(req, res, scope, svc, rest, ctx.logger);
+      await dav.server.handle(req, res, mount, rest);
     } catch (err) {
       sendFailure(res, err, method, ctx.logger);
     }

@@ -5,7 +5,7 @@
  */
 import type { Router } from 'express';
 import { InputError, NotAllowedError, NotFoundError, type PluginContext, type PluginNotification } from '#core';
-import type { TreeStore } from './tree-store.ts';
+import type { FilesDav } from './files-dav.ts';
 import { FILES_ERRORS } from './error-codes.ts';
 
 /** Notification type of a reshare request. */
@@ -67,7 +67,7 @@ export function reshareRoute(ctx: PluginContext, api: Router): void {
 /** The owner's handling of REQUEST_RESHARE: checks the grant and creates the new share from the owner. */
 export async function handleReshareRequest(
   ctx: PluginContext,
-  tree: TreeStore,
+  dav: Pick<FilesDav, 'roots' | 'binding'>,
   n: PluginNotification,
 ): Promise<Record<string, unknown>> {
   const original = n.outgoing;
@@ -87,10 +87,13 @@ export async function handleReshareRequest(
       FILES_ERRORS.RESHARE_PERMISSIONS_EXCEEDED,
     );
   }
-  const root = await tree.shareRoot(original.providerId);
+  // The reshare names the same object as the original share, never something that took its path since.
+  const root = await dav.roots.get(original.providerId);
+  if (!root || !(await dav.binding.resolve(root)))
+    throw new NotFoundError('the shared resource no longer exists', 'RESOURCE_NOT_FOUND');
   const created = await ctx.shares.createOutgoing(original.ownerId, {
     resourceType: original.resourceType,
-    resourceId: root?.path ?? original.resourceId,
+    resourceId: root.path,
     shareWith,
     permissions,
     name: original.name,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { IncomingShare, PluginContext } from '#core';
-import { DavError } from './dav-errors.ts';
+import { DavError } from '#dav';
 import { listMounts, remoteTarget } from './share-mounts.ts';
 
 function incoming(over: Partial<IncomingShare> & { webdav?: Record<string, unknown> }): IncomingShare {

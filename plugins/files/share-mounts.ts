@@ -3,8 +3,8 @@
  * safe names) and, per share, the owner's WebDAV URL and credential (OCM resource access, ocm-spec §2.8).
  */
 import type { IncomingShare, PluginContext } from '#core';
-import { DavError } from './dav-errors.ts';
-import { encodeSegment, isValidName } from './dav-paths.ts';
+import { FILES_ERRORS } from './error-codes.ts';
+import { DavError, encodeSegment, isValidName } from '#dav';
 
 /** Name of the virtual folder holding a user's incoming shares. */
 export const SHARED_FOLDER = 'Shared with me';
@@ -62,7 +62,7 @@ export async function remoteTarget(
   fresh = false,
 ): Promise<RemoteTarget> {
   const arm = share.protocol.protocols.webdav;
-  if (!arm) throw new DavError(502, 'the share has no WebDAV access', 'SHARE_NO_WEBDAV');
+  if (!arm) throw new DavError(502, 'the share has no WebDAV access', FILES_ERRORS.SHARE_NO_WEBDAV);
   const uri = typeof arm.uri === 'string' ? arm.uri.trim() : '';
   let base: string;
   if (/^https?:\/\//i.test(uri)) {
@@ -70,7 +70,7 @@ export async function remoteTarget(
     // The credential goes only to the server that sent the share, never to a host it names (confused deputy).
     const bare = (h: string): string => h.replace(/^\[|\]$/g, '').toLowerCase();
     if (bare(abs.hostname) !== bare(share.senderHost.replace(/:\d+$/, ''))) {
-      throw new DavError(502, 'the share points to a server other than its sender', 'SHARE_URI_FOREIGN');
+      throw new DavError(502, 'the share points to a server other than its sender', FILES_ERRORS.SHARE_URI_FOREIGN);
     }
     base = abs.href;
   } else {
@@ -78,7 +78,7 @@ export async function remoteTarget(
     const rt =
       d.resourceTypes.find((r) => r.name === share.resourceType && typeof r.protocols.webdav === 'string') ??
       d.resourceTypes.find((r) => typeof r.protocols.webdav === 'string');
-    if (!rt) throw new DavError(502, 'the owner advertises no WebDAV endpoint', 'SHARE_NO_WEBDAV');
+    if (!rt) throw new DavError(502, 'the owner advertises no WebDAV endpoint', FILES_ERRORS.SHARE_NO_WEBDAV);
     const root = new URL(rt.protocols.webdav as string, `${d.origin}/`);
     const dir = root.href.endsWith('/') ? root.href : `${root.href}/`;
     base = uri

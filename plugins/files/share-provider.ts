@@ -1,9 +1,8 @@
 /** Owner side of sharing: checks a file/folder share request and builds its OCM protocol object. */
 import { InputError, NotFoundError, type OutgoingShareDraft, type PreparedShare } from '#core';
-import { isValidName, treePath } from './dav-paths.ts';
-import { fsPathOf, statEntry } from './file-store.ts';
-import type { TreeStore } from './tree-store.ts';
-import { userRoot } from './user-dav.ts';
+import { isValidName, treePath } from '#dav';
+import { DiskCollection, resolveDiskPath } from './disk-nodes.ts';
+import { userDir, type FilesDav } from './files-dav.ts';
 import { FILES_ERRORS } from './error-codes.ts';
 
 const SHAREABLE = ['read', 'write', 'share'];
@@ -27,15 +26,12 @@ export function resourcePath(resourceId: string): string {
 }
 
 /** The prepareOutgoingShare hook. */
-export async function prepareFileShare(
-  draft: OutgoingShareDraft,
-  tree: TreeStore,
-  filesDir: string,
-): Promise<PreparedShare> {
+export async function prepareFileShare(draft: OutgoingShareDraft, dav: FilesDav): Promise<PreparedShare> {
   const p = resourcePath(draft.resourceId);
-  const info = await statEntry(fsPathOf(userRoot(filesDir, draft.owner.id), p));
-  if (!info) throw new NotFoundError(`no file or folder ${p}`, 'RESOURCE_NOT_FOUND');
-  const kind = info.collection ? 'folder' : 'file';
+  const home = await DiskCollection.open(dav.store, userDir(dav.filesDir, draft.owner.id), draft.owner.id);
+  const node = home && (await resolveDiskPath(home, p));
+  if (!node) throw new NotFoundError(`no file or folder ${p}`, 'RESOURCE_NOT_FOUND');
+  const kind = node.collection ? 'folder' : 'file';
   if (kind !== draft.resourceType) {
     throw new InputError(
       `${p} is a ${kind}, not a ${draft.resourceType}`,
@@ -48,7 +44,7 @@ export async function prepareFileShare(
       { name: 'permissions', message: 'INVALID' },
     ]);
   }
-  await tree.addShareRoot(draft.providerId, draft.owner.id, p, kind);
+  await dav.roots.add({ providerId: draft.providerId, owner: draft.owner.id, path: p, kind, fileId: node.info.fileId });
   const webdav: Record<string, unknown> = {
     uri: draft.providerId,
     sharedSecret: draft.sharedSecret,

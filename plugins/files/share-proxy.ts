@@ -6,11 +6,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { PluginContext } from '#core';
-import { DavError, forbidden } from './dav-errors.ts';
-import { hasBodyHeaders } from './dav-body.ts';
-import { decodeSegments, encodeSegment } from './dav-paths.ts';
-import { WRITE_METHODS } from './dav-handler.ts';
+import { DavError, decodeSegments, encodeSegment, forbidden, hasBodyHeaders } from '#dav';
+import { WRITE_METHODS } from './files-dav.ts';
 import { hrefRewriter, prefixMapper } from './href-rewriter.ts';
+import { FILES_ERRORS } from './error-codes.ts';
 import { remoteTarget, type ShareMount } from './share-mounts.ts';
 
 const FORWARDED = [
@@ -116,7 +115,7 @@ export async function proxyToOwner(
   }
   if (upstream.statusCode === 401) {
     upstream.resume();
-    throw new DavError(404, 'the owner no longer grants access to this share', 'SHARE_GONE');
+    throw new DavError(404, 'the owner no longer grants access to this share', FILES_ERRORS.SHARE_GONE);
   }
   const base = (upstream as IncomingMessage & { meshworkBase?: string }).meshworkBase as string;
   res.statusCode = upstream.statusCode ?? 502;

@@ -3,14 +3,23 @@
  * whose properties come from the owner (a depth-0 PROPFIND, in parallel, short timeout), with a minimal local
  * fallback when an owner is unreachable so one dead peer never breaks the listing.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PluginContext } from '#core';
-import { badRequest, forbidden } from './dav-errors.ts';
-import { encodeSegment } from './dav-paths.ts';
-import { multistatus, renderResponse, type PropRequest, type PropSource } from './dav-props.ts';
-import { child, clark, DAV_NS, elements, escapeXml, parseXml, serializeNodes } from './dav-xml.ts';
-import { remoteTarget, type ShareMount } from './share-mounts.ts';
-import type { VirtualEntry } from './dav-context.ts';
+import {
+  child,
+  DAV_NS,
+  DavError,
+  DavRequest,
+  decodeUtf8,
+  elements,
+  escapeXml,
+  forbidden,
+  parsePropfind,
+  parseXml,
+  serializeNodes,
+  type DavServer,
+} from '#dav';
+import { remoteTarget, SHARED_FOLDER, type ShareMount } from './share-mounts.ts';
+import { VirtualEntry, type VirtualFolder } from './user-root.ts';
 
 const OWNER_TIMEOUT_MS = 4_000;
 const MAX_BODY = 1 << 20;
@@ -20,33 +29,10 @@ async function readAll(stream: AsyncIterable<Buffer>, max: number): Promise<stri
   let size = 0;
   for await (const c of stream) {
     size += c.length;
-    if (size > max) throw badRequest('body too large');
+    if (size > max) throw new DavError(413, `bodies are limited to ${max} bytes`, 'DAV_BODY_TOO_LARGE');
     chunks.push(c);
   }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function propRequest(body: string): PropRequest {
-  if (!body.trim()) return { kind: 'allprop', include: [] };
-  const root = parseXml(body);
-  if (root.ns !== DAV_NS || root.local !== 'propfind') throw badRequest('PROPFIND body must be a DAV:propfind element');
-  const prop = child(root, DAV_NS, 'prop');
-  if (prop) return { kind: 'prop', names: elements(prop).map((e) => clark(e.ns, e.local)) };
-  return child(root, DAV_NS, 'propname') ? { kind: 'propname' } : { kind: 'allprop', include: [] };
-}
-
-function virtualSource(name: string, collection: boolean, etag: string | null, mtimeMs: number): PropSource {
-  return {
-    name,
-    collection,
-    size: 0,
-    mtimeMs,
-    createdMs: mtimeMs,
-    etag,
-    contentType: null,
-    locks: [],
-    lockable: false,
-  };
+  return decodeUtf8(Buffer.concat(chunks));
 }
 
 /** Asks the owner for the share root's properties; returns the `<d:response>` with a local href, or null. */
@@ -83,52 +69,33 @@ async function ownerEntry(
   }
 }
 
-/** Answers PROPFIND on `Shared with me/`. */
+/** Answers PROPFIND on `Shared with me/`: its own properties, and at depth 1 each share's root as its owner sees it. */
 export async function sharedFolderPropfind(
   ctx: Pick<PluginContext, 'remote' | 'shares'>,
-  req: IncomingMessage,
-  res: ServerResponse,
+  d: DavRequest,
+  server: DavServer,
   mounts: ShareMount[],
-  href: string,
-  self: VirtualEntry,
+  self: VirtualFolder,
 ): Promise<void> {
-  const depth = String(req.headers.depth ?? '1').toLowerCase();
+  const depth = d.depth('1');
   if (depth === 'infinity') throw forbidden('Depth: infinity is not supported', 'propfind-finite-depth');
-  const body = await readAll(req as AsyncIterable<Buffer>, MAX_BODY);
-  const want = propRequest(body);
-  const lockRoot = (): string => href;
-  const responses = [
-    renderResponse(
-      `${href}/`,
-      virtualSource(self.name, true, self.etag, self.mtimeMs),
-      new Map(),
-      want,
-      false,
-      lockRoot,
-    ),
-  ];
+  const body = await readAll(d.req as AsyncIterable<Buffer>, MAX_BODY);
+  const want = parsePropfind(body.trim() ? parseXml(body) : null);
+  const folder = `/${SHARED_FOLDER}`;
+  const [own] = await server.propFind(d, [{ path: folder, node: self }], want);
+  const responses = [own!.render(false)];
   if (depth === '1') {
     const entries = await Promise.all(
       mounts.map(async (m) => {
-        const h = `${href}/${encodeSegment(m.name)}${m.collection ? '/' : ''}`;
-        return (
-          (await ownerEntry(ctx, m, h, body)) ??
-          renderResponse(
-            h,
-            virtualSource(m.name, m.collection, null, m.share.updatedAt),
-            new Map(),
-            want,
-            false,
-            lockRoot,
-          )
-        );
+        const p = DavRequest.childPath(folder, m.name);
+        const remote = await ownerEntry(ctx, m, d.href(p, m.collection), body);
+        if (remote) return remote;
+        const local = new VirtualEntry(m.name, m.collection, m.share.updatedAt);
+        const [pf] = await server.propFind(d, [{ path: p, node: local }], want);
+        return pf!.render(false);
       }),
     );
     responses.push(...entries);
   }
-  const xml = multistatus(responses);
-  res.statusCode = 207;
-  res.setHeader('Content-Type', 'application/xml; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(xml));
-  res.end(xml);
+  d.sendMultistatus(responses);
 }

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { filesPlugin } from '../../plugins/files/index.ts';
-import { basicFor, davClient } from '../../plugins/files/dav-test-client.ts';
+import { basicFor, davClient } from '../harness/dav-test-client.ts';
 import { eventually, startTestServer, type TestServer } from '../harness/test-server.ts';
 
 const SHARED = '/dav/files/bob/Shared%20with%20me';

@@ -96,6 +96,8 @@ describe('federation with an older OCM peer (draft-cavage signatures, /ocm-provi
     assert.equal(n.signature, 'cavage');
     assert.equal(typeof n.body.notification.message, 'string');
     assert.equal(n.body.providerId, created.body.providerId);
+    // Nextcloud believes an unshare only with the share's secret in it.
+    assert.equal(n.body.notification.sharedSecret, protocol.options.sharedSecret);
   });
 
   it('signs with RFC 9421 for a peer that advertises http-sig', async () => {

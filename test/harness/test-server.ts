@@ -65,6 +65,8 @@ export async function startTestServer(
     MESHWORK_LOG_LEVEL: process.env.MESHWORK_TEST_LOG ?? 'silent',
     MESHWORK_OUTBOX_RETRY_BASE_MS: '100',
     MESHWORK_OUTBOX_RETRY_MAX_MS: '500',
+    // Tests check what happens, not how fast: a live peer on a busy machine must not turn a 201 into a 202.
+    MESHWORK_SHARE_WAIT_MS: '20000',
     ...(opts.env ?? {}),
   };
   const engine = new Engine({

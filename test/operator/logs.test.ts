@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { createLogger } from '#core';
 import { filesPlugin } from '../../plugins/files/index.ts';
-import { basicFor, davClient } from '../../plugins/files/dav-test-client.ts';
+import { basicFor, davClient } from '../harness/dav-test-client.ts';
 import { notePlugin } from '../fixtures/note-plugin.ts';
 import { eventually, startTestServer, type TestServer } from '../harness/test-server.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { filesPlugin } from '../../plugins/files/index.ts';
-import { basicFor, davClient } from '../../plugins/files/dav-test-client.ts';
+import { basicFor, davClient } from '../harness/dav-test-client.ts';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
 import { ocmRequests, outboxRows } from './share-test-kit.ts';
 

@@ -1,0 +1,69 @@
+/** The live properties every node has (RFC 4918 §15), computed from the node, and `supported-report-set`. */
+import type { PropFind } from '../prop-find.ts';
+import type { DavServer, PropertyProvider } from '../server.ts';
+import { clark, DAV_NS, escapeXml, propElement } from '../xml.ts';
+
+const D = (local: string): string => clark(DAV_NS, local);
+
+/** Live properties the core computes (all protected except displayname). */
+export const CORE_PROPS = {
+  resourcetype: D('resourcetype'),
+  displayname: D('displayname'),
+  getcontentlength: D('getcontentlength'),
+  getcontenttype: D('getcontenttype'),
+  getetag: D('getetag'),
+  getlastmodified: D('getlastmodified'),
+  creationdate: D('creationdate'),
+  supportedReportSet: D('supported-report-set'),
+} as const;
+
+/** Properties no client may set, beyond the computed ones (quota is served by backends that have it). */
+export const CORE_PROTECTED = [
+  CORE_PROPS.resourcetype,
+  CORE_PROPS.getcontentlength,
+  CORE_PROPS.getcontenttype,
+  CORE_PROPS.getetag,
+  CORE_PROPS.getlastmodified,
+  CORE_PROPS.creationdate,
+  CORE_PROPS.supportedReportSet,
+  D('quota-available-bytes'),
+  D('quota-used-bytes'),
+];
+
+function resourceType(pf: PropFind): string {
+  const extra = (pf.node.resourceTypes ?? []).map((t) => propElement(t, '')).join('');
+  return (pf.node.collection ? '<d:collection/>' : '') + extra;
+}
+
+/** The provider of the core live properties. */
+export function coreLiveProps(server: DavServer): PropertyProvider {
+  return {
+    propFind(batch) {
+      for (const pf of batch) {
+        const n = pf.node;
+        pf.handle(CORE_PROPS.resourcetype, () => resourceType(pf));
+        pf.handle(CORE_PROPS.displayname, () => escapeXml(n.displayName ?? n.name));
+        pf.handle(CORE_PROPS.getcontentlength, () => (n.collection || n.size === null ? undefined : String(n.size)));
+        pf.handle(CORE_PROPS.getcontenttype, () => (n.contentType === null ? undefined : escapeXml(n.contentType)));
+        pf.handle(CORE_PROPS.getetag, () => (n.etag === null ? undefined : escapeXml(n.etag)));
+        pf.handle(CORE_PROPS.getlastmodified, () =>
+          n.lastModified === null ? undefined : new Date(n.lastModified).toUTCString(),
+        );
+        pf.handle(CORE_PROPS.creationdate, () => {
+          const t = n.createdAt ?? null;
+          return t === null ? undefined : new Date(t).toISOString();
+        });
+        // RFC 3253 keeps supported-report-set out of allprop; the RFC 3253 shape tsdav reads (report wrapper).
+        pf.handle(
+          CORE_PROPS.supportedReportSet,
+          () =>
+            server
+              .reportsFor(n)
+              .map((r) => `<d:supported-report><d:report>${propElement(r, '')}</d:report></d:supported-report>`)
+              .join(''),
+          false,
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * The public API of the DAV toolkit: the only path plugins import (`#dav`). A protocol library with no
+ * resource-type knowledge; see README.md for the model.
+ */
+export { createDavServer } from './create-server.ts';
+export {
+  DavServer,
+  type DavExtension,
+  type DavHooks,
+  type DavServerOptions,
+  type MethodHandler,
+  type PropertyProvider,
+  type ReportHandler,
+  type ReportSpec,
+  type StateTokenSource,
+  type WriteTarget,
+} from './server.ts';
+export { DavRequest, hasBodyHeaders, type Depth } from './request.ts';
+export {
+  isCollection,
+  isFile,
+  isSyncCollection,
+  type DavCollection,
+  type DavFile,
+  type DavMount,
+  type DavNode,
+  type DavSyncCollection,
+  type SyncChanges,
+  type WriteInput,
+  type WriteResult,
+} from './tree.ts';
+export {
+  emptyElement,
+  multistatus,
+  parsePropfind,
+  PropFind,
+  propNames,
+  statusResponse,
+  type PropRequest,
+  type PropValue,
+} from './prop-find.ts';
+export { parsePropertyUpdate, type PropOp, type PropPatchHandler } from './prop-patch.ts';
+export { checkHttpConditions, checkIfHeader, guardWrite, ifGroups } from './conditions.ts';
+export { CORE_PROPS } from './core/live-props.ts';
+export { parseRange } from './core/get.ts';
+export { deadPropertiesExtension, MAX_DEAD_PROPERTY_BYTES, type DeadPropertyStore } from './dead-props.ts';
+export { activeLockXml, locksExtension } from './locks/locks-extension.ts';
+export {
+  lockConflicts,
+  lockCovers,
+  MAX_LOCK_SECONDS,
+  newLockToken,
+  parseTimeout,
+  type DavLock,
+  type LockBackend,
+} from './locks/lock-backend.ts';
+export { formatSyncToken, parseSyncToken, SYNC_TOKEN_PREFIX, syncExtension } from './sync/sync-extension.ts';
+export * from './errors.ts';
+export { DAV_ERROR_CODES, type DavErrorCode } from './error-codes.ts';
+export { errorBody, sendDavError, sendFailure, toDavError, type DavLogger } from './error-response.ts';
+export * from './xml.ts';
+export { decodeUtf8, MAX_XML_DEPTH, parseXml } from './xml-parse.ts';
+export * from './if-header.ts';
+export * from './paths.ts';

@@ -54,6 +54,10 @@ export const CORE_ERROR_CODES = {
   SHARE_NOT_FOUND: { status: 404, meaning: 'No share with this id for the calling user.' },
   SHARE_NOT_PENDING: { status: 409, meaning: 'The share was already answered (accepted, declined or removed).' },
   SHARE_REFUSED: { status: 400, meaning: 'The receiving server refused the share; the message carries its reason.' },
+  SHARE_STILL_ACTIVE: {
+    status: 409,
+    meaning: 'Only ended (unshared, declined) or failed shares can be cleared from the list.',
+  },
   SHARE_WITH_SELF: { status: 400, meaning: 'A user cannot share with themselves.' },
   SHARE_PEER_NOT_FOUND: { status: 400, meaning: "No server has the address's host name (it does not resolve)." },
   SHARE_PEER_NOT_OCM: {
@@ -101,6 +105,7 @@ export const CORE_ERROR_CODES = {
   // Invites and contacts
   INVALID_INVITE: { status: 400, meaning: 'The invite string is not valid (base64url of token@provider).' },
   INVITE_INVALID: { status: 400, meaning: 'The invite token is unknown or expired.' },
+  INVITE_NOT_FOUND: { status: 404, meaning: 'No open invite with this id among your invites.' },
   INVALID_TOKEN: { status: 400, meaning: 'OCM /invite-accepted: the token is missing or malformed.' },
   INVITE_ALREADY_ACCEPTED: { status: 409, meaning: 'The invite was already accepted.' },
   INVITE_REFUSED: { status: 403, meaning: 'The inviting server refused the invite acceptance.' },

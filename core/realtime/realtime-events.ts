@@ -7,7 +7,10 @@ export interface ServerToClientEvents {
   'share:incoming-updated': (share: IncomingShareView) => void;
   'share:incoming-removed': (share: IncomingShareView) => void;
   'share:outgoing-updated': (share: OutgoingShare) => void;
+  'share:outgoing-removed': (share: OutgoingShare) => void;
   'contact:added': (contact: Contact) => void;
+  /** An outstanding invite was accepted or revoked: it leaves the list. */
+  'invite:removed': (invite: { id: string }) => void;
 }
 
 /** Events browsers send on the main namespace (none yet: the REST API carries actions). */

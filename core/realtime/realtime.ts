@@ -64,7 +64,12 @@ export class Realtime {
       ({ share }) => void toUser(share.ownerId).emit('share:outgoing-updated', share),
     );
     events.on('account:sessions-ended', (e) => this.#sessions.end(e));
+    events.on(
+      'share:outgoing-removed',
+      ({ share }) => void toUser(share.ownerId).emit('share:outgoing-removed', share),
+    );
     events.on('contact:added', ({ contact }) => void toUser(contact.userId).emit('contact:added', contact));
+    events.on('invite:removed', ({ userId, inviteId }) => void toUser(userId).emit('invite:removed', { id: inviteId }));
     log.debug('realtime ready');
   }
 

@@ -8,6 +8,10 @@ import { migrate } from './storage/migrations.ts';
 import { coreMigrations } from './storage/core-schema.ts';
 import { AccountService } from './accounts/account-service.ts';
 import { requireUser } from './accounts/auth-middleware.ts';
+import { AccountHousekeeping } from './accounts/account-housekeeping.ts';
+import { clientAddressResolver, trustProxyFunction } from './accounts/client-address.ts';
+import { LoginThrottle } from './accounts/login-throttle.ts';
+import { PasswordLogin } from './accounts/password-login.ts';
 import { EngineEventBus } from './events.ts';
 import { hostFromUrl } from './addresses.ts';
 import { DiscoveryClient } from './discovery/discovery-client.ts';
@@ -33,10 +37,13 @@ import { ContactStore } from './invites/contact-store.ts';
 import { InviteService } from './invites/invite-service.ts';
 import { TokenService } from './tokens/token-service.ts';
 import { Realtime } from './realtime/realtime.ts';
+import type { SessionCheckTimes } from './realtime/session-sockets.ts';
 import { accessLog } from './transport/access-log.ts';
 import { errorMiddleware } from './transport/error-middleware.ts';
 import { ocmRoutes } from './transport/ocm-routes.ts';
 import { apiRoutes } from './transport/api-routes.ts';
+import { accountRoutes } from './transport/account-routes.ts';
+import { malformedUrlGuard } from './transport/url-guard.ts';
 import { inviteDialogRoutes } from './transport/invite-dialog.ts';
 import { NotFoundError, SignatureError } from './errors.ts';
 
@@ -47,6 +54,8 @@ export interface EngineOptions {
   logger?: Logger;
   /** Extra handlers mounted last, before the 404 (the web app). */
   fallback?: RequestHandler[];
+  /** How often sockets' sessions are re-read (defaults: on an event after 2 s, all every 5 s); tests isolate each. */
+  sessionChecks?: SessionCheckTimes;
 }
 
 class MutableIdentity implements ServerIdentity {
@@ -73,6 +82,8 @@ export class Engine {
   discovery!: DiscoveryClient;
   shares!: ShareStore;
   realtime!: Realtime;
+  #housekeeping: AccountHousekeeping | null = null;
+  readonly #mounts: Array<[string, RequestHandler[]]> = [];
   #key: SigningKey | null = null;
   #ready = false;
   readonly #opts: EngineOptions;
@@ -84,7 +95,8 @@ export class Engine {
     this.plugins = new PluginHost(this.log);
     this.http = createServer(this.app);
     this.app.disable('x-powered-by');
-    this.app.set('trust proxy', false);
+    // The client address (throttling, logs) is the socket's unless MESHWORK_TRUST_PROXY names the proxies in front.
+    this.app.set('trust proxy', trustProxyFunction(opts.config.trustProxy));
     this.app.use(accessLog(() => this.log));
     // Listening starts before wiring (port 0 decides our origin); answer 503 until everything is mounted.
     this.app.use((_req, res, next) =>
@@ -92,6 +104,8 @@ export class Engine {
         ? next()
         : void res.status(503).set('retry-after', '1').json({ code: 'STARTING', message: 'server is starting' }),
     );
+    // Plugin mounts (WebDAV) see raw paths and answer malformed percent-encoding in their own error shape.
+    this.app.use(malformedUrlGuard((path) => this.#mounts.some(([m]) => path === m || path.startsWith(`${m}/`))));
   }
 
   /** Opens storage, migrates, wires every service and plugin, and listens. */
@@ -120,7 +134,9 @@ export class Engine {
       allowInsecure: config.allowInsecurePeers,
       self: () => ({ origin: this.identity.origin, listen }),
     };
-    this.accounts = new AccountService(db);
+    this.accounts = new AccountService(db, {
+      onSessionsEnded: (e) => this.events.emit('account:sessions-ended', e),
+    });
     const cavageKey = lazyCavageKey(db, () => `${this.identity.origin}/ocm#signature`);
     this.discovery = new DiscoveryClient({
       policy,
@@ -222,8 +238,20 @@ export class Engine {
       this.events,
       this.log.child({ part: 'realtime' }),
       config.redisUrl,
+      this.#opts.sessionChecks,
     );
-    const userAuth = requireUser(this.accounts);
+    const clientAddress = clientAddressResolver(config.trustProxy);
+    const passwords = new PasswordLogin(this.accounts, new LoginThrottle(db));
+    const userAuth = requireUser({ accounts: this.accounts, passwords, clientAddress });
+    this.#housekeeping = new AccountHousekeeping({
+      db,
+      accounts: this.accounts,
+      store: this.shares,
+      outgoing,
+      incoming,
+      events: this.events,
+      log: this.log.child({ part: 'accounts' }),
+    });
 
     const app = this.app;
     const discoveryDoc = async (_req: express.Request, res: express.Response) => {
@@ -244,6 +272,13 @@ export class Engine {
     app.use(
       '/api/v1',
       express.json({ limit: '1mb' }),
+      accountRoutes({
+        accounts: this.accounts,
+        passwords,
+        clientAddress,
+        requireUser: userAuth,
+        identity: this.identity,
+      }),
       apiRoutes({
         accounts: this.accounts,
         requireUser: userAuth,
@@ -269,7 +304,7 @@ export class Engine {
         })
         .then(() => next(), next);
     };
-    const mounts: Array<[string, RequestHandler[]]> = [];
+    const mounts = this.#mounts;
     const apis = new PluginApis();
     for (const plugin of plugins) {
       const api = Router();
@@ -337,6 +372,7 @@ export class Engine {
     app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`, 'ROUTE_NOT_FOUND')));
     app.use(errorMiddleware(this.log));
     this.outbox.start();
+    this.#housekeeping.start();
     this.#ready = true;
     this.log.info({ origin: this.identity.origin, plugins: plugins.map((p) => p.id) }, 'meshwork listening');
   }
@@ -349,6 +385,7 @@ export class Engine {
   /** Stops accepting work, then closes sockets, plugins, outbox and storage. */
   async stop(): Promise<void> {
     this.outbox?.stop();
+    await this.#housekeeping?.stop();
     await this.plugins.dispose();
     this.http.closeAllConnections?.();
     if (this.realtime) await this.realtime.close();

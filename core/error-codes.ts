@@ -33,6 +33,19 @@ export const CORE_ERROR_CODES = {
   USER_NOT_FOUND: { status: 404, meaning: 'No local user with this id.' },
   CONFLICT: { status: 409, meaning: 'The request conflicts with the current state.' },
   NOT_IMPLEMENTED: { status: 501, meaning: 'This server does not implement the request.' },
+  // Accounts: state, password changes and bad requests at the edge (security)
+  ACCOUNT_DISABLED: {
+    status: 403,
+    meaning: 'The right password for an account the operator disabled; it cannot log in or use sessions.',
+  },
+  WRONG_PASSWORD: { status: 403, meaning: 'Changing a password: the current password given is not correct.' },
+  USER_ID_RETIRED: { status: 409, meaning: 'The id belonged to a deleted account; it is never given to anyone else.' },
+  MALFORMED_URL: {
+    status: 400,
+    meaning: 'The URL path has malformed percent-encoding (or is not UTF-8 once decoded).',
+  },
+  INVALID_REQUEST: { status: 400, meaning: 'The HTTP request itself is not valid.' },
+  // end of accounts (security)
   // Shares (client API and OCM)
   RESOURCE_NOT_FOUND: {
     status: 404,

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { SessionsEnded } from './accounts/session-store.ts';
 import type { Contact } from './invites/contact-types.ts';
 import type { IncomingShare, OutgoingShare } from './shares/share-types.ts';
 
@@ -22,6 +23,10 @@ export interface EngineEvents {
     providerId: string;
     senderHost: string;
   };
+  /** Sessions ended (logout, password change, disabled or deleted account): their sockets are disconnected. */
+  'account:sessions-ended': SessionsEnded;
+  /** A deleted account's shares are revoked and left; plugins remove or set aside what they keep for the user. */
+  'account:deleted': { userId: string };
 }
 
 /** Name of an engine event. */

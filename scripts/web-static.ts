@@ -70,7 +70,12 @@ export function webStatic(opts: { distDir?: string } = {}): RequestHandler[] {
         );
       return;
     }
-    res.sendFile(index, (err) => err && next(err));
+    res.sendFile(index, (err?: NodeJS.ErrnoException) => {
+      // A client that went away mid-answer (aborted, reset, parse error after the head) needs no answer and is
+      // not a server error: express's own rule when no callback is given, plus anything after the head was sent.
+      if (!err || res.headersSent || err.code === 'ECONNABORTED' || err.syscall === 'write') return;
+      next(err);
+    });
   };
   return [(req, res, next) => (isReserved(req.path) ? next() : files(req, res, next)), app];
 }

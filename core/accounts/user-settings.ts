@@ -43,7 +43,8 @@ export class UserSettingsStore {
       throw new ShareError('SETTINGS_INVALID', 'send the settings to change as a JSON object');
     const issues: Array<{ name: string; message: string }> = [];
     for (const [k, v] of Object.entries(change)) {
-      const t = (TYPES as Record<string, string>)[k];
+      // Own keys only: `constructor`, `toString` and friends are not settings (they were a 500).
+      const t = Object.hasOwn(TYPES, k) ? (TYPES as Record<string, string>)[k] : undefined;
       if (!t) issues.push({ name: k, message: 'UNKNOWN_SETTING' });
       else if (typeof v !== t) issues.push({ name: k, message: `MUST_BE_${t.toUpperCase()}` });
     }

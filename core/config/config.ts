@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import proxyaddr from 'proxy-addr';
 import { MeshworkError } from '../errors.ts';
 
 /** Criteria a server may advertise in discovery and enforce on inbound requests. */
@@ -34,6 +35,8 @@ export interface MeshworkConfig {
   outboxGiveUpMs: number;
   /** Lifetime of bearer tokens issued by the token endpoint, in seconds. */
   accessTokenTtlSeconds: number;
+  /** Reverse proxies whose `X-Forwarded-For` is believed (addresses, CIDRs, loopback/linklocal/uniquelocal). */
+  trustProxy: string[];
   /** How long a node holds an outbox message it claimed before another node may take it over. */
   outboxLeaseMs: number;
   /** How long a user's share request waits for the receiving server before answering 202 (queued). */
@@ -68,6 +71,7 @@ export const SERVER_VARIABLES = [
   'MESHWORK_OUTBOX_LEASE_MS',
   'MESHWORK_SHARE_WAIT_MS',
   'MESHWORK_ACCESS_TOKEN_TTL',
+  'MESHWORK_TRUST_PROXY',
   // Calls plugin (plugins/calls/calls-config.ts reads and validates them).
   'MESHWORK_TURN_URLS',
   'MESHWORK_TURN_SECRET',
@@ -91,6 +95,7 @@ const TOOL_VARIABLES = [
   'MESHWORK_TEST_LOG',
   'MESHWORK_TEST_PG_URL',
   'MESHWORK_TEST_REDIS_URL',
+  'MESHWORK_FUZZ_SEED',
 ];
 
 /** MESHWORK_* names that nothing reads: most likely typos (`MESHWORK_PROT`) the operator should hear about. */
@@ -149,6 +154,27 @@ function publicUrl(env: Env, port: number): string | null {
     throw new ConfigError('MESHWORK_PUBLIC_URL', 'must be an origin only (no path, query or credentials)');
   }
   return url.origin;
+}
+
+/** MESHWORK_TRUST_PROXY: the proxies in front of this server; a client's own X-Forwarded-For is never believed. */
+function trustProxy(env: Env): string[] {
+  const entries = list(env, 'MESHWORK_TRUST_PROXY');
+  for (const e of entries) {
+    if (e === 'true' || e === '*' || e === '1')
+      throw new ConfigError(
+        'MESHWORK_TRUST_PROXY',
+        `name the proxies (e.g. loopback, 10.0.0.0/8), not "${e}": trusting every hop lets clients choose their address`,
+      );
+    try {
+      proxyaddr.compile(e);
+    } catch {
+      throw new ConfigError(
+        'MESHWORK_TRUST_PROXY',
+        `"${e}" is not an IP address, a CIDR range, loopback, linklocal or uniquelocal`,
+      );
+    }
+  }
+  return entries;
 }
 
 /** Reads an optional JSON config file (MESHWORK_CONFIG) whose keys are the env variable names. */
@@ -220,6 +246,7 @@ export function loadConfig(processEnv: Env = process.env): MeshworkConfig {
     outboxRetryMaxMs: int(env, 'MESHWORK_OUTBOX_RETRY_MAX_MS', 3_600_000, 10, 86_400_000),
     outboxGiveUpMs: int(env, 'MESHWORK_OUTBOX_GIVE_UP_MS', 5 * 86_400_000, 1000, 30 * 86_400_000),
     accessTokenTtlSeconds: int(env, 'MESHWORK_ACCESS_TOKEN_TTL', 900, 30, 86_400),
+    trustProxy: trustProxy(env),
     outboxLeaseMs: int(env, 'MESHWORK_OUTBOX_LEASE_MS', 60_000, 500, 3_600_000),
     shareWaitMs: int(env, 'MESHWORK_SHARE_WAIT_MS', 3_000, 1_000, 60_000),
     warnings,

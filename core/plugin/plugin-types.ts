@@ -220,8 +220,12 @@ export interface PluginContext {
   readonly peerAuth: RequestHandler;
   /** Socket.io namespace `/<id>`; sockets are authenticated and `socket.data.user` is set. */
   readonly realtime: Namespace;
-  readonly accounts: Pick<AccountService, 'findUser' | 'getUser' | 'checkPassword'>;
-  /** Middleware authenticating a local user by bearer session or Basic password. */
+  /** Look-ups only: passwords are checked through `requireUser`, which throttles guessing. */
+  readonly accounts: Pick<AccountService, 'findUser' | 'getUser'>;
+  /**
+   * Middleware authenticating a local user by bearer session or Basic password (throttled: a throttled Basic check
+   * calls `next` with a 429 error and sets `Retry-After`; a disabled account gets 403).
+   */
   readonly requireUser: RequestHandler;
   /**
    * Publishes this plugin's API for plugins that declare `dependsOn: [thisId]` (e.g. chat's room event

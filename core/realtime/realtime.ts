@@ -1,45 +1,25 @@
 import type * as IoRedis from 'ioredis';
 import type * as RedisAdapter from '@socket.io/redis-adapter';
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Namespace, type Socket } from 'socket.io';
+import { Server, type Namespace } from 'socket.io';
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
 
 // Redis client and adapter load only when MESHWORK_REDIS_URL is set (several app nodes).
 const require = createRequire(import.meta.url);
-import type { AccountService } from '../accounts/account-service.ts';
-import { authenticate } from '../accounts/auth-middleware.ts';
+import type { AccountService, SessionsEnded } from '../accounts/account-service.ts';
 import type { EngineEventBus } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import { incomingView } from '../transport/api-routes.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from './realtime-events.ts';
+import { SessionSockets, userRoom, type SessionCheckTimes } from './session-sockets.ts';
 
-/** The room every socket of one user joins, in every namespace. */
-export function userRoom(userId: string): string {
-  return `user:${userId}`;
-}
+export { userRoom, sessionRoom } from './session-sockets.ts';
 
-/** Rejects a socket that has no valid session token (`auth.token` or a Bearer header). */
-function authMiddleware(accounts: AccountService) {
-  return (socket: Socket, next: (err?: Error) => void) => {
-    const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    const header = typeof fromAuth === 'string' ? `Bearer ${fromAuth}` : socket.handshake.headers.authorization;
-    authenticate(accounts, header).then(
-      (auth) => {
-        if (!auth) return next(new Error('UNAUTHENTICATED'));
-        socket.data.user = auth.user;
-        void socket.join(userRoom(auth.user.id));
-        next();
-      },
-      () => next(new Error('UNAUTHENTICATED')),
-    );
-  };
-}
-
-/** Socket.io on the HTTP server: authenticated, forwarding the user's engine events, one namespace per plugin. */
+/** Socket.io on the HTTP server: authenticated by session (sockets end with it), forwarding the user's engine events, one namespace per plugin. */
 export class Realtime {
   readonly io: Server<Record<string, never>, ServerToClientEvents>;
-  readonly #accounts: AccountService;
+  readonly #sessions: SessionSockets;
   readonly #redis: Redis[] = [];
 
   constructor(
@@ -48,8 +28,9 @@ export class Realtime {
     events: EngineEventBus,
     log: Logger,
     redisUrl: string | null = null,
+    sessionChecks: SessionCheckTimes = {},
   ) {
-    this.#accounts = accounts;
+    this.#sessions = new SessionSockets(accounts, log, sessionChecks);
     this.io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
       serveClient: false,
       cors: { origin: false },
@@ -64,7 +45,7 @@ export class Realtime {
       this.#redis.push(pub, sub);
       this.io.adapter(createAdapter(pub, sub));
     }
-    this.io.use(authMiddleware(accounts));
+    this.#sessions.attach(this.io.of('/'));
     const toUser = (id: string) => this.io.to(userRoom(id));
     events.on(
       'share:received',
@@ -82,6 +63,7 @@ export class Realtime {
       'share:outgoing-updated',
       ({ share }) => void toUser(share.ownerId).emit('share:outgoing-updated', share),
     );
+    events.on('account:sessions-ended', (e) => this.#sessions.end(e));
     events.on(
       'share:outgoing-removed',
       ({ share }) => void toUser(share.ownerId).emit('share:outgoing-removed', share),
@@ -94,11 +76,22 @@ export class Realtime {
   /** The authenticated namespace of a plugin (`/<pluginId>`). */
   namespace(pluginId: string): Namespace {
     const ns = this.io.of(`/${pluginId}`);
-    ns.use(authMiddleware(this.#accounts));
+    this.#sessions.attach(ns);
     return ns;
   }
 
+  /** Disconnects the sockets of sessions that ended, in every namespace and on every node. */
+  endSessions(e: SessionsEnded): void {
+    this.#sessions.end(e);
+  }
+
+  /** Checks every local socket's session now (the periodic sweep, on demand). */
+  sweep(): Promise<void> {
+    return this.#sessions.sweep();
+  }
+
   async close(): Promise<void> {
+    this.#sessions.close();
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
     await Promise.all(this.#redis.map((c) => c.quit().catch(() => c.disconnect())));
   }

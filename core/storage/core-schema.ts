@@ -1,3 +1,4 @@
+import { accountMigrations } from '../accounts/account-migrations.ts';
 import { outboxLeaseMigration } from '../outbox/outbox-store.ts';
 import { incomingShareKeyMigration } from './incoming-share-key.ts';
 import type { SchemaMigration } from './migrations.ts';
@@ -153,4 +154,5 @@ export const coreMigrations: SchemaMigration[] = [
   },
   incomingShareKeyMigration,
   outboxLeaseMigration,
+  ...accountMigrations,
 ];

@@ -2,7 +2,6 @@ import type express from 'express';
 import { Router } from 'express';
 import { InputError, NotFoundError } from '../errors.ts';
 import type { AccountService, User } from '../accounts/account-service.ts';
-import { LoginThrottle } from '../accounts/login-throttle.ts';
 import { formatAddress, parseAddress } from '../addresses.ts';
 import type { UserSettingsStore } from '../accounts/user-settings.ts';
 import type { ContactStore } from '../invites/contact-store.ts';
@@ -25,7 +24,7 @@ function str(body: Record<string, unknown>, field: string): string {
   return v;
 }
 
-/** The JSON client API under `/api/v1` (login, me, shares, invites, contacts). */
+/** The JSON client API under `/api/v1` (me, shares, invites, contacts). */
 export function apiRoutes(deps: {
   accounts: AccountService;
   requireUser: express.RequestHandler;
@@ -41,29 +40,8 @@ export function apiRoutes(deps: {
   const me = (u: User) => ({ ...u, address: formatAddress(u.id, deps.identity.host), server: deps.identity.host });
   const user = (req: express.Request): User => req.user as User;
 
-  const throttle = new LoginThrottle();
-  r.post('/auth/login', async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const username = str(body, 'username');
-    const ip = req.socket.remoteAddress ?? '';
-    throttle.check(ip, username);
-    let u: User;
-    try {
-      u = await deps.accounts.checkPassword(username, str(body, 'password'));
-    } catch (err) {
-      throttle.fail(ip, username);
-      throw err;
-    }
-    throttle.succeed(ip, username);
-    res.json({ token: await deps.accounts.createSession(u.id), user: me(u) });
-  });
-
+  // Login, logout and password change: account-routes.ts, mounted before this router.
   r.use(deps.requireUser);
-
-  r.post('/auth/logout', async (req, res) => {
-    if (req.sessionToken) await deps.accounts.deleteSession(req.sessionToken);
-    res.status(204).end();
-  });
 
   r.get('/me', (req, res) => {
     res.json(me(user(req)));

@@ -22,7 +22,7 @@ export interface WireError {
 export type AckReply<T extends object = Record<never, never>> =
   ({ ok: true } & T) | { ok: false; code: string; message: string };
 
-/** Maps any thrown value to its wire form (domain errors, body-parser errors, then everything else as 500). */
+/** Maps any thrown value to its wire form (domain errors, body-parser and other HTTP-layer 4xx, then 500). */
 export function toWireError(err: unknown): WireError {
   if (isMeshworkError(err)) {
     return {
@@ -42,6 +42,15 @@ export function toWireError(err: unknown): WireError {
         ? { status, code: 'BODY_TOO_LARGE', message: 'request body too large', expected: true }
         : { status, code: 'INVALID_BODY', message: 'request body is not valid', expected: true };
     }
+  }
+  const http = err as { status?: unknown; statusCode?: unknown } | null;
+  const status = http && typeof http === 'object' ? (http.status ?? http.statusCode) : undefined;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // The router's URIError for a route parameter with malformed percent-encoding, and any other 4xx of the HTTP
+    // layer (http-errors): the client's mistake, never a 500.
+    return err instanceof URIError
+      ? { status: 400, code: 'MALFORMED_URL', message: 'the URL has malformed percent-encoding', expected: true }
+      : { status, code: 'INVALID_REQUEST', message: 'the request is not valid', expected: true };
   }
   return { status: 500, code: 'INTERNAL_ERROR', message: 'internal error', expected: false };
 }

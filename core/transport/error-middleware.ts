@@ -21,11 +21,19 @@ function shapeFor(path: string): ErrorShape {
 
 /**
  * The one place where errors become HTTP responses. Domain errors keep their declared status and code;
- * body-parser errors become 400/413; anything else is logged and answered with a generic 500.
+ * body-parser and other HTTP-layer errors keep their 4xx; a client gone mid-request is dropped; anything
+ * else is logged and answered with a generic 500.
  */
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const { status, code, message, validationErrors, expected } = toWireError(err);
+    const errCode = String((err as { code?: unknown } | null)?.code);
+    if (!expected && (req.socket?.destroyed || /^HPE_|^ECONNABORTED$/.test(errCode))) {
+      // The client went away or broke HTTP mid-request (aborted upload, truncated body): nobody to answer, and
+      // not a server error.
+      (req.log ?? log).debug({ err, method: req.method, path: req.path }, 'client gone mid-request');
+      return void res.destroy();
+    }
     if (!expected) (req.log ?? log).error({ err, method: req.method, path: req.path }, 'unhandled error');
     else (req.log ?? log).debug({ status, errorCode: code, reason: message }, 'request refused');
     if (res.headersSent) return res.end();

@@ -5,6 +5,7 @@
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { definePlugin, InputError, type MeshworkPlugin } from '#core';
+import { setAsideDeletedUsersFiles } from './account-cleanup.ts';
 import { davAuthenticator } from './dav-auth.ts';
 import { createFilesDav } from './files-dav.ts';
 import { filesMigrations } from './migrations.ts';
@@ -54,6 +55,7 @@ export function filesPlugin(): MeshworkPlugin {
       ctx.mount('/dav/files', (req, res) => void userDav(req, res));
       ctx.mount(OCM_DAV_PATH.replace(/\/$/, ''), (req, res) => void ocmDav(req, res));
       reshareRoute(ctx, ctx.api);
+      setAsideDeletedUsersFiles(ctx, filesDir);
       dav.binding.start();
       return {
         prepareOutgoingShare: (draft) => prepareFileShare(draft, dav),

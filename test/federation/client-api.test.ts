@@ -33,7 +33,7 @@ describe('client API: sessions, identity and abuse limits', function () {
     assert.equal((await s.api(null, 'POST', '/api/v1/auth/login', 'not json')).status, 400);
   });
 
-  it('throttles password guessing per username after 10 failures', async () => {
+  it('throttles password guessing per username (details in test/security/password-throttle.test.ts)', async () => {
     await s.user('ivy');
     for (let i = 0; i < 10; i++)
       await s.api(null, 'POST', '/api/v1/auth/login', { username: 'ivy', password: `guess-${i}` });

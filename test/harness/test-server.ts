@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer } from 'node:net';
 import type { RequestHandler } from 'express';
-import { Engine, loadConfig, type Logger, type MeshworkPlugin } from '#core';
+import { Engine, loadConfig, type EngineOptions, type Logger, type MeshworkPlugin } from '#core';
 import { notePlugin } from '../fixtures/note-plugin.ts';
 
 /** A Meshwork server started for a test, with helpers to act as its users. */
@@ -48,7 +48,9 @@ export async function startTestServer(
     plugins?: MeshworkPlugin[];
     /** Handlers mounted after every route (e.g. the web app from scripts/web-static.ts). */
     fallback?: RequestHandler[];
-    /** The server's logger (default: pino to stdout at MESHWORK_LOG_LEVEL). */
+    /** How often sockets' sessions are re-read (see EngineOptions). */
+    sessionChecks?: EngineOptions['sessionChecks'];
+    /** The server's logger (default: one at MESHWORK_LOG_LEVEL, silent in tests). */
     logger?: Logger;
   } = {},
 ): Promise<TestServer> {
@@ -71,6 +73,7 @@ export async function startTestServer(
     config: loadConfig(env),
     plugins: opts.plugins ?? [notePlugin()],
     ...(opts.fallback ? { fallback: opts.fallback } : {}),
+    ...(opts.sessionChecks ? { sessionChecks: opts.sessionChecks } : {}),
     ...(opts.logger ? { logger: opts.logger } : {}),
   });
   await engine.start();

@@ -37,7 +37,7 @@ describe('operator interface: the meshwork command and npm start', function () {
     assert.match(dup.stderr, /already exists/);
     const short = cli(['user', 'add', 'fred', '--password', 'x'], { MESHWORK_DATA_DIR: dataDir });
     assert.match(short.stderr, /at least 8 characters/);
-    assert.match(cli(['user', 'list'], { MESHWORK_DATA_DIR: dataDir }).stdout, /erin\tErin Example/);
+    assert.match(cli(['user', 'list'], { MESHWORK_DATA_DIR: dataDir }).stdout, /^erin +Erin Example +- +active$/m);
   });
 
   it('refuses to start with a bad variable, naming it', () => {

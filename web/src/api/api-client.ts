@@ -33,6 +33,8 @@ export interface ApiClient {
   login(username: string, password: string): Promise<LoginResult>;
   /** Ends the current session on the server. */
   logout(): Promise<null>;
+  /** Changes the user's own password; the server ends their other sessions and keeps this one. */
+  changePassword(currentPassword: string, newPassword: string): Promise<null>;
   /** The logged-in user, with their OCM address. */
   me(): Promise<Me>;
   /** The user's preferences (e.g. auto-accepting shares). */
@@ -127,6 +129,11 @@ export class HttpApiClient implements ApiClient {
   /** Ends the current session on the server. */
   logout(): Promise<null> {
     return this.request('POST', '/auth/logout');
+  }
+
+  /** Changes the user's own password; the server ends their other sessions and keeps this one. */
+  changePassword(currentPassword: string, newPassword: string): Promise<null> {
+    return this.request('POST', '/me/password', { currentPassword, newPassword });
   }
 
   /** The logged-in user, with their OCM address. */

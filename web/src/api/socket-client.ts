@@ -6,7 +6,7 @@ export type MeshworkSocket = Socket<ServerToClientEvents, Record<never, never>>;
 
 /** Options of a socket connection. */
 export interface SocketOptions {
-  /** Called when the server refuses the token (the session ended elsewhere). */
+  /** Called when the server refuses the token or ends the socket's session (logout elsewhere, expiry…). */
   onUnauthorized?: () => void;
 }
 
@@ -19,6 +19,11 @@ function connect<S extends Socket>(namespace: string, token: string, opts: Socke
   }) as unknown as S;
   socket.on('connect_error', (err: Error) => {
     if (err.message === 'UNAUTHENTICATED') opts.onUnauthorized?.();
+  });
+  // The server disconnects a socket itself only when its session ended (logout elsewhere, password changed,
+  // account disabled or deleted, expiry); socket.io does not reconnect after that, so the app asks to log in.
+  socket.on('disconnect', (reason: string) => {
+    if (reason === 'io server disconnect') opts.onUnauthorized?.();
   });
   return socket;
 }

@@ -3,8 +3,11 @@ import { BrandMark } from '../components/brand-mark.tsx';
 import { ICONS, Icon } from '../components/icons.tsx';
 import { AddressBadge } from './address-badge.tsx';
 
-/** The top bar: brand, live-connection state, the user's address (with copy) and log out. */
-export function TopBar(props: { user: Me; connected: boolean; onLogout: () => void }) {
+// A padlock, drawn like ICONS (24×24, stroked): the change-password button.
+const LOCK = 'M6.5 10.5h11v9h-11zM9 10.5V8a3 3 0 0 1 6 0v2.5';
+
+/** The top bar: brand, live-connection state, the user's address (with copy), change password and log out. */
+export function TopBar(props: { user: Me; connected: boolean; onLogout: () => void; onChangePassword: () => void }) {
   return (
     <header class="topbar">
       <a class="brand" href="#/shares" aria-label="Meshwork, go to your shares">
@@ -24,6 +27,10 @@ export function TopBar(props: { user: Me; connected: boolean; onLogout: () => vo
           <span class="live-text">{props.connected ? 'Live' : 'Offline'}</span>
         </span>
         <AddressBadge user={props.user} />
+        <button type="button" class="btn btn-small password" onClick={props.onChangePassword} title="Change password">
+          <Icon path={LOCK} size={16} />
+          <span class="password-text">Change password</span>
+        </button>
         <button type="button" class="btn btn-small logout" onClick={props.onLogout} title="Log out">
           <Icon path={ICONS.logout} size={16} />
           <span class="logout-text">Log out</span>

@@ -6,6 +6,7 @@ import { pluginForRoute, type WebPluginContext, type WebPlugin } from '../plugin
 import { ContactsPage } from './contacts-page.tsx';
 import { navigate, useHashRoute } from './hash-route.ts';
 import { NavMenu } from './nav-menu.tsx';
+import { PasswordDialog } from './password-dialog.tsx';
 import { SharesPage } from './shares-page.tsx';
 import { ShellContext } from './shell-context.ts';
 import type { ToastStore } from './toast-store.ts';
@@ -38,6 +39,7 @@ export function Workspace(props: {
     };
   }, [socket]);
 
+  const [changingPassword, setChangingPassword] = useState(false);
   const inbox = useInbox(api, socket, toasts);
   const contacts = useContacts(api, socket, toasts);
   const route = useHashRoute();
@@ -90,7 +92,18 @@ export function Workspace(props: {
         Skip to content
       </a>
       <div class="layout">
-        <TopBar user={user} connected={connected} onLogout={props.onLogout} />
+        <TopBar
+          user={user}
+          connected={connected}
+          onLogout={props.onLogout}
+          onChangePassword={() => setChangingPassword(true)}
+        />
+        <PasswordDialog
+          api={api}
+          open={changingPassword}
+          onClose={() => setChangingPassword(false)}
+          onChanged={() => toasts.success('Your password is changed. Your other devices were logged out.')}
+        />
         <div class="layout-body">
           <NavMenu current={first} plugins={plugins} pending={pending} />
           <main id="main" class="content" tabIndex={-1} ref={mainRef}>

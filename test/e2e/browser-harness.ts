@@ -51,14 +51,16 @@ export async function newPerson(browser: Browser): Promise<{ context: BrowserCon
 }
 
 /** Saves numbered screenshots under test-artifacts/<suite>/ (emptied first, so they all belong to this run). */
-export function screenshots(suite: string): (page: Page, name: string) => Promise<void> {
+export function screenshots(suite: string): (page: Page, name: string, opts?: { fullPage?: boolean }) => Promise<void> {
   const dir = path.join(root, 'test-artifacts', suite);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let n = 0;
-  return async (page, name) => {
+  // fullPage: false for pages taller than a screenshot can hold (a list of thousands of rows).
+  return async (page, name, opts = {}) => {
     n++;
-    await page.screenshot({ path: path.join(dir, `${String(n).padStart(2, '0')}-${name}.png`), fullPage: true });
+    const file = path.join(dir, `${String(n).padStart(2, '0')}-${name}.png`);
+    await page.screenshot({ path: file, fullPage: opts.fullPage ?? true });
   };
 }
 

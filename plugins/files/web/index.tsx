@@ -1,14 +1,13 @@
-import type { WebPlugin } from '#web-sdk';
-import { FilesPage } from './files-page.tsx';
+import { lazyPage, type WebPlugin } from '#web-sdk';
 import { IncomingFileShare } from './incoming-file-share.tsx';
 import './files.css';
 
-/** The files plugin's web part: the Files page (WebDAV browser) and its shares in the inbox. */
+/** The files plugin's web part: the Files page (loaded on first visit) and its shares in the inbox. */
 export const filesWebPlugin: WebPlugin = {
   id: 'files',
   title: 'Files',
   route: 'files',
-  Page: FilesPage,
+  Page: lazyPage(() => import('./files-page.tsx').then((m) => m.FilesPage)),
   incomingShareRenderers: { file: IncomingFileShare, folder: IncomingFileShare },
   resourceLabels: { file: 'File', folder: 'Folder' },
 };

@@ -1,4 +1,5 @@
 import type { DavEntry } from './dav-multistatus.ts';
+import { SHARED_FOLDER } from './files-paths.ts';
 
 /** What the list is sorted by. */
 export interface SortOrder {
@@ -29,8 +30,9 @@ export function saveOrder(o: SortOrder): void {
   }
 }
 
-/** Entries in an order, folders always first; ties broken by name. */
+/** Entries in an order: "Shared with me" first, then folders, then files; ties broken by name. */
 export function sortEntries(entries: readonly DavEntry[], o: SortOrder): DavEntry[] {
+  const pinned = (e: DavEntry) => Number(e.path === `/${SHARED_FOLDER}`);
   const sign = o.dir === 'asc' ? 1 : -1;
   const by = (a: DavEntry, b: DavEntry): number => {
     if (o.key === 'size') return ((a.isFolder ? 0 : (a.size ?? 0)) - (b.isFolder ? 0 : (b.size ?? 0))) * sign;
@@ -38,7 +40,8 @@ export function sortEntries(entries: readonly DavEntry[], o: SortOrder): DavEntr
     return collator.compare(a.name, b.name) * sign;
   };
   return [...entries].sort(
-    (a, b) => Number(b.isFolder) - Number(a.isFolder) || by(a, b) || collator.compare(a.name, b.name),
+    (a, b) =>
+      pinned(b) - pinned(a) || Number(b.isFolder) - Number(a.isFolder) || by(a, b) || collator.compare(a.name, b.name),
   );
 }
 

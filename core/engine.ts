@@ -250,7 +250,7 @@ export class Engine {
     app.get(['/ocm-provider', '/ocm-provider/'], discoveryDoc);
     app.get('/.well-known/jwks.json', (_req, res) => void res.json(jwks()));
     app.use('/ocm', ocmRoutes({ peers, incoming, notifications, invites, tokens, outbox: this.outbox, jwks }));
-    app.use(inviteDialogRoutes(this.identity, this.discovery));
+    app.use(inviteDialogRoutes(this.identity, this.discovery, invites));
     app.use(
       '/api/v1',
       express.json({ limit: '1mb' }),

@@ -46,6 +46,10 @@ export const CORE_ERROR_CODES = {
     meaning: "OCM: a share's permissions change only when its owner's server says so, never at the recipient's.",
   },
   SHARE_REFUSED: { status: 400, meaning: 'The receiving server refused the share; the message carries its reason.' },
+  SHARE_STILL_ACTIVE: {
+    status: 409,
+    meaning: 'Only ended (unshared, declined) or failed shares can be cleared from the list.',
+  },
   SHARE_WITH_SELF: { status: 400, meaning: 'A user cannot share with themselves.' },
   SHARE_PEER_NOT_FOUND: { status: 400, meaning: "No server has the address's host name (it does not resolve)." },
   SHARE_PEER_NOT_OCM: {
@@ -93,6 +97,7 @@ export const CORE_ERROR_CODES = {
   // Invites and contacts
   INVALID_INVITE: { status: 400, meaning: 'The invite string is not valid (base64url of token@provider).' },
   INVITE_INVALID: { status: 400, meaning: 'The invite token is unknown or expired.' },
+  INVITE_NOT_FOUND: { status: 404, meaning: 'No open invite with this id among your invites.' },
   INVALID_TOKEN: { status: 400, meaning: 'OCM /invite-accepted: the token is missing or malformed.' },
   INVITE_ALREADY_ACCEPTED: { status: 409, meaning: 'The invite was already accepted.' },
   INVITE_REFUSED: { status: 403, meaning: 'The inviting server refused the invite acceptance.' },

@@ -12,6 +12,10 @@ export interface EngineEvents {
   'share:incoming-removed': { share: IncomingShare; endedBy: 'sender' | 'recipient' };
   'share:outgoing-updated': { share: OutgoingShare };
   'contact:added': { contact: Contact };
+  /** One of the user's invites stopped being outstanding: accepted by someone, or revoked. */
+  'invite:removed': { userId: string; inviteId: string };
+  /** An ended or failed outgoing share was cleared from the owner's list (the record is gone). */
+  'share:outgoing-removed': { share: OutgoingShare };
   'notification:received': {
     userId: string | null;
     notificationType: string;

@@ -1,8 +1,9 @@
 import type { MeshworkPlugin } from '#core';
 import { filesPlugin } from '../plugins/files/index.ts';
 import { chatPlugin } from '../plugins/chat/index.ts';
+import { callsPlugin } from '../plugins/calls/index.ts';
 
 /** The plugins a default server runs, in order. Explicit: nothing registers itself on import. */
 export function defaultPlugins(): MeshworkPlugin[] {
-  return [filesPlugin(), chatPlugin()];
+  return [filesPlugin(), chatPlugin(), callsPlugin()];
 }

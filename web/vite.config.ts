@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { bundleReport } from '../scripts/bundle-report.ts';
 
 // The browser app: root is web/, output web/dist, served by the Meshwork server at `/`.
 // Plugins' web parts live in plugins/<id>/web, outside this root, hence fs.allow.
@@ -16,6 +17,8 @@ export default defineConfig({
   // Plugin web parts import the shell only as `#web-sdk` (also in package.json `imports` and web/tsconfig.json).
   resolve: { alias: { '#web-sdk': fileURLToPath(new URL('./sdk/index.ts', import.meta.url)) } },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // Prints the initial JavaScript (gzip) the shell loads, against a budget; plugin pages are separate chunks.
+  plugins: [bundleReport()],
   build: {
     outDir: process.env.MESHWORK_WEB_OUT_DIR ?? 'dist',
     emptyOutDir: true,

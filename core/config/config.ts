@@ -40,6 +40,11 @@ export interface MeshworkConfig {
   shareWaitMs: number;
   /** Problems worth a start-up warning that do not stop the server (e.g. unknown MESHWORK_* variables). */
   warnings: string[];
+  /**
+   * Every MESHWORK_* setting as given (config file and environment merged, the environment winning), for
+   * plugins that read and validate their own variables (listed in SERVER_VARIABLES, e.g. the calls plugin's).
+   */
+  variables: Readonly<Record<string, string>>;
 }
 
 /** Every MESHWORK_* variable the server reads. */
@@ -63,6 +68,16 @@ export const SERVER_VARIABLES = [
   'MESHWORK_OUTBOX_LEASE_MS',
   'MESHWORK_SHARE_WAIT_MS',
   'MESHWORK_ACCESS_TOKEN_TTL',
+  // Calls plugin (plugins/calls/calls-config.ts reads and validates them).
+  'MESHWORK_TURN_URLS',
+  'MESHWORK_TURN_SECRET',
+  'MESHWORK_TURN_TTL',
+  'MESHWORK_TURN_RELAY_ONLY',
+  'MESHWORK_JANUS_URL',
+  'MESHWORK_JANUS_API_SECRET',
+  'MESHWORK_JANUS_ADMIN_KEY',
+  'MESHWORK_CALLS_MESH_MAX',
+  'MESHWORK_CALLS_SFU',
 ] as const;
 
 /** MESHWORK_* variables read by the project's tools (tests, demo, web build), not by the server: no warning. */
@@ -208,5 +223,10 @@ export function loadConfig(processEnv: Env = process.env): MeshworkConfig {
     outboxLeaseMs: int(env, 'MESHWORK_OUTBOX_LEASE_MS', 60_000, 500, 3_600_000),
     shareWaitMs: int(env, 'MESHWORK_SHARE_WAIT_MS', 3_000, 1_000, 60_000),
     warnings,
+    variables: Object.freeze(
+      Object.fromEntries(
+        Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('MESHWORK_') && e[1] !== undefined),
+      ),
+    ),
   };
 }

@@ -83,7 +83,12 @@ export class Realtime {
       'share:outgoing-updated',
       ({ share }) => void toUser(share.ownerId).emit('share:outgoing-updated', share),
     );
+    events.on(
+      'share:outgoing-removed',
+      ({ share }) => void toUser(share.ownerId).emit('share:outgoing-removed', share),
+    );
     events.on('contact:added', ({ contact }) => void toUser(contact.userId).emit('contact:added', contact));
+    events.on('invite:removed', ({ userId, inviteId }) => void toUser(userId).emit('invite:removed', { id: inviteId }));
     log.debug('realtime ready');
   }
 

@@ -13,6 +13,7 @@ import { adaptShareToReceiver } from '../outbox/outbox-delivery.ts';
 import type { DeliveryResult, Outbox, StoredOutboxMessage } from '../outbox/outbox.ts';
 import type { PluginHost } from '../plugin/plugin-host.ts';
 import type { OutboxMessage, ServerIdentity } from '../plugin/plugin-types.ts';
+import { clearEndedShares } from './outgoing-share-clear.ts';
 import { discoveryFailure, sendFailure, shareAnswer, type ShareAttempt, type ShareTarget } from './delivery-outcome.ts';
 import type { NewShareBody } from './incoming-share-service.ts';
 import type { LocalPeer } from './local-peer.ts';
@@ -284,7 +285,10 @@ export class OutgoingShareService {
     }
     if (attempt.kind === 'transient') {
       await outbox.release(msgId, attempt.reason);
-      return (await store.getOutgoing(share.id)) ?? share;
+      const queued = (await store.getOutgoing(share.id)) ?? share;
+      // The owner's other views (the shares page, other tabs) list it at once, as `sending`.
+      events.emit('share:outgoing-updated', { share: queued });
+      return queued;
     }
     await outbox.drop(msgId);
     const pending = await store.setOutgoingState(
@@ -327,6 +331,11 @@ export class OutgoingShareService {
     }
     const s = await this.deps.store.setOutgoingState(msg.ref, 'failed', { lastError: reason }, ['sending']);
     if (s) this.deps.events.emit('share:outgoing-updated', { share: s });
+  }
+
+  /** Clears ended and failed shares from the owner's list (all, or the given ids); see outgoing-share-clear.ts. */
+  clear(ownerId: string, ids: unknown): Promise<string[]> {
+    return clearEndedShares(this.deps, ownerId, ids);
   }
 
   /** The owner's shares, newest first. */

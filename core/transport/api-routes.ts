@@ -89,6 +89,10 @@ export function apiRoutes(deps: {
     const body = (req.body ?? {}) as Record<string, unknown>;
     res.json(await deps.permissions.changeOutgoing(user(req).id, req.params.id as string, body.permissions));
   });
+  r.post('/shares/outgoing/clear', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    res.json({ cleared: await deps.outgoing.clear(user(req).id, body.ids) });
+  });
   r.delete('/shares/outgoing/:id', async (req, res) => {
     res.json(await deps.outgoing.unshare(user(req).id, req.params.id as string));
   });
@@ -114,6 +118,13 @@ export function apiRoutes(deps: {
 
   r.post('/invites', async (req, res) => {
     res.status(201).json(await deps.invites.create(user(req)));
+  });
+  r.get('/invites', async (req, res) => {
+    res.json(await deps.invites.list(user(req).id));
+  });
+  r.delete('/invites/:id', async (req, res) => {
+    await deps.invites.revoke(user(req).id, req.params.id as string);
+    res.status(204).end();
   });
   r.post('/invites/accept', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;

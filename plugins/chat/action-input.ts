@@ -1,4 +1,5 @@
 import { InputError } from '#core';
+import { parseCallAction } from './call-input.ts';
 import { CHAT_LIMITS, type ChatAction, type Role } from './shared.ts';
 
 const ROLES: readonly Role[] = ['owner', 'moderator', 'member'];
@@ -37,8 +38,11 @@ function role(v: unknown): Role {
   return v as Role;
 }
 
-/** Validates an action from a browser or a peer server; throws InputError on anything malformed. */
-export function parseAction(raw: unknown): ChatAction {
+/**
+ * Validates an action from a browser or a peer server; throws InputError on anything malformed. Call actions
+ * are accepted only with `calls` (from peer servers: a browser makes calls through the calls plugin).
+ */
+export function parseAction(raw: unknown, opts: { calls?: boolean } = {}): ChatAction {
   const a = (raw ?? {}) as Record<string, unknown>;
   switch (a.type) {
     case 'post': {
@@ -76,6 +80,9 @@ export function parseAction(raw: unknown): ChatAction {
       return { type: 'setRole', address: text(a.address, 'address', 300), role: role(a.role) };
     case 'leave':
       return { type: 'leave' };
+    case 'call':
+      if (!opts.calls) throw bad('type', 'calls are started and joined through the calls API');
+      return { type: 'call', call: parseCallAction(a.call) };
     default:
       throw bad('type', 'unknown action type');
   }

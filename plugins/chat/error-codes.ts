@@ -14,5 +14,6 @@ export const CHAT_ERRORS = declareErrorCodes('chat', {
   USE_LEAVE: { status: 400, meaning: 'To remove yourself from a room, leave it.' },
   ROOM_SECRET_INVALID: { status: 403, meaning: 'Server-to-server: wrong room secret.' },
   ACTOR_NOT_FROM_PEER: { status: 403, meaning: 'Server-to-server: a server may only act for its own users.' },
+  CALLS_UNAVAILABLE: { status: 501, meaning: 'Calls are not enabled on the server that hosts this room.' },
   CHAT_EVENTS_REJECTED: { status: 422, meaning: "Server-to-server: a host's events could not be applied here." },
 });

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { reduceCall, type CallEventLike, type CallState } from './call-types.ts';
 import { splitAddress } from './room-store.ts';
 import type { ChatEvent, ChatEventData, MemberState } from './shared.ts';
 
@@ -131,7 +132,32 @@ async function materialize(trx: Kysely<any>, roomId: string, ev: ChatEvent, self
         .onConflict((oc) => oc.columns(['room_id', 'address']).doUpdateSet({ seq: ev.data.upTo }))
         .execute();
       return;
+    case 'call.started':
+    case 'call.joined':
+    case 'call.left':
+    case 'call.media':
+    case 'call.published':
+    case 'call.ended':
+      return applyCall(trx, roomId, ev);
   }
+}
+
+/** The room's current call, or null. */
+export async function readCall(db: Kysely<any>, roomId: string): Promise<CallState | null> {
+  const row = await db.selectFrom('chat_calls').select('state').where('room_id', '=', roomId).executeTakeFirst();
+  return row ? (JSON.parse(String(row.state)) as CallState) : null;
+}
+
+async function applyCall(trx: Kysely<any>, roomId: string, ev: CallEventLike): Promise<void> {
+  const before = await readCall(trx, roomId);
+  const after = reduceCall(before, ev);
+  if (after === before) return;
+  await trx.deleteFrom('chat_calls').where('room_id', '=', roomId).execute();
+  if (after)
+    await trx
+      .insertInto('chat_calls')
+      .values({ room_id: roomId, call_id: after.callId, state: JSON.stringify(after) })
+      .execute();
 }
 
 /**

@@ -1,3 +1,4 @@
+import { CALL_DATA_CHECKS } from './call-types.ts';
 import { CHAT_EVENT_TYPES, CHAT_LIMITS, type ChatEvent } from './shared.ts';
 
 const ROLES = ['owner', 'moderator', 'member'];
@@ -26,6 +27,7 @@ const DATA_CHECKS: Record<ChatEvent['type'], (d: Record<string, unknown>) => boo
   'reaction.added': (d) => ref(d.target) && str(d.key, CHAT_LIMITS.reactionKey),
   'reaction.removed': (d) => ref(d.target) && str(d.key, CHAT_LIMITS.reactionKey),
   'read.marker': (d) => Number.isSafeInteger(d.upTo) && (d.upTo as number) >= 0,
+  ...CALL_DATA_CHECKS,
 };
 
 /** True when a value from a peer is a well-formed chat event. */

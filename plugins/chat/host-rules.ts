@@ -146,6 +146,9 @@ export async function planAction(
     case 'addMember':
       // Inviting is a share (HostService.addMember), never a plain event.
       throw new Error('addMember is handled by HostService.addMember');
+    case 'call':
+      // The calls plugin's planner decides (HostService.callAct).
+      throw new Error('call actions are handled by HostService.callAct');
     case 'removeMember': {
       const m = requireModerator(me);
       requireGroup(room);

@@ -1,7 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { NotAllowedError, NotFoundError, type Logger, type OutgoingShare, type ShareRegistry, type User } from '#core';
-import { storeEvent } from './event-apply.ts';
+import {
+  NotAllowedError,
+  NotFoundError,
+  NotImplementedError,
+  type Logger,
+  type OutgoingShare,
+  type ShareRegistry,
+  type User,
+} from '#core';
+import type { CallAction, CallSystemAction } from './call-types.ts';
+import { readCall, storeEvent } from './event-apply.ts';
 import type { FanOut } from './fanout.ts';
 import { checkCanInvite, planAction, type EventDraft, type LocalUserLookup } from './host-rules.ts';
 import type { HostStream } from './host-stream.ts';
@@ -16,6 +25,7 @@ import {
   type MemberRow,
   type RoomRow,
 } from './room-store.ts';
+import type { CallPlanner } from './public-api.ts';
 import type { ChatAction, ChatEvent, RoomKind } from './shared.ts';
 import { CHAT_ERRORS } from './error-codes.ts';
 
@@ -38,6 +48,8 @@ export interface HostDeps {
   log: Logger;
   /** Local side effects of stored events (sessions joining and leaving rooms). */
   afterEvents: (room: RoomRow, events: ChatEvent[]) => Promise<void>;
+  /** Every stored event, for plugins that follow rooms (calls). */
+  published: (roomId: string, events: ChatEvent[]) => Promise<void>;
 }
 
 type Plan = (trx: Kysely<any>, room: RoomRow, me: MemberRow | null) => Promise<EventDraft | null>;
@@ -53,6 +65,7 @@ export class HostService {
   readonly #d: HostDeps;
   // Invites the plugin itself is sending, so prepareOutgoingShare can tell them from direct share API calls.
   readonly #pluginInvites = new Set<string>();
+  #planner: CallPlanner | null = null;
 
   constructor(deps: HostDeps) {
     this.#d = deps;
@@ -108,8 +121,47 @@ export class HostService {
     return { room: (await getHostedRoom(db, id)) as RoomRow, failed };
   }
 
+  /** The calls plugin decides what call actions do (without it, call actions are refused). */
+  setCallPlanner(planner: CallPlanner): void {
+    this.#planner = planner;
+  }
+
+  /**
+   * A call action, planned by the calls plugin against the room's current call inside the transaction that
+   * orders it. `system` actions are the host's own (dropping a removed member, closing an empty call).
+   */
+  async callAct(
+    roomId: string,
+    actor: string,
+    actionId: string,
+    action: CallAction | CallSystemAction,
+    system: boolean,
+  ): Promise<ActOutcome> {
+    return this.#commit(
+      roomId,
+      actor,
+      actionId,
+      async (trx, room, me) => {
+        const planner = this.#planner;
+        if (!planner)
+          throw new NotImplementedError('calls are not enabled on this server', CHAT_ERRORS.CALLS_UNAVAILABLE);
+        return planner({
+          room: { id: room.id, kind: room.kind },
+          actor,
+          member: me ? { state: me.state, role: me.role } : null,
+          call: await readCall(trx, room.id),
+          action,
+          system,
+          now: Date.now(),
+        });
+      },
+      { member: !system },
+    );
+  }
+
   /** Applies a member's action to a hosted room. */
   async act(roomId: string, actor: string, actionId: string, action: ChatAction): Promise<ActOutcome> {
+    if (action.type === 'call') return this.callAct(roomId, actor, actionId, action.call, false);
     if (action.type === 'addMember')
       return this.addMember(roomId, actor, actionId, action.address, action.role ?? 'member', false);
     return this.#commit(roomId, actor, actionId, (trx, room, me) => planAction(trx, room, me, action), {
@@ -313,6 +365,7 @@ export class HostService {
     const membership = events.some((e) => e.type.startsWith('member.'));
     if (membership) stream.invalidate(roomId);
     await stream.kick(roomId).catch((err) => log.error({ err, roomId }, 'chat stream kick failed'));
+    await this.#d.published(roomId, events);
     if (!membership) return;
     for (const ev of events) {
       if (ev.type !== 'member.removed' && ev.type !== 'member.left') continue;

@@ -7,11 +7,13 @@ import { HostStream, S2S_BASE } from './host-stream.ts';
 import { CommitQueue } from './commit-queue.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { MirrorService } from './mirror-service.ts';
+import { RoomApi } from './room-api.ts';
 import { RoomRoutes } from './room-routes.ts';
 import { splitAddress, type RoomRow } from './room-store.ts';
 import { s2sRouter } from './s2s-routes.ts';
 import { chatMigrations } from './schema.ts';
 import { shareHooks } from './share-hooks.ts';
+import type { ChatApi } from './public-api.ts';
 import type { ChatEvent } from './shared.ts';
 import { attachSocketHandlers } from './socket-handlers.ts';
 import { TimelineQueries } from './timeline-queries.ts';
@@ -48,6 +50,9 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
       const commits = new CommitQueue(db);
       const fanout = new FanOut(ns);
       const timeline = new TimelineQueries(db, selfHost);
+      // The published API (calls builds on it): room lookups, membership, and the room's call events.
+      const roomApi = new RoomApi(db, selfHost, log);
+      const published = (roomId: string, events: ChatEvent[]) => roomApi.published(roomId, events);
       const stream = new HostStream(db, ctx.outbox, log, { batch: opts.batchEvents, gapMs: opts.pushGapMs });
       // Bound after construction: host and mirror report stored events back to the chat service.
       let chat: ChatService | null = null;
@@ -68,6 +73,7 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
         lookupLocal,
         log,
         afterEvents,
+        published,
       });
       const mirror = new MirrorService({
         db,
@@ -80,6 +86,9 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
         outbox: ctx.outbox,
         log,
         afterEvents,
+        published,
+        refused: (f) => roomApi.refused(f),
+        accessEnded: (room, address) => roomApi.accessEnded(room, address),
         displayName: async (id) => (await ctx.accounts.findUser(id))?.displayName ?? id,
         gapMs: opts.pushGapMs,
       });
@@ -96,6 +105,9 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
         routes,
         log,
       });
+
+      roomApi.bind(host, chat);
+      ctx.provide<ChatApi>(roomApi);
 
       mountApiRoutes(ctx.api, chat);
       ctx.mount(S2S_BASE, s2sRouter({ db, peerAuth: ctx.peerAuth, host, mirror, chat, log }));

@@ -56,6 +56,12 @@ export interface MirrorDeps {
   log: Logger;
   displayName: (userId: string) => Promise<string>;
   afterEvents: (room: RoomRow, events: ChatEvent[]) => Promise<void>;
+  /** Every stored event, for plugins that follow rooms (calls). */
+  published: (roomId: string, events: ChatEvent[]) => Promise<void>;
+  /** A local member's access ended without an event (their share ended). */
+  accessEnded: (room: RoomRow, address: string) => Promise<void>;
+  /** A local user's action the host refused. */
+  refused: (f: { roomId: string; actor: string; actionId: string; code: string; message: string }) => void;
   /** Minimum spacing of action pushes to one host (see Pacer). */
   gapMs?: number;
 }
@@ -186,13 +192,12 @@ export class MirrorService {
           .where('action_id', '=', a.actionId)
           .execute();
       if (r.ok && isValidEvent(r.event)) ordered.set(roomId, [...(ordered.get(roomId) ?? []), r.event]);
-      else if (!r.ok)
-        fanout.actionFailed(splitAddress(a.actor).id, {
-          roomId,
-          clientMsgId: a.actionId,
-          code: String(r.code ?? 'REFUSED'),
-          message: String(r.message ?? 'the host refused the action'),
-        });
+      else if (!r.ok) {
+        const code = String(r.code ?? 'REFUSED');
+        const message = String(r.message ?? 'the host refused the action');
+        if (a.action.type === 'call') this.#d.refused({ roomId, actor: a.actor, actionId: a.actionId, code, message });
+        else fanout.actionFailed(splitAddress(a.actor).id, { roomId, clientMsgId: a.actionId, code, message });
+      }
     }
     if (settled.length) await db.deleteFrom('chat_outbound').where('id', 'in', settled).execute();
     // Applying the host's answer directly saves the sender's server a wait for the event push.
@@ -265,7 +270,11 @@ export class MirrorService {
     if (!r) return null;
     const { stored } = r;
     fanout.events(room.id, stored);
-    if (stored.length) await this.#afterApply(room.id, stored);
+    if (stored.length) {
+      // Followers first: the last local member leaving drops the mirror, and they must still see why.
+      await this.#d.published(room.id, stored);
+      await this.#afterApply(room.id, stored);
+    }
     if (r.gap && opts.pull) void this.pull(room.id);
     return { applied: r.applied, gap: r.gap };
   }
@@ -369,6 +378,7 @@ export class MirrorService {
     const room = await findMirror(this.#d.db, share.senderHost, String(arm.roomId ?? arm.uri ?? ''));
     if (!room) return;
     const address = `${share.recipientId}@${this.#d.selfHost()}`;
+    await this.#d.accessEnded(room, address);
     await this.#d.db
       .updateTable('chat_members')
       .set({ state: share.state === 'declined' ? 'declined' : 'left', updated_at: Date.now() })
@@ -392,7 +402,15 @@ export class MirrorService {
         .limit(1)
         .executeTakeFirst();
       if (local) return false;
-      for (const t of ['chat_events', 'chat_messages', 'chat_reactions', 'chat_reads', 'chat_members', 'chat_outbound'])
+      for (const t of [
+        'chat_events',
+        'chat_messages',
+        'chat_reactions',
+        'chat_reads',
+        'chat_members',
+        'chat_outbound',
+        'chat_calls',
+      ])
         await trx.deleteFrom(t).where('room_id', '=', roomId).execute();
       await trx.deleteFrom('chat_rooms').where('id', '=', roomId).where('host', 'is not', null).execute();
       return true;

@@ -99,7 +99,7 @@ export function s2sRouter(deps: {
           room.id,
           actor,
           clientId(a?.actionId, 'actionId'),
-          normalizeTarget(parseAction(a?.action)),
+          normalizeTarget(parseAction(a?.action, { calls: true })),
         );
         results.push({ ...base, ok: true, event: out.events[0] ?? null });
       } catch (err) {

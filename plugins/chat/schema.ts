@@ -137,4 +137,17 @@ export const chatMigrations: SchemaMigration[] = [
       await db.schema.createIndex('chat_outbound_host').on('chat_outbound').columns(['host', 'id']).execute();
     },
   },
+  {
+    // The call going on in each room (derived from the room's call.* events, on the host and every mirror alike),
+    // so room lists and the calls plugin read it without replaying the log. A room has at most one row.
+    name: '0002-chat-calls',
+    async up({ db }) {
+      await db.schema
+        .createTable('chat_calls')
+        .addColumn('room_id', 'text', (c) => c.primaryKey())
+        .addColumn('call_id', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 ];

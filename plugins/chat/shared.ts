@@ -3,6 +3,10 @@
  * Browser-safe: no Node imports, types and tiny constants only.
  */
 
+import { CALL_EVENT_TYPES, type CallAction, type CallEventData, type CallState } from './call-types.ts';
+
+export type * from './call-types.ts';
+
 /** Who may do what in a room. */
 export type Role = 'owner' | 'moderator' | 'member';
 /** A group room with a name, or a one-to-one conversation. */
@@ -10,8 +14,8 @@ export type RoomKind = 'group' | 'direct';
 /** A member's standing; only `joined` members read and post. */
 export type MemberState = 'invited' | 'joined' | 'left' | 'removed' | 'declined';
 
-/** The payload of each sequenced event type. */
-export interface ChatEventData {
+/** The payload of each sequenced event type (call events: see call-types.ts). */
+export interface ChatEventData extends CallEventData {
   'room.created': { name: string; topic: string; kind: RoomKind };
   'room.updated': { name?: string; topic?: string };
   'member.invited': { address: string; displayName: string; role: Role };
@@ -47,6 +51,7 @@ export const CHAT_EVENT_TYPES: readonly ChatEventType[] = [
   'reaction.added',
   'reaction.removed',
   'read.marker',
+  ...CALL_EVENT_TYPES,
 ];
 
 /**
@@ -77,7 +82,9 @@ export type ChatAction =
   | { type: 'addMember'; address: string; role?: Role }
   | { type: 'removeMember'; address: string }
   | { type: 'setRole'; address: string; role: Role }
-  | { type: 'leave' };
+  | { type: 'leave' }
+  /** Call actions come from the calls plugin (its own API and routes), never from a browser's chat action. */
+  | { type: 'call'; call: CallAction };
 
 /** A member as clients see it. */
 export interface MemberView {
@@ -110,6 +117,8 @@ export interface RoomSummary {
   /** For one-to-one rooms: the other person. */
   peer: string | null;
   myRole: Role;
+  /** The call going on in the room, if any. */
+  call: CallState | null;
 }
 
 /** A room with its members. */

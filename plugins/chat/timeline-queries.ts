@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { readCall } from './event-apply.ts';
 import {
   eventsAfter,
   getMember,
@@ -29,6 +30,8 @@ const TIMELINE_TYPES: ChatEventType[] = [
   'member.declined',
   'member.role',
   'message.posted',
+  'call.started',
+  'call.ended',
 ];
 
 /** Read-side queries: room lists, history pages, search and catch-up. All local, for hosted and mirrored rooms alike. */
@@ -58,7 +61,7 @@ export class TimelineQueries {
       .where('seq', '>', readUpTo)
       .where('sender', '!=', address)
       .where('deleted', '=', 0);
-    const [unread, mentions, last, me, others] = await Promise.all([
+    const [unread, mentions, last, me, others, call] = await Promise.all([
       unreadQ.executeTakeFirst(),
       unreadQ.where('mentions', 'like', `%${JSON.stringify(address)}%`).executeTakeFirst(),
       db
@@ -77,6 +80,7 @@ export class TimelineQueries {
             .where('address', '!=', address)
             .execute()
         : Promise.resolve([]),
+      readCall(db, room.id),
     ]);
     return {
       id: room.id,
@@ -92,6 +96,7 @@ export class TimelineQueries {
       lastMessage: last ? { sender: String(last.sender), text: String(last.text), ts: Number(last.ts) } : null,
       peer: others[0] ? String(others[0].address) : null,
       myRole: me?.role ?? 'member',
+      call,
     };
   }
 

@@ -17,9 +17,10 @@ export function percentile(sorted: number[], p: number): number {
 /** Starts a bench server (scripts/bench/bench-server.ts) in a child process and waits for READY. */
 export async function spawnServer(
   env: Record<string, string>,
+  script = './bench-server.ts',
 ): Promise<{ origin: string; child: ChildProcess; port: number }> {
   const port = await freePort();
-  const entry = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
+  const entry = fileURLToPath(new URL(script, import.meta.url));
   const child = fork(entry, [], {
     execArgv: [
       '--import',

@@ -98,7 +98,7 @@ describe('invite links (WAYF) and manual contacts', function () {
     assert.match(inv.body.inviteLink, /\/wayf\?token=/);
     const form = await fetch(inv.body.inviteLink);
     assert.equal(form.status, 200);
-    assert.match(await form.text(), /Where is your account/);
+    assert.match(await form.text(), /Your server, where you have your account/);
     const go = await fetch(`${inv.body.inviteLink}&server=${encodeURIComponent(b.host)}`, { redirect: 'manual' });
     assert.equal(go.status, 303);
     const dialog = new URL(go.headers.get('location') as string);

@@ -28,6 +28,8 @@ export type {
   OutgoingShareRendererProps,
   /** The toasts: `info`, `success`, `error` with a plain-words text. */
   Toaster,
+  /** Inbox wording for a resource type where "Can view" / "Unshare" would be wrong ("Invitation to join"). */
+  ShareWording,
 } from '../src/plugin-host.ts';
 /** A page loaded on demand (its own chunk): `Page: lazyPage(() => import('./x-page.tsx').then((m) => m.XPage))`. */
 export { lazyPage } from '../src/shell/lazy-page.tsx';
@@ -68,6 +70,12 @@ export { ConfirmDialog } from '../src/components/confirm-dialog.tsx';
 export { CopyButton } from '../src/components/copy-button.tsx';
 /** A small coloured state label (`pending`, `accepted`, `failed`, …). */
 export { StatePill } from '../src/components/state-pill.tsx';
+/** Line icons (24×24 path data, current colour) and the component that draws one, decorative. */
+export { Icon, ICONS } from '../src/components/icons.tsx';
+/** A list rendering only the rows in view (fixed row height), for thousands of rows; labelled and focusable. */
+export { VirtualList } from '../src/components/virtual-list.tsx';
+/** Whether a media query matches (live); `PHONE_QUERY` is the shell's phone breakpoint. */
+export { useMediaQuery, PHONE_QUERY } from '../src/components/use-media-query.ts';
 /** "Can edit" / "Can view" for a permission list; "Name (address)" for a party. */
 export { permissionLabel, partyLabel } from '../src/components/permission-label.ts';
 /** "3 minutes ago" for an epoch-milliseconds time. */

@@ -2,6 +2,7 @@
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/components.css';
+import './styles/pages.css';
 import { render } from 'preact';
 import { App } from './shell/app.tsx';
 import { webPlugins } from './plugins.ts';

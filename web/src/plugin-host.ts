@@ -51,12 +51,22 @@ export interface OutgoingShareRendererProps extends WebPluginContext {
   share: OutgoingShare;
 }
 
+/** How the inbox words a share of a plugin's resource type, where "Can view" or "Unshare" would be wrong. */
+export interface ShareWording {
+  /** Replaces "Can view" / "Can edit", e.g. "Invitation to join" for a room. */
+  access?: (share: IncomingShareView | OutgoingShare, direction: 'incoming' | 'outgoing') => string;
+  /** Replaces "Unshare" on the owner's side, e.g. "Withdraw invitation". */
+  unshare?: (share: OutgoingShare) => string;
+}
+
 /** A plugin's web part. */
 export interface WebPlugin {
   /** Same id as the server plugin (kebab-case). */
   id: string;
   /** Navigation label. */
   title: string;
+  /** Navigation icon: SVG path data in a 24×24 box, drawn as a 1.8-wide line in the text colour. */
+  icon?: string;
   /** First hash segment of its pages: `files` → `#/files/...`. */
   route: string;
   /** The page shown under its route. */
@@ -67,6 +77,13 @@ export interface WebPlugin {
   outgoingShareRenderers?: Partial<Record<string, ComponentType<OutgoingShareRendererProps>>>;
   /** Human label of a resource type it owns (`folder` → `Folder`), for the inbox. */
   resourceLabels?: Partial<Record<string, string>>;
+  /** Inbox wording for its resource types, keyed by resource type (default: "Can view"/"Can edit", "Unshare"). */
+  shareWording?: Partial<Record<string, ShareWording>>;
+  /**
+   * A component kept mounted on every page while the user is logged in, for what must reach them anywhere
+   * (an incoming call ringing, a call going on while they read another page). Render nothing most of the time.
+   */
+  Background?: ComponentType<WebPluginContext>;
 }
 
 /** The plugin whose route is the first segment, or null. */
@@ -105,4 +122,29 @@ export function resourceLabel(plugins: readonly WebPlugin[], resourceType: strin
     if (l) return l;
   }
   return resourceType.charAt(0).toUpperCase() + resourceType.slice(1).replace(/-/g, ' ');
+}
+
+function wordingFor(plugins: readonly WebPlugin[], resourceType: string): ShareWording | null {
+  for (const p of plugins) {
+    const w = p.shareWording?.[resourceType];
+    if (w) return w;
+  }
+  return null;
+}
+
+/** What a share lets its recipient do, in the owning plugin's words ("Invitation to join") or "Can view"/"Can edit". */
+export function accessLabel(
+  plugins: readonly WebPlugin[],
+  share: IncomingShareView | OutgoingShare,
+  direction: 'incoming' | 'outgoing',
+): string {
+  return (
+    wordingFor(plugins, share.resourceType)?.access?.(share, direction) ??
+    (share.permissions.includes('write') ? 'Can edit' : 'Can view')
+  );
+}
+
+/** The owner's button to end a share, in the owning plugin's words ("Withdraw invitation") or "Unshare". */
+export function unshareLabel(plugins: readonly WebPlugin[], share: OutgoingShare): string {
+  return wordingFor(plugins, share.resourceType)?.unshare?.(share) ?? 'Unshare';
 }

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import './chat.css';
 import { hashHref, type Contact, type PluginPageProps } from '#web-sdk';
 import type { ChatClientToServer, ChatServerToClient } from '../shared.ts';
 import { ChatApi } from './chat-api.ts';

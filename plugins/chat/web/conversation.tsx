@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ConfirmDialog, describeAck, describeError, type Contact, type Toaster } from '#web-sdk';
+import { ConfirmDialog, describeAck, describeError, hashHref, type Contact, type Toaster } from '#web-sdk';
 import { newClientId } from '../client/client-id.ts';
 import type { ChatAction, MemberView, TimelineItem } from '../shared.ts';
 import type { ChatApi } from './chat-api.ts';
@@ -133,6 +133,15 @@ export function Conversation(props: {
           </p>
         </div>
         <RoomSearch chat={chat} roomId={roomId} name={name} />
+        {/* Calls live in the calls plugin's page; chat links there (plugins never import each other). */}
+        <a
+          class={`btn btn-small ${room.call ? 'btn-primary chat-call-join' : 'chat-call-start'}`}
+          href={hashHref('calls', roomId)}
+          data-testid="call-button"
+        >
+          <span aria-hidden="true">☎</span>{' '}
+          {room.call ? `Join call (${room.call.participants.length})` : room.kind === 'direct' ? 'Call' : 'Start call'}
+        </a>
         <button
           type="button"
           class="btn btn-small"

@@ -1,14 +1,23 @@
-import type { WebPlugin } from '#web-sdk';
-import { ChatPage } from './chat-page.tsx';
+import { lazyPage, type WebPlugin } from '#web-sdk';
 import { IncomingRoomShare } from './incoming-room-share.tsx';
-import './chat.css';
 
-/** The chat plugin's web part: rooms, conversations and members; room invitations in the inbox. */
+/** The chat plugin's web part: rooms, conversations and members (loaded on first visit); room invitations in the inbox. */
 export const chatWebPlugin: WebPlugin = {
   id: 'chat',
   title: 'Chat',
   route: 'chat',
-  Page: ChatPage,
+  icon: 'M4.5 5.5h15v10.5h-9l-6 4z',
+  Page: lazyPage(() => import('./chat-page.tsx').then((m) => m.ChatPage)),
   incomingShareRenderers: { 'chat-room': IncomingRoomShare },
   resourceLabels: { 'chat-room': 'Chat room' },
+  // A room share is an invitation to join, not a file-style permission.
+  shareWording: {
+    'chat-room': {
+      access: (share, direction) => {
+        if (direction === 'incoming') return share.state === 'accepted' ? 'You are a member' : 'Invitation to join';
+        return share.state === 'accepted' ? 'Joined' : 'Invited to join';
+      },
+      unshare: (share) => (share.state === 'accepted' ? 'Remove from room' : 'Withdraw invitation'),
+    },
+  },
 };

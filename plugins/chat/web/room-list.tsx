@@ -36,6 +36,16 @@ export function RoomList(props: { rooms: RoomSummary[]; openId: string | null; o
                   </span>
                 )}
               </span>
+              {r.call && (
+                <span
+                  class="chat-in-call"
+                  data-testid="in-call"
+                  aria-label={`call in progress, ${r.call.participants.length} in it`}
+                  title="Call in progress"
+                >
+                  <span class="chat-in-call-dot" aria-hidden="true" /> in call · {r.call.participants.length}
+                </span>
+              )}
               {r.lastMessage && <span class="chat-room-last">{r.lastMessage.text || 'message deleted'}</span>}
               {r.unread > 0 && (
                 <span

@@ -1,3 +1,4 @@
+import { reduceCall } from '../call-types.ts';
 import type { ChatEvent, MemberView, RoomDetail, TimelineItem } from '../shared.ts';
 
 /** What the conversation shows: the room, its lines of history (by seq) and the user's unsent messages. */
@@ -28,6 +29,8 @@ const LINE_TYPES = new Set([
   'member.declined',
   'member.role',
   'message.posted',
+  'call.started',
+  'call.ended',
 ]);
 
 function withMessage(
@@ -164,6 +167,14 @@ export function applyEvent(m: TimelineModel, e: ChatEvent, server: string): Time
       room = { ...room, members: upsertMember(room.members, e.data.address, { role: e.data.role }, server) };
       break;
     case 'read.marker':
+      break;
+    case 'call.started':
+    case 'call.joined':
+    case 'call.left':
+    case 'call.media':
+    case 'call.published':
+    case 'call.ended':
+      room = { ...room, call: reduceCall(room.call, e) };
       break;
   }
   return { ...m, items, room: { ...room, lastSeq: Math.max(room.lastSeq, e.seq) }, pending };

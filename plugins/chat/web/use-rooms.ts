@@ -1,5 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import { useLiveList } from '#web-sdk';
+import { reduceCall } from '../call-types.ts';
 import type { ChatEvent, RoomSummary } from '../shared.ts';
 import type { ChatApi } from './chat-api.ts';
 import type { ChatSocket } from './chat-socket.ts';
@@ -43,6 +44,7 @@ export function useRooms(chat: ChatApi, socket: ChatSocket, me: string, openRoom
             }
           }
           if (e.type === 'read.marker' && e.sender === me) next.readUpTo = Math.max(r.readUpTo, e.data.upTo);
+          if (e.type.startsWith('call.')) next.call = reduceCall(r.call, e as Parameters<typeof reduceCall>[1]);
           return next;
         }),
       );

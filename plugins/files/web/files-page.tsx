@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import './files.css';
 import { hashHref, partyLabel, type PluginPageProps } from '#web-sdk';
 import { Breadcrumbs } from './breadcrumbs.tsx';
 import { DavClient } from './dav-client.ts';

@@ -7,6 +7,7 @@ import type {
   LoginResult,
   Me,
   OutgoingShare,
+  OutstandingInvite,
   UserSettings,
 } from './types.ts';
 
@@ -46,6 +47,8 @@ export interface ApiClient {
   createShare(input: CreateShareInput): Promise<OutgoingShare>;
   /** Withdraws an outgoing share (a failed one is deleted). */
   unshare(id: string): Promise<OutgoingShare>;
+  /** Clears ended and failed outgoing shares from the list: the given ones, or all of them. */
+  clearShares(ids?: string[]): Promise<{ cleared: string[] }>;
   /** Accepts a pending incoming share. */
   acceptShare(id: string): Promise<IncomingShareView>;
   /** Declines a pending incoming share. */
@@ -54,10 +57,16 @@ export interface ApiClient {
   leaveShare(id: string): Promise<IncomingShareView>;
   /** Creates an invite (string and link) for someone on another server. */
   createInvite(): Promise<CreatedInvite>;
+  /** The user's invites nobody accepted yet. */
+  invites(): Promise<OutstandingInvite[]>;
+  /** Revokes an unused invite: its link and string stop working. */
+  revokeInvite(id: string): Promise<null>;
   /** Accepts an invite string from someone on another server; returns the new contact. */
   acceptInvite(inviteString: string): Promise<Contact>;
   /** The user's federated contacts. */
   contacts(): Promise<Contact[]>;
+  /** Adds a contact on another server by address (`name@server`). */
+  addContact(address: string, displayName?: string): Promise<Contact>;
   /** Removes a contact. */
   removeContact(id: string): Promise<null>;
 }
@@ -155,6 +164,11 @@ export class HttpApiClient implements ApiClient {
     return this.request('DELETE', `/shares/outgoing/${seg(id)}`);
   }
 
+  /** Clears ended and failed outgoing shares from the list: the given ones, or all of them. */
+  clearShares(ids?: string[]): Promise<{ cleared: string[] }> {
+    return this.request('POST', '/shares/outgoing/clear', ids ? { ids } : {});
+  }
+
   /** Accepts a pending incoming share. */
   acceptShare(id: string): Promise<IncomingShareView> {
     return this.request('POST', `/shares/incoming/${seg(id)}/accept`);
@@ -175,6 +189,16 @@ export class HttpApiClient implements ApiClient {
     return this.request('POST', '/invites');
   }
 
+  /** The user's invites nobody accepted yet. */
+  invites(): Promise<OutstandingInvite[]> {
+    return this.request('GET', '/invites');
+  }
+
+  /** Revokes an unused invite: its link and string stop working. */
+  revokeInvite(id: string): Promise<null> {
+    return this.request('DELETE', `/invites/${seg(id)}`);
+  }
+
   /** Accepts an invite string from someone on another server; returns the new contact. */
   acceptInvite(inviteString: string): Promise<Contact> {
     if (!inviteString.trim())
@@ -185,6 +209,14 @@ export class HttpApiClient implements ApiClient {
   /** The user's federated contacts. */
   contacts(): Promise<Contact[]> {
     return this.request('GET', '/contacts');
+  }
+
+  /** Adds a contact on another server by address (`name@server`). */
+  addContact(address: string, displayName?: string): Promise<Contact> {
+    if (!address.trim())
+      return Promise.reject(new ApiError(400, 'INVALID_INPUT', 'Enter an address like name@server.'));
+    const name = displayName?.trim();
+    return this.request('POST', '/contacts', { address: address.trim(), ...(name ? { displayName: name } : {}) });
   }
 
   /** Removes a contact. */

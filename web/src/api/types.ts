@@ -8,6 +8,7 @@ import type {
 import type { Contact } from '../../../core/invites/contact-types.ts';
 import type { ServerToClientEvents } from '../../../core/realtime/realtime-events.ts';
 import type { UserSettings } from '../../../core/accounts/settings-types.ts';
+import type { CreatedInvite, OutstandingInvite } from '../../../core/invites/invite-types.ts';
 
 export type {
   IncomingShareView,
@@ -17,6 +18,8 @@ export type {
   Contact,
   ServerToClientEvents,
   UserSettings,
+  CreatedInvite,
+  OutstandingInvite,
 };
 
 /** The logged-in user as `GET /api/v1/me` returns it. */
@@ -34,14 +37,6 @@ export interface Me {
 export interface LoginResult {
   token: string;
   user: Me;
-}
-
-/** `POST /api/v1/invites` answer. */
-export interface CreatedInvite {
-  token: string;
-  inviteString: string;
-  inviteLink: string;
-  expiresAt: number;
 }
 
 /** `POST /api/v1/shares` body. */

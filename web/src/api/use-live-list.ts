@@ -57,6 +57,10 @@ export function useLiveList<T extends { id: string }>(
   const [error, setError] = useState<string | null>(null);
   const generation = useRef(0);
   const alive = useRef(true);
+  // Changes made while a load is in flight: its answer is a snapshot from before some of them, so they are
+  // replayed on top of it rather than lost (a share announced over the socket while the list was being fetched).
+  const journal = useRef<Array<(items: T[]) => T[]>>([]);
+  const inFlight = useRef(false);
 
   const commit = useCallback((next: T[]) => {
     const { keep, sort } = opts.current;
@@ -65,19 +69,32 @@ export function useLiveList<T extends { id: string }>(
     held.current = shaped;
     setItems(shaped);
   }, []);
+  const change = useCallback(
+    (fn: (items: T[]) => T[]) => {
+      if (inFlight.current) journal.current.push(fn);
+      commit(fn(held.current));
+    },
+    [commit],
+  );
 
   const reload = useCallback(async () => {
     // Only the newest load may write: an older answer arriving late must not undo a newer one.
     const mine = ++generation.current;
+    journal.current = [];
+    inFlight.current = true;
     try {
       const list = await opts.current.load();
       if (!alive.current || mine !== generation.current) return;
-      commit(list);
+      commit(journal.current.reduce((l, fn) => fn(l), list));
       setError(null);
     } catch (err) {
       if (alive.current && mine === generation.current) setError(describeError(err));
     } finally {
-      if (alive.current && mine === generation.current) setLoading(false);
+      if (mine === generation.current) {
+        inFlight.current = false;
+        journal.current = [];
+        if (alive.current) setLoading(false);
+      }
     }
   }, [commit]);
 
@@ -102,22 +119,20 @@ export function useLiveList<T extends { id: string }>(
   const ops = useMemo(
     () => ({
       find: (id: string) => held.current.find((x) => x.id === id),
-      upsert: (item: T) => {
-        const list = held.current;
-        const i = list.findIndex((x) => x.id === item.id);
-        if (i < 0) return commit([item, ...list]);
-        const isStale = opts.current.isStale;
-        if (isStale && isStale(item, list[i] as T)) return;
-        const copy = list.slice();
-        copy[i] = item;
-        commit(copy);
-      },
-      remove: (id: string) => {
-        if (held.current.some((x) => x.id === id)) commit(held.current.filter((x) => x.id !== id));
-      },
-      update: (change: (items: T[]) => T[]) => commit(change(held.current)),
+      upsert: (item: T) =>
+        change((list) => {
+          const i = list.findIndex((x) => x.id === item.id);
+          if (i < 0) return [item, ...list];
+          const isStale = opts.current.isStale;
+          if (isStale && isStale(item, list[i] as T)) return list;
+          const copy = list.slice();
+          copy[i] = item;
+          return copy;
+        }),
+      remove: (id: string) => change((list) => list.filter((x) => x.id !== id)),
+      update: (fn: (items: T[]) => T[]) => change(fn),
     }),
-    [commit],
+    [change],
   );
   return { items, loading, error, reload, ...ops };
 }

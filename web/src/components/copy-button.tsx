@@ -1,7 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { copyText } from './copy-text.ts';
+import { ICONS, Icon } from './icons.tsx';
 
-/** A button that copies `text`, confirming with "Copied" (announced to screen readers). */
+/**
+ * A button that copies `text` and says what it copies: its visible label ("Copy address"), plus `what` for screen
+ * readers when the label alone is ambiguous ("Copy" + "invite link"). It confirms with "Copied" (announced).
+ */
 export function CopyButton(props: { text: string; label?: string; what?: string; class?: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
@@ -14,11 +18,12 @@ export function CopyButton(props: { text: string; label?: string; what?: string;
   return (
     <button
       type="button"
-      class={`btn btn-small ${props.class ?? ''}`}
+      class={`btn btn-small copy-button ${props.class ?? ''}`}
       onClick={onClick}
-      aria-label={props.what ? `${label} ${props.what}` : label}
+      aria-label={props.what ? `${label} ${props.what}` : undefined}
     >
-      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}
+      <Icon path={ICONS.copy} size={15} />
+      <span class="copy-label">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}</span>
       <span class="visually-hidden" aria-live="polite">
         {state === 'copied' ? 'Copied to clipboard' : state === 'failed' ? 'Could not copy' : ''}
       </span>

@@ -1,7 +1,7 @@
 import { CopyButton } from '../components/copy-button.tsx';
 import type { Me } from '../api/types.ts';
 
-/** The user's name and OCM address (what others type to share with them), with a copy button. */
+/** The user's name and OCM address (what others type to share with them), with a button that copies it. */
 export function AddressBadge(props: { user: Me }) {
   return (
     <div class="address-badge">
@@ -13,12 +13,19 @@ export function AddressBadge(props: { user: Me }) {
         <span
           class="address-value"
           data-testid="my-address"
-          title="Your federated address: others share with you using it"
+          title="Your address: others share with you and invite you using it"
         >
           {props.user.address}
         </span>
       </span>
-      <CopyButton text={props.user.address} what="your address" />
+      <CopyButton text={props.user.address} label="Copy address" class="address-copy" />
+      {/* Phones: no room for both, so the address itself is the copy button. */}
+      <CopyButton
+        text={props.user.address}
+        label={props.user.address}
+        what="(copy your address)"
+        class="address-copy-phone"
+      />
     </div>
   );
 }

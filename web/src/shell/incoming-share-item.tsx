@@ -1,9 +1,15 @@
 import { useState } from 'preact/hooks';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
-import { partyLabel, permissionLabel } from '../components/permission-label.ts';
+import { partyLabel } from '../components/permission-label.ts';
 import { timeAgo } from '../components/time-ago.ts';
 import type { IncomingShareView } from '../api/types.ts';
-import { incomingRendererFor, resourceLabel, type WebPluginContext, type WebPlugin } from '../plugin-host.ts';
+import {
+  accessLabel,
+  incomingRendererFor,
+  resourceLabel,
+  type WebPluginContext,
+  type WebPlugin,
+} from '../plugin-host.ts';
 import type { Inbox } from './use-inbox.ts';
 
 /** One incoming share: what, from whom, and accept/decline (pending) or leave (accepted). */
@@ -34,7 +40,7 @@ export function IncomingShareItem(props: {
           from {from}
           {s.sender !== s.owner && <> via {partyLabel(s.senderDisplayName, s.sender)}</>}
           {' · '}
-          {permissionLabel(s.permissions)}
+          {accessLabel(plugins, s, 'incoming')}
           {' · '}
           <time dateTime={new Date(s.createdAt).toISOString()}>{timeAgo(s.createdAt)}</time>
         </div>

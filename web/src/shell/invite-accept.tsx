@@ -1,8 +1,21 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient } from '../api/api-client.ts';
-import { describeError } from '../api/api-error.ts';
+import { ApiError, describeError } from '../api/api-error.ts';
 import type { Contact } from '../api/types.ts';
 import { partyLabel } from '../components/permission-label.ts';
+
+/** Plain words for an invite that could not be accepted; the server's own sentence when it is one already. */
+function explain(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.code === 'INVALID_INVITE')
+      return 'That is not a whole invite string. Copy all of it (letters, digits, - and _) and paste it again.';
+    if (err.code === 'LOCAL_INVITE')
+      return 'This invite comes from your own server: you can share with its sender directly, no invite needed.';
+    if (err.status === 502 || err.status === 504 || err.code.startsWith('PEER_') || err.code === 'DISCOVERY_FAILED')
+      return "The inviter's server did not answer. Try again in a while.";
+  }
+  return describeError(err);
+}
 
 /** Accepts an invite string pasted by the user, or prefilled from an invite link (`#/contacts?invite=...`). */
 export function InviteAccept(props: { api: ApiClient; initial: string; onAccepted: (c: Contact) => void }) {
@@ -30,7 +43,7 @@ export function InviteAccept(props: { api: ApiClient; initial: string; onAccepte
       if (location.hash.includes('invite=')) history.replaceState(null, '', '#/contacts');
       props.onAccepted(contact);
     } catch (err) {
-      setError(describeError(err));
+      setError(explain(err));
     } finally {
       setBusy(false);
     }

@@ -1,11 +1,13 @@
 import { useState } from 'preact/hooks';
 import type { ApiClient } from '../api/api-client.ts';
 import { describeError } from '../api/api-error.ts';
-import type { CreatedInvite } from '../api/types.ts';
+import type { CreatedInvite, OutstandingInvite } from '../api/types.ts';
+import type { LiveList } from '../api/use-live-list.ts';
 import { CopyButton } from '../components/copy-button.tsx';
+import { InviteList } from './invite-list.tsx';
 
-/** Creates an invite and shows its string and link, each with a copy button. */
-export function InviteCreate(props: { api: ApiClient }) {
+/** Creates an invite and shows its link and string, each with a copy button; lists the invites still open. */
+export function InviteCreate(props: { api: ApiClient; invites: LiveList<OutstandingInvite> }) {
   const [invite, setInvite] = useState<CreatedInvite | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -13,40 +15,48 @@ export function InviteCreate(props: { api: ApiClient }) {
     setBusy(true);
     setError(null);
     try {
-      setInvite(await props.api.createInvite());
+      const created = await props.api.createInvite();
+      setInvite(created);
+      props.invites.upsert(created);
     } catch (err) {
       setError(describeError(err));
     } finally {
       setBusy(false);
     }
   };
+  // The fresh invite is shown in full above; once used or revoked it disappears from there too.
+  const shown = invite && props.invites.find(invite.id) ? invite : null;
   return (
     <section class="panel" aria-labelledby="invite-create-heading">
       <h2 id="invite-create-heading">Invite someone</h2>
       <p class="hint">
-        Send an invite to someone on another server. When they accept it, you become each other's contacts.
+        For someone on another server. Send them the link; once they accept, you are each other's contacts.
       </p>
       <button type="button" class="btn btn-primary" onClick={create} disabled={busy}>
-        {invite ? 'Create another invite' : 'Create invite'}
+        {busy ? 'Creating…' : shown ? 'Create another invite' : 'Create invite'}
       </button>
       <p class="form-error" role="alert">
         {error}
       </p>
-      {invite && (
+      {shown && (
         <div class="invite-result" data-testid="created-invite">
-          <label for="invite-string">Your invite string</label>
-          <div class="input-with-button">
-            <input id="invite-string" readOnly value={invite.inviteString} onFocus={(e) => e.currentTarget.select()} />
-            <CopyButton text={invite.inviteString} what="invite string" />
-          </div>
           <label for="invite-link">Your invite link</label>
           <div class="input-with-button">
-            <input id="invite-link" readOnly value={invite.inviteLink} onFocus={(e) => e.currentTarget.select()} />
-            <CopyButton text={invite.inviteLink} what="invite link" />
+            <input id="invite-link" readOnly value={shown.inviteLink} onFocus={(e) => e.currentTarget.select()} />
+            <CopyButton text={shown.inviteLink} what="invite link" />
           </div>
-          <p class="hint">Valid until {new Date(invite.expiresAt).toLocaleDateString()}. It can be accepted once.</p>
+          <label for="invite-string">Your invite string</label>
+          <div class="input-with-button">
+            <input id="invite-string" readOnly value={shown.inviteString} onFocus={(e) => e.currentTarget.select()} />
+            <CopyButton text={shown.inviteString} what="invite string" />
+          </div>
+          <p class="hint">
+            Valid until {new Date(shown.expiresAt).toLocaleDateString()}, for one person. The string is for people whose
+            server has no invite page: they paste it into their Contacts page.
+          </p>
         </div>
       )}
+      <InviteList api={props.api} invites={props.invites} />
     </section>
   );
 }

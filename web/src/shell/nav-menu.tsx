@@ -1,29 +1,90 @@
+import { useState } from 'preact/hooks';
+import { ICONS, Icon } from '../components/icons.tsx';
+import { ModalDialog } from '../components/modal-dialog.tsx';
+import { PHONE_QUERY, useMediaQuery } from '../components/use-media-query.ts';
 import type { WebPlugin } from '../plugin-host.ts';
 import { hashHref } from './hash-route.ts';
 
-/** The main navigation: shares (with the count of pending ones), contacts, then each plugin's page. */
-export function NavMenu(props: { current: string; plugins: readonly WebPlugin[]; pending: number }) {
-  const items = [
-    { route: 'shares', title: 'Shares', badge: props.pending },
-    { route: 'contacts', title: 'Contacts', badge: 0 },
-    ...props.plugins.map((p) => ({ route: p.route, title: p.title, badge: 0 })),
-  ];
+interface NavItem {
+  route: string;
+  title: string;
+  icon: string;
+  badge: number;
+}
+
+/** How many entries the phone's bottom bar shows before the rest go behind "More". */
+const BOTTOM_BAR_MAX = 5;
+
+function NavLink(props: { item: NavItem; current: string; onClick?: () => void }) {
+  const { item } = props;
   return (
-    <nav class="nav" aria-label="Main">
+    <a
+      href={hashHref(item.route)}
+      aria-current={props.current === item.route ? 'page' : undefined}
+      onClick={props.onClick}
+      data-route={item.route}
+    >
+      <Icon path={item.icon} class="nav-icon" />
+      <span class="nav-label">{item.title}</span>
+      {item.badge > 0 && (
+        <span class="badge" aria-label={`${item.badge} waiting`}>
+          {item.badge}
+        </span>
+      )}
+    </a>
+  );
+}
+
+/**
+ * The main navigation: shares (with the count of pending ones), contacts, then each plugin's page. A side bar on
+ * wide screens; on phones a bottom bar, whose overflow (more than five entries) opens as a sheet behind "More".
+ */
+export function NavMenu(props: { current: string; plugins: readonly WebPlugin[]; pending: number }) {
+  const phone = useMediaQuery(PHONE_QUERY);
+  const [moreOpen, setMoreOpen] = useState(false);
+  const items: NavItem[] = [
+    { route: 'shares', title: 'Shares', icon: ICONS.shares, badge: props.pending },
+    { route: 'contacts', title: 'Contacts', icon: ICONS.contacts, badge: 0 },
+    ...props.plugins.map((p) => ({ route: p.route, title: p.title, icon: p.icon ?? ICONS.folder, badge: 0 })),
+  ];
+  const overflow = phone && items.length > BOTTOM_BAR_MAX;
+  const shown = overflow ? items.slice(0, BOTTOM_BAR_MAX - 1) : items;
+  const hidden = overflow ? items.slice(BOTTOM_BAR_MAX - 1) : [];
+  const hiddenCurrent = hidden.some((i) => i.route === props.current);
+  return (
+    <nav class={phone ? 'nav nav-bottom' : 'nav'} aria-label="Main">
       <ul>
-        {items.map((i) => (
+        {shown.map((i) => (
           <li key={i.route}>
-            <a href={hashHref(i.route)} aria-current={props.current === i.route ? 'page' : undefined}>
-              <span>{i.title}</span>
-              {i.badge > 0 && (
-                <span class="badge" aria-label={`${i.badge} waiting`}>
-                  {i.badge}
-                </span>
-              )}
-            </a>
+            <NavLink item={i} current={props.current} />
           </li>
         ))}
+        {overflow && (
+          <li>
+            <button
+              type="button"
+              class="nav-more"
+              aria-haspopup="dialog"
+              aria-current={hiddenCurrent ? 'page' : undefined}
+              onClick={() => setMoreOpen(true)}
+            >
+              <Icon path={ICONS.more} class="nav-icon" />
+              <span class="nav-label">More</span>
+            </button>
+          </li>
+        )}
       </ul>
+      {overflow && (
+        <ModalDialog open={moreOpen} title="More" onClose={() => setMoreOpen(false)} class="nav-sheet">
+          <ul class="nav-sheet-list">
+            {hidden.map((i) => (
+              <li key={i.route}>
+                <NavLink item={i} current={props.current} onClick={() => setMoreOpen(false)} />
+              </li>
+            ))}
+          </ul>
+        </ModalDialog>
+      )}
     </nav>
   );
 }

@@ -1,23 +1,33 @@
 import { useState } from 'preact/hooks';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
-import { partyLabel, permissionLabel } from '../components/permission-label.ts';
+import { partyLabel } from '../components/permission-label.ts';
 import { StatePill } from '../components/state-pill.tsx';
 import { timeAgo } from '../components/time-ago.ts';
 import type { OutgoingShare, OutgoingShareState } from '../api/types.ts';
-import { outgoingRendererFor, resourceLabel, type WebPluginContext, type WebPlugin } from '../plugin-host.ts';
+import {
+  accessLabel,
+  outgoingRendererFor,
+  resourceLabel,
+  unshareLabel,
+  type WebPluginContext,
+  type WebPlugin,
+} from '../plugin-host.ts';
 import type { Inbox } from './use-inbox.ts';
 import { describeShareFailure } from '../api/api-error.ts';
 
 const STATE_LABEL: Record<OutgoingShareState, string> = {
-  sending: 'Sending…',
+  sending: 'Waiting for their server',
   pending: 'Not yet accepted',
   accepted: 'Accepted',
   declined: 'Declined',
-  unshared: 'Unshared',
+  unshared: 'Ended',
   failed: 'Not delivered',
 };
 
-/** One outgoing share: what, with whom, its state, and unshare. */
+/** Shares that still give (or will give) someone access: only these can be unshared. */
+const LIVE = new Set<OutgoingShareState>(['sending', 'pending', 'accepted']);
+
+/** One outgoing share: what, with whom, its state; unshare while live, clear from the list once ended or failed. */
 export function OutgoingShareItem(props: {
   share: OutgoingShare;
   inbox: Inbox;
@@ -28,18 +38,17 @@ export function OutgoingShareItem(props: {
   const [busy, setBusy] = useState(false);
   const [confirm, setConfirm] = useState(false);
   const Renderer = outgoingRendererFor(plugins, s.resourceType);
-  const active = s.state === 'sending' || s.state === 'pending' || s.state === 'accepted' || s.state === 'failed';
-  const unshare = async () => {
+  const live = LIVE.has(s.state);
+  const run = async (fn: (id: string) => Promise<void>) => {
     setConfirm(false);
     setBusy(true);
-    await inbox.unshare(s.id);
+    await fn(s.id);
     setBusy(false);
   };
   const to = partyLabel(s.recipientDisplayName, s.shareWith);
-  // A failed share never reached anyone: removing it only clears it from this list.
-  const failed = s.state === 'failed';
+  const endLabel = unshareLabel(plugins, s);
   return (
-    <li class="share-item" data-testid="outgoing-share" data-share-name={s.name}>
+    <li class={`share-item share-${s.state}`} data-testid="outgoing-share" data-share-name={s.name}>
       <div class="share-main">
         <div class="share-title">
           <span class="share-type">{resourceLabel(plugins, s.resourceType)}</span>
@@ -49,36 +58,54 @@ export function OutgoingShareItem(props: {
         <div class="share-meta">
           with {to}
           {' · '}
-          {permissionLabel(s.permissions)}
+          {accessLabel(plugins, s, 'outgoing')}
           {' · '}
           <time dateTime={new Date(s.updatedAt).toISOString()}>{timeAgo(s.updatedAt)}</time>
         </div>
+        {s.state === 'sending' && (
+          <p class="share-note">
+            Their server is not answering right now. Meshwork keeps trying and delivers it when the server is back.
+            {s.lastError && <span class="hint"> Last try: {describeShareFailure(s.lastError)}</span>}
+          </p>
+        )}
         {s.state === 'failed' && <p class="form-error">{describeShareFailure(s.lastError)}</p>}
         {Renderer && <Renderer {...props.ctx} share={s} />}
       </div>
       <div class="share-actions">
-        {active && (
+        {live ? (
           <button
             type="button"
             class="btn"
             disabled={busy}
             onClick={() => setConfirm(true)}
-            aria-label={failed ? `Remove “${s.name}” (not delivered)` : `Unshare “${s.name}” with ${s.shareWith}`}
+            aria-label={`${endLabel}: “${s.name}” with ${s.shareWith}`}
           >
-            {failed ? 'Remove' : 'Unshare'}
+            {endLabel}
+          </button>
+        ) : (
+          <button
+            type="button"
+            class="btn"
+            disabled={busy}
+            onClick={() => void run(inbox.clear)}
+            aria-label={`Clear “${s.name}” (${STATE_LABEL[s.state].toLowerCase()}) from the list`}
+          >
+            Clear
           </button>
         )}
       </div>
       <ConfirmDialog
         open={confirm}
-        title={failed ? `Remove “${s.name}”?` : `Stop sharing “${s.name}”?`}
-        confirmLabel={failed ? 'Remove' : 'Unshare'}
-        danger={!failed}
+        title={`${endLabel}: “${s.name}”?`}
+        confirmLabel={endLabel}
+        danger
         busy={busy}
         onCancel={() => setConfirm(false)}
-        onConfirm={() => void unshare()}
+        onConfirm={() => void run(inbox.unshare)}
       >
-        <p>{failed ? `It never reached ${to}, so nobody loses access.` : `${to} will lose access at once.`}</p>
+        <p>
+          {s.state === 'sending' ? `It was never delivered: ${to} will not get it.` : `${to} loses access at once.`}
+        </p>
       </ConfirmDialog>
     </li>
   );

@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect } from 'preact/hooks';
 import type { ApiClient } from '../api/api-client.ts';
 import { describeError } from '../api/api-error.ts';
 import type { MeshworkSocket } from '../api/socket-client.ts';
 import type { Contact } from '../api/types.ts';
+import { useLiveList } from '../api/use-live-list.ts';
 import type { Toaster } from './toast-store.ts';
 
 /** The user's contacts, kept live over the socket. */
@@ -19,49 +20,35 @@ function label(c: Contact): string {
   return c.displayName ? `${c.displayName} (${c.address})` : c.address;
 }
 
-/** Loads contacts and adds those announced by `contact:added` (someone accepted the user's invite). */
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+/** An address book reads by name: "Person 2" before "Person 10". */
+export const byName = (a: Contact, b: Contact) =>
+  collator.compare(a.displayName ?? a.address, b.displayName ?? b.address) || collator.compare(a.address, b.address);
+
+/** Loads contacts, sorted by name, and adds those announced by `contact:added` (someone accepted an invite). */
 export function useContacts(api: ApiClient, socket: MeshworkSocket, toast: Toaster): Contacts {
-  const [contacts, setContacts] = useState<Contact[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
+  const list = useLiveList<Contact>({ load: () => api.contacts(), socket, sort: byName }, [api]);
+  const { find, upsert, remove } = list;
 
   useEffect(() => {
-    let live = true;
-    api
-      .contacts()
-      .then(
-        (list) => live && (setContacts(list), setError(null)),
-        (err) => live && setError(describeError(err)),
-      )
-      .finally(() => live && setLoading(false));
     const onAdded = (c: Contact) => {
-      setContacts((list) => {
-        if (list.some((x) => x.id === c.id)) return list;
-        toast.success(`${label(c)} is now one of your contacts.`);
-        return [...list, c];
-      });
+      if (!find(c.id)) toast.success(`${label(c)} is now one of your contacts.`);
+      upsert(c);
     };
     socket.on('contact:added', onAdded);
-    return () => {
-      live = false;
-      socket.off('contact:added', onAdded);
-    };
-  }, [api, socket, toast]);
+    return () => void socket.off('contact:added', onAdded);
+  }, [socket, toast, find, upsert]);
 
-  const added = useCallback(
-    (c: Contact) => setContacts((list) => (list.some((x) => x.id === c.id) ? list : [...list, c])),
-    [],
-  );
-  const remove = useCallback(
+  const removeContact = useCallback(
     async (id: string) => {
       try {
         await api.removeContact(id);
-        setContacts((list) => list.filter((c) => c.id !== id));
+        remove(id);
       } catch (err) {
         toast.error(describeError(err));
       }
     },
-    [api, toast],
+    [api, toast, remove],
   );
-  return { contacts, loading, error, added, remove };
+  return { contacts: list.items, loading: list.loading, error: list.error, added: upsert, remove: removeContact };
 }

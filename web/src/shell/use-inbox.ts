@@ -17,6 +17,10 @@ export interface Inbox {
   decline(id: string): Promise<void>;
   leave(id: string): Promise<void>;
   unshare(id: string): Promise<void>;
+  /** Removes one ended or failed outgoing share from the list (nothing changes for anyone else). */
+  clear(id: string): Promise<void>;
+  /** Removes every ended and failed outgoing share from the list. */
+  clearAll(): Promise<void>;
 }
 
 const VISIBLE_INCOMING = new Set(['pending', 'accepted']);
@@ -66,7 +70,10 @@ export function useInbox(api: ApiClient, socket: MeshworkSocket, toast: Toaster)
     socket.on('share:incoming-updated', incoming.upsert);
     socket.on('share:incoming-removed', onIncomingRemoved);
     socket.on('share:outgoing-updated', onOutgoingUpdated);
+    const onOutgoingRemoved = (share: OutgoingShare) => outgoing.remove(share.id);
+    socket.on('share:outgoing-removed', onOutgoingRemoved);
     return () => {
+      socket.off('share:outgoing-removed', onOutgoingRemoved);
       socket.off('share:received', onReceived);
       socket.off('share:incoming-updated', incoming.upsert);
       socket.off('share:incoming-removed', onIncomingRemoved);
@@ -109,6 +116,24 @@ export function useInbox(api: ApiClient, socket: MeshworkSocket, toast: Toaster)
         (s) => (wasFailed ? outgoing.remove(id) : outgoing.upsert(s)),
         wasFailed ? `Removed “${nameOf(id)}”.` : `Stopped sharing “${nameOf(id)}”.`,
       );
+    },
+    clear: (id) =>
+      act(
+        id,
+        () => api.clearShares([id]),
+        () => outgoing.remove(id),
+        `Cleared “${nameOf(id)}” from the list.`,
+      ),
+    clearAll: async () => {
+      try {
+        const { cleared } = await api.clearShares();
+        for (const id of cleared) outgoing.remove(id);
+        toast.success(
+          cleared.length === 1 ? 'Cleared 1 share from the list.' : `Cleared ${cleared.length} shares from the list.`,
+        );
+      } catch (err) {
+        toast.error(describeError(err));
+      }
     },
   };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ApiClient } from '../api/api-client.ts';
 import { connectPluginSocket, connectSocket } from '../api/socket-client.ts';
 import type { Me } from '../api/types.ts';
@@ -60,17 +60,24 @@ export function Workspace(props: {
   useEffect(() => {
     document.title = `${title} · Meshwork`;
   }, [title]);
+  // Moving to another page puts focus at its start (screen readers then read the new page), not on the first load.
+  const mainRef = useRef<HTMLElement>(null);
+  const lastPage = useRef(first);
+  useEffect(() => {
+    if (lastPage.current === first) return;
+    lastPage.current = first;
+    mainRef.current?.focus({ preventScroll: false });
+  }, [first]);
 
   let page;
   if (plugin) page = <plugin.Page {...ctx} path={rest} query={route.query} />;
   else if (first === 'shares') page = <SharesPage inbox={inbox} plugins={plugins} ctx={ctx} />;
-  else if (first === 'contacts')
-    page = <ContactsPage api={api} contacts={contacts} query={route.query} toast={toasts} />;
+  else if (first === 'contacts') page = <ContactsPage api={api} contacts={contacts} query={route.query} />;
   else
     page = (
-      <section>
+      <section class="page">
         <h1>Page not found</h1>
-        <p>
+        <p class="empty">
           There is nothing at this address. <a href="#/shares">Go to your shares</a>.
         </p>
       </section>
@@ -79,14 +86,18 @@ export function Workspace(props: {
   const pending = inbox.incoming.filter((s) => s.state === 'pending').length;
   return (
     <ShellContext.Provider value={ctx}>
+      <a class="skip-link" href="#main" onClick={(e) => (e.preventDefault(), mainRef.current?.focus())}>
+        Skip to content
+      </a>
       <div class="layout">
         <TopBar user={user} connected={connected} onLogout={props.onLogout} />
         <div class="layout-body">
           <NavMenu current={first} plugins={plugins} pending={pending} />
-          <main id="main" class="content" tabIndex={-1}>
+          <main id="main" class="content" tabIndex={-1} ref={mainRef}>
             {page}
           </main>
         </div>
+        {plugins.map((p) => (p.Background ? <p.Background key={p.id} {...ctx} /> : null))}
       </div>
     </ShellContext.Provider>
   );

@@ -1,0 +1,193 @@
+import ICAL from 'ical.js';
+import { CaldavPreconditionError } from './caldav-errors.ts';
+import { DAY_MS } from './civil-days.ts';
+import { formatUtc, toInstant, utcTime, wallOf } from './instants.ts';
+import { componentSets, occurrencesOf, ownOccurrence, RECURRING_TYPES, type Occurrence } from './occurrences.ts';
+import { ZoneMemo } from './zone-memo.ts';
+import { freeBusyOverlaps, occurrenceOverlaps, periodsOf, type TimeRange } from './time-range.ts';
+
+/**
+ * The `calendar-data` transformations of a REPORT (RFC 4791 §9.6.5–9.6.7). They produce new text for the
+ * response only; the stored object is never changed.
+ */
+
+/** Instances one object may expand to in one response before the request is refused. */
+export const DEFAULT_MAX_INSTANCES = 10_000;
+
+const RECURRENCE_PROPS = ['rrule', 'rdate', 'exdate', 'exrule'];
+
+function cloneComponent(c: ICAL.Component): ICAL.Component {
+  return new ICAL.Component(structuredClone(c.jCal));
+}
+
+function emptyCalendarLike(vcalendar: ICAL.Component): ICAL.Component {
+  return new ICAL.Component(['vcalendar', structuredClone(vcalendar.jCal[1]), []]);
+}
+
+const TIME_TYPES = new Set(['date-time', 'date', 'period']);
+
+/** A DATE stays a DATE; any other time becomes the UTC DATE-TIME of its instant. */
+function asUtc(t: ICAL.Time, zone: ICAL.Timezone): ICAL.Time {
+  return t.isDate ? t : utcTime(toInstant(t, zone));
+}
+
+/** Rewrites every DATE-TIME with a TZID or floating to UTC, in the component and its sub-components. */
+function convertToUtc(c: ICAL.Component, zone: ICAL.Timezone): void {
+  for (const p of c.getAllProperties()) {
+    if (!TIME_TYPES.has(p.type)) continue;
+    const vals = p.getValues() as unknown[];
+    if (!vals.some((v) => v instanceof ICAL.Time && !v.isDate && v.zone !== ICAL.Timezone.utcTimezone)) continue;
+    const next = vals.map((v) => (v instanceof ICAL.Time ? asUtc(v, zone) : v));
+    p.removeParameter('tzid');
+    if (next.length === 1) p.setValue(next[0] as ICAL.Time);
+    else p.setValues(next as ICAL.Time[]);
+  }
+  for (const sub of c.getAllSubcomponents()) convertToUtc(sub, zone);
+}
+
+const ownTexts = new ZoneMemo<string>();
+
+/**
+ * An override or single component for an expanded response: recurrence rules removed, times in UTC.
+ * Memoised per parse tree and zone (stored trees are cached and never modified).
+ */
+function ownComponentText(o: Occurrence, zone: ICAL.Timezone): string {
+  return ownTexts.get(o.component, zone, () => writeOwn(o, zone));
+}
+
+function writeOwn(o: Occurrence, zone: ICAL.Timezone): string {
+  const c = cloneComponent(o.component);
+  for (const name of RECURRENCE_PROPS) c.removeAllProperties(name);
+  convertToUtc(c, zone);
+  return c.toString() + '\r\n';
+}
+
+function dateText(wall: number): string {
+  return formatUtc(wall).slice(0, 8);
+}
+
+/**
+ * Instances generated from a master, written from one template: the master without its recurrence and
+ * time properties, times in UTC, stringified once; each instance adds its DTSTART, end and RECURRENCE-ID.
+ */
+class InstanceWriter {
+  private readonly head: string;
+  private readonly body: string;
+  private readonly endName: string;
+  private readonly endDays: number | null;
+  private readonly hasEnd: boolean;
+
+  constructor(master: ICAL.Component, zone: ICAL.Timezone) {
+    const c = cloneComponent(master);
+    this.endName = c.name === 'vtodo' ? 'due' : 'dtend';
+    const start = master.getFirstPropertyValue('dtstart') as ICAL.Time | null;
+    const end = master.getFirstPropertyValue(this.endName) as ICAL.Time | null;
+    this.hasEnd = !!end;
+    this.endDays = start && end && start.isDate ? Math.round((wallOf(end) - wallOf(start)) / DAY_MS) : null;
+    for (const name of [...RECURRENCE_PROPS, 'dtstart', this.endName, 'recurrence-id']) c.removeAllProperties(name);
+    convertToUtc(c, zone);
+    const text = c.toString() + '\r\n';
+    const cut = text.indexOf('\r\n') + 2;
+    this.head = text.slice(0, cut);
+    this.body = text.slice(cut);
+  }
+
+  write(o: Occurrence): string {
+    const END = this.endName.toUpperCase();
+    let times: string;
+    if (o.isDate) {
+      const day = dateText(o.startWall!);
+      times = `DTSTART;VALUE=DATE:${day}\r\nRECURRENCE-ID;VALUE=DATE:${day}\r\n`;
+      if (this.hasEnd && this.endDays !== null)
+        times += `${END};VALUE=DATE:${dateText(o.startWall! + this.endDays * DAY_MS)}\r\n`;
+    } else {
+      const at = formatUtc(o.startMs!);
+      times = `DTSTART:${at}\r\nRECURRENCE-ID:${at}\r\n`;
+      if (this.hasEnd && o.endMs !== null) times += `${END}:${formatUtc(o.endMs)}\r\n`;
+    }
+    return this.head + times + this.body;
+  }
+}
+
+const writers = new ZoneMemo<InstanceWriter>();
+
+/** One template per master and zone (stored parse trees are cached and never modified). */
+function writerFor(master: ICAL.Component, zone: ICAL.Timezone): InstanceWriter {
+  return writers.get(master, zone, () => new InstanceWriter(master, zone));
+}
+
+/**
+ * `<C:expand start end>`: every instance overlapping the range as its own component with RECURRENCE-ID,
+ * without RRULE/RDATE/EXDATE, times in UTC (DATE values stay dates), no VTIMEZONE. Components that do not
+ * overlap are left out; VCALENDAR properties are kept. Throws `max-instances` past `maxInstances`.
+ */
+export function expandCalendar(
+  vcalendar: ICAL.Component,
+  range: TimeRange,
+  floatingZone: ICAL.Timezone,
+  maxInstances = DEFAULT_MAX_INSTANCES,
+): string {
+  const picked: Array<{ at: number; text: string }> = [];
+  for (const set of componentSets(vcalendar)) {
+    if (set.type === 'vfreebusy') {
+      for (const c of [set.master, ...set.overrides])
+        if (c && freeBusyOverlaps(c, range, floatingZone)) {
+          const copy = cloneComponent(c);
+          convertToUtc(copy, floatingZone);
+          picked.push({ at: toInstantOr(c, floatingZone), text: copy.toString() + '\r\n' });
+        }
+      continue;
+    }
+    if (!RECURRING_TYPES.has(set.type)) continue;
+    const master = set.master;
+    const recurring = !!master && (master.hasProperty('rrule') || master.hasProperty('rdate'));
+    for (const o of occurrencesOf(set, { start: range.start, end: range.end }, floatingZone)) {
+      if (o.startMs !== null && o.startMs >= range.end + DAY_MS) break;
+      if (!occurrenceOverlaps(o, range, floatingZone)) continue;
+      let text: string;
+      if (recurring && o.component === master && o.startMs !== null) text = writerFor(master, floatingZone).write(o);
+      else text = ownComponentText(o, floatingZone);
+      picked.push({ at: o.startMs ?? -Infinity, text });
+      if (picked.length > maxInstances)
+        throw new CaldavPreconditionError('max-instances', `expansion yields more than ${maxInstances} instances`);
+    }
+  }
+  picked.sort((a, b) => a.at - b.at);
+  const shell = emptyCalendarLike(vcalendar).toString() + '\r\n';
+  const close = shell.lastIndexOf('END:VCALENDAR');
+  return shell.slice(0, close) + picked.map((p) => p.text).join('') + shell.slice(close);
+}
+
+function toInstantOr(c: ICAL.Component, zone: ICAL.Timezone): number {
+  const v = c.getFirstPropertyValue('dtstart') as ICAL.Time | null;
+  return v ? toInstant(v, zone) : -Infinity;
+}
+
+/**
+ * `<C:limit-recurrence-set>`: the object as stored, but only the overridden instances whose RECURRENCE-ID
+ * or own time overlaps the range. Masters and non-recurring components are kept whole.
+ */
+export function limitRecurrenceSet(vcalendar: ICAL.Component, range: TimeRange, floatingZone: ICAL.Timezone): string {
+  const out = cloneComponent(vcalendar);
+  for (const c of [...out.getAllSubcomponents()]) {
+    if (!RECURRING_TYPES.has(c.name) || !c.hasProperty('recurrence-id')) continue;
+    const rid = toInstant(c.getFirstPropertyValue('recurrence-id') as ICAL.Time, floatingZone);
+    const keep =
+      (range.start <= rid && range.end > rid) ||
+      occurrenceOverlaps(ownOccurrence(c, floatingZone), range, floatingZone);
+    if (!keep) out.removeSubcomponent(c);
+  }
+  return out.toString() + '\r\n';
+}
+
+/** `<C:limit-freebusy-set>`: VFREEBUSY components keep only FREEBUSY periods overlapping the range. */
+export function limitFreeBusySet(vcalendar: ICAL.Component, range: TimeRange, floatingZone: ICAL.Timezone): string {
+  const out = cloneComponent(vcalendar);
+  for (const c of out.getAllSubcomponents('vfreebusy')) {
+    for (const p of [...c.getAllProperties('freebusy')]) {
+      const periods = periodsOf(p, floatingZone);
+      if (!periods.some((x) => range.start < x.end && range.end > x.start)) c.removeProperty(p);
+    }
+  }
+  return out.toString() + '\r\n';
+}

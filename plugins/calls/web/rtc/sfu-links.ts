@@ -1,0 +1,195 @@
+import type { RTCIceCandidateLike, SfuReply, SfuRequest } from '../../shared.ts';
+import { addLocalTracks, newPeerConnection, type LinkState, type PcConfig } from './mesh-link.ts';
+
+/** Sends an SFU request through this user's own server. */
+export type SfuRequester = (req: SfuRequest) => Promise<SfuReply>;
+
+const RETRY_MS = 2000;
+
+abstract class SfuLink {
+  state: LinkState = 'connecting';
+  protected pcRef: RTCPeerConnection | null = null;
+  protected handle: string | null = null;
+  protected closed = false;
+  #early: Array<RTCIceCandidateLike | null> = [];
+  #retry: ReturnType<typeof setTimeout> | null = null;
+  protected cfg: PcConfig;
+  protected readonly request: SfuRequester;
+  protected readonly changed: () => void;
+
+  constructor(o: { cfg: PcConfig; request: SfuRequester; changed: () => void }) {
+    this.cfg = o.cfg;
+    this.request = o.request;
+    this.changed = o.changed;
+  }
+
+  get pc(): RTCPeerConnection | null {
+    return this.pcRef;
+  }
+
+  /** Which server's SFU (for trickling). */
+  protected abstract get sfu(): string;
+
+  protected set(s: LinkState): void {
+    if (this.state === s) return;
+    this.state = s;
+    this.changed();
+  }
+
+  protected fresh(): RTCPeerConnection {
+    this.pcRef?.close();
+    this.handle = null;
+    this.#early = [];
+    const pc = newPeerConnection(this.cfg);
+    this.pcRef = pc;
+    pc.onicecandidate = (e) => {
+      if (this.pcRef !== pc) return;
+      const c = e.candidate ? (e.candidate.toJSON() as RTCIceCandidateLike) : null;
+      if (this.handle) void this.#trickle(this.handle, c);
+      else this.#early.push(c);
+    };
+    pc.onconnectionstatechange = () => {
+      if (this.pcRef !== pc) return;
+      if (pc.connectionState === 'connected') this.set('connected');
+      if (pc.connectionState === 'failed') this.fail();
+    };
+    return pc;
+  }
+
+  /** The SFU handle is known: candidates gathered meanwhile go now. */
+  protected async ready(handle: string): Promise<void> {
+    this.handle = handle;
+    const early = this.#early;
+    this.#early = [];
+    for (const c of early) await this.#trickle(handle, c);
+  }
+
+  async #trickle(handle: string, candidate: RTCIceCandidateLike | null): Promise<void> {
+    await this.request({ op: 'trickle', sfu: this.sfu, handle, candidate }).catch(() => undefined);
+  }
+
+  /** Tries again after a failure, until closed. */
+  protected fail(): void {
+    if (this.closed) return;
+    this.set('failed');
+    if (this.#retry) return;
+    this.#retry = setTimeout(() => {
+      this.#retry = null;
+      if (!this.closed) void this.start();
+    }, RETRY_MS);
+  }
+
+  abstract start(): Promise<void>;
+
+  setConfig(cfg: PcConfig): void {
+    this.cfg = cfg;
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.#retry) clearTimeout(this.#retry);
+    this.pcRef?.close();
+    this.pcRef = null;
+    this.state = 'closed';
+  }
+}
+
+/** This user's publication on an SFU (their own server's, or the room host's when theirs has none). */
+export class SfuPublisher extends SfuLink {
+  feed: string | null = null;
+  readonly #target: () => string;
+  readonly #local: () => MediaStream | null;
+
+  constructor(o: {
+    cfg: PcConfig;
+    request: SfuRequester;
+    changed: () => void;
+    target: () => string;
+    local: () => MediaStream | null;
+  }) {
+    super(o);
+    this.#target = o.target;
+    this.#local = o.local;
+  }
+
+  protected get sfu(): string {
+    return this.#target();
+  }
+
+  async start(): Promise<void> {
+    const pc = this.fresh();
+    this.set('connecting');
+    try {
+      addLocalTracks(pc, this.#local(), false);
+      const offer = await pc.createOffer();
+      await pc.setLocalDescription(offer);
+      const r = await this.request({ op: 'publish', sdp: pc.localDescription?.sdp ?? offer.sdp ?? '' });
+      if (this.pcRef !== pc || !r.handle || !r.sdp) return;
+      this.feed = r.feed ?? null;
+      await pc.setRemoteDescription({ type: 'answer', sdp: r.sdp });
+      await this.ready(r.handle);
+    } catch {
+      if (this.pcRef === pc) this.fail();
+    }
+  }
+
+  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    const sender = this.pcRef?.getSenders().find((s) => s.track?.kind === kind || (!s.track && kind === 'video'));
+    await sender?.replaceTrack(track).catch(() => undefined);
+  }
+
+  override close(): void {
+    if (!this.closed) void this.request({ op: 'unpublish' }).catch(() => undefined);
+    super.close();
+  }
+}
+
+/** This user's copy of one other participant's publication, from the SFU that holds it. */
+export class SfuSubscription extends SfuLink {
+  readonly sfuHost: string;
+  readonly feed: string;
+  stream: MediaStream | null = null;
+
+  constructor(o: { cfg: PcConfig; request: SfuRequester; changed: () => void; sfu: string; feed: string }) {
+    super(o);
+    this.sfuHost = o.sfu;
+    this.feed = o.feed;
+  }
+
+  protected get sfu(): string {
+    return this.sfuHost;
+  }
+
+  async start(): Promise<void> {
+    const pc = this.fresh();
+    this.set('connecting');
+    pc.ontrack = (e) => {
+      if (this.pcRef !== pc) return;
+      this.stream = e.streams[0] ?? this.stream ?? new MediaStream();
+      if (!this.stream.getTracks().includes(e.track)) this.stream.addTrack(e.track);
+      this.changed();
+    };
+    try {
+      const r = await this.request({ op: 'subscribe', sfu: this.sfuHost, feed: this.feed });
+      if (this.pcRef !== pc || !r.handle || !r.sdp) return;
+      await pc.setRemoteDescription({ type: 'offer', sdp: r.sdp });
+      const answer = await pc.createAnswer();
+      await pc.setLocalDescription(answer);
+      await this.request({
+        op: 'start',
+        sfu: this.sfuHost,
+        handle: r.handle,
+        sdp: pc.localDescription?.sdp ?? answer.sdp ?? '',
+      });
+      await this.ready(r.handle);
+    } catch {
+      if (this.pcRef === pc) this.fail();
+    }
+  }
+
+  override close(): void {
+    if (!this.closed && this.handle)
+      void this.request({ op: 'unsubscribe', sfu: this.sfuHost, handle: this.handle }).catch(() => undefined);
+    super.close();
+  }
+}

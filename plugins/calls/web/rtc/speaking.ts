@@ -1,0 +1,76 @@
+/**
+ * Who is speaking: the level of each stream's audio, measured with one shared AudioContext and an analyser per
+ * stream, sampled a few times a second. A muted stream never speaks.
+ */
+export class SpeakingMeter {
+  #ctx: AudioContext | null = null;
+  readonly #meters = new Map<
+    string,
+    { stream: MediaStream; analyser: AnalyserNode; source: MediaStreamAudioSourceNode; level: number }
+  >();
+  readonly #buf = new Float32Array(512);
+  #timer: ReturnType<typeof setInterval> | null = null;
+  readonly #changed: () => void;
+  #speaking = new Set<string>();
+
+  constructor(changed: () => void) {
+    this.#changed = changed;
+  }
+
+  /** Measures a stream under a key (re-measures when the stream changed). */
+  watch(key: string, stream: MediaStream | null): void {
+    const cur = this.#meters.get(key);
+    if (cur?.stream === stream && cur.stream.getAudioTracks().length) return;
+    if (cur) this.unwatch(key);
+    if (!stream || stream.getAudioTracks().length === 0) return;
+    try {
+      this.#ctx ??= new AudioContext();
+      const source = this.#ctx.createMediaStreamSource(stream);
+      const analyser = this.#ctx.createAnalyser();
+      analyser.fftSize = 512;
+      source.connect(analyser);
+      this.#meters.set(key, { stream, analyser, source, level: 0 });
+      this.#timer ??= setInterval(() => this.#sample(), 200);
+    } catch {
+      // No audio context (old browser): no speaking indicator.
+    }
+  }
+
+  unwatch(key: string): void {
+    const m = this.#meters.get(key);
+    if (!m) return;
+    m.source.disconnect();
+    this.#meters.delete(key);
+    this.#speaking.delete(key);
+  }
+
+  isSpeaking(key: string): boolean {
+    return this.#speaking.has(key);
+  }
+
+  #sample(): void {
+    if (this.#ctx?.state === 'suspended') void this.#ctx.resume().catch(() => undefined);
+    const next = new Set<string>();
+    for (const [key, m] of this.#meters) {
+      const enabled = m.stream.getAudioTracks().some((t) => t.enabled && t.readyState === 'live');
+      m.analyser.getFloatTimeDomainData(this.#buf);
+      let sum = 0;
+      for (const v of this.#buf) sum += v * v;
+      const rms = Math.sqrt(sum / this.#buf.length);
+      // Smoothed, so a word is one "speaking" spell rather than flicker.
+      m.level = m.level * 0.6 + rms * 0.4;
+      if (enabled && m.level > 0.02) next.add(key);
+    }
+    const changed = next.size !== this.#speaking.size || [...next].some((k) => !this.#speaking.has(k));
+    this.#speaking = next;
+    if (changed) this.#changed();
+  }
+
+  close(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    for (const k of [...this.#meters.keys()]) this.unwatch(k);
+    void this.#ctx?.close().catch(() => undefined);
+    this.#ctx = null;
+  }
+}

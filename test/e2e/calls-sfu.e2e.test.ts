@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import type { SfuAdapter } from '../../plugins/calls/sfu/sfu-adapter.ts';
+import { requireBinary, startJanus, type MediaServer } from '../../plugins/calls/testing/media-servers.ts';
+import { eventually, type TestServer } from '../harness/test-server.ts';
+import { screenshots } from './browser-harness.ts';
+import {
+  acceptAll,
+  callBrowser,
+  callServer,
+  expectMedia,
+  expectTiles,
+  joinFromChat,
+  mediaCounts,
+  person,
+  roomIdOn,
+  videosPlaying,
+} from './calls-harness.ts';
+
+describe('browser calls through Janus: five people on two servers, one without an SFU (real media)', function () {
+  this.timeout(300_000);
+  let browser: Browser;
+  let janus: MediaServer;
+  let a: TestServer;
+  let b: TestServer;
+  let sfuA: SfuAdapter | null = null;
+  const snap = screenshots('e2e-calls-sfu');
+
+  before(async function () {
+    requireBinary(this, 'janus');
+    browser = await callBrowser(this);
+    janus = await startJanus();
+    // A runs Janus; B has no SFU, so its users publish to A's (the room's host).
+    [a, b] = await Promise.all([callServer(janus.env, { onSfu: (s) => (sfuA = s) }), callServer()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await Promise.all([a, b].map((s) => s?.destroy()));
+    await janus?.stop();
+  });
+
+  it('switches to the SFU when the fifth person joins, without anyone re-dialling; a removed member loses media', async () => {
+    const owner = await a.user('ann', 'Ann Arbor');
+    await a.user('amy', 'Amy Adams');
+    await a.user('abe', 'Abe Lincoln');
+    const ben = await b.user('ben', 'Ben Kenobi');
+    const bea = await b.user('bea', 'Bea Arthur');
+    const created = await a.api(owner, 'POST', '/api/v1/chat/rooms', {
+      name: 'All hands',
+      members: ['amy', 'abe', `ben@${b.host}`, `bea@${b.host}`],
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const roomA = created.body.room.id as string;
+    await Promise.all([
+      acceptAll(a, await a.user('amy')),
+      acceptAll(a, await a.user('abe')),
+      acceptAll(b, ben),
+      acceptAll(b, bea),
+    ]);
+    const roomB = await roomIdOn(b, ben, 'All hands');
+    await roomIdOn(b, bea, 'All hands');
+
+    const people: Array<{ page: Page; address: string }> = [];
+    for (const [server, user] of [
+      [a, 'ann'],
+      [a, 'amy'],
+      [b, 'ben'],
+      [b, 'bea'],
+    ] as const) {
+      const page = await person(browser, server, user);
+      await joinFromChat(page, server.origin, server === a ? roomA : roomB);
+      people.push({ page, address: `${user}@${server.host}` });
+    }
+    const all = () => people.map((p) => p.address);
+    const others = (address: string) => all().filter((x) => x !== address);
+    // Four people: still peer-to-peer.
+    await expectMedia(people[0]!.page, others(people[0]!.address), 'ann receives three peers (mesh)');
+    assert.equal(await people[0]!.page.getByTestId('call-screen').getAttribute('data-mode'), 'mesh');
+
+    // The fifth joins: the host switches the call to the SFU; everyone moves over by themselves.
+    const abe = await person(browser, a, 'abe');
+    await joinFromChat(abe, a.origin, roomA);
+    people.push({ page: abe, address: `abe@${a.host}` });
+    for (const p of people)
+      await p.page.locator('[data-testid="call-screen"][data-mode="sfu"]').waitFor({ timeout: 30_000 });
+    await Promise.all(
+      people.map((p) => expectMedia(p.page, others(p.address), `${p.address} receives the four others`, 90_000)),
+    );
+    // Media now comes from Janus: every remote track arrives on an SFU subscription (one per publisher).
+    const stats = (sfuA as SfuAdapter | null)?.stats();
+    assert.equal(stats?.publishers, 5, JSON.stringify(stats));
+    assert.equal(stats?.subscribers, 20, JSON.stringify(stats));
+    await snap(people[0]!.page, 'ann-five-via-sfu');
+    await people[2]!.page.getByRole('button', { name: 'Speaker' }).click();
+    await videosPlaying(people[2]!.page);
+    await snap(people[2]!.page, 'ben-speaker-layout');
+
+    // Ann removes Bea from the room: Bea's call ends, Janus drops what she held, the others keep their media.
+    const beaAddress = `bea@${b.host}`;
+    const bea4 = people[3]!.page;
+    const del = await a.api(owner, 'DELETE', `/api/v1/chat/rooms/${roomA}/members/${encodeURIComponent(beaAddress)}`);
+    assert.equal(del.status, 201, JSON.stringify(del.body));
+    await bea4.getByText('You were removed from the room').waitFor({ timeout: 30_000 });
+    await eventually(
+      async () => {
+        const s = (sfuA as SfuAdapter | null)?.stats(beaAddress);
+        return s && s.publishers === 0 && s.subscribers === 0;
+      },
+      20_000,
+      'Janus to drop every handle bea held',
+    );
+    const after = await mediaCounts(bea4);
+    assert.deepEqual(after, {}, 'bea has no remote media left');
+    const rest = people.filter((p) => p.address !== beaAddress);
+    for (const p of rest)
+      await expectTiles(
+        p.page,
+        others(p.address).filter((x) => x !== beaAddress),
+        `${p.address} without bea`,
+      );
+    await Promise.all(
+      rest.map((p) =>
+        expectMedia(
+          p.page,
+          others(p.address).filter((x) => x !== beaAddress),
+          `${p.address} keeps media after the removal`,
+        ),
+      ),
+    );
+    await snap(bea4, 'bea-removed');
+  });
+});

@@ -7,7 +7,7 @@ import { filesPlugin } from '../../plugins/files/index.ts';
 import { basicFor, davClient } from '../harness/dav-test-client.ts';
 import { pdfOf, pngOf } from '../harness/sample-files.ts';
 import { eventually, type TestServer } from '../harness/test-server.ts';
-import { logIn, newPerson, screenshots, twoServersWithBrowser } from './browser-harness.ts';
+import { logIn, newPerson, screenshots, seriousA11yViolations, twoServersWithBrowser } from './browser-harness.ts';
 
 /** A person on a phone (390×844, touch), in the light or dark theme. */
 async function phonePerson(
@@ -116,6 +116,7 @@ describe('browser: the Files page as people use it (desktop and phone)', functio
     await eventually(async () => (await thumb.evaluate((img: any) => img.naturalWidth)) === 128, 5000, 'thumbnail');
     await row(bob.page, 'plan.pdf').locator('img.file-thumb').waitFor();
     await snap(bob.page, 'bob-inside-share-thumbnails');
+    assert.deepEqual(await seriousA11yViolations(bob.page), [], 'axe: a shared folder');
 
     // Previews: picture, PDF page, text (as text, never as markup); a binary file has none.
     await row(bob.page, 'photo.png').getByRole('button', { name: 'photo.png', exact: true }).click();
@@ -150,6 +151,7 @@ describe('browser: the Files page as people use it (desktop and phone)', functio
     await permission.selectOption('edit');
     await alice.page.getByTestId('toasts').getByText('can edit “Project X” now').waitFor();
     await snap(alice.page, 'alice-permission-changed');
+    assert.deepEqual(await seriousA11yViolations(alice.page), [], 'axe: the share dialog');
     await bob.page.getByTestId('share-banner').getByText('You can view and edit').waitFor();
     await eventually(
       async () => !(await bob.page.getByRole('button', { name: 'Upload files' }).isDisabled()),
@@ -354,6 +356,7 @@ describe('browser: the Files page as people use it (desktop and phone)', functio
         0,
       );
       await snap(page, `phone-${scheme}-list`);
+      assert.deepEqual(await seriousA11yViolations(page), [], `axe: the list (${scheme})`);
 
       await page.getByRole('button', { name: 'Actions for data.bin', exact: true }).click();
       const menu = page.getByRole('menu');
@@ -362,6 +365,7 @@ describe('browser: the Files page as people use it (desktop and phone)', functio
       const box = (await menu.boundingBox()) as { x: number; y: number; width: number; height: number };
       assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= 390 && box.y + box.height <= 844, JSON.stringify(box));
       await snap(page, `phone-${scheme}-menu`);
+      assert.deepEqual(await seriousA11yViolations(page), [], `axe: the open menu (${scheme})`);
       await page.keyboard.press('Escape');
       assert.equal(await menu.count(), 0);
 
@@ -369,6 +373,7 @@ describe('browser: the Files page as people use it (desktop and phone)', functio
       await page.getByRole('dialog').getByTestId('details-image').waitFor();
       await noSidewaysScroll(page);
       await snap(page, `phone-${scheme}-preview`);
+      assert.deepEqual(await seriousA11yViolations(page), [], `axe: the details dialog (${scheme})`);
       await page.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
       await rowAction(page, 'photo.png', 'Share');
       await page.getByRole('dialog').getByLabel('Share with').waitFor();

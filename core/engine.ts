@@ -31,6 +31,7 @@ import { OutgoingShareService } from './shares/outgoing-share-service.ts';
 import { ShareSecrets } from './shares/share-secrets.ts';
 import { IncomingShareService } from './shares/incoming-share-service.ts';
 import { LocalPeer } from './shares/local-peer.ts';
+import { SharePermissionService } from './shares/share-permissions.ts';
 import { UserSettingsStore } from './accounts/user-settings.ts';
 import { NotificationService } from './notifications/notification-service.ts';
 import { ContactStore } from './invites/contact-store.ts';
@@ -183,6 +184,7 @@ export class Engine {
       log: this.log.child({ part: 'shares' }),
     });
     const settings = new UserSettingsStore(db);
+    const secrets = await ShareSecrets.load(db);
     const outgoing = new OutgoingShareService({
       ...common,
       db,
@@ -190,7 +192,7 @@ export class Engine {
       accounts: this.accounts,
       config,
       local,
-      secrets: await ShareSecrets.load(db),
+      secrets,
       send: async (msg, timeoutMs) => {
         const started = Date.now();
         const res = await deliverOutboxMessage(msg, this.discovery, client, (t) => this.plugins.spec(t), { timeoutMs });
@@ -208,12 +210,20 @@ export class Engine {
       settings,
       log: this.log.child({ part: 'shares' }),
     });
+    const permissions = new SharePermissionService({
+      store: this.shares,
+      events: this.events,
+      local,
+      outbox: this.outbox,
+      secrets,
+    });
     const notifications = new NotificationService({
       store: this.shares,
       plugins: this.plugins,
       incoming,
       events: this.events,
       peers,
+      permissions,
     });
     local.bind({ incoming, notifications });
     const invites = new InviteService({
@@ -285,6 +295,7 @@ export class Engine {
         identity: this.identity,
         outgoing,
         incoming,
+        permissions,
         store: this.shares,
         invites,
         contacts,

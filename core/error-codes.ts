@@ -53,6 +53,11 @@ export const CORE_ERROR_CODES = {
   },
   SHARE_NOT_FOUND: { status: 404, meaning: 'No share with this id for the calling user.' },
   SHARE_NOT_PENDING: { status: 409, meaning: 'The share was already answered (accepted, declined or removed).' },
+  SHARE_NOT_ACTIVE: { status: 409, meaning: 'The share has ended (unshared, declined or failed): it cannot change.' },
+  PERMISSION_CHANGE_NOT_ALLOWED: {
+    status: 403,
+    meaning: "OCM: a share's permissions change only when its owner's server says so, never at the recipient's.",
+  },
   SHARE_REFUSED: { status: 400, meaning: 'The receiving server refused the share; the message carries its reason.' },
   SHARE_STILL_ACTIVE: {
     status: 409,

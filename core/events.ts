@@ -9,7 +9,8 @@ export type { Contact };
 export interface EngineEvents {
   'share:received': { share: IncomingShare };
   'share:incoming-updated': { share: IncomingShare };
-  'share:incoming-removed': { share: IncomingShare };
+  /** `endedBy`: whether the share's sender revoked it or its recipient declined or left it. */
+  'share:incoming-removed': { share: IncomingShare; endedBy: 'sender' | 'recipient' };
   'share:outgoing-updated': { share: OutgoingShare };
   'contact:added': { contact: Contact };
   /** One of the user's invites stopped being outstanding: accepted by someone, or revoked. */

@@ -6,6 +6,7 @@ import type { PluginHost } from '../plugin/plugin-host.ts';
 import type { UnresolvedNotification } from '../plugin/plugin-types.ts';
 import { resolveIncoming } from '../shares/share-identity.ts';
 import type { IncomingShareService } from '../shares/incoming-share-service.ts';
+import { PERMISSION_CHANGE_TYPES, type SharePermissionService } from '../shares/share-permissions.ts';
 import type { ShareStore } from '../shares/share-store.ts';
 import type { IncomingShare, OutgoingShare } from '../shares/share-types.ts';
 
@@ -31,6 +32,7 @@ export class NotificationService {
       incoming: IncomingShareService;
       events: EngineEventBus;
       peers: PeerAuthenticator;
+      permissions: SharePermissionService;
     },
   ) {}
 
@@ -124,6 +126,7 @@ export class NotificationService {
       await this.deps.incoming.revokedBySender(incoming);
       return {};
     }
+    if (PERMISSION_CHANGE_TYPES.includes(type)) return this.deps.permissions.receive(target, body.notification ?? {});
     if (['SHARE_ACCEPTED', 'SHARE_DECLINED'].includes(type)) {
       throw new InputError(`${type} is sent by a share's recipient, not its sender`, [
         { name: 'notificationType', message: 'WRONG_DIRECTION' },

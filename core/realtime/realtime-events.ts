@@ -5,7 +5,8 @@ import type { IncomingShareView, OutgoingShare } from '../shares/share-types.ts'
 export interface ServerToClientEvents {
   'share:received': (share: IncomingShareView) => void;
   'share:incoming-updated': (share: IncomingShareView) => void;
-  'share:incoming-removed': (share: IncomingShareView) => void;
+  /** `endedBy` says who ended it: the sender (unshared) or the recipient (declined, left). */
+  'share:incoming-removed': (share: IncomingShareView & { endedBy: 'sender' | 'recipient' }) => void;
   'share:outgoing-updated': (share: OutgoingShare) => void;
   'share:outgoing-removed': (share: OutgoingShare) => void;
   'contact:added': (contact: Contact) => void;

@@ -57,7 +57,8 @@ export class Realtime {
     );
     events.on(
       'share:incoming-removed',
-      ({ share }) => void toUser(share.recipientId).emit('share:incoming-removed', incomingView(share)),
+      ({ share, endedBy }) =>
+        void toUser(share.recipientId).emit('share:incoming-removed', { ...incomingView(share), endedBy }),
     );
     events.on(
       'share:outgoing-updated',

@@ -232,7 +232,7 @@ export class IncomingShareService {
     if (!updated) throw new MeshworkError('SHARE_NOT_PENDING', `share is ${share.state}`, 409);
     await this.deps.plugins.notify(share.resourceType, 'onIncomingRemoved', updated);
     await this.#tellSender(updated, 'SHARE_DECLINED', 'Recipient declined the share');
-    this.deps.events.emit('share:incoming-removed', { share: updated });
+    this.deps.events.emit('share:incoming-removed', { share: updated, endedBy: 'recipient' });
     return updated;
   }
 
@@ -247,7 +247,7 @@ export class IncomingShareService {
       share.state === 'pending' ? 'SHARE_DECLINED' : 'SHARE_UNSHARED',
       'Recipient removed the share',
     );
-    this.deps.events.emit('share:incoming-removed', { share: updated });
+    this.deps.events.emit('share:incoming-removed', { share: updated, endedBy: 'recipient' });
     return updated;
   }
 
@@ -256,6 +256,6 @@ export class IncomingShareService {
     const updated = await this.deps.store.setIncomingState(share.id, 'removed', ['pending', 'accepted']);
     if (!updated) return;
     await this.deps.plugins.notify(share.resourceType, 'onIncomingRemoved', updated);
-    this.deps.events.emit('share:incoming-removed', { share: updated });
+    this.deps.events.emit('share:incoming-removed', { share: updated, endedBy: 'sender' });
   }
 }

@@ -4,10 +4,11 @@ import type { Logger } from '../logger.ts';
 import type { NotificationBody, NotificationService } from '../notifications/notification-service.ts';
 import type { ServerIdentity } from '../plugin/plugin-types.ts';
 import type { IncomingShareService, NewShareBody } from './incoming-share-service.ts';
+import { PERMISSION_CHANGE_TYPES } from './share-permissions.ts';
 import type { ShareStore } from './share-store.ts';
 import type { IncomingShare } from './share-types.ts';
 
-const CORE_TYPES = ['SHARE_ACCEPTED', 'SHARE_DECLINED', 'SHARE_UNSHARED'];
+const CORE_TYPES = ['SHARE_ACCEPTED', 'SHARE_DECLINED', 'SHARE_UNSHARED', ...PERMISSION_CHANGE_TYPES];
 
 /**
  * This server as its own peer, for shares between two of its users. What would travel over OCM (the share, the

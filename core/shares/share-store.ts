@@ -184,6 +184,21 @@ export class ShareStore {
     return this.getOutgoing(id);
   }
 
+  /** Changes an outgoing share's permissions while it is in one of the `from` states; null when it is not. */
+  async setOutgoingPermissions(
+    id: string,
+    permissions: string[],
+    from: OutgoingShareState[],
+  ): Promise<OutgoingShare | null> {
+    const res = await this.#db
+      .updateTable('shares_out')
+      .set({ permissions: JSON.stringify(permissions), updated_at: Date.now() })
+      .where('id', '=', id)
+      .where('state', 'in', from)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 0 ? null : this.getOutgoing(id);
+  }
+
   /**
    * Inserts an incoming share unless one with the same (sender host, share key) exists (see
    * storage/incoming-share-key.ts); returns the stored row and whether it is new.
@@ -258,6 +273,22 @@ export class ShareStore {
     if (resourceType) q = q.where('resource_type', '=', resourceType);
     const rows = await q.orderBy('created_at', 'desc').execute();
     return rows.map(toIncoming);
+  }
+
+  /** Changes an incoming share's permissions (and its protocol object's) while it is in a `from` state. */
+  async setIncomingPermissions(
+    id: string,
+    permissions: string[],
+    protocol: IncomingShare['protocol'],
+    from: IncomingShareState[],
+  ): Promise<IncomingShare | null> {
+    const res = await this.#db
+      .updateTable('shares_in')
+      .set({ permissions: JSON.stringify(permissions), protocol: JSON.stringify(protocol), updated_at: Date.now() })
+      .where('id', '=', id)
+      .where('state', 'in', from)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 0 ? null : this.getIncoming(id);
   }
 
   async setIncomingState(

@@ -9,6 +9,7 @@ import type { InviteService } from '../invites/invite-service.ts';
 import type { ServerIdentity } from '../plugin/plugin-types.ts';
 import type { IncomingShareService } from '../shares/incoming-share-service.ts';
 import type { OutgoingShareService } from '../shares/outgoing-share-service.ts';
+import type { SharePermissionService } from '../shares/share-permissions.ts';
 import type { ShareStore } from '../shares/share-store.ts';
 import type { IncomingShare, IncomingShareView } from '../shares/share-types.ts';
 
@@ -31,6 +32,7 @@ export function apiRoutes(deps: {
   identity: ServerIdentity;
   outgoing: OutgoingShareService;
   incoming: IncomingShareService;
+  permissions: SharePermissionService;
   store: ShareStore;
   invites: InviteService;
   contacts: ContactStore;
@@ -60,6 +62,10 @@ export function apiRoutes(deps: {
   });
   r.get('/shares/outgoing', async (req, res) => {
     res.json(await deps.outgoing.list(user(req).id));
+  });
+  r.patch('/shares/outgoing/:id', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    res.json(await deps.permissions.changeOutgoing(user(req).id, req.params.id as string, body.permissions));
   });
   r.post('/shares/outgoing/clear', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;

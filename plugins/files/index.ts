@@ -6,10 +6,13 @@ import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { definePlugin, InputError, type MeshworkPlugin } from '#core';
 import { setAsideDeletedUsersFiles } from './account-cleanup.ts';
+import { searchRoute } from './api/search-route.ts';
+import { sharedItemsRoute } from './api/shared-items-route.ts';
 import { davAuthenticator } from './dav-auth.ts';
 import { createFilesDav } from './files-dav.ts';
 import { filesMigrations } from './migrations.ts';
 import { OCM_DAV_PATH, ocmDavHandler } from './ocm-dav.ts';
+import { PREVIEW_DEFAULTS, Previews, type PreviewOptions } from './previews/previews.ts';
 import { handleReshareRequest, REQUEST_RESHARE, reshareRoute } from './reshare.ts';
 import { prepareFileShare } from './share-provider.ts';
 import { userDavHandler } from './user-dav.ts';
@@ -32,8 +35,14 @@ function removeStaleParts(uploadDir: string): void {
   }
 }
 
+/** Options of the files plugin (defaults suit a server; tests tighten them). */
+export interface FilesPluginOptions {
+  /** Preview limits and tools; the cache lives in `<dataDir>/files-previews` unless `cacheDir` is given. */
+  previews?: Partial<PreviewOptions>;
+}
+
 /** Creates the files plugin. */
-export function filesPlugin(): MeshworkPlugin {
+export function filesPlugin(options: FilesPluginOptions = {}): MeshworkPlugin {
   const protocols = { webdav: OCM_DAV_PATH, 'webdav-receive': { uri: 'relative' } };
   return definePlugin({
     id: 'files',
@@ -50,12 +59,19 @@ export function filesPlugin(): MeshworkPlugin {
       mkdirSync(uploadDir, { recursive: true });
       removeStaleParts(uploadDir);
       const dav = createFilesDav(ctx, filesDir, uploadDir);
-      const userDav = userDavHandler(ctx, dav, davAuthenticator(ctx));
-      const ocmDav = ocmDavHandler(ctx, dav);
+      const previews = new Previews({
+        ...PREVIEW_DEFAULTS,
+        cacheDir: path.join(ctx.config.dataDir, 'files-previews'),
+        ...options.previews,
+      });
+      const userDav = userDavHandler(ctx, dav, davAuthenticator(ctx), previews);
+      const ocmDav = ocmDavHandler(ctx, dav, previews);
       ctx.mount('/dav/files', (req, res) => void userDav(req, res));
       ctx.mount(OCM_DAV_PATH.replace(/\/$/, ''), (req, res) => void ocmDav(req, res));
       reshareRoute(ctx, ctx.api);
       setAsideDeletedUsersFiles(ctx, filesDir);
+      sharedItemsRoute(ctx, ctx.api, dav.roots);
+      searchRoute(ctx.api, filesDir);
       dav.binding.start();
       return {
         prepareOutgoingShare: (draft) => prepareFileShare(draft, dav),

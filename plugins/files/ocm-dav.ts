@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PluginContext } from '#core';
 import { DavError, decodeSegments, encodeSegment, notFound, sendFailure, type DavMount } from '#dav';
 import type { FilesDav } from './files-dav.ts';
+import { previewSize, type Previews } from './previews/previews.ts';
 
 /** Path of the OCM WebDAV endpoint advertised in discovery. */
 export const OCM_DAV_PATH = '/dav/ocm/';
@@ -28,7 +29,7 @@ export function shareCredential(header: string | undefined): string | null {
 }
 
 /** The request handler mounted at /dav/ocm. */
-export function ocmDavHandler(ctx: PluginContext, dav: FilesDav) {
+export function ocmDavHandler(ctx: PluginContext, dav: FilesDav, previews: Previews) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
     try {
@@ -55,7 +56,9 @@ export function ocmDavHandler(ctx: PluginContext, dav: FilesDav) {
         principal: `ocm:${providerId}`,
         canWrite: share.permissions.includes('write'),
       };
-      await dav.server.handle(req, res, mount, rest);
+      const preview = method === 'GET' ? previewSize(req.url) : null;
+      if (preview !== null) await previews.serve(dav.server.request(req, res, mount, rest), root.owner, preview);
+      else await dav.server.handle(req, res, mount, rest);
     } catch (err) {
       sendFailure(res, err, method, ctx.logger);
     }

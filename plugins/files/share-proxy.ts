@@ -9,6 +9,7 @@ import type { PluginContext } from '#core';
 import { DavError, decodeSegments, encodeSegment, forbidden, hasBodyHeaders } from '#dav';
 import { WRITE_METHODS } from './files-dav.ts';
 import { hrefRewriter, prefixMapper } from './href-rewriter.ts';
+import { previewSize } from './previews/previews.ts';
 import { FILES_ERRORS } from './error-codes.ts';
 import { remoteTarget, type ShareMount } from './share-mounts.ts';
 
@@ -96,7 +97,10 @@ export async function proxyToOwner(
         return mapped ? `<${mapped}>` : m;
       });
     }
-    const url = `${target.base}${tail ? `/${tail}` : ''}${trailing ? '/' : ''}`;
+    // Previews are made by the owner, where the file is: the one query passed on, and only as a checked size.
+    const preview = method === 'GET' ? previewSize(req.url) : null;
+    const query = preview !== null ? `?preview=${preview}` : '';
+    const url = `${target.base}${tail ? `/${tail}` : ''}${trailing ? '/' : ''}${query}`;
     const upstream = await ctx.remote.stream(url, {
       method,
       headers,

@@ -20,6 +20,7 @@ import {
 import type { DavAuthenticator } from './dav-auth.ts';
 import { userDir, WRITE_METHODS, type FilesDav } from './files-dav.ts';
 import { listMounts, SHARED_FOLDER, type ShareMount } from './share-mounts.ts';
+import { previewSize, type Previews } from './previews/previews.ts';
 import { proxyToOwner } from './share-proxy.ts';
 import { sharedFolderPropfind } from './shared-folder.ts';
 import { UserRoot, VirtualFolder, type VirtualInfo } from './user-root.ts';
@@ -33,7 +34,7 @@ function sharedInfo(mounts: ShareMount[]): VirtualInfo {
 }
 
 /** The request handler mounted at /dav/files. */
-export function userDavHandler(ctx: PluginContext, dav: FilesDav, auth: DavAuthenticator) {
+export function userDavHandler(ctx: PluginContext, dav: FilesDav, auth: DavAuthenticator, previews: Previews) {
   const created = new Set<string>();
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -65,7 +66,11 @@ export function userDavHandler(ctx: PluginContext, dav: FilesDav, auth: DavAuthe
         principal: `user:${user.id}`,
         canWrite: true,
       };
-      if (segs[0] !== SHARED_FOLDER) return await dav.server.handle(req, res, mount, rest);
+      const preview = method === 'GET' ? previewSize(url) : null;
+      if (segs[0] !== SHARED_FOLDER) {
+        if (preview !== null) return await previews.serve(dav.server.request(req, res, mount, rest), user.id, preview);
+        return await dav.server.handle(req, res, mount, rest);
+      }
       const mounts = await listMounts(ctx, user.id);
       if (segs.length === 1) return await sharedFolder(dav.server.request(req, res, mount, rest), dav, mounts, ctx);
       const share = mounts.find((x) => x.name === segs[1]);

@@ -109,14 +109,16 @@ export async function overflowsSideways(page: Page): Promise<boolean> {
 }
 
 /** Saves numbered screenshots under test-artifacts/<suite>/ (emptied first, so they all belong to this run). */
-export function screenshots(suite: string): (page: Page, name: string) => Promise<void> {
+export function screenshots(suite: string): (page: Page, name: string, opts?: { fullPage?: boolean }) => Promise<void> {
   const dir = path.join(root, 'test-artifacts', suite);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let n = 0;
-  return async (page, name) => {
+  // fullPage: false for pages taller than a screenshot can hold (a list of thousands of rows).
+  return async (page, name, opts = {}) => {
     n++;
     const file = path.join(dir, `${String(n).padStart(2, '0')}-${name}.png`);
+    if (opts.fullPage === false) return void (await page.screenshot({ path: file }));
     const viewport = page.viewportSize();
     if (!viewport || viewport.width > 760) return void (await page.screenshot({ path: file, fullPage: true }));
     // Phones: a full-page capture would paint the fixed bottom bar mid-page, so the viewport is made as tall as

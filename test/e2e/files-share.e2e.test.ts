@@ -93,10 +93,12 @@ describe('browser: alice shares a folder with bob on another server, bob downloa
     await snap(bob.page, 'bob-shared-folder');
     // A read-only share: nothing to upload or rename here.
     assert.equal(await bob.page.getByRole('button', { name: 'Upload files' }).isDisabled(), true);
-    assert.equal(await row.getByRole('button', { name: 'Delete report.bin' }).count(), 0);
+    await row.getByRole('button', { name: 'Actions for report.bin' }).click();
+    const menu = bob.page.getByRole('menu');
+    assert.deepEqual(await menu.getByRole('menuitem').allInnerTexts(), ['Download', 'Details'], 'no delete or rename');
     const [download] = await Promise.all([
       bob.page.waitForEvent('download'),
-      row.getByRole('button', { name: 'Download report.bin' }).click(),
+      menu.getByRole('menuitem', { name: 'Download' }).click(),
     ]);
     assert.equal(download.suggestedFilename(), 'report.bin');
     const got = readFileSync(await download.path());
@@ -149,7 +151,11 @@ describe('browser: alice shares a folder with bob on another server, bob downloa
     await snap(page, 'alice-dropped');
 
     // Renaming onto an existing name is refused (MOVE with Overwrite: F) and the dialog says why.
-    await page.getByRole('button', { name: 'Rename one.txt' }).click();
+    const act = async (name: string, action: string) => {
+      await page.getByRole('button', { name: `Actions for ${name}` }).click();
+      await page.getByRole('menu').getByRole('menuitem', { name: action }).click();
+    };
+    await act('one.txt', 'Rename');
     await page.getByLabel('New name').fill('two.txt');
     await page.getByRole('dialog').getByRole('button', { name: 'Rename' }).click();
     const problem = page.getByRole('dialog').getByRole('alert');
@@ -161,12 +167,12 @@ describe('browser: alice shares a folder with bob on another server, bob downloa
     assert.equal(await page.locator('[data-testid="file-row"][data-name="one.txt"]').count(), 0);
 
     // Delete asks first; cancelling keeps the file.
-    await page.getByRole('button', { name: 'Delete two.txt' }).click();
+    await act('two.txt', 'Delete');
     await page.getByRole('dialog').getByText('This cannot be undone').waitFor();
     await snap(page, 'alice-delete-confirm');
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await page.locator('[data-testid="file-row"][data-name="two.txt"]').count(), 1);
-    await page.getByRole('button', { name: 'Delete two.txt' }).click();
+    await act('two.txt', 'Delete');
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
     await eventually(
       async () => (await page.locator('[data-testid="file-row"][data-name="two.txt"]').count()) === 0,

@@ -44,6 +44,11 @@ export function davError(status: number, body: string): DavRequestError {
   );
 }
 
+const RASTER = new Set(['image/webp', 'image/png', 'image/jpeg', 'image/gif', 'image/avif']);
+
+/** A preview from the server: an image, or the start of a text. */
+export type Preview = { kind: 'image'; blob: Blob } | { kind: 'text'; text: string };
+
 /** A handle on an upload in progress. */
 export interface UploadHandle {
   done: Promise<void>;
@@ -119,6 +124,35 @@ export class DavClient {
   /** Creates a folder (MKCOL). */
   async createFolder(path: string): Promise<void> {
     await this.#send('MKCOL', this.url(path, true));
+  }
+
+  /** Creates a folder unless it exists already (an existing one answers 405): for folder uploads. */
+  async ensureFolder(path: string): Promise<void> {
+    try {
+      await this.createFolder(path);
+    } catch (err) {
+      if (!(err instanceof DavRequestError && err.status === 405)) throw err;
+    }
+  }
+
+  /**
+   * A preview made by the server that holds the file (`?preview=<size>`): an image, the first kilobytes of a text,
+   * or null when the file has none (415) or the answer is not a kind the page shows.
+   */
+  async preview(path: string, size: number, signal?: AbortSignal): Promise<Preview | null> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.url(path)}?preview=${size}`, { headers: this.#auth(), ...(signal ? { signal } : {}) });
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err;
+      return null;
+    }
+    if (!res.ok) return null;
+    const type = (res.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    // Only raster types are drawn, whatever an owner's server answers (an older peer may send the file itself).
+    if (RASTER.has(type)) return { kind: 'image', blob: await res.blob() };
+    if (type === 'text/plain') return { kind: 'text', text: await res.text() };
+    return null;
   }
 
   /** Renames or moves an item (MOVE), never replacing an existing one. */

@@ -1,33 +1,16 @@
 import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
+import { dropEntries, walkDrop, type UploadTree } from './folder-upload.ts';
 
-/** Files dropped on it (folders are skipped: the browser cannot read them as files). */
-function droppedFiles(dt: DataTransfer): { files: File[]; skipped: number } {
-  const files: File[] = [];
-  let skipped = 0;
-  const items = Array.from(dt.items ?? []);
-  if (items.length) {
-    for (const item of items) {
-      if (item.kind !== 'file') continue;
-      // webkitGetAsEntry is supported by Chromium, Firefox and Safari despite its prefix.
-      const entry = typeof item.webkitGetAsEntry === 'function' ? item.webkitGetAsEntry() : null;
-      if (entry?.isDirectory) {
-        skipped++;
-        continue;
-      }
-      const f = item.getAsFile();
-      if (f) files.push(f);
-    }
-    return { files, skipped };
-  }
-  return { files: Array.from(dt.files), skipped };
-}
-
-/** A region that accepts files dragged from the desktop, with a visible hint while dragging. */
+/**
+ * A region that accepts files and folders dragged from the desktop, with a visible hint while dragging. Dropped
+ * folders are walked (their files keep their paths) so whole folders upload as they are.
+ */
 export function DropZone(props: {
   enabled: boolean;
   label: string;
-  onFiles: (files: File[], skippedFolders: number) => void;
+  onDrop: (tree: UploadTree) => void;
+  onError: (message: string) => void;
   children: ComponentChildren;
 }) {
   const [over, setOver] = useState(false);
@@ -57,8 +40,9 @@ export function DropZone(props: {
         e.preventDefault();
         depth.current = 0;
         setOver(false);
-        const { files, skipped } = droppedFiles(e.dataTransfer);
-        props.onFiles(files, skipped);
+        // Taken now: the drop's items cannot be read once this handler returns.
+        const entries = dropEntries(e.dataTransfer);
+        walkDrop(entries).then(props.onDrop, () => props.onError('The dropped folder could not be read.'));
       }}
     >
       {props.children}

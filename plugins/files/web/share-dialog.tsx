@@ -4,25 +4,32 @@ import {
   StatePill,
   describeError,
   partyLabel,
-  permissionLabel,
   type Contact,
   type OutgoingShare,
   type WebPluginContext,
 } from '#web-sdk';
 import type { DavEntry } from './dav-multistatus.ts';
-
-const ACTIVE = new Set(['sending', 'pending', 'accepted', 'failed']);
+import type { SharedItem, SharedWith } from './use-shared-items.ts';
 const ADDRESS = /^[^\s@]+(@[^\s@]+)*@[^\s@/]+$/;
 
-/** Shares a file or folder with `user@server` (typed or picked from contacts), read-only or read-write; lists current shares. */
-export function ShareDialog(props: { entry: DavEntry | null; ctx: WebPluginContext; onClose: () => void }) {
+/**
+ * Shares a file or folder with `user@server` (typed or picked from contacts), read-only or read-write; lists who has
+ * access, lets the owner change each person's permission (view ↔ edit) or stop sharing.
+ */
+export function ShareDialog(props: {
+  entry: DavEntry | null;
+  shared: SharedItem | undefined;
+  ctx: WebPluginContext;
+  onChanged: () => void;
+  onClose: () => void;
+}) {
   const { entry, ctx } = props;
   const [shareWith, setShareWith] = useState('');
   const [write, setWrite] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [contacts, setContacts] = useState<Contact[]>([]);
-  const [shares, setShares] = useState<OutgoingShare[]>([]);
+  const [changing, setChanging] = useState<string | null>(null);
 
   useEffect(() => {
     if (!entry) return;
@@ -34,17 +41,10 @@ export function ShareDialog(props: { entry: DavEntry | null; ctx: WebPluginConte
       (c) => live && setContacts(c),
       () => undefined,
     );
-    ctx.api.outgoingShares().then(
-      (s) => live && setShares(s),
-      () => undefined,
-    );
-    const onUpdate = (s: OutgoingShare) => setShares((l) => [s, ...l.filter((x) => x.id !== s.id)]);
-    ctx.socket.on('share:outgoing-updated', onUpdate);
     return () => {
       live = false;
-      ctx.socket.off('share:outgoing-updated', onUpdate);
     };
-  }, [entry, ctx.api, ctx.socket]);
+  }, [entry, ctx.api]);
 
   if (!entry)
     return (
@@ -53,9 +53,7 @@ export function ShareDialog(props: { entry: DavEntry | null; ctx: WebPluginConte
       </ModalDialog>
     );
   const resourceType = entry.isFolder ? 'folder' : 'file';
-  const current = shares.filter(
-    (s) => s.resourceType === resourceType && s.resourceId === entry.path && ACTIVE.has(s.state),
-  );
+  const current = props.shared?.shares ?? [];
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -70,7 +68,7 @@ export function ShareDialog(props: { entry: DavEntry | null; ctx: WebPluginConte
         shareWith: to,
         permissions: write ? ['read', 'write'] : ['read'],
       });
-      setShares((l) => [share, ...l.filter((x) => x.id !== share.id)]);
+      props.onChanged();
       setShareWith('');
       ctx.toast.success(
         share.state === 'sending'
@@ -83,13 +81,33 @@ export function ShareDialog(props: { entry: DavEntry | null; ctx: WebPluginConte
       setBusy(false);
     }
   };
-  const unshare = async (s: OutgoingShare) => {
+  const unshare = async (s: SharedWith) => {
     try {
-      const updated = await ctx.api.unshare(s.id);
-      setShares((l) => l.map((x) => (x.id === s.id ? updated : x)));
-      ctx.toast.success(`Stopped sharing “${entry.name}” with ${s.shareWith}.`);
+      await ctx.api.unshare(s.id);
+      props.onChanged();
+      ctx.toast.success(
+        s.state === 'failed'
+          ? `Removed the failed share with ${s.shareWith}.`
+          : `Stopped sharing “${entry.name}” with ${s.shareWith}.`,
+      );
     } catch (err) {
       ctx.toast.error(describeError(err));
+    }
+  };
+  const setPermission = async (s: SharedWith, edit: boolean) => {
+    setChanging(s.id);
+    try {
+      await ctx.api.request<OutgoingShare>('PATCH', `/shares/outgoing/${encodeURIComponent(s.id)}`, {
+        permissions: edit ? ['read', 'write'] : ['read'],
+      });
+      props.onChanged();
+      ctx.toast.success(
+        `${partyLabel(s.recipientDisplayName, s.shareWith)} can ${edit ? 'edit' : 'only view'} “${entry.name}” now.`,
+      );
+    } catch (err) {
+      ctx.toast.error(describeError(err));
+    } finally {
+      setChanging(null);
     }
   };
 
@@ -152,20 +170,33 @@ export function ShareDialog(props: { entry: DavEntry | null; ctx: WebPluginConte
       </form>
       {current.length > 0 && (
         <section class="current-shares" aria-labelledby="current-shares-heading">
-          <h3 id="current-shares-heading">Shared with</h3>
+          <h3 id="current-shares-heading">Who has access</h3>
           <ul>
             {current.map((s) => (
-              <li key={s.id}>
-                <span class="current-share-who">{partyLabel(s.recipientDisplayName, s.shareWith)}</span>
-                <span class="hint">{permissionLabel(s.permissions)}</span>
+              <li key={s.id} data-testid="share-recipient" data-share-with={s.shareWith}>
+                <span class="current-share-who">
+                  {partyLabel(s.recipientDisplayName, s.shareWith)}
+                  {s.state === 'failed' && s.lastError && <span class="hint current-share-error">{s.lastError}</span>}
+                </span>
+                {s.state !== 'failed' && (
+                  <select
+                    aria-label={`Permission of ${s.shareWith}`}
+                    value={s.permissions.includes('write') ? 'edit' : 'view'}
+                    disabled={changing === s.id}
+                    onChange={(e) => void setPermission(s, e.currentTarget.value === 'edit')}
+                  >
+                    <option value="view">Can view</option>
+                    <option value="edit">Can edit</option>
+                  </select>
+                )}
                 <StatePill state={s.state} />
                 <button
                   type="button"
                   class="btn btn-small"
                   onClick={() => void unshare(s)}
-                  aria-label={`Unshare with ${s.shareWith}`}
+                  aria-label={`${s.state === 'failed' ? 'Remove the failed share with' : 'Unshare with'} ${s.shareWith}`}
                 >
-                  Unshare
+                  {s.state === 'failed' ? 'Remove' : 'Unshare'}
                 </button>
               </li>
             ))}

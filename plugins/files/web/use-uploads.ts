@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Toaster } from '#web-sdk';
 import type { DavClient, UploadHandle } from './dav-client.ts';
+import type { TreeFile } from './folder-upload.ts';
 
 /** One file being uploaded. */
 export interface UploadItem {
   id: number;
   name: string;
-  /** Folder (tree path) it goes to. */
+  /** Folder (tree path) the upload was started in; `name` may hold subfolders below it. */
   folder: string;
   loaded: number;
   total: number;
@@ -17,7 +18,7 @@ export interface UploadItem {
 /** The upload queue. */
 export interface Uploads {
   items: UploadItem[];
-  add(files: File[], folder: string): void;
+  add(files: TreeFile[], folder: string): void;
   cancel(id: number): void;
   clearFinished(): void;
 }
@@ -82,17 +83,17 @@ export function useUploads(dav: DavClient, onUploaded: (folder: string) => void,
   );
 
   const add = useCallback(
-    (list: File[], folder: string) => {
+    (list: TreeFile[], folder: string) => {
       const added = list.map((f): UploadItem => ({
         id: nextId++,
-        name: f.name,
+        name: f.path,
         folder,
         loaded: 0,
-        total: f.size,
+        total: f.file.size,
         state: 'queued',
         error: null,
       }));
-      added.forEach((item, i) => files.current.set(item.id, list[i] as File));
+      added.forEach((item, i) => files.current.set(item.id, (list[i] as TreeFile).file));
       queue.current.push(...added);
       setItems((l) => [...l, ...added]);
       pump();

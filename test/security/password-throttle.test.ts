@@ -135,12 +135,19 @@ describe('password guessing is throttled on every path that checks a password', 
   });
 
   it('a burst of parallel guesses gets no more than the free attempts', async () => {
+    const started = Date.now();
     const results = await Promise.all(
       Array.from({ length: 25 }, () => login(s, 'alice', 'wrong-password', '203.0.113.50')),
     );
-    const tried = results.filter((r) => r.status === 401).length;
-    assert.equal(tried, 5, `statuses: ${results.map((r) => r.status).join(',')}`);
-    assert.equal(results.filter((r) => r.status === 429).length, 20);
+    const took = Date.now() - started;
+    // After the 5 free attempts the waits are 1 s, 2 s, 4 s …: a burst that lasts longer than a wait (a busy
+    // machine) may legitimately try once more per wait that ran out while it lasted, and never more.
+    let extra = 0;
+    for (let wait = 1000, elapsed = wait; elapsed <= took; wait *= 2, elapsed += wait) extra++;
+    const statuses = results.map((r) => r.status);
+    const tried = statuses.filter((st) => st === 401).length;
+    assert.ok(tried >= 5 && tried <= 5 + extra, `statuses after ${took} ms: ${statuses.join(',')}`);
+    assert.equal(statuses.filter((st) => st === 429).length, 25 - tried);
   });
 });
 

@@ -238,6 +238,10 @@ export class HostStream {
       if (next < end && next !== p.acked_seq) again = true;
       if (!p.active && next >= end) this.invalidate(room.roomId);
     }
+    // A room that had nothing to send when this push was built may have events now, committed by another app
+    // node whose own "push queued" note still covers this one: send them now rather than at its next event.
+    const sentRooms = new Set(sent.rooms.map((r) => r.roomId));
+    for (const p of peers.values()) if (!sentRooms.has(p.room_id) && endOf(p) > Number(p.acked_seq)) again = true;
     if (again) await this.#enqueue(server);
   }
 }

@@ -120,7 +120,7 @@ export function report(
 export function compare(runs: RunSummary[]): void {
   console.log('\nbench:chat — side A on one app node vs several behind HAProxy (same run, same workload)\n');
   const cols = ['deliveries/s', 'local p99', 'federated p99', 'ack p99', 'lost/dup', 'A CPU ms/1k deliv.', 'A lag p99'];
-  console.log(`  ${''.padEnd(26)}${cols.map((c) => c.padStart(16)).join('')}`);
+  console.log(`  ${''.padEnd(26)}${cols.map((c) => c.padStart(20)).join('')}`);
   for (const r of runs)
     console.log(
       `  ${r.label.padEnd(26)}${[
@@ -132,7 +132,7 @@ export function compare(runs: RunSummary[]): void {
         r.cpuPerThousandA.toFixed(0),
         f(r.lagP99A),
       ]
-        .map((c) => c.padStart(16))
+        .map((c) => c.padStart(20))
         .join('')}`,
     );
   console.log(

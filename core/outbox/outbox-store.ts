@@ -133,8 +133,8 @@ export class OutboxStore {
   }
 
   /** A held message its caller delivered itself (or that was refused for good) goes, unless already sent. */
-  async removeQueued(id: number): Promise<void> {
-    await this.#db.deleteFrom('outbox').where('id', '=', id).where('state', '=', 'queued').execute();
+  async removeQueued(id: number, db: Kysely<any> = this.#db): Promise<void> {
+    await db.deleteFrom('outbox').where('id', '=', id).where('state', '=', 'queued').execute();
   }
 
   /** A held message whose caller's attempt failed for now: retried from `nextAttemptAt`; its destination. */

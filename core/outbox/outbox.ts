@@ -121,9 +121,9 @@ export class Outbox {
     return this.#store.insert(msg, now, { dueAt: now + holdMs, ...(db ? { db } : {}) });
   }
 
-  /** The caller delivered a held message, or it was refused for good: forget it. */
-  async drop(id: number): Promise<void> {
-    await this.#store.removeQueued(id);
+  /** The caller delivered a held message, or it was refused for good: forget it (in the caller's transaction if given). */
+  async drop(id: number, db?: Kysely<any>): Promise<void> {
+    await this.#store.removeQueued(id, db);
   }
 
   /** The caller's own attempt failed for now: the message joins the normal retry schedule as after one failure. */

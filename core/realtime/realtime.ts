@@ -42,6 +42,14 @@ export class Realtime {
       const pub = new RedisClient(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
       const sub = pub.duplicate();
       for (const c of [pub, sub]) c.on('error', (err) => log.warn({ err: err.message }, 'redis connection problem'));
+      // The adapter publishes without handling a rejection; an emit racing shutdown (a socket's disconnect
+      // handler after quit) would otherwise end the process with an unhandled rejection.
+      const publish = pub.publish.bind(pub) as (channel: string, message: string | Buffer) => Promise<number>;
+      pub.publish = ((channel: string, message: string | Buffer) =>
+        publish(channel, message).catch((err: Error) => {
+          log.warn({ err: err.message }, 'redis publish failed');
+          return 0;
+        })) as typeof pub.publish;
       this.#redis.push(pub, sub);
       this.io.adapter(createAdapter(pub, sub));
     }

@@ -290,15 +290,19 @@ export class OutgoingShareService {
       events.emit('share:outgoing-updated', { share: queued });
       return queued;
     }
-    await outbox.drop(msgId);
-    const pending = await store.setOutgoingState(
-      share.id,
-      'pending',
-      { recipientDisplayName: displayNameIn(attempt.body), lastError: null },
-      ['sending'],
-    );
+    // Delivered: forget the held copy and record `pending` in one commit (one write to the log, not two).
+    const pending = await db.transaction().execute(async (trx) => {
+      await outbox.drop(msgId, trx);
+      return store.setOutgoingState(
+        share.id,
+        'pending',
+        { recipientDisplayName: displayNameIn(attempt.body), lastError: null },
+        ['sending'],
+        trx,
+      );
+    });
     if (pending) events.emit('share:outgoing-updated', { share: pending });
-    return (await store.getOutgoing(share.id)) ?? share;
+    return pending ?? (await store.getOutgoing(share.id)) ?? share;
   }
 
   /** The outbox's later outcome for a share that was queued (202): delivered, or failed with a readable reason. */

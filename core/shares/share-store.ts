@@ -168,8 +168,9 @@ export class ShareStore {
     state: OutgoingShareState,
     extra: { recipientDisplayName?: string | null; lastError?: string | null } = {},
     from?: OutgoingShareState[],
+    db: Kysely<any> = this.#db,
   ): Promise<OutgoingShare | null> {
-    let q = this.#db
+    let q = db
       .updateTable('shares_out')
       .set({
         state,
@@ -179,9 +180,9 @@ export class ShareStore {
       })
       .where('id', '=', id);
     if (from) q = q.where('state', 'in', from);
-    const res = await q.executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) return null;
-    return this.getOutgoing(id);
+    // One statement on both engines (UPDATE … RETURNING), not an update and a select.
+    const r = await q.returningAll().executeTakeFirst();
+    return r ? toOutgoing(r) : null;
   }
 
   /** Changes an outgoing share's permissions while it is in one of the `from` states; null when it is not. */

@@ -30,6 +30,10 @@ interface PeerRow {
 // Events per push: big enough to catch up fast, small enough to keep one request well under the body limits.
 const DEFAULT_BATCH = 300;
 const DEFAULT_GAP_MS = 5;
+/** How long a node trusts its own "a push is queued" note before asking the outbox again (see #waiting). */
+export const WAITING_MS = 1000;
+/** How long a room's server list is reused without reading chat_peers again (see #servers). */
+const SERVERS_TTL_MS = 1000;
 
 /** The last seq a server may see: everything while it has members, up to its removal afterwards. */
 function endOf(p: PeerRow): number {
@@ -48,9 +52,12 @@ export class HostStream {
   readonly #batch: number;
   // Servers with a push queued but not yet built: its body is built at send time, so it will carry any
   // event committed before then, and further enqueues can be skipped (saves outbox queries per event).
-  readonly #waiting = new Set<string>();
-  // Servers each room streams to; changes only with membership, which invalidates it.
-  readonly #servers = new Map<string, string[]>();
+  // Only trusted for WAITING_MS: with several app nodes another node may build (and send) the push this
+  // node queued, and this node would never hear of it; the enqueue after that coalesces in the database.
+  readonly #waiting = new Map<string, number>();
+  // Servers each room streams to; changes only with membership, which invalidates it here, and for at most
+  // SERVERS_TTL_MS on other app nodes (which do not see this node's invalidations).
+  readonly #servers = new Map<string, { servers: string[]; at: number }>();
   readonly #pacer: Pacer;
 
   constructor(
@@ -127,10 +134,11 @@ export class HostStream {
 
   /** Queues a push to every server of the room; waiting pushes absorb it (coalesced per server). */
   async kick(roomId: string): Promise<void> {
-    let servers = this.#servers.get(roomId);
+    const cached = this.#servers.get(roomId);
+    let servers = cached && Date.now() - cached.at < SERVERS_TTL_MS ? cached.servers : null;
     if (!servers) {
       servers = await this.serversOf(roomId);
-      this.#servers.set(roomId, servers);
+      this.#servers.set(roomId, { servers, at: Date.now() });
     }
     for (const server of servers) await this.#enqueue(server);
   }
@@ -150,12 +158,13 @@ export class HostStream {
     const behind = new Set(
       rows.filter((p) => endOf(p as unknown as PeerRow) > Number(p.acked_seq)).map((p) => String(p.server)),
     );
-    for (const server of behind) await this.#enqueue(server);
+    for (const server of behind) await this.#enqueue(server, true);
   }
 
-  async #enqueue(server: string): Promise<void> {
-    if (this.#waiting.has(server)) return;
-    this.#waiting.add(server);
+  async #enqueue(server: string, force = false): Promise<void> {
+    const since = this.#waiting.get(server);
+    if (!force && since !== undefined && Date.now() - since < WAITING_MS) return;
+    this.#waiting.set(server, Date.now());
     try {
       await this.#outbox.enqueue({
         destination: server,
@@ -229,6 +238,10 @@ export class HostStream {
       if (next < end && next !== p.acked_seq) again = true;
       if (!p.active && next >= end) this.invalidate(room.roomId);
     }
+    // A room that had nothing to send when this push was built may have events now, committed by another app
+    // node whose own "push queued" note still covers this one: send them now rather than at its next event.
+    const sentRooms = new Set(sent.rooms.map((r) => r.roomId));
+    for (const p of peers.values()) if (!sentRooms.has(p.room_id) && endOf(p) > Number(p.acked_seq)) again = true;
     if (again) await this.#enqueue(server);
   }
 }

@@ -4,7 +4,7 @@ import type { IncomingShare, Logger, PluginContext, RemoteClient } from '#core';
 import { storeEvent } from './event-apply.ts';
 import { isValidEvent } from './event-validate.ts';
 import type { FanOut } from './fanout.ts';
-import { S2S_BASE, type EventsPush, type EventsPushReply } from './host-stream.ts';
+import { S2S_BASE, WAITING_MS, type EventsPush, type EventsPushReply } from './host-stream.ts';
 import type { CommitQueue } from './commit-queue.ts';
 import { Pacer } from './pacer.ts';
 import type { RoomRoutes } from './room-routes.ts';
@@ -89,7 +89,9 @@ export class MirrorService {
   readonly #pulling = new Set<string>();
   readonly #pullAgain = new Set<string>();
   // Hosts with an action push queued but not yet built (see HostStream: one queued push carries all).
-  readonly #waiting = new Set<string>();
+  // Hosts with an action push queued and not yet built here; trusted for WAITING_MS only (another app node
+  // may build and send it, and this node would never hear of it), see host-stream.ts.
+  readonly #waiting = new Map<string, number>();
   readonly #pacer: Pacer;
 
   constructor(deps: MirrorDeps) {
@@ -121,9 +123,10 @@ export class MirrorService {
     await this.#enqueue(String(room.host));
   }
 
-  async #enqueue(host: string): Promise<void> {
-    if (this.#waiting.has(host)) return;
-    this.#waiting.add(host);
+  async #enqueue(host: string, force = false): Promise<void> {
+    const since = this.#waiting.get(host);
+    if (!force && since !== undefined && Date.now() - since < WAITING_MS) return;
+    this.#waiting.set(host, Date.now());
     try {
       await this.#d.outbox.enqueue({
         destination: host,
@@ -421,7 +424,7 @@ export class MirrorService {
   /** Restart and periodic recovery: resend waiting actions; on start, also pull every mirror's missed events. */
   async sweep(opts: { pullAll: boolean }): Promise<void> {
     const hosts = await this.#d.db.selectFrom('chat_outbound').select('host').distinct().execute();
-    for (const h of hosts) await this.#enqueue(String(h.host));
+    for (const h of hosts) await this.#enqueue(String(h.host), true);
     if (!opts.pullAll) return;
     const rooms = await this.#d.db.selectFrom('chat_rooms').select('id').where('host', 'is not', null).execute();
     for (const r of rooms) await this.pull(String(r.id));

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,15 @@ import { chatPlugin } from '../../plugins/chat/index.ts';
 import { ChatConnection } from '../../plugins/chat/client/chat-connection.ts';
 import type { ChatEvent } from '../../plugins/chat/shared.ts';
 import { freePort, percentile } from './bench-util.ts';
+import { startCluster, type Side, type StartedServer } from './chat-cluster.ts';
+import {
+  compare,
+  report,
+  type ClassStats,
+  type ClientResults,
+  type RunSummary,
+  type ServerStats,
+} from './chat-report.ts';
 
 /**
  * `npm run bench:chat`: federated chat under load. Two Meshwork servers (child processes) and one
@@ -19,6 +28,10 @@ import { freePort, percentile } from './bench-util.ts';
  * Knobs: BENCH_ROOMS (24), BENCH_SECONDS (20), BENCH_RATE (msgs/s per client, 1), BENCH_DATA_DIR (parent of the
  * servers' data dirs; default the OS temp dir, i.e. the disk), BENCH_GAP_MS (chat pushGapMs), BENCH_PROF (dir for
  * the servers' CPU profiles).
+ * `--nodes N` (e.g. `npm run bench:chat -- --nodes 2`): the same workload twice in one run, side A first on one app
+ * node and then on N app nodes, each time behind HAProxy on one PostgreSQL schema, Redis and one data dir (the
+ * topology of README.md "Running several app nodes"; needs haproxy, PostgreSQL and Redis on loopback), side B one
+ * server; then both runs side by side.
  */
 const ROOMS = Number(process.env.BENCH_ROOMS ?? 24);
 const PER_SIDE = 5;
@@ -28,39 +41,12 @@ const WARMUP_S = 3;
 const DRAIN_S = 5;
 const self = fileURLToPath(import.meta.url);
 
-interface ServerStats {
-  rss: number;
-  peakRss: number;
-  lagP99: number;
-  lagMax: number;
-  cpuPct: number;
-  s2sPerSecond: Record<string, number>;
-}
 interface ClientUser {
   server: number;
   id: string;
   token: string;
   roomId: string;
   room: number;
-}
-interface ClassStats {
-  n: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-interface ClientResults {
-  sent: number;
-  acked: number;
-  expected: number;
-  delivered: number;
-  lost: number;
-  duplicates: number;
-  byClass: Record<'local' | 'remote', ClassStats>;
-  byPath: Record<string, ClassStats>;
-  ack: ClassStats;
-  clientCpuPct: number;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -279,25 +265,68 @@ async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Prom
   );
 }
 
+/** `--nodes N`: side A runs once on one app node and once on N, each behind HAProxy (PostgreSQL, Redis). */
+function nodesArg(): number {
+  const i = process.argv.indexOf('--nodes');
+  const v = i >= 0 ? process.argv[i + 1] : process.argv.find((a) => a.startsWith('--nodes='))?.slice(8);
+  const n = v === undefined ? 0 : Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 8) throw new Error(`--nodes wants a whole number from 1 to 8, not ${v}`);
+  return n;
+}
+
 async function main(): Promise<void> {
+  const nodes = nodesArg();
+  if (nodes === 0) {
+    await scenario(0);
+    return;
+  }
+  const runs: RunSummary[] = [];
+  for (const n of [...new Set([1, nodes])]) runs.push(await scenario(n));
+  compare(runs);
+}
+
+/** Starts one bench server process and waits for its users' tokens. */
+async function startServer(env: Record<string, string>): Promise<StartedServer> {
+  const child = spawn('server', env);
+  const ready = await next<{ origin: string; host: string; tokens: Record<string, string> }>(child, 'ready');
+  return { child, ...ready };
+}
+
+/**
+ * One measured run. `clusterNodes` 0: each side one server on SQLite (the default). Otherwise side A is that
+ * many app nodes behind HAProxy (chat-cluster.ts) and side B one server.
+ */
+async function scenario(clusterNodes: number): Promise<RunSummary> {
   const names = (s: number) => Array.from({ length: ROOMS * PER_SIDE }, (_, i) => `u${s}x${i}`);
-  const dirs = [0, 1].map(() => mkdtempSync(path.join(process.env.BENCH_DATA_DIR ?? tmpdir(), 'meshwork-bench-chat-')));
-  const servers = await Promise.all(
-    [0, 1].map(async (s) => {
-      const port = await freePort();
-      const child = spawn('server', {
-        MESHWORK_PORT: String(port),
-        MESHWORK_PUBLIC_URL: `http://127.0.0.1:${port}`,
-        MESHWORK_HOST: '127.0.0.1',
-        MESHWORK_LOG_LEVEL: 'silent',
-        MESHWORK_ALLOW_INSECURE_PEERS: '1',
-        MESHWORK_DATA_DIR: dirs[s] as string,
-        BENCH_USERS: names(s).join(','),
-      });
-      const ready = await next<{ origin: string; host: string; tokens: Record<string, string> }>(child, 'ready');
-      return { child, ...ready };
-    }),
-  );
+  const single = async (s: number): Promise<Side> => {
+    const dir = mkdtempSync(path.join(process.env.BENCH_DATA_DIR ?? tmpdir(), 'meshwork-bench-chat-'));
+    const port = await freePort();
+    const started = await startServer({
+      MESHWORK_PORT: String(port),
+      MESHWORK_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      MESHWORK_HOST: '127.0.0.1',
+      MESHWORK_LOG_LEVEL: 'silent',
+      MESHWORK_ALLOW_INSECURE_PEERS: '1',
+      MESHWORK_DATA_DIR: dir,
+      BENCH_USERS: names(s).join(','),
+    });
+    return {
+      origin: started.origin,
+      host: started.host,
+      tokens: started.tokens,
+      children: [started.child],
+      labels: ['AB'[s] as string],
+      stop: async () => {
+        started.child.kill('SIGTERM');
+        await sleep(500);
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  };
+  const servers = await Promise.all([
+    clusterNodes > 0 ? startCluster(clusterNodes, names(0), startServer) : single(0),
+    single(1),
+  ]);
   let clients: ChildProcess | null = null;
   try {
     const t0 = performance.now();
@@ -361,65 +390,29 @@ async function main(): Promise<void> {
     clients.send({ users, origins: servers.map((s) => s.origin) });
     await next(clients, 'connected');
     await next(clients, 'measuring');
-    for (const s of servers) s.child.send({ type: 'reset' });
+    const children = servers.flatMap((s) => s.children);
+    for (const c of children) c.send({ type: 'reset' });
     await next(clients, 'done-sending');
     const serverStats = await Promise.all(
-      servers.map(async (s) => {
-        const p = next<{ stats: ServerStats }>(s.child, 'stats');
-        s.child.send({ type: 'stats' });
+      children.map(async (c) => {
+        const p = next<{ stats: ServerStats }>(c, 'stats');
+        c.send({ type: 'stats' });
         return (await p).stats;
       }),
     );
     const { results } = await next<{ results: ClientResults }>(clients, 'results');
-    report(users.length, results, serverStats);
+    return report(
+      { rooms: ROOMS, perSide: PER_SIDE, seconds: SECONDS, rate: RATE, warmup: WARMUP_S },
+      users.length,
+      results,
+      serverStats,
+      servers.flatMap((s) => s.labels),
+      clusterNodes > 0 ? ` (side A: ${clusterNodes} app node${clusterNodes > 1 ? 's' : ''} behind HAProxy)` : '',
+    );
   } finally {
     clients?.kill();
-    for (const s of servers) s.child.kill('SIGTERM');
-    await sleep(500);
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    await Promise.all(servers.map((s) => s.stop()));
   }
-}
-
-function report(n: number, r: ClientResults, servers: ServerStats[]): void {
-  const f = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : '-');
-  const row = (label: string, a: string, b: string) =>
-    console.log(`  ${label.padEnd(22)}${a.padStart(28)}${b.padStart(28)}`);
-  const { local, remote } = r.byClass;
-  console.log(
-    `\nbench:chat — ${n} socket.io clients (${n / 2} per server), ${ROOMS} rooms of ${2 * PER_SIDE} spanning both servers (half hosted on each),`,
-  );
-  console.log(
-    `~${RATE} msg/s per client with random phase, ${SECONDS} s measured after ${WARMUP_S} s warm-up; servers and clients in 3 processes on this machine`,
-  );
-  console.log(
-    `(machine load average at the end: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')} — other work on the box shows up in the tails)\n`,
-  );
-  row('', "recipient on sender's", 'recipient on the');
-  row('', 'server (local)', 'other server (federated)');
-  row('deliveries/s', (local.n / SECONDS).toFixed(0), (remote.n / SECONDS).toFixed(0));
-  row('latency p50', f(local.p50), f(remote.p50));
-  row('latency p95', f(local.p95), f(remote.p95));
-  row('latency p99', f(local.p99), f(remote.p99));
-  row('latency max', f(local.max), f(remote.max));
-  console.log(
-    `\n  total: ${((local.n + remote.n) / SECONDS).toFixed(0)} deliveries/s; sent ${r.sent}, acknowledged ${r.acked}; expected deliveries ${r.expected}, delivered ${r.delivered}, lost ${r.lost}, duplicated ${r.duplicates}`,
-  );
-  console.log(`  send → ack: p50 ${f(r.ack.p50)}, p99 ${f(r.ack.p99)}`);
-  console.log('\n  by path (p50 / p99):');
-  for (const [k, v] of Object.entries(r.byPath).sort())
-    console.log(`    ${k.padEnd(58)} ${f(v.p50)} / ${f(v.p99)}  (${v.n})`);
-  console.log(`  clients process: CPU ${r.clientCpuPct.toFixed(0)} %`);
-  servers.forEach((s, i) =>
-    console.log(
-      `  server ${'AB'[i]}: RSS ${(s.rss / 1048576).toFixed(0)} MB (peak ${(s.peakRss / 1048576).toFixed(0)} MB), CPU ${s.cpuPct.toFixed(0)} %, event-loop lag p99 ${f(s.lagP99)} (max ${f(s.lagMax)}), S2S requests received/s ${JSON.stringify(s.s2sPerSecond)}`,
-    ),
-  );
-  const ratio = remote.p99 / local.p99;
-  console.log(
-    `\n  target: federated p99 ≤ 2× local p99 → ${ratio.toFixed(2)}× ${ratio <= 2 ? 'met' : 'NOT met'}; federated p99 < 100 ms → ${remote.p99 < 100 ? 'met' : 'NOT met'}; zero loss → ${r.lost === 0 && r.duplicates === 0 ? 'met' : 'NOT met'}`,
-  );
 }
 
 const role = process.argv[2];

@@ -13,6 +13,6 @@ for (const id of (process.env.BENCH_USERS ?? '').split(',').filter(Boolean)) {
 }
 process.stdout.write(`READY ${engine.identity.origin}\n`);
 process.on('message', (m) => {
-  if (m === 'rss') process.send?.({ rss: process.memoryUsage().rss });
+  if (m === 'rss') process.send?.({ rss: process.memoryUsage().rss, cpu: process.cpuUsage() });
 });
 process.once('SIGTERM', () => void engine.stop().finally(() => process.exit(0)));

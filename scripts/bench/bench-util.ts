@@ -51,9 +51,17 @@ export async function spawnServer(
 }
 
 /** Asks a bench server process for its resident set size. */
-export function rssOf(child: ChildProcess): Promise<number> {
+export async function rssOf(child: ChildProcess): Promise<number> {
+  return (await usageOf(child)).rss;
+}
+
+/** A bench server process's resident set size and CPU time so far (user + system, ms). */
+export function usageOf(child: ChildProcess): Promise<{ rss: number; cpuMs: number }> {
   return new Promise((resolve) => {
-    child.once('message', (m) => resolve((m as { rss: number }).rss));
+    child.once('message', (m) => {
+      const { rss, cpu } = m as { rss: number; cpu: { user: number; system: number } };
+      resolve({ rss, cpuMs: (cpu.user + cpu.system) / 1000 });
+    });
     child.send('rss');
   });
 }

@@ -9,7 +9,7 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
 const files = args.some((a) => !a.startsWith('-'))
   ? []
-  : ['core/**/*.test.ts', 'dav/**/*.test.ts', 'plugins/**/*.test.ts', 'test/**/*.test.ts'];
+  : ['core/**/*.test.ts', 'dav/**/*.test.ts', 'sdk/**/*.test.ts', 'plugins/**/*.test.ts', 'test/**/*.test.ts'];
 const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const child = spawn(
   process.execPath,

@@ -29,6 +29,7 @@ export const CORE_PREFIXES = [
   '/invites',
   '/invite-accepted',
   '/assets',
+  '/web-plugins',
 ];
 
 /** Segments of `/api/v1/` the core uses: a plugin's API lives at `/api/v1/<id>`, so no plugin may be called that. */

@@ -68,7 +68,17 @@ const boundaryZones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'web/dist/**', '**/*.cjs', 'test-artifacts/**', 'test/fixtures/packages/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'data/**',
+      'dist/**',
+      'web/dist/**',
+      '**/*.cjs',
+      'test-artifacts/**',
+      'test/fixtures/packages/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -87,7 +87,8 @@ describe('plugin packages enabled by MESHWORK_PLUGINS', function () {
     await assert.rejects(
       startServer(config('./todo-plugin, ./broken-plugin'), { cwd: fixtures }),
       (err: unknown) =>
-        err instanceof PluginLoadError && /plugin "\.\/broken-plugin" does not build: .*index\.ts:\d+/.test(err.message),
+        err instanceof PluginLoadError &&
+        /plugin "\.\/broken-plugin" does not build: .*index\.ts:\d+/.test(err.message),
     );
   });
 

@@ -127,6 +127,7 @@ export default function ${n.camel}Plugin(): MeshworkPlugin {
       { name: RESOURCE_TYPE, shareTypes: ['user'], protocols: { '${name}': \`\${CONTENT}/\`, '${name}-receive': {} } },
     ],
     notificationTypes: [${n.camel}Updated.type],
+    wire: { protocols: [${n.camel}Protocol], notifications: [${n.camel}Updated] },
     serverPrefixes: ['/plugins/${name}'],
     migrations,
     async setup(ctx) {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPluginPackages } from '../../sdk/loader/plugin-packages.ts';
+import { registrationDocument } from '../../scripts/registration-doc.ts';
 
 const bin = fileURLToPath(new URL('../../scripts/meshwork.mjs', import.meta.url));
 
@@ -50,6 +51,12 @@ describe('npx meshwork plugin new', function () {
     assert.equal(loaded.plugins[0]?.id, 'pinboard');
     assert.equal(loaded.plugins[0]?.version, '0.1.0');
     assert.equal(loaded.web[0]?.id, 'pinboard');
+    // Its registration document is written from its declarations.
+    const doc = registrationDocument(loaded.plugins[0]!);
+    assert.match(doc, /^# OCM share payload registration: `pinboard`/);
+    assert.match(doc, /### `protocol.pinboard` \(version 1.0\)/);
+    assert.match(doc, /"sharedSecret"/);
+    assert.match(doc, /### `PINBOARD_UPDATED` \(owner-to-recipient\)/);
   });
 
   it('refuses a bad name and a folder that is not empty, in plain words', async () => {

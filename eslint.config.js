@@ -14,6 +14,8 @@ import { readdirSync } from 'node:fs';
 const pluginDirs = readdirSync(new URL('./plugins', import.meta.url), { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => d.name);
+// Plugin source files other than tests (`*.test.ts`) and test helpers (`plugins/<id>/testing/`).
+const PLUGIN_CODE = ['./plugins/*/!(*.test).{ts,tsx}', './plugins/*/!(testing)/**/!(*.test).{ts,tsx}'];
 const boundaryZones = [
   ...pluginDirs.map((name) => ({
     target: `./plugins/${name}`,
@@ -28,6 +30,23 @@ const boundaryZones = [
     except: ['./index.ts'],
     message: 'Plugins import the core only through its public entry, #core.',
   },
+  // The plugin SDK (`sdk/`, `#sdk`): plugins reach it only through its entries; it sits on the core's public entry.
+  {
+    target: './plugins',
+    from: './sdk',
+    except: ['./index.ts', './testing/index.ts'],
+    message: 'Plugins import the SDK only through its entries, #sdk and #sdk/testing.',
+  },
+  // A plugin's own code (not its tests and testing helpers) sees nothing of this repository but those entries: no
+  // scripts, no test harness (the test kit is #sdk/testing), so it can move into its own package unchanged.
+  ...['./scripts', './test'].map((from) => ({
+    target: PLUGIN_CODE,
+    from,
+    message: 'Plugin code imports only #sdk/#core, #dav, #web-sdk and npm packages (tests may use #sdk/testing).',
+  })),
+  { target: './sdk', from: './core', except: ['./index.ts'], message: 'The SDK reaches the core only through #core.' },
+  { target: './sdk', from: './plugins', message: 'The SDK never imports a plugin.' },
+  { target: './core', from: './sdk', message: 'The core never imports the SDK.' },
   { target: './core', from: './plugins', message: 'The core never imports a plugin.' },
   { target: './core', from: './web', message: 'The core never imports the web app.' },
   // The DAV toolkit (`dav/`) is a protocol library beside the core: plugins reach it only through `#dav`, and it
@@ -58,7 +77,17 @@ const boundaryZones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'web/dist/**', '**/*.cjs', 'test-artifacts/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'data/**',
+      'dist/**',
+      'web/dist/**',
+      '**/*.cjs',
+      'test-artifacts/**',
+      'test/fixtures/packages/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

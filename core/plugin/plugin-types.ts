@@ -261,6 +261,12 @@ export interface PluginContext {
   ): Promise<void>;
 }
 
+/** A plugin's wire formats (the SDK's `ShareProtocol` and `NotificationDeclaration` objects fit). */
+export interface WireDeclarations {
+  protocols?: Array<{ name: string; version: string; description: string; schema: Record<string, unknown> }>;
+  notifications?: Array<{ type: string; description: string; direction: string; schema: Record<string, unknown> }>;
+}
+
 /** A Meshwork plugin: resource types, schema, and the hooks returned by setup. */
 export interface MeshworkPlugin {
   id: string;
@@ -270,7 +276,26 @@ export interface MeshworkPlugin {
    * naming this plugin, when one is not enabled.
    */
   dependsOn?: string[];
+  /**
+   * The plugin SDK versions this plugin is written for, a semver range (`^1.0.0`); checked at start-up against
+   * the server's `SDK_VERSION`. Leave it out only in plugins shipped inside Meshwork.
+   */
+  sdk?: string;
+  /** The plugin package's own version (shown in logs and the registration document). */
+  version?: string;
+  /** OCM notification types this plugin handles in `onNotification` (no two plugins may claim one). */
+  notificationTypes?: string[];
+  /**
+   * Absolute path prefixes this plugin mounts with `ctx.mount` (`/plugins/deck`). When declared, a mount outside
+   * them stops start-up; no two plugins, and none of the core's own routes, may overlap.
+   */
+  serverPrefixes?: string[];
   migrations?: SchemaMigration[];
+  /**
+   * What the plugin puts on the wire, as declared with the SDK's `defineShareProtocol` / `defineNotification`: the
+   * registration document (`npm run docs:registration`) is written from it.
+   */
+  wire?: WireDeclarations;
   setup(ctx: PluginContext): Promise<PluginHooks>;
 }
 

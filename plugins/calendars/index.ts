@@ -1,4 +1,5 @@
 import { definePlugin, type MeshworkPlugin } from '#core';
+import { mountCalendarApi } from './api/routes.ts';
 import { CalendarStore } from './calendar-store.ts';
 import { ObjectStore } from './object-store.ts';
 import { calendarMigrations } from './schema.ts';
@@ -31,6 +32,7 @@ export function calendarsPlugin(opts: { onReady?: (services: CalendarServices) =
     migrations: calendarMigrations,
     async setup(ctx) {
       const services: CalendarServices = { calendars: new CalendarStore(ctx.db), objects: new ObjectStore(ctx.db) };
+      mountCalendarApi(ctx.api, { ...services, realtime: ctx.realtime });
       opts.onReady?.(services);
       return {};
     },

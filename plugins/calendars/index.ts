@@ -2,6 +2,8 @@ import { definePlugin, type MeshworkPlugin } from '#core';
 import { CalendarStore } from './calendar-store.ts';
 import { ObjectStore } from './object-store.ts';
 import { calendarMigrations } from './schema.ts';
+import { federationApi } from './federation/api.ts';
+import { setupFederation, type CalendarFederation } from './federation/federation.ts';
 
 /** Where the CalDAV tree will be mounted (calendar homes at `/dav/calendars/<user>/`). */
 export const CALDAV_BASE = '/dav/calendars';
@@ -10,6 +12,8 @@ export const CALDAV_BASE = '/dav/calendars';
 export interface CalendarServices {
   calendars: CalendarStore;
   objects: ObjectStore;
+  /** Synced copies of calendars shared from other servers: write-through and pulls (federation/). */
+  federation: CalendarFederation;
 }
 
 /**
@@ -30,9 +34,17 @@ export function calendarsPlugin(opts: { onReady?: (services: CalendarServices) =
     ],
     migrations: calendarMigrations,
     async setup(ctx) {
-      const services: CalendarServices = { calendars: new CalendarStore(ctx.db), objects: new ObjectStore(ctx.db) };
+      const stores = { calendars: new CalendarStore(ctx.db), objects: new ObjectStore(ctx.db) };
+      const { hooks, federation } = setupFederation(ctx, stores);
+      federationApi(ctx, stores, federation);
+      const services: CalendarServices = { ...stores, federation };
       opts.onReady?.(services);
-      return {};
+      return {
+        ...hooks,
+        async dispose() {
+          federation.dispose();
+        },
+      };
     },
   });
 }

@@ -143,6 +143,16 @@ export interface ShareRegistry {
   leaveIncoming(userId: string, shareId: string): Promise<IncomingShare>;
   /** Revokes an outgoing share as its owner would. */
   revokeOutgoing(ownerId: string, shareId: string): Promise<OutgoingShare>;
+  /**
+   * The shared secret of a live outgoing share, for a plugin's own notifications that must prove the share with it
+   * (Nextcloud's `SYNC_CALENDAR` carries `notification.sharedSecret`). Never log or store it.
+   */
+  sharedSecretOf(share: OutgoingShare): string;
+  /**
+   * The owner's server revoked an incoming share without telling us (e.g. it answers 401 to the share's credential, the
+   * only unshare signal Nextcloud's calendars give): ends the share as a `SHARE_UNSHARED` would. No-op when it already ended.
+   */
+  endedBySender(shareId: string): Promise<void>;
 }
 
 /** Signed requests to other servers. */

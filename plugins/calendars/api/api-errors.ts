@@ -11,9 +11,4 @@ export const CALENDAR_API_ERRORS = declareErrorCodes('calendars', {
   CALENDAR_INVALID_PROPS: { status: 400, meaning: 'A calendar name or colour that is not valid.' },
   CALENDAR_INVALID_RANGE: { status: 400, meaning: 'A time range that is missing, reversed or longer than allowed.' },
   CALENDAR_INVALID_IMPORT: { status: 400, meaning: 'The file to import is not an iCalendar (.ics) file.' },
-  CALENDAR_READ_ONLY: { status: 403, meaning: 'The calendar is shared with you to read only.' },
-  CALENDAR_SHARED_NOT_WRITABLE: {
-    status: 409,
-    meaning: "Changes to a calendar shared from another server cannot be sent to the owner's server from here.",
-  },
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '#core';
 import type { Calendar, CalendarStore } from '../calendar-store.ts';
+import { FEDERATION_ERRORS } from '../federation/error-codes.ts';
 import { CALENDAR_API_ERRORS as E } from './api-errors.ts';
 
 /** A calendar as the web app sees it. */
@@ -82,15 +83,13 @@ export class CalendarAccess {
     return c;
   }
 
-  /** A calendar the user may change events in: their own. Shared copies refuse with a plain reason. */
+  /** A calendar the user may change events in: their own, or a copy shared with them to edit (writes go through). */
   async writable(userId: string, id: string): Promise<Calendar> {
     const c = await this.get(userId, id);
-    if (c.remote?.access === 'read')
-      throw new NotAllowedError(`${c.remote.owner} shared this calendar with you to read only`, E.CALENDAR_READ_ONLY);
-    if (c.remote)
-      throw new ConflictError(
-        "changes to a calendar shared from another server cannot be sent to the owner's server yet",
-        E.CALENDAR_SHARED_NOT_WRITABLE,
+    if (c.remote && c.remote.access !== 'read-write')
+      throw new NotAllowedError(
+        `${c.remote.owner} shared this calendar with you to view only`,
+        FEDERATION_ERRORS.CALENDAR_READ_ONLY,
       );
     return c;
   }
@@ -108,7 +107,8 @@ export class CalendarAccess {
     const c = await this.get(userId, id);
     const props: { displayName?: string; color?: string } = {};
     if (body.name !== undefined) {
-      if (c.remote) throw new NotAllowedError('only the owner renames a shared calendar', E.CALENDAR_READ_ONLY);
+      if (c.remote)
+        throw new NotAllowedError('only the owner renames a shared calendar', FEDERATION_ERRORS.CALENDAR_READ_ONLY);
       props.displayName = checkName(body.name);
     }
     if (body.color !== undefined) props.color = checkColor(body.color);
@@ -119,7 +119,8 @@ export class CalendarAccess {
 
   async delete(userId: string, id: string): Promise<void> {
     const c = await this.get(userId, id);
-    if (c.remote) throw new NotAllowedError('leave a shared calendar from the Shares page', E.CALENDAR_READ_ONLY);
+    if (c.remote)
+      throw new NotAllowedError('leave a shared calendar from the Shares page', FEDERATION_ERRORS.CALENDAR_READ_ONLY);
     await this.store.delete(c.id);
   }
 }

@@ -6,6 +6,7 @@ import { parseCalendar, validateCalendarObject } from '../ical-validate.ts';
 import { wallOf } from '../instants.ts';
 import type { ObjectStore, StoredObject } from '../object-store.ts';
 import { CALENDAR_API_ERRORS as E } from './api-errors.ts';
+import type { ObjectWriter } from './object-writer.ts';
 import { readEventInput } from './event-input.ts';
 import {
   addExdate,
@@ -46,12 +47,15 @@ function checkEventId(id: string): void {
 
 /** Creates, edits and deletes events of a calendar as iCalendar objects (validated like a CalDAV PUT). */
 export class EventWrites {
-  constructor(private readonly objects: ObjectStore) {}
+  constructor(
+    private readonly objects: ObjectStore,
+    private readonly writer: ObjectWriter,
+  ) {}
 
   private async store(cal: Calendar, uri: string, vcal: ICAL.Component, etag: string | null): Promise<string> {
     const v = validateCalendarObject(vcal.toString(), { supportedComponents: cal.components });
     try {
-      const r = await this.objects.put(cal.id, uri, v.bytes, v.index, etag ? { ifMatch: etag } : { ifNoneMatch: '*' });
+      const r = await this.writer.put(cal, uri, v, etag ? { ifMatch: etag } : { ifNoneMatch: '*' });
       return r.etag;
     } catch (err) {
       if (err instanceof StorePreconditionFailed)
@@ -140,7 +144,7 @@ export class EventWrites {
     const { scope, recurrenceId: ridText } = readScope(scopeIn, recurrenceId);
     const { object, vcal } = await this.load(cal, uri);
     if (scope === 'all') {
-      await this.objects.delete(cal.id, uri, { ifMatch: object.etag }).catch((err) => {
+      await this.writer.delete(cal, uri, { ifMatch: object.etag }).catch((err) => {
         if (err instanceof StorePreconditionFailed) notFound();
         throw err;
       });
@@ -155,7 +159,7 @@ export class EventWrites {
     if (master) addExdate(master, rid);
     else if (!override) notFound();
     if (!vcal.getFirstSubcomponent('vevent')) {
-      await this.objects.delete(cal.id, uri, { ifMatch: object.etag });
+      await this.writer.delete(cal, uri, { ifMatch: object.etag });
       return;
     }
     await this.store(cal, uri, vcal, object.etag);

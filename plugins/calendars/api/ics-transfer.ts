@@ -5,6 +5,7 @@ import type { Calendar } from '../calendar-store.ts';
 import { parseCalendar, validateCalendarObject } from '../ical-validate.ts';
 import type { ObjectStore } from '../object-store.ts';
 import { CALENDAR_API_ERRORS as E } from './api-errors.ts';
+import type { ObjectWriter } from './object-writer.ts';
 
 /** What an import did: how many events came in, and each one left out with the reason in plain words. */
 export interface ImportSummary {
@@ -40,7 +41,7 @@ function splitCalendars(text: string): ICAL.Component[] {
  * Imports an .ics file: each UID becomes one object (with the VTIMEZONEs it names), validated like a CalDAV PUT.
  * Events already in the calendar (same UID) and ones that fail validation are skipped and listed.
  */
-export async function importIcs(objects: ObjectStore, cal: Calendar, text: string): Promise<ImportSummary> {
+export async function importIcs(writer: ObjectWriter, cal: Calendar, text: string): Promise<ImportSummary> {
   let roots: ICAL.Component[];
   try {
     roots = splitCalendars(text.replace(/^\uFEFF/, ''));
@@ -86,7 +87,7 @@ export async function importIcs(objects: ObjectStore, cal: Calendar, text: strin
     for (const c of g.items) vcal.addSubcomponent(new ICAL.Component(JSON.parse(JSON.stringify(c.jCal)) as unknown[]));
     try {
       const v = validateCalendarObject(vcal.toString(), { supportedComponents: cal.components });
-      await objects.put(cal.id, uriFor(uid), v.bytes, v.index, { ifNoneMatch: '*' });
+      await writer.put(cal, uriFor(uid), v, { ifNoneMatch: '*' });
       summary.imported++;
     } catch (err) {
       if (err instanceof UidConflictError) summary.skipped.push({ title, reason: REASONS['no-uid-conflict']! });

@@ -6,14 +6,46 @@ import type { ObjectStore } from '../object-store.ts';
 import { CalendarAccess } from './calendar-access.ts';
 import { EventWrites } from './event-writes.ts';
 import { exportIcs, importIcs } from './ics-transfer.ts';
+import { ObjectWriter } from './object-writer.ts';
+import type { CalendarFederation } from '../federation/federation.ts';
 import { listOccurrences, readRange } from './occurrence-list.ts';
 
 /** The socket event the `/calendars` namespace sends a user when one of their calendars changed. */
 export const CALENDAR_CHANGED = 'calendar:changed';
 
-/** Tells every open page of the user that a calendar changed (its events or its properties). */
-export function announceChange(realtime: Namespace, ownerId: string, calendarId: string | null): void {
-  realtime.to(userRoom(ownerId)).emit(CALENDAR_CHANGED, { calendarId });
+/**
+ * Tells every open page of a calendar's owner that it changed (events or properties), whoever changed it: the web
+ * app, a CalDAV client, a federation pull. Bursts (an import, a sync) are coalesced into one message per calendar.
+ */
+export class ChangeAnnouncer {
+  readonly #pending = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly calendars: CalendarStore,
+    private readonly realtime: Namespace,
+  ) {}
+
+  /** Announces to one user now (calendar created, renamed, deleted). */
+  toOwner(ownerId: string, calendarId: string | null): void {
+    this.realtime.to(userRoom(ownerId)).emit(CALENDAR_CHANGED, { calendarId });
+  }
+
+  /** Announces a change of a calendar's objects to its owner, shortly (one message per burst). */
+  calendarChanged(calendarId: string): void {
+    this.#pending.add(calendarId);
+    this.timer ??= setTimeout(() => void this.#flush(), 50);
+  }
+
+  async #flush(): Promise<void> {
+    this.timer = null;
+    const ids = [...this.#pending];
+    this.#pending.clear();
+    for (const id of ids) {
+      const cal = await this.calendars.getById(id).catch(() => null);
+      if (cal) this.toOwner(cal.ownerId, id);
+    }
+  }
 }
 
 const uid = (req: Request) => (req.user as { id: string }).id;
@@ -33,11 +65,18 @@ function fileName(name: string): string {
  */
 export function mountCalendarApi(
   api: Router,
-  deps: { calendars: CalendarStore; objects: ObjectStore; realtime: Namespace },
+  deps: {
+    calendars: CalendarStore;
+    objects: ObjectStore;
+    federation: Pick<CalendarFederation, 'putThrough' | 'deleteThrough'> | null;
+    changes: ChangeAnnouncer;
+  },
 ): void {
   const access = new CalendarAccess(deps.calendars);
-  const events = new EventWrites(deps.objects);
-  const changed = (req: Request, calendarId: string | null) => announceChange(deps.realtime, uid(req), calendarId);
+  const writer = new ObjectWriter(deps.objects, deps.federation);
+  const events = new EventWrites(deps.objects, writer);
+  // Object writes announce themselves (ObjectStore's onChange); calendar changes are announced here.
+  const changed = (req: Request, calendarId: string | null) => deps.changes.toOwner(uid(req), calendarId);
 
   api.get('/', async (req, res) => {
     res.json({ calendars: await access.list(uid(req)) });
@@ -65,19 +104,16 @@ export function mountCalendarApi(
   api.post('/:id/events', async (req, res) => {
     const cal = await access.writable(uid(req), param(req, 'id'));
     const made = await events.create(cal, body(req));
-    changed(req, cal.id);
     res.status(201).json(made);
   });
   api.patch('/:id/events/:eventId', async (req, res) => {
     const cal = await access.writable(uid(req), param(req, 'id'));
     await events.update(cal, param(req, 'eventId'), body(req));
-    changed(req, cal.id);
     res.status(204).end();
   });
   api.delete('/:id/events/:eventId', async (req, res) => {
     const cal = await access.writable(uid(req), param(req, 'id'));
     await events.delete(cal, param(req, 'eventId'), req.query.scope, req.query.recurrenceId);
-    changed(req, cal.id);
     res.status(204).end();
   });
 
@@ -88,8 +124,7 @@ export function mountCalendarApi(
       const cal = await access.writable(uid(req), param(req, 'id'));
       const text =
         typeof req.body === 'string' ? req.body : typeof body(req).ics === 'string' ? String(body(req).ics) : '';
-      const summary = await importIcs(deps.objects, cal, text);
-      if (summary.imported) changed(req, cal.id);
+      const summary = await importIcs(writer, cal, text);
       res.json(summary);
     },
   );

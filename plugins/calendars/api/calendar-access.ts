@@ -19,7 +19,7 @@ export interface CalendarView {
 }
 
 /** Colours new calendars get in turn (readable on light and dark backgrounds). */
-export const PALETTE = ['#2f6fde', '#1a8a5a', '#c2410c', '#8b5cf6', '#be185d', '#0e7490', '#a16207'];
+export const PALETTE = ['#2563cc', '#17784f', '#c2410c', '#7a4fd6', '#be185d', '#0e7490', '#8f5606'];
 
 const COLOR = /^#([0-9a-f]{6})([0-9a-f]{2})?$/i;
 
@@ -73,7 +73,9 @@ export class CalendarAccess {
         });
       all = await this.store.list(userId);
     }
-    return all.map(viewOf);
+    // Own calendars first, oldest first (the first is where new events go by default), then shared ones.
+    const rank = (c: Calendar) => (c.remote ? 1 : 0);
+    return all.sort((x, y) => rank(x) - rank(y) || x.createdAt - y.createdAt).map(viewOf);
   }
 
   /** A calendar of the user's, or 404 (another user's calendar is not revealed). */
@@ -98,6 +100,23 @@ export class CalendarAccess {
     const name = checkName(body.name);
     const count = (await this.store.list(userId)).length;
     const color = body.color === undefined ? PALETTE[count % PALETTE.length]! : checkColor(body.color);
+    // A readable URI (CalDAV clients and share invitations show it): the name's letters, numbered if taken.
+    const base =
+      name
+        .normalize('NFKD')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 40) || 'calendar';
+    for (let n = 1; n < 50; n++) {
+      const uri = n === 1 ? base : `${base}-${n}`;
+      if (await this.store.get(userId, uri)) continue;
+      try {
+        return viewOf(await this.store.create({ ownerId: userId, uri, props: { displayName: name, color } }), count);
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+      }
+    }
     const c = await this.store.create({ ownerId: userId, uri: randomUUID(), props: { displayName: name, color } });
     return viewOf(c, count);
   }

@@ -1,12 +1,12 @@
-/** Colours a user can pick for a calendar (each readable with white or near-black text, light and dark themes). */
+/** Colours a user can pick for a calendar (each with at least 4.5:1 contrast to white text). */
 export const CALENDAR_COLORS = [
-  { value: '#2f6fde', name: 'Blue' },
-  { value: '#1a8a5a', name: 'Green' },
+  { value: '#2563cc', name: 'Blue' },
+  { value: '#17784f', name: 'Green' },
   { value: '#c2410c', name: 'Orange' },
-  { value: '#8b5cf6', name: 'Violet' },
+  { value: '#7a4fd6', name: 'Violet' },
   { value: '#be185d', name: 'Pink' },
   { value: '#0e7490', name: 'Teal' },
-  { value: '#a16207', name: 'Amber' },
+  { value: '#8f5606', name: 'Amber' },
   { value: '#475569', name: 'Slate' },
 ];
 

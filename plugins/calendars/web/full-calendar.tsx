@@ -57,7 +57,9 @@ export function FullCalendarView(props: CalendarViewProps) {
       editable: true,
       dayMaxEvents: true,
       navLinks: true,
-      buttonText: { today: 'Today', month: 'Month', week: 'Week', day: 'Day', list: 'Agenda' },
+      // Text arrows: FullCalendar's icon font is a data: URL, which the app's CSP (font-src 'self') refuses.
+      buttonIcons: false,
+      buttonText: { prev: '‹', next: '›', today: 'Today', month: 'Month', week: 'Week', day: 'Day', list: 'Agenda' },
       views: { listWeek: { buttonText: 'Agenda' }, listMonth: { buttonText: 'Agenda' } },
       noEventsContent: 'No events in this period. Select a day or use “New event” to add one.',
       eventTimeFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
@@ -83,6 +85,10 @@ export function FullCalendarView(props: CalendarViewProps) {
       },
       eventDrop: (info) => moved(info.event, info.revert),
       eventResize: (info) => moved(info.event, info.revert),
+      // FullCalendar's "+2 more" is a link without href carrying aria-expanded: a button, for assistive technology.
+      moreLinkDidMount: (info) => info.el.setAttribute('role', 'button'),
+      // Day cells are labelled by their day number, but also hold events: let their content speak for itself.
+      dayCellDidMount: (info) => info.el.removeAttribute('aria-labelledby'),
       eventDidMount: (info) => {
         const o = occurrenceOf(info.event);
         const c = latest.current.calendars.find((x) => x.id === o.calendarId);

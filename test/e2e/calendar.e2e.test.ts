@@ -183,6 +183,16 @@ describe('browser: the Calendar page', function () {
     await event(page, 'Imported holiday').waitFor();
     await event(page, 'Imported call').waitFor();
 
+    // Delete, after a confirmation.
+    await event(page, 'Imported call').click();
+    const del = page.getByRole('dialog', { name: 'Edit event' });
+    await del.getByRole('button', { name: 'Delete' }).click();
+    await del.getByText('Delete “Imported call”? This cannot be undone.').waitFor();
+    await snap(page, 'delete-confirmation');
+    await del.getByRole('button', { name: 'Delete event' }).click();
+    await event(page, 'Imported call').waitFor({ state: 'detached' });
+    assert.ok(!(await occurrences(a, alice, personal)).some((o) => o.title === 'Imported call'));
+
     // Live: an event added elsewhere (another device, a CalDAV client) appears without a reload.
     await page.evaluate('window.__noReload = true');
     await a.api(alice, 'POST', `/api/v1/calendars/${personal}/events`, {

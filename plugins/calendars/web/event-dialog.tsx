@@ -112,6 +112,7 @@ export function EventDialog(props: {
     }
     return run(() => props.api.updateEvent(editing.calendarId, editing.eventId, scoped), `Saved “${body.title}”.`);
   };
+  const [confirming, setConfirming] = useState(false);
   const remove = () =>
     editing &&
     run(
@@ -194,32 +195,36 @@ export function EventDialog(props: {
               )}
             </div>
           </div>
-          {!f.allDay && (
-            <>
-              <label for="ev-zone">Time zone</label>
-              <select id="ev-zone" value={f.zone} onChange={(e) => set({ zone: e.currentTarget.value })}>
-                {zones.map((z) => (
-                  <option key={z} value={z}>
-                    {z.replace(/_/g, ' ')}
+          <div class="event-times">
+            {!f.allDay && (
+              <div>
+                <label for="ev-zone">Time zone</label>
+                <select id="ev-zone" value={f.zone} onChange={(e) => set({ zone: e.currentTarget.value })}>
+                  {zones.map((z) => (
+                    <option key={z} value={z}>
+                      {z.replace(/_/g, ' ')}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            )}
+            <div>
+              <label for="ev-repeat">Repeats</label>
+              <select
+                id="ev-repeat"
+                value={f.repeat}
+                disabled={series && scope === 'instance'}
+                onChange={(e) => set({ repeat: e.currentTarget.value })}
+              >
+                {REPEAT_LABELS.map(([v, l]) => (
+                  <option key={v} value={v}>
+                    {l}
                   </option>
                 ))}
+                {f.repeat === 'custom' && <option value="custom">Custom rule (kept as it is)</option>}
               </select>
-            </>
-          )}
-          <label for="ev-repeat">Repeats</label>
-          <select
-            id="ev-repeat"
-            value={f.repeat}
-            disabled={series && scope === 'instance'}
-            onChange={(e) => set({ repeat: e.currentTarget.value })}
-          >
-            {REPEAT_LABELS.map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-            {f.repeat === 'custom' && <option value="custom">Custom rule (kept as it is)</option>}
-          </select>
+            </div>
+          </div>
           <label for="ev-location">Place</label>
           <input
             id="ev-location"
@@ -230,7 +235,7 @@ export function EventDialog(props: {
           <label for="ev-notes">Notes</label>
           <textarea
             id="ev-notes"
-            rows={3}
+            rows={2}
             value={f.description}
             onInput={(e) => set({ description: e.currentTarget.value })}
           />
@@ -256,9 +261,28 @@ export function EventDialog(props: {
         <p class="form-error" role="alert">
           {error ?? ''}
         </p>
-        <div class="modal-actions">
+        {confirming && editing && (
+          <div class="delete-confirm" role="group" aria-label="Confirm the deletion">
+            <p>
+              {series && scope === 'instance'
+                ? `Delete “${editing.title}” on this day only? The other events of the series stay.`
+                : series
+                  ? `Delete every event of “${editing.title}”? This cannot be undone.`
+                  : `Delete “${editing.title}”? This cannot be undone.`}
+            </p>
+            <div class="modal-actions">
+              <button type="button" class="btn" onClick={() => setConfirming(false)} autoFocus>
+                Keep it
+              </button>
+              <button type="button" class="btn btn-danger" onClick={remove} disabled={busy}>
+                {series && scope === 'instance' ? 'Delete this event' : series ? 'Delete all events' : 'Delete event'}
+              </button>
+            </div>
+          </div>
+        )}
+        <div class="modal-actions" hidden={confirming}>
           {editing && !readOnly && (
-            <button type="button" class="btn btn-danger-outline" onClick={remove} disabled={busy}>
+            <button type="button" class="btn btn-danger-outline" onClick={() => setConfirming(true)} disabled={busy}>
               {series && scope === 'instance' ? 'Delete this event' : series ? 'Delete all events' : 'Delete'}
             </button>
           )}

@@ -53,6 +53,8 @@ export function FullCalendarView(props: CalendarViewProps) {
       height: '100%',
       firstDay: 1,
       nowIndicator: true,
+      // Week and day views open an hour before now (or at 07:00 early in the day), not at midnight.
+      scrollTime: `${String(Math.max(7, Math.min(new Date().getHours() - 1, 17))).padStart(2, '0')}:00:00`,
       selectable: true,
       editable: true,
       dayMaxEvents: true,

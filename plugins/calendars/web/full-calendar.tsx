@@ -123,9 +123,8 @@ export function FullCalendarView(props: CalendarViewProps) {
         : { left: 'prev,next today', center: 'title', right: DESKTOP_VIEWS },
     );
     calendar.setOption('footerToolbar', props.phone ? { center: PHONE_VIEWS } : false);
-    const view = calendar.view.type;
-    if (props.phone && view === 'timeGridWeek') calendar.changeView('listWeek');
-    if (!props.phone && (view === 'timeGridDay' || view === 'listWeek')) calendar.changeView('dayGridMonth');
+    // The view itself stays what the user chose: the width may cross the phone breakpoint only for a moment (a
+    // rotation, a full-page capture), and every view works at every width.
   }, [props.phone]);
 
   useEffect(() => {

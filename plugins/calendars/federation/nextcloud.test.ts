@@ -254,5 +254,18 @@ describe('calendar federation with a Nextcloud-shaped peer', function () {
         404,
       );
     });
+
+    it('deleting the copy in a CalDAV client leaves the share', async () => {
+      const copy = (await server.api(bob, 'GET', '/api/v1/calendars/federated')).body.find(
+        (c: any) => c.displayName === 'NC Work',
+      );
+      const del = await dav().send('DELETE', `/dav/calendars/bob/${copy.uri}/`);
+      assert.ok(del.status === 204 || del.status === 200, `${del.status} ${del.text}`);
+      assert.equal((await server.api(bob, 'GET', '/api/v1/calendars/federated')).body.length, 0);
+      const shares = (await server.api(bob, 'GET', '/api/v1/shares/incoming')).body.filter(
+        (s: any) => s.resourceType === 'calendar' && s.state === 'accepted',
+      );
+      assert.equal(shares.length, 0);
+    });
   });
 });

@@ -95,6 +95,31 @@ describe('federated calendars across three servers', function () {
     assert.ok(!(await objectsOf(c, carol, carolCopy)).some((o) => o.uri === 'x.ics'));
   });
 
+  it("a permission change by the owner: the recipient's copy follows (up at once, down on the next refused write)", async () => {
+    const outgoing = (await a.server.api(alice, 'GET', '/api/v1/shares/outgoing')).body;
+    const toCarol = outgoing.find((s: any) => s.shareWith.startsWith('carol@'));
+    const up = await a.server.api(alice, 'PATCH', `/api/v1/shares/outgoing/${toCarol.id}`, {
+      permissions: ['read', 'write'],
+    });
+    assert.equal(up.status, 200, JSON.stringify(up.body));
+    await eventually(
+      async () => (await c.server.api(carol, 'GET', '/api/v1/calendars/federated')).body[0]?.access === 'read-write',
+      10_000,
+      "carol's copy to become read-write",
+    );
+    const put = await c.server.api(carol, 'PUT', `/api/v1/calendars/federated/${carolCopy}/objects/carol.ics`, {
+      data: event('carol', 'By Carol'),
+    });
+    assert.equal(put.status, 201, JSON.stringify(put.body));
+    assert.match((await a.services.objects.get(calId, 'carol.ics'))!.data.toString(), /By Carol/);
+    const down = await a.server.api(alice, 'PATCH', `/api/v1/shares/outgoing/${toCarol.id}`, { permissions: ['read'] });
+    assert.equal(down.status, 200);
+    const refused = await c.server.api(carol, 'DELETE', `/api/v1/calendars/federated/${carolCopy}/objects/carol.ics`);
+    assert.equal(refused.status, 403);
+    assert.equal((await c.server.api(carol, 'GET', '/api/v1/calendars/federated')).body[0].access, 'read');
+    assert.ok(await a.services.objects.get(calId, 'carol.ics'));
+  });
+
   it('the owner endpoint answers 401 to a credential that proves no share', async () => {
     const url = `${a.server.origin}/dav/remote-calendars/nope/`;
     const res = await fetch(url, { method: 'PROPFIND', headers: { authorization: 'Basic eDp5' } });

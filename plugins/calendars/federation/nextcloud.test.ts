@@ -207,6 +207,32 @@ describe('calendar federation with a Nextcloud-shaped peer', function () {
       );
     });
 
+    it('a re-share from Nextcloud rotates the token: the same share and copy, pulled with the new one', async () => {
+      const work = [...nc.owner.calendars.values()].find((c) => c.uri === 'work')!;
+      const before = (await server.api(bob, 'GET', '/api/v1/shares/incoming')).body.filter(
+        (s: any) => s.resourceType === 'calendar',
+      );
+      work.token = 'rotated-token-0123456789abcdefghij';
+      assert.equal((await nc.share(server.origin, work)).status, 201);
+      const after = (await server.api(bob, 'GET', '/api/v1/shares/incoming')).body.filter(
+        (s: any) => s.resourceType === 'calendar',
+      );
+      assert.deepEqual(
+        after.map((s: any) => s.id),
+        before.map((s: any) => s.id),
+      );
+      nc.owner.put(work, 'after-rotation.ics', event('after-rotation', 'After rotation'));
+      assert.equal((await nc.sync(server.origin, work)).status, 201);
+      const copy = (await server.api(bob, 'GET', '/api/v1/calendars/federated')).body.find(
+        (c: any) => c.displayName === 'NC Work',
+      );
+      await eventually(
+        async () => (await dav().send('GET', `/dav/calendars/bob/${copy.uri}/after-rotation.ics`)).status === 200,
+        10_000,
+        'a pull with the rotated token',
+      );
+    });
+
     it('a CalDAV PUT by bob goes to Nextcloud first with If-Match; read-only is refused with need-privileges', async () => {
       const copies = (await server.api(bob, 'GET', '/api/v1/calendars/federated')).body;
       const work = copies.find((c: any) => c.displayName === 'NC Work');

@@ -10,10 +10,11 @@ export interface Node {
   services: CalendarServices;
 }
 
-export async function start(port?: number): Promise<Node> {
+export async function start(port?: number, env?: Record<string, string>): Promise<Node> {
   let services: CalendarServices | null = null;
   const server = await startTestServer({
     ...(port ? { port } : {}),
+    ...(env ? { env } : {}),
     plugins: [calendarsPlugin({ onReady: (s) => (services = s) })],
   });
   return { server, services: services! };

@@ -221,6 +221,7 @@ async function measure(t: Target, expected: string[]): Promise<Figures> {
     if (r.status !== 201) throw new Error(`${t.name}: PUT ${r.status} ${r.text.slice(0, 200)}`);
   }
   const putPerSec = EVENTS / ((performance.now() - t0) / 1000);
+  console.log(`  ${t.name}: ${putPerSec.toFixed(0)} PUT/s`);
   const q = await send(t, 'REPORT', t.calendar, MONTH_QUERY, { depth: '1' });
   const found = foundInstances(q.text);
   const exact = found.length === expected.length && found.every((x, i) => x === expected[i]);
@@ -241,7 +242,9 @@ async function main(): Promise<void> {
   const targets: Target[] = [];
   const results = new Map<string, Figures>();
   try {
-    for (const start of [startMeshwork, startRadicale, startXandikos]) {
+    const wanted = (process.env.BENCH_TARGETS ?? 'meshwork,radicale,xandikos').split(',');
+    const starters = { meshwork: startMeshwork, radicale: startRadicale, xandikos: startXandikos };
+    for (const start of wanted.map((w) => starters[w as keyof typeof starters]).filter(Boolean)) {
       const t = await start();
       targets.push(t);
       console.log(`${t.name}: ${EVENTS} events …`);

@@ -95,6 +95,12 @@ export interface PluginHooks {
    * shared secret). Return one of the recipient's shares, or null for "none" (answered 400 RESOURCE_NOT_FOUND).
    */
   resolveIncoming?(n: UnresolvedNotification, candidates: IncomingShare[]): Promise<IncomingShare | null>;
+  /**
+   * The sender sent again a share we hold under the same key (`incomingShareKey`). Return the protocol to store
+   * instead of the held one (e.g. Nextcloud re-shares a calendar with a rotated secret and new access), or nothing to
+   * keep the share as it is (the default: a retry). The core then emits `share:incoming-updated`.
+   */
+  onShareRepeated?(existing: IncomingShare, repeat: IncomingShare): Promise<IncomingShare['protocol'] | void>;
   /** Check the owner may share the resource and build the protocol object (throw a MeshworkError to refuse). */
   prepareOutgoingShare?(draft: OutgoingShareDraft): Promise<PreparedShare>;
   /** Check an incoming share before it is stored (throw to reject with its status). */

@@ -40,6 +40,8 @@ export function calendarsPlugin(opts: CalendarsPluginOptions = {}): MeshworkPlug
         name: 'calendar',
         shareTypes: ['user'],
         protocols: { webdav: `${CALDAV_BASE}/`, 'webdav-receive': {} },
+        // Nextcloud's discovery lists no calendar type, yet its servers take calendar shares (§2.6).
+        assumable: true,
       },
     ],
     migrations: calendarMigrations,

@@ -22,7 +22,9 @@ async function loadMissing(nodes: ObjectNode[]): Promise<void> {
   for (const n of nodes) {
     if (n.data) continue;
     const id = n.parent.calendar.id;
-    byCalendar.set(id, [...(byCalendar.get(id) ?? []), n]);
+    const list = byCalendar.get(id);
+    if (list) list.push(n);
+    else byCalendar.set(id, [n]);
   }
   for (const [id, list] of byCalendar) {
     const found = await list[0]!.parent.ctx.objects.getMany(

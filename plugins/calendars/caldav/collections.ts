@@ -110,6 +110,7 @@ async function createCalendar(d: DavRequest, set: XmlElement[]): Promise<void> {
       ...(components ? { components } : {}),
     }),
   );
+  home.forget();
   d.forget();
   d.res.statusCode = 201;
   d.res.setHeader('Cache-Control', 'no-cache');

@@ -27,11 +27,23 @@ export async function readLimited(input: WriteInput, max: number): Promise<Buffe
   return Buffer.concat(chunks);
 }
 
-/** RFC 4791 §5.3.2.1 supported-calendar-data: only text/calendar (when the client names a type at all). */
+/**
+ * Media types a PUT body may be labelled with: text/calendar, and the generic labels scripts and tools put on any
+ * upload (curl, fetch with a string); the body itself is checked as iCalendar either way.
+ */
+const ACCEPTED_TYPES = new Set([
+  '',
+  'text/calendar',
+  'application/octet-stream',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+]);
+
+/** RFC 4791 §5.3.2.1 supported-calendar-data: a body labelled as another format (vCard, JSON …) is refused. */
 function checkMediaType(contentType: string | undefined): void {
   if (contentType === undefined) return;
   const type = contentType.split(';')[0]!.trim().toLowerCase();
-  if (type === '' || type === 'text/calendar' || type === 'application/octet-stream') return;
+  if (ACCEPTED_TYPES.has(type)) return;
   throw new DavError(
     403,
     `calendar objects are text/calendar, not ${type.slice(0, 60)}`,

@@ -62,9 +62,21 @@ export class HomeNode extends VirtualCollection {
     return new CalendarNode(this.ctx, cal, access, this.who, `${this.href}${encodeSegment(cal.uri)}/`);
   }
 
-  async child(name: string): Promise<CalendarNode | null> {
-    const cal = await this.ctx.calendars.get(this.ownerId, name);
-    return cal ? this.node(cal) : null;
+  /** Lookups of this request (the tree is made per request, so a calendar is read once however often it is asked). */
+  readonly #children = new Map<string, Promise<CalendarNode | null>>();
+
+  child(name: string): Promise<CalendarNode | null> {
+    let hit = this.#children.get(name);
+    if (!hit) {
+      hit = this.ctx.calendars.get(this.ownerId, name).then((cal) => (cal ? this.node(cal) : null));
+      this.#children.set(name, hit);
+    }
+    return hit;
+  }
+
+  /** Forgets looked-up calendars (after one was created or deleted in this request). */
+  forget(): void {
+    this.#children.clear();
   }
 
   async children(): Promise<CalendarNode[]> {
@@ -84,10 +96,16 @@ export class CalendarsRoot extends VirtualCollection {
     super();
   }
 
-  async child(name: string): Promise<HomeNode | null> {
-    const home = new HomeNode(this.ctx, name, this.who);
-    if (home.own) return home;
-    return (await home.children()).length ? home : null;
+  readonly #homes = new Map<string, Promise<HomeNode | null>>();
+
+  child(name: string): Promise<HomeNode | null> {
+    let hit = this.#homes.get(name);
+    if (!hit) {
+      const home = new HomeNode(this.ctx, name, this.who);
+      hit = home.own ? Promise.resolve(home) : home.children().then((list) => (list.length ? home : null));
+      this.#homes.set(name, hit);
+    }
+    return hit;
   }
 
   async children(): Promise<HomeNode[]> {

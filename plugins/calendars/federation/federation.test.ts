@@ -1,73 +1,7 @@
 import assert from 'node:assert/strict';
-import { eventually, startTestServer, type TestServer } from '../../../test/harness/test-server.ts';
+import { eventually, startTestServer } from '../../../test/harness/test-server.ts';
 import { calendarsPlugin, type CalendarServices } from '../index.ts';
-import { validateCalendarObject } from '../ical-validate.ts';
-import { ics, vevent } from '../testing/ics.ts';
-
-interface Node {
-  server: TestServer;
-  services: CalendarServices;
-}
-
-async function start(port?: number): Promise<Node> {
-  let services: CalendarServices | null = null;
-  const server = await startTestServer({
-    ...(port ? { port } : {}),
-    plugins: [calendarsPlugin({ onReady: (s) => (services = s) })],
-  });
-  return { server, services: services! };
-}
-
-function event(uid: string, summary: string): string {
-  return ics(...vevent(`UID:${uid}`, 'DTSTART:20270105T100000Z', 'DTEND:20270105T110000Z', `SUMMARY:${summary}`));
-}
-
-async function ownerPut(n: Node, calendarId: string, uri: string, text: string): Promise<void> {
-  const v = validateCalendarObject(text, { supportedComponents: ['VEVENT', 'VTODO'] });
-  await n.services.objects.put(calendarId, uri, v.bytes, v.index);
-}
-
-async function shareAndAccept(
-  owner: Node,
-  ownerToken: string,
-  calendarId: string,
-  recipient: Node,
-  recipientToken: string,
-  user: string,
-  permissions: string[],
-): Promise<{ outgoingId: string; copyId: string }> {
-  const created = await owner.server.api(ownerToken, 'POST', '/api/v1/shares', {
-    resourceType: 'calendar',
-    resourceId: calendarId,
-    shareWith: `${user}@${recipient.server.host}`,
-    permissions,
-  });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  const incoming = await eventually(
-    async () =>
-      (await recipient.server.api(recipientToken, 'GET', '/api/v1/shares/incoming')).body.find(
-        (s: any) => s.resourceType === 'calendar' && s.state === 'pending',
-      ),
-    10_000,
-    'the calendar share',
-  );
-  const accepted = await recipient.server.api(recipientToken, 'POST', `/api/v1/shares/incoming/${incoming.id}/accept`);
-  assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
-  const copy = await eventually(
-    async () =>
-      (await recipient.server.api(recipientToken, 'GET', '/api/v1/calendars/federated')).body.find(
-        (c: any) => c.syncedAt !== null,
-      ),
-    10_000,
-    'the synced copy',
-  );
-  return { outgoingId: created.body.id, copyId: copy.id };
-}
-
-async function objectsOf(n: Node, token: string, copyId: string): Promise<any[]> {
-  const res = await n.server.api(token, 'GET', `/api/v1/calendars/federated/${copyId}/objects`);
-  return res.status === 200 ? res.body : [];
-}
+import { event, objectsOf, ownerPut, shareAndAccept, start, type Node } from './testing/federation-nodes.ts';
 
 describe('federated calendars across three servers', function () {
   this.timeout(60_000);
@@ -161,7 +95,32 @@ describe('federated calendars across three servers', function () {
     assert.ok(!(await objectsOf(c, carol, carolCopy)).some((o) => o.uri === 'x.ics'));
   });
 
-  it('the owner endpoint refuses a bad credential and a read-only share writing directly', async () => {
+  it("a permission change by the owner: the recipient's copy follows (up at once, down on the next refused write)", async () => {
+    const outgoing = (await a.server.api(alice, 'GET', '/api/v1/shares/outgoing')).body;
+    const toCarol = outgoing.find((s: any) => s.shareWith.startsWith('carol@'));
+    const up = await a.server.api(alice, 'PATCH', `/api/v1/shares/outgoing/${toCarol.id}`, {
+      permissions: ['read', 'write'],
+    });
+    assert.equal(up.status, 200, JSON.stringify(up.body));
+    await eventually(
+      async () => (await c.server.api(carol, 'GET', '/api/v1/calendars/federated')).body[0]?.access === 'read-write',
+      10_000,
+      "carol's copy to become read-write",
+    );
+    const put = await c.server.api(carol, 'PUT', `/api/v1/calendars/federated/${carolCopy}/objects/carol.ics`, {
+      data: event('carol', 'By Carol'),
+    });
+    assert.equal(put.status, 201, JSON.stringify(put.body));
+    assert.match((await a.services.objects.get(calId, 'carol.ics'))!.data.toString(), /By Carol/);
+    const down = await a.server.api(alice, 'PATCH', `/api/v1/shares/outgoing/${toCarol.id}`, { permissions: ['read'] });
+    assert.equal(down.status, 200);
+    const refused = await c.server.api(carol, 'DELETE', `/api/v1/calendars/federated/${carolCopy}/objects/carol.ics`);
+    assert.equal(refused.status, 403);
+    assert.equal((await c.server.api(carol, 'GET', '/api/v1/calendars/federated')).body[0].access, 'read');
+    assert.ok(await a.services.objects.get(calId, 'carol.ics'));
+  });
+
+  it('the owner endpoint answers 401 to a credential that proves no share', async () => {
     const url = `${a.server.origin}/dav/remote-calendars/nope/`;
     const res = await fetch(url, { method: 'PROPFIND', headers: { authorization: 'Basic eDp5' } });
     assert.equal(res.status, 401);

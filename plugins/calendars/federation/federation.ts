@@ -129,11 +129,27 @@ export function setupFederation(
   );
   timer.unref();
 
+  // A re-share or a permission change: the copy follows the share's access, and is pulled with the new secret.
+  ctx.events.on('share:incoming-updated', async ({ share }) => {
+    if (share.resourceType !== 'calendar' || share.state !== 'accepted') return;
+    const copy = await calendars.findByShareId(share.id);
+    if (!copy?.remote) return;
+    const info = readCalendarShare(share);
+    if (info.access !== copy.remote.access) await calendars.setRemoteState(copy.id, { access: info.access });
+    await pullShare(share);
+  });
+
   const removeCopy = async (share: IncomingShare) => {
     const copy = await calendars.findByShareId(share.id);
     if (copy) await calendars.delete(copy.id);
   };
-  const writeDeps: WriteThroughDeps = { ctx, objects, revoked: (s) => ctx.shares.endedBySender(s.id) };
+  const writeDeps: WriteThroughDeps = {
+    ctx,
+    objects,
+    revoked: (s) => ctx.shares.endedBySender(s.id),
+    // The owner refused a write: the share is read-only now (a change we were not told about).
+    readOnly: (copy) => calendars.setRemoteState(copy.id, { access: 'read' }),
+  };
   const requireShare = async (copy: Calendar) => {
     const share = await shareOf(copy);
     if (!share)
@@ -183,6 +199,15 @@ export function setupFederation(
           components: cal.components,
         }),
       };
+    },
+    async onShareRepeated(existing, repeat) {
+      // Nextcloud re-shares a calendar to rotate its token or change access and components (§2.2).
+      const [was, now] = [readCalendarShare(existing), readCalendarShare(repeat)];
+      const same =
+        was.sharedSecret === now.sharedSecret &&
+        was.access === now.access &&
+        was.components.join() === now.components.join();
+      return same ? undefined : repeat.protocol;
     },
     async validateIncomingShare(share) {
       readCalendarShare(share);

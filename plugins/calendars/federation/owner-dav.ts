@@ -19,6 +19,7 @@ import {
 } from '#dav';
 import type { CalendarStore } from '../calendar-store.ts';
 import type { ObjectStore } from '../object-store.ts';
+import { ownerMultigetExtension } from './owner-multiget.ts';
 import { SharedCalendarNode } from './owner-nodes.ts';
 import { REMOTE_CALENDARS_PATH } from './protocol.ts';
 
@@ -40,7 +41,10 @@ export function calendarCredential(header: string | undefined): string | null {
 
 /** The request handler mounted at `/dav/remote-calendars`. */
 export function ownerDavHandler(ctx: PluginContext, stores: { calendars: CalendarStore; objects: ObjectStore }) {
-  const server = createDavServer({ logger: ctx.logger, extensions: [syncExtension()] });
+  const server = createDavServer({
+    logger: ctx.logger,
+    extensions: [syncExtension(), ownerMultigetExtension(stores.objects)],
+  });
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
     try {

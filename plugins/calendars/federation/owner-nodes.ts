@@ -100,6 +100,7 @@ class ObjectNode implements DavFile {
 /** The shared calendar as a DAV sync collection. */
 export class SharedCalendarNode implements DavSyncCollection {
   readonly collection = true as const;
+  readonly calendarId: string;
   readonly name: string;
   readonly displayName: string;
   readonly etag = null;
@@ -113,6 +114,7 @@ export class SharedCalendarNode implements DavSyncCollection {
     private readonly s: Stores,
     private readonly cal: Calendar,
   ) {
+    this.calendarId = cal.id;
     this.name = cal.uri;
     this.displayName = cal.displayName ?? cal.uri;
     this.lastModified = cal.updatedAt;

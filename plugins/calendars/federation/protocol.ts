@@ -95,11 +95,14 @@ export function readCalendarShare(share: IncomingShare): CalendarShareInfo {
     .map((c) => c.trim().toUpperCase())
     .filter((c) => ['VEVENT', 'VTODO', 'VJOURNAL'].includes(c));
   const requirements = Array.isArray(arm.requirements) ? arm.requirements : [];
+  // `access` as sent; once the owner changed the permissions (SHARE_CHANGE_PERMISSION) the core keeps the new list.
+  const granted = Array.isArray(arm.permissions) ? arm.permissions : [];
+  const write = granted.length ? granted.includes('write') : access === ACCESS_READ_WRITE;
   return {
     url,
     displayName,
     color: typeof color === 'string' ? color : null,
-    access: access === ACCESS_READ_WRITE ? 'read-write' : 'read',
+    access: write ? 'read-write' : 'read',
     components: list.length ? list : ['VEVENT', 'VTODO'],
     sharedSecret,
     mustExchangeToken: requirements.includes('must-exchange-token'),

@@ -16,6 +16,8 @@ import { collectionUrl, ownerRequest, OwnerUnreachable, unquoteEtag } from './re
 
 /** A copy holds whatever its owner holds. */
 const MIRRORED = ['VEVENT', 'VTODO', 'VJOURNAL', 'VFREEBUSY'];
+const CALDAV_NS = 'urn:ietf:params:xml:ns:caldav';
+const MULTIGET_BATCH = 100;
 const SYNC_TOKEN = /^http:\/\/sabre\.io\/ns\/sync\/[0-9]+$/;
 
 interface Member {
@@ -161,29 +163,80 @@ export class SyncClient {
 
   async #apply(share: IncomingShare, info: CalendarShareInfo, copy: Calendar, url: string, members: Member[]) {
     const local = new Map((await this.objects.list(copy.id)).map((o) => [o.uri, o]));
+    const wanted: Member[] = [];
     for (const m of members) {
       if (!m.present) {
         if (local.has(m.name)) await this.objects.delete(copy.id, m.name);
         continue;
       }
       const have = local.get(m.name);
-      if (have && m.etag !== null && have.remoteEtag === m.etag) continue;
-      const res = await ownerRequest(this.ctx, share, info, url + encodeURIComponent(m.name), { method: 'GET' });
-      if (res.status === 401) throw new Revoked();
-      if (res.status === 404) {
-        if (have) await this.objects.delete(copy.id, m.name);
-        continue;
+      if (!have || m.etag === null || have.remoteEtag !== m.etag) wanted.push(m);
+    }
+    // calendar-multiget in batches; whatever it does not answer with data is fetched with GET, as Nextcloud does.
+    const fetched = new Map<string, { data: Buffer; etag: string | null }>();
+    for (let i = 0; i < wanted.length; i += MULTIGET_BATCH)
+      for (const [k, v] of await this.#multiget(share, info, url, wanted.slice(i, i + MULTIGET_BATCH)))
+        fetched.set(k, v);
+    for (const m of wanted) {
+      let got = fetched.get(m.name);
+      if (!got) {
+        const res = await ownerRequest(this.ctx, share, info, url + encodeURIComponent(m.name), { method: 'GET' });
+        if (res.status === 401) throw new Revoked();
+        if (res.status === 404) {
+          if (local.has(m.name)) await this.objects.delete(copy.id, m.name);
+          continue;
+        }
+        if (res.status !== 200) throw new Error(`the owner's server answered ${res.status} to GET ${m.name}`);
+        got = { data: res.body, etag: unquoteEtag(res.headers.etag) };
       }
-      if (res.status !== 200) throw new Error(`the owner's server answered ${res.status} to GET ${m.name}`);
       try {
-        const v = validateCalendarObject(res.body, { supportedComponents: MIRRORED, mode: 'mirror' });
-        const remoteEtag = unquoteEtag(res.headers.etag) ?? m.etag;
-        await this.objects.put(copy.id, m.name, v.bytes, v.index, {}, { remoteEtag });
+        const v = validateCalendarObject(got.data, { supportedComponents: MIRRORED, mode: 'mirror' });
+        await this.objects.put(copy.id, m.name, v.bytes, v.index, {}, { remoteEtag: got.etag ?? m.etag });
       } catch (err) {
         // One object the copy cannot hold must not stop the rest; it is retried on the next pull.
         this.ctx.logger.warn({ shareId: share.id, object: m.name, err: (err as Error).message }, 'object not mirrored');
       }
     }
+  }
+
+  /** One calendar-multiget; an owner that does not offer it (any answer but 207) yields nothing. */
+  async #multiget(
+    share: IncomingShare,
+    info: CalendarShareInfo,
+    url: string,
+    members: Member[],
+  ): Promise<Map<string, { data: Buffer; etag: string | null }>> {
+    const out = new Map<string, { data: Buffer; etag: string | null }>();
+    if (members.length === 0) return out;
+    const base = new URL(url).pathname;
+    const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    const body = Buffer.from(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<c:calendar-multiget xmlns:d="DAV:" xmlns:c="${CALDAV_NS}">` +
+        '<d:prop><d:getetag/><c:calendar-data/></d:prop>' +
+        members.map((m) => `<d:href>${esc(base + encodeURIComponent(m.name))}</d:href>`).join('') +
+        '</c:calendar-multiget>',
+    );
+    const res = await ownerRequest(this.ctx, share, info, url, {
+      method: 'REPORT',
+      headers: { 'content-type': 'application/xml; charset=utf-8', depth: '1' },
+      body,
+    });
+    if (res.status === 401) throw new Revoked();
+    if (res.status !== 207) return out;
+    const root = parseXml(res.body.toString('utf8'));
+    for (const r of elements(root).filter((e) => e.ns === DAV_NS && e.local === 'response')) {
+      const hrefEl = child(r, DAV_NS, 'href');
+      const name = hrefEl ? memberName(textOf(hrefEl).trim()) : null;
+      const ok = elements(r).find(
+        (p) => p.local === 'propstat' && / 200 /.test(textOf(child(p, DAV_NS, 'status') ?? p)),
+      );
+      const prop = ok && child(ok, DAV_NS, 'prop');
+      const data = prop && child(prop, CALDAV_NS, 'calendar-data');
+      if (!name || !prop || !data) continue;
+      const etagEl = child(prop, DAV_NS, 'getetag');
+      out.set(name, { data: Buffer.from(textOf(data), 'utf8'), etag: etagEl ? unquoteEtag(textOf(etagEl)) : null });
+    }
+    return out;
   }
 }
 

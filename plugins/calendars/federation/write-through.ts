@@ -49,6 +49,8 @@ export interface WriteThroughDeps {
   objects: ObjectStore;
   /** Called when the owner answered 401: the share is over. */
   revoked(share: IncomingShare): Promise<void>;
+  /** Called when the owner answered 403 to a write: the copy becomes read-only. */
+  readOnly(copy: Calendar): Promise<void>;
 }
 
 function ownerFailure(status: number, what: string): FederationWriteError {
@@ -100,6 +102,7 @@ export async function putThrough(
     await deps.revoked(share);
     throw new FederationWriteError(FEDERATION_ERRORS.CALENDAR_SHARE_REVOKED, 'the owner ended this share', 404);
   }
+  if (res.status === 403) await deps.readOnly(copy);
   if (res.status !== 201 && res.status !== 204 && res.status !== 200) throw ownerFailure(res.status, 'PUT');
   const remoteEtag = unquoteEtag(res.headers.etag);
   const r = await deps.objects.put(copy.id, uri, v.bytes, v.index, cond, { remoteEtag });
@@ -134,6 +137,7 @@ export async function deleteThrough(
     await deps.revoked(share);
     throw new FederationWriteError(FEDERATION_ERRORS.CALENDAR_SHARE_REVOKED, 'the owner ended this share', 404);
   }
+  if (res.status === 403) await deps.readOnly(copy);
   if (res.status !== 204 && res.status !== 200 && res.status !== 404) throw ownerFailure(res.status, 'DELETE');
   return deps.objects.delete(copy.id, uri, cond);
 }

@@ -62,7 +62,12 @@ export function FullCalendarView(props: CalendarViewProps) {
       // Text arrows: FullCalendar's icon font is a data: URL, which the app's CSP (font-src 'self') refuses.
       buttonIcons: false,
       buttonText: { prev: '‹', next: '›', today: 'Today', month: 'Month', week: 'Week', day: 'Day', list: 'Agenda' },
-      views: { listWeek: { buttonText: 'Agenda' }, listMonth: { buttonText: 'Agenda' } },
+      views: {
+        listWeek: { buttonText: 'Agenda' },
+        listMonth: { buttonText: 'Agenda' },
+        // "Mon 30" on one line rather than "Mon" over "11/30".
+        timeGridWeek: { dayHeaderFormat: { weekday: 'short', day: 'numeric' } },
+      },
       noEventsContent: 'No events in this period. Select a day or use “New event” to add one.',
       eventTimeFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
       slotLabelFormat: { hour: '2-digit', minute: '2-digit', hour12: false },

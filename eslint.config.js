@@ -14,8 +14,13 @@ import { readdirSync } from 'node:fs';
 const pluginDirs = readdirSync(new URL('./plugins', import.meta.url), { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => d.name);
-// Plugin source files other than tests (`*.test.ts`) and test helpers (`plugins/<id>/testing/`).
-const PLUGIN_CODE = ['./plugins/*/!(*.test).{ts,tsx}', './plugins/*/!(testing)/**/!(*.test).{ts,tsx}'];
+// Plugin source files other than tests (`*.test.ts`) and test helpers (a `testing/` folder or a `testing.ts` file,
+// at the plugin's top or in one of its folders, e.g. `plugins/calendars/federation/testing/`).
+const PLUGIN_CODE = [
+  './plugins/*/!(*.test|testing).{ts,tsx}',
+  './plugins/*/!(testing)/!(*.test|testing).{ts,tsx}',
+  './plugins/*/!(testing)/!(testing)/**/!(*.test|testing).{ts,tsx}',
+];
 const boundaryZones = [
   ...pluginDirs.map((name) => ({
     target: `./plugins/${name}`,

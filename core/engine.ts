@@ -357,6 +357,11 @@ export class Engine {
           createOutgoing: async (ownerId, input) => outgoing.create(await this.accounts.getUser(ownerId), input),
           revokeOutgoing: (ownerId, id) => outgoing.unshare(ownerId, id),
           leaveIncoming: (userId, id) => incoming.leave(userId, id),
+          sharedSecretOf: (s) => secrets.forShare(s.providerId),
+          endedBySender: async (id) => {
+            const share = await this.shares.getIncoming(id);
+            if (share) await incoming.revokedBySender(share);
+          },
         },
         remote: {
           post: (host, path, body, o) => client.post(host, path, body, o),

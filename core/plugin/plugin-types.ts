@@ -95,6 +95,12 @@ export interface PluginHooks {
    * shared secret). Return one of the recipient's shares, or null for "none" (answered 400 RESOURCE_NOT_FOUND).
    */
   resolveIncoming?(n: UnresolvedNotification, candidates: IncomingShare[]): Promise<IncomingShare | null>;
+  /**
+   * The sender sent again a share we hold under the same key (`incomingShareKey`). Return the protocol to store
+   * instead of the held one (e.g. Nextcloud re-shares a calendar with a rotated secret and new access), or nothing to
+   * keep the share as it is (the default: a retry). The core then emits `share:incoming-updated`.
+   */
+  onShareRepeated?(existing: IncomingShare, repeat: IncomingShare): Promise<IncomingShare['protocol'] | void>;
   /** Check the owner may share the resource and build the protocol object (throw a MeshworkError to refuse). */
   prepareOutgoingShare?(draft: OutgoingShareDraft): Promise<PreparedShare>;
   /** Check an incoming share before it is stored (throw to reject with its status). */
@@ -143,6 +149,16 @@ export interface ShareRegistry {
   leaveIncoming(userId: string, shareId: string): Promise<IncomingShare>;
   /** Revokes an outgoing share as its owner would. */
   revokeOutgoing(ownerId: string, shareId: string): Promise<OutgoingShare>;
+  /**
+   * The shared secret of a live outgoing share, for a plugin's own notifications that must prove the share with it
+   * (Nextcloud's `SYNC_CALENDAR` carries `notification.sharedSecret`). Never log or store it.
+   */
+  sharedSecretOf(share: OutgoingShare): string;
+  /**
+   * The owner's server revoked an incoming share without telling us (e.g. it answers 401 to the share's credential, the
+   * only unshare signal Nextcloud's calendars give): ends the share as a `SHARE_UNSHARED` would. No-op when it already ended.
+   */
+  endedBySender(shareId: string): Promise<void>;
 }
 
 /** Signed requests to other servers. */

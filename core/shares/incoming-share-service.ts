@@ -142,7 +142,10 @@ export class IncomingShareService {
     };
     const shareKey = await incomingShareKey(plugins.hooks(body.resourceType), candidate);
     const existing = await this.deps.store.findIncomingByKey(candidate.senderHost, shareKey);
-    if (existing) return { share: existing, recipientDisplayName: recipient.displayName, created: false };
+    if (existing) {
+      const refreshed = await this.#repeated(existing, candidate);
+      return { share: refreshed, recipientDisplayName: recipient.displayName, created: false };
+    }
     await plugins.hooks(body.resourceType).validateIncomingShare?.(candidate);
     const { share, created } = await this.deps.store.insertIncoming(candidate, shareKey);
     if (created) {
@@ -150,6 +153,22 @@ export class IncomingShareService {
       this.deps.events.emit('share:received', { share });
     }
     return { share, recipientDisplayName: recipient.displayName, created };
+  }
+
+  /** A repeat of a held share: the owning plugin may take its new protocol (rotated secret, new access). */
+  async #repeated(existing: IncomingShare, repeat: IncomingShare): Promise<IncomingShare> {
+    const hooks = this.deps.plugins.hooks(existing.resourceType);
+    if (!hooks.onShareRepeated || !['pending', 'accepted'].includes(existing.state)) return existing;
+    await hooks.validateIncomingShare?.(repeat);
+    const protocol = await hooks.onShareRepeated(existing, repeat);
+    if (!protocol) return existing;
+    const updated = await this.deps.store.setIncomingPermissions(existing.id, repeat.permissions, protocol, [
+      'pending',
+      'accepted',
+    ]);
+    if (!updated) return existing;
+    this.deps.events.emit('share:incoming-updated', { share: updated });
+    return updated;
   }
 
   async #requireContact(userId: string, sender: string, owner: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { NotAllowedError } from '../errors.ts';
 import { sameHost } from '../addresses.ts';
+import { normalizeLegacyShare } from '../ocm-schema/legacy-share.ts';
 import type { Logger } from '../logger.ts';
 import type { NotificationBody, NotificationService } from '../notifications/notification-service.ts';
 import type { ServerIdentity } from '../plugin/plugin-types.ts';
@@ -44,7 +45,8 @@ export class LocalPeer {
 
   /** `POST /ocm/shares` to ourselves: validates and stores the share for the local recipient. */
   async share(body: NewShareBody): Promise<{ share: IncomingShare; created: boolean; recipientDisplayName: string }> {
-    return this.#s.incoming.receive(body, this.deps.identity.host);
+    // The same reading of the body as `POST /ocm/shares` (a legacy protocol's top-level fields, e.g. a calendar's).
+    return this.#s.incoming.receive(normalizeLegacyShare(body) as NewShareBody, this.deps.identity.host);
   }
 
   /** After the share was stored: the recipient's auto-accept setting may accept it now, through the normal path. */

@@ -208,7 +208,8 @@ export class OutgoingShareService {
         `${to.host} does not accept shares from other servers (OCM is off there)`,
       );
     try {
-      adaptShareToReceiver({ resourceType, shareType: 'user', protocol: {} }, d);
+      // The type's spec decides whether a peer that lists no such type may be assumed to accept it.
+      adaptShareToReceiver({ resourceType, shareType: 'user', protocol: {} }, d, this.deps.plugins.spec(resourceType));
     } catch (err) {
       if (isMeshworkError(err) && err.code === 'RECEIVER_UNSUPPORTED')
         throw new ShareError(

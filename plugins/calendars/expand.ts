@@ -142,7 +142,7 @@ export function expandCalendar(
     const master = set.master;
     const recurring = !!master && (master.hasProperty('rrule') || master.hasProperty('rdate'));
     for (const o of occurrencesOf(set, { start: range.start, end: range.end }, floatingZone)) {
-      if (o.startMs !== null && o.startMs >= range.end + DAY_MS) break;
+      if (o.startMs !== null && o.startMs >= range.end + DAY_MS) continue; // overrides come first, in any order
       if (!occurrenceOverlaps(o, range, floatingZone)) continue;
       let text: string;
       if (recurring && o.component === master && o.startMs !== null) text = writerFor(master, floatingZone).write(o);

@@ -50,7 +50,7 @@ export function busyPeriods(
       if (--budget.left < 0)
         throw new CaldavPreconditionError('max-instances', 'the range holds too many occurrences for one report');
       if (o.startMs === null) continue;
-      if (o.startMs >= range.end + DAY_MS) break;
+      if (o.startMs >= range.end + DAY_MS) continue; // overrides come first, in any order
       if (!eventOverlaps(o, range, floatingZone)) continue;
       const c = o.component;
       if (String(c.getFirstPropertyValue('transp') ?? '').toUpperCase() === 'TRANSPARENT') continue;

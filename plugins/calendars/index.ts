@@ -1,24 +1,38 @@
 import { definePlugin, type MeshworkPlugin } from '#core';
+import { ChangeAnnouncer, mountCalendarApi } from './api/routes.ts';
 import { CalendarStore } from './calendar-store.ts';
+import { mountCaldav, type CaldavServices } from './caldav/setup.ts';
 import { ObjectStore } from './object-store.ts';
 import { calendarMigrations } from './schema.ts';
+import { federationApi } from './federation/api.ts';
+import { setupFederation, type CalendarFederation } from './federation/federation.ts';
+import { federationWriter } from './federation/caldav-writer.ts';
 
-/** Where the CalDAV tree will be mounted (calendar homes at `/dav/calendars/<user>/`). */
+/** Where the CalDAV tree is mounted (calendar homes at `/dav/calendars/<user>/`). */
 export const CALDAV_BASE = '/dav/calendars';
 
-/** The stores of a running calendars plugin (for the CalDAV layer that will be built on the DAV toolkit). */
+/** The stores and CalDAV seams of a running calendars plugin. */
 export interface CalendarServices {
   calendars: CalendarStore;
   objects: ObjectStore;
+  caldav: CaldavServices;
+  /** Synced copies of calendars shared from other servers: write-through and pulls (federation/). */
+  federation: CalendarFederation;
+}
+
+/** Options (defaults suit a server; tests tighten them). */
+export interface CalendarsPluginOptions {
+  onReady?: (services: CalendarServices) => void;
+  /** Largest accepted calendar object (CALDAV:max-resource-size), default 1 MiB. */
+  maxResourceSize?: number;
 }
 
 /**
  * Calendars (`calendar` over `webdav`, CalDAV): calendar collections and objects in the database, with
- * validation, indexing, recurrence expansion and queries (see README.md). This skeleton owns the schema
- * and the stores; the CalDAV endpoints come with the DAV toolkit and are not mounted yet, and the plugin
- * is not in the default plugin list until they are.
+ * validation, indexing, recurrence expansion and queries, served over CalDAV at `/dav/calendars/<user>/`
+ * with principals at `/dav/principals/<user>/` and discovery at `/.well-known/caldav` (see README.md).
  */
-export function calendarsPlugin(opts: { onReady?: (services: CalendarServices) => void } = {}): MeshworkPlugin {
+export function calendarsPlugin(opts: CalendarsPluginOptions = {}): MeshworkPlugin {
   return definePlugin({
     id: 'calendars',
     resourceTypes: [
@@ -26,13 +40,28 @@ export function calendarsPlugin(opts: { onReady?: (services: CalendarServices) =
         name: 'calendar',
         shareTypes: ['user'],
         protocols: { webdav: `${CALDAV_BASE}/`, 'webdav-receive': {} },
+        // Nextcloud's discovery lists no calendar type, yet its servers take calendar shares (§2.6).
+        assumable: true,
       },
     ],
     migrations: calendarMigrations,
     async setup(ctx) {
-      const services: CalendarServices = { calendars: new CalendarStore(ctx.db), objects: new ObjectStore(ctx.db) };
-      opts.onReady?.(services);
-      return {};
+      const calendars = new CalendarStore(ctx.db);
+      const objects = new ObjectStore(ctx.db);
+      const changes = new ChangeAnnouncer(calendars, ctx.realtime);
+      objects.onChange((id) => changes.calendarChanged(id));
+      const caldav = mountCaldav(ctx, { calendars, objects }, { maxResourceSize: opts.maxResourceSize });
+      const { hooks, federation } = setupFederation(ctx, { calendars, objects });
+      caldav.context.writers.remote = federationWriter(ctx, federation);
+      federationApi(ctx, { calendars, objects }, federation);
+      mountCalendarApi(ctx.api, { calendars, objects, federation, changes });
+      opts.onReady?.({ calendars, objects, caldav, federation });
+      return {
+        ...hooks,
+        async dispose() {
+          federation.dispose();
+        },
+      };
     },
   });
 }

@@ -73,12 +73,22 @@ const CHUNK = 500;
 /** Calendar objects of one database: writes log a change and bump the calendar's token in one transaction. */
 export class ObjectStore {
   private readonly chunk: number;
+  private readonly listeners: ((calendarId: string) => void)[] = [];
 
   constructor(
     private readonly db: Kysely<any>,
     opts: { chunk?: number } = {},
   ) {
     this.chunk = opts.chunk ?? CHUNK;
+  }
+
+  /** Calls `listener` after every committed object change (put or delete) with the calendar's id. */
+  onChange(listener: (calendarId: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(calendarId: string): void {
+    for (const l of this.listeners) l(calendarId);
   }
 
   /**
@@ -96,7 +106,7 @@ export class ObjectStore {
   ): Promise<{ created: boolean; etag: string; syncToken: number }> {
     const etag = etagOf(bytes);
     try {
-      return await this.db.transaction().execute(async (trx) => {
+      const result = await this.db.transaction().execute(async (trx) => {
         const now = Date.now();
         // Bumping first takes the calendar row's lock (PostgreSQL): writers of one calendar go one by one.
         const token = await bumpToken(trx, calendarId, now);
@@ -138,6 +148,8 @@ export class ObjectStore {
           .execute();
         return { created: !existing, etag, syncToken: token };
       });
+      this.changed(calendarId);
+      return result;
     } catch (err) {
       // Two writers raced to the same UID: the unique index refused the second; report it as the RFC says.
       if (!(err instanceof UidConflictError) && !(err instanceof StorePreconditionFailed)) {
@@ -166,7 +178,7 @@ export class ObjectStore {
 
   /** Deletes an object (logged as a deletion). False when there was none; 412 when `ifMatch` fails. */
   async delete(calendarId: string, uri: string, cond: WriteCondition = {}): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    const deleted = await this.db.transaction().execute(async (trx) => {
       const existing = await trx
         .selectFrom('calendars_objects')
         .select('etag')
@@ -183,6 +195,8 @@ export class ObjectStore {
         .execute();
       return true;
     });
+    if (deleted) this.changed(calendarId);
+    return deleted;
   }
 
   async get(calendarId: string, uri: string): Promise<StoredObject | null> {

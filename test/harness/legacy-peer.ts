@@ -37,6 +37,10 @@ export interface LegacyPeerOptions {
   httpSig?: boolean;
   /** Resource types to advertise (default: the test `note` type). */
   resourceTypes?: unknown[];
+  /** Answers a verified `/ocm/shares` or `/ocm/notifications` itself (e.g. with a resource type's own checks). */
+  onReceived?: (r: ReceivedRequest) => { status: number; body: unknown } | undefined;
+  /** Serves other paths (e.g. a resource's own protocol); true when it answered. */
+  routes?: (req: IncomingMessage, raw: Buffer, res: ServerResponse) => Promise<boolean>;
 }
 
 /** Nextcloud's own signed-request checks (IncomingSignedRequest::verifyHeaders / reconstructSignatureData). */
@@ -148,6 +152,7 @@ export class LegacyPeer {
     if (req.method === 'GET' && (path === '/ocm-provider' || path === '/ocm-provider/'))
       return json(200, this.discovery());
     if (req.method === 'GET' && path === '/.well-known/ocm' && this.opts.wellKnown) return json(200, this.discovery());
+    if (!path.startsWith('/ocm/') && this.opts.routes && (await this.opts.routes(req, raw, res))) return;
     if (req.method !== 'POST' || (path !== '/ocm/shares' && path !== '/ocm/notifications')) return json(404, {});
     const headers = req.headers;
     const signature: ReceivedRequest['signature'] = headers['signature-input']
@@ -174,6 +179,8 @@ export class LegacyPeer {
     }
     this.received.push({ path, headers, body, signature, error });
     if (error) return json(400, { message: error });
+    const own = this.opts.onReceived?.(this.received[this.received.length - 1] as ReceivedRequest);
+    if (own) return json(own.status, own.body);
     if (path === '/ocm/shares') return json(201, { recipientDisplayName: 'Bob NC', recipientUserId: 'bob' });
     return json(201, []);
   }
@@ -229,8 +236,13 @@ export class LegacyPeer {
 
   /** Signs and sends a notification (any body) to another server's /ocm/notifications. */
   async notify(targetOrigin: string, notification: unknown): Promise<{ status: number; body: any }> {
-    const body = Buffer.from(JSON.stringify(notification));
-    const url = new URL('/ocm/notifications', targetOrigin);
+    return this.post(targetOrigin, '/ocm/notifications', notification);
+  }
+
+  /** Signs and POSTs any JSON body to a path of another server (e.g. a share body of another resource type). */
+  async post(targetOrigin: string, path: string, json: unknown): Promise<{ status: number; body: any }> {
+    const body = Buffer.from(JSON.stringify(json));
+    const url = new URL(path, targetOrigin);
     const headers = { 'content-type': 'application/json', ...this.#cavageHeaders(url, body, this.keyId) };
     const res = await fetch(url, { method: 'POST', headers, body });
     return { status: res.status, body: await res.json() };

@@ -1,0 +1,46 @@
+/** Builds the CalDAV layer of the calendars plugin and mounts its routes. */
+import type { PluginContext } from '#core';
+import type { CalendarStore } from '../calendar-store.ts';
+import { DEFAULT_MAX_RESOURCE_SIZE } from '../ical-validate.ts';
+import type { ObjectStore } from '../object-store.ts';
+import { CalendarAccessPolicy } from './access.ts';
+import { accountResolver, CaldavAuth } from './auth.ts';
+import { localWriter } from './calendar-node.ts';
+import { CALENDARS_PREFIX, PRINCIPALS_PREFIX, type CaldavContext } from './context.ts';
+import { createCaldavServer } from './extension.ts';
+import { calendarsHandler, principalsHandler, wellKnownHandler } from './mount.ts';
+
+/** The seams other parts of the plugin extend: the access policy, authentication, and the remote writer. */
+export interface CaldavServices {
+  context: CaldavContext;
+  policy: CalendarAccessPolicy;
+  auth: CaldavAuth;
+}
+
+/** Creates the CalDAV layer and mounts `/dav/calendars`, `/dav/principals` and `/.well-known/caldav`. */
+export function mountCaldav(
+  ctx: Pick<PluginContext, 'mount' | 'logger' | 'requireUser' | 'accounts' | 'identity'>,
+  stores: { calendars: CalendarStore; objects: ObjectStore },
+  opts: { maxResourceSize?: number } = {},
+): CaldavServices {
+  const policy = new CalendarAccessPolicy();
+  const context: CaldavContext = {
+    ...stores,
+    policy,
+    writers: { local: localWriter(stores), remote: null },
+    maxResourceSize: opts.maxResourceSize ?? DEFAULT_MAX_RESOURCE_SIZE,
+    async userInfo(userId) {
+      const u = await ctx.accounts.findUser(userId);
+      return u ? { displayName: u.displayName, email: u.email } : null;
+    },
+    host: ctx.identity.host,
+  };
+  const auth = new CaldavAuth(accountResolver(ctx));
+  const server = createCaldavServer(ctx.logger);
+  const calendars = calendarsHandler(server, context, auth, ctx.logger);
+  const principals = principalsHandler(server, context, auth, ctx.logger);
+  ctx.mount(CALENDARS_PREFIX, (req, res) => void calendars(req, res));
+  ctx.mount(PRINCIPALS_PREFIX, (req, res) => void principals(req, res));
+  ctx.mount('/.well-known/caldav', wellKnownHandler());
+  return { context, policy, auth };
+}

@@ -1,0 +1,153 @@
+/**
+ * The virtual collections of the CalDAV tree: `/dav/calendars/` (the homes the caller may see), a calendar home
+ * `/dav/calendars/<user>/` (the calendars of that user the caller may reach) and `/dav/principals/<user>/`.
+ * Nothing here is stored; they are made per request for the caller.
+ */
+import { encodeSegment, forbidden, type DavCollection, type DavNode } from '#dav';
+import type { Calendar } from '../calendar-store.ts';
+import { canRead, type DavPrincipal } from './access.ts';
+import { CalendarNode } from './calendar-node.ts';
+import { CALENDARS_PREFIX, type CaldavContext } from './context.ts';
+
+const CREATED = Date.UTC(2020, 0, 1);
+
+abstract class VirtualCollection implements DavCollection {
+  readonly collection = true as const;
+  readonly etag = null;
+  readonly lastModified = null;
+  readonly createdAt = CREATED;
+  readonly contentType = null;
+  readonly size = null;
+  readonly lockable = false;
+  abstract readonly name: string;
+  abstract child(name: string): Promise<DavNode | null>;
+  abstract children(): Promise<DavNode[]>;
+
+  async createFile(): Promise<never> {
+    throw forbidden('only calendar objects can be stored, inside a calendar');
+  }
+
+  async createCollection(): Promise<void> {
+    throw forbidden('create calendars with MKCALENDAR (or an extended MKCOL) inside your calendar home');
+  }
+
+  async delete(): Promise<void> {
+    throw forbidden('this collection cannot be deleted');
+  }
+}
+
+/** A user's calendar home: their calendars (for another caller, those the access policy opens to it). */
+export class HomeNode extends VirtualCollection {
+  readonly name: string;
+  readonly href: string;
+
+  constructor(
+    readonly ctx: CaldavContext,
+    readonly ownerId: string,
+    readonly who: DavPrincipal,
+  ) {
+    super();
+    this.name = ownerId;
+    this.href = `${CALENDARS_PREFIX}/${encodeSegment(ownerId)}/`;
+  }
+
+  /** True when the caller is the owner of this home (may create calendars in it). */
+  get own(): boolean {
+    return this.who.kind === 'user' && this.who.userId === this.ownerId;
+  }
+
+  node(cal: Calendar): CalendarNode | null {
+    const access = this.ctx.policy.decide(this.who, cal);
+    if (!canRead(access)) return null;
+    return new CalendarNode(this.ctx, cal, access, this.who, `${this.href}${encodeSegment(cal.uri)}/`);
+  }
+
+  /** Lookups of this request (the tree is made per request, so a calendar is read once however often it is asked). */
+  readonly #children = new Map<string, Promise<CalendarNode | null>>();
+
+  child(name: string): Promise<CalendarNode | null> {
+    let hit = this.#children.get(name);
+    if (!hit) {
+      hit = this.ctx.calendars.get(this.ownerId, name).then((cal) => (cal ? this.node(cal) : null));
+      this.#children.set(name, hit);
+    }
+    return hit;
+  }
+
+  /** Forgets looked-up calendars (after one was created or deleted in this request). */
+  forget(): void {
+    this.#children.clear();
+  }
+
+  async children(): Promise<CalendarNode[]> {
+    const all = await this.ctx.calendars.list(this.ownerId);
+    return all.map((c) => this.node(c)).filter((n): n is CalendarNode => n !== null);
+  }
+}
+
+/** `/dav/calendars/`: the caller's own home (others' only when the policy opens some calendar in them). */
+export class CalendarsRoot extends VirtualCollection {
+  readonly name = '';
+
+  constructor(
+    readonly ctx: CaldavContext,
+    readonly who: DavPrincipal,
+  ) {
+    super();
+  }
+
+  readonly #homes = new Map<string, Promise<HomeNode | null>>();
+
+  child(name: string): Promise<HomeNode | null> {
+    let hit = this.#homes.get(name);
+    if (!hit) {
+      const home = new HomeNode(this.ctx, name, this.who);
+      hit = home.own ? Promise.resolve(home) : home.children().then((list) => (list.length ? home : null));
+      this.#homes.set(name, hit);
+    }
+    return hit;
+  }
+
+  async children(): Promise<HomeNode[]> {
+    return this.who.kind === 'user' ? [new HomeNode(this.ctx, this.who.userId, this.who)] : [];
+  }
+}
+
+export const PRINCIPAL_TYPE = '{DAV:}principal';
+
+/** A local user's principal (no members). */
+export class PrincipalNode extends VirtualCollection {
+  readonly resourceTypes = [PRINCIPAL_TYPE];
+
+  constructor(
+    readonly name: string,
+    readonly displayName: string,
+  ) {
+    super();
+  }
+
+  async child(): Promise<null> {
+    return null;
+  }
+
+  async children(): Promise<DavNode[]> {
+    return [];
+  }
+}
+
+/** `/dav/principals/`: the caller's own principal. */
+export class PrincipalsRoot extends VirtualCollection {
+  readonly name = '';
+
+  constructor(readonly who: DavPrincipal) {
+    super();
+  }
+
+  async child(name: string): Promise<PrincipalNode | null> {
+    return this.who.kind === 'user' && name === this.who.userId ? new PrincipalNode(name, this.who.displayName) : null;
+  }
+
+  async children(): Promise<PrincipalNode[]> {
+    return this.who.kind === 'user' ? [new PrincipalNode(this.who.userId, this.who.displayName)] : [];
+  }
+}

@@ -1,0 +1,251 @@
+/**
+ * Calendar federation, both sides, as the calendars plugin's hooks (see README.md "Federation"):
+ * - owner: builds the Nextcloud v1 protocol block, serves the calendar at `/dav/remote-calendars/<providerId>/`,
+ *   and sends `SYNC_CALENDAR` (coalesced per share) when the calendar's objects change;
+ * - recipient: keys shares by their URL (Nextcloud's providerId is always "calendar"), resolves `SYNC_CALENDAR` by
+ *   secret and URL, keeps a synced copy in the recipient's calendar home from accept to unshare/decline/401, pulls it
+ *   on notification and on a periodic safety net, and writes through to the owner.
+ */
+import { createHash } from 'node:crypto';
+import { ConfigError, NotFoundError, type IncomingShare, type PluginContext, type PluginHooks } from '#core';
+import type { Calendar, CalendarStore } from '../calendar-store.ts';
+import type { ObjectStore } from '../object-store.ts';
+import { FEDERATION_ERRORS } from './error-codes.ts';
+import { ownerDavHandler } from './owner-dav.ts';
+import {
+  CALENDAR_PROVIDER_ID,
+  readCalendarShare,
+  REMOTE_CALENDARS_PATH,
+  remoteCalendarUrl,
+  shareProtocol,
+  syncCalendarBody,
+} from './protocol.ts';
+import { SyncClient } from './sync-client.ts';
+import { deleteThrough, putThrough, type WriteThroughDeps } from './write-through.ts';
+import type { WriteCondition } from '../object-store.ts';
+
+/** Outbox kind of `SYNC_CALENDAR` messages. */
+export const SYNC_KIND = 'calendars:sync';
+/** Default safety-net interval: every synced copy is pulled at least this often. */
+export const DEFAULT_SYNC_INTERVAL_MS = 15 * 60 * 1000;
+
+/** The synced-copy operations other parts of the plugin (CalDAV, API) use. */
+export interface CalendarFederation {
+  /** The incoming share of a synced copy (null for a local calendar or an ended share). */
+  shareOf(copy: Calendar): Promise<IncomingShare | null>;
+  putThrough(
+    copy: Calendar,
+    uri: string,
+    body: Buffer,
+    cond?: WriteCondition,
+  ): Promise<{ etag: string; created: boolean }>;
+  deleteThrough(copy: Calendar, uri: string, cond?: WriteCondition): Promise<boolean>;
+  /** Pulls a copy now (resolves when done; errors are recorded on the copy, not thrown). */
+  pull(copy: Calendar): Promise<void>;
+  dispose(): void;
+}
+
+function syncInterval(ctx: PluginContext): number {
+  const raw = ctx.config.variables.MESHWORK_CALENDAR_SYNC_INTERVAL_MS;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_SYNC_INTERVAL_MS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1000)
+    throw new ConfigError('MESHWORK_CALENDAR_SYNC_INTERVAL_MS', `must be a whole number of ms >= 1000, got "${raw}"`);
+  return n;
+}
+
+/** The URI of a synced copy in the recipient's home: stable per owner URL, like Nextcloud's md5(url). */
+export function copyUri(url: string): string {
+  return `shared-${createHash('md5').update(url).digest('hex').slice(0, 16)}`;
+}
+
+/** Sets up federation; returns the hooks to merge into the plugin's and the operations for CalDAV/API. */
+export function setupFederation(
+  ctx: PluginContext,
+  stores: { calendars: CalendarStore; objects: ObjectStore },
+): { hooks: PluginHooks; federation: CalendarFederation } {
+  const { calendars, objects } = stores;
+  const sync = new SyncClient(ctx, calendars, objects);
+  const interval = syncInterval(ctx);
+  ctx.mount(REMOTE_CALENDARS_PATH, (req, res) => void ownerDavHandler(ctx, stores)(req, res));
+
+  const shareOf = async (copy: Calendar) => {
+    if (!copy.remote) return null;
+    const share = await ctx.shares.getIncoming(copy.remote.shareId);
+    return share && share.state === 'accepted' ? share : null;
+  };
+  const pullShare = (share: IncomingShare) =>
+    sync.pull(share).catch((err) => ctx.logger.warn({ err, shareId: share.id }, 'calendar pull failed'));
+
+  // Owner: tell every sharee's server when a shared calendar changes (one waiting message per share).
+  const notifyChange = async (calendarId: string) => {
+    const shares = await ctx.shares.listOutgoingForResource('calendar', calendarId);
+    for (const s of shares.filter((x) => x.state === 'accepted' || x.state === 'pending')) {
+      const body = syncCalendarBody({
+        providerId: CALENDAR_PROVIDER_ID,
+        sharedSecret: ctx.shares.sharedSecretOf(s),
+        shareWith: s.shareWith,
+        calendarUrl: remoteCalendarUrl(ctx.identity.origin, s.providerId),
+      });
+      if (s.shareWithHost.toLowerCase() === ctx.identity.host.toLowerCase())
+        await ctx.notify(s.shareWithHost, {
+          notificationType: 'SYNC_CALENDAR',
+          resourceType: 'calendar',
+          providerId: s.providerId,
+          notification: body.notification as Record<string, unknown>,
+        });
+      else
+        await ctx.outbox.enqueue({
+          destination: s.shareWithHost,
+          kind: SYNC_KIND,
+          path: '/notifications',
+          ref: s.id,
+          coalesce: true,
+          body,
+        });
+    }
+  };
+  objects.onChange((calendarId) => {
+    void notifyChange(calendarId).catch((err) => ctx.logger.warn({ err }, 'SYNC_CALENDAR not queued'));
+  });
+
+  // Recipient: the periodic safety net.
+  const timer = setInterval(
+    () => {
+      void (async () => {
+        const rows = await ctx.db
+          .selectFrom('calendars_calendars')
+          .select(['share_id', 'remote_synced_at'])
+          .where('source', '=', 'remote')
+          .execute();
+        for (const r of rows) {
+          if (Number(r.remote_synced_at ?? 0) > Date.now() - interval) continue;
+          const share = await ctx.shares.getIncoming(String(r.share_id));
+          if (share?.state === 'accepted') await pullShare(share);
+        }
+      })().catch((err) => ctx.logger.warn({ err }, 'periodic calendar sync failed'));
+    },
+    Math.min(interval, 60_000),
+  );
+  timer.unref();
+
+  // A re-share or a permission change: the copy follows the share's access, and is pulled with the new secret.
+  ctx.events.on('share:incoming-updated', async ({ share }) => {
+    if (share.resourceType !== 'calendar' || share.state !== 'accepted') return;
+    const copy = await calendars.findByShareId(share.id);
+    if (!copy?.remote) return;
+    const info = readCalendarShare(share);
+    if (info.access !== copy.remote.access) await calendars.setRemoteState(copy.id, { access: info.access });
+    await pullShare(share);
+  });
+
+  const removeCopy = async (share: IncomingShare) => {
+    const copy = await calendars.findByShareId(share.id);
+    if (copy) await calendars.delete(copy.id);
+  };
+  const writeDeps: WriteThroughDeps = {
+    ctx,
+    objects,
+    revoked: (s) => ctx.shares.endedBySender(s.id),
+    // The owner refused a write: the share is read-only now (a change we were not told about).
+    readOnly: (copy) => calendars.setRemoteState(copy.id, { access: 'read' }),
+  };
+  const requireShare = async (copy: Calendar) => {
+    const share = await shareOf(copy);
+    if (!share)
+      throw new NotFoundError('this calendar is no longer shared with you', FEDERATION_ERRORS.CALENDAR_SHARE_REVOKED);
+    return share;
+  };
+
+  const hooks: PluginHooks = {
+    incomingShareKey(share) {
+      const url = share.protocol.protocols.webdav?.url;
+      return typeof url === 'string' && url ? `url:${url}` : null;
+    },
+    async resolveIncoming(n, candidates) {
+      const url = n.notification.calendarUrl;
+      const secret = n.notification.sharedSecret;
+      if (typeof url !== 'string') return null;
+      let pool = candidates;
+      if (pool.length === 0 && typeof n.notification.shareWith === 'string') {
+        // Our own peers share under their own providerIds but notify with Nextcloud's constant "calendar".
+        const at = n.notification.shareWith.lastIndexOf('@');
+        const user = await ctx.accounts.findUser(n.notification.shareWith.slice(0, at));
+        pool = user ? await ctx.shares.listIncoming(user.id, 'calendar') : [];
+      }
+      return (
+        pool.find(
+          (s) =>
+            s.senderHost === n.senderHost &&
+            s.protocol.protocols.webdav?.url === url &&
+            (typeof secret !== 'string' || s.protocol.protocols.webdav?.sharedSecret === secret),
+        ) ?? null
+      );
+    },
+    async prepareOutgoingShare(draft) {
+      const cal = await calendars.getById(draft.resourceId);
+      if (!cal || cal.ownerId !== draft.owner.id || cal.remote)
+        throw new NotFoundError('no such calendar of yours', 'RESOURCE_NOT_FOUND');
+      const displayName = cal.displayName ?? cal.uri;
+      return {
+        name: cal.uri,
+        description: displayName,
+        protocol: shareProtocol({
+          url: remoteCalendarUrl(ctx.identity.origin, draft.providerId),
+          sharedSecret: draft.sharedSecret,
+          displayName,
+          color: cal.color,
+          write: draft.permissions.includes('write'),
+          components: cal.components,
+        }),
+      };
+    },
+    async onShareRepeated(existing, repeat) {
+      // Nextcloud re-shares a calendar to rotate its token or change access and components (§2.2).
+      const [was, now] = [readCalendarShare(existing), readCalendarShare(repeat)];
+      const same =
+        was.sharedSecret === now.sharedSecret &&
+        was.access === now.access &&
+        was.components.join() === now.components.join();
+      return same ? undefined : repeat.protocol;
+    },
+    async validateIncomingShare(share) {
+      readCalendarShare(share);
+    },
+    async onIncomingAccepted(share) {
+      const info = readCalendarShare(share);
+      if (!(await calendars.findByShareId(share.id)))
+        await calendars.create({
+          ownerId: share.recipientId,
+          uri: copyUri(info.url),
+          props: { displayName: info.displayName, color: info.color },
+          components: info.components,
+          remote: { shareId: share.id, url: info.url, owner: share.owner, access: info.access },
+        });
+      void pullShare(share);
+    },
+    async onIncomingRemoved(share) {
+      await removeCopy(share);
+    },
+    async onNotification(n) {
+      if (n.notificationType !== 'SYNC_CALENDAR') return {};
+      if (n.incoming?.state === 'accepted') void pullShare(n.incoming);
+      return {};
+    },
+  };
+  const federation: CalendarFederation = {
+    shareOf,
+    async putThrough(copy, uri, body, cond) {
+      return putThrough(writeDeps, copy, await requireShare(copy), uri, body, cond);
+    },
+    async deleteThrough(copy, uri, cond) {
+      return deleteThrough(writeDeps, copy, await requireShare(copy), uri, cond);
+    },
+    async pull(copy) {
+      const share = await shareOf(copy);
+      if (share) await sync.pull(share);
+    },
+    dispose: () => clearInterval(timer),
+  };
+  return { hooks, federation };
+}

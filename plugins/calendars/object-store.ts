@@ -236,6 +236,22 @@ export class ObjectStore {
     return out;
   }
 
+  /** The metadata of the objects among `uris` that exist (sync-collection listings: no bytes read). */
+  async metaMany(calendarId: string, uris: string[]): Promise<ObjectMeta[]> {
+    const out: ObjectMeta[] = [];
+    const unique = [...new Set(uris)];
+    for (let i = 0; i < unique.length; i += this.chunk) {
+      const rows = await this.db
+        .selectFrom('calendars_objects')
+        .select([...META])
+        .where('calendar_id', '=', calendarId)
+        .where('uri', 'in', unique.slice(i, i + this.chunk))
+        .execute();
+      out.push(...rows.map(toMeta));
+    }
+    return out;
+  }
+
   /**
    * Objects that may match a query: of the component type (when given) and, with a range, whose indexed
    * span touches it (objects without a span always qualify). The caller evaluates the filter exactly.

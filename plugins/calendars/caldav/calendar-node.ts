@@ -60,8 +60,9 @@ export class CalendarNode implements DavSyncCollection {
     return (await this.ctx.objects.list(this.calendar.id)).map((m) => new ObjectNode(this, m));
   }
 
+  /** Several members without their bytes (calendar-data, when asked, is loaded for the whole batch at once). */
   async childrenNamed(names: readonly string[]): Promise<ObjectNode[]> {
-    return (await this.ctx.objects.getMany(this.calendar.id, [...names])).map((o) => new ObjectNode(this, o, o.data));
+    return (await this.ctx.objects.metaMany(this.calendar.id, [...names])).map((m) => new ObjectNode(this, m));
   }
 
   createFile(name: string, input: WriteInput) {

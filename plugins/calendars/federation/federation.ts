@@ -168,21 +168,20 @@ export function setupFederation(
       const secret = n.notification.sharedSecret;
       // Both are required: a notification names its share by URL and proves it with the share's secret.
       if (typeof url !== 'string' || typeof secret !== 'string') return null;
-      let pool = candidates;
-      if (pool.length === 0 && typeof n.notification.shareWith === 'string') {
-        // Our own peers share under their own providerIds but notify with Nextcloud's constant "calendar".
-        const at = n.notification.shareWith.lastIndexOf('@');
-        const user = await ctx.accounts.findUser(n.notification.shareWith.slice(0, at));
-        pool = user ? await ctx.shares.listIncoming(user.id, 'calendar') : [];
-      }
-      return (
+      const match = (pool: IncomingShare[]) =>
         pool.find(
           (s) =>
             s.senderHost === n.senderHost &&
             s.protocol.protocols.webdav?.url === url &&
             s.protocol.protocols.webdav?.sharedSecret === secret,
-        ) ?? null
-      );
+        ) ?? null;
+      const found = match(candidates);
+      if (found || typeof n.notification.shareWith !== 'string') return found;
+      // Our own peers share under their own providerIds but notify with Nextcloud's constant "calendar": look among
+      // the named recipient's calendar shares.
+      const at = n.notification.shareWith.lastIndexOf('@');
+      const user = at > 0 ? await ctx.accounts.findUser(n.notification.shareWith.slice(0, at)) : null;
+      return user ? match(await ctx.shares.listIncoming(user.id, 'calendar')) : null;
     },
     async prepareOutgoingShare(draft) {
       const cal = await calendars.getById(draft.resourceId);

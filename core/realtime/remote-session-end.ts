@@ -17,7 +17,9 @@ export async function endSessionsOverRedis(
 ): Promise<void> {
   if (ended.length === 0) return;
   const pub = new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 5000 });
-  const sub = pub.duplicate();
+  // No ready check (INFO) on the subscriber: the adapter subscribes at once, and INFO arriving after a subscription
+  // is refused by Redis ("only (P|S)SUBSCRIBE … allowed"), which crashed the CLI once a fifth namespace was added.
+  const sub = pub.duplicate({ enableReadyCheck: false });
   // Failures surface through the awaited commands below; the listeners only keep ioredis from crashing the process.
   for (const c of [pub, sub]) c.on('error', () => {});
   const io = new Server();

@@ -148,7 +148,7 @@ async function startRadicale(): Promise<Target> {
     `[server]\nhosts = 127.0.0.1:${port}\n[auth]\ntype = none\n[storage]\nfilesystem_folder = ${dir}/collections\n[logging]\nlevel = warning\n`,
   );
   const child = spawn('/usr/bin/python3', ['-m', 'radicale', '--config', path.join(dir, 'config')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: 'ignore',
   });
   child.once('exit', (c) => c && console.error(`radicale exited ${c}`));
   const origin = `http://127.0.0.1:${port}`;
@@ -162,7 +162,7 @@ async function startXandikos(): Promise<Target> {
   const child = spawn(
     'xandikos',
     ['--defaults', '-d', dir, '-l', '127.0.0.1', '-p', String(port), '--current-user-principal', `/${USER}/`],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: 'ignore' },
   );
   const origin = `http://127.0.0.1:${port}`;
   await until(origin);

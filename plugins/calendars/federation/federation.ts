@@ -67,7 +67,8 @@ export function setupFederation(
   const { calendars, objects } = stores;
   const sync = new SyncClient(ctx, calendars, objects);
   const interval = syncInterval(ctx);
-  ctx.mount(REMOTE_CALENDARS_PATH, (req, res) => void ownerDavHandler(ctx, stores)(req, res));
+  const ownerDav = ownerDavHandler(ctx, stores);
+  ctx.mount(REMOTE_CALENDARS_PATH, (req, res) => void ownerDav(req, res));
 
   const shareOf = async (copy: Calendar) => {
     if (!copy.remote) return null;
@@ -165,22 +166,22 @@ export function setupFederation(
     async resolveIncoming(n, candidates) {
       const url = n.notification.calendarUrl;
       const secret = n.notification.sharedSecret;
-      if (typeof url !== 'string') return null;
-      let pool = candidates;
-      if (pool.length === 0 && typeof n.notification.shareWith === 'string') {
-        // Our own peers share under their own providerIds but notify with Nextcloud's constant "calendar".
-        const at = n.notification.shareWith.lastIndexOf('@');
-        const user = await ctx.accounts.findUser(n.notification.shareWith.slice(0, at));
-        pool = user ? await ctx.shares.listIncoming(user.id, 'calendar') : [];
-      }
-      return (
+      // Both are required: a notification names its share by URL and proves it with the share's secret.
+      if (typeof url !== 'string' || typeof secret !== 'string') return null;
+      const match = (pool: IncomingShare[]) =>
         pool.find(
           (s) =>
             s.senderHost === n.senderHost &&
             s.protocol.protocols.webdav?.url === url &&
-            (typeof secret !== 'string' || s.protocol.protocols.webdav?.sharedSecret === secret),
-        ) ?? null
-      );
+            s.protocol.protocols.webdav?.sharedSecret === secret,
+        ) ?? null;
+      const found = match(candidates);
+      if (found || typeof n.notification.shareWith !== 'string') return found;
+      // Our own peers share under their own providerIds but notify with Nextcloud's constant "calendar": look among
+      // the named recipient's calendar shares.
+      const at = n.notification.shareWith.lastIndexOf('@');
+      const user = at > 0 ? await ctx.accounts.findUser(n.notification.shareWith.slice(0, at)) : null;
+      return user ? match(await ctx.shares.listIncoming(user.id, 'calendar')) : null;
     },
     async prepareOutgoingShare(draft) {
       const cal = await calendars.getById(draft.resourceId);

@@ -195,6 +195,9 @@ describe('calendar federation with a Nextcloud-shaped peer', function () {
     it('SYNC_CALENDAR from Nextcloud pulls the right copy (resolved by secret and URL)', async () => {
       const work = [...nc.owner.calendars.values()].find((c) => c.uri === 'work')!;
       nc.owner.put(work, 'lunch.ics', event('lunch', 'Lunch'));
+      const forged = nc.owner.syncBody(work) as { notification: Record<string, string> };
+      forged.notification.sharedSecret = 'not-the-secret';
+      assert.equal((await nc.ocm.notify(server.origin, forged)).status, 400, 'a wrong secret names no share');
       const res = await nc.sync(server.origin, work);
       assert.equal(res.status, 201, JSON.stringify(res.body));
       const copy = (await server.api(bob, 'GET', '/api/v1/calendars/federated')).body.find(

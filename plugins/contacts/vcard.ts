@@ -99,12 +99,20 @@ export function validateCard(bytes: Buffer, contentType: string | undefined, lim
   return { uid, fn: fn || propText(card.getFirstPropertyValue('n')).trim(), version, values: indexValues(card) };
 }
 
-/** The lower-cased values of the indexed properties. */
+/**
+ * The index form of a value: i;unicode-casemap's fold (compatibility decomposition, case folded), so an ASCII query
+ * lower-cased finds every value any supported collation would match.
+ */
+export function foldForIndex(v: string): string {
+  return v.normalize('NFKD').toUpperCase().toLowerCase();
+}
+
+/** The folded values of the indexed properties. */
 export function indexValues(card: VCard): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (const name of INDEXED_PROPS)
     for (const p of card.getAllProperties(name.toLowerCase())) {
-      const v = propText(p.getValues()).trim().toLowerCase();
+      const v = foldForIndex(propText(p.getValues()).trim());
       if (v) out.push([name, v.slice(0, 1000)]);
     }
   return out;

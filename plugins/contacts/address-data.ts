@@ -68,7 +68,8 @@ export function addressDataProvider(): PropertyProvider {
       for (const pf of want) {
         const c = pf.node as CardNode;
         const bytes = data.get(`${c.book.book.id}/${c.name}`);
-        if (bytes) pf.set(CARDDAV_PROPS.addressData, escapeXml(renderCard(bytes, spec)));
+        // Carriage returns as character references: XML parsers turn literal CRLF into LF, and clients compare bytes.
+        if (bytes) pf.set(CARDDAV_PROPS.addressData, escapeXml(renderCard(bytes, spec)).replace(/\r/g, '&#13;'));
       }
     },
   };

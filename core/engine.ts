@@ -1,3 +1,4 @@
+import { contactsProvider, PeopleRegistry } from './people/people-registry.ts';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { Router, type RequestHandler } from 'express';
@@ -74,6 +75,8 @@ export class Engine {
   readonly log: Logger;
   readonly identity = new MutableIdentity();
   readonly events = new EngineEventBus();
+  /** People search: the core's contacts first, then what plugins register. */
+  readonly people = new PeopleRegistry();
   readonly app = express();
   readonly http: HttpServer;
   readonly plugins: PluginHost;
@@ -171,6 +174,7 @@ export class Engine {
     );
     this.shares = new ShareStore(db);
     const contacts = new ContactStore(db);
+    this.people.register(contactsProvider((userId) => contacts.list(userId)));
     const common = {
       store: this.shares,
       plugins: this.plugins,
@@ -300,6 +304,8 @@ export class Engine {
         invites,
         contacts,
         settings,
+        events: this.events,
+        people: this.people,
       }),
     );
 
@@ -335,6 +341,8 @@ export class Engine {
         requireUser: userAuth,
         provide: (api) => apis.provide(plugin.id, api),
         use: <T>(id: string) => apis.use<T>(plugin, id),
+        contacts: { list: (userId) => contacts.list(userId) },
+        people: { register: (provider) => this.people.register(provider) },
         shares: {
           getOutgoing: (id) => this.shares.getOutgoing(id),
           findOutgoingByProviderId: (id) => this.shares.findOutgoingByProviderId(id),

@@ -8,6 +8,8 @@ import { CardStore } from './card-store.ts';
 import { davAuthenticator } from './dav-auth.ts';
 import { CARDDAV_BASE, carddavHandler, createCardDav, wellKnownCardDav } from './carddav-mount.ts';
 import type { CardDavContext } from './carddav-nodes.ts';
+import { FederatedBook } from './federated-book.ts';
+import { addressBookPeople } from './people-provider.ts';
 import { contactsMigrations } from './schema.ts';
 import { CARD_LIMITS, type CardLimits } from './vcard.ts';
 
@@ -30,7 +32,9 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
     async setup(ctx) {
       const limits = { ...CARD_LIMITS, ...options.limits };
       const books = new BookStore(ctx.db);
-      const dav: CardDavContext = { books, cards: new CardStore(ctx.db), limits };
+      const cards = new CardStore(ctx.db);
+      const dav: CardDavContext = { books, cards, limits };
+      const federated = new FederatedBook(books, cards, ctx.contacts, ctx.logger);
       const ready = new Set<string>();
       const ensureBooks = async (userId: string): Promise<void> => {
         if (ready.has(userId)) return;
@@ -40,12 +44,15 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
             .catch(async (err: unknown) => {
               if (!(await books.get(userId, DEFAULT_BOOK.uri))) throw err;
             });
+        await federated.sync(userId);
         ready.add(userId);
       };
       const server = createCardDav(ctx, limits.maxBytes);
       const handler = carddavHandler(ctx, server, dav, davAuthenticator(ctx), ensureBooks);
       ctx.mount(CARDDAV_BASE, (req, res) => void handler(req, res));
       ctx.mount('/.well-known/carddav', wellKnownCardDav);
+      ctx.events.on('contact:changed', ({ userId }) => federated.sync(userId));
+      ctx.people.register(addressBookPeople(books, cards));
       ctx.events.on('account:deleted', async ({ userId }) => {
         ready.delete(userId);
         await books.deleteOwner(userId);

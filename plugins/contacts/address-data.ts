@@ -49,13 +49,18 @@ export function addressDataProvider(): PropertyProvider {
   return {
     async propFind(batch, d) {
       const want = batch.filter((pf) => pf.node instanceof CardNode && pf.wants(CARDDAV_PROPS.addressData, false));
+      const data = new Map<string, Buffer>();
+      for (const pf of want) {
+        const c = pf.node as CardNode;
+        if (c.loaded) data.set(`${c.book.book.id}/${c.name}`, c.loaded);
+      }
       if (!want.length) return;
       const byBook = new Map<string, CardNode[]>();
       for (const pf of want) {
         const c = pf.node as CardNode;
+        if (c.loaded) continue;
         byBook.set(c.book.book.id, [...(byBook.get(c.book.book.id) ?? []), c]);
       }
-      const data = new Map<string, Buffer>();
       for (const [bookId, nodes] of byBook) {
         const book = (nodes[0] as CardNode).book;
         for (const c of await book.ctx.cards.getMany(

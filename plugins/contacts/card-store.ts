@@ -231,35 +231,43 @@ export class CardStore {
     limit?: number,
   ): Promise<Array<StoredCard & { bookId: string }>> {
     if (!bookIds.length) return [];
-    let q = this.db
-      .selectFrom('contacts_cards as c')
-      .select([...META.map((m) => `c.${m}` as const), 'c.data', 'c.book_id'])
-      .where('c.book_id', 'in', [...bookIds]);
-    if (probes) {
-      if (!probes.length) return [];
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('contacts_card_index as i')
-            .select('i.uri')
-            .whereRef('i.book_id', '=', 'c.book_id')
-            .whereRef('i.uri', '=', 'c.uri')
-            .where((e) =>
-              e.or(
-                probes.map((p) =>
-                  e.and([
-                    ...(p.props ? [e('i.prop', 'in', [...p.props])] : []),
-                    e(sql`i.value`, 'like', sql`${likePattern(p)} escape '\\'`),
-                  ]),
-                ),
-              ),
-            ),
-        ),
-      );
+    if (!probes) {
+      let q = this.db
+        .selectFrom('contacts_cards')
+        .select([...META, 'data', 'book_id'])
+        .where('book_id', 'in', [...bookIds])
+        .orderBy('book_id')
+        .orderBy('uri');
+      if (limit !== undefined) q = q.limit(limit);
+      return (await q.execute()).map((r) => ({ ...toStored(r), bookId: String(r.book_id) }));
     }
-    q = q.orderBy('c.book_id').orderBy('c.uri');
-    if (limit !== undefined) q = q.limit(limit);
-    return (await q.execute()).map((r) => ({ ...toStored(r), bookId: String(r.book_id) }));
+    if (!probes.length) return [];
+    // Two steps: the matching (book, uri) pairs from one pass over the index, then those cards by key. (A correlated
+    // EXISTS lets SQLite scan a book's whole index once per card.)
+    let hits = this.db
+      .selectFrom('contacts_card_index')
+      .select(['book_id', 'uri'])
+      .distinct()
+      .where('book_id', 'in', [...bookIds])
+      .where((e) =>
+        e.or(
+          probes.map((p) =>
+            e.and([
+              ...(p.props ? [e('prop', 'in', [...p.props])] : []),
+              e(sql`value`, 'like', sql`${likePattern(p)} escape '\\'`),
+            ]),
+          ),
+        ),
+      )
+      .orderBy('book_id')
+      .orderBy('uri');
+    if (limit !== undefined) hits = hits.limit(limit);
+    const byBook = new Map<string, string[]>();
+    for (const h of await hits.execute())
+      byBook.set(String(h.book_id), [...(byBook.get(String(h.book_id)) ?? []), String(h.uri)]);
+    const out: Array<StoredCard & { bookId: string }> = [];
+    for (const [bookId, uris] of byBook) for (const c of await this.getMany(bookId, uris)) out.push({ ...c, bookId });
+    return out;
   }
 
   /**

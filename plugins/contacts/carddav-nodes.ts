@@ -61,12 +61,15 @@ export class CardNode implements DavFile {
   readonly size: number;
   readonly lockable = false;
   readonly meta: CardMeta;
+  /** The bytes when the lookup that made this node already read them (multiget, query, sync). */
+  readonly loaded: Buffer | null;
 
   constructor(
     readonly book: BookNode,
-    meta: CardMeta,
+    meta: CardMeta & { data?: Buffer },
   ) {
     this.meta = meta;
+    this.loaded = meta.data ?? null;
     this.name = meta.uri;
     this.etag = `"${meta.etag}"`;
     this.lastModified = meta.lastModified;
@@ -75,6 +78,7 @@ export class CardNode implements DavFile {
 
   /** The stored bytes. */
   async data(): Promise<Buffer> {
+    if (this.loaded) return this.loaded;
     const c = await this.book.ctx.cards.get(this.book.book.id, this.name);
     if (!c) throw new DavError(404, 'the card was deleted', 'DAV_NOT_FOUND');
     return c.data;

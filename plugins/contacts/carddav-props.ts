@@ -73,23 +73,25 @@ export function carddavProps(maxBytes: number): PropertyProvider {
       const principal = `${home.href}/`;
       for (const pf of batch) {
         const n = pf.node;
-        pf.handle(CARDDAV_PROPS.currentUserPrincipal, href(principal));
-        pf.handle(CARDDAV_PROPS.principalUrl, href(principal));
-        pf.handle(CARDDAV_PROPS.homeSet, href(principal));
-        pf.handle(CARDDAV_PROPS.principalCollectionSet, href(`${d.mount.hrefPrefix}/`));
+        // RFC 4918 §9.1: allprop is the dead and RFC 4918 live properties; these only when asked by name.
+        pf.handle(CARDDAV_PROPS.currentUserPrincipal, href(principal), false);
+        pf.handle(CARDDAV_PROPS.principalUrl, href(principal), false);
+        pf.handle(CARDDAV_PROPS.homeSet, href(principal), false);
+        pf.handle(CARDDAV_PROPS.principalCollectionSet, href(`${d.mount.hrefPrefix}/`), false);
         const writable = n instanceof BookNode ? !n.readOnly : n instanceof CardNode ? !n.book.readOnly : true;
-        pf.handle(CARDDAV_PROPS.privileges, () => privileges(writable && !(n instanceof AddressbooksRoot)));
+        pf.handle(CARDDAV_PROPS.privileges, () => privileges(writable && !(n instanceof AddressbooksRoot)), false);
         if (n instanceof HomeNode) pf.handle(CARDDAV_PROPS.displayname, escapeXml(n.name));
         if (!(n instanceof BookNode)) continue;
-        pf.handle(CARDDAV_PROPS.owner, href(principal));
+        pf.handle(CARDDAV_PROPS.owner, href(principal), false);
         pf.handle(CARDDAV_PROPS.description, () =>
           n.book.description === null ? undefined : escapeXml(n.book.description),
         );
         pf.handle(
           CARDDAV_PROPS.supportedData,
           '<x:address-data-type content-type="text/vcard" version="3.0"/><x:address-data-type content-type="text/vcard" version="4.0"/>',
+          false,
         );
-        pf.handle(CARDDAV_PROPS.maxSize, String(maxBytes));
+        pf.handle(CARDDAV_PROPS.maxSize, String(maxBytes), false);
         if (pf.wants(CARDDAV_PROPS.getctag)) pf.set(CARDDAV_PROPS.getctag, formatSyncToken(await n.syncToken()));
       }
     },

@@ -18,12 +18,15 @@ export function RecipientInput(props: {
   placeholder?: string;
   describedBy?: string;
   autoFocus?: boolean;
+  /** Several recipients separated by commas: suggestions are for the one being typed, a pick replaces it. */
+  multiple?: boolean;
 }) {
   const [people, setPeople] = useState<Person[]>([]);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
   const asked = useRef(0);
-  const query = props.value.trim();
+  const start = props.multiple ? props.value.lastIndexOf(',') + 1 : 0;
+  const query = props.value.slice(start).trim();
 
   useEffect(() => {
     const n = ++asked.current;
@@ -48,7 +51,8 @@ export function RecipientInput(props: {
   const shown = open && people.length > 0;
   const listId = `${props.id}-suggestions`;
   const pick = (p: Person) => {
-    props.onChange(p.address ?? '');
+    const before = props.value.slice(0, start);
+    props.onChange(`${before}${before ? ' ' : ''}${p.address ?? ''}`);
     setOpen(false);
     setPeople([]);
   };
@@ -79,7 +83,7 @@ export function RecipientInput(props: {
         role="combobox"
         aria-autocomplete="list"
         aria-expanded={shown}
-        aria-controls={listId}
+        aria-controls={shown ? listId : undefined}
         aria-activedescendant={shown && active >= 0 ? `${listId}-${active}` : undefined}
         placeholder={props.placeholder}
         value={props.value}

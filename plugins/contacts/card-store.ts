@@ -205,6 +205,22 @@ export class CardStore {
     return rows.map(toMeta);
   }
 
+  /** Metadata of the cards among `uris` that exist (sync listings); missing ones are absent. */
+  async getManyMeta(bookId: string, uris: readonly string[]): Promise<CardMeta[]> {
+    const out: CardMeta[] = [];
+    const unique = [...new Set(uris)];
+    for (let i = 0; i < unique.length; i += CHUNK) {
+      const rows = await this.db
+        .selectFrom('contacts_cards')
+        .select([...META])
+        .where('book_id', '=', bookId)
+        .where('uri', 'in', unique.slice(i, i + CHUNK))
+        .execute();
+      out.push(...rows.map(toMeta));
+    }
+    return out.sort((a, b) => (a.uri < b.uri ? -1 : 1));
+  }
+
   /** The cards among `uris` that exist (multiget); missing ones are absent. */
   async getMany(bookId: string, uris: readonly string[]): Promise<StoredCard[]> {
     const out: StoredCard[] = [];

@@ -12,6 +12,9 @@ import { CarddavPreconditionError, InvalidSyncTokenError, UidConflictError } fro
 import { CONTACTS_ERRORS } from './error-codes.ts';
 import { validateCard, type CardLimits } from './vcard.ts';
 
+/** Up to this many names, a lookup by name reads the cards' bytes too (multiget answers with them). */
+const BYTES_WITH_NAMES = 1000;
+
 /** The CardDAV `addressbook` resource type. */
 export const ADDRESSBOOK_TYPE = '{urn:ietf:params:xml:ns:carddav}addressbook';
 
@@ -139,6 +142,9 @@ export class BookNode implements DavSyncCollection {
   }
 
   async childrenNamed(names: readonly string[]): Promise<DavNode[]> {
+    // A multiget names few cards and wants their bytes; a full sync lists thousands and mostly wants ETags.
+    if (names.length > BYTES_WITH_NAMES)
+      return (await this.ctx.cards.getManyMeta(this.book.id, names)).map((m) => new CardNode(this, m));
     return (await this.ctx.cards.getMany(this.book.id, names)).map((m) => new CardNode(this, m));
   }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { noteShareBody, ocmPost, serverKey } from '../../test/harness/forge.ts';
 import { eventually, startTestServer, type TestServer } from '../../test/harness/test-server.ts';
 import { basicFor, davClient } from '../../test/harness/dav-test-client.ts';
 import { contactsPlugin } from './index.ts';
@@ -92,5 +93,27 @@ describe('contacts: the Federated contacts book and people search', function () 
     assert.equal((await people('mail.example'))[0]?.address, 'carol@other.example.net');
     assert.deepEqual(await people(''), []);
     assert.equal((await s.api(null, 'GET', '/api/v1/people?q=bo')).status, 401);
+  });
+});
+
+describe('contacts: incoming address-book shares', function () {
+  this.timeout(30_000);
+  it('are refused with 501 until federated address books exist (nothing is stored)', async () => {
+    const [a, b] = await Promise.all([
+      startTestServer({ plugins: [contactsPlugin()] }),
+      startTestServer({ plugins: [contactsPlugin()] }),
+    ]);
+    try {
+      const bob = await b.user('bob');
+      const body = noteShareBody(a.host, `bob@${b.host}`, {
+        resourceType: 'addressbook',
+        protocol: { name: 'multi', webdav: { uri: '/dav/ocm/x', sharedSecret: 's3cret', permissions: ['read'] } },
+      });
+      const res = await ocmPost(b, '/shares', body, { key: await serverKey(a) });
+      assert.equal(res.status, 501, JSON.stringify(res.body));
+      assert.deepEqual((await b.api(bob, 'GET', '/api/v1/shares/incoming')).body, []);
+    } finally {
+      await Promise.all([a.destroy(), b.destroy()]);
+    }
   });
 });

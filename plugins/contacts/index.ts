@@ -2,7 +2,7 @@
  * Contacts (`addressbook` over `webdav`, CardDAV): address books and vCards in the database, served to real clients
  * at `/dav/addressbooks/<user>/` (see README.md).
  */
-import { definePlugin, type MeshworkPlugin } from '#core';
+import { definePlugin, MeshworkError, type MeshworkPlugin } from '#core';
 import { BookStore } from './book-store.ts';
 import { CardStore } from './card-store.ts';
 import { davAuthenticator } from './dav-auth.ts';
@@ -57,7 +57,12 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
         ready.delete(userId);
         await books.deleteOwner(userId);
       });
-      return {};
+      return {
+        // Federated address books are not built yet: say so to a sender instead of keeping a share nobody can open.
+        async validateIncomingShare() {
+          throw new MeshworkError('RESOURCE_TYPE_NOT_SUPPORTED', 'address-book shares are not received here yet', 501);
+        },
+      };
     },
   });
 }

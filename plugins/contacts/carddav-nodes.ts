@@ -12,8 +12,8 @@ import { CarddavPreconditionError, InvalidSyncTokenError, UidConflictError } fro
 import { CONTACTS_ERRORS } from './error-codes.ts';
 import { validateCard, type CardLimits } from './vcard.ts';
 
-/** Up to this many names, a lookup by name reads the cards' bytes too (multiget answers with them). */
-const BYTES_WITH_NAMES = 1000;
+/** Up to this many names, a lookup by name reads the cards' bytes too (a multiget answers with them). */
+const BYTES_WITH_NAMES = 200;
 
 /** The CardDAV `addressbook` resource type. */
 export const ADDRESSBOOK_TYPE = '{urn:ietf:params:xml:ns:carddav}addressbook';

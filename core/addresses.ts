@@ -121,3 +121,10 @@ export function hostFromUrl(url: string): string {
 export function sameHost(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
+
+/** The address to reach this node's own listener at: the interface it listens on, loopback for a wildcard. */
+export function loopbackFor(address: string): string {
+  if (address === '0.0.0.0' || address === '') return '127.0.0.1';
+  if (address === '::') return '::1';
+  return address;
+}

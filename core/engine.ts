@@ -1,3 +1,4 @@
+import { contactsProvider, PeopleRegistry } from './people/people-registry.ts';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { Router, type RequestHandler } from 'express';
@@ -13,7 +14,7 @@ import { clientAddressResolver, trustProxyFunction } from './accounts/client-add
 import { LoginThrottle } from './accounts/login-throttle.ts';
 import { PasswordLogin } from './accounts/password-login.ts';
 import { EngineEventBus } from './events.ts';
-import { hostFromUrl } from './addresses.ts';
+import { hostFromUrl, loopbackFor } from './addresses.ts';
 import { DiscoveryClient } from './discovery/discovery-client.ts';
 import { buildDiscoveryDocument } from './discovery/discovery-document.ts';
 import { lazyCavageKey, loadSigningKey } from './federation/key-store.ts';
@@ -47,7 +48,7 @@ import { apiRoutes } from './transport/api-routes.ts';
 import { accountRoutes } from './transport/account-routes.ts';
 import { malformedUrlGuard } from './transport/url-guard.ts';
 import { inviteDialogRoutes } from './transport/invite-dialog.ts';
-import { NotFoundError, SignatureError } from './errors.ts';
+import { NotFoundError } from './errors.ts';
 
 /** Options for one Meshwork server. */
 export interface EngineOptions {
@@ -75,6 +76,8 @@ export class Engine {
   readonly log: Logger;
   readonly identity = new MutableIdentity();
   readonly events = new EngineEventBus();
+  /** People search: the core's contacts first, then what plugins register. */
+  readonly people = new PeopleRegistry();
   readonly app = express();
   readonly http: HttpServer;
   readonly plugins: PluginHost;
@@ -174,6 +177,7 @@ export class Engine {
     );
     this.shares = new ShareStore(db);
     const contacts = new ContactStore(db);
+    this.people.register(contactsProvider((userId) => contacts.list(userId)));
     const common = {
       store: this.shares,
       plugins: this.plugins,
@@ -303,21 +307,13 @@ export class Engine {
         invites,
         contacts,
         settings,
+        events: this.events,
+        people: this.people,
       }),
     );
 
-    const peerAuth: RequestHandler = (req, _res, next) => {
-      peers
-        .verify(req)
-        .then(async (v) => {
-          // Plugin server-to-server routes name no claimed peer in their payload, so a signature is required.
-          if (!v.signer) throw new SignatureError('signed server-to-server request required', 'SIGNATURE_REQUIRED');
-          peers.checkListed(v.signer);
-          req.peerHost = v.signer;
-          void this.outbox.retryNow(v.signer).catch(() => {});
-        })
-        .then(() => next(), next);
-    };
+    // A signed request from a peer also means it is up: retry what waits for it now.
+    const peerAuth = peers.requireSigned((host) => void this.outbox.retryNow(host).catch(() => {}));
     const mounts = this.#mounts;
     const apis = new PluginApis();
     const mountOwners: Array<[string, string]> = [];
@@ -343,6 +339,8 @@ export class Engine {
         requireUser: userAuth,
         provide: (api) => apis.provide(plugin.id, api),
         use: <T>(id: string) => apis.use<T>(plugin, id),
+        contacts: { list: (userId) => contacts.list(userId) },
+        people: { register: (provider) => this.people.register(provider) },
         shares: {
           getOutgoing: (id) => this.shares.getOutgoing(id),
           findOutgoingByProviderId: (id) => this.shares.findOutgoingByProviderId(id),
@@ -416,11 +414,4 @@ export class Engine {
     else await new Promise<void>((resolve) => this.http.close(() => resolve()));
     await this.database?.close();
   }
-}
-
-/** The address to reach this node's own listener at: the interface it listens on, loopback for a wildcard. */
-function loopbackFor(address: string): string {
-  if (address === '0.0.0.0' || address === '') return '127.0.0.1';
-  if (address === '::') return '::1';
-  return address;
 }

@@ -13,6 +13,8 @@ export interface EngineEvents {
   'share:incoming-removed': { share: IncomingShare; endedBy: 'sender' | 'recipient' };
   'share:outgoing-updated': { share: OutgoingShare };
   'contact:added': { contact: Contact };
+  /** A user's federated contacts changed in any way (added, renamed, removed): plugins mirroring them resync. */
+  'contact:changed': { userId: string };
   /** One of the user's invites stopped being outstanding: accepted by someone, or revoked. */
   'invite:removed': { userId: string; inviteId: string };
   /** An ended or failed outgoing share was cleared from the owner's list (the record is gone). */

@@ -35,6 +35,8 @@ export type { SchemaMigration, MigrationContext } from './storage/migrations.ts'
 export type { User } from './accounts/account-service.ts';
 export type { IncomingShare, OutgoingShare, IncomingShareView } from './shares/share-types.ts';
 export type { Contact, EngineEvents, EngineEventName } from './events.ts';
+export type { PeopleProvider } from './people/people-registry.ts';
+export type { Person } from './people/people-types.ts';
 export type { ServerToClientEvents } from './realtime/realtime-events.ts';
 export { answerAck, peerRouteErrors, toWireError, type AckReply, type WireError } from './transport/error-edges.ts';
 export { userRoom } from './realtime/realtime.ts';

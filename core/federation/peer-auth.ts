@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { NotAllowedError, SignatureError } from '../errors.ts';
 import type { DiscoveryClient } from '../discovery/discovery-client.ts';
 import { keyIdAuthority, verifyRequest, type SignableRequest } from '../signatures/http-signature.ts';
@@ -89,6 +89,23 @@ export class PeerAuthenticator {
   }
 
   /** Checks any signature on the request; throws SignatureError for a bad one, returns signer null if unsigned. */
+  /**
+   * Middleware for plugin server-to-server routes: their payloads name no claimed peer, so a signature from a
+   * listed peer is required; the signer is put on `req.peerHost` and passed to `onSigned`.
+   */
+  requireSigned(onSigned: (host: string) => void): RequestHandler {
+    return (req, _res, next) => {
+      this.verify(req)
+        .then((v) => {
+          if (!v.signer) throw new SignatureError('signed server-to-server request required', 'SIGNATURE_REQUIRED');
+          this.checkListed(v.signer);
+          req.peerHost = v.signer;
+          onSigned(v.signer);
+        })
+        .then(() => next(), next);
+    };
+  }
+
   async verify(req: Request): Promise<PeerVerification> {
     const sreq = this.signable(req);
     if (sreq.headers['signature-input']) {

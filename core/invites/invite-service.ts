@@ -163,6 +163,7 @@ export class InviteService {
       source: 'invite',
     });
     if (created) this.deps.events.emit('contact:added', { contact });
+    this.deps.events.emit('contact:changed', { userId: contact.userId });
     return contact;
   }
 
@@ -191,6 +192,7 @@ export class InviteService {
       source: 'invite',
     });
     if (created) this.deps.events.emit('contact:added', { contact });
+    this.deps.events.emit('contact:changed', { userId: contact.userId });
     return { userID: inviter.id, email: inviter.email ?? '', name: inviter.displayName };
   }
 }

@@ -12,6 +12,8 @@ import type { AccountService } from '../accounts/account-service.ts';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { RemoteDiscovery } from '../discovery/discovery-types.ts';
+import type { Contact } from '../invites/contact-types.ts';
+import type { PeopleProvider } from '../people/people-registry.ts';
 
 /** A resource type a plugin adds to `/.well-known/ocm`. */
 export interface ResourceTypeSpec {
@@ -251,6 +253,10 @@ export interface PluginContext {
   /** The API a plugin named in `dependsOn` provided; throws when it is not declared or not provided. */
   use<T>(pluginId: string): T;
   readonly shares: ShareRegistry;
+  /** The core's federated contacts of a user (read-only; `contact:changed` says when they change). */
+  readonly contacts: { list(userId: string): Promise<Contact[]> };
+  /** People search: a plugin registers a provider, and `GET /api/v1/people?q=` asks it with the core's contacts. */
+  readonly people: { register(provider: PeopleProvider): void };
   readonly remote: RemoteClient;
   readonly outbox: {
     enqueue(msg: OutboxMessage): Promise<void>;

@@ -5,6 +5,8 @@ import type { AccountService, User } from '../accounts/account-service.ts';
 import { formatAddress, parseAddress } from '../addresses.ts';
 import type { UserSettingsStore } from '../accounts/user-settings.ts';
 import type { ContactStore } from '../invites/contact-store.ts';
+import type { EngineEventBus } from '../events.ts';
+import type { PeopleRegistry } from '../people/people-registry.ts';
 import type { InviteService } from '../invites/invite-service.ts';
 import type { ServerIdentity } from '../plugin/plugin-types.ts';
 import type { IncomingShareService } from '../shares/incoming-share-service.ts';
@@ -37,6 +39,8 @@ export function apiRoutes(deps: {
   invites: InviteService;
   contacts: ContactStore;
   settings: UserSettingsStore;
+  events: EngineEventBus;
+  people: PeopleRegistry;
 }): Router {
   const r = Router();
   const me = (u: User) => ({ ...u, address: formatAddress(u.id, deps.identity.host), server: deps.identity.host });
@@ -126,11 +130,20 @@ export function apiRoutes(deps: {
       email: null,
       source: 'manual',
     });
+    deps.events.emit('contact:changed', { userId: contact.userId });
     res.status(201).json(contact);
+  });
+  // People search across the user's contacts and every registered provider (address books …), for share dialogs.
+  r.get('/people', async (req, res) => {
+    const q = typeof req.query.q === 'string' ? req.query.q : '';
+    const raw = typeof req.query.limit === 'string' ? Number(req.query.limit) : 20;
+    const limit = Number.isInteger(raw) && raw > 0 ? Math.min(raw, 50) : 20;
+    res.json(await deps.people.search(user(req).id, q, limit));
   });
   r.delete('/contacts/:id', async (req, res) => {
     if (!(await deps.contacts.remove(user(req).id, req.params.id as string)))
       throw new NotFoundError('no such contact', 'CONTACT_NOT_FOUND');
+    deps.events.emit('contact:changed', { userId: user(req).id });
     res.status(204).end();
   });
   return r;

@@ -48,6 +48,7 @@ export { useLiveList, type LiveList, type LiveListOptions } from '../src/api/use
 /** Wire types of the client API (shares, contacts, the user, settings, socket events). */
 export type {
   Contact,
+  Person,
   CreateShareInput,
   IncomingShareState,
   IncomingShareView,
@@ -68,6 +69,8 @@ export { ModalDialog } from '../src/components/modal-dialog.tsx';
 export { ConfirmDialog } from '../src/components/confirm-dialog.tsx';
 /** A button that copies a text and says so ("Copied"), with an accessible name saying what it copies. */
 export { CopyButton } from '../src/components/copy-button.tsx';
+/** The recipient field of share dialogs: an address, or people suggested by name, e-mail or address as one types. */
+export { RecipientInput } from '../src/components/recipient-input.tsx';
 /** A small coloured state label (`pending`, `accepted`, `failed`, …). */
 export { StatePill } from '../src/components/state-pill.tsx';
 /** Line icons (24×24 path data, current colour) and the component that draws one, decorative. */

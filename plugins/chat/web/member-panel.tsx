@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { Contact } from '#web-sdk';
+import { RecipientInput, useApi, type Contact } from '#web-sdk';
 import type { MemberView, RoomDetail, Role } from '../shared.ts';
 
 /** Member actions the panel offers (by the caller's rights). */
@@ -21,6 +21,7 @@ export function MemberPanel(props: {
   actions: MemberPanelActions;
 }) {
   const { room, me, myRole, actions } = props;
+  const api = useApi();
   const [address, setAddress] = useState('');
   const [busy, setBusy] = useState(false);
   const canManage = room.kind === 'group' && (myRole === 'owner' || myRole === 'moderator');
@@ -90,27 +91,17 @@ export function MemberPanel(props: {
         <form class="chat-invite" onSubmit={invite}>
           <label for="chat-invite-address">Add someone</label>
           <div class="input-with-button">
-            <input
+            <RecipientInput
               id="chat-invite-address"
-              list="chat-contacts"
-              type="text"
-              autocomplete="off"
-              spellcheck={false}
+              api={api}
               placeholder="name or name@server"
               value={address}
-              onInput={(e) => setAddress(e.currentTarget.value)}
+              onChange={setAddress}
             />
             <button type="submit" class="btn btn-small btn-primary" disabled={busy || !address.trim()}>
               Add
             </button>
           </div>
-          <datalist id="chat-contacts">
-            {props.contacts.map((c) => (
-              <option key={c.id} value={c.address}>
-                {c.displayName ?? c.address}
-              </option>
-            ))}
-          </datalist>
           <p class="hint">
             A user of this server (their name) or user@their-server: they get an invitation to accept in their Shares.
           </p>

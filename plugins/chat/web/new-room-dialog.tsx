@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ModalDialog, describeAck, describeError, type Contact } from '#web-sdk';
+import { ModalDialog, RecipientInput, describeAck, describeError, useApi, type Contact } from '#web-sdk';
 import type { ChatApi } from './chat-api.ts';
 
 /** Creates a group room (name, topic, first members) or a one-to-one conversation. */
@@ -10,6 +10,7 @@ export function NewRoomDialog(props: {
   onClose: () => void;
   onCreated: (roomId: string, failed: string[]) => void;
 }) {
+  const api = useApi();
   const [kind, setKind] = useState<'group' | 'direct'>('group');
   const [name, setName] = useState('');
   const [topic, setTopic] = useState('');
@@ -84,23 +85,14 @@ export function NewRoomDialog(props: {
           </>
         )}
         <label for="room-members">{kind === 'group' ? 'Members' : 'With'}</label>
-        <input
+        <RecipientInput
           id="room-members"
-          list="room-contacts"
-          type="text"
-          autocomplete="off"
-          spellcheck={false}
+          api={api}
+          multiple={kind === 'group'}
           value={members}
           placeholder={kind === 'group' ? 'carol, bob@other.example' : 'bob@other.example'}
-          onInput={(e) => setMembers(e.currentTarget.value)}
+          onChange={setMembers}
         />
-        <datalist id="room-contacts">
-          {props.contacts.map((c) => (
-            <option key={c.id} value={c.address}>
-              {c.displayName ?? c.address}
-            </option>
-          ))}
-        </datalist>
         <p class="hint">Users of this server by name; others as user@their-server (separate with commas).</p>
         <p class="form-error" role="alert">
           {error ?? ''}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import {
   ModalDialog,
+  RecipientInput,
   StatePill,
   describeError,
   partyLabel,
@@ -115,20 +116,18 @@ export function ShareDialog(props: {
     <ModalDialog open title={`Share “${entry.name}”`} onClose={props.onClose}>
       <form onSubmit={submit}>
         <label for="share-with">Share with</label>
-        <input
+        <RecipientInput
           id="share-with"
-          type="text"
-          inputMode="email"
-          autocomplete="off"
-          spellcheck={false}
-          placeholder="name@server.example"
+          api={ctx.api}
+          placeholder="name@server.example, or a name"
           value={shareWith}
-          onInput={(e) => setShareWith(e.currentTarget.value)}
+          onChange={setShareWith}
           autoFocus
-          aria-describedby="share-with-hint share-error"
+          describedBy="share-with-hint share-error"
         />
         <p id="share-with-hint" class="hint">
-          Their address: user@{ctx.user.server} for someone on this server, user@their-server for anyone else.
+          Their address: user@{ctx.user.server} for someone on this server, user@their-server for anyone else. Or type
+          part of a name to pick from your contacts and address books.
         </p>
         {contacts.length > 0 && (
           <div class="contact-picks" role="group" aria-label="Pick a contact">

@@ -1,6 +1,7 @@
 import { ApiError, errorFromResponse, networkError } from './api-error.ts';
 import type {
   Contact,
+  Person,
   CreatedInvite,
   CreateShareInput,
   IncomingShareView,
@@ -71,6 +72,8 @@ export interface ApiClient {
   addContact(address: string, displayName?: string): Promise<Contact>;
   /** Removes a contact. */
   removeContact(id: string): Promise<null>;
+  /** People matching a name, e-mail or address across contacts and address books (share dialogs). */
+  people(query: string, limit?: number): Promise<Person[]>;
 }
 
 /** The ApiClient over `fetch`, with `Authorization: Bearer <token>` from a TokenSource. */
@@ -229,5 +232,11 @@ export class HttpApiClient implements ApiClient {
   /** Removes a contact. */
   removeContact(id: string): Promise<null> {
     return this.request('DELETE', `/contacts/${seg(id)}`);
+  }
+
+  /** People matching a name, e-mail or address across contacts and address books (share dialogs). */
+  people(query: string, limit = 8): Promise<Person[]> {
+    if (!query.trim()) return Promise.resolve([]);
+    return this.request('GET', `/people?q=${encodeURIComponent(query.trim())}&limit=${limit}`);
   }
 }

@@ -6,6 +6,7 @@ import type {
   OutgoingShareState,
 } from '../../../core/shares/share-types.ts';
 import type { Contact } from '../../../core/invites/contact-types.ts';
+import type { Person } from '../../../core/people/people-types.ts';
 import type { ServerToClientEvents } from '../../../core/realtime/realtime-events.ts';
 import type { UserSettings } from '../../../core/accounts/settings-types.ts';
 import type { CreatedInvite, OutstandingInvite } from '../../../core/invites/invite-types.ts';
@@ -16,6 +17,7 @@ export type {
   IncomingShareState,
   OutgoingShareState,
   Contact,
+  Person,
   ServerToClientEvents,
   UserSettings,
   CreatedInvite,

@@ -1,0 +1,68 @@
+/**
+ * Contacts (`addressbook` over `webdav`, CardDAV): address books and vCards in the database, served to real clients
+ * at `/dav/addressbooks/<user>/` (see README.md).
+ */
+import { definePlugin, MeshworkError, type MeshworkPlugin } from '#core';
+import { BookStore } from './book-store.ts';
+import { CardStore } from './card-store.ts';
+import { davAuthenticator } from './dav-auth.ts';
+import { CARDDAV_BASE, carddavHandler, createCardDav, wellKnownCardDav } from './carddav-mount.ts';
+import type { CardDavContext } from './carddav-nodes.ts';
+import { FederatedBook } from './federated-book.ts';
+import { addressBookPeople } from './people-provider.ts';
+import { contactsMigrations } from './schema.ts';
+import { CARD_LIMITS, type CardLimits } from './vcard.ts';
+
+/** The default address book every user has. */
+export const DEFAULT_BOOK = { uri: 'contacts', displayName: 'Contacts' };
+
+/** Options (tests tighten the limits). */
+export interface ContactsPluginOptions {
+  limits?: Partial<CardLimits>;
+}
+
+/** Creates the contacts plugin. */
+export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlugin {
+  return definePlugin({
+    id: 'contacts',
+    resourceTypes: [
+      { name: 'addressbook', shareTypes: ['user'], protocols: { webdav: `${CARDDAV_BASE}/`, 'webdav-receive': {} } },
+    ],
+    migrations: contactsMigrations,
+    async setup(ctx) {
+      const limits = { ...CARD_LIMITS, ...options.limits };
+      const books = new BookStore(ctx.db);
+      const cards = new CardStore(ctx.db);
+      const dav: CardDavContext = { books, cards, limits };
+      const federated = new FederatedBook(books, cards, ctx.contacts, ctx.logger);
+      const ready = new Set<string>();
+      const ensureBooks = async (userId: string): Promise<void> => {
+        if (ready.has(userId)) return;
+        if (!(await books.get(userId, DEFAULT_BOOK.uri)))
+          await books
+            .create({ ownerId: userId, uri: DEFAULT_BOOK.uri, props: { displayName: DEFAULT_BOOK.displayName } })
+            .catch(async (err: unknown) => {
+              if (!(await books.get(userId, DEFAULT_BOOK.uri))) throw err;
+            });
+        await federated.sync(userId);
+        ready.add(userId);
+      };
+      const server = createCardDav(ctx, limits.maxBytes);
+      const handler = carddavHandler(ctx, server, dav, davAuthenticator(ctx), ensureBooks);
+      ctx.mount(CARDDAV_BASE, (req, res) => void handler(req, res));
+      ctx.mount('/.well-known/carddav', wellKnownCardDav);
+      ctx.events.on('contact:changed', ({ userId }) => federated.sync(userId));
+      ctx.people.register(addressBookPeople(books, cards));
+      ctx.events.on('account:deleted', async ({ userId }) => {
+        ready.delete(userId);
+        await books.deleteOwner(userId);
+      });
+      return {
+        // Federated address books are not built yet: say so to a sender instead of keeping a share nobody can open.
+        async validateIncomingShare() {
+          throw new MeshworkError('RESOURCE_TYPE_NOT_SUPPORTED', 'address-book shares are not received here yet', 501);
+        },
+      };
+    },
+  });
+}

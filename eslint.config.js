@@ -28,6 +28,16 @@ const boundaryZones = [
     except: ['./index.ts'],
     message: 'Plugins import the core only through its public entry, #core.',
   },
+  // The plugin SDK (`sdk/`, `#sdk`): plugins reach it only through its entries; it sits on the core's public entry.
+  {
+    target: './plugins',
+    from: './sdk',
+    except: ['./index.ts', './testing/index.ts'],
+    message: 'Plugins import the SDK only through its entries, #sdk and #sdk/testing.',
+  },
+  { target: './sdk', from: './core', except: ['./index.ts'], message: 'The SDK reaches the core only through #core.' },
+  { target: './sdk', from: './plugins', message: 'The SDK never imports a plugin.' },
+  { target: './core', from: './sdk', message: 'The core never imports the SDK.' },
   { target: './core', from: './plugins', message: 'The core never imports a plugin.' },
   { target: './core', from: './web', message: 'The core never imports the web app.' },
   // The DAV toolkit (`dav/`) is a protocol library beside the core: plugins reach it only through `#dav`, and it
@@ -58,7 +68,17 @@ const boundaryZones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'web/dist/**', '**/*.cjs', 'test-artifacts/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'data/**',
+      'dist/**',
+      'web/dist/**',
+      '**/*.cjs',
+      'test-artifacts/**',
+      'test/fixtures/packages/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

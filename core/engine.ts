@@ -24,6 +24,7 @@ import { remoteStream } from './outbound/remote-client.ts';
 import { deliverOutboxMessage } from './outbox/outbox-delivery.ts';
 import { PluginHost } from './plugin/plugin-host.ts';
 import { orderPlugins, PluginApis } from './plugin/plugin-order.ts';
+import { checkManifests, checkMount } from './plugin/plugin-manifest.ts';
 import type { MeshworkPlugin, PluginContext, ServerIdentity } from './plugin/plugin-types.ts';
 import type { SigningKey } from './signatures/key-pair.ts';
 import { ShareStore } from './shares/share-store.ts';
@@ -113,6 +114,8 @@ export class Engine {
   async start(): Promise<void> {
     const { config } = this;
     // Dependencies between plugins decide their order; a missing one stops start-up before anything runs.
+    // Declarations are checked against the core and each other first: a conflict names the plugin.
+    checkManifests(this.#opts.plugins);
     const plugins = orderPlugins(this.#opts.plugins);
     for (const warning of config.warnings) this.log.warn({ part: 'config' }, warning);
     await new Promise<void>((resolve, reject) => {
@@ -317,6 +320,7 @@ export class Engine {
     };
     const mounts = this.#mounts;
     const apis = new PluginApis();
+    const mountOwners: Array<[string, string]> = [];
     for (const plugin of plugins) {
       const api = Router();
       const ctx: PluginContext = {
@@ -328,7 +332,11 @@ export class Engine {
         dialect,
         events: this.events,
         api,
-        mount: (path, ...handlers) => void mounts.push([path, handlers]),
+        mount: (path, ...handlers) => {
+          checkMount(plugin, path, mountOwners);
+          mountOwners.push([path, plugin.id]);
+          mounts.push([path, handlers]);
+        },
         peerAuth,
         realtime: this.realtime.namespace(plugin.id),
         accounts: this.accounts,

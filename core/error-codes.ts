@@ -24,6 +24,14 @@ export const CORE_ERROR_CODES = {
   STARTING: { status: 503, meaning: 'The server is still starting; retry after the Retry-After delay.' },
   INTERNAL_ERROR: { status: 500, meaning: 'An unexpected failure on this server; it is logged, details are not sent.' },
   CONFIG_INVALID: { status: 500, meaning: 'A configuration variable is invalid (start-up only; names the variable).' },
+  PLUGIN_MANIFEST_INVALID: {
+    status: 500,
+    meaning: "A plugin's declaration conflicts with the core or another plugin, or needs another SDK (start-up only).",
+  },
+  PLUGIN_LOAD_FAILED: {
+    status: 500,
+    meaning: 'A plugin named in MESHWORK_PLUGINS could not be found, built or loaded (start-up only; names it).',
+  },
   // Accounts and sessions
   UNAUTHENTICATED: { status: 401, meaning: 'No valid session, bearer token or password was given.' },
   INVALID_CREDENTIALS: { status: 401, meaning: 'Wrong username or password.' },

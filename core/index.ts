@@ -28,6 +28,8 @@ export {
   type OutboxMessage,
   type RemoteClient,
 } from './plugin/plugin-types.ts';
+export { SDK_VERSION, PluginManifestError, checkManifests } from './plugin/plugin-manifest.ts';
+export { satisfies as satisfiesRange } from './plugin/semver-range.ts';
 export type { SchemaMigration, MigrationContext } from './storage/migrations.ts';
 export type { User } from './accounts/account-service.ts';
 export type { IncomingShare, OutgoingShare, IncomingShareView } from './shares/share-types.ts';

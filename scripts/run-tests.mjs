@@ -14,7 +14,13 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
 const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const reporter = path.join(root, 'test', 'harness', 'summary-reporter.cjs');
-const everything = ['core/**/*.test.ts', 'dav/**/*.test.ts', 'plugins/**/*.test.ts', 'test/**/*.test.ts'];
+const everything = [
+  'core/**/*.test.ts',
+  'dav/**/*.test.ts',
+  'sdk/**/*.test.ts',
+  'plugins/**/*.test.ts',
+  'test/**/*.test.ts',
+];
 const browser = ['test/e2e/**/*.e2e.test.ts'];
 const groups = [
   { name: 'browser', files: browser, exclude: [] },

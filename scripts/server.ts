@@ -1,10 +1,23 @@
 import { Engine, loadConfig, ConfigError, type MeshworkConfig } from '#core';
 import { defaultPlugins } from './plugin-list.ts';
 import { webStatic } from './web-static.ts';
+import { loadPluginPackages } from '../sdk/loader/plugin-packages.ts';
+import { runtimeWebPlugins } from '../sdk/loader/web-plugin-routes.ts';
 
-/** Starts one Meshwork server with the default plugins; exits with a clear message on bad config. */
-export async function startServer(config: MeshworkConfig): Promise<Engine> {
-  const engine = new Engine({ config, plugins: defaultPlugins(), fallback: webStatic() });
+/**
+ * Starts one Meshwork server with the default plugins and those `MESHWORK_PLUGINS` names (their web parts served for
+ * the app's navigation); a plugin that cannot be loaded or conflicts stops start-up with a message naming it.
+ */
+export async function startServer(
+  config: MeshworkConfig,
+  opts: { cwd?: string; webDist?: string } = {},
+): Promise<Engine> {
+  const extra = await loadPluginPackages(config.variables.MESHWORK_PLUGINS, opts.cwd);
+  const engine = new Engine({
+    config,
+    plugins: [...defaultPlugins(), ...extra.plugins],
+    fallback: [runtimeWebPlugins(extra.web), ...webStatic(opts.webDist ? { distDir: opts.webDist } : {})],
+  });
   await engine.start();
   return engine;
 }

@@ -8,7 +8,7 @@ const webRoot = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 // `npm run dev:web` proxies everything but the app itself to a running Meshwork server.
 const backend = process.env.MESHWORK_DEV_BACKEND ?? 'http://localhost:8080';
-const proxied = ['/api', '/dav', '/invite', '/ocm', '/plugins', '/.well-known'];
+const proxied = ['/api', '/dav', '/invite', '/ocm', '/plugins', '/.well-known', '/web-plugins'];
 
 export default defineConfig({
   root: webRoot,

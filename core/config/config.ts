@@ -72,6 +72,8 @@ export const SERVER_VARIABLES = [
   'MESHWORK_SHARE_WAIT_MS',
   'MESHWORK_ACCESS_TOKEN_TTL',
   'MESHWORK_TRUST_PROXY',
+  // Plugin packages enabled by configuration (sdk/loader/plugin-packages.ts reads it).
+  'MESHWORK_PLUGINS',
   // Calls plugin (plugins/calls/calls-config.ts reads and validates them).
   'MESHWORK_TURN_URLS',
   'MESHWORK_TURN_SECRET',

@@ -270,6 +270,20 @@ export interface MeshworkPlugin {
    * naming this plugin, when one is not enabled.
    */
   dependsOn?: string[];
+  /**
+   * The plugin SDK versions this plugin is written for, a semver range (`^1.0.0`); checked at start-up against
+   * the server's `SDK_VERSION`. Leave it out only in plugins shipped inside Meshwork.
+   */
+  sdk?: string;
+  /** The plugin package's own version (shown in logs and the registration document). */
+  version?: string;
+  /** OCM notification types this plugin handles in `onNotification` (no two plugins may claim one). */
+  notificationTypes?: string[];
+  /**
+   * Absolute path prefixes this plugin mounts with `ctx.mount` (`/plugins/deck`). When declared, a mount outside
+   * them stops start-up; no two plugins, and none of the core's own routes, may overlap.
+   */
+  serverPrefixes?: string[];
   migrations?: SchemaMigration[];
   setup(ctx: PluginContext): Promise<PluginHooks>;
 }

@@ -67,3 +67,25 @@ export function noteShareBody(
     ...over,
   };
 }
+
+/** A POST to any path of `target` (e.g. a plugin's server-to-server route), signed as `from` unless `from` is null. */
+export async function signedPost(
+  from: TestServer | null,
+  target: TestServer,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: any }> {
+  const url = `${target.origin}${path}`;
+  const raw = Buffer.from(JSON.stringify(body));
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (from) Object.assign(headers, signRequest({ method: 'POST', url, headers, body: raw }, await serverKey(from)));
+  const res = await fetch(url, { method: 'POST', headers, body: raw });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // keep text
+  }
+  return { status: res.status, body: parsed };
+}

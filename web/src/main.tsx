@@ -6,6 +6,13 @@ import './styles/pages.css';
 import { render } from 'preact';
 import { App } from './shell/app.tsx';
 import { webPlugins } from './plugins.ts';
+import { loadRuntimePlugins } from './runtime-plugins.ts';
 
 const root = document.getElementById('app');
-if (root) render(<App plugins={webPlugins} />, root);
+if (root) {
+  render(<App plugins={webPlugins} />, root);
+  // Plugins enabled by configuration join the navigation after the built-in ones, once loaded.
+  void loadRuntimePlugins().then((extra) => {
+    if (extra.length > 0) render(<App plugins={[...webPlugins, ...extra]} />, root);
+  });
+}

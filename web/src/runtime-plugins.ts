@@ -1,0 +1,51 @@
+/**
+ * Web parts of plugins enabled by configuration (`MESHWORK_PLUGINS`), loaded at start from the server's
+ * `/web-plugins/index.json`: each is an ES module bundled by the server, whose imports of `#web-sdk` and Preact
+ * read this page's own modules from a global (one Preact instance, so hooks work). A part that fails to load is
+ * left out of the navigation and logged; the built-in plugins (plugins.ts) always show.
+ */
+import * as preact from 'preact';
+import * as hooks from 'preact/hooks';
+import * as jsxRuntime from 'preact/jsx-runtime';
+import * as webSdk from '../sdk/index.ts';
+import type { WebPlugin } from './plugin-host.ts';
+
+/** Must match sdk/loader/bridge.ts (WEB_BRIDGE and WEB_SPECIFIERS). */
+const BRIDGE = Symbol.for('meshwork.web');
+
+function isWebPlugin(v: unknown): v is WebPlugin {
+  const p = v as WebPlugin | null;
+  return !!p && typeof p.id === 'string' && typeof p.title === 'string' && typeof p.route === 'string';
+}
+
+/** Loads the runtime plugins' web parts; an empty list when there are none or the server lists none. */
+export async function loadRuntimePlugins(): Promise<WebPlugin[]> {
+  (globalThis as Record<symbol, unknown>)[BRIDGE] = {
+    '#web-sdk': webSdk,
+    preact,
+    'preact/hooks': hooks,
+    'preact/jsx-runtime': jsxRuntime,
+  };
+  let list: Array<{ id: string; url: string }> = [];
+  try {
+    const res = await fetch('/web-plugins/index.json');
+    if (!res.ok) return [];
+    list = ((await res.json()) as { plugins?: typeof list }).plugins ?? [];
+  } catch {
+    return [];
+  }
+  const loaded = await Promise.all(
+    list.map(async ({ id, url }) => {
+      try {
+        const mod = (await import(/* @vite-ignore */ url)) as { default?: unknown; webPlugin?: unknown };
+        const part = mod.default ?? mod.webPlugin;
+        if (isWebPlugin(part)) return part;
+        console.error(`plugin ${id}: its web part exports no WebPlugin (default or webPlugin)`);
+      } catch (err) {
+        console.error(`plugin ${id}: its web part failed to load`, err);
+      }
+      return null;
+    }),
+  );
+  return loaded.filter((p): p is WebPlugin => p !== null);
+}

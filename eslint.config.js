@@ -14,6 +14,8 @@ import { readdirSync } from 'node:fs';
 const pluginDirs = readdirSync(new URL('./plugins', import.meta.url), { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => d.name);
+// Plugin source files other than tests (`*.test.ts`) and test helpers (`plugins/<id>/testing/`).
+const PLUGIN_CODE = ['./plugins/*/!(*.test).{ts,tsx}', './plugins/*/!(testing)/**/!(*.test).{ts,tsx}'];
 const boundaryZones = [
   ...pluginDirs.map((name) => ({
     target: `./plugins/${name}`,
@@ -35,6 +37,13 @@ const boundaryZones = [
     except: ['./index.ts', './testing/index.ts'],
     message: 'Plugins import the SDK only through its entries, #sdk and #sdk/testing.',
   },
+  // A plugin's own code (not its tests and testing helpers) sees nothing of this repository but those entries: no
+  // scripts, no test harness (the test kit is #sdk/testing), so it can move into its own package unchanged.
+  ...['./scripts', './test'].map((from) => ({
+    target: PLUGIN_CODE,
+    from,
+    message: 'Plugin code imports only #sdk/#core, #dav, #web-sdk and npm packages (tests may use #sdk/testing).',
+  })),
   { target: './sdk', from: './core', except: ['./index.ts'], message: 'The SDK reaches the core only through #core.' },
   // Plugin packages (`packages/<name>`, enabled by MESHWORK_PLUGINS) are third-party code kept here: the SDK
   // entries only (#sdk, #sdk/testing; #web-sdk in their web part), never the core, a plugin or the shell.

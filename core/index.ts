@@ -27,6 +27,7 @@ export {
   type ServerIdentity,
   type OutboxMessage,
   type RemoteClient,
+  type WireDeclarations,
 } from './plugin/plugin-types.ts';
 export { SDK_VERSION, PluginManifestError, checkManifests } from './plugin/plugin-manifest.ts';
 export { satisfies as satisfiesRange } from './plugin/semver-range.ts';

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, isMeshworkError } from '#core';
 import { userCommand, type Out } from './cli-user.ts';
+import { pluginCommand } from './cli-plugin.ts';
 
 const HELP = `meshwork — administer a Meshwork server
 
@@ -14,6 +15,9 @@ Usage:
   npx meshwork user delete <id> --yes                 sessions end, outgoing shares revoked, incoming shares
                                                       left (other servers told), files moved to files-deleted/;
                                                       the id is never reused
+  npx meshwork plugin new <name> [--dir <folder>]    a new plugin package (server, web page, migration,
+                                                      protocol schema, tests) that passes its own tests
+  npx meshwork plugin test [<folder>]                 runs a plugin package's tests
   npx meshwork --help
 
 The data dir or database comes from the same settings as the server
@@ -34,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       email: { type: 'string' },
       yes: { type: 'boolean' },
+      dir: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -44,6 +49,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (group === 'user') {
     const code = await userCommand(action, id, values, io);
+    if (code >= 0) return code;
+  }
+  if (group === 'plugin') {
+    const code = await pluginCommand(action, id, values, io);
     if (code >= 0) return code;
   }
   io.err(`unknown command: ${positionals.join(' ')}\n\n${HELP}`);

@@ -28,6 +28,7 @@ export {
   type ServerIdentity,
   type OutboxMessage,
   type RemoteClient,
+  type WireDeclarations,
   type SchemaMigration,
   type MigrationContext,
   type Logger,

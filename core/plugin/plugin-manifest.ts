@@ -94,6 +94,10 @@ export function checkManifests(plugins: readonly MeshworkPlugin[], sdkVersion = 
       if (owner) throw new PluginManifestError(id, `notification type "${n}" is already handled by plugin ${owner}`);
       notifications.set(n, id);
     }
+    for (const w of p.wire?.notifications ?? []) {
+      if (!(p.notificationTypes ?? []).includes(w.type))
+        throw new PluginManifestError(id, `declares notification ${w.type} but does not list it in notificationTypes`);
+    }
     for (const prefix of p.serverPrefixes ?? []) {
       if (!PREFIX.test(prefix)) throw new PluginManifestError(id, `mount path "${prefix}" is not an absolute path`);
       const core = CORE_PREFIXES.find((c) => prefixesOverlap(prefix, c));

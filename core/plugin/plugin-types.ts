@@ -261,6 +261,12 @@ export interface PluginContext {
   ): Promise<void>;
 }
 
+/** A plugin's wire formats (the SDK's `ShareProtocol` and `NotificationDeclaration` objects fit). */
+export interface WireDeclarations {
+  protocols?: Array<{ name: string; version: string; description: string; schema: Record<string, unknown> }>;
+  notifications?: Array<{ type: string; description: string; direction: string; schema: Record<string, unknown> }>;
+}
+
 /** A Meshwork plugin: resource types, schema, and the hooks returned by setup. */
 export interface MeshworkPlugin {
   id: string;
@@ -285,6 +291,11 @@ export interface MeshworkPlugin {
    */
   serverPrefixes?: string[];
   migrations?: SchemaMigration[];
+  /**
+   * What the plugin puts on the wire, as declared with the SDK's `defineShareProtocol` / `defineNotification`: the
+   * registration document (`npm run docs:registration`) is written from it.
+   */
+  wire?: WireDeclarations;
   setup(ctx: PluginContext): Promise<PluginHooks>;
 }
 

@@ -10,7 +10,7 @@ import { mountApiRoutes } from './api-routes.ts';
 import { DECK_ERRORS } from './error-codes.ts';
 import { HostService, S2S_BASE } from './host-service.ts';
 import { KeyedLock } from './keyed-lock.ts';
-import { MirrorService } from './mirror-service.ts';
+import { deckProtocol, MirrorService } from './mirror-service.ts';
 import { mountS2s } from './s2s-routes.ts';
 import { deckMigrations } from './schema.ts';
 import { shareHooks } from './share-hooks.ts';
@@ -33,6 +33,7 @@ export default function deckPlugin(opts: DeckPluginOptions = {}): MeshworkPlugin
     resourceTypes: [{ name: 'deck-board', shareTypes: ['user'], protocols: { deck: `${S2S_BASE}/` } }],
     serverPrefixes: ['/plugins/deck'],
     migrations: deckMigrations,
+    wire: { protocols: [deckProtocol] },
     async setup(ctx) {
       const { db, logger: log } = ctx;
       const selfHost = () => ctx.identity.host.toLowerCase();

@@ -4,6 +4,7 @@ import {
   eventually,
   revoke,
   share,
+  signedPost,
   startFederation,
   type Federation,
   type FederationServer,
@@ -19,7 +20,11 @@ describe('deck: boards shared across two servers', function () {
   let b: FederationServer;
 
   before(async () => {
-    fed = await startFederation({ servers: 2, plugins: () => [deckPlugin({ sweepMs: 500 })], users: ['alice', 'bob'] });
+    fed = await startFederation({
+      servers: 2,
+      plugins: () => [deckPlugin({ sweepMs: 500 })],
+      users: ['alice', 'bob', 'carol'],
+    });
     [a, b] = fed.servers as [FederationServer, FederationServer];
   });
   after(async () => fed?.close());
@@ -62,9 +67,18 @@ describe('deck: boards shared across two servers', function () {
     await addCard(b, 'bob', id, 'To do', 'Book room');
     const final = await same(id);
     assert.deepEqual(final['To do'], ['Write plan', 'Book room']);
-    const card = (await view(b, 'bob', id)).cards.find((c) => c.title === 'Write plan')!;
-    await eventually(async () => (await view(a, 'alice', id)).cards[0]!.labels[0] === 'urgent', 10_000, 'labels');
-    assert.equal(card.due === '2027-01-15' || card.due === null, true);
+    for (const [server, user] of [
+      [a, 'alice'],
+      [b, 'bob'],
+    ] as const) {
+      const card = await eventually(
+        async () => (await view(server, user, id)).cards.find((c) => c.title === 'Write plan' && c.due),
+        10_000,
+        `the update on ${server.name}`,
+      );
+      assert.deepEqual(card.labels, ['urgent']);
+      assert.equal(card.due, '2027-01-15');
+    }
   });
 
   it('concurrent moves on both servers converge to one order', async () => {
@@ -142,5 +156,51 @@ describe('deck: boards shared across two servers', function () {
     await a.up();
     await eventually(async () => (await same(id))['Doing']!.length === 1, 10_000, 'the queued change');
     assert.deepEqual((await same(id))['Doing'], ['while a was down']);
+  });
+
+  it('refuses bad or forged peer input: events only from the host, malformed ones with 400, unknown action types', async () => {
+    const { id } = await sharedBoard(['read', 'write']);
+    const before = (await view(b, 'bob', id)).lastSeq;
+    const event = { seq: before + 1, actor: `alice@${a.host}`, actionId: 'forged-0001', at: Date.now() };
+    // A push about this board signed by a server that is not its host (b to itself) is not applied.
+    const forged = await signedPost(b, b, '/plugins/deck/s2s/events', {
+      boardId: id,
+      lastSeq: before + 1,
+      events: [{ ...event, action: { type: 'board.rename', title: 'Forged' } }],
+    });
+    assert.equal(forged.status, 404);
+    const malformed = await signedPost(a, b, '/plugins/deck/s2s/events', {
+      boardId: id,
+      events: [{ ...event, action: { type: 'board.explode' } }],
+    });
+    assert.equal(malformed.status, 400);
+    const noSecret = await signedPost(b, a, '/plugins/deck/s2s/actions', {
+      boardId: id,
+      secret: 'not-the-secret-of-any-share',
+      actionId: 'action-0001',
+      action: { type: 'board.rename', title: 'x' },
+    });
+    assert.equal(noSecret.status, 403);
+    const v = await view(b, 'bob', id);
+    assert.equal(v.title, 'Launch');
+    assert.equal(v.lastSeq, before);
+    const bad = await act(b, 'bob', id, { type: 'card.move', cardId: 'x', listId: 'y', position: 'V' } as never);
+    assert.equal(bad.status, 400);
+  });
+
+  it('a user of the same server reads and edits the hosted board directly (no mirror)', async () => {
+    const created = await a.api<BoardView>('alice', 'POST', '/api/v1/deck/boards', { title: 'Local' });
+    const id = created.body.id;
+    const pair = await share(
+      a,
+      'alice',
+      { resourceType: 'deck-board', resourceId: id, permissions: ['read', 'write'] },
+      a,
+      'carol',
+    );
+    const res = await a.api('carol', 'POST', `/api/v1/shares/incoming/${pair.incoming.id}/accept`);
+    assert.equal(res.status, 200);
+    await addCard(a, 'carol', id, 'Done', 'by carol');
+    assert.deepEqual(layout(await view(a, 'alice', id))['Done'], ['by carol']);
   });
 });

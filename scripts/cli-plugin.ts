@@ -14,8 +14,16 @@ import type { Out } from './cli-user.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const NAME = /^[a-z][a-z0-9-]{1,31}$/;
 
+/** Formats a generated file the way this repository is formatted (prettier is a dev dependency here). */
+async function formatted(file: string, text: string): Promise<string> {
+  if (!/\.(ts|tsx|json)$/.test(file)) return text;
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(path.join(root, 'package.json'))) ?? {};
+  return prettier.format(text, { ...options, filepath: file });
+}
+
 /** Creates the package; returns its folder. */
-export function newPlugin(name: string, parent: string): string {
+export async function newPlugin(name: string, parent: string): Promise<string> {
   if (!NAME.test(name) || name.endsWith('-'))
     throw new Error(
       `"${name}" is not a plugin name: 2 to 32 lower-case letters, digits and dashes, starting with a letter`,
@@ -26,7 +34,7 @@ export function newPlugin(name: string, parent: string): string {
   for (const [file, text] of Object.entries(pluginTemplate(name, `^${major}.${minor}.0`))) {
     const target = path.join(dir, file);
     mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(target, text);
+    writeFileSync(target, await formatted(file, text));
   }
   mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
   symlinkSync(root.replace(/\/$/, ''), path.join(dir, 'node_modules', 'meshwork'), 'dir');
@@ -56,7 +64,7 @@ export async function pluginCommand(
       io.err('usage: npx meshwork plugin new <name> [--dir <folder>]\n');
       return 2;
     }
-    const dir = newPlugin(arg, values.dir ?? process.cwd());
+    const dir = await newPlugin(arg, values.dir ?? process.cwd());
     io.out(
       `Created ${dir}\n\nNext:\n  cd ${dir} && npm test\n` + `  MESHWORK_PLUGINS=${dir} npm start   (in Meshwork)\n`,
     );

@@ -6,7 +6,7 @@
  * is a `WebPlugin`. Both are bundled by esbuild at start-up (the SDK and Preact bridged, see bridge.ts); the web part
  * is served by `runtimeWebPlugins` and shows in the app's navigation. Any failure stops start-up, naming the entry.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -123,6 +123,9 @@ async function loadServerPart(entry: string, file: string): Promise<MeshworkPlug
     mod = (await import(pathToFileURL(outfile).href)) as Record<string, unknown>;
   } catch (err) {
     throw new PluginLoadError(entry, `fails when loaded: ${(err as Error).message}`);
+  } finally {
+    // Loaded (its source map is inline): the file is no longer needed.
+    rmSync(outfile, { force: true });
   }
   const exported = mod.default ?? mod.plugin;
   if (exported === undefined) throw new PluginLoadError(entry, 'has neither a default export nor a `plugin` export');

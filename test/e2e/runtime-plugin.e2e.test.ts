@@ -18,7 +18,8 @@ describe('browser: a plugin enabled by MESHWORK_PLUGINS shows in the navigation'
   before(async function () {
     requireChromium(this);
     const fixtures = fileURLToPath(new URL('../fixtures/packages/', import.meta.url));
-    const loaded = await loadPluginPackages('./todo-plugin', fixtures);
+    const deck = fileURLToPath(new URL('../../packages/deck', import.meta.url));
+    const loaded = await loadPluginPackages(`./todo-plugin,${deck}`, fixtures);
     s = await startTestServer({
       plugins: [...defaultPlugins(), ...loaded.plugins],
       fallback: [runtimeWebPlugins(loaded.web), ...webStatic({ distDir: await ensureWebBuild() })],
@@ -41,6 +42,24 @@ describe('browser: a plugin enabled by MESHWORK_PLUGINS shows in the navigation'
     // useUser() came from the page's own shell context: the bridged SDK is the shell's instance.
     await page.getByText('Lists of Alice Liddell').waitFor();
     await snap(page, 'todo-page');
+    assert.deepEqual(errors, []);
+  });
+
+  it('runs the Deck package: a board with stacks as columns, a card added with the page hooks', async () => {
+    const { page } = await newPerson(browser);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await logIn(page, s.origin, 'alice', 'alice-password');
+    await page.getByRole('link', { name: 'Deck' }).click();
+    await page.getByRole('heading', { name: 'Deck', level: 1 }).waitFor();
+    await page.getByLabel('Board title').fill('Launch');
+    await page.getByRole('button', { name: 'New board' }).click();
+    await page.getByRole('link', { name: 'Launch' }).click();
+    await page.getByRole('heading', { name: 'Launch', level: 1 }).waitFor();
+    await page.getByLabel('New card in To do').fill('Write the announcement');
+    await page.getByRole('button', { name: 'Add card' }).first().click();
+    await page.getByRole('region', { name: 'To do' }).getByText('Write the announcement').waitFor();
+    await snap(page, 'deck-board');
     assert.deepEqual(errors, []);
   });
 });

@@ -222,7 +222,7 @@ function AddCard(props: { listTitle: string; onAdd: (title: string) => void }) {
         onInput={(e) => setTitle((e.target as HTMLInputElement).value)}
       />
       <button class="btn" type="submit">
-        Add
+        Add card
       </button>
     </form>
   );

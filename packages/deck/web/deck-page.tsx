@@ -12,7 +12,7 @@ export function DeckPage(props: PluginPageProps) {
   return <BoardsList {...props} />;
 }
 
-function BoardsList({ api, toast, navigate, pluginSocket }: PluginPageProps) {
+function BoardsList({ api, toast, pluginSocket }: PluginPageProps) {
   const [boards, setBoards] = useState<BoardSummary[] | null>(null);
   const [title, setTitle] = useState('');
   const load = () =>
@@ -32,17 +32,18 @@ function BoardsList({ api, toast, navigate, pluginSocket }: PluginPageProps) {
     try {
       const b = await api.request<BoardView>('POST', '/deck/boards', { title: title.trim() });
       setTitle('');
-      navigate(hashHref('deck', b.id));
+      toast.success(`Board “${b.title}” created.`);
+      await load();
     } catch (err) {
       toast.error(describeError(err));
     }
   };
   return (
     <section class="page">
-      <h1>Deck boards</h1>
+      <h1>Deck</h1>
       <form class="deck-add" onSubmit={create} aria-label="New board">
         <label class="deck-sr" for="deck-new-board">
-          New board title
+          Board title
         </label>
         <input
           id="deck-new-board"
@@ -53,7 +54,7 @@ function BoardsList({ api, toast, navigate, pluginSocket }: PluginPageProps) {
           onInput={(e) => setTitle((e.target as HTMLInputElement).value)}
         />
         <button class="btn btn-primary" type="submit">
-          Create board
+          New board
         </button>
       </form>
       {boards === null ? (

@@ -52,7 +52,7 @@ describe('plugin manifests', () => {
     );
     refuses([plugin('a', { serverPrefixes: ['/ocm/things'] })], 'a', /core's own routes \(\/ocm\)/);
     refuses([plugin('a', { serverPrefixes: ['relative'] })], 'a', /not an absolute path/);
-    refuses([plugin('shares')], 'shares', /\/api\/v1\/shares/);
+    refuses([plugin('shares', { sdk: '^1.0.0' })], 'shares', /\/api\/v1\/shares/);
   });
 
   it('refuses a plugin written for another SDK version, or with an unreadable range', () => {

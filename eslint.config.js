@@ -50,6 +50,23 @@ const boundaryZones = [
     message: 'Plugin code imports only #sdk/#core, #dav, #web-sdk and npm packages (tests may use #sdk/testing).',
   })),
   { target: './sdk', from: './core', except: ['./index.ts'], message: 'The SDK reaches the core only through #core.' },
+  // Plugin packages (`packages/<name>`, enabled by MESHWORK_PLUGINS) are third-party code kept here: the SDK
+  // entries only (#sdk, #sdk/testing; #web-sdk in their web part), never the core, a plugin or the shell.
+  { target: './packages', from: './core', message: 'A plugin package imports the core only through #sdk.' },
+  { target: './packages', from: './plugins', message: 'A plugin package never imports a built-in plugin.' },
+  { target: './packages', from: './dav', message: 'A plugin package uses the SDK entries only.' },
+  {
+    target: './packages',
+    from: './sdk',
+    except: ['./index.ts', './testing/index.ts'],
+    message: 'A plugin package imports the SDK only through its entries, #sdk and #sdk/testing.',
+  },
+  {
+    target: './packages',
+    from: './web',
+    except: ['./sdk/index.ts'],
+    message: "A plugin package's web part imports the shell only as '#web-sdk'.",
+  },
   { target: './sdk', from: './plugins', message: 'The SDK never imports a plugin.' },
   { target: './core', from: './sdk', message: 'The core never imports the SDK.' },
   { target: './core', from: './plugins', message: 'The core never imports a plugin.' },
@@ -123,7 +140,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['web/**/*.{ts,tsx}', 'plugins/*/web/**/*.{ts,tsx}', 'plugins/*/client/**/*.ts'],
+    files: [
+      'web/**/*.{ts,tsx}',
+      'plugins/*/web/**/*.{ts,tsx}',
+      'plugins/*/client/**/*.ts',
+      'packages/*/web/**/*.{ts,tsx}',
+    ],
     languageOptions: { globals: { ...globals.browser } },
   },
   {

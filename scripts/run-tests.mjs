@@ -19,9 +19,10 @@ const everything = [
   'dav/**/*.test.ts',
   'sdk/**/*.test.ts',
   'plugins/**/*.test.ts',
+  'packages/*/test/**/*.test.ts',
   'test/**/*.test.ts',
 ];
-const browser = ['test/e2e/**/*.e2e.test.ts'];
+const browser = ['test/e2e/**/*.e2e.test.ts', 'packages/*/test/**/*.e2e.test.ts'];
 const groups = [
   { name: 'browser', files: browser, exclude: [] },
   { name: 'server', files: everything, exclude: browser },

@@ -37,7 +37,7 @@ describe('packages/deck: a plugin package outside the source tree', function () 
     assert.equal(loaded.plugins[0]?.id, 'deck');
     assert.deepEqual(
       loaded.plugins[0]?.resourceTypes.map((r) => r.name),
-      ['deck'],
+      ['deck-board'],
     );
     assert.equal(loaded.web[0]?.id, 'deck');
   });

@@ -1,0 +1,273 @@
+import type { Kysely } from 'kysely';
+import { ConflictError, NotFoundError } from '#sdk';
+import { DECK_ERRORS } from './error-codes.ts';
+import { compareByPosition } from './positions.ts';
+import {
+  DECK_LIMITS,
+  type BoardSummary,
+  type BoardView,
+  type DeckAction,
+  type DeckCard,
+  type DeckEvent,
+  type DeckRole,
+} from './shared.ts';
+
+/** A row of `deck_boards`. */
+export interface BoardRow {
+  id: string;
+  host: string;
+  owner: string;
+  title: string;
+  last_seq: number | string;
+  created_at: number | string;
+}
+
+type Db = Kysely<any>;
+
+export async function getBoard(db: Db, id: string): Promise<BoardRow | undefined> {
+  return (await db.selectFrom('deck_boards').selectAll().where('id', '=', id).executeTakeFirst()) as
+    BoardRow | undefined;
+}
+
+/** The local user's role on a board (null: no access). */
+export async function roleOf(db: Db, boardId: string, userId: string): Promise<DeckRole | null> {
+  const m = await db
+    .selectFrom('deck_members')
+    .select('role')
+    .where('board_id', '=', boardId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return (m?.role as DeckRole | undefined) ?? null;
+}
+
+function summary(b: BoardRow, role: DeckRole, selfHost: string): BoardSummary {
+  return {
+    id: b.id,
+    title: b.title,
+    owner: b.owner,
+    host: b.host || selfHost,
+    hostedHere: b.host === '',
+    role,
+    lastSeq: Number(b.last_seq),
+  };
+}
+
+/** The boards a local user can see. */
+export async function listBoards(db: Db, userId: string, selfHost: string): Promise<BoardSummary[]> {
+  const rows = await db
+    .selectFrom('deck_members as m')
+    .innerJoin('deck_boards as b', 'b.id', 'm.board_id')
+    .select(['b.id', 'b.host', 'b.owner', 'b.title', 'b.last_seq', 'b.created_at', 'm.role'])
+    .where('m.user_id', '=', userId)
+    .orderBy('b.created_at')
+    .execute();
+  return rows.map((r) => summary(r as BoardRow, r.role as DeckRole, selfHost));
+}
+
+/** A whole board as a local user sees it. */
+export async function boardView(db: Db, b: BoardRow, role: DeckRole, selfHost: string): Promise<BoardView> {
+  const lists = (await db.selectFrom('deck_lists').selectAll().where('board_id', '=', b.id).execute()).map((l) => ({
+    id: l.id as string,
+    title: l.title as string,
+    position: l.position as string,
+  }));
+  const comments = await db
+    .selectFrom('deck_comments')
+    .selectAll()
+    .where('board_id', '=', b.id)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  const cards: DeckCard[] = (await db.selectFrom('deck_cards').selectAll().where('board_id', '=', b.id).execute()).map(
+    (c) => ({
+      id: c.id,
+      listId: c.list_id,
+      title: c.title,
+      description: c.description,
+      labels: JSON.parse(c.labels) as string[],
+      due: c.due ?? null,
+      assignees: JSON.parse(c.assignees) as string[],
+      position: c.position,
+      comments: comments
+        .filter((m) => m.card_id === c.id)
+        .map((m) => ({ id: m.id, author: m.author, text: m.text, at: Number(m.at) })),
+    }),
+  );
+  lists.sort(compareByPosition);
+  cards.sort(compareByPosition);
+  return { ...summary(b, role, selfHost), lists, cards };
+}
+
+async function exists(db: Db, table: string, boardId: string, id: string): Promise<boolean> {
+  const row = await db
+    .selectFrom(table)
+    .select('id')
+    .where('board_id', '=', boardId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
+async function count(db: Db, table: string, boardId: string): Promise<number> {
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('board_id', '=', boardId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+const missing = () => new NotFoundError('no such card or list on this board', DECK_ERRORS.CARD_NOT_FOUND);
+const taken = () => new ConflictError('this id is taken on the board', DECK_ERRORS.DECK_ID_TAKEN);
+
+/** The host's check of an action against the board's current state (throws a 4xx error). */
+export async function checkAction(db: Db, boardId: string, a: DeckAction): Promise<void> {
+  switch (a.type) {
+    case 'board.rename':
+      return;
+    case 'list.create':
+      if (await exists(db, 'deck_lists', boardId, a.listId)) throw taken();
+      if ((await count(db, 'deck_lists', boardId)) >= DECK_LIMITS.lists) throw taken();
+      return;
+    case 'list.update':
+    case 'list.delete':
+      if (!(await exists(db, 'deck_lists', boardId, a.listId))) throw missing();
+      return;
+    case 'card.create':
+      if (!(await exists(db, 'deck_lists', boardId, a.listId))) throw missing();
+      if (await exists(db, 'deck_cards', boardId, a.cardId)) throw taken();
+      if ((await count(db, 'deck_cards', boardId)) >= DECK_LIMITS.cards) throw taken();
+      return;
+    case 'card.move':
+      if (!(await exists(db, 'deck_lists', boardId, a.listId))) throw missing();
+      if (!(await exists(db, 'deck_cards', boardId, a.cardId))) throw missing();
+      return;
+    case 'card.update':
+    case 'card.delete':
+      if (!(await exists(db, 'deck_cards', boardId, a.cardId))) throw missing();
+      return;
+    case 'comment.add':
+      if (!(await exists(db, 'deck_cards', boardId, a.cardId))) throw missing();
+      if (await exists(db, 'deck_comments', boardId, a.commentId)) throw taken();
+      return;
+  }
+}
+
+/** Stores an event and applies it to the board's tables (the same code on the host and every mirror). */
+export async function applyEvent(db: Db, boardId: string, e: DeckEvent): Promise<void> {
+  await db
+    .insertInto('deck_events')
+    .values({
+      board_id: boardId,
+      seq: e.seq,
+      actor: e.actor,
+      action_id: e.actionId,
+      at: e.at,
+      action: JSON.stringify(e.action),
+    })
+    .execute();
+  await db.updateTable('deck_boards').set({ last_seq: e.seq }).where('id', '=', boardId).execute();
+  const a = e.action;
+  const card = (id: string) => db.updateTable('deck_cards').where('board_id', '=', boardId).where('id', '=', id);
+  switch (a.type) {
+    case 'board.rename':
+      await db.updateTable('deck_boards').set({ title: a.title }).where('id', '=', boardId).execute();
+      return;
+    case 'list.create':
+      await db
+        .insertInto('deck_lists')
+        .values({ board_id: boardId, id: a.listId, title: a.title, position: a.position })
+        .execute();
+      return;
+    case 'list.update': {
+      const set = {
+        ...(a.title !== undefined ? { title: a.title } : {}),
+        ...(a.position ? { position: a.position } : {}),
+      };
+      if (Object.keys(set).length)
+        await db
+          .updateTable('deck_lists')
+          .set(set)
+          .where('board_id', '=', boardId)
+          .where('id', '=', a.listId)
+          .execute();
+      return;
+    }
+    case 'list.delete': {
+      const cards = db
+        .selectFrom('deck_cards')
+        .select('id')
+        .where('board_id', '=', boardId)
+        .where('list_id', '=', a.listId);
+      await db.deleteFrom('deck_comments').where('board_id', '=', boardId).where('card_id', 'in', cards).execute();
+      await db.deleteFrom('deck_cards').where('board_id', '=', boardId).where('list_id', '=', a.listId).execute();
+      await db.deleteFrom('deck_lists').where('board_id', '=', boardId).where('id', '=', a.listId).execute();
+      return;
+    }
+    case 'card.create':
+      await db
+        .insertInto('deck_cards')
+        .values({
+          board_id: boardId,
+          id: a.cardId,
+          list_id: a.listId,
+          title: a.title,
+          description: '',
+          labels: '[]',
+          due: null,
+          assignees: '[]',
+          position: a.position,
+        })
+        .execute();
+      return;
+    case 'card.update': {
+      const set: Record<string, unknown> = {};
+      if (a.title !== undefined) set.title = a.title;
+      if (a.description !== undefined) set.description = a.description;
+      if (a.labels !== undefined) set.labels = JSON.stringify(a.labels);
+      if (a.assignees !== undefined) set.assignees = JSON.stringify(a.assignees);
+      if (a.due !== undefined) set.due = a.due;
+      if (Object.keys(set).length) await card(a.cardId).set(set).execute();
+      return;
+    }
+    case 'card.move':
+      await card(a.cardId).set({ list_id: a.listId, position: a.position }).execute();
+      return;
+    case 'card.delete':
+      await db.deleteFrom('deck_comments').where('board_id', '=', boardId).where('card_id', '=', a.cardId).execute();
+      await db.deleteFrom('deck_cards').where('board_id', '=', boardId).where('id', '=', a.cardId).execute();
+      return;
+    case 'comment.add':
+      await db
+        .insertInto('deck_comments')
+        .values({ board_id: boardId, id: a.commentId, card_id: a.cardId, author: e.actor, text: a.text, at: e.at })
+        .execute();
+      return;
+  }
+}
+
+/** Events after `after`, oldest first. */
+export async function eventsAfter(db: Db, boardId: string, after: number, limit: number): Promise<DeckEvent[]> {
+  const rows = await db
+    .selectFrom('deck_events')
+    .selectAll()
+    .where('board_id', '=', boardId)
+    .where('seq', '>', after)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    actor: r.actor,
+    actionId: r.action_id,
+    at: Number(r.at),
+    action: JSON.parse(r.action) as DeckAction,
+  }));
+}
+
+/** Removes a board and everything derived from it (a mirror whose last member left, or a deleted board). */
+export async function dropBoard(db: Db, boardId: string): Promise<void> {
+  for (const t of ['deck_comments', 'deck_cards', 'deck_lists', 'deck_events', 'deck_members', 'deck_peers'])
+    await db.deleteFrom(t).where('board_id', '=', boardId).execute();
+  await db.deleteFrom('deck_boards').where('id', '=', boardId).execute();
+}

@@ -1,0 +1,10 @@
+import { declareErrorCodes } from '#sdk';
+
+/** Deck's own error codes (rendered into docs/errors.md with the core's). */
+export const DECK_ERRORS = declareErrorCodes('deck', {
+  BOARD_NOT_FOUND: { status: 404, meaning: 'No Deck board with this id that you can see.' },
+  READ_ONLY: { status: 403, meaning: 'The board is shared with you read-only.' },
+  CARD_NOT_FOUND: { status: 404, meaning: 'No such card (or list) on this board.' },
+  DECK_ID_TAKEN: { status: 409, meaning: 'A list, card or comment with this id exists already.' },
+  DECK_NOT_SHARED: { status: 403, meaning: 'Server-to-server: no live share of this board for your server.' },
+});

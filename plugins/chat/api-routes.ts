@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
+import { InputError } from '#core';
 import { clientId, parseAction } from './action-input.ts';
 import type { ChatService } from './chat-service.ts';
 import { CHAT_LIMITS, type ChatAction } from './shared.ts';
@@ -47,6 +48,12 @@ export function mountApiRoutes(api: Router, chat: ChatService): void {
   });
   api.get('/rooms/:id', async (req, res) => {
     res.json(await chat.detail(uid(req), param(req, 'id')));
+  });
+  api.put('/rooms/:id/mute', async (req, res) => {
+    const muted = body(req).muted;
+    if (typeof muted !== 'boolean')
+      throw new InputError('muted must be true or false', [{ name: 'muted', message: 'INVALID' }]);
+    res.json(await chat.setMuted(uid(req), param(req, 'id'), muted));
   });
   api.patch('/rooms/:id', (req, res) => act(req, res, parseAction({ ...body(req), type: 'update' })));
   api.post('/rooms/:id/members', (req, res) => act(req, res, parseAction({ ...body(req), type: 'addMember' })));

@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import './chat.css';
+import './chat-messages.css';
+import './chat-phone.css';
 import { hashHref, type Contact, type PluginPageProps } from '#web-sdk';
 import type { ChatClientToServer, ChatServerToClient } from '../shared.ts';
 import { ChatApi } from './chat-api.ts';
@@ -45,7 +47,8 @@ export function ChatPage(props: PluginPageProps) {
   }, [socket, openId]);
 
   return (
-    <div class="chat-page" data-testid="chat-page" data-connected={connected}>
+    // On phones the room list and the open room are two screens (CSS shows the one `data-view` names).
+    <div class="chat-page" data-testid="chat-page" data-connected={connected} data-view={openId ? 'room' : 'list'}>
       <RoomList rooms={rooms.rooms} openId={openId} onNew={() => setCreating(true)} />
       {openId ? (
         <Conversation

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import type { TimelineItem } from '../shared.ts';
+import { plainText } from './format-text.tsx';
 
 // Renew "typing" this often while keys are pressed; receivers expire it after a few seconds.
 const TYPING_RENEW_MS = 2500;
@@ -32,7 +33,9 @@ export function Composer(props: {
     <form class="chat-composer" onSubmit={send}>
       {props.replyTo?.message && (
         <div class="chat-replying" data-testid="replying-to">
-          Replying to <strong>{props.name(props.replyTo.sender)}</strong>: {props.replyTo.message.text.slice(0, 80)}
+          <span class="chat-replying-text">
+            Replying to <strong>{props.name(props.replyTo.sender)}</strong>: {plainText(props.replyTo.message.text)}
+          </span>
           <button type="button" class="btn btn-icon" aria-label="Cancel reply" onClick={props.onCancelReply}>
             ×
           </button>

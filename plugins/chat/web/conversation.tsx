@@ -1,5 +1,15 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ConfirmDialog, describeAck, describeError, hashHref, type Contact, type Toaster } from '#web-sdk';
+import {
+  ConfirmDialog,
+  ModalDialog,
+  PHONE_QUERY,
+  describeAck,
+  describeError,
+  hashHref,
+  useMediaQuery,
+  type Contact,
+  type Toaster,
+} from '#web-sdk';
 import { newClientId } from '../client/client-id.ts';
 import type { ChatAction, MemberView, TimelineItem } from '../shared.ts';
 import type { ChatApi } from './chat-api.ts';
@@ -30,7 +40,9 @@ export function Conversation(props: {
   const timeline = useTimeline(chat, socket, roomId, props.server);
   const typing = useTyping(socket, roomId, me);
   const [replyTo, setReplyTo] = useState<TimelineItem | null>(null);
-  const [showMembers, setShowMembers] = useState(true);
+  const phone = useMediaQuery(PHONE_QUERY);
+  // Beside the history on wide screens (open by default); a sheet on phones (closed by default).
+  const [showMembers, setShowMembers] = useState(!phone);
   const [confirm, setConfirm] = useState<{ title: string; body: string; label: string; run: () => void } | null>(null);
   const atBottom = useRef(true);
   const readSent = useRef(0);
@@ -114,9 +126,42 @@ export function Conversation(props: {
       </section>
     );
   const title = roomTitle(room);
+  const members = (
+    <MemberPanel
+      sheet={phone}
+      room={room}
+      me={me}
+      myRole={myRole}
+      contacts={props.contacts}
+      actions={{
+        invite: (address) => memberAction({ type: 'addMember', address }, `Invited ${address}.`),
+        remove: (m: MemberView) =>
+          setConfirm({
+            title: `Remove ${m.displayName}?`,
+            body: 'They lose access to the room and its history.',
+            label: 'Remove',
+            run: () => void memberAction({ type: 'removeMember', address: m.address }, `Removed ${m.displayName}.`),
+          }),
+        setRole: (m, role) =>
+          void memberAction({ type: 'setRole', address: m.address, role }, `${m.displayName} is now ${role}.`),
+        leave: () =>
+          setConfirm({
+            title: `Leave ${title}?`,
+            body: 'You will no longer see its messages.',
+            label: 'Leave',
+            run: () => void memberAction({ type: 'leave' }, `You left ${title}.`).then((ok) => ok && props.onLeft()),
+          }),
+      }}
+    />
+  );
   return (
     <section class="chat-conversation" aria-label={`Room ${title}`}>
       <header class="chat-header">
+        {phone && (
+          <a class="btn btn-icon chat-back" href={hashHref('chat')} aria-label="Back to rooms" data-testid="back">
+            ‹
+          </a>
+        )}
         <div class="chat-header-text">
           <h1>
             {room.kind === 'direct' ? '@ ' : '# '}
@@ -140,7 +185,13 @@ export function Conversation(props: {
           data-testid="call-button"
         >
           <span aria-hidden="true">☎</span>{' '}
-          {room.call ? `Join call (${room.call.participants.length})` : room.kind === 'direct' ? 'Call' : 'Start call'}
+          <span class="chat-btn-text">
+            {room.call
+              ? `Join call (${room.call.participants.length})`
+              : room.kind === 'direct'
+                ? 'Call'
+                : 'Start call'}
+          </span>
         </a>
         <button
           type="button"
@@ -148,7 +199,7 @@ export function Conversation(props: {
           aria-pressed={showMembers}
           onClick={() => setShowMembers(!showMembers)}
         >
-          Members
+          Members <span class="chat-count">{room.members.filter((m) => m.state === 'joined').length}</span>
         </button>
       </header>
       <div class="chat-body">
@@ -181,36 +232,18 @@ export function Conversation(props: {
             onTyping={(on) => socket.volatile.emit('typing', { roomId, typing: on })}
           />
         </div>
-        {showMembers && (
-          <MemberPanel
-            room={room}
-            me={me}
-            myRole={myRole}
-            contacts={props.contacts}
-            actions={{
-              invite: (address) => memberAction({ type: 'addMember', address }, `Invited ${address}.`),
-              remove: (m: MemberView) =>
-                setConfirm({
-                  title: `Remove ${m.displayName}?`,
-                  body: 'They lose access to the room and its history.',
-                  label: 'Remove',
-                  run: () =>
-                    void memberAction({ type: 'removeMember', address: m.address }, `Removed ${m.displayName}.`),
-                }),
-              setRole: (m, role) =>
-                void memberAction({ type: 'setRole', address: m.address, role }, `${m.displayName} is now ${role}.`),
-              leave: () =>
-                setConfirm({
-                  title: `Leave ${title}?`,
-                  body: 'You will no longer see its messages.',
-                  label: 'Leave',
-                  run: () =>
-                    void memberAction({ type: 'leave' }, `You left ${title}.`).then((ok) => ok && props.onLeft()),
-                }),
-            }}
-          />
-        )}
+        {showMembers && !phone && members}
       </div>
+      {phone && (
+        <ModalDialog
+          open={showMembers}
+          title={`Members · ${room.members.filter((m) => m.state === 'joined').length}`}
+          onClose={() => setShowMembers(false)}
+          class="chat-sheet"
+        >
+          {members}
+        </ModalDialog>
+      )}
       <ConfirmDialog
         open={confirm !== null}
         title={confirm?.title ?? ''}

@@ -44,3 +44,13 @@ export function FormattedText(props: { text: string; mentions: readonly string[]
   if (last < props.text.length) out.push(props.text.slice(last));
   return <span class="chat-text">{out}</span>;
 }
+
+/** The text without its formatting marks (`code`, **bold**, *italic*), on one line: for previews and quotes. */
+export function plainText(text: string): string {
+  return text
+    .replace(TOKEN, (all: string, code?: string, bold?: string, italic?: string) =>
+      code ? code.slice(1, -1) : bold ? bold.slice(2, -2) : italic ? italic.slice(1, -1) : all,
+    )
+    .replace(/\s+/g, ' ')
+    .trim();
+}

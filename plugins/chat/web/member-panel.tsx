@@ -19,6 +19,8 @@ export function MemberPanel(props: {
   myRole: Role;
   contacts: Contact[];
   actions: MemberPanelActions;
+  /** Shown in a sheet (phones), whose title already says "Members". */
+  sheet?: boolean;
 }) {
   const { room, me, myRole, actions } = props;
   const [address, setAddress] = useState('');
@@ -34,58 +36,72 @@ export function MemberPanel(props: {
     if (await actions.invite(address.trim())) setAddress('');
     setBusy(false);
   };
-  return (
-    <aside class="chat-members" aria-label="Members">
-      <h2>
-        Members <span class="chat-count">{members.filter((m) => m.state === 'joined').length}</span>
-      </h2>
-      <ul data-testid="member-list">
-        {members.map((m) => (
-          <li key={m.address} class="chat-member" data-testid="member" data-address={m.address} data-state={m.state}>
-            <span
-              class={`chat-presence${m.online ? ' chat-presence-on' : ''}`}
-              role="img"
-              aria-label={m.online ? 'online' : 'offline'}
-            />
-            <span class="chat-member-text">
-              <span class="chat-member-name">
-                {m.displayName}
-                {m.address === me ? ' (you)' : ''}
-              </span>
-              <span class="chat-member-address">{m.address}</span>
-            </span>
-            <span
-              class={`pill${m.local ? '' : ' chat-pill-remote'}`}
-              title={m.local ? 'Account on this server' : `Account on ${m.server}`}
-            >
-              {m.local ? 'local' : 'remote'}
-            </span>
-            {m.role !== 'member' && <span class="pill">{m.role}</span>}
-            {m.state === 'invited' && <span class="pill pill-pending">invited</span>}
-            {canManage && m.address !== me && m.role !== 'owner' && (
-              <span class="chat-member-actions">
-                {myRole === 'owner' && m.state === 'joined' && (
-                  <button
-                    type="button"
-                    class="btn btn-small"
-                    onClick={() => actions.setRole(m, m.role === 'moderator' ? 'member' : 'moderator')}
-                  >
-                    {m.role === 'moderator' ? 'Make member' : 'Make moderator'}
-                  </button>
-                )}
-                <button
-                  type="button"
-                  class="btn btn-small"
-                  onClick={() => actions.remove(m)}
-                  aria-label={`Remove ${m.displayName}`}
-                >
-                  Remove
-                </button>
-              </span>
+  const joined = members.filter((m) => m.state === 'joined');
+  const invited = members.filter((m) => m.state === 'invited');
+  const rows = (list: MemberView[]) =>
+    list.map((m) => (
+      <li key={m.address} class="chat-member" data-testid="member" data-address={m.address} data-state={m.state}>
+        <span
+          class={`chat-presence${m.online ? ' chat-presence-on' : ''}`}
+          role="img"
+          aria-label={m.online ? 'online' : 'offline'}
+        />
+        <span class="chat-member-text">
+          <span class="chat-member-name">
+            {m.displayName}
+            {m.address === me ? ' (you)' : ''}
+          </span>
+          <span class="chat-member-address" title={m.address}>
+            {m.address}
+          </span>
+        </span>
+        <span
+          class={`pill${m.local ? '' : ' chat-pill-remote'}`}
+          title={m.local ? 'Account on this server' : `Account on ${m.server}`}
+        >
+          {m.local ? 'local' : 'remote'}
+        </span>
+        {m.role !== 'member' && <span class="pill">{m.role}</span>}
+        {m.state === 'invited' && <span class="pill pill-pending">invited</span>}
+        {canManage && m.address !== me && m.role !== 'owner' && (
+          <span class="chat-member-actions">
+            {myRole === 'owner' && m.state === 'joined' && (
+              <button
+                type="button"
+                class="btn btn-small"
+                onClick={() => actions.setRole(m, m.role === 'moderator' ? 'member' : 'moderator')}
+              >
+                {m.role === 'moderator' ? 'Make member' : 'Make moderator'}
+              </button>
             )}
-          </li>
-        ))}
-      </ul>
+            <button
+              type="button"
+              class="btn btn-small"
+              onClick={() => actions.remove(m)}
+              aria-label={`Remove ${m.displayName}`}
+            >
+              Remove
+            </button>
+          </span>
+        )}
+      </li>
+    ));
+  return (
+    <aside class={`chat-members${props.sheet ? ' chat-members-sheet' : ''}`} aria-label="Members">
+      {!props.sheet && (
+        <h2>
+          Members <span class="chat-count">{joined.length}</span>
+        </h2>
+      )}
+      <ul data-testid="member-list">{rows(joined)}</ul>
+      {invited.length > 0 && (
+        <>
+          <h3 class="chat-invited-heading">
+            Invited <span class="chat-count">{invited.length}</span>
+          </h3>
+          <ul data-testid="invited-list">{rows(invited)}</ul>
+        </>
+      )}
       {canManage && (
         <form class="chat-invite" onSubmit={invite}>
           <label for="chat-invite-address">Add someone</label>

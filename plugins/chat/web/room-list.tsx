@@ -1,5 +1,6 @@
 import { hashHref } from '#web-sdk';
 import type { RoomSummary } from '../shared.ts';
+import { plainText } from './format-text.tsx';
 
 /** A room's title: its name, or the other person's address for a one-to-one conversation. */
 export function roomTitle(r: { kind: string; name: string; peer: string | null }): string {
@@ -46,7 +47,11 @@ export function RoomList(props: { rooms: RoomSummary[]; openId: string | null; o
                   <span class="chat-in-call-dot" aria-hidden="true" /> in call · {r.call.participants.length}
                 </span>
               )}
-              {r.lastMessage && <span class="chat-room-last">{r.lastMessage.text || 'message deleted'}</span>}
+              {r.lastMessage && (
+                <span class="chat-room-last" data-testid="room-last">
+                  {r.lastMessage.text ? plainText(r.lastMessage.text) : 'Message deleted'}
+                </span>
+              )}
               {r.unread > 0 && (
                 <span
                   class={`badge${r.mentions ? ' chat-badge-mention' : ''}`}

@@ -37,12 +37,15 @@ export function useRooms(chat: ChatApi, socket: ChatSocket, me: string, openRoom
               e.data.topic !== undefined ? { topic: e.data.topic } : {},
             );
           if (e.type === 'message.posted') {
-            next.lastMessage = { sender: e.sender, text: e.data.text, ts: e.ts };
+            next.lastMessage = { eventId: e.eventId, sender: e.sender, text: e.data.text, ts: e.ts };
             if (e.sender !== me && r.id !== openRoomId) {
               next.unread = r.unread + 1;
               if (e.data.mentions.includes(me)) next.mentions = r.mentions + 1;
             }
           }
+          // An edit or a delete of the newest message changes the preview (a deleted text is gone everywhere).
+          if ((e.type === 'message.edited' || e.type === 'message.deleted') && r.lastMessage?.eventId === e.data.target)
+            next.lastMessage = { ...r.lastMessage, text: e.type === 'message.edited' ? e.data.text : '' };
           if (e.type === 'read.marker' && e.sender === me) next.readUpTo = Math.max(r.readUpTo, e.data.upTo);
           if (e.type.startsWith('call.')) next.call = reduceCall(r.call, e as Parameters<typeof reduceCall>[1]);
           return next;

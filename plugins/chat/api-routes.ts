@@ -35,7 +35,11 @@ function acted(res: Response, r: { queued: boolean }): void {
 }
 
 /** The client REST API under `/api/v1/chat` (the socket namespace offers the same actions with acks). */
-export function mountApiRoutes(api: Router, chat: ChatService): void {
+export function mountApiRoutes(
+  api: Router,
+  chat: ChatService,
+  roomForShare: (userId: string, shareId: string) => Promise<string>,
+): void {
   const act = (req: Request, res: Response, action: ChatAction) =>
     chat.act(uid(req), param(req, 'id'), actionId(req), action).then((r) => acted(res, r));
 
@@ -45,6 +49,12 @@ export function mountApiRoutes(api: Router, chat: ChatService): void {
   api.post('/rooms', async (req, res) => {
     const user = req.user as { id: string; displayName: string; email: string | null };
     res.status(201).json(await chat.create(user, body(req)));
+  });
+  // Where an accepted room invitation (an incoming share) leads: the inbox's "Open" goes to the room.
+  api.get('/rooms/for-share/:shareId', async (req, res) => {
+    const roomId = await roomForShare(uid(req), param(req, 'shareId'));
+    await chat.access(uid(req), roomId);
+    res.json({ roomId });
   });
   api.get('/rooms/:id', async (req, res) => {
     res.json(await chat.detail(uid(req), param(req, 'id')));

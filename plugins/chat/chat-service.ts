@@ -121,7 +121,9 @@ export class ChatService {
     const db = this.#d.db;
     await db.deleteFrom('chat_mutes').where('room_id', '=', room.id).where('address', '=', address).execute();
     if (muted) await db.insertInto('chat_mutes').values({ room_id: room.id, address }).execute();
-    return this.#d.timeline.summary(room, address);
+    const summary = await this.#d.timeline.summary(room, address);
+    this.#d.fanout.join(userId, room.id, summary); // the user's other tabs follow
+    return summary;
   }
 
   /** One room with its members and their presence. */

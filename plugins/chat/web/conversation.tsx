@@ -43,6 +43,7 @@ export function Conversation(props: {
   const phone = useMediaQuery(PHONE_QUERY);
   // Beside the history on wide screens (open by default); a sheet on phones (closed by default).
   const [showMembers, setShowMembers] = useState(!phone);
+  const [muted, setMuted] = useState<boolean | null>(null);
   const [confirm, setConfirm] = useState<{ title: string; body: string; label: string; run: () => void } | null>(null);
   const atBottom = useRef(true);
   const readSent = useRef(0);
@@ -55,12 +56,25 @@ export function Conversation(props: {
   // Read up to the newest line while the reader is at the bottom of a visible page. (Not the room's last
   // seq: the read marker is itself an event, and reading it would never end.)
   const lastSeq = model?.items.at(-1)?.seq ?? 0;
-  useEffect(() => {
+  const readNow = () => {
     if (!room || lastSeq <= readSent.current || !atBottom.current || document.visibilityState !== 'visible') return;
     readSent.current = lastSeq;
     props.onRead(lastSeq);
     void sendAction(socket, roomId, { type: 'read', upTo: lastSeq }, newClientId());
-  }, [lastSeq, room?.id]);
+  };
+  useEffect(readNow, [lastSeq, room?.id]);
+  // Coming back to the tab reads what arrived meanwhile.
+  const readRef = useRef(readNow);
+  readRef.current = readNow;
+  useEffect(() => {
+    const onVisible = () => readRef.current();
+    document.addEventListener('visibilitychange', onVisible);
+    window.addEventListener('focus', onVisible);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('focus', onVisible);
+    };
+  }, []);
   useEffect(() => {
     readSent.current = 0;
     setReplyTo(null);
@@ -133,7 +147,13 @@ export function Conversation(props: {
       me={me}
       myRole={myRole}
       contacts={props.contacts}
+      muted={muted ?? room.muted}
       actions={{
+        mute: (on) =>
+          void chat.mute(roomId, on).then(
+            (r) => setMuted(r.muted),
+            (err) => toast.error(describeError(err)),
+          ),
         invite: (address) => memberAction({ type: 'addMember', address }, `Invited ${address}.`),
         remove: (m: MemberView) =>
           setConfirm({

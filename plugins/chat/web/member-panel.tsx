@@ -8,6 +8,7 @@ export interface MemberPanelActions {
   remove: (m: MemberView) => void;
   setRole: (m: MemberView, role: Role) => void;
   leave: () => void;
+  mute: (muted: boolean) => void;
 }
 
 const ORDER: Record<string, number> = { joined: 0, invited: 1 };
@@ -19,6 +20,8 @@ export function MemberPanel(props: {
   myRole: Role;
   contacts: Contact[];
   actions: MemberPanelActions;
+  /** The user muted the room's notifications. */
+  muted: boolean;
   /** Shown in a sheet (phones), whose title already says "Members". */
   sheet?: boolean;
 }) {
@@ -132,9 +135,20 @@ export function MemberPanel(props: {
           </p>
         </form>
       )}
-      <button type="button" class="btn btn-small chat-leave" onClick={actions.leave}>
-        Leave room
-      </button>
+      <div class="chat-room-settings">
+        <button
+          type="button"
+          class="btn btn-small"
+          aria-pressed={props.muted}
+          title="Muted rooms send no desktop notifications"
+          onClick={() => actions.mute(!props.muted)}
+        >
+          {props.muted ? 'Notifications muted' : 'Mute notifications'}
+        </button>
+        <button type="button" class="btn btn-small" onClick={actions.leave}>
+          {room.kind === 'direct' ? 'Leave conversation' : 'Leave room'}
+        </button>
+      </div>
     </aside>
   );
 }

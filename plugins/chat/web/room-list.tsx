@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { hashHref } from '#web-sdk';
 import type { RoomSummary } from '../shared.ts';
 import { plainText } from './format-text.tsx';
@@ -8,7 +9,13 @@ export function roomTitle(r: { kind: string; name: string; peer: string | null }
 }
 
 /** The user's rooms, most recent first, with unread and mention badges. */
-export function RoomList(props: { rooms: RoomSummary[]; openId: string | null; onNew: () => void }) {
+export function RoomList(props: {
+  rooms: RoomSummary[];
+  openId: string | null;
+  onNew: () => void;
+  /** Shown above the rooms (invitations, the notifications question). */
+  children?: ComponentChildren;
+}) {
   return (
     <nav class="chat-rooms" aria-label="Rooms">
       <div class="chat-rooms-head">
@@ -17,6 +24,7 @@ export function RoomList(props: { rooms: RoomSummary[]; openId: string | null; o
           New room
         </button>
       </div>
+      {props.children}
       {props.rooms.length === 0 && <p class="empty">No rooms yet. Create one, or accept an invitation under Shares.</p>}
       <ul>
         {props.rooms.map((r) => (

@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { useLiveList } from '#web-sdk';
 import { reduceCall } from '../call-types.ts';
 import type { ChatEvent, RoomSummary } from '../shared.ts';
@@ -22,10 +22,18 @@ function byActivity(a: RoomSummary, b: RoomSummary): number {
 export function useRooms(chat: ChatApi, socket: ChatSocket, me: string, openRoomId: string | null): Rooms {
   const list = useLiveList<RoomSummary>({ load: () => chat.rooms(), socket, sort: byActivity }, [chat]);
   const { upsert, remove, update } = list;
+  // The user read a room (here or in another tab): the server's counts are the truth; fetched once things settle.
+  const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const reloadSoon = () => {
+    if (reloadTimer.current) clearTimeout(reloadTimer.current);
+    reloadTimer.current = setTimeout(() => void list.reload(), 300);
+  };
+  useEffect(() => () => void (reloadTimer.current && clearTimeout(reloadTimer.current)), []);
 
   useEffect(() => {
     const removed = ({ roomId }: { roomId: string }) => remove(roomId);
-    const onEvent = (e: ChatEvent) =>
+    const onEvent = (e: ChatEvent) => {
+      if (e.type === 'read.marker' && e.sender === me) reloadSoon();
       update((l) =>
         l.map((r) => {
           if (r.id !== e.roomId || e.seq <= r.lastSeq) return r;
@@ -51,6 +59,7 @@ export function useRooms(chat: ChatApi, socket: ChatSocket, me: string, openRoom
           return next;
         }),
       );
+    };
     socket.on('room', upsert);
     socket.on('roomRemoved', removed);
     socket.on('event', onEvent);

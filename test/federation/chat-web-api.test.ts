@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { TestServer } from '../harness/test-server.ts';
-import { createRoom, rooms, startChatServer } from '../../plugins/chat/testing/chat-fixture.ts';
+import { acceptInvites, createRoom, rooms, startChatServer } from '../../plugins/chat/testing/chat-fixture.ts';
 
-describe('chat: muting a room is each member’s own setting', function () {
+describe('chat: the web app’s own routes (mute, the room of an invitation)', function () {
   this.timeout(30_000);
   let a: TestServer;
   let alice: string;
@@ -34,5 +34,20 @@ describe('chat: muting a room is each member’s own setting', function () {
 
     assert.equal((await mute(alice, { muted: false })).body.muted, false);
     assert.equal((await rooms(a, alice)).find((r) => r.id === room.id)?.muted, false);
+  });
+
+  it('leads from an accepted room invitation to its room, for its recipient only', async () => {
+    const amy = await a.user('amy', 'Amy');
+    const room = await createRoom(a, alice, 'Invited');
+    assert.equal((await a.api(alice, 'POST', `/api/v1/chat/rooms/${room.id}/members`, { address: 'amy' })).status, 201);
+    const share = (await a.api(amy, 'GET', '/api/v1/shares/incoming')).body.find((s: any) => s.name === 'Invited');
+    const forShare = (token: string, id: string) => a.api(token, 'GET', `/api/v1/chat/rooms/for-share/${id}`);
+    assert.equal((await forShare(amy, share.id)).status, 403, 'not joined yet');
+    assert.equal(await acceptInvites(a, amy), 1);
+    const found = await forShare(amy, share.id);
+    assert.equal(found.status, 200, JSON.stringify(found.body));
+    assert.deepEqual(found.body, { roomId: room.id });
+    assert.equal((await forShare(eve, share.id)).status, 404, 'someone else’s share');
+    assert.equal((await forShare(amy, 'no-such-share')).status, 404);
   });
 });

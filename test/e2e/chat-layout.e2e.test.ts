@@ -139,6 +139,29 @@ describe('browser: chat layout on a phone and a desktop', function () {
       assert.deepEqual(await amys.boundingBox(), before, 'showing the actions moves nothing');
       await snap(page, `desktop-hover-${colorScheme}`);
 
+      // Every emoji, searchable, for reactions and the composer; the ones used last come first.
+      const [emojiName, emoji] = colorScheme === 'light' ? ['rocket', '🚀'] : ['fire', '🔥'];
+      const morning = page.locator('[data-testid="message"]').filter({ hasText: 'Morning!' });
+      await morning.hover();
+      await morning.getByRole('button', { name: 'React', exact: true }).click();
+      await morning.getByRole('button', { name: 'More reactions' }).click();
+      const picker = morning.getByTestId('emoji-picker');
+      await picker.getByLabel('Search emoji').fill(emojiName);
+      await snap(page, `desktop-emoji-search-${colorScheme}`);
+      await picker.getByRole('button', { name: emojiName, exact: true }).click();
+      await morning.getByTestId('reaction').getByText(`${emoji} 1`).waitFor();
+      await page.getByRole('button', { name: 'Insert emoji' }).click();
+      const composerPicker = page.locator('.chat-composer').getByTestId('emoji-picker');
+      await composerPicker
+        .getByRole('region', { name: 'Recently used' })
+        .getByRole('button', { name: emojiName })
+        .waitFor();
+      await snap(page, `desktop-emoji-composer-${colorScheme}`);
+      await composerPicker.getByLabel('Search emoji').fill('party popper');
+      await composerPicker.getByRole('button', { name: 'party popper' }).click();
+      assert.equal(await page.getByLabel('Message Launch').inputValue(), '🎉');
+      await page.getByLabel('Message Launch').fill('');
+
       const long = page.locator('[data-testid="message"]').filter({ hasText: 'release notes' });
       await long.hover();
       await long.getByRole('button', { name: /^Reply to/ }).click();

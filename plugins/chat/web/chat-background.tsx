@@ -1,11 +1,9 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { hashHref, navigate, setNavBadge, useHashRoute, type WebPluginContext } from '#web-sdk';
 import type { ChatClientToServer, ChatEvent, ChatServerToClient, RoomSummary } from '../shared.ts';
-import { ChatApi } from './chat-api.ts';
+import { useRoomCounts } from './use-room-counts.ts';
 import type { ChatSocket } from './chat-socket.ts';
-import { plainText } from './format-text.tsx';
-import { roomTitle } from './room-list.tsx';
-import { useRooms } from './use-rooms.ts';
+import { plainText } from './plain-text.ts';
 
 /** Whether the user looks at this tab now (visible and focused). */
 function useLookingAtTab(): boolean {
@@ -35,7 +33,7 @@ export function notificationFor(
   if (room.kind !== 'direct' && !e.data.mentions.includes(me)) return null;
   const who = e.sender.slice(0, e.sender.lastIndexOf('@'));
   return {
-    title: room.kind === 'direct' ? who : `${who} mentioned you in # ${roomTitle(room)}`,
+    title: room.kind === 'direct' ? who : `${who} mentioned you in # ${room.name}`,
     body: plainText(e.data.text).slice(0, 200),
   };
 }
@@ -45,7 +43,6 @@ export function notificationFor(
  * for mentions and one-to-one messages while the tab is in the background (when the user allowed them).
  */
 export function ChatBackgroundImpl(ctx: WebPluginContext) {
-  const chat = useMemo(() => new ChatApi(ctx.api), [ctx.api]);
   const [socket] = useState<ChatSocket>(() => ctx.pluginSocket<ChatServerToClient, ChatClientToServer>('chat'));
   useEffect(() => () => void socket.disconnect(), [socket]);
   const route = useHashRoute();
@@ -53,7 +50,7 @@ export function ChatBackgroundImpl(ctx: WebPluginContext) {
   // Messages of the room on screen are read as they come, unless the user is away from the tab.
   const openId = looking && route.segments[0] === 'chat' ? (route.segments[1] ?? null) : null;
   const me = ctx.user.address;
-  const { rooms } = useRooms(chat, socket, me, openId);
+  const rooms = useRoomCounts(ctx, socket, me, openId);
 
   const unread = rooms.reduce((n, r) => n + r.unread, 0);
   const mentions = rooms.reduce((n, r) => n + r.mentions, 0);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
+import { InputError } from '#core';
 import { clientId, parseAction } from './action-input.ts';
 import type { ChatService } from './chat-service.ts';
 import { CHAT_LIMITS, type ChatAction } from './shared.ts';
@@ -34,7 +35,11 @@ function acted(res: Response, r: { queued: boolean }): void {
 }
 
 /** The client REST API under `/api/v1/chat` (the socket namespace offers the same actions with acks). */
-export function mountApiRoutes(api: Router, chat: ChatService): void {
+export function mountApiRoutes(
+  api: Router,
+  chat: ChatService,
+  roomForShare: (userId: string, shareId: string) => Promise<string>,
+): void {
   const act = (req: Request, res: Response, action: ChatAction) =>
     chat.act(uid(req), param(req, 'id'), actionId(req), action).then((r) => acted(res, r));
 
@@ -45,8 +50,20 @@ export function mountApiRoutes(api: Router, chat: ChatService): void {
     const user = req.user as { id: string; displayName: string; email: string | null };
     res.status(201).json(await chat.create(user, body(req)));
   });
+  // Where an accepted room invitation (an incoming share) leads: the inbox's "Open" goes to the room.
+  api.get('/rooms/for-share/:shareId', async (req, res) => {
+    const roomId = await roomForShare(uid(req), param(req, 'shareId'));
+    await chat.access(uid(req), roomId);
+    res.json({ roomId });
+  });
   api.get('/rooms/:id', async (req, res) => {
     res.json(await chat.detail(uid(req), param(req, 'id')));
+  });
+  api.put('/rooms/:id/mute', async (req, res) => {
+    const muted = body(req).muted;
+    if (typeof muted !== 'boolean')
+      throw new InputError('muted must be true or false', [{ name: 'muted', message: 'INVALID' }]);
+    res.json(await chat.setMuted(uid(req), param(req, 'id'), muted));
   });
   api.patch('/rooms/:id', (req, res) => act(req, res, parseAction({ ...body(req), type: 'update' })));
   api.post('/rooms/:id/members', (req, res) => act(req, res, parseAction({ ...body(req), type: 'addMember' })));

@@ -114,6 +114,18 @@ export class ChatService {
     return out.sort((a, b) => (b.lastMessage?.ts ?? 0) - (a.lastMessage?.ts ?? 0));
   }
 
+  /** Mutes or unmutes a room for one member (their own setting; no event, nothing reaches other servers). */
+  async setMuted(userId: string, roomId: string, muted: boolean): Promise<RoomSummary> {
+    const { room } = await this.access(userId, roomId);
+    const address = this.address(userId);
+    const db = this.#d.db;
+    await db.deleteFrom('chat_mutes').where('room_id', '=', room.id).where('address', '=', address).execute();
+    if (muted) await db.insertInto('chat_mutes').values({ room_id: room.id, address }).execute();
+    const summary = await this.#d.timeline.summary(room, address);
+    this.#d.fanout.join(userId, room.id, summary); // the user's other tabs follow
+    return summary;
+  }
+
   /** One room with its members and their presence. */
   async detail(userId: string, roomId: string): Promise<RoomDetail> {
     const { room } = await this.access(userId, roomId);

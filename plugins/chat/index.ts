@@ -1,5 +1,6 @@
 import { definePlugin, type MeshworkPlugin } from '#core';
 import { mountApiRoutes } from './api-routes.ts';
+import { roomForShare } from './share-room.ts';
 import { ChatService, PRESENCE_REFRESH_MS } from './chat-service.ts';
 import { FanOut, type ChatNamespace } from './fanout.ts';
 import { HostService } from './host-service.ts';
@@ -109,7 +110,9 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
       roomApi.bind(host, chat);
       ctx.provide<ChatApi>(roomApi);
 
-      mountApiRoutes(ctx.api, chat);
+      mountApiRoutes(ctx.api, chat, (userId, shareId) =>
+        roomForShare({ db, selfHost, shares: ctx.shares }, userId, shareId),
+      );
       ctx.mount(S2S_BASE, s2sRouter({ db, peerAuth: ctx.peerAuth, host, mirror, chat, log }));
       attachSocketHandlers(ns, { chat, fanout, db, log });
       // A share that could not be delivered at all ends the invitation.

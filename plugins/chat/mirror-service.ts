@@ -413,6 +413,7 @@ export class MirrorService {
         'chat_members',
         'chat_outbound',
         'chat_calls',
+        'chat_mutes',
       ])
         await trx.deleteFrom(t).where('room_id', '=', roomId).execute();
       await trx.deleteFrom('chat_rooms').where('id', '=', roomId).where('host', 'is not', null).execute();

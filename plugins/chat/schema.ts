@@ -150,4 +150,16 @@ export const chatMigrations: SchemaMigration[] = [
         .execute();
     },
   },
+  {
+    // Rooms a user muted (no desktop notifications from them), per local user; kept while the mirror lives.
+    name: '0003-chat-mutes',
+    async up({ db }) {
+      await db.schema
+        .createTable('chat_mutes')
+        .addColumn('room_id', 'text', (c) => c.notNull())
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('chat_mutes_pk', ['room_id', 'address'])
+        .execute();
+    },
+  },
 ];

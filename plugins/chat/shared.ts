@@ -113,12 +113,15 @@ export interface RoomSummary {
   unread: number;
   mentions: number;
   readUpTo: number;
-  lastMessage: { sender: string; text: string; ts: number } | null;
+  /** The newest message (`text` is empty once deleted); `eventId` lets live edits and deletes update it. */
+  lastMessage: { eventId?: string; sender: string; text: string; ts: number } | null;
   /** For one-to-one rooms: the other person. */
   peer: string | null;
   myRole: Role;
   /** The call going on in the room, if any. */
   call: CallState | null;
+  /** The user muted the room: no desktop notifications from it (unread counts still count). */
+  muted: boolean;
 }
 
 /** A room with its members. */

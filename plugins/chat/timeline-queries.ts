@@ -61,12 +61,12 @@ export class TimelineQueries {
       .where('seq', '>', readUpTo)
       .where('sender', '!=', address)
       .where('deleted', '=', 0);
-    const [unread, mentions, last, me, others, call] = await Promise.all([
+    const [unread, mentions, last, me, others, call, mute] = await Promise.all([
       unreadQ.executeTakeFirst(),
       unreadQ.where('mentions', 'like', `%${JSON.stringify(address)}%`).executeTakeFirst(),
       db
         .selectFrom('chat_messages')
-        .select(['sender', 'text', 'ts'])
+        .select(['event_id', 'sender', 'text', 'ts'])
         .where('room_id', '=', room.id)
         .orderBy('seq', 'desc')
         .limit(1)
@@ -81,6 +81,12 @@ export class TimelineQueries {
             .execute()
         : Promise.resolve([]),
       readCall(db, room.id),
+      db
+        .selectFrom('chat_mutes')
+        .select('room_id')
+        .where('room_id', '=', room.id)
+        .where('address', '=', address)
+        .executeTakeFirst(),
     ]);
     return {
       id: room.id,
@@ -93,10 +99,13 @@ export class TimelineQueries {
       unread: Number(unread?.n ?? 0),
       mentions: Number(mentions?.n ?? 0),
       readUpTo,
-      lastMessage: last ? { sender: String(last.sender), text: String(last.text), ts: Number(last.ts) } : null,
+      lastMessage: last
+        ? { eventId: String(last.event_id), sender: String(last.sender), text: String(last.text), ts: Number(last.ts) }
+        : null,
       peer: others[0] ? String(others[0].address) : null,
       myRole: me?.role ?? 'member',
       call,
+      muted: mute !== undefined,
     };
   }
 

@@ -33,6 +33,8 @@ export type {
 } from '../src/plugin-host.ts';
 /** A page loaded on demand (its own chunk): `Page: lazyPage(() => import('./x-page.tsx').then((m) => m.XPage))`. */
 export { lazyPage } from '../src/shell/lazy-page.tsx';
+/** A count on a plugin's navigation entry (by route), also summed into the tab's title; null or 0 clears it. */
+export { setNavBadge, type NavBadge } from '../src/shell/nav-badges.ts';
 /** The shell's context below any page; and hooks for its parts. */
 export { useShell, useApi, useToast, useUser, usePluginSocket, useConnected } from '../src/shell/shell-context.ts';
 

@@ -49,4 +49,14 @@ export class ChatApi {
   act(id: string, action: ChatAction): Promise<ActResult> {
     return this.#api.request('POST', `/chat/rooms/${seg(id)}/actions`, { clientMsgId: newClientId(), action });
   }
+
+  /** Mutes or unmutes the room's desktop notifications for the user. */
+  mute(id: string, muted: boolean): Promise<RoomSummary> {
+    return this.#api.request('PUT', `/chat/rooms/${seg(id)}/mute`, { muted });
+  }
+
+  /** The room an accepted room invitation (incoming share) leads to, by its id on this server. */
+  async roomForShare(shareId: string): Promise<string> {
+    return (await this.#api.request<{ roomId: string }>('GET', `/chat/rooms/for-share/${seg(shareId)}`)).roomId;
+  }
 }

@@ -1,11 +1,15 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import './chat.css';
-import { hashHref, type Contact, type PluginPageProps } from '#web-sdk';
+import './chat-messages.css';
+import './chat-phone.css';
+import { describeError, hashHref, type Contact, type PluginPageProps } from '#web-sdk';
 import type { ChatClientToServer, ChatServerToClient } from '../shared.ts';
 import { ChatApi } from './chat-api.ts';
 import type { ChatSocket } from './chat-socket.ts';
 import { Conversation } from './conversation.tsx';
 import { NewRoomDialog } from './new-room-dialog.tsx';
+import { NotifyPrompt } from './notify-prompt.tsx';
+import { RoomInvitations } from './room-invitations.tsx';
 import { RoomList } from './room-list.tsx';
 import { useRooms } from './use-rooms.ts';
 
@@ -33,6 +37,17 @@ export function ChatPage(props: PluginPageProps) {
     };
   }, [socket, api]);
 
+  // `#/chat?share=<id>` (the inbox's "Open in Chat", a joined invitation) goes to that share's room.
+  const openShare = (shareId: string) =>
+    chat.roomForShare(shareId).then(
+      (id) => props.navigate(hashHref('chat', id)),
+      (err) => toast.error(describeError(err)),
+    );
+  const shareQuery = props.query.get('share');
+  useEffect(() => {
+    if (shareQuery) void openShare(shareQuery);
+  }, [shareQuery]);
+
   // The open room closes when the user loses access to it (removed, left elsewhere).
   useEffect(() => {
     const onRemoved = ({ roomId }: { roomId: string }) => {
@@ -45,8 +60,12 @@ export function ChatPage(props: PluginPageProps) {
   }, [socket, openId]);
 
   return (
-    <div class="chat-page" data-testid="chat-page" data-connected={connected}>
-      <RoomList rooms={rooms.rooms} openId={openId} onNew={() => setCreating(true)} />
+    // On phones the room list and the open room are two screens (CSS shows the one `data-view` names).
+    <div class="chat-page" data-testid="chat-page" data-connected={connected} data-view={openId ? 'room' : 'list'}>
+      <RoomList rooms={rooms.rooms} openId={openId} onNew={() => setCreating(true)}>
+        <NotifyPrompt />
+        <RoomInvitations api={api} socket={props.socket} toast={toast} onJoined={(id) => void openShare(id)} />
+      </RoomList>
       {openId ? (
         <Conversation
           key={openId}

@@ -1,5 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import type { TimelineItem } from '../shared.ts';
+import { LazyEmojiPicker } from './emoji-picker-loader.tsx';
+import { plainText } from './format-text.tsx';
 
 // Renew "typing" this often while keys are pressed; receivers expire it after a few seconds.
 const TYPING_RENEW_MS = 2500;
@@ -14,6 +16,20 @@ export function Composer(props: {
   onTyping: (typing: boolean) => void;
 }) {
   const [text, setText] = useState('');
+  const [emoji, setEmoji] = useState(false);
+  const input = useRef<HTMLTextAreaElement>(null);
+  // An emoji goes where the cursor is, and the cursor after it.
+  const insert = (unicode: string) => {
+    const el = input.current;
+    const at = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? at;
+    setText(text.slice(0, at) + unicode + text.slice(end));
+    setEmoji(false);
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(at + unicode.length, at + unicode.length);
+    });
+  };
   const lastTyping = useRef(0);
   const typing = (on: boolean) => {
     const now = Date.now();
@@ -29,10 +45,17 @@ export function Composer(props: {
     typing(false);
   };
   return (
-    <form class="chat-composer" onSubmit={send}>
+    <form class="chat-composer" onSubmit={send} onKeyDown={(e) => e.key === 'Escape' && emoji && setEmoji(false)}>
+      {emoji && (
+        <div class="chat-composer-emoji">
+          <LazyEmojiPicker label="Insert emoji" onPick={insert} />
+        </div>
+      )}
       {props.replyTo?.message && (
         <div class="chat-replying" data-testid="replying-to">
-          Replying to <strong>{props.name(props.replyTo.sender)}</strong>: {props.replyTo.message.text.slice(0, 80)}
+          <span class="chat-replying-text">
+            Replying to <strong>{props.name(props.replyTo.sender)}</strong>: {plainText(props.replyTo.message.text)}
+          </span>
           <button type="button" class="btn btn-icon" aria-label="Cancel reply" onClick={props.onCancelReply}>
             ×
           </button>
@@ -43,6 +66,7 @@ export function Composer(props: {
           Message {props.roomName}
         </label>
         <textarea
+          ref={input}
           id="chat-input"
           rows={2}
           value={text}
@@ -57,6 +81,15 @@ export function Composer(props: {
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) send(e);
           }}
         />
+        <button
+          type="button"
+          class="btn chat-emoji-toggle"
+          aria-label="Insert emoji"
+          aria-expanded={emoji}
+          onClick={() => setEmoji(!emoji)}
+        >
+          ☺
+        </button>
         <button type="submit" class="btn btn-primary" disabled={!text.trim()}>
           Send
         </button>

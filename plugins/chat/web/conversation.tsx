@@ -1,5 +1,15 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ConfirmDialog, describeAck, describeError, hashHref, type Contact, type Toaster } from '#web-sdk';
+import {
+  ConfirmDialog,
+  ModalDialog,
+  PHONE_QUERY,
+  describeAck,
+  describeError,
+  hashHref,
+  useMediaQuery,
+  type Contact,
+  type Toaster,
+} from '#web-sdk';
 import { newClientId } from '../client/client-id.ts';
 import type { ChatAction, MemberView, TimelineItem } from '../shared.ts';
 import type { ChatApi } from './chat-api.ts';
@@ -30,7 +40,10 @@ export function Conversation(props: {
   const timeline = useTimeline(chat, socket, roomId, props.server);
   const typing = useTyping(socket, roomId, me);
   const [replyTo, setReplyTo] = useState<TimelineItem | null>(null);
-  const [showMembers, setShowMembers] = useState(true);
+  const phone = useMediaQuery(PHONE_QUERY);
+  // Beside the history on wide screens (open by default); a sheet on phones (closed by default).
+  const [showMembers, setShowMembers] = useState(!phone);
+  const [muted, setMuted] = useState<boolean | null>(null);
   const [confirm, setConfirm] = useState<{ title: string; body: string; label: string; run: () => void } | null>(null);
   const atBottom = useRef(true);
   const readSent = useRef(0);
@@ -43,12 +56,25 @@ export function Conversation(props: {
   // Read up to the newest line while the reader is at the bottom of a visible page. (Not the room's last
   // seq: the read marker is itself an event, and reading it would never end.)
   const lastSeq = model?.items.at(-1)?.seq ?? 0;
-  useEffect(() => {
+  const readNow = () => {
     if (!room || lastSeq <= readSent.current || !atBottom.current || document.visibilityState !== 'visible') return;
     readSent.current = lastSeq;
     props.onRead(lastSeq);
     void sendAction(socket, roomId, { type: 'read', upTo: lastSeq }, newClientId());
-  }, [lastSeq, room?.id]);
+  };
+  useEffect(readNow, [lastSeq, room?.id]);
+  // Coming back to the tab reads what arrived meanwhile.
+  const readRef = useRef(readNow);
+  readRef.current = readNow;
+  useEffect(() => {
+    const onVisible = () => readRef.current();
+    document.addEventListener('visibilitychange', onVisible);
+    window.addEventListener('focus', onVisible);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('focus', onVisible);
+    };
+  }, []);
   useEffect(() => {
     readSent.current = 0;
     setReplyTo(null);
@@ -114,9 +140,48 @@ export function Conversation(props: {
       </section>
     );
   const title = roomTitle(room);
+  const members = (
+    <MemberPanel
+      sheet={phone}
+      room={room}
+      me={me}
+      myRole={myRole}
+      contacts={props.contacts}
+      muted={muted ?? room.muted}
+      actions={{
+        mute: (on) =>
+          void chat.mute(roomId, on).then(
+            (r) => setMuted(r.muted),
+            (err) => toast.error(describeError(err)),
+          ),
+        invite: (address) => memberAction({ type: 'addMember', address }, `Invited ${address}.`),
+        remove: (m: MemberView) =>
+          setConfirm({
+            title: `Remove ${m.displayName}?`,
+            body: 'They lose access to the room and its history.',
+            label: 'Remove',
+            run: () => void memberAction({ type: 'removeMember', address: m.address }, `Removed ${m.displayName}.`),
+          }),
+        setRole: (m, role) =>
+          void memberAction({ type: 'setRole', address: m.address, role }, `${m.displayName} is now ${role}.`),
+        leave: () =>
+          setConfirm({
+            title: `Leave ${title}?`,
+            body: 'You will no longer see its messages.',
+            label: 'Leave',
+            run: () => void memberAction({ type: 'leave' }, `You left ${title}.`).then((ok) => ok && props.onLeft()),
+          }),
+      }}
+    />
+  );
   return (
     <section class="chat-conversation" aria-label={`Room ${title}`}>
       <header class="chat-header">
+        {phone && (
+          <a class="btn btn-icon chat-back" href={hashHref('chat')} aria-label="Back to rooms" data-testid="back">
+            ‹
+          </a>
+        )}
         <div class="chat-header-text">
           <h1>
             {room.kind === 'direct' ? '@ ' : '# '}
@@ -140,7 +205,13 @@ export function Conversation(props: {
           data-testid="call-button"
         >
           <span aria-hidden="true">☎</span>{' '}
-          {room.call ? `Join call (${room.call.participants.length})` : room.kind === 'direct' ? 'Call' : 'Start call'}
+          <span class="chat-btn-text">
+            {room.call
+              ? `Join call (${room.call.participants.length})`
+              : room.kind === 'direct'
+                ? 'Call'
+                : 'Start call'}
+          </span>
         </a>
         <button
           type="button"
@@ -148,7 +219,7 @@ export function Conversation(props: {
           aria-pressed={showMembers}
           onClick={() => setShowMembers(!showMembers)}
         >
-          Members
+          Members <span class="chat-count">{room.members.filter((m) => m.state === 'joined').length}</span>
         </button>
       </header>
       <div class="chat-body">
@@ -181,36 +252,18 @@ export function Conversation(props: {
             onTyping={(on) => socket.volatile.emit('typing', { roomId, typing: on })}
           />
         </div>
-        {showMembers && (
-          <MemberPanel
-            room={room}
-            me={me}
-            myRole={myRole}
-            contacts={props.contacts}
-            actions={{
-              invite: (address) => memberAction({ type: 'addMember', address }, `Invited ${address}.`),
-              remove: (m: MemberView) =>
-                setConfirm({
-                  title: `Remove ${m.displayName}?`,
-                  body: 'They lose access to the room and its history.',
-                  label: 'Remove',
-                  run: () =>
-                    void memberAction({ type: 'removeMember', address: m.address }, `Removed ${m.displayName}.`),
-                }),
-              setRole: (m, role) =>
-                void memberAction({ type: 'setRole', address: m.address, role }, `${m.displayName} is now ${role}.`),
-              leave: () =>
-                setConfirm({
-                  title: `Leave ${title}?`,
-                  body: 'You will no longer see its messages.',
-                  label: 'Leave',
-                  run: () =>
-                    void memberAction({ type: 'leave' }, `You left ${title}.`).then((ok) => ok && props.onLeft()),
-                }),
-            }}
-          />
-        )}
+        {showMembers && !phone && members}
       </div>
+      {phone && (
+        <ModalDialog
+          open={showMembers}
+          title={`Members · ${room.members.filter((m) => m.state === 'joined').length}`}
+          onClose={() => setShowMembers(false)}
+          class="chat-sheet"
+        >
+          {members}
+        </ModalDialog>
+      )}
       <ConfirmDialog
         open={confirm !== null}
         title={confirm?.title ?? ''}

@@ -1,8 +1,7 @@
 import type { ComponentChildren } from 'preact';
+import { TOKEN } from './plain-text.ts';
 
-// `code`, **bold**, *italic* or _italic_, links, and @mentions; everything else is plain text.
-const TOKEN =
-  /(`[^`\n]+`)|(\*\*[^*\n]+\*\*)|(\*[^*\s][^*\n]*\*|_[^_\s][^_\n]*_)|(https?:\/\/[^\s<>"']*[^\s<>"'.,;:!?)\]])|(@[A-Za-z0-9][A-Za-z0-9._-]*(?:@[A-Za-z0-9.-]+(?::\d{1,5})?)?)/g;
+export { plainText } from './plain-text.ts';
 
 /** Local part of an address, for a mention chip. */
 function mentionName(token: string): string {

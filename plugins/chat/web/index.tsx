@@ -1,4 +1,5 @@
 import { lazyPage, type WebPlugin } from '#web-sdk';
+import { ChatBackground } from './chat-background-loader.tsx';
 import { IncomingRoomShare } from './incoming-room-share.tsx';
 
 /** The chat plugin's web part: rooms, conversations and members (loaded on first visit); room invitations in the inbox. */
@@ -8,6 +9,8 @@ export const chatWebPlugin: WebPlugin = {
   route: 'chat',
   icon: 'M4.5 5.5h15v10.5h-9l-6 4z',
   Page: lazyPage(() => import('./chat-page.tsx').then((m) => m.ChatPage)),
+  // Unread badges on the navigation entry and the tab title, desktop notifications: on every page.
+  Background: ChatBackground,
   incomingShareRenderers: { 'chat-room': IncomingRoomShare },
   resourceLabels: { 'chat-room': 'Chat room' },
   // A room share is an invitation to join, not a file-style permission.

@@ -8,6 +8,7 @@ export interface MemberPanelActions {
   remove: (m: MemberView) => void;
   setRole: (m: MemberView, role: Role) => void;
   leave: () => void;
+  mute: (muted: boolean) => void;
 }
 
 const ORDER: Record<string, number> = { joined: 0, invited: 1 };
@@ -19,6 +20,10 @@ export function MemberPanel(props: {
   myRole: Role;
   contacts: Contact[];
   actions: MemberPanelActions;
+  /** The user muted the room's notifications. */
+  muted: boolean;
+  /** Shown in a sheet (phones), whose title already says "Members". */
+  sheet?: boolean;
 }) {
   const { room, me, myRole, actions } = props;
   const api = useApi();
@@ -35,58 +40,72 @@ export function MemberPanel(props: {
     if (await actions.invite(address.trim())) setAddress('');
     setBusy(false);
   };
-  return (
-    <aside class="chat-members" aria-label="Members">
-      <h2>
-        Members <span class="chat-count">{members.filter((m) => m.state === 'joined').length}</span>
-      </h2>
-      <ul data-testid="member-list">
-        {members.map((m) => (
-          <li key={m.address} class="chat-member" data-testid="member" data-address={m.address} data-state={m.state}>
-            <span
-              class={`chat-presence${m.online ? ' chat-presence-on' : ''}`}
-              role="img"
-              aria-label={m.online ? 'online' : 'offline'}
-            />
-            <span class="chat-member-text">
-              <span class="chat-member-name">
-                {m.displayName}
-                {m.address === me ? ' (you)' : ''}
-              </span>
-              <span class="chat-member-address">{m.address}</span>
-            </span>
-            <span
-              class={`pill${m.local ? '' : ' chat-pill-remote'}`}
-              title={m.local ? 'Account on this server' : `Account on ${m.server}`}
-            >
-              {m.local ? 'local' : 'remote'}
-            </span>
-            {m.role !== 'member' && <span class="pill">{m.role}</span>}
-            {m.state === 'invited' && <span class="pill pill-pending">invited</span>}
-            {canManage && m.address !== me && m.role !== 'owner' && (
-              <span class="chat-member-actions">
-                {myRole === 'owner' && m.state === 'joined' && (
-                  <button
-                    type="button"
-                    class="btn btn-small"
-                    onClick={() => actions.setRole(m, m.role === 'moderator' ? 'member' : 'moderator')}
-                  >
-                    {m.role === 'moderator' ? 'Make member' : 'Make moderator'}
-                  </button>
-                )}
-                <button
-                  type="button"
-                  class="btn btn-small"
-                  onClick={() => actions.remove(m)}
-                  aria-label={`Remove ${m.displayName}`}
-                >
-                  Remove
-                </button>
-              </span>
+  const joined = members.filter((m) => m.state === 'joined');
+  const invited = members.filter((m) => m.state === 'invited');
+  const rows = (list: MemberView[]) =>
+    list.map((m) => (
+      <li key={m.address} class="chat-member" data-testid="member" data-address={m.address} data-state={m.state}>
+        <span
+          class={`chat-presence${m.online ? ' chat-presence-on' : ''}`}
+          role="img"
+          aria-label={m.online ? 'online' : 'offline'}
+        />
+        <span class="chat-member-text">
+          <span class="chat-member-name">
+            {m.displayName}
+            {m.address === me ? ' (you)' : ''}
+          </span>
+          <span class="chat-member-address" title={m.address}>
+            {m.address}
+          </span>
+        </span>
+        <span
+          class={`pill${m.local ? '' : ' chat-pill-remote'}`}
+          title={m.local ? 'Account on this server' : `Account on ${m.server}`}
+        >
+          {m.local ? 'local' : 'remote'}
+        </span>
+        {m.role !== 'member' && <span class="pill">{m.role}</span>}
+        {m.state === 'invited' && <span class="pill pill-pending">invited</span>}
+        {canManage && m.address !== me && m.role !== 'owner' && (
+          <span class="chat-member-actions">
+            {myRole === 'owner' && m.state === 'joined' && (
+              <button
+                type="button"
+                class="btn btn-small"
+                onClick={() => actions.setRole(m, m.role === 'moderator' ? 'member' : 'moderator')}
+              >
+                {m.role === 'moderator' ? 'Make member' : 'Make moderator'}
+              </button>
             )}
-          </li>
-        ))}
-      </ul>
+            <button
+              type="button"
+              class="btn btn-small"
+              onClick={() => actions.remove(m)}
+              aria-label={`Remove ${m.displayName}`}
+            >
+              Remove
+            </button>
+          </span>
+        )}
+      </li>
+    ));
+  return (
+    <aside class={`chat-members${props.sheet ? ' chat-members-sheet' : ''}`} aria-label="Members">
+      {!props.sheet && (
+        <h2>
+          Members <span class="chat-count">{joined.length}</span>
+        </h2>
+      )}
+      <ul data-testid="member-list">{rows(joined)}</ul>
+      {invited.length > 0 && (
+        <>
+          <h3 class="chat-invited-heading">
+            Invited <span class="chat-count">{invited.length}</span>
+          </h3>
+          <ul data-testid="invited-list">{rows(invited)}</ul>
+        </>
+      )}
       {canManage && (
         <form class="chat-invite" onSubmit={invite}>
           <label for="chat-invite-address">Add someone</label>
@@ -107,9 +126,20 @@ export function MemberPanel(props: {
           </p>
         </form>
       )}
-      <button type="button" class="btn btn-small chat-leave" onClick={actions.leave}>
-        Leave room
-      </button>
+      <div class="chat-room-settings">
+        <button
+          type="button"
+          class="btn btn-small"
+          aria-pressed={props.muted}
+          title="Muted rooms send no desktop notifications"
+          onClick={() => actions.mute(!props.muted)}
+        >
+          {props.muted ? 'Notifications muted' : 'Mute notifications'}
+        </button>
+        <button type="button" class="btn btn-small" onClick={actions.leave}>
+          {room.kind === 'direct' ? 'Leave conversation' : 'Leave room'}
+        </button>
+      </div>
     </aside>
   );
 }

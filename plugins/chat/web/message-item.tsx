@@ -1,9 +1,7 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { TimelineItem } from '../shared.ts';
-import { FormattedText } from './format-text.tsx';
-
-/** Reactions offered on every message. */
-export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '👀'];
+import { FormattedText, plainText } from './format-text.tsx';
+import { ReactionPicker } from './reaction-picker.tsx';
 
 /** What a message row may do; absent callbacks hide their buttons. */
 export interface MessageActions {
@@ -17,18 +15,26 @@ function time(ms: number): string {
   return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
-/** One message: sender, time, formatted text, the message it replies to, reactions and actions. */
+/**
+ * One message: sender, time, formatted text, the message it replies to, reactions and actions. A message that
+ * follows one from the same sender shortly after is `grouped`: its sender line is hidden (kept for screen readers).
+ * The actions float over the message (hover, focus, or the "⋯" button on touch screens), so showing them never
+ * moves the list.
+ */
 export function MessageItem(props: {
   item: TimelineItem;
   me: string;
   name: (address: string) => string;
   parent: TimelineItem | null;
+  grouped: boolean;
   actions: MessageActions;
 }) {
   const { item, me, actions } = props;
   const msg = item.message;
   const [editing, setEditing] = useState<string | null>(null);
-  const [picking, setPicking] = useState(false);
+  const [picking, setPicking] = useState<'up' | 'down' | null>(null);
+  const [open, setOpen] = useState(false);
+  const row = useRef<HTMLLIElement>(null);
   if (!msg) return null;
   const mine = item.sender === me;
   const saveEdit = (e: Event) => {
@@ -36,14 +42,27 @@ export function MessageItem(props: {
     if (editing !== null && editing.trim() && editing !== msg.text) actions.edit?.(item, editing);
     setEditing(null);
   };
+  // The picker opens towards the larger part of the history's box, so it is never cut off.
+  const togglePicker = () => {
+    if (picking) return setPicking(null);
+    const box = row.current?.closest('.chat-scroll')?.getBoundingClientRect();
+    const r = row.current?.getBoundingClientRect();
+    setPicking(box && r && r.top - box.top > box.bottom - r.bottom ? 'up' : 'down');
+  };
+  const close = () => {
+    setPicking(null);
+    setOpen(false);
+  };
   return (
     <li
-      class={`chat-msg${mine ? ' chat-msg-mine' : ''}`}
+      ref={row}
+      class={`chat-msg${mine ? ' chat-msg-mine' : ''}${props.grouped ? ' chat-msg-grouped' : ''}${open || picking ? ' chat-msg-open' : ''}`}
       data-testid="message"
       data-seq={item.seq}
       data-sender={item.sender}
+      onKeyDown={(e) => e.key === 'Escape' && (picking || open) && close()}
     >
-      <div class="chat-msg-head">
+      <div class={props.grouped ? 'chat-msg-head visually-hidden' : 'chat-msg-head'}>
         <span class="chat-msg-sender">{props.name(item.sender)}</span>
         <time class="chat-msg-time" dateTime={new Date(item.ts).toISOString()}>
           {time(item.ts)}
@@ -53,7 +72,7 @@ export function MessageItem(props: {
       {props.parent?.message && (
         <blockquote class="chat-msg-quote">
           <span class="chat-msg-sender">{props.name(props.parent.sender)}</span>{' '}
-          {props.parent.message.deleted ? 'message deleted' : props.parent.message.text.slice(0, 140)}
+          {props.parent.message.deleted ? 'message deleted' : plainText(props.parent.message.text)}
         </blockquote>
       )}
       {msg.deleted ? (
@@ -84,6 +103,7 @@ export function MessageItem(props: {
       ) : (
         <p class="chat-msg-body" data-testid="message-text">
           <FormattedText text={msg.text} mentions={msg.mentions} me={me} />
+          {props.grouped && msg.editedAt && <span class="chat-msg-edited"> (edited)</span>}
         </p>
       )}
       {Object.keys(msg.reactions).length > 0 && (
@@ -104,101 +124,50 @@ export function MessageItem(props: {
         </div>
       )}
       {!msg.deleted && editing === null && (
-        <div class="chat-msg-actions">
+        <>
           <button
             type="button"
-            class="btn btn-small"
-            onClick={() => actions.reply(item)}
-            aria-label={`Reply to ${props.name(item.sender)}`}
+            class="chat-msg-more"
+            aria-label={`Actions for the message from ${props.name(item.sender)}`}
+            aria-expanded={open}
+            onClick={() => (open ? close() : setOpen(true))}
           >
-            Reply
+            ⋯
           </button>
-          <button type="button" class="btn btn-small" aria-expanded={picking} onClick={() => setPicking(!picking)}>
-            React
-          </button>
-          {mine && actions.edit && (
-            <button type="button" class="btn btn-small" onClick={() => setEditing(msg.text)}>
-              Edit
+          <div class="chat-msg-actions" role="group" aria-label="Message actions">
+            <button
+              type="button"
+              class="btn btn-small"
+              onClick={() => (close(), actions.reply(item))}
+              aria-label={`Reply to ${props.name(item.sender)}`}
+            >
+              Reply
             </button>
-          )}
-          {actions.remove && (
-            <button type="button" class="btn btn-small" onClick={() => actions.remove?.(item)}>
-              Delete
+            <button type="button" class="btn btn-small" aria-expanded={picking !== null} onClick={togglePicker}>
+              React
             </button>
-          )}
-          {picking && (
-            <span class="chat-picker" role="group" aria-label="Reactions">
-              {QUICK_REACTIONS.map((k) => (
-                <button
-                  type="button"
-                  key={k}
-                  class="btn btn-small"
-                  aria-label={`React ${k}`}
-                  onClick={() => {
-                    setPicking(false);
-                    actions.react(item, k, !(msg.reactions[k] ?? []).includes(me));
-                  }}
-                >
-                  {k}
-                </button>
-              ))}
-            </span>
-          )}
-        </div>
+            {mine && actions.edit && (
+              <button type="button" class="btn btn-small" onClick={() => (close(), setEditing(msg.text))}>
+                Edit
+              </button>
+            )}
+            {actions.remove && (
+              <button type="button" class="btn btn-small" onClick={() => (close(), actions.remove?.(item))}>
+                Delete
+              </button>
+            )}
+            {picking && (
+              <ReactionPicker
+                direction={picking}
+                onPick={(k) => {
+                  close();
+                  actions.react(item, k, !(msg.reactions[k] ?? []).includes(me));
+                }}
+              />
+            )}
+          </div>
+        </>
       )}
-    </li>
-  );
-}
-
-/** A room or member change, as one quiet line. */
-/** "12 min", "45 s", "1 h 5 min". */
-function duration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.round(s / 60);
-  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} min` : ''}`;
-}
-
-/** The timeline line of a call: started, or its summary once it ended. */
-function callLine(item: TimelineItem, name: (address: string) => string): string {
-  const d = item.data as { reason?: string; startedBy?: string; durationMs?: number; participants?: string[] };
-  if (item.type === 'call.started') return `${name(item.sender)} started a call`;
-  const by = name(d.startedBy ?? item.sender);
-  if (d.reason === 'missed') return `Missed call from ${by}`;
-  if (d.reason === 'declined') return `${name(item.sender)} declined the call from ${by}`;
-  const n = d.participants?.length ?? 0;
-  return `Call started by ${by} · ${duration(d.durationMs ?? 0)} · ${n} ${n === 1 ? 'participant' : 'participants'}`;
-}
-
-export function SystemLine(props: { item: TimelineItem; name: (address: string) => string }) {
-  const { item, name } = props;
-  if (item.type === 'call.started' || item.type === 'call.ended')
-    return (
-      <li class="chat-system chat-call-line" data-testid="call-line" data-type={item.type}>
-        <span class="chat-call-icon" aria-hidden="true">
-          ☎
-        </span>{' '}
-        {callLine(item, name)}
-      </li>
-    );
-  const d = item.data as { address?: string; name?: string; topic?: string; role?: string };
-  const who = d.address ? name(d.address) : '';
-  const text: Record<string, string> = {
-    'room.created': `${name(item.sender)} created the room`,
-    'room.updated':
-      d.name !== undefined
-        ? `${name(item.sender)} renamed the room to “${d.name}”`
-        : `${name(item.sender)} set the topic: ${d.topic || '(none)'}`,
-    'member.invited': `${name(item.sender)} invited ${who}`,
-    'member.joined': `${who} joined`,
-    'member.left': `${who} left`,
-    'member.removed': `${name(item.sender)} removed ${who}`,
-    'member.declined': `${who} declined the invitation`,
-    'member.role': `${who} is now ${d.role ?? 'a member'}`,
-  };
-  return (
-    <li class="chat-system" data-testid="system-line">
-      {text[item.type] ?? item.type}
     </li>
   );
 }

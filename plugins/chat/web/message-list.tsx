@@ -1,7 +1,21 @@
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { TimelineItem } from '../shared.ts';
-import { MessageItem, SystemLine, type MessageActions } from './message-item.tsx';
+import { MessageItem, type MessageActions } from './message-item.tsx';
+import { SystemLine } from './system-line.tsx';
 import type { PendingMessage } from './timeline-model.ts';
+
+/** How close in time two messages from one sender must be to show as one group. */
+const GROUP_MS = 5 * 60_000;
+
+/** Whether `item` continues the group of the line before it (same sender, shortly after, not a reply). */
+export function groupedWith(prev: TimelineItem | undefined, item: TimelineItem): boolean {
+  return (
+    prev?.type === 'message.posted' &&
+    prev.sender === item.sender &&
+    item.ts - prev.ts < GROUP_MS &&
+    !item.message?.replyTo
+  );
+}
 
 /**
  * The scrolling history: loads older pages when the top comes into view (keeping the reader's place),
@@ -25,6 +39,8 @@ export function MessageList(props: {
   const fromBottom = useRef(0);
   const firstSeq = props.items[0]?.seq ?? 0;
   const byId = new Map(props.items.map((i) => [i.eventId, i]));
+  // seq 2 is always the creator joining their own new room: "created" says it already.
+  const lines = props.items.filter((i) => !(i.type === 'member.joined' && i.seq === 2));
 
   useEffect(() => {
     const el = top.current;
@@ -67,23 +83,21 @@ export function MessageList(props: {
         {props.loadingOlder ? 'Loading older messages…' : props.more ? '' : 'This is the start of the room.'}
       </div>
       <ol class="chat-lines">
-        {/* seq 2 is always the creator joining their own new room: "created" says it already. */}
-        {props.items
-          .filter((i) => !(i.type === 'member.joined' && i.seq === 2))
-          .map((i) =>
-            i.type === 'message.posted' ? (
-              <MessageItem
-                key={i.eventId}
-                item={i}
-                me={props.me}
-                name={props.name}
-                parent={i.message?.replyTo ? (byId.get(i.message.replyTo) ?? null) : null}
-                actions={props.actionsFor(i)}
-              />
-            ) : (
-              <SystemLine key={i.eventId} item={i} name={props.name} />
-            ),
-          )}
+        {lines.map((i, n) =>
+          i.type === 'message.posted' ? (
+            <MessageItem
+              key={i.eventId}
+              item={i}
+              me={props.me}
+              name={props.name}
+              parent={i.message?.replyTo ? (byId.get(i.message.replyTo) ?? null) : null}
+              grouped={groupedWith(lines[n - 1], i)}
+              actions={props.actionsFor(i)}
+            />
+          ) : (
+            <SystemLine key={i.eventId} item={i} name={props.name} />
+          ),
+        )}
         {props.pending.map((p) => (
           <li
             key={p.clientMsgId}

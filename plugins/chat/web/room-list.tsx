@@ -1,5 +1,7 @@
+import type { ComponentChildren } from 'preact';
 import { hashHref } from '#web-sdk';
 import type { RoomSummary } from '../shared.ts';
+import { plainText } from './format-text.tsx';
 
 /** A room's title: its name, or the other person's address for a one-to-one conversation. */
 export function roomTitle(r: { kind: string; name: string; peer: string | null }): string {
@@ -7,7 +9,13 @@ export function roomTitle(r: { kind: string; name: string; peer: string | null }
 }
 
 /** The user's rooms, most recent first, with unread and mention badges. */
-export function RoomList(props: { rooms: RoomSummary[]; openId: string | null; onNew: () => void }) {
+export function RoomList(props: {
+  rooms: RoomSummary[];
+  openId: string | null;
+  onNew: () => void;
+  /** Shown above the rooms (invitations, the notifications question). */
+  children?: ComponentChildren;
+}) {
   return (
     <nav class="chat-rooms" aria-label="Rooms">
       <div class="chat-rooms-head">
@@ -16,6 +24,7 @@ export function RoomList(props: { rooms: RoomSummary[]; openId: string | null; o
           New room
         </button>
       </div>
+      {props.children}
       {props.rooms.length === 0 && <p class="empty">No rooms yet. Create one, or accept an invitation under Shares.</p>}
       <ul>
         {props.rooms.map((r) => (
@@ -46,7 +55,11 @@ export function RoomList(props: { rooms: RoomSummary[]; openId: string | null; o
                   <span class="chat-in-call-dot" aria-hidden="true" /> in call · {r.call.participants.length}
                 </span>
               )}
-              {r.lastMessage && <span class="chat-room-last">{r.lastMessage.text || 'message deleted'}</span>}
+              {r.lastMessage && (
+                <span class="chat-room-last" data-testid="room-last">
+                  {r.lastMessage.text ? plainText(r.lastMessage.text) : 'Message deleted'}
+                </span>
+              )}
               {r.unread > 0 && (
                 <span
                   class={`badge${r.mentions ? ' chat-badge-mention' : ''}`}

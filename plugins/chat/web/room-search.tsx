@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { describeError } from '#web-sdk';
 import type { TimelineItem } from '../shared.ts';
 import type { ChatApi } from './chat-api.ts';
+import { FormattedText } from './format-text.tsx';
 
 /** Searches the room's whole history (on this server's copy) and lists what matches, newest first. */
 export function RoomSearch(props: { chat: ChatApi; roomId: string; name: (address: string) => string }) {
@@ -46,7 +47,7 @@ export function RoomSearch(props: { chat: ChatApi; roomId: string; name: (addres
                 <span class="chat-msg-sender">{props.name(h.sender)}</span>{' '}
                 <time>{new Date(h.ts).toLocaleString()}</time>
                 <br />
-                {h.message?.text}
+                {h.message && <FormattedText text={h.message.text} mentions={h.message.mentions} me="" />}
               </li>
             ))}
           </ol>

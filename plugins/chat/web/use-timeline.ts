@@ -117,7 +117,7 @@ export function useTimeline(chat: ChatApi, socket: ChatSocket, roomId: string | 
     setLoadingOlder(true);
     try {
       const first = model.items[0]?.seq ?? null;
-      const page = await chat.history(model.room.id, first);
+      const page = await chat.history(model.room.id, first, 100);
       setModel((m) =>
         m && m.room.id === model.room.id ? { ...m, items: mergeItems(m.items, page.items), more: page.more } : m,
       );

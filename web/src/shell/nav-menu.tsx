@@ -4,12 +4,15 @@ import { ModalDialog } from '../components/modal-dialog.tsx';
 import { PHONE_QUERY, useMediaQuery } from '../components/use-media-query.ts';
 import type { WebPlugin } from '../plugin-host.ts';
 import { hashHref } from './hash-route.ts';
+import { useNavBadges } from './nav-badges.ts';
 
 interface NavItem {
   route: string;
   title: string;
   icon: string;
   badge: number;
+  badgeLabel?: string;
+  alert?: boolean;
 }
 
 /** How many entries the phone's bottom bar shows before the rest go behind "More". */
@@ -27,7 +30,11 @@ function NavLink(props: { item: NavItem; current: string; onClick?: () => void }
       <Icon path={item.icon} class="nav-icon" />
       <span class="nav-label">{item.title}</span>
       {item.badge > 0 && (
-        <span class="badge" aria-label={`${item.badge} waiting`}>
+        <span
+          class={item.alert ? 'badge badge-alert' : 'badge'}
+          aria-label={item.badgeLabel ?? `${item.badge} waiting`}
+          data-testid="nav-badge"
+        >
           {item.badge}
         </span>
       )}
@@ -42,10 +49,21 @@ function NavLink(props: { item: NavItem; current: string; onClick?: () => void }
 export function NavMenu(props: { current: string; plugins: readonly WebPlugin[]; pending: number }) {
   const phone = useMediaQuery(PHONE_QUERY);
   const [moreOpen, setMoreOpen] = useState(false);
+  const badges = useNavBadges();
   const items: NavItem[] = [
     { route: 'shares', title: 'Shares', icon: ICONS.shares, badge: props.pending },
     { route: 'contacts', title: 'Contacts', icon: ICONS.contacts, badge: 0 },
-    ...props.plugins.map((p) => ({ route: p.route, title: p.title, icon: p.icon ?? ICONS.folder, badge: 0 })),
+    ...props.plugins.map((p) => {
+      const b = badges.get(p.route);
+      return {
+        route: p.route,
+        title: p.title,
+        icon: p.icon ?? ICONS.folder,
+        badge: b?.count ?? 0,
+        ...(b?.label ? { badgeLabel: b.label } : {}),
+        ...(b?.alert ? { alert: true } : {}),
+      };
+    }),
   ];
   const overflow = phone && items.length > BOTTOM_BAR_MAX;
   const shown = overflow ? items.slice(0, BOTTOM_BAR_MAX - 1) : items;

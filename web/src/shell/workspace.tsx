@@ -5,6 +5,7 @@ import type { Me } from '../api/types.ts';
 import { pluginForRoute, type WebPluginContext, type WebPlugin } from '../plugin-host.ts';
 import { ContactsPage } from './contacts-page.tsx';
 import { navigate, useHashRoute } from './hash-route.ts';
+import { useNavBadges } from './nav-badges.ts';
 import { NavMenu } from './nav-menu.tsx';
 import { PasswordDialog } from './password-dialog.tsx';
 import { SharesPage } from './shares-page.tsx';
@@ -59,9 +60,12 @@ export function Workspace(props: {
   );
   const plugin = pluginForRoute(plugins, first);
   const title = plugin?.title ?? (first === 'contacts' ? 'Contacts' : first === 'shares' ? 'Shares' : 'Not found');
+  // Plugins' navigation badges (unread messages, …) also show in the tab's title, seen from other tabs.
+  const badges = useNavBadges();
+  const waiting = [...badges.values()].reduce((n, b) => n + b.count, 0);
   useEffect(() => {
-    document.title = `${title} · Meshwork`;
-  }, [title]);
+    document.title = `${waiting ? `(${waiting}) ` : ''}${title} · Meshwork`;
+  }, [title, waiting]);
   // Moving to another page puts focus at its start (screen readers then read the new page), not on the first load.
   const mainRef = useRef<HTMLElement>(null);
   const lastPage = useRef(first);

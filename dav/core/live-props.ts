@@ -51,6 +51,14 @@ function httpDate(ms: number): string {
 }
 const HTTP_DATES = new Map<number, string>();
 
+/** An ETag as element text: the usual `"…"` of plain characters without a regex callback per quote. */
+function etagXml(etag: string): string {
+  const inner = etag.slice(1, -1);
+  return etag.length >= 2 && etag[0] === '"' && etag.endsWith('"') && escapeXml(inner) === inner
+    ? `&quot;${inner}&quot;`
+    : escapeXml(etag);
+}
+
 /** The provider of the core live properties. */
 export function coreLiveProps(server: DavServer): PropertyProvider {
   return {
@@ -61,7 +69,7 @@ export function coreLiveProps(server: DavServer): PropertyProvider {
         pf.handle(CORE_PROPS.displayname, () => escapeXml(n.displayName ?? n.name));
         pf.handle(CORE_PROPS.getcontentlength, () => (n.collection || n.size === null ? undefined : String(n.size)));
         pf.handle(CORE_PROPS.getcontenttype, () => (n.contentType === null ? undefined : escapeXml(n.contentType)));
-        pf.handle(CORE_PROPS.getetag, () => (n.etag === null ? undefined : escapeXml(n.etag)));
+        pf.handle(CORE_PROPS.getetag, () => (n.etag === null ? undefined : etagXml(n.etag)));
         pf.handle(CORE_PROPS.getlastmodified, () => (n.lastModified === null ? undefined : httpDate(n.lastModified)));
         pf.handle(CORE_PROPS.creationdate, () => {
           const t = n.createdAt ?? null;

@@ -77,8 +77,11 @@ export function isWithin(path: string, ancestor: string): boolean {
   return ancestor === '/' || path === ancestor || path.startsWith(`${ancestor}/`);
 }
 
+const UNRESERVED = /^[A-Za-z0-9._~-]*$/;
+
 /** Percent-encodes one segment for an href (RFC 3986 pchar minus a few characters clients mishandle). */
 export function encodeSegment(seg: string): string {
+  if (UNRESERVED.test(seg)) return seg;
   return encodeURIComponent(seg).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 

@@ -52,14 +52,14 @@ export class PropFind {
   readonly request: PropRequest;
   /** Found values: Clark name → inner XML, in the order they were set. */
   readonly found = new Map<string, string>();
-  readonly #asked: Set<string>;
+  readonly #asked: ReadonlySet<string>;
 
   constructor(path: string, href: string, node: DavNode, request: PropRequest) {
     this.path = path;
     this.href = href;
     this.node = node;
     this.request = request;
-    this.#asked = new Set(request.kind === 'prop' ? request.names : request.kind === 'allprop' ? request.include : []);
+    this.#asked = askedOf(request);
   }
 
   /**
@@ -85,28 +85,37 @@ export class PropFind {
 
   /** Names asked for by name (prop, or allprop's include) that nobody answered. */
   missing(): string[] {
+    if (this.#asked.size === 0) return [];
     return [...this.#asked].filter((n) => !this.found.has(n));
   }
 
   /** The `<d:response>` element; `minimal` leaves out the 404 propstat. */
   render(minimal: boolean): string {
     const names = this.request.kind === 'propname';
-    const ok = [...this.found].map(([k, v]) => propElement(k, names ? '' : v));
+    let ok = '';
+    for (const [k, v] of this.found) ok += propElement(k, names ? '' : v);
     const missing = this.missing();
     let out = `<d:response><d:href>${escapeXml(this.href)}</d:href>`;
-    if (ok.length) out += propstat(ok, 200);
-    if (missing.length && !minimal)
-      out += propstat(
-        missing.map((k) => propElement(k, '')),
-        404,
-      );
-    if (!ok.length && (minimal || !missing.length)) out += propstat([], 200);
+    if (ok !== '') out += propstat(ok, 200);
+    if (missing.length && !minimal) out += propstat(missing.map((k) => propElement(k, '')).join(''), 404);
+    if (ok === '' && (minimal || !missing.length)) out += propstat('', 200);
     return `${out}</d:response>`;
   }
 }
 
-function propstat(props: string[], status: number): string {
-  const inner = props.length ? `<d:prop>${props.join('')}</d:prop>` : '<d:prop/>';
+/** The names a request asks for by name, built once per request (a depth-1 PROPFIND makes a PropFind per member). */
+const ASKED = new WeakMap<PropRequest, ReadonlySet<string>>();
+function askedOf(request: PropRequest): ReadonlySet<string> {
+  let set = ASKED.get(request);
+  if (!set) {
+    set = new Set(request.kind === 'prop' ? request.names : request.kind === 'allprop' ? request.include : []);
+    ASKED.set(request, set);
+  }
+  return set;
+}
+
+function propstat(props: string, status: number): string {
+  const inner = props !== '' ? `<d:prop>${props}</d:prop>` : '<d:prop/>';
   return `<d:propstat>${inner}<d:status>${statusLine(status)}</d:status></d:propstat>`;
 }
 

@@ -166,10 +166,11 @@ export class DavRequest {
 
   /** Answers 207 with these `<d:response>` elements (and trailing elements such as `<d:sync-token>`). */
   sendMultistatus(responses: string[], trailer = ''): void {
-    const body = multistatus(responses, trailer);
+    // Encoded once: byteLength and then end(string) would each walk a big listing's text again.
+    const body = Buffer.from(multistatus(responses, trailer), 'utf8');
     this.res.statusCode = 207;
     this.res.setHeader('Content-Type', 'application/xml; charset=utf-8');
-    this.res.setHeader('Content-Length', Buffer.byteLength(body));
+    this.res.setHeader('Content-Length', body.length);
     this.res.end(body);
   }
 

@@ -46,8 +46,11 @@ export function isElement(el: XmlElement | undefined, name: string): el is XmlEl
   return el !== undefined && clark(el.ns, el.local) === name;
 }
 
+const NEEDS_ESCAPE = /[<>&"']/;
+
 /** Escapes text for element content and attribute values. */
 export function escapeXml(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s; // most names, ETags and dates: no copy, no callback
   return s.replace(/[<>&"']/g, (c) =>
     c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : c === '"' ? '&quot;' : '&apos;',
   );
@@ -102,11 +105,20 @@ export function splitClark(key: string): { ns: string; local: string } {
  * prefix, others a local `x:` binding, null-namespace props no prefix; `innerXml` is already serialized.
  */
 export function propElement(key: string, innerXml: string): string {
-  const { ns, local } = splitClark(key);
-  const name = ns === DAV_NS ? `d:${local}` : ns === '' ? local : `x:${local}`;
-  const decl = ns === DAV_NS || ns === '' ? '' : ` xmlns:x="${escapeXml(ns)}"`;
-  return innerXml === '' ? `<${name}${decl}/>` : `<${name}${decl}>${innerXml}</${name}>`;
+  let tags = PROP_TAGS.get(key);
+  if (!tags) {
+    const { ns, local } = splitClark(key);
+    const name = ns === DAV_NS ? `d:${local}` : ns === '' ? local : `x:${local}`;
+    const decl = ns === DAV_NS || ns === '' ? '' : ` xmlns:x="${escapeXml(ns)}"`;
+    tags = { empty: `<${name}${decl}/>`, open: `<${name}${decl}>`, close: `</${name}>` };
+    // A PROPFIND of a big folder builds the same few elements thousands of times; names a client invents are
+    // cached too, so the map is bounded.
+    if (PROP_TAGS.size < 10_000) PROP_TAGS.set(key, tags);
+  }
+  return innerXml === '' ? tags.empty : tags.open + innerXml + tags.close;
 }
+
+const PROP_TAGS = new Map<string, { empty: string; open: string; close: string }>();
 
 /** Standard status line used in propstat and response elements. */
 export function statusLine(code: number): string {

@@ -35,6 +35,30 @@ function resourceType(pf: PropFind): string {
   return (pf.node.collection ? '<d:collection/>' : '') + extra;
 }
 
+/**
+ * HTTP date of a time, remembered for the last few seconds seen: the members of a folder listing mostly share a
+ * handful of modification seconds, and formatting a Date is a good part of a big PROPFIND's work.
+ */
+function httpDate(ms: number): string {
+  const sec = Math.floor(ms / 1000);
+  let s = HTTP_DATES.get(sec);
+  if (s === undefined) {
+    s = new Date(sec * 1000).toUTCString();
+    if (HTTP_DATES.size >= 256) HTTP_DATES.clear();
+    HTTP_DATES.set(sec, s);
+  }
+  return s;
+}
+const HTTP_DATES = new Map<number, string>();
+
+/** An ETag as element text: the usual `"…"` of plain characters without a regex callback per quote. */
+function etagXml(etag: string): string {
+  const inner = etag.slice(1, -1);
+  return etag.length >= 2 && etag[0] === '"' && etag.endsWith('"') && escapeXml(inner) === inner
+    ? `&quot;${inner}&quot;`
+    : escapeXml(etag);
+}
+
 /** The provider of the core live properties. */
 export function coreLiveProps(server: DavServer): PropertyProvider {
   return {
@@ -45,10 +69,8 @@ export function coreLiveProps(server: DavServer): PropertyProvider {
         pf.handle(CORE_PROPS.displayname, () => escapeXml(n.displayName ?? n.name));
         pf.handle(CORE_PROPS.getcontentlength, () => (n.collection || n.size === null ? undefined : String(n.size)));
         pf.handle(CORE_PROPS.getcontenttype, () => (n.contentType === null ? undefined : escapeXml(n.contentType)));
-        pf.handle(CORE_PROPS.getetag, () => (n.etag === null ? undefined : escapeXml(n.etag)));
-        pf.handle(CORE_PROPS.getlastmodified, () =>
-          n.lastModified === null ? undefined : new Date(n.lastModified).toUTCString(),
-        );
+        pf.handle(CORE_PROPS.getetag, () => (n.etag === null ? undefined : etagXml(n.etag)));
+        pf.handle(CORE_PROPS.getlastmodified, () => (n.lastModified === null ? undefined : httpDate(n.lastModified)));
         pf.handle(CORE_PROPS.creationdate, () => {
           const t = n.createdAt ?? null;
           return t === null ? undefined : new Date(t).toISOString();

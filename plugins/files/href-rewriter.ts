@@ -50,9 +50,10 @@ export function hrefRewriter(map: HrefMapper): Transform {
     if (final) return rewrite(text);
     let cut = text.lastIndexOf('<');
     if (cut === -1) return rewrite(text);
-    const head = text.slice(0, cut);
-    const open = OPEN_TAIL.exec(head);
-    if (open) cut = open.index;
+    // An unfinished `<href>value` can only start at the last `<` before the cut (attribute values hold no `<`):
+    // the pattern is tried there, not across the whole chunk.
+    const lt = text.lastIndexOf('<', cut - 1);
+    if (lt !== -1 && OPEN_TAIL.test(text.slice(lt, cut))) cut = lt;
     carry = text.slice(cut);
     return rewrite(text.slice(0, cut));
   };

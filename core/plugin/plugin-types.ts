@@ -103,6 +103,11 @@ export interface PluginHooks {
    * keep the share as it is (the default: a retry). The core then emits `share:incoming-updated`.
    */
   onShareRepeated?(existing: IncomingShare, repeat: IncomingShare): Promise<IncomingShare['protocol'] | void>;
+  /**
+   * What a received share lets its recipient do (`['read']`, `['read', 'write']`), for protocols that do not carry a
+   * permissions list (Nextcloud's calendar shares say it as `access: 2 | 3`). Default: the arms' `permissions` lists.
+   */
+  incomingPermissions?(share: IncomingShare): string[] | undefined;
   /** Check the owner may share the resource and build the protocol object (throw a MeshworkError to refuse). */
   prepareOutgoingShare?(draft: OutgoingShareDraft): Promise<PreparedShare>;
   /** Check an incoming share before it is stored (throw to reject with its status). */

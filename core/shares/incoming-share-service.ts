@@ -140,6 +140,8 @@ export class IncomingShareService {
       createdAt: now,
       updatedAt: now,
     };
+    const typed = plugins.hooks(body.resourceType).incomingPermissions?.(candidate);
+    if (typed?.length) candidate.permissions = [...new Set(typed)];
     const shareKey = await incomingShareKey(plugins.hooks(body.resourceType), candidate);
     const existing = await this.deps.store.findIncomingByKey(candidate.senderHost, shareKey);
     if (existing) {

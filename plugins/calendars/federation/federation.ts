@@ -16,6 +16,8 @@ import {
   CALENDAR_PROVIDER_ID,
   readCalendarShare,
   REMOTE_CALENDARS_PATH,
+  ACCESS_READ,
+  ACCESS_READ_WRITE,
   remoteCalendarUrl,
   shareProtocol,
   syncCalendarBody,
@@ -209,6 +211,12 @@ export function setupFederation(
         was.access === now.access &&
         was.components.join() === now.components.join();
       return same ? undefined : repeat.protocol;
+    },
+    incomingPermissions(share) {
+      // Nextcloud's block says `access` (2 read-write, 3 read), not a permissions list: the inbox says "Can edit".
+      const access = share.protocol.protocols.webdav?.access;
+      if (access === ACCESS_READ_WRITE) return ['read', 'write'];
+      return access === ACCESS_READ ? ['read'] : undefined;
     },
     async validateIncomingShare(share) {
       readCalendarShare(share);

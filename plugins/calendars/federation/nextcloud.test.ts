@@ -159,6 +159,10 @@ describe('calendar federation with a Nextcloud-shaped peer', function () {
         (s: any) => s.resourceType === 'calendar',
       );
       assert.equal(inbox.length, 2);
+      // Nextcloud says what the recipient may do as `access` (2 read-write, 3 read): the inbox shows it.
+      const permsOf = (name: string) => inbox.find((s: any) => s.name === name)?.permissions;
+      assert.deepEqual(permsOf('work'), ['read', 'write']);
+      assert.deepEqual(permsOf('holidays'), ['read']);
       for (const s of inbox)
         assert.equal((await server.api(bob, 'POST', `/api/v1/shares/incoming/${s.id}/accept`)).status, 200);
       await eventually(

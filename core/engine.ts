@@ -57,6 +57,8 @@ export interface EngineOptions {
   logger?: Logger;
   /** Extra handlers mounted last, before the 404 (the web app). */
   fallback?: RequestHandler[];
+  /** Handlers run on a path before the plugins' own (tests record server-to-server traffic); never configurable. */
+  wiretap?: Array<[string, RequestHandler[]]>;
   /** How often sockets' sessions are re-read (defaults: on an event after 2 s, all every 5 s); tests isolate each. */
   sessionChecks?: SessionCheckTimes;
 }
@@ -389,7 +391,7 @@ export class Engine {
       this.plugins.add({ plugin, hooks });
       app.use(`/api/v1/${plugin.id}`, express.json({ limit: '1mb' }), userAuth, api);
     }
-    for (const [path, handlers] of mounts) app.use(path, ...handlers);
+    for (const [path, handlers] of [...(this.#opts.wiretap ?? []), ...mounts]) app.use(path, ...handlers);
     for (const h of this.#opts.fallback ?? []) app.use(h);
     app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`, 'ROUTE_NOT_FOUND')));
     app.use(errorMiddleware(this.log));

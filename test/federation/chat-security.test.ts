@@ -31,9 +31,9 @@ describe('chat: forged, replayed and unauthorised server-to-server requests', fu
 
   before(async () => {
     [a, b, c] = await Promise.all([
-      startChatServer({ extra: [probeA.plugin] }),
-      startChatServer({ extra: [probeB.plugin] }),
-      startChatServer({ extra: [probeC.plugin] }),
+      startChatServer({ extra: [probeA.plugin], wiretap: probeA.wiretap }),
+      startChatServer({ extra: [probeB.plugin], wiretap: probeB.wiretap }),
+      startChatServer({ extra: [probeC.plugin], wiretap: probeC.wiretap }),
     ]);
     alice = await a.user('alice');
     bob = await b.user('bob');

@@ -48,6 +48,8 @@ export async function startTestServer(
     plugins?: MeshworkPlugin[];
     /** Handlers mounted after every route (e.g. the web app from scripts/web-static.ts). */
     fallback?: RequestHandler[];
+    /** Handlers run before the plugins' own on a path (recording server-to-server traffic; see EngineOptions). */
+    wiretap?: EngineOptions['wiretap'];
     /** How often sockets' sessions are re-read (see EngineOptions). */
     sessionChecks?: EngineOptions['sessionChecks'];
     /** The server's logger (default: one at MESHWORK_LOG_LEVEL, silent in tests). */
@@ -73,6 +75,7 @@ export async function startTestServer(
     config: loadConfig(env),
     plugins: opts.plugins ?? [notePlugin()],
     ...(opts.fallback ? { fallback: opts.fallback } : {}),
+    ...(opts.wiretap ? { wiretap: opts.wiretap } : {}),
     ...(opts.sessionChecks ? { sessionChecks: opts.sessionChecks } : {}),
     ...(opts.logger ? { logger: opts.logger } : {}),
   });

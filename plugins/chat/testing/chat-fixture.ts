@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import express, { type Request } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { definePlugin, type MeshworkPlugin, type PluginContext } from '#core';
 import { eventually, startTestServer, type TestServer } from '../../../test/harness/test-server.ts';
 import { ChatConnection } from '../client/chat-connection.ts';
@@ -9,7 +9,13 @@ import type { ChatEvent, RoomDetail, RoomSummary, TimelineItem } from '../shared
 
 /** Starts a test server running the chat plugin (fast sweeps), optionally on a given port and data dir. */
 export function startChatServer(
-  opts: { port?: number; dataDir?: string; extra?: MeshworkPlugin[]; env?: Record<string, string> } = {},
+  opts: {
+    port?: number;
+    dataDir?: string;
+    extra?: MeshworkPlugin[];
+    env?: Record<string, string>;
+    wiretap?: Array<[string, RequestHandler[]]>;
+  } = {},
 ): Promise<TestServer> {
   return startTestServer({ ...opts, plugins: [...(opts.extra ?? []), chatPlugin({ sweepMs: 300 })] });
 }
@@ -182,29 +188,35 @@ export interface CapturedRequest {
  * A test-only plugin: records every request to the chat S2S routes (mounted before the chat plugin, it
  * sees them first) and exposes its plugin context (to send signed requests as this server).
  */
-export function probePlugin(): { plugin: MeshworkPlugin; captured: CapturedRequest[]; ctx: () => PluginContext } {
+export function probePlugin(): {
+  plugin: MeshworkPlugin;
+  captured: CapturedRequest[];
+  ctx: () => PluginContext;
+  /** Records every request to chat's server-to-server routes (pass to startChatServer / startTestServer). */
+  wiretap: Array<[string, RequestHandler[]]>;
+} {
   const captured: CapturedRequest[] = [];
   let context: PluginContext | null = null;
+  // A plugin may not mount on another's path (start-up refuses it), so the recording runs as the engine's wiretap.
   const plugin = definePlugin({
     id: 'probe',
     resourceTypes: [],
     async setup(ctx) {
       context = ctx;
-      const keep = (req: unknown, _res: unknown, buf: Buffer): void => void ((req as Request).rawBody = buf);
-      ctx.mount(
-        '/plugins/chat/s2s',
-        express.json({ limit: '8mb', verify: keep }),
-        (req: Request, _res: unknown, next: () => void) => {
-          const headers: Record<string, string> = {};
-          for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
-          captured.push({ path: req.originalUrl, headers, raw: req.rawBody ?? Buffer.alloc(0), body: req.body });
-          next();
-        },
-      );
       return {};
     },
   });
-  return { plugin, captured, ctx: () => context as PluginContext };
+  const keep = (req: unknown, _res: unknown, buf: Buffer): void => void ((req as Request).rawBody = buf);
+  const record: RequestHandler = (req, _res, next) => {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+    captured.push({ path: req.originalUrl, headers, raw: req.rawBody ?? Buffer.alloc(0), body: req.body });
+    next();
+  };
+  const wiretap: Array<[string, RequestHandler[]]> = [
+    ['/plugins/chat/s2s', [express.json({ limit: '8mb', verify: keep }), record]],
+  ];
+  return { plugin, captured, ctx: () => context as PluginContext, wiretap };
 }
 
 /** Sends a captured request again, byte for byte (same signature headers and body). */

@@ -21,6 +21,10 @@ export const CORE_ERROR_CODES = {
   INVALID_URL: { status: 400, meaning: 'Not an http(s) URL.' },
   INVALID_HOST: { status: 400, meaning: 'Not a server name (host[:port], no scheme, path or credentials).' },
   ROUTE_NOT_FOUND: { status: 404, meaning: 'No endpoint at this method and path.' },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    meaning: 'The endpoint exists but not for this method (the Allow header lists those it takes).',
+  },
   STARTING: { status: 503, meaning: 'The server is still starting; retry after the Retry-After delay.' },
   INTERNAL_ERROR: { status: 500, meaning: 'An unexpected failure on this server; it is logged, details are not sent.' },
   CONFIG_INVALID: { status: 500, meaning: 'A configuration variable is invalid (start-up only; names the variable).' },

@@ -72,3 +72,12 @@ export {
   type NotificationDeclaration,
   type JsonSchema,
 } from './declarations.ts';
+
+// ---- Signed server-to-server routes (body bytes kept, signature verified, errors in OCM shape)
+export {
+  peerRoutes,
+  type PeerRoutes,
+  type PeerRoutesOptions,
+  type PeerRequest,
+  type PeerHandler,
+} from './peer-routes.ts';

@@ -1,46 +1,15 @@
-import type { IncomingMessage } from 'node:http';
 import type { Kysely } from 'kysely';
-import { InputError, NotAllowedError, type PluginContext } from '#sdk';
+import { InputError, NotAllowedError, peerRoutes, type PeerRequest, type PluginContext } from '#sdk';
 import { parseAction, parseActionId } from './action-input.ts';
 import { eventsAfter, getBoard } from './board-store.ts';
 import { DECK_ERRORS } from './error-codes.ts';
 import type { HostService } from './host-service.ts';
 import { parseEvent, type MirrorService, type PullReply } from './mirror-service.ts';
 
-const MAX_BODY = 4 * 1024 * 1024;
 const MAX_EVENTS = 1000;
 const MAX_PULL = 500;
 
-type Handler = Parameters<PluginContext['mount']>[1];
-type Req = Parameters<Handler>[0];
-
-/**
- * Reads a JSON body and keeps its bytes as `req.rawBody` (the signature check covers its digest). The SDK has no
- * body parser for `ctx.mount` routes; a plugin must not import express itself.
- */
-export const readJson: Handler = (req, _res, next) => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const stream = req as unknown as IncomingMessage;
-  stream.on('data', (c: Buffer) => {
-    size += c.length;
-    if (size > MAX_BODY) {
-      stream.destroy();
-      next(new InputError('request body too large'));
-    } else chunks.push(c);
-  });
-  stream.on('end', () => {
-    const raw = Buffer.concat(chunks);
-    req.rawBody = raw;
-    try {
-      req.body = raw.length ? JSON.parse(raw.toString('utf8')) : {};
-      next();
-    } catch {
-      next(new InputError('the body is not JSON'));
-    }
-  });
-  stream.on('error', next);
-};
+type Req = PeerRequest;
 
 function str(v: unknown, name: string, max = 200): string {
   if (typeof v !== 'string' || !v || v.length > max)
@@ -49,7 +18,7 @@ function str(v: unknown, name: string, max = 200): string {
 }
 
 /**
- * The signed server-to-server routes under `/plugins/deck/s2s/` (the core's `peerAuth` checks the RFC 9421
+ * The signed server-to-server routes under `/plugins/deck/s2s/` (the SDK's `peerRoutes` checks the RFC 9421
  * signature and sets `req.peerHost`). Hosts push events; member servers send actions and pull.
  */
 export function mountS2s(
@@ -58,7 +27,8 @@ export function mountS2s(
   base: string,
 ): void {
   const { db, host, mirror } = d;
-  const peer = (req: Req) => String(req.peerHost).toLowerCase();
+  const peer = (req: Req) => req.peerHost.toLowerCase();
+  const routes = peerRoutes(ctx, base, { limit: '4mb' });
 
   /** A live share of a board hosted here, presented by the server it was shared with. */
   async function hostedShare(req: Req, boardId: string, secret: string) {
@@ -76,8 +46,7 @@ export function mountS2s(
   }
 
   // Host → member server: events in seq order.
-  ctx.mount(`${base}/events`, readJson, ctx.peerAuth, async (req, res) => {
-    if (req.method !== 'POST') return void res.status(405).json({ message: 'POST only' });
+  routes.post('/events', async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const boardId = str(b.boardId, 'boardId', 64);
     if (!Array.isArray(b.events) || b.events.length > MAX_EVENTS) throw new InputError('events must be a list');
@@ -93,8 +62,7 @@ export function mountS2s(
   });
 
   // Member server → host: one user's action, with the secret of that user's share (which names the actor).
-  ctx.mount(`${base}/actions`, readJson, ctx.peerAuth, async (req, res) => {
-    if (req.method !== 'POST') return void res.status(405).json({ message: 'POST only' });
+  routes.post('/actions', async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const { board, share } = await hostedShare(req, str(b.boardId, 'boardId', 64), str(b.secret, 'secret'));
     const action = parseAction(b.action);
@@ -106,11 +74,10 @@ export function mountS2s(
   });
 
   // Either way, at start-up: reaching a peer makes its outbox retry what it queued for us right away.
-  ctx.mount(`${base}/hello`, readJson, ctx.peerAuth, (_req, res) => void res.status(204).end());
+  routes.post('/hello', (_req, res) => void res.status(204).end());
 
   // Member server → host: "events after N".
-  ctx.mount(`${base}/pull`, readJson, ctx.peerAuth, async (req, res) => {
-    if (req.method !== 'POST') return void res.status(405).json({ message: 'POST only' });
+  routes.post('/pull', async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const { board } = await hostedShare(req, str(b.boardId, 'boardId', 64), str(b.secret, 'secret'));
     const after = Number.isSafeInteger(b.after) && (b.after as number) >= 0 ? (b.after as number) : 0;

@@ -48,17 +48,8 @@ describe('browser: the Calendar page', function () {
       )
     ).body.occurrences as Array<Record<string, any>>;
   const openCalendar = async (page: Page) => {
-    page.on('requestfailed', (r) => console.log('FAILED', r.url()));
-    page.on('response', (r) => r.status() >= 400 && console.log('HTTP', r.status(), r.url()));
     await page.evaluate('location.hash = "#/calendar"');
-    await page
-      .getByTestId('calendar-view')
-      .locator('.fc-view')
-      .waitFor()
-      .catch(async (e) => {
-        console.log(await page.content());
-        throw e;
-      });
+    await page.getByTestId('calendar-view').locator('.fc-view').waitFor();
   };
   const weekView = async (page: Page) => {
     await page.getByRole('button', { name: 'Week' }).click();
@@ -280,6 +271,9 @@ describe('browser: the Calendar page', function () {
     // Bob accepts in his inbox; the calendar appears on his Calendar page with its owner.
     await bo.page.evaluate('location.hash = "#/shares"');
     await bo.page.getByRole('button', { name: /^Accept “personal”/ }).click();
+    // The accepted share links to the Calendar page (its title is the calendar's display name).
+    await bo.page.getByRole('link', { name: 'Open in Calendar: “Personal”' }).click();
+    await bo.page.waitForURL(/#\/calendar$/);
     await openCalendar(bo.page);
     await weekView(bo.page);
     const sharedRow = bo.page.getByRole('navigation', { name: 'Calendars' }).getByText(`alice@${a.host}`);

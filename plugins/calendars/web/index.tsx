@@ -1,4 +1,5 @@
 import { lazyPage, type WebPlugin } from '#web-sdk';
+import { IncomingCalendarShare } from './incoming-calendar-share.tsx';
 
 /** The calendars plugin's web part: the Calendar page (month, week and agenda views; loaded on first visit). */
 export const calendarsWebPlugin: WebPlugin = {
@@ -8,4 +9,5 @@ export const calendarsWebPlugin: WebPlugin = {
   icon: 'M4.5 6.5h15v13h-15zM4.5 10.5h15M8.5 4v4M15.5 4v4',
   Page: lazyPage(() => import('./calendar-page.tsx').then((m) => m.CalendarPage)),
   resourceLabels: { calendar: 'Calendar' },
+  incomingShareRenderers: { calendar: IncomingCalendarShare },
 };

@@ -33,6 +33,7 @@ export { SDK_VERSION, PluginManifestError, checkManifests } from './plugin/plugi
 export { satisfies as satisfiesRange } from './plugin/semver-range.ts';
 export type { SchemaMigration, MigrationContext } from './storage/migrations.ts';
 export type { User } from './accounts/account-service.ts';
+export { userFromRequest } from './accounts/auth-middleware.ts';
 export type { IncomingShare, OutgoingShare, IncomingShareView } from './shares/share-types.ts';
 export type { Contact, EngineEvents, EngineEventName } from './events.ts';
 export type { PeopleProvider } from './people/people-registry.ts';

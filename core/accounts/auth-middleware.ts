@@ -80,3 +80,22 @@ export function requireUser(deps: AuthDeps): RequestHandler {
     );
   };
 }
+
+/**
+ * The request's local user through a `requireUser` middleware, for protocol handlers that answer in their own error
+ * shape (WebDAV, CalDAV, CardDAV): null when credentials are missing or wrong (answer 401 your way); rejects with the
+ * core's error when it must be answered as such (429 throttled with `Retry-After` set, 403 disabled account).
+ */
+export function userFromRequest(
+  requireUser: RequestHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<User | null> {
+  return new Promise<User | null>((resolve, reject) => {
+    requireUser(req as Request, res as Response, (err?: unknown) => {
+      if (!err) return resolve((req as Request).user ?? null);
+      if ((err as { status?: unknown }).status === 401) return resolve(null);
+      reject(err as Error);
+    });
+  });
+}

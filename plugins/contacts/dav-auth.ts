@@ -1,11 +1,9 @@
 /**
- * Authentication of CardDAV clients (as on /dav/files): Basic (DAVx5, Thunderbird, vdirsyncer) and Bearer sessions (the web app), both
- * through the core's `requireUser`, which throttles password guessing (429 with `Retry-After`) and caches successful
- * Basic checks so sync clients do not pay for password hashing on every request.
+ * Authentication of CardDAV clients (as on /dav/files): Basic (DAVx5, Thunderbird, vdirsyncer) and Bearer sessions (the web app), both through the core's `requireUser`, which throttles password guessing (429 with
+ * `Retry-After`) and caches successful Basic checks so sync clients do not pay for password hashing on every request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Request, Response } from 'express';
-import type { PluginContext, User } from '#core';
+import { userFromRequest, type PluginContext, type User } from '#core';
 
 /**
  * Resolves the request's local user, or null when the credentials are missing or wrong; rejects with the core's
@@ -15,12 +13,5 @@ export type DavAuthenticator = (req: IncomingMessage, res: ServerResponse) => Pr
 
 /** Builds the authenticator on the core's request authentication. */
 export function davAuthenticator(ctx: Pick<PluginContext, 'requireUser'>): DavAuthenticator {
-  return (req, res) =>
-    new Promise<User | null>((resolve, reject) => {
-      ctx.requireUser(req as Request, res as Response, (err?: unknown) => {
-        if (!err) return resolve((req as Request).user ?? null);
-        if ((err as { status?: unknown }).status === 401) return resolve(null);
-        reject(err as Error);
-      });
-    });
+  return (req, res) => userFromRequest(ctx.requireUser, req, res);
 }

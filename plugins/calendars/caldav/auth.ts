@@ -4,8 +4,7 @@
  * checks. Other ways in (an OCM share secret) are added with `CaldavAuth.add` and yield `remote` principals.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Request, Response } from 'express';
-import type { PluginContext } from '#core';
+import { userFromRequest, type PluginContext } from '#core';
 import type { DavPrincipal } from './access.ts';
 
 /** Resolves a principal, or null when this method does not apply or the credentials are wrong. */
@@ -13,15 +12,10 @@ export type PrincipalResolver = (req: IncomingMessage, res: ServerResponse) => P
 
 /** Local accounts through the core. Rejects with the core's error (429 throttled, 403 disabled). */
 export function accountResolver(ctx: Pick<PluginContext, 'requireUser'>): PrincipalResolver {
-  return (req, res) =>
-    new Promise<DavPrincipal | null>((resolve, reject) => {
-      ctx.requireUser(req as Request, res as Response, (err?: unknown) => {
-        const user = (req as Request).user;
-        if (!err && user) return resolve({ kind: 'user', userId: user.id, displayName: user.displayName });
-        if (!err || (err as { status?: unknown }).status === 401) return resolve(null);
-        reject(err as Error);
-      });
-    });
+  return async (req, res) => {
+    const user = await userFromRequest(ctx.requireUser, req, res);
+    return user ? { kind: 'user', userId: user.id, displayName: user.displayName } : null;
+  };
 }
 
 /** The authenticators in order: added ones first (they recognise their own credentials), accounts last. */

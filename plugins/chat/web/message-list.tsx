@@ -80,6 +80,11 @@ export function MessageList(props: {
     if (news?.message) setAnnounce(`${props.name(news.sender)}: ${plainText(news.message.text)}`);
   }, [keys]);
 
+  // A line's spacing depends on the line before it (grouping): measure the rendered rows again when lines change.
+  useLayoutEffect(() => {
+    for (const el of list.current?.children ?? []) v.measureElement(el as HTMLElement);
+  }, [keys]);
+
   // The user's own pending messages sit below the rows: sending one brings the reader to the bottom.
   useLayoutEffect(() => {
     if (props.pending.length && stick.current) box.current?.scrollTo({ top: box.current.scrollHeight });

@@ -80,6 +80,9 @@ export function MessageList(props: {
     if (news?.message) setAnnounce(`${props.name(news.sender)}: ${plainText(news.message.text)}`);
   }, [keys]);
 
+  // A room opens on its newest lines.
+  useLayoutEffect(() => v.scrollToEnd(), [v]);
+
   // A line's spacing depends on the line before it (grouping): measure the rendered rows again when lines change.
   useLayoutEffect(() => {
     for (const el of list.current?.children ?? []) v.measureElement(el as HTMLElement);

@@ -157,6 +157,37 @@ describe('browser: a chat room with thousands of messages', function () {
       `      ${COUNT} messages, ${frames.length} frames swept (0.8 screen each), at most ${sweep.most} rows in the DOM: frame median ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms`,
     );
     await snap(page, 'end-of-5000');
+
+    // A reply quotes the room's first message, thousands of lines up: its quote brings the reader there.
+    const start = await a.api(alice, 'GET', `/api/v1/chat/rooms/${roomId}/history?before=40&limit=30`);
+    const target = (start.body.items as Array<{ eventId: string; seq: number; message?: { text: string } }>).find(
+      (i) => i.message,
+    );
+    assert.ok(target);
+    const shown = history.locator(`[data-seq="${target.seq}"]`);
+    assert.equal(await shown.count(), 0, 'the first message is not in the DOM down here');
+    const post = async (text: string, replyTo?: string) =>
+      assert.equal(
+        (await a.api(alice, 'POST', `/api/v1/chat/rooms/${roomId}/messages`, { text, replyTo })).status,
+        201,
+      );
+    await post('about the very first line', target?.eventId);
+    const reply = history.getByTestId('message').filter({ hasText: 'about the very first line' });
+    await reply.waitFor();
+    assert.equal(await page.getByTestId('new-messages').count(), 0, 'followed at the bottom: no "new messages" button');
+    await reply.getByRole('button', { name: /^Go to the message from Alice Liddell/ }).click();
+    await shown.and(history.locator('.chat-msg-target')).waitFor();
+    await snap(page, 'jumped-to-first-message');
+
+    // Up in the history, new messages wait under a button that brings the reader down.
+    await post('while you were reading');
+    await post('and one more');
+    await page.getByTestId('new-messages').getByText('2 new messages').waitFor();
+    assert.equal(await history.getByText('and one more').count(), 0, 'the view stayed where the reader was');
+    await snap(page, 'new-messages-button');
+    await page.getByTestId('new-messages').click();
+    await history.getByText('and one more').waitFor();
+    await page.getByTestId('new-messages').waitFor({ state: 'detached' });
     await context.close();
   });
 });

@@ -159,7 +159,7 @@ describe('browser: a chat room with thousands of messages', function () {
     await snap(page, 'end-of-5000');
 
     // A reply quotes the room's first message, thousands of lines up: its quote brings the reader there.
-    const start = await a.api(alice, 'GET', `/api/v1/chat/rooms/${roomId}/history?before=40&limit=30`);
+    const start = await a.api(alice, 'GET', `/api/v1/chat/rooms/${roomId}/history?before=30&limit=40`);
     const target = (start.body.items as Array<{ eventId: string; seq: number; message?: { text: string } }>).find(
       (i) => i.message,
     );

@@ -41,6 +41,8 @@ export function MessageItem(props: {
   onJump?: (eventId: string) => void;
   /** Just jumped to: highlighted for a moment. */
   target?: boolean;
+  /** The first message the user had not read when the room opened: a "New" marker above it. */
+  unreadFrom?: boolean;
 }) {
   const { item, me, actions } = props;
   const msg = item.message;
@@ -75,12 +77,17 @@ export function MessageItem(props: {
       data-index={props.row?.index}
       aria-posinset={props.row ? props.row.index + 1 : undefined}
       aria-setsize={props.row?.setSize}
-      class={`chat-msg${mine ? ' chat-msg-mine' : ''}${props.grouped ? ' chat-msg-grouped' : ''}${open || picking ? ' chat-msg-open' : ''}${props.target ? ' chat-msg-target' : ''}`}
+      class={`chat-msg${mine ? ' chat-msg-mine' : ''}${props.grouped ? ' chat-msg-grouped' : ''}${open || picking ? ' chat-msg-open' : ''}${props.target ? ' chat-msg-target' : ''}${props.unreadFrom ? ' chat-unread-from' : ''}`}
       data-testid="message"
       data-seq={item.seq}
       data-sender={item.sender}
       onKeyDown={(e) => e.key === 'Escape' && (picking || open) && close()}
     >
+      {props.unreadFrom && (
+        <span class="chat-unread-marker" data-testid="unread-marker">
+          New
+        </span>
+      )}
       <div class={props.grouped ? 'chat-msg-head visually-hidden' : 'chat-msg-head'}>
         <span class="chat-msg-sender">{props.name(item.sender)}</span>
         <time class="chat-msg-time" dateTime={new Date(item.ts).toISOString()}>

@@ -30,6 +30,8 @@ export function MessageList(props: {
   pending: PendingMessage[];
   more: boolean;
   loadingOlder: boolean;
+  /** The last seq the user had read when the room opened: a marker goes above the first message after it. */
+  readUpTo: number;
   me: string;
   name: (address: string) => string;
   actionsFor: (item: TimelineItem) => MessageActions;
@@ -48,6 +50,12 @@ export function MessageList(props: {
   // seq 2 is always the creator joining their own new room: "created" says it already.
   const lines = useMemo(() => props.items.filter((i) => !(i.type === 'member.joined' && i.seq === 2)), [props.items]);
   const keys = useMemo(() => lines.map((i) => i.eventId), [lines]);
+  // Where the unread messages began when the room was opened (kept while reading them).
+  const [readAtOpen] = useState(props.readUpTo);
+  const unreadFrom = useMemo(
+    () => lines.find((i) => i.seq > readAtOpen && i.type === 'message.posted' && i.sender !== props.me)?.eventId,
+    [lines, readAtOpen],
+  );
   const rows = useHistoryRows(keys, box, list);
   const v = rows.virtualizer;
   const loadOlder = useRef(props.onLoadOlder);
@@ -155,6 +163,7 @@ export function MessageList(props: {
                 row={row(n)}
                 onJump={jump}
                 target={target === i.eventId}
+                unreadFrom={unreadFrom === i.eventId}
               />
             ) : (
               <SystemLine key={i.eventId} item={i} name={props.name} row={row(n)} />

@@ -108,6 +108,14 @@ describe('browser: chat invitations, badges and notifications', function () {
       await page.evaluate(() => ((globalThis as any).__away = false));
       await page.goto(`${b.origin}/#/chat/${bobRoom.id}`);
       await page.getByTestId('message-list').getByText('still there?').waitFor();
+      // A "New" marker sits above the first message that was unread when the room opened.
+      await page.getByTestId('unread-marker').waitFor();
+      assert.equal(
+        await page.locator('.chat-unread-from [data-testid="message-text"]').textContent(),
+        'Welcome aboard',
+      );
+      assert.deepEqual(await seriousA11yViolations(page), []);
+      await snap(page, `${phone ? 'phone' : 'desktop'}-unread-marker`);
       await badge.waitFor({ state: 'detached' });
       await eventually(async () => !(await page.title()).startsWith('(') || null, 5000, 'no count in the title');
       if (phone) await page.getByRole('button', { name: /^Members/ }).click();

@@ -69,6 +69,16 @@ describe('browser: alice and bob chat live across two servers', function () {
     await bp.getByLabel('Message Launch').press('Enter');
     const fromBob = ap.locator(`[data-testid="message"][data-sender="bob@${b.host}"]`).last();
     await fromBob.getByText('Yes, all green').waitFor();
+    // Screen readers hear the new message from the other person (and only new ones: the live region is not the list).
+    await ap
+      .getByTestId('announce')
+      .getByText('Bob Marley: Yes, all green', { exact: true })
+      .waitFor({ state: 'attached' });
+    assert.equal(await ap.getByTestId('announce').getAttribute('aria-live'), 'polite');
+    await bp
+      .getByTestId('announce')
+      .getByText('Alice Liddell: Hello Bob, ready for friday?', { exact: true })
+      .waitFor({ state: 'attached' });
     await snap(bp, 'bob-chatting');
 
     // Alice reacts and replies; bob edits his message; both see each other's changes live.
@@ -135,8 +145,14 @@ describe('browser: alice and bob chat live across two servers', function () {
       0,
       'only the latest page is loaded at first',
     );
-    for (let i = 0; i < 6 && (await ap.getByText('This is the start of the room.').count()) === 0; i++) {
-      // The reader scrolls up with the wheel, as a person does.
+    // The reader scrolls up with the wheel, as a person does, until the first line (the history is windowed: lines
+    // far from the view are not in the page).
+    const first = history.getByText('backlog 0', { exact: true });
+    for (
+      let i = 0;
+      i < 10 && ((await ap.getByText('This is the start of the room.').count()) === 0 || !(await first.count()));
+      i++
+    ) {
       await history.hover();
       await ap.mouse.wheel(0, -20_000);
       await ap.waitForTimeout(400);

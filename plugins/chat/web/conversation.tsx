@@ -229,6 +229,7 @@ export function Conversation(props: {
             pending={model.pending}
             more={model.more}
             loadingOlder={timeline.loadingOlder}
+            readUpTo={room.readUpTo}
             me={me}
             name={name}
             actionsFor={actionsFor}

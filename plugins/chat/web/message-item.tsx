@@ -3,6 +3,13 @@ import type { TimelineItem } from '../shared.ts';
 import { FormattedText, plainText } from './format-text.tsx';
 import { ReactionPicker } from './reaction-picker.tsx';
 
+/** Where a line sits in the windowed history: `data-index` for measuring, its position for screen readers. */
+export interface HistoryRow {
+  index: number;
+  setSize: number;
+  measure: (el: HTMLElement | null) => void;
+}
+
 /** What a message row may do; absent callbacks hide their buttons. */
 export interface MessageActions {
   reply: (item: TimelineItem) => void;
@@ -28,13 +35,21 @@ export function MessageItem(props: {
   parent: TimelineItem | null;
   grouped: boolean;
   actions: MessageActions;
+  /** Its place in the windowed history (measured as it renders). */
+  row?: HistoryRow;
+  /** Scrolls the history to the message this one replies to. */
+  onJump?: (eventId: string) => void;
+  /** Just jumped to: highlighted for a moment. */
+  target?: boolean;
+  /** The first message the user had not read when the room opened: a "New" marker above it. */
+  unreadFrom?: boolean;
 }) {
   const { item, me, actions } = props;
   const msg = item.message;
   const [editing, setEditing] = useState<string | null>(null);
   const [picking, setPicking] = useState<'up' | 'down' | null>(null);
   const [open, setOpen] = useState(false);
-  const row = useRef<HTMLLIElement>(null);
+  const row = useRef<HTMLLIElement | null>(null);
   if (!msg) return null;
   const mine = item.sender === me;
   const saveEdit = (e: Event) => {
@@ -55,13 +70,24 @@ export function MessageItem(props: {
   };
   return (
     <li
-      ref={row}
-      class={`chat-msg${mine ? ' chat-msg-mine' : ''}${props.grouped ? ' chat-msg-grouped' : ''}${open || picking ? ' chat-msg-open' : ''}`}
+      ref={(el) => {
+        row.current = el;
+        props.row?.measure(el);
+      }}
+      data-index={props.row?.index}
+      aria-posinset={props.row ? props.row.index + 1 : undefined}
+      aria-setsize={props.row?.setSize}
+      class={`chat-msg${mine ? ' chat-msg-mine' : ''}${props.grouped ? ' chat-msg-grouped' : ''}${open || picking ? ' chat-msg-open' : ''}${props.target ? ' chat-msg-target' : ''}${props.unreadFrom ? ' chat-unread-from' : ''}`}
       data-testid="message"
       data-seq={item.seq}
       data-sender={item.sender}
       onKeyDown={(e) => e.key === 'Escape' && (picking || open) && close()}
     >
+      {props.unreadFrom && (
+        <span class="chat-unread-marker" data-testid="unread-marker">
+          New
+        </span>
+      )}
       <div class={props.grouped ? 'chat-msg-head visually-hidden' : 'chat-msg-head'}>
         <span class="chat-msg-sender">{props.name(item.sender)}</span>
         <time class="chat-msg-time" dateTime={new Date(item.ts).toISOString()}>
@@ -71,8 +97,15 @@ export function MessageItem(props: {
       </div>
       {props.parent?.message && (
         <blockquote class="chat-msg-quote">
-          <span class="chat-msg-sender">{props.name(props.parent.sender)}</span>{' '}
-          {props.parent.message.deleted ? 'message deleted' : plainText(props.parent.message.text)}
+          <button
+            type="button"
+            class="chat-msg-quote-link"
+            onClick={() => props.parent && props.onJump?.(props.parent.eventId)}
+            aria-label={`Go to the message from ${props.name(props.parent.sender)} this replies to`}
+          >
+            <span class="chat-msg-sender">{props.name(props.parent.sender)}</span>{' '}
+            {props.parent.message.deleted ? 'message deleted' : plainText(props.parent.message.text)}
+          </button>
         </blockquote>
       )}
       {msg.deleted ? (

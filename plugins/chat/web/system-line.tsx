@@ -1,4 +1,5 @@
 import type { TimelineItem } from '../shared.ts';
+import type { HistoryRow } from './message-item.tsx';
 
 /** "12 min", "45 s", "1 h 5 min". */
 function duration(ms: number): string {
@@ -20,11 +21,14 @@ function callLine(item: TimelineItem, name: (address: string) => string): string
 }
 
 /** A room or member change, as one quiet line. */
-export function SystemLine(props: { item: TimelineItem; name: (address: string) => string }) {
-  const { item, name } = props;
+export function SystemLine(props: { item: TimelineItem; name: (address: string) => string; row?: HistoryRow }) {
+  const { item, name, row } = props;
+  const rowAttrs = row
+    ? { ref: row.measure, 'data-index': row.index, 'aria-posinset': row.index + 1, 'aria-setsize': row.setSize }
+    : {};
   if (item.type === 'call.started' || item.type === 'call.ended')
     return (
-      <li class="chat-system chat-call-line" data-testid="call-line" data-type={item.type}>
+      <li {...rowAttrs} class="chat-system chat-call-line" data-testid="call-line" data-type={item.type}>
         <span class="chat-call-icon" aria-hidden="true">
           ☎
         </span>{' '}
@@ -47,7 +51,7 @@ export function SystemLine(props: { item: TimelineItem; name: (address: string) 
     'member.role': `${who} is now ${d.role ?? 'a member'}`,
   };
   return (
-    <li class="chat-system" data-testid="system-line">
+    <li {...rowAttrs} class="chat-system" data-testid="system-line">
       {text[item.type] ?? item.type}
     </li>
   );

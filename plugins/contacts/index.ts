@@ -3,6 +3,7 @@
  * at `/dav/addressbooks/<user>/` (see README.md).
  */
 import { definePlugin, MeshworkError, type MeshworkPlugin } from '#core';
+import { mountContactsApi } from './api/routes.ts';
 import { BookStore } from './book-store.ts';
 import { CardStore } from './card-store.ts';
 import { davAuthenticator } from './dav-auth.ts';
@@ -53,6 +54,7 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
       ctx.mount('/.well-known/carddav', wellKnownCardDav);
       ctx.events.on('contact:changed', ({ userId }) => federated.sync(userId));
       ctx.people.register(addressBookPeople(books, cards));
+      mountContactsApi(ctx.api, { books, cards, limits, realtime: ctx.realtime, ensureBooks });
       ctx.events.on('account:deleted', async ({ userId }) => {
         ready.delete(userId);
         await books.deleteOwner(userId);

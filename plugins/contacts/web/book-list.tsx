@@ -8,7 +8,50 @@ export function BookList(props: {
   selected: string | null;
   onSelect: (id: string) => void;
   onNew: () => void;
+  onRename: (() => void) | null;
+  onDelete: (() => void) | null;
+  /** Phones: a drop-down instead of the list. */
+  compact: boolean;
 }) {
+  const tools = (
+    <div class="book-tools">
+      <button type="button" class="btn btn-small" onClick={props.onNew}>
+        New address book
+      </button>
+      {props.onRename && (
+        <button type="button" class="btn btn-small" onClick={props.onRename}>
+          Rename
+        </button>
+      )}
+      {props.onDelete && (
+        <button type="button" class="btn btn-small" onClick={props.onDelete}>
+          Delete
+        </button>
+      )}
+    </div>
+  );
+  const hint = (
+    <p class="hint book-hint">
+      People on other servers and invitations: <a href={hashHref('contacts')}>Federated contacts and invites</a>
+    </p>
+  );
+  if (props.compact)
+    return (
+      <nav class="book-list book-list-compact" aria-label="Address books">
+        <label class="field">
+          <span>Address book</span>
+          <select value={props.selected ?? ''} onChange={(e) => props.onSelect(e.currentTarget.value)}>
+            {props.books.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.readOnly ? `${b.name} (read-only)` : b.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {tools}
+        {hint}
+      </nav>
+    );
   return (
     <nav class="book-list" aria-label="Address books">
       <h2 class="book-list-title">Address books</h2>
@@ -27,12 +70,8 @@ export function BookList(props: {
           </li>
         ))}
       </ul>
-      <button type="button" class="btn btn-small" onClick={props.onNew}>
-        New address book
-      </button>
-      <p class="hint book-hint">
-        People on other servers and invitations: <a href={hashHref('contacts')}>Federated contacts and invites</a>
-      </p>
+      {tools}
+      {hint}
     </nav>
   );
 }

@@ -162,7 +162,7 @@ export function ContactsBookPage(props: PluginPageProps) {
   return (
     <section class="page contacts-book-page">
       <header class="contacts-header">
-        <h1>{phone && book ? book.name : 'Address book'}</h1>
+        <h1>Address book</h1>
         {book && showList && (
           <div class="contacts-tools">
             {!book.readOnly && (
@@ -182,16 +182,6 @@ export function ContactsBookPage(props: PluginPageProps) {
             >
               Export
             </button>
-            {!book.readOnly && (
-              <button type="button" class="btn" onClick={() => setBookDialog(book)}>
-                Rename
-              </button>
-            )}
-            {!book.readOnly && book.uri !== 'contacts' && (
-              <button type="button" class="btn btn-danger" onClick={() => setConfirm('book')}>
-                Delete book
-              </button>
-            )}
           </div>
         )}
         <input
@@ -213,8 +203,11 @@ export function ContactsBookPage(props: PluginPageProps) {
             <BookList
               books={books ?? []}
               selected={bookId}
+              compact={phone}
               onSelect={(id) => go(id)}
               onNew={() => setBookDialog('new')}
+              onRename={book && !book.readOnly ? () => setBookDialog(book) : null}
+              onDelete={book && !book.readOnly && book.uri !== 'contacts' ? () => setConfirm('book') : null}
             />
           </div>
         )}

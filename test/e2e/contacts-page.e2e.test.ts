@@ -133,11 +133,13 @@ describe('browser: the Address book page', function () {
     assert.equal(text.match(/BEGIN:VCARD/g)?.length, 3);
     assert.match(text, /TITLE:Mathematician/);
 
-    // Live: a contact added elsewhere appears without a reload.
-    await a.api(alice, 'POST', `/api/v1/contacts/books/${own.id}/cards`, {
-      givenName: 'Added',
-      familyName: 'Elsewhere',
+    // Live: a contact a CardDAV client adds (a phone) appears without a reload.
+    const put = await fetch(`${a.origin}/dav/addressbooks/alice/contacts/from-phone.vcf`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${alice}`, 'content-type': 'text/vcard' },
+      body: 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:from-phone\r\nFN:Added Elsewhere\r\nEND:VCARD\r\n',
     });
+    assert.equal(put.status, 201);
     await row(page, 'Added Elsewhere').waitFor();
     await context.close();
   });

@@ -15,6 +15,41 @@ import { exportVcf, importVcf } from './vcf-transfer.ts';
 /** The socket event the `/contacts` namespace sends a user when one of their address books changed. */
 export const CONTACTS_CHANGED = 'contacts:changed';
 
+/**
+ * Tells every open page of a book's owner that it changed, whoever changed it (the web app, a CardDAV client, the
+ * federated book's rebuild). Bursts (an import, a sync) are coalesced into one message per book.
+ */
+export class ChangeAnnouncer {
+  readonly #pending = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly realtime: Namespace,
+    private readonly books: BookStore,
+  ) {}
+
+  /** Announces to one user now (book created, renamed, deleted). */
+  toOwner(ownerId: string, bookId: string | null): void {
+    this.realtime.to(userRoom(ownerId)).emit(CONTACTS_CHANGED, { bookId });
+  }
+
+  /** Announces a change of a book's cards to its owner, shortly (one message per burst). */
+  bookChanged = (bookId: string): void => {
+    this.#pending.add(bookId);
+    this.timer ??= setTimeout(() => void this.#flush(), 50);
+  };
+
+  async #flush(): Promise<void> {
+    this.timer = null;
+    const ids = [...this.#pending];
+    this.#pending.clear();
+    for (const id of ids) {
+      const book = await this.books.getById(id).catch(() => null);
+      if (book) this.toOwner(book.ownerId, id);
+    }
+  }
+}
+
 /** An address book as the web app sees it. */
 export interface BookView {
   id: string;
@@ -72,13 +107,13 @@ export function mountContactsApi(
     books: BookStore;
     cards: CardStore;
     limits: CardLimits;
-    realtime: Namespace;
+    changes: ChangeAnnouncer;
     ensureBooks: (userId: string) => Promise<void>;
   },
 ): void {
   const { books, cards, limits } = deps;
-  const changed = (req: Request, bookId: string | null) =>
-    deps.realtime.to(userRoom(uid(req))).emit(CONTACTS_CHANGED, { bookId });
+  // Card writes announce themselves (CardStore's onChange); book changes are announced here.
+  const changed = (req: Request, bookId: string | null) => deps.changes.toOwner(uid(req), bookId);
   const book = async (req: Request): Promise<AddressBook> => {
     const b = await books.getById(param(req, 'book'));
     if (!b || b.ownerId !== uid(req)) throw new NotFoundError('no such address book', E.CONTACTS_BOOK_NOT_FOUND);
@@ -177,7 +212,6 @@ export function mountContactsApi(
     const { text } = buildCard(readFields(body(req), limits.maxPhotoBytes));
     const uri = `${randomUUID()}.vcf`;
     const r = await store(b, uri, text);
-    changed(req, b.id);
     res.status(201).json({ id: uri, etag: r.etag });
   });
   api.put('/books/:book/cards/:card', async (req, res) => {
@@ -187,14 +221,12 @@ export function mountContactsApi(
     const text = applyFields(parseVCard(c.data.toString('utf8')), fields);
     const etag = typeof body(req).etag === 'string' ? String(body(req).etag) : undefined;
     const r = await store(b, c.uri, text, etag);
-    changed(req, b.id);
     res.json({ id: c.uri, etag: r.etag });
   });
   api.delete('/books/:book/cards/:card', async (req, res) => {
     const b = await writable(req);
     if (!(await cards.delete(b.id, param(req, 'card'))))
       throw new NotFoundError('no such contact', E.CONTACTS_CARD_NOT_FOUND);
-    changed(req, b.id);
     res.status(204).end();
   });
 
@@ -211,7 +243,6 @@ export function mountContactsApi(
       if (!/BEGIN:VCARD/i.test(text))
         throw new InputError('this file holds no contacts (.vcf vCards)', undefined, E.CONTACTS_INVALID_IMPORT);
       const summary = await importVcf(cards, b.id, text, limits);
-      if (summary.imported) changed(req, b.id);
       res.json(summary);
     },
   );

@@ -190,13 +190,17 @@ export function applyFields(card: VCard, f: CardFields): string {
     if (a.type) p.setParameter('type', a.type);
     card.addProperty(p);
   }
+  // BDAY and REV are written as lines: ical.js would tag a date string VALUE=TEXT (a free-text birthday) and mangles
+  // vCard timestamps it did not parse.
   card.removeAllProperties('bday');
-  if (f.birthday) {
-    const p = new ICAL.Property('bday', card);
-    p.resetType('text');
-    p.setValue(f.birthday.replace(/-/g, '').replace(/^(\d{8})$/, '$1'));
-    card.addProperty(p);
-  }
+  card.removeAllProperties('rev');
+  const lines: string[] = [];
+  if (f.birthday)
+    lines.push(
+      `BDAY:${v3 ? f.birthday : f.birthday.replace(/^(\d{4})-(\d\d)-(\d\d)$/, '$1$2$3').replace(/^--(\d\d)-(\d\d)$/, '--$1$2')}`,
+    );
+  // REV (when the card last changed) tells clients which copy is newer.
+  lines.push(`REV:${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}`);
   setText(card, 'note', f.note);
   setText(card, 'cloud', f.cloud);
   if (f.photo !== undefined) {
@@ -212,6 +216,5 @@ export function applyFields(card: VCard, f: CardFields): string {
       card.addProperty(p);
     }
   }
-  setText(card, 'rev', '');
-  return crlf(card.toString());
+  return crlf(card.toString()).replace(/END:VCARD\r\n$/i, `${lines.join('\r\n')}\r\nEND:VCARD\r\n`);
 }

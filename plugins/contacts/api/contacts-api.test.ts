@@ -102,6 +102,8 @@ describe('contacts: the JSON API of the Contacts page', function () {
     });
     assert.equal(edited.status, 200, JSON.stringify(edited.body));
     assert.equal((await api(ann, 'PUT', `/${book}/cards/${r.body.id}`, { ...got, etag: got.etag })).status, 409);
+    const again = (await api(ann, 'GET', `/${book}/cards/${r.body.id}`)).body;
+    assert.deepEqual([again.org, again.birthday, again.note], ['Babbage & Co', '1815-12-10', got.note]);
     const list = (await api(ann, 'GET', `/${book}/cards`)).body.cards;
     assert.deepEqual(
       list.map((c: any) => [c.name, c.org, c.emails, c.cloud]),
@@ -149,6 +151,7 @@ describe('contacts: the JSON API of the Contacts page', function () {
     assert.equal(text.match(/BEGIN:VCARD/g)?.length, 3);
     assert.match(text, /X-CUSTOM:keep me/);
     assert.match(text, /TITLE:Rear Admiral/);
+    assert.match(text, /^REV:\d{8}T\d{6}Z\r$/m);
     assert.match(text, /VERSION:3\.0/);
   });
 });

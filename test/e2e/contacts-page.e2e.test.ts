@@ -39,6 +39,9 @@ const VCF = [
   '',
 ].join('\r\n');
 
+/** A 1×1 PNG. */
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
 describe('browser: the Address book page', function () {
   this.timeout(240_000);
   let a: TestServer;
@@ -77,11 +80,22 @@ describe('browser: the Address book page', function () {
     await editor.getByLabel('Phone 1', { exact: true }).fill('+44 1234 5678');
     await editor.getByLabel('Cloud address (user@server)').fill(`bob@${b.host}`);
     await editor.getByLabel('Notes').fill('Wrote the first program.');
+    // A photo: one too large is refused in words, a small one is shown.
+    const photos = mkdtempSync(path.join(tmpdir(), 'mw-photo-'));
+    const big = path.join(photos, 'big.png');
+    writeFileSync(big, Buffer.alloc(600 * 1024, 1));
+    const small = path.join(photos, 'ada.png');
+    writeFileSync(small, Buffer.from(PNG, 'base64'));
+    await editor.locator('input[type=file]').setInputFiles(big);
+    await editor.getByRole('alert').getByText('choose one up to 512 KB').waitFor();
+    await editor.locator('input[type=file]').setInputFiles(small);
+    await editor.locator('img.avatar').waitFor();
     await snap(page, 'editor-new');
     await editor.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { level: 2, name: 'Ada Lovelace' }).waitFor();
     await row(page, 'Ada Lovelace').waitFor();
     await page.getByRole('button', { name: 'Copy cloud address' }).waitFor();
+    await page.locator('.card-view img.avatar').waitFor();
 
     // CardDAV clients see it as a vCard 4.0.
     const books = (await a.api(alice, 'GET', '/api/v1/contacts/books')).body.books;

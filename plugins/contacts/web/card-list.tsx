@@ -59,7 +59,7 @@ export function CardList(props: {
           )}
         />
       )}
-      {props.cards !== null && (
+      {props.cards !== null && props.cards.length > 0 && (
         <p class="card-count" aria-live="polite">
           {shown.length === props.cards.length
             ? `${props.cards.length} contact${props.cards.length === 1 ? '' : 's'}`

@@ -81,7 +81,11 @@ const CHUNK = 500;
 
 /** Cards of one database: writes log a change and bump the book's token in one transaction. */
 export class CardStore {
-  constructor(private readonly db: Kysely<any>) {}
+  /** `onChange(bookId)` runs after every committed card write or deletion (the web page's live refresh). */
+  constructor(
+    private readonly db: Kysely<any>,
+    private readonly onChange: (bookId: string) => void = () => {},
+  ) {}
 
   /**
    * Stores a card (create or replace) with its index. Throws {@link StorePreconditionFailed} when a condition does
@@ -96,7 +100,7 @@ export class CardStore {
   ): Promise<{ created: boolean; etag: string; syncToken: number }> {
     const etag = etagOf(bytes);
     try {
-      return await this.db.transaction().execute(async (trx) => {
+      const done = await this.db.transaction().execute(async (trx) => {
         const now = Date.now();
         const token = await bumpToken(trx, bookId, now);
         const existing = await trx
@@ -141,6 +145,8 @@ export class CardStore {
           .execute();
         return { created: !existing, etag, syncToken: token };
       });
+      this.onChange(bookId);
+      return done;
     } catch (err) {
       // Two writers raced to the same UID: the unique index refused the second; report it as the RFC says.
       if (!(err instanceof UidConflictError) && !(err instanceof StorePreconditionFailed)) {
@@ -164,7 +170,7 @@ export class CardStore {
 
   /** Deletes a card (logged as a deletion). False when there was none; 412 when `ifMatch` fails. */
   async delete(bookId: string, uri: string, cond: WriteCondition = {}): Promise<boolean> {
-    return this.db.transaction().execute(async (trx: Transaction<any>) => {
+    const deleted = await this.db.transaction().execute(async (trx: Transaction<any>) => {
       const existing = await trx
         .selectFrom('contacts_cards')
         .select('etag')
@@ -182,6 +188,8 @@ export class CardStore {
         .execute();
       return true;
     });
+    if (deleted) this.onChange(bookId);
+    return deleted;
   }
 
   async get(bookId: string, uri: string): Promise<StoredCard | null> {

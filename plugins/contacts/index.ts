@@ -3,6 +3,7 @@
  * at `/dav/addressbooks/<user>/` (see README.md).
  */
 import { definePlugin, MeshworkError, type MeshworkPlugin } from '#core';
+import { ChangeAnnouncer, mountContactsApi } from './api/routes.ts';
 import { BookStore } from './book-store.ts';
 import { CardStore } from './card-store.ts';
 import { davAuthenticator } from './dav-auth.ts';
@@ -32,7 +33,8 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
     async setup(ctx) {
       const limits = { ...CARD_LIMITS, ...options.limits };
       const books = new BookStore(ctx.db);
-      const cards = new CardStore(ctx.db);
+      const changes = new ChangeAnnouncer(ctx.realtime, books);
+      const cards = new CardStore(ctx.db, changes.bookChanged);
       const dav: CardDavContext = { books, cards, limits };
       const federated = new FederatedBook(books, cards, ctx.contacts, ctx.logger);
       const ready = new Set<string>();
@@ -53,6 +55,7 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
       ctx.mount('/.well-known/carddav', wellKnownCardDav);
       ctx.events.on('contact:changed', ({ userId }) => federated.sync(userId));
       ctx.people.register(addressBookPeople(books, cards));
+      mountContactsApi(ctx.api, { books, cards, limits, changes, ensureBooks });
       ctx.events.on('account:deleted', async ({ userId }) => {
         ready.delete(userId);
         await books.deleteOwner(userId);

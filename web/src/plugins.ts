@@ -8,6 +8,13 @@ import { filesWebPlugin } from '../../plugins/files/web/index.tsx';
 import { chatWebPlugin } from '../../plugins/chat/web/index.tsx';
 import { callsWebPlugin } from '../../plugins/calls/web/index.tsx';
 import { calendarsWebPlugin } from '../../plugins/calendars/web/index.tsx';
+import { contactsWebPlugin } from '../../plugins/contacts/web/index.tsx';
 
 /** Every plugin web part, in navigation order. */
-export const webPlugins: readonly WebPlugin[] = [filesWebPlugin, chatWebPlugin, calendarsWebPlugin, callsWebPlugin];
+export const webPlugins: readonly WebPlugin[] = [
+  filesWebPlugin,
+  chatWebPlugin,
+  calendarsWebPlugin,
+  contactsWebPlugin,
+  callsWebPlugin,
+];

@@ -1,0 +1,134 @@
+import type { ApiClient } from '#web-sdk';
+
+/** An address book (own, or the read-only Federated contacts). */
+export interface BookInfo {
+  id: string;
+  uri: string;
+  name: string;
+  readOnly: boolean;
+  kind: 'local' | 'federated';
+}
+
+/** A contact in the list. */
+export interface CardSummary {
+  id: string;
+  name: string;
+  org: string;
+  emails: string[];
+  phones: string[];
+  cloud: string;
+  hasPhoto: boolean;
+}
+
+/** A typed value (e-mail, phone). */
+export interface Typed {
+  type: string;
+  value: string;
+}
+
+/** A postal address. */
+export interface Address {
+  type: string;
+  street: string;
+  city: string;
+  region: string;
+  postcode: string;
+  country: string;
+}
+
+/** The fields of a contact (the editor's form). */
+export interface CardFields {
+  name: string;
+  givenName: string;
+  familyName: string;
+  org: string;
+  title: string;
+  emails: Typed[];
+  phones: Typed[];
+  addresses: Address[];
+  birthday: string;
+  note: string;
+  cloud: string;
+  photo: string | null;
+}
+
+/** A stored contact. */
+export interface CardDetail extends CardFields {
+  id: string;
+  etag: string;
+  version: string;
+}
+
+/** What an import did. */
+export interface ImportSummary {
+  imported: number;
+  skipped: Array<{ name: string; reason: string }>;
+}
+
+/** Largest photo the editor accepts (the server's limit for inline photos). */
+export const MAX_PHOTO_BYTES = 512 * 1024;
+
+const enc = encodeURIComponent;
+const BASE = '/contacts/books';
+
+/** Typed calls of `/api/v1/contacts/books`. */
+export class ContactsApi {
+  constructor(private readonly api: ApiClient) {}
+
+  async books(): Promise<BookInfo[]> {
+    return (await this.api.request<{ books: BookInfo[] }>('GET', BASE)).books;
+  }
+  createBook(name: string): Promise<BookInfo> {
+    return this.api.request('POST', BASE, { name });
+  }
+  renameBook(id: string, name: string): Promise<BookInfo> {
+    return this.api.request('PATCH', `${BASE}/${enc(id)}`, { name });
+  }
+  deleteBook(id: string): Promise<null> {
+    return this.api.request('DELETE', `${BASE}/${enc(id)}`);
+  }
+  async cards(bookId: string): Promise<CardSummary[]> {
+    return (await this.api.request<{ cards: CardSummary[] }>('GET', `${BASE}/${enc(bookId)}/cards`)).cards;
+  }
+  card(bookId: string, id: string): Promise<CardDetail> {
+    return this.api.request('GET', `${BASE}/${enc(bookId)}/cards/${enc(id)}`);
+  }
+  create(bookId: string, fields: Partial<CardFields>): Promise<{ id: string }> {
+    return this.api.request('POST', `${BASE}/${enc(bookId)}/cards`, fields);
+  }
+  update(bookId: string, id: string, fields: Partial<CardFields> & { etag?: string }): Promise<{ id: string }> {
+    return this.api.request('PUT', `${BASE}/${enc(bookId)}/cards/${enc(id)}`, fields);
+  }
+  remove(bookId: string, id: string): Promise<null> {
+    return this.api.request('DELETE', `${BASE}/${enc(bookId)}/cards/${enc(id)}`);
+  }
+
+  /** Sends a .vcf file's text; the answer lists what was skipped and why. */
+  async importFile(bookId: string, file: File): Promise<ImportSummary> {
+    const res = await fetch(`/api/v1${BASE}/${enc(bookId)}/import`, {
+      method: 'POST',
+      headers: { ...this.api.authHeaders(), 'content-type': 'text/vcard', accept: 'application/json' },
+      body: await file.text(),
+    });
+    const body = (await res.json().catch(() => null)) as (ImportSummary & { message?: string }) | null;
+    if (!res.ok)
+      throw new Error(
+        body?.message ? `${body.message[0]!.toUpperCase()}${body.message.slice(1)}.` : 'The import failed.',
+      );
+    return body!;
+  }
+
+  /** Downloads the book as one .vcf file. */
+  async download(book: BookInfo): Promise<void> {
+    const res = await fetch(`/api/v1${BASE}/${enc(book.id)}/export`, { headers: this.api.authHeaders() });
+    if (!res.ok) throw new Error('The address book could not be downloaded. Try again.');
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${book.name.replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'contacts'}.vcf`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+}

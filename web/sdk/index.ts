@@ -69,6 +69,8 @@ export { hashHref, navigate, parseHash, useHashRoute, type HashRoute } from '../
 export { ModalDialog } from '../src/components/modal-dialog.tsx';
 /** Asks to confirm an action (`danger` for destructive ones: Cancel is focused first). */
 export { ConfirmDialog } from '../src/components/confirm-dialog.tsx';
+/** What an import took and what it skipped, with a reason for each ("Imported 3 events. 1 could not be imported: …"). */
+export { ImportReport, type SkippedItem } from '../src/components/import-report.tsx';
 /** A button that copies a text and says so ("Copied"), with an accessible name saying what it copies. */
 export { CopyButton } from '../src/components/copy-button.tsx';
 /** The recipient field of share dialogs: an address, or people suggested by name, e-mail or address as one types. */

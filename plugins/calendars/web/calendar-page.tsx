@@ -1,13 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import './calendar.css';
-import { PHONE_QUERY, describeError, useMediaQuery, type PluginPageProps } from '#web-sdk';
+import { ImportReport, PHONE_QUERY, describeError, useMediaQuery, type PluginPageProps } from '#web-sdk';
 import { CalendarApi, type CalendarInfo, type ImportSummary } from './calendar-api.ts';
 import { CalendarDialog } from './calendar-dialog.tsx';
 import { CalendarList } from './calendar-list.tsx';
 import { EventDialog, type EventDraft } from './event-dialog.tsx';
 import { FullCalendarView, type EventMove } from './full-calendar.tsx';
 import { MoveScopeDialog } from './move-scope-dialog.tsx';
-import { ImportReport } from './import-report.tsx';
 import { CalendarShareDialog } from './share-dialog.tsx';
 import { localDay } from './time-fields.ts';
 
@@ -214,7 +213,14 @@ export function CalendarPage(props: PluginPageProps) {
           }}
         />
       )}
-      {skipped && <ImportReport summary={skipped} onClose={() => setSkipped(null)} />}
+      {skipped && (
+        <ImportReport
+          imported={skipped.imported}
+          skipped={skipped.skipped.map((s) => ({ label: s.title, reason: s.reason }))}
+          noun="event"
+          onClose={() => setSkipped(null)}
+        />
+      )}
     </section>
   );
 }

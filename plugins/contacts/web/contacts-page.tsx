@@ -1,12 +1,19 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import './contacts.css';
-import { ConfirmDialog, PHONE_QUERY, describeError, hashHref, useMediaQuery, type PluginPageProps } from '#web-sdk';
+import {
+  ConfirmDialog,
+  ImportReport,
+  PHONE_QUERY,
+  describeError,
+  hashHref,
+  useMediaQuery,
+  type PluginPageProps,
+} from '#web-sdk';
 import { BookDialog, BookList } from './book-list.tsx';
 import { CardEditor, EMPTY_FIELDS } from './card-editor.tsx';
 import { CardList } from './card-list.tsx';
 import { CardView } from './card-view.tsx';
 import { ContactsApi, type BookInfo, type CardDetail, type CardSummary, type ImportSummary } from './contacts-api.ts';
-import { ImportReport } from './import-report.tsx';
 
 type Mode = 'view' | 'edit' | 'new';
 
@@ -262,7 +269,14 @@ export function ContactsBookPage(props: PluginPageProps) {
             : `${card?.name ?? 'The contact'} will be deleted, also on your phone and other devices.`}
         </p>
       </ConfirmDialog>
-      {summary && <ImportReport summary={summary} onClose={() => setSummary(null)} />}
+      {summary && (
+        <ImportReport
+          imported={summary.imported}
+          skipped={summary.skipped.map((s) => ({ label: s.name, reason: s.reason }))}
+          noun="contact"
+          onClose={() => setSummary(null)}
+        />
+      )}
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { davAuthenticator } from './dav-auth.ts';
 import { CARDDAV_BASE, carddavHandler, createCardDav, wellKnownCardDav } from './carddav-mount.ts';
 import type { CardDavContext } from './carddav-nodes.ts';
 import { FederatedBook } from './federated-book.ts';
+import { setupOwnerFederation } from './federation/owner.ts';
 import { addressBookPeople } from './people-provider.ts';
 import { contactsMigrations } from './schema.ts';
 import { CARD_LIMITS, type CardLimits } from './vcard.ts';
@@ -34,8 +35,14 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
       const limits = { ...CARD_LIMITS, ...options.limits };
       const books = new BookStore(ctx.db);
       const changes = new ChangeAnnouncer(ctx.realtime, books);
-      const cards = new CardStore(ctx.db, changes.bookChanged);
+      let shareChanged = (bookId: string): void => void bookId;
+      const cards = new CardStore(ctx.db, (bookId) => {
+        changes.bookChanged(bookId);
+        shareChanged(bookId);
+      });
       const dav: CardDavContext = { books, cards, limits };
+      const owner = setupOwnerFederation(ctx, dav);
+      shareChanged = owner.bookChanged;
       const federated = new FederatedBook(books, cards, ctx.contacts, ctx.logger);
       const ready = new Set<string>();
       const ensureBooks = async (userId: string): Promise<void> => {
@@ -61,6 +68,7 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
         await books.deleteOwner(userId);
       });
       return {
+        ...owner.hooks,
         // Federated address books are not built yet: say so to a sender instead of keeping a share nobody can open.
         async validateIncomingShare() {
           throw new MeshworkError('RESOURCE_TYPE_NOT_SUPPORTED', 'address-book shares are not received here yet', 501);

@@ -36,8 +36,13 @@ export function toDavError(err: unknown, bookHref: string): unknown {
   return err;
 }
 
-function readOnly(): DavError {
-  const e = forbidden('Federated contacts is kept by Meshwork: change your contacts in the app', 'need-privileges');
+function readOnly(book: AddressBook): DavError {
+  const e = forbidden(
+    book.kind === 'shared'
+      ? 'this address book is shared with you read-only'
+      : 'Federated contacts is kept by Meshwork: change your contacts in the app',
+    'need-privileges',
+  );
   return new DavError(e.status, e.message, CONTACTS_ERRORS.ADDRESSBOOK_READ_ONLY, e.condition);
 }
 
@@ -97,7 +102,7 @@ export class CardNode implements DavFile {
   }
 
   async delete(): Promise<void> {
-    if (this.book.book.kind === 'federated') throw readOnly();
+    if (this.book.readOnly) throw readOnly(this.book.book);
     await this.book.ctx.cards.delete(this.book.book.id, this.name);
     this.book.ctx.changed?.(this.book.book.ownerId);
   }
@@ -129,7 +134,7 @@ export class BookNode implements DavSyncCollection {
   }
 
   get readOnly(): boolean {
-    return this.book.kind === 'federated';
+    return this.book.kind !== 'local';
   }
 
   async child(name: string): Promise<DavNode | null> {
@@ -150,7 +155,7 @@ export class BookNode implements DavSyncCollection {
 
   /** Validates and stores a card's bytes under `name` (create or replace). */
   async store(name: string, input: WriteInput): Promise<WriteResult> {
-    if (this.readOnly) throw readOnly();
+    if (this.readOnly) throw readOnly(this.book);
     try {
       const bytes = await readBody(input, this.ctx.limits.maxBytes);
       const index = validateCard(bytes, input.contentType, this.ctx.limits);
@@ -184,7 +189,7 @@ export class BookNode implements DavSyncCollection {
   }
 
   async delete(): Promise<void> {
-    if (this.readOnly) throw readOnly();
+    if (this.readOnly) throw readOnly(this.book);
     await this.ctx.books.delete(this.book.id);
     this.ctx.changed?.(this.book.ownerId);
   }

@@ -2,7 +2,7 @@
  * Contacts (`addressbook` over `webdav`, CardDAV): address books and vCards in the database, served to real clients
  * at `/dav/addressbooks/<user>/` (see README.md).
  */
-import { definePlugin, MeshworkError, type MeshworkPlugin } from '#core';
+import { definePlugin, type MeshworkPlugin } from '#core';
 import { ChangeAnnouncer, mountContactsApi } from './api/routes.ts';
 import { BookStore } from './book-store.ts';
 import { CardStore } from './card-store.ts';
@@ -11,6 +11,8 @@ import { CARDDAV_BASE, carddavHandler, createCardDav, wellKnownCardDav } from '.
 import type { CardDavContext } from './carddav-nodes.ts';
 import { FederatedBook } from './federated-book.ts';
 import { setupOwnerFederation } from './federation/owner.ts';
+import { setupRecipientFederation } from './federation/recipient.ts';
+import { SharedBooks } from './federation/shared-books.ts';
 import { addressBookPeople } from './people-provider.ts';
 import { contactsMigrations } from './schema.ts';
 import { CARD_LIMITS, type CardLimits } from './vcard.ts';
@@ -43,6 +45,7 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
       const dav: CardDavContext = { books, cards, limits };
       const owner = setupOwnerFederation(ctx, dav);
       shareChanged = owner.bookChanged;
+      const recipient = setupRecipientFederation(ctx, { shared: new SharedBooks(ctx.db, books), cards, limits });
       const federated = new FederatedBook(books, cards, ctx.contacts, ctx.logger);
       const ready = new Set<string>();
       const ensureBooks = async (userId: string): Promise<void> => {
@@ -69,10 +72,7 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
       });
       return {
         ...owner.hooks,
-        // Federated address books are not built yet: say so to a sender instead of keeping a share nobody can open.
-        async validateIncomingShare() {
-          throw new MeshworkError('RESOURCE_TYPE_NOT_SUPPORTED', 'address-book shares are not received here yet', 501);
-        },
+        ...recipient.hooks,
       };
     },
   });

@@ -17,6 +17,8 @@ export interface AddressBook {
   displayName: string | null;
   description: string | null;
   kind: BookKind;
+  /** For a `shared` book, what its share grants; null for the others. */
+  sharedAccess: 'read' | 'read-write' | null;
   /** Current change counter; formatted with `formatSyncToken` (from `#dav`) for the wire. */
   syncToken: number;
   /** The counter's start: tokens below it were never issued by this book. */
@@ -39,6 +41,7 @@ function toBook(r: Record<string, unknown>): AddressBook {
     displayName: (r.display_name as string | null) ?? null,
     description: (r.description as string | null) ?? null,
     kind: r.kind === 'federated' || r.kind === 'shared' ? r.kind : 'local',
+    sharedAccess: r.shared_access === 'read' || r.shared_access === 'read-write' ? r.shared_access : null,
     syncToken: Number(r.sync_token),
     firstToken: Number(r.first_token),
     createdAt: Number(r.created_at),

@@ -13,6 +13,7 @@ import { FederatedBook } from './federated-book.ts';
 import { setupOwnerFederation } from './federation/owner.ts';
 import { setupRecipientFederation } from './federation/recipient.ts';
 import { SharedBooks } from './federation/shared-books.ts';
+import { sharedWriter } from './federation/write-through.ts';
 import { addressBookPeople } from './people-provider.ts';
 import { contactsMigrations } from './schema.ts';
 import { CARD_LIMITS, type CardLimits } from './vcard.ts';
@@ -45,7 +46,9 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
       const dav: CardDavContext = { books, cards, limits };
       const owner = setupOwnerFederation(ctx, dav);
       shareChanged = owner.bookChanged;
-      const recipient = setupRecipientFederation(ctx, { shared: new SharedBooks(ctx.db, books), cards, limits });
+      const shared = new SharedBooks(ctx.db, books);
+      dav.sharedWriter = sharedWriter(ctx, shared, cards);
+      const recipient = setupRecipientFederation(ctx, { shared, cards, limits });
       const federated = new FederatedBook(books, cards, ctx.contacts, ctx.logger);
       const ready = new Set<string>();
       const ensureBooks = async (userId: string): Promise<void> => {

@@ -40,8 +40,7 @@ export function setupRecipientFederation(
     if (share.resourceType !== 'addressbook' || share.state !== 'accepted') return;
     const state = await shared.byShare(share.id);
     if (!state) return;
-    const info = readAddressbookShare(share);
-    if (info.access !== state.access) await shared.setState(state.bookId, { access: info.access });
+    await shared.setAccess(state.bookId, readAddressbookShare(share).access);
     await pull(share);
   });
 

@@ -6,7 +6,6 @@ export interface SharedBookState {
   bookId: string;
   shareId: string;
   url: string;
-  access: 'read' | 'read-write';
   remoteSyncToken: string | null;
   syncedAt: number | null;
   error: string | null;
@@ -17,7 +16,6 @@ function toState(r: Record<string, unknown>): SharedBookState {
     bookId: String(r.book_id),
     shareId: String(r.share_id),
     url: String(r.url),
-    access: r.access === 'read-write' ? 'read-write' : 'read',
     remoteSyncToken: (r.remote_sync_token as string | null) ?? null,
     syncedAt: r.synced_at === null || r.synced_at === undefined ? null : Number(r.synced_at),
     error: (r.error as string | null) ?? null,
@@ -47,9 +45,10 @@ export class SharedBooks {
     });
     await this.db
       .insertInto('contacts_shared_books')
-      .values({ book_id: book.id, share_id: input.shareId, url: input.url, access: input.access })
+      .values({ book_id: book.id, share_id: input.shareId, url: input.url })
       .execute();
-    return book;
+    await this.setAccess(book.id, input.access);
+    return { ...book, sharedAccess: input.access };
   }
 
   async byShare(shareId: string): Promise<SharedBookState | null> {
@@ -76,15 +75,19 @@ export class SharedBooks {
 
   async setState(
     bookId: string,
-    s: Partial<Pick<SharedBookState, 'access' | 'remoteSyncToken' | 'syncedAt' | 'error'>>,
+    s: Partial<Pick<SharedBookState, 'remoteSyncToken' | 'syncedAt' | 'error'>>,
   ): Promise<void> {
     const cols: Record<string, unknown> = {};
-    if (s.access !== undefined) cols.access = s.access;
     if (s.remoteSyncToken !== undefined) cols.remote_sync_token = s.remoteSyncToken;
     if (s.syncedAt !== undefined) cols.synced_at = s.syncedAt;
     if (s.error !== undefined) cols.error = s.error;
     if (Object.keys(cols).length)
       await this.db.updateTable('contacts_shared_books').set(cols).where('book_id', '=', bookId).execute();
+  }
+
+  /** Sets what the share grants (CardDAV shows read-only books without write privileges). */
+  async setAccess(bookId: string, access: 'read' | 'read-write'): Promise<void> {
+    await this.db.updateTable('contacts_books').set({ shared_access: access }).where('id', '=', bookId).execute();
   }
 
   /** Removes the copy of a share (book, cards and state). */

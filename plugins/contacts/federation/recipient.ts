@@ -11,6 +11,9 @@ import { ACCESS_READ, ACCESS_READ_WRITE, readAddressbookShare } from './protocol
 import type { SharedBooks } from './shared-books.ts';
 import { SyncClient } from './sync-client.ts';
 
+/** Every copy is pulled at least this often, in case a `SYNC_ADDRESSBOOK` was lost. */
+export const SAFETY_NET_MS = 15 * 60 * 1000;
+
 /** The URI of a shared copy in the recipient's home: stable per owner URL. */
 export function copyUri(url: string): string {
   return `shared-${createHash('md5').update(url).digest('hex').slice(0, 16)}`;
@@ -24,6 +27,7 @@ type RecipientHooks = Pick<
   | 'onIncomingRemoved'
   | 'onNotification'
   | 'onShareRepeated'
+  | 'dispose'
 >;
 
 /** The recipient hooks, and `pull` for a copy (by its incoming share). */
@@ -35,6 +39,17 @@ export function setupRecipientFederation(
   const sync = new SyncClient(ctx, shared, deps.cards, deps.limits);
   const pull = (share: IncomingShare) =>
     sync.pull(share).catch((err) => ctx.logger.warn({ err, shareId: share.id }, 'address-book pull failed'));
+
+  const timer = setInterval(() => {
+    void (async () => {
+      for (const s of await shared.all()) {
+        if ((s.syncedAt ?? 0) > Date.now() - SAFETY_NET_MS) continue;
+        const share = await ctx.shares.getIncoming(s.shareId);
+        if (share?.state === 'accepted') await pull(share);
+      }
+    })().catch((err) => ctx.logger.warn({ err }, 'periodic address-book sync failed'));
+  }, 60_000);
+  timer.unref();
 
   ctx.events.on('share:incoming-updated', async ({ share }) => {
     if (share.resourceType !== 'addressbook' || share.state !== 'accepted') return;
@@ -72,6 +87,9 @@ export function setupRecipientFederation(
     },
     async onIncomingRemoved(share) {
       await shared.remove(share.id);
+    },
+    async dispose() {
+      clearInterval(timer);
     },
     async onNotification(n) {
       if (n.notificationType !== 'SYNC_ADDRESSBOOK') return {};

@@ -3,8 +3,11 @@ import type { Kysely, Transaction } from 'kysely';
 import { ConflictError, InputError } from '#core';
 import { CONTACTS_ERRORS } from './error-codes.ts';
 
-/** `local`: a book clients and the app change; `federated`: the read-only book of the core's OCM contacts. */
-export type BookKind = 'local' | 'federated';
+/**
+ * `local`: a book clients and the app change; `federated`: the read-only book of the core's OCM contacts; `shared`:
+ * the synced copy of an address book another server shares with the user (federation/).
+ */
+export type BookKind = 'local' | 'federated' | 'shared';
 
 /** An address book collection. Instants in epoch ms. */
 export interface AddressBook {
@@ -14,6 +17,8 @@ export interface AddressBook {
   displayName: string | null;
   description: string | null;
   kind: BookKind;
+  /** For a `shared` book, what its share grants; null for the others. */
+  sharedAccess: 'read' | 'read-write' | null;
   /** Current change counter; formatted with `formatSyncToken` (from `#dav`) for the wire. */
   syncToken: number;
   /** The counter's start: tokens below it were never issued by this book. */
@@ -35,7 +40,8 @@ function toBook(r: Record<string, unknown>): AddressBook {
     uri: String(r.uri),
     displayName: (r.display_name as string | null) ?? null,
     description: (r.description as string | null) ?? null,
-    kind: r.kind === 'federated' ? 'federated' : 'local',
+    kind: r.kind === 'federated' || r.kind === 'shared' ? r.kind : 'local',
+    sharedAccess: r.shared_access === 'read' || r.shared_access === 'read-write' ? r.shared_access : null,
     syncToken: Number(r.sync_token),
     firstToken: Number(r.first_token),
     createdAt: Number(r.created_at),

@@ -11,6 +11,7 @@ import type { CardMeta, CardStore } from './card-store.ts';
 import { CarddavPreconditionError, InvalidSyncTokenError, UidConflictError } from './carddav-errors.ts';
 import { CONTACTS_ERRORS } from './error-codes.ts';
 import { validateCard, type CardLimits } from './vcard.ts';
+import { readOnlyShared, type SharedWriter } from './federation/write-through.ts';
 
 /** Up to this many names, a lookup by name reads the cards' bytes too (a multiget answers with them). */
 const BYTES_WITH_NAMES = 200;
@@ -23,6 +24,8 @@ export interface CardDavContext {
   books: BookStore;
   cards: CardStore;
   limits: CardLimits;
+  /** Writes into `shared` books: to the owner's server first (federation/write-through.ts). */
+  sharedWriter?: SharedWriter;
   /** Called after a book's cards or properties changed (live updates, people search caches). */
   changed?(ownerId: string): void;
 }
@@ -36,7 +39,8 @@ export function toDavError(err: unknown, bookHref: string): unknown {
   return err;
 }
 
-function readOnly(): DavError {
+function readOnly(book: AddressBook): DavError {
+  if (book.kind === 'shared') return readOnlyShared();
   const e = forbidden('Federated contacts is kept by Meshwork: change your contacts in the app', 'need-privileges');
   return new DavError(e.status, e.message, CONTACTS_ERRORS.ADDRESSBOOK_READ_ONLY, e.condition);
 }
@@ -97,8 +101,10 @@ export class CardNode implements DavFile {
   }
 
   async delete(): Promise<void> {
-    if (this.book.book.kind === 'federated') throw readOnly();
-    await this.book.ctx.cards.delete(this.book.book.id, this.name);
+    if (this.book.readOnly) throw readOnly(this.book.book);
+    const { book, ctx } = this.book;
+    if (book.kind === 'shared' && ctx.sharedWriter) await ctx.sharedWriter.delete(book, this.name);
+    else await ctx.cards.delete(book.id, this.name);
     this.book.ctx.changed?.(this.book.book.ownerId);
   }
 }
@@ -129,7 +135,8 @@ export class BookNode implements DavSyncCollection {
   }
 
   get readOnly(): boolean {
-    return this.book.kind === 'federated';
+    if (this.book.kind === 'shared') return this.book.sharedAccess !== 'read-write' || !this.ctx.sharedWriter;
+    return this.book.kind !== 'local';
   }
 
   async child(name: string): Promise<DavNode | null> {
@@ -150,11 +157,14 @@ export class BookNode implements DavSyncCollection {
 
   /** Validates and stores a card's bytes under `name` (create or replace). */
   async store(name: string, input: WriteInput): Promise<WriteResult> {
-    if (this.readOnly) throw readOnly();
+    if (this.readOnly) throw readOnly(this.book);
     try {
       const bytes = await readBody(input, this.ctx.limits.maxBytes);
       const index = validateCard(bytes, input.contentType, this.ctx.limits);
-      const r = await this.ctx.cards.put(this.book.id, name, bytes, index);
+      const r =
+        this.book.kind === 'shared' && this.ctx.sharedWriter
+          ? await this.ctx.sharedWriter.put(this.book, name, bytes, index)
+          : await this.ctx.cards.put(this.book.id, name, bytes, index);
       this.ctx.changed?.(this.book.ownerId);
       return { etag: `"${r.etag}"` };
     } catch (err) {
@@ -184,7 +194,7 @@ export class BookNode implements DavSyncCollection {
   }
 
   async delete(): Promise<void> {
-    if (this.readOnly) throw readOnly();
+    if (this.book.kind !== 'local') throw readOnly(this.book);
     await this.ctx.books.delete(this.book.id);
     this.ctx.changed?.(this.book.ownerId);
   }

@@ -52,8 +52,10 @@ export const PROTECTED_PROPS = [
   CARDDAV_PROPS.getctag,
 ];
 
-function homeOf(d: DavRequest): HomeNode {
-  return (d.mount.root as AddressbooksRoot).home;
+/** The principal URL: the user's home, or the mount itself when it serves one shared book (federation). */
+function principalOf(d: DavRequest): string {
+  const root = d.mount.root;
+  return root instanceof AddressbooksRoot ? `${root.home.href}/` : `${d.mount.hrefPrefix}/`;
 }
 
 const href = (h: string) => `<d:href>${escapeXml(h)}</d:href>`;
@@ -69,8 +71,7 @@ function privileges(writable: boolean): string {
 export function carddavProps(maxBytes: number): PropertyProvider {
   return {
     async propFind(batch, d) {
-      const home = homeOf(d);
-      const principal = `${home.href}/`;
+      const principal = principalOf(d);
       for (const pf of batch) {
         const n = pf.node;
         // RFC 4918 §9.1: allprop is the dead and RFC 4918 live properties; these only when asked by name.
@@ -79,7 +80,11 @@ export function carddavProps(maxBytes: number): PropertyProvider {
         pf.handle(CARDDAV_PROPS.homeSet, href(principal), false);
         pf.handle(CARDDAV_PROPS.principalCollectionSet, href(`${d.mount.hrefPrefix}/`), false);
         const writable = n instanceof BookNode ? !n.readOnly : n instanceof CardNode ? !n.book.readOnly : true;
-        pf.handle(CARDDAV_PROPS.privileges, () => privileges(writable && !(n instanceof AddressbooksRoot)), false);
+        pf.handle(
+          CARDDAV_PROPS.privileges,
+          () => privileges(writable && d.mount.canWrite && !(n instanceof AddressbooksRoot)),
+          false,
+        );
         if (n instanceof HomeNode) pf.handle(CARDDAV_PROPS.displayname, escapeXml(n.name));
         if (!(n instanceof BookNode)) continue;
         pf.handle(CARDDAV_PROPS.owner, href(principal), false);

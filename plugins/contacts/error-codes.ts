@@ -19,5 +19,18 @@ export const CONTACTS_ERRORS = declareErrorCodes('contacts', {
   CARDDAV_NO_UID_CONFLICT: { status: 403, meaning: 'CardDAV: another card of the address book has this UID.' },
   CARDDAV_MAX_RESOURCE_SIZE: { status: 403, meaning: 'CardDAV: the card (or its photo) is larger than accepted.' },
   CARDDAV_SUPPORTED_FILTER: { status: 403, meaning: 'CardDAV: the query uses a filter this server does not support.' },
+  ADDRESSBOOK_SHARED_READ_ONLY: {
+    status: 403,
+    meaning: 'The address book is shared with you read-only: the change was not made (DAV:need-privileges).',
+  },
+  ADDRESSBOOK_OWNER_UNREACHABLE: {
+    status: 503,
+    meaning: "The shared address book's owner server cannot be reached: the change was not made; the copy stays.",
+  },
+  ADDRESSBOOK_OWNER_REFUSED: {
+    status: 502,
+    meaning: "The shared address book's owner server refused the change for a reason it did not explain.",
+  },
+  ADDRESSBOOK_SHARE_REVOKED: { status: 404, meaning: 'The owner ended the share of this address book; the copy went.' },
   CARDDAV_SUPPORTED_COLLATION: { status: 403, meaning: 'CardDAV: a text-match collation this server does not know.' },
 });

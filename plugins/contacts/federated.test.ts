@@ -98,7 +98,7 @@ describe('contacts: the Federated contacts book and people search', function () 
 
 describe('contacts: incoming address-book shares', function () {
   this.timeout(30_000);
-  it('are refused with 501 until federated address books exist (nothing is stored)', async () => {
+  it('are refused with 400 without the webdav v1 block (url, displayName, access): nothing is stored', async () => {
     const [a, b] = await Promise.all([
       startTestServer({ plugins: [contactsPlugin()] }),
       startTestServer({ plugins: [contactsPlugin()] }),
@@ -110,7 +110,7 @@ describe('contacts: incoming address-book shares', function () {
         protocol: { name: 'multi', webdav: { uri: '/dav/ocm/x', sharedSecret: 's3cret', permissions: ['read'] } },
       });
       const res = await ocmPost(b, '/shares', body, { key: await serverKey(a) });
-      assert.equal(res.status, 501, JSON.stringify(res.body));
+      assert.equal(res.status, 400, JSON.stringify(res.body));
       assert.deepEqual((await b.api(bob, 'GET', '/api/v1/shares/incoming')).body, []);
     } finally {
       await Promise.all([a.destroy(), b.destroy()]);

@@ -2,7 +2,7 @@
  * Contacts (`addressbook` over `webdav`, CardDAV): address books and vCards in the database, served to real clients
  * at `/dav/addressbooks/<user>/` (see README.md).
  */
-import { definePlugin, MeshworkError, type MeshworkPlugin } from '#core';
+import { definePlugin, type MeshworkPlugin } from '#core';
 import { ChangeAnnouncer, mountContactsApi } from './api/routes.ts';
 import { BookStore } from './book-store.ts';
 import { CardStore } from './card-store.ts';
@@ -10,6 +10,10 @@ import { davAuthenticator } from './dav-auth.ts';
 import { CARDDAV_BASE, carddavHandler, createCardDav, wellKnownCardDav } from './carddav-mount.ts';
 import type { CardDavContext } from './carddav-nodes.ts';
 import { FederatedBook } from './federated-book.ts';
+import { setupOwnerFederation } from './federation/owner.ts';
+import { setupRecipientFederation } from './federation/recipient.ts';
+import { SharedBooks } from './federation/shared-books.ts';
+import { sharedWriter } from './federation/write-through.ts';
 import { addressBookPeople } from './people-provider.ts';
 import { contactsMigrations } from './schema.ts';
 import { CARD_LIMITS, type CardLimits } from './vcard.ts';
@@ -34,8 +38,17 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
       const limits = { ...CARD_LIMITS, ...options.limits };
       const books = new BookStore(ctx.db);
       const changes = new ChangeAnnouncer(ctx.realtime, books);
-      const cards = new CardStore(ctx.db, changes.bookChanged);
+      let shareChanged = (bookId: string): void => void bookId;
+      const cards = new CardStore(ctx.db, (bookId) => {
+        changes.bookChanged(bookId);
+        shareChanged(bookId);
+      });
       const dav: CardDavContext = { books, cards, limits };
+      const owner = setupOwnerFederation(ctx, dav);
+      shareChanged = owner.bookChanged;
+      const shared = new SharedBooks(ctx.db, books);
+      dav.sharedWriter = sharedWriter(ctx, shared, cards);
+      const recipient = setupRecipientFederation(ctx, { shared, cards, limits });
       const federated = new FederatedBook(books, cards, ctx.contacts, ctx.logger);
       const ready = new Set<string>();
       const ensureBooks = async (userId: string): Promise<void> => {
@@ -61,10 +74,8 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
         await books.deleteOwner(userId);
       });
       return {
-        // Federated address books are not built yet: say so to a sender instead of keeping a share nobody can open.
-        async validateIncomingShare() {
-          throw new MeshworkError('RESOURCE_TYPE_NOT_SUPPORTED', 'address-book shares are not received here yet', 501);
-        },
+        ...owner.hooks,
+        ...recipient.hooks,
       };
     },
   });

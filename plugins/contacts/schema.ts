@@ -10,6 +10,8 @@ import type { SchemaMigration } from '#core';
  * - `contacts_card_index`: lower-cased values of FN, N, NICKNAME, EMAIL, TEL, CLOUD and ORG per card, so
  *   `addressbook-query` text-matches and the people search prefilter in SQL.
  * - `contacts_changes`: the change log sync-collection reads.
+ * - `contacts_shared_books` (0002): for a `shared` book, its incoming share, the owner's URL, the access and the
+ *   owner's last sync token; `contacts_books.shared_access` the access the share grants.
  */
 export const contactsMigrations: SchemaMigration[] = [
   {
@@ -68,6 +70,23 @@ export const contactsMigrations: SchemaMigration[] = [
         .addColumn('uri', 'text', (c) => c.notNull())
         .addColumn('op', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('contacts_changes_pk', ['book_id', 'sync_token'])
+        .execute();
+    },
+  },
+  {
+    name: '0002-contacts-shared-books',
+    async up({ db }) {
+      // For a `shared` book: the access its share grants (`read` or `read-write`); null for other books.
+      await db.schema.alterTable('contacts_books').addColumn('shared_access', 'text').execute();
+      // The synced copy of an address book shared from another server: one row per `shared` book.
+      await db.schema
+        .createTable('contacts_shared_books')
+        .addColumn('book_id', 'text', (c) => c.primaryKey().references('contacts_books.id').onDelete('cascade'))
+        .addColumn('share_id', 'text', (c) => c.notNull().unique())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('remote_sync_token', 'text')
+        .addColumn('synced_at', 'bigint')
+        .addColumn('error', 'text')
         .execute();
     },
   },

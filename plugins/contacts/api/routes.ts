@@ -56,7 +56,7 @@ export interface BookView {
   uri: string;
   name: string;
   readOnly: boolean;
-  kind: 'local' | 'federated';
+  kind: 'local' | 'federated' | 'shared';
 }
 
 const uid = (req: Request) => (req.user as { id: string }).id;
@@ -66,7 +66,7 @@ const viewOf = (b: AddressBook): BookView => ({
   id: b.id,
   uri: b.uri,
   name: b.displayName?.trim() || b.uri,
-  readOnly: b.kind === 'federated',
+  readOnly: b.kind !== 'local',
   kind: b.kind,
 });
 
@@ -121,9 +121,11 @@ export function mountContactsApi(
   };
   const writable = async (req: Request): Promise<AddressBook> => {
     const b = await book(req);
-    if (b.kind === 'federated')
+    if (b.kind !== 'local')
       throw new NotAllowedError(
-        'Federated contacts are kept by Meshwork: change them on the Federated contacts page',
+        b.kind === 'shared'
+          ? 'This address book is shared with you: change it where it is kept'
+          : 'Federated contacts are kept by Meshwork: change them on the Federated contacts page',
         CONTACTS_ERRORS.ADDRESSBOOK_READ_ONLY,
       );
     return b;

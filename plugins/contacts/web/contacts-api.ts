@@ -6,7 +6,7 @@ export interface BookInfo {
   uri: string;
   name: string;
   readOnly: boolean;
-  kind: 'local' | 'federated';
+  kind: 'local' | 'federated' | 'shared';
 }
 
 /** A contact in the list. */

@@ -1,0 +1,72 @@
+/**
+ * The owner's side of address-book federation: the protocol block of an outgoing `addressbook` share, the book served
+ * at `/dav/remote-addressbooks/<providerId>/`, and `SYNC_ADDRESSBOOK` (coalesced per share, through the outbox) when
+ * the book's cards change.
+ */
+import { NotFoundError, type PluginContext, type PluginHooks } from '#core';
+import type { CardDavContext } from '../carddav-nodes.ts';
+import { ownerDavHandler } from './owner-dav.ts';
+import { REMOTE_ADDRESSBOOKS_PATH, remoteAddressbookUrl, shareProtocol, syncAddressbookBody } from './protocol.ts';
+
+/** Outbox kind of `SYNC_ADDRESSBOOK` messages. */
+export const SYNC_KIND = 'contacts:sync';
+
+/** Mounts the owner endpoint; returns the hook building outgoing shares and the change callback for the card store. */
+export function setupOwnerFederation(
+  ctx: PluginContext,
+  dav: CardDavContext,
+): { hooks: Pick<PluginHooks, 'prepareOutgoingShare'>; bookChanged: (bookId: string) => void } {
+  const handler = ownerDavHandler(ctx, dav);
+  ctx.mount(REMOTE_ADDRESSBOOKS_PATH, (req, res) => void handler(req, res));
+
+  const notifyChange = async (bookId: string) => {
+    const shares = await ctx.shares.listOutgoingForResource('addressbook', bookId);
+    for (const s of shares.filter((x) => x.state === 'accepted' || x.state === 'pending')) {
+      const body = syncAddressbookBody({
+        providerId: s.providerId,
+        sharedSecret: ctx.shares.sharedSecretOf(s),
+        shareWith: s.shareWith,
+        addressbookUrl: remoteAddressbookUrl(ctx.identity.origin, s.providerId),
+      });
+      if (s.shareWithHost.toLowerCase() === ctx.identity.host.toLowerCase())
+        await ctx.notify(s.shareWithHost, {
+          notificationType: 'SYNC_ADDRESSBOOK',
+          resourceType: 'addressbook',
+          providerId: s.providerId,
+          notification: body.notification as Record<string, unknown>,
+        });
+      else
+        await ctx.outbox.enqueue({
+          destination: s.shareWithHost,
+          kind: SYNC_KIND,
+          path: '/notifications',
+          ref: s.id,
+          coalesce: true,
+          body,
+        });
+    }
+  };
+
+  return {
+    hooks: {
+      async prepareOutgoingShare(draft) {
+        const book = await dav.books.getById(draft.resourceId);
+        if (!book || book.ownerId !== draft.owner.id || book.kind !== 'local')
+          throw new NotFoundError('no such address book of yours', 'RESOURCE_NOT_FOUND');
+        const displayName = book.displayName ?? book.uri;
+        return {
+          name: book.uri,
+          description: displayName,
+          protocol: shareProtocol({
+            url: remoteAddressbookUrl(ctx.identity.origin, draft.providerId),
+            sharedSecret: draft.sharedSecret,
+            displayName,
+            write: draft.permissions.includes('write'),
+          }),
+        };
+      },
+    },
+    bookChanged: (bookId) =>
+      void notifyChange(bookId).catch((err) => ctx.logger.warn({ err }, 'SYNC_ADDRESSBOOK not queued')),
+  };
+}

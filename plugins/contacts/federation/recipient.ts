@@ -1,0 +1,101 @@
+/**
+ * The recipient's side of address-book federation: an accepted `addressbook` share becomes a `shared` book in the
+ * recipient's address-book home (CardDAV clients list it; read-only unless the share grants write), pulled on accept
+ * and on `SYNC_ADDRESSBOOK`, and removed on unshare, decline or a 401 from the owner.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingShare, PluginContext, PluginHooks } from '#core';
+import type { CardStore } from '../card-store.ts';
+import type { CardLimits } from '../vcard.ts';
+import { ACCESS_READ, ACCESS_READ_WRITE, readAddressbookShare } from './protocol.ts';
+import type { SharedBooks } from './shared-books.ts';
+import { SyncClient } from './sync-client.ts';
+
+/** Every copy is pulled at least this often, in case a `SYNC_ADDRESSBOOK` was lost. */
+export const SAFETY_NET_MS = 15 * 60 * 1000;
+
+/** The URI of a shared copy in the recipient's home: stable per owner URL. */
+export function copyUri(url: string): string {
+  return `shared-${createHash('md5').update(url).digest('hex').slice(0, 16)}`;
+}
+
+type RecipientHooks = Pick<
+  PluginHooks,
+  | 'validateIncomingShare'
+  | 'incomingPermissions'
+  | 'onIncomingAccepted'
+  | 'onIncomingRemoved'
+  | 'onNotification'
+  | 'onShareRepeated'
+  | 'dispose'
+>;
+
+/** The recipient hooks, and `pull` for a copy (by its incoming share). */
+export function setupRecipientFederation(
+  ctx: PluginContext,
+  deps: { shared: SharedBooks; cards: CardStore; limits: CardLimits },
+): { hooks: RecipientHooks; pull: (share: IncomingShare) => Promise<void> } {
+  const { shared } = deps;
+  const sync = new SyncClient(ctx, shared, deps.cards, deps.limits);
+  const pull = (share: IncomingShare) =>
+    sync.pull(share).catch((err) => ctx.logger.warn({ err, shareId: share.id }, 'address-book pull failed'));
+
+  const timer = setInterval(() => {
+    void (async () => {
+      for (const s of await shared.all()) {
+        if ((s.syncedAt ?? 0) > Date.now() - SAFETY_NET_MS) continue;
+        const share = await ctx.shares.getIncoming(s.shareId);
+        if (share?.state === 'accepted') await pull(share);
+      }
+    })().catch((err) => ctx.logger.warn({ err }, 'periodic address-book sync failed'));
+  }, 60_000);
+  timer.unref();
+
+  ctx.events.on('share:incoming-updated', async ({ share }) => {
+    if (share.resourceType !== 'addressbook' || share.state !== 'accepted') return;
+    const state = await shared.byShare(share.id);
+    if (!state) return;
+    await shared.setAccess(state.bookId, readAddressbookShare(share).access);
+    await pull(share);
+  });
+
+  const hooks: RecipientHooks = {
+    async validateIncomingShare(share) {
+      readAddressbookShare(share);
+    },
+    incomingPermissions(share) {
+      const access = share.protocol.protocols.webdav?.access;
+      if (access === ACCESS_READ_WRITE) return ['read', 'write'];
+      return access === ACCESS_READ ? ['read'] : undefined;
+    },
+    async onShareRepeated(existing, repeat) {
+      const [was, now] = [readAddressbookShare(existing), readAddressbookShare(repeat)];
+      return was.sharedSecret === now.sharedSecret && was.access === now.access ? undefined : repeat.protocol;
+    },
+    async onIncomingAccepted(share) {
+      const info = readAddressbookShare(share);
+      if (!(await shared.byShare(share.id)))
+        await shared.create({
+          ownerId: share.recipientId,
+          uri: copyUri(info.url),
+          displayName: info.displayName,
+          shareId: share.id,
+          url: info.url,
+          access: info.access,
+        });
+      void pull(share);
+    },
+    async onIncomingRemoved(share) {
+      await shared.remove(share.id);
+    },
+    async dispose() {
+      clearInterval(timer);
+    },
+    async onNotification(n) {
+      if (n.notificationType !== 'SYNC_ADDRESSBOOK') return {};
+      if (n.incoming?.state === 'accepted') void pull(n.incoming);
+      return {};
+    },
+  };
+  return { hooks, pull };
+}

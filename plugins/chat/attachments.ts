@@ -1,0 +1,121 @@
+/**
+ * Attachments: a member uploads a file into a room. It is stored in the sender's own files
+ * (`/Chat attachments/<room>/<file>`, through the files plugin's public API), that folder is shared read-only with
+ * each joined member (once per member), and a message carrying the attachment's reference is posted. Recipients open
+ * it through their own server (`Shared with me/<folder>/<name>`); the owner's server enforces the share.
+ */
+import type { Request } from 'express';
+import { InputError, MeshworkError, NotImplementedError, type Logger } from '#core';
+import type { FilesApi } from '../files/public-api.ts';
+import type { ChatService } from './chat-service.ts';
+import { CHAT_ERRORS } from './error-codes.ts';
+import type { ChatMemberRef } from './public-api.ts';
+import { splitAddress, type RoomRow } from './room-store.ts';
+import { CHAT_LIMITS, type ChatAttachment } from './shared.ts';
+
+export const ATTACHMENTS_ROOT = 'Chat attachments';
+
+// Slashes and control characters have no place in a file or folder name.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
+const NOT_IN_NAMES = /[/\\\u0000-\u001f\u007f]/g;
+
+/** A folder name from a room's name (or its id), safe in a file tree. */
+function folderName(room: RoomRow): string {
+  const clean = (room.name || '')
+    .replace(NOT_IN_NAMES, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^\.+/, '')
+    .slice(0, 80);
+  return clean ? `${clean} (${room.id.slice(0, 8)})` : `Room ${room.id.slice(0, 8)}`;
+}
+
+/** Reads the request body, at most `max` bytes (413 beyond). */
+async function readBody(req: Request, max: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  const tooLarge = () =>
+    new MeshworkError(
+      CHAT_ERRORS.ATTACHMENT_TOO_LARGE,
+      `the file is larger than ${Math.floor(max / (1024 * 1024))} MB, the most chat takes`,
+    );
+  if (Number.isFinite(declared) && declared > max) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > max) throw tooLarge();
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks);
+}
+
+export class Attachments {
+  readonly #files: FilesApi | null;
+  readonly #chat: ChatService;
+  readonly #members: (roomId: string) => Promise<ChatMemberRef[]>;
+  readonly #log: Logger;
+  readonly #max: number;
+
+  constructor(d: {
+    files: FilesApi | null;
+    chat: ChatService;
+    members: (roomId: string) => Promise<ChatMemberRef[]>;
+    log: Logger;
+    maxBytes?: number;
+  }) {
+    this.#files = d.files;
+    this.#chat = d.chat;
+    this.#members = d.members;
+    this.#log = d.log;
+    this.#max = d.maxBytes ?? CHAT_LIMITS.attachmentBytes;
+  }
+
+  /** Stores the upload, shares its folder with the room's members and posts the message. */
+  async upload(userId: string, roomId: string, req: Request) {
+    const files = this.#files;
+    if (!files)
+      throw new NotImplementedError('this server does not offer attachments', CHAT_ERRORS.ATTACHMENTS_UNAVAILABLE);
+    const { room } = await this.#chat.access(userId, roomId);
+    const name = typeof req.query.name === 'string' ? req.query.name.trim() : '';
+    if (
+      !name ||
+      name.length > 255 ||
+      /[/\\]/.test(name) ||
+      name.replace(NOT_IN_NAMES, '') !== name ||
+      name === '.' ||
+      name === '..'
+    )
+      throw new InputError('give the file a name (no slashes)', [{ name: 'name', message: 'INVALID' }]);
+    const body = await readBody(req, this.#max);
+    const folder = folderName(room);
+    const dir = await files.ensureFolder(userId, `/${ATTACHMENTS_ROOT}/${folder}`);
+    const stored = await files.putFile(userId, dir, name, body);
+    await this.shareWithMembers(userId, room, dir, folder);
+    const attachment: ChatAttachment = {
+      name: stored.name,
+      size: stored.size,
+      mime: stored.mime,
+      owner: this.#chat.address(userId),
+      path: stored.path,
+      folder,
+    };
+    const caption = typeof req.query.text === 'string' ? req.query.text : '';
+    return { attachment, caption };
+  }
+
+  /** Shares the user's attachment folder of a room with every other joined member (once each). */
+  async shareWithMembers(userId: string, room: RoomRow, dir: string, folder: string): Promise<void> {
+    const files = this.#files;
+    if (!files) return;
+    const me = this.#chat.address(userId).toLowerCase();
+    for (const m of await this.#members(room.id)) {
+      if (m.address.toLowerCase() === me) continue;
+      const shareWith = m.local ? splitAddress(m.address).id : m.address;
+      try {
+        await files.shareFolderReadOnly(userId, dir, shareWith, folder);
+      } catch (err) {
+        this.#log.warn({ err, room: room.id }, 'sharing a chat attachment folder with a member failed');
+      }
+    }
+  }
+}

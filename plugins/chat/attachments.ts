@@ -5,7 +5,14 @@
  * it through their own server (`Shared with me/<folder>/<name>`); the owner's server enforces the share.
  */
 import type { Request } from 'express';
-import { InputError, MeshworkError, NotImplementedError, type Logger } from '#core';
+import {
+  InputError,
+  MeshworkError,
+  NotImplementedError,
+  type IncomingShare,
+  type Logger,
+  type ShareRegistry,
+} from '#core';
 import type { FilesApi } from '../files/public-api.ts';
 import type { ChatService } from './chat-service.ts';
 import { CHAT_ERRORS } from './error-codes.ts';
@@ -19,7 +26,7 @@ export const ATTACHMENTS_ROOT = 'Chat attachments';
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
 const NOT_IN_NAMES = /[/\\\u0000-\u001f\u007f]/g;
 
-/** A folder name from a room's name (or its id), safe in a file tree. */
+/** A folder name from a room's name and the host's id of it, safe in a file tree. */
 function folderName(room: RoomRow): string {
   const clean = (room.name || '')
     .replace(NOT_IN_NAMES, ' ')
@@ -27,7 +34,9 @@ function folderName(room: RoomRow): string {
     .trim()
     .replace(/^\.+/, '')
     .slice(0, 80);
-  return clean ? `${clean} (${room.id.slice(0, 8)})` : `Room ${room.id.slice(0, 8)}`;
+  // The host's id of the room: the same on every member server, so recipients can tell the folder's room.
+  const tag = (room.remote_id ?? room.id).slice(0, 8);
+  return clean ? `${clean} (${tag})` : `Room ${tag}`;
 }
 
 /** Reads the request body, at most `max` bytes (413 beyond). */
@@ -53,6 +62,8 @@ export class Attachments {
   readonly #files: FilesApi | null;
   readonly #chat: ChatService;
   readonly #members: (roomId: string) => Promise<ChatMemberRef[]>;
+  readonly #shares: ShareRegistry | null;
+  readonly #roomIdsOf: (userId: string) => Promise<string[]>;
   readonly #log: Logger;
   readonly #max: number;
 
@@ -60,12 +71,16 @@ export class Attachments {
     files: FilesApi | null;
     chat: ChatService;
     members: (roomId: string) => Promise<ChatMemberRef[]>;
+    shares?: ShareRegistry;
+    roomIdsOf: (userId: string) => Promise<string[]>;
     log: Logger;
     maxBytes?: number;
   }) {
     this.#files = d.files;
     this.#chat = d.chat;
     this.#members = d.members;
+    this.#shares = d.shares ?? null;
+    this.#roomIdsOf = d.roomIdsOf;
     this.#log = d.log;
     this.#max = d.maxBytes ?? CHAT_LIMITS.attachmentBytes;
   }
@@ -116,6 +131,27 @@ export class Attachments {
       } catch (err) {
         this.#log.warn({ err, room: room.id }, 'sharing a chat attachment folder with a member failed');
       }
+    }
+  }
+
+  /**
+   * Accepts, for its recipient, a folder share that is a co-member's attachment folder: read-only, named as the
+   * folder of a room the recipient has joined, and owned by a joined member of that same room who is a user of the
+   * sending server. Anything else (strangers, other folders, writable shares) waits in the inbox as usual.
+   */
+  async autoAccept(share: IncomingShare): Promise<void> {
+    if (!this.#files || !this.#shares) return;
+    if (share.resourceType !== 'folder' || share.state !== 'pending') return;
+    if (share.permissions.length !== 1 || share.permissions[0] !== 'read') return;
+    const owner = share.owner.toLowerCase();
+    if (!owner.endsWith(`@${share.senderHost.toLowerCase()}`)) return;
+    for (const roomId of await this.#roomIdsOf(share.recipientId)) {
+      const { room } = await this.#chat.access(share.recipientId, roomId).catch(() => ({ room: null }));
+      if (!room || folderName(room) !== share.name) continue;
+      const members = await this.#members(room.id);
+      if (!members.some((m) => m.address.toLowerCase() === owner)) continue;
+      await this.#shares.acceptIncoming(share.recipientId, share.id);
+      return;
     }
   }
 }

@@ -124,6 +124,8 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
         files: opts.attachments ? ctx.use<FilesApi>('files') : null,
         chat,
         members: (roomId) => roomApi.members(roomId),
+        shares: ctx.shares,
+        roomIdsOf: (userId) => roomApi.roomIdsOf(userId),
         log,
         maxBytes: opts.attachmentBytes,
       });
@@ -136,6 +138,10 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
       ctx.mount(S2S_BASE, s2sRouter({ db, peerAuth: ctx.peerAuth, host, mirror, chat, log }));
       attachSocketHandlers(ns, { chat, fanout, db, log });
       // A share that could not be delivered at all ends the invitation.
+      const offReceived = ctx.events.on('share:received', ({ share }) => {
+        if (opts.attachments && share.resourceType === 'folder')
+          void attachments.autoAccept(share).catch((err) => log.warn({ err }, 'accepting an attachment folder failed'));
+      });
       const offShareEvents = ctx.events.on('share:outgoing-updated', ({ share }) => {
         if (share.resourceType === 'chat-room' && share.state === 'failed')
           void host.shareEnded(share, 'declined').catch(() => {});
@@ -164,6 +170,7 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
           clearInterval(timer);
           clearInterval(presence);
           offShareEvents();
+          offReceived();
         },
       };
     },

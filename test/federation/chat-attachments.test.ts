@@ -77,17 +77,16 @@ describe('chat: attachments in a federated room', function () {
     assert.deepEqual((item.data as { attachment: ChatAttachment }).attachment, att);
     assert.equal(item.message?.text, 'look');
 
-    // Bob got a read-only folder share named as the attachment says; once accepted, he reads the file on his server.
-    const share = await eventually(
+    // Bob got a read-only folder share named as the attachment says, accepted by his server at once (alice is a
+    // co-member of a room he joined); he reads the file on his own server.
+    await eventually(
       async () =>
         ((await b.api(bob, 'GET', '/api/v1/shares/incoming')).body as any[]).find(
-          (s) => s.resourceType === 'folder' && s.name === att.folder,
+          (s) => s.resourceType === 'folder' && s.name === att.folder && s.state === 'accepted',
         ) ?? null,
       8000,
-      'the folder share to reach bob',
+      'the folder share to reach bob, accepted',
     );
-    if (share.state === 'pending')
-      assert.equal((await b.api(bob, 'POST', `/api/v1/shares/incoming/${share.id}/accept`)).status, 200);
     const bobDav = davClient(b.origin, basicFor('bob'));
     const file = `/dav/files/bob/Shared%20with%20me/${encodeURIComponent(att.folder)}/${encodeURIComponent(att.name)}`;
     const got = await bobDav.send('GET', file);
@@ -107,6 +106,35 @@ describe('chat: attachments in a federated room', function () {
         .status,
       200,
     );
+
+    // Other folder shares are not accepted for anyone: one not named as a room's folder, one to a non-member.
+    for (const [to, name] of [
+      [`bob@${b.host}`, 'Holiday'],
+      [`dave@${b.host}`, att.folder],
+    ] as const) {
+      const made = await a.api(alice, 'POST', '/api/v1/shares', {
+        resourceType: 'folder',
+        resourceId: '/Chat attachments',
+        shareWith: to,
+        permissions: ['read'],
+        name,
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+    }
+    for (const [server, token] of [
+      [b, bob],
+      [b, dave],
+    ] as const) {
+      const pending = await eventually(
+        async () =>
+          ((await server.api(token, 'GET', '/api/v1/shares/incoming')).body as any[]).find(
+            (s) => s.resourceType === 'folder' && s.state === 'pending',
+          ) ?? null,
+        8000,
+        'the other share to arrive',
+      );
+      assert.equal(pending.state, 'pending');
+    }
 
     // A non-member on bob's server has no such share, and cannot read the room or upload into it.
     const daveDav = davClient(b.origin, basicFor('dave'));

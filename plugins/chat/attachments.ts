@@ -5,6 +5,7 @@
  * it through their own server (`Shared with me/<folder>/<name>`); the owner's server enforces the share.
  */
 import type { Request } from 'express';
+import type { Kysely } from 'kysely';
 import {
   InputError,
   MeshworkError,
@@ -17,7 +18,7 @@ import type { FilesApi } from '../files/public-api.ts';
 import type { ChatService } from './chat-service.ts';
 import { CHAT_ERRORS } from './error-codes.ts';
 import type { ChatMemberRef } from './public-api.ts';
-import { splitAddress, type RoomRow } from './room-store.ts';
+import { getRoom, splitAddress, type RoomRow } from './room-store.ts';
 import { CHAT_LIMITS, type ChatAttachment } from './shared.ts';
 
 export const ATTACHMENTS_ROOT = 'Chat attachments';
@@ -64,6 +65,8 @@ export class Attachments {
   readonly #members: (roomId: string) => Promise<ChatMemberRef[]>;
   readonly #shares: ShareRegistry | null;
   readonly #roomIdsOf: (userId: string) => Promise<string[]>;
+  readonly #db: Kysely<any> | null;
+  readonly #selfHost: () => string;
   readonly #log: Logger;
   readonly #max: number;
 
@@ -73,6 +76,8 @@ export class Attachments {
     members: (roomId: string) => Promise<ChatMemberRef[]>;
     shares?: ShareRegistry;
     roomIdsOf: (userId: string) => Promise<string[]>;
+    db?: Kysely<any>;
+    selfHost?: () => string;
     log: Logger;
     maxBytes?: number;
   }) {
@@ -81,6 +86,8 @@ export class Attachments {
     this.#members = d.members;
     this.#shares = d.shares ?? null;
     this.#roomIdsOf = d.roomIdsOf;
+    this.#db = d.db ?? null;
+    this.#selfHost = d.selfHost ?? (() => '');
     this.#log = d.log;
     this.#max = d.maxBytes ?? CHAT_LIMITS.attachmentBytes;
   }
@@ -152,6 +159,31 @@ export class Attachments {
       if (!members.some((m) => m.address.toLowerCase() === owner)) continue;
       await this.#shares.acceptIncoming(share.recipientId, share.id);
       return;
+    }
+  }
+
+  /**
+   * Someone joined a room: every user of this server who attached files in it shares their attachment folder with
+   * the newcomer too (shares that exist are kept, so this is safe to repeat).
+   */
+  async memberJoined(roomId: string): Promise<void> {
+    if (!this.#files || !this.#db) return;
+    const room = await getRoom(this.#db, roomId);
+    if (!room) return;
+    const senders = await this.#db
+      .selectFrom('chat_events')
+      .select('sender')
+      .distinct()
+      .where('room_id', '=', room.id)
+      .where('type', '=', 'message.posted')
+      .where('data', 'like', '%"attachment":%')
+      .execute();
+    const folder = folderName(room);
+    for (const { sender } of senders) {
+      const { id, host } = splitAddress(String(sender));
+      if (host !== this.#selfHost()) continue;
+      const dir = await this.#files.ensureFolder(id, `/${ATTACHMENTS_ROOT}/${folder}`);
+      await this.shareWithMembers(id, room, dir, folder);
     }
   }
 }

@@ -126,6 +126,8 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
         members: (roomId) => roomApi.members(roomId),
         shares: ctx.shares,
         roomIdsOf: (userId) => roomApi.roomIdsOf(userId),
+        db,
+        selfHost,
         log,
         maxBytes: opts.attachmentBytes,
       });
@@ -138,6 +140,11 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
       ctx.mount(S2S_BASE, s2sRouter({ db, peerAuth: ctx.peerAuth, host, mirror, chat, log }));
       attachSocketHandlers(ns, { chat, fanout, db, log });
       // A share that could not be delivered at all ends the invitation.
+      const offJoined = opts.attachments
+        ? roomApi.onEvents((room, events) => {
+            if (events.some((e) => e.type === 'member.joined')) return attachments.memberJoined(room.id);
+          })
+        : () => {};
       const offReceived = ctx.events.on('share:received', ({ share }) => {
         if (opts.attachments && share.resourceType === 'folder')
           void attachments.autoAccept(share).catch((err) => log.warn({ err }, 'accepting an attachment folder failed'));
@@ -171,6 +178,7 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
           clearInterval(presence);
           offShareEvents();
           offReceived();
+          offJoined();
         },
       };
     },

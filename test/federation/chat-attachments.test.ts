@@ -143,6 +143,31 @@ describe('chat: attachments in a federated room', function () {
     assert.equal((await upload(b, dave, roomB, 'x.png', bytes)).status, 404);
   });
 
+  it('a member who joins later gets the attachment folders of those who attached before', async () => {
+    const c = await start();
+    try {
+      const carol = await c.user('carol', 'Carol');
+      await inviteAndAccept(a, alice, roomA, c, 'carol', carol);
+      const share = await eventually(
+        async () =>
+          ((await c.api(carol, 'GET', '/api/v1/shares/incoming')).body as any[]).find(
+            (s) => s.resourceType === 'folder' && s.state === 'accepted',
+          ) ?? null,
+        8000,
+        "alice's attachment folder to reach carol, accepted",
+      );
+      const carolDav = davClient(c.origin, basicFor('carol'));
+      const got = await carolDav.send(
+        'GET',
+        `/dav/files/carol/Shared%20with%20me/${encodeURIComponent(share.name)}/photo.png`,
+      );
+      assert.equal(got.status, 200);
+      assert.equal(got.bytes.length, 5000);
+    } finally {
+      await c.destroy();
+    }
+  });
+
   it('refuses files over the limit, bad names and attachments naming someone else’s files, in plain words', async () => {
     const big = await upload(a, alice, roomA, 'big.bin', randomBytes(LIMIT + 1));
     assert.equal(big.status, 413);

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
-import type { TimelineItem } from '../shared.ts';
+import type { ChatAttachment, TimelineItem } from '../shared.ts';
+import { AttachmentChip } from './attachment-chip.tsx';
 import { FormattedText, plainText } from './format-text.tsx';
 import { ReactionPicker } from './reaction-picker.tsx';
 
@@ -139,6 +140,9 @@ export function MessageItem(props: {
           {props.grouped && msg.editedAt && <span class="chat-msg-edited"> (edited)</span>}
         </p>
       )}
+      {!msg.deleted && item.data.attachment ? (
+        <AttachmentChip attachment={item.data.attachment as ChatAttachment} />
+      ) : null}
       {Object.keys(msg.reactions).length > 0 && (
         <div class="chat-reactions">
           {Object.entries(msg.reactions).map(([key, who]) => (

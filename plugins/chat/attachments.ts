@@ -27,6 +27,11 @@ export const ATTACHMENTS_ROOT = 'Chat attachments';
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
 const NOT_IN_NAMES = /[/\\\u0000-\u001f\u007f]/g;
 
+/** The text of a message that is just a file (the web app shows the file's chip instead). */
+export function attachmentText(name: string): string {
+  return `📎 ${name}`;
+}
+
 /** A folder name from a room's name and the host's id of it, safe in a file tree. */
 function folderName(room: RoomRow): string {
   const clean = (room.name || '')
@@ -121,7 +126,9 @@ export class Attachments {
       path: stored.path,
       folder,
     };
-    const caption = typeof req.query.text === 'string' ? req.query.text : '';
+    // Without a caption the text names the file, so room lists, notifications and search show something.
+    const given = typeof req.query.text === 'string' ? req.query.text.trim() : '';
+    const caption = given || attachmentText(stored.name);
     return { attachment, caption };
   }
 

@@ -91,6 +91,7 @@ export function Composer(props: {
               type="file"
               class="visually-hidden"
               data-testid="attach-input"
+              aria-label="Choose a file to attach"
               tabIndex={-1}
               onChange={(e) => {
                 const file = e.currentTarget.files?.[0];

@@ -48,6 +48,8 @@ export function MessageItem(props: {
   const { item, me, actions } = props;
   const msg = item.message;
   const [editing, setEditing] = useState<string | null>(null);
+  // A file sent with the message (none once the message is deleted).
+  const attachment = msg && !msg.deleted ? (item.data.attachment as ChatAttachment | undefined) : undefined;
   const [picking, setPicking] = useState<'up' | 'down' | null>(null);
   const [open, setOpen] = useState(false);
   const row = useRef<HTMLLIElement | null>(null);
@@ -134,15 +136,13 @@ export function MessageItem(props: {
             Cancel
           </button>
         </form>
-      ) : (
+      ) : attachment && msg.text === `📎 ${attachment.name}` ? null : (
         <p class="chat-msg-body" data-testid="message-text">
           <FormattedText text={msg.text} mentions={msg.mentions} me={me} />
           {props.grouped && msg.editedAt && <span class="chat-msg-edited"> (edited)</span>}
         </p>
       )}
-      {!msg.deleted && item.data.attachment ? (
-        <AttachmentChip attachment={item.data.attachment as ChatAttachment} />
-      ) : null}
+      {attachment && <AttachmentChip attachment={attachment} />}
       {Object.keys(msg.reactions).length > 0 && (
         <div class="chat-reactions">
           {Object.entries(msg.reactions).map(([key, who]) => (

@@ -357,6 +357,7 @@ export class Engine {
           createOutgoing: async (ownerId, input) => outgoing.create(await this.accounts.getUser(ownerId), input),
           revokeOutgoing: (ownerId, id) => outgoing.unshare(ownerId, id),
           leaveIncoming: (userId, id) => incoming.leave(userId, id),
+          acceptIncoming: (userId, id) => incoming.accept(userId, id),
           sharedSecretOf: (s) => secrets.forShare(s.providerId),
           endedBySender: async (id) => {
             const share = await this.shares.getIncoming(id);

@@ -7,5 +7,5 @@ import { contactsPlugin } from '../plugins/contacts/index.ts';
 
 /** The plugins a default server runs, in order. Explicit: nothing registers itself on import. */
 export function defaultPlugins(): MeshworkPlugin[] {
-  return [filesPlugin(), chatPlugin(), callsPlugin(), calendarsPlugin(), contactsPlugin()];
+  return [filesPlugin(), chatPlugin({ attachments: true }), callsPlugin(), calendarsPlugin(), contactsPlugin()];
 }

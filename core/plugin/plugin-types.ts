@@ -152,6 +152,11 @@ export interface ShareRegistry {
     ownerId: string,
     input: { resourceType: string; resourceId: string; shareWith: string; permissions?: string[]; name?: string },
   ): Promise<OutgoingShare>;
+  /**
+   * Accepts a pending incoming share for its recipient, as `POST /api/v1/shares/incoming/:id/accept` does. Only for a
+   * plugin's own, narrowly checked cases (chat accepts attachment folders from a room's co-members).
+   */
+  acceptIncoming(userId: string, shareId: string): Promise<IncomingShare>;
   /** The recipient leaves an incoming share, as `DELETE /api/v1/shares/incoming/:id` does (the sender is told). */
   leaveIncoming(userId: string, shareId: string): Promise<IncomingShare>;
   /** Revokes an outgoing share as its owner would. */

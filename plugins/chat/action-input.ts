@@ -1,4 +1,5 @@
 import { InputError } from '#core';
+import { parseAttachment } from './attachment-input.ts';
 import { parseCallAction } from './call-input.ts';
 import { CHAT_LIMITS, type ChatAction, type Role } from './shared.ts';
 
@@ -47,7 +48,10 @@ export function parseAction(raw: unknown, opts: { calls?: boolean } = {}): ChatA
   switch (a.type) {
     case 'post': {
       const replyTo = a.replyTo === undefined || a.replyTo === null ? null : id(a.replyTo, 'replyTo');
-      return { type: 'post', text: text(a.text, 'text', CHAT_LIMITS.text), replyTo };
+      const attachment = parseAttachment(a.attachment);
+      if (!attachment) return { type: 'post', text: text(a.text, 'text', CHAT_LIMITS.text), replyTo };
+      const caption = a.text === undefined ? '' : text(a.text, 'text', CHAT_LIMITS.text, { allowEmpty: true });
+      return { type: 'post', text: caption, replyTo, attachment };
     }
     case 'edit':
       return { type: 'edit', target: id(a.target, 'target'), text: text(a.text, 'text', CHAT_LIMITS.text) };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import { InputError } from '#core';
 import { clientId, parseAction } from './action-input.ts';
+import type { Attachments } from './attachments.ts';
 import type { ChatService } from './chat-service.ts';
 import { CHAT_LIMITS, type ChatAction } from './shared.ts';
 
@@ -39,6 +40,7 @@ export function mountApiRoutes(
   api: Router,
   chat: ChatService,
   roomForShare: (userId: string, shareId: string) => Promise<string>,
+  attachments: Attachments,
 ): void {
   const act = (req: Request, res: Response, action: ChatAction) =>
     chat.act(uid(req), param(req, 'id'), actionId(req), action).then((r) => acted(res, r));
@@ -76,6 +78,14 @@ export function mountApiRoutes(
   api.post('/rooms/:id/leave', (req, res) => act(req, res, { type: 'leave' }));
   api.post('/rooms/:id/actions', (req, res) => act(req, res, parseAction(body(req).action)));
   api.post('/rooms/:id/messages', (req, res) => act(req, res, parseAction({ ...body(req), type: 'post' })));
+  // The body is the file itself (any content type but JSON); `name` and an optional caption `text` in the query.
+  api.post('/rooms/:id/attachments', async (req, res) => {
+    const msgId = req.query.clientMsgId === undefined ? randomUUID() : clientId(req.query.clientMsgId);
+    const { attachment, caption } = await attachments.upload(uid(req), param(req, 'id'), req);
+    const action = parseAction({ type: 'post', text: caption, attachment });
+    const r = await chat.act(uid(req), param(req, 'id'), msgId, action);
+    res.status(r.queued ? 202 : 201).json({ ...r, attachment });
+  });
   api.patch('/rooms/:id/messages/:eventId', (req, res) =>
     act(req, res, parseAction({ ...body(req), type: 'edit', target: param(req, 'eventId') })),
   );

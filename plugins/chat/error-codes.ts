@@ -15,5 +15,8 @@ export const CHAT_ERRORS = declareErrorCodes('chat', {
   ROOM_SECRET_INVALID: { status: 403, meaning: 'Server-to-server: wrong room secret.' },
   ACTOR_NOT_FROM_PEER: { status: 403, meaning: 'Server-to-server: a server may only act for its own users.' },
   CALLS_UNAVAILABLE: { status: 501, meaning: 'Calls are not enabled on the server that hosts this room.' },
+  ATTACHMENT_NOT_YOURS: { status: 403, meaning: 'A message can only carry its sender’s own files.' },
+  ATTACHMENT_TOO_LARGE: { status: 413, meaning: 'The attached file is larger than chat allows.' },
+  ATTACHMENTS_UNAVAILABLE: { status: 501, meaning: 'This server does not offer attachments in chat (no files).' },
   CHAT_EVENTS_REJECTED: { status: 422, meaning: "Server-to-server: a host's events could not be applied here." },
 });

@@ -1,3 +1,4 @@
+import { isValidAttachment } from './attachment-input.ts';
 import { CALL_DATA_CHECKS } from './call-types.ts';
 import { CHAT_EVENT_TYPES, CHAT_LIMITS, type ChatEvent } from './shared.ts';
 
@@ -21,7 +22,11 @@ const DATA_CHECKS: Record<ChatEvent['type'], (d: Record<string, unknown>) => boo
   'member.removed': (d) => addr(d.address),
   'member.declined': (d) => addr(d.address),
   'member.role': (d) => addr(d.address) && ROLES.includes(d.role as string),
-  'message.posted': (d) => str(d.text, CHAT_LIMITS.text) && (d.replyTo === null || ref(d.replyTo)) && strs(d.mentions),
+  'message.posted': (d) =>
+    str(d.text, CHAT_LIMITS.text) &&
+    (d.replyTo === null || ref(d.replyTo)) &&
+    strs(d.mentions) &&
+    isValidAttachment(d.attachment),
   'message.edited': (d) => ref(d.target) && str(d.text, CHAT_LIMITS.text) && strs(d.mentions),
   'message.deleted': (d) => ref(d.target),
   'reaction.added': (d) => ref(d.target) && str(d.key, CHAT_LIMITS.reactionKey),

@@ -72,10 +72,15 @@ export async function planAction(
 ): Promise<EventDraft | null> {
   switch (action.type) {
     case 'post': {
-      requireJoined(me);
+      const poster = requireJoined(me);
       if (action.replyTo) await message(trx, room.id, action.replyTo);
       const mentions = action.text.includes('@') ? findMentions(action.text, await joinedAddresses(trx, room.id)) : [];
-      return { type: 'message.posted', data: { text: action.text, replyTo: action.replyTo ?? null, mentions } };
+      const data = { text: action.text, replyTo: action.replyTo ?? null, mentions };
+      if (!action.attachment) return { type: 'message.posted', data };
+      // A member attaches only their own files: the link names the sender's files, nobody else's.
+      if (action.attachment.owner.toLowerCase() !== poster.address.toLowerCase())
+        throw new NotAllowedError('you can only attach your own files', CHAT_ERRORS.ATTACHMENT_NOT_YOURS);
+      return { type: 'message.posted', data: { ...data, attachment: action.attachment } };
     }
     case 'edit': {
       const m = requireJoined(me);

@@ -1,5 +1,7 @@
 import { definePlugin, type MeshworkPlugin } from '#core';
+import type { FilesApi } from '../files/public-api.ts';
 import { mountApiRoutes } from './api-routes.ts';
+import { Attachments } from './attachments.ts';
 import { roomForShare } from './share-room.ts';
 import { ChatService, PRESENCE_REFRESH_MS } from './chat-service.ts';
 import { FanOut, type ChatNamespace } from './fanout.ts';
@@ -27,6 +29,13 @@ export interface ChatPluginOptions {
   batchEvents?: number;
   /** Minimum spacing of pushes to one server, in ms: busy streams send fewer, fuller requests. Default 5. */
   pushGapMs?: number;
+  /**
+   * Attachments in messages, stored in the sender's files: needs the files plugin (chat then `dependsOn` files).
+   * Default false; the server's plugin list turns it on.
+   */
+  attachments?: boolean;
+  /** Largest attachment in bytes (default 25 MB). */
+  attachmentBytes?: number;
 }
 
 /**
@@ -37,6 +46,7 @@ export interface ChatPluginOptions {
 export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
   return definePlugin({
     id: 'chat',
+    ...(opts.attachments ? { dependsOn: ['files'] } : {}),
     resourceTypes: [
       { name: 'chat-room', shareTypes: ['user'], protocols: { chat: `${S2S_BASE}/`, 'chat-receive': {} } },
     ],
@@ -110,12 +120,35 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
       roomApi.bind(host, chat);
       ctx.provide<ChatApi>(roomApi);
 
-      mountApiRoutes(ctx.api, chat, (userId, shareId) =>
-        roomForShare({ db, selfHost, shares: ctx.shares }, userId, shareId),
+      const attachments = new Attachments({
+        files: opts.attachments ? ctx.use<FilesApi>('files') : null,
+        chat,
+        members: (roomId) => roomApi.members(roomId),
+        shares: ctx.shares,
+        roomIdsOf: (userId) => roomApi.roomIdsOf(userId),
+        db,
+        selfHost,
+        log,
+        maxBytes: opts.attachmentBytes,
+      });
+      mountApiRoutes(
+        ctx.api,
+        chat,
+        (userId, shareId) => roomForShare({ db, selfHost, shares: ctx.shares }, userId, shareId),
+        attachments,
       );
       ctx.mount(S2S_BASE, s2sRouter({ db, peerAuth: ctx.peerAuth, host, mirror, chat, log }));
       attachSocketHandlers(ns, { chat, fanout, db, log });
       // A share that could not be delivered at all ends the invitation.
+      const offJoined = opts.attachments
+        ? roomApi.onEvents((room, events) => {
+            if (events.some((e) => e.type === 'member.joined')) return attachments.memberJoined(room.id);
+          })
+        : () => {};
+      const offReceived = ctx.events.on('share:received', ({ share }) => {
+        if (opts.attachments && share.resourceType === 'folder')
+          void attachments.autoAccept(share).catch((err) => log.warn({ err }, 'accepting an attachment folder failed'));
+      });
       const offShareEvents = ctx.events.on('share:outgoing-updated', ({ share }) => {
         if (share.resourceType === 'chat-room' && share.state === 'failed')
           void host.shareEnded(share, 'declined').catch(() => {});
@@ -144,6 +177,8 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
           clearInterval(timer);
           clearInterval(presence);
           offShareEvents();
+          offReceived();
+          offJoined();
         },
       };
     },

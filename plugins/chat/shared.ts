@@ -14,6 +14,23 @@ export type RoomKind = 'group' | 'direct';
 /** A member's standing; only `joined` members read and post. */
 export type MemberState = 'invited' | 'joined' | 'left' | 'removed' | 'declined';
 
+/**
+ * A file attached to a message. It stays in the sender's own files (`path` in `owner`'s tree); the sender's server
+ * shares its folder read-only with every room member under the name `folder`, so members open it as
+ * `Shared with me/<folder>/<name>` through their own server, and the owner's server checks the share.
+ */
+export interface ChatAttachment {
+  name: string;
+  size: number;
+  mime: string;
+  /** The sender's address (the file's owner). */
+  owner: string;
+  /** The file's path in the owner's tree. */
+  path: string;
+  /** The name of the shared folder (the share's name, as recipients see it). */
+  folder: string;
+}
+
 /** The payload of each sequenced event type (call events: see call-types.ts). */
 export interface ChatEventData extends CallEventData {
   'room.created': { name: string; topic: string; kind: RoomKind };
@@ -24,7 +41,13 @@ export interface ChatEventData extends CallEventData {
   'member.removed': { address: string };
   'member.declined': { address: string };
   'member.role': { address: string; role: Role };
-  'message.posted': { text: string; replyTo: string | null; mentions: string[]; redacted?: boolean };
+  'message.posted': {
+    text: string;
+    replyTo: string | null;
+    mentions: string[];
+    redacted?: boolean;
+    attachment?: ChatAttachment;
+  };
   'message.edited': { target: string; text: string; mentions: string[]; redacted?: boolean };
   'message.deleted': { target: string };
   'reaction.added': { target: string; key: string };
@@ -73,7 +96,7 @@ export type ChatEvent = {
 
 /** What a member asks the room's host to do; every action carries a client id so retries never double it. */
 export type ChatAction =
-  | { type: 'post'; text: string; replyTo?: string | null }
+  | { type: 'post'; text: string; replyTo?: string | null; attachment?: ChatAttachment }
   | { type: 'edit'; target: string; text: string }
   | { type: 'delete'; target: string }
   | { type: 'react'; target: string; key: string; on: boolean }
@@ -215,6 +238,8 @@ export const CHAT_LIMITS = {
   reactionKey: 32,
   clientMsgId: 100,
   pageSize: 100,
+  /** Largest attachment, in bytes. */
+  attachmentBytes: 25 * 1024 * 1024,
 } as const;
 
 /** The socket.io namespace of the chat plugin. */

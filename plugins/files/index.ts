@@ -10,11 +10,13 @@ import { searchRoute } from './api/search-route.ts';
 import { sharedItemsRoute } from './api/shared-items-route.ts';
 import { davAuthenticator } from './dav-auth.ts';
 import { createFilesDav } from './files-dav.ts';
+import { filesApi } from './files-api.ts';
 import { filesMigrations } from './migrations.ts';
 import { OCM_DAV_PATH, ocmDavHandler } from './ocm-dav.ts';
 import { PREVIEW_DEFAULTS, Previews, type PreviewOptions } from './previews/previews.ts';
 import { handleReshareRequest, REQUEST_RESHARE, reshareRoute } from './reshare.ts';
 import { prepareFileShare } from './share-provider.ts';
+import type { FilesApi } from './public-api.ts';
 import { userDavHandler } from './user-dav.ts';
 
 /** An upload part nobody wrote to for this long belongs to no live upload. */
@@ -73,6 +75,7 @@ export function filesPlugin(options: FilesPluginOptions = {}): MeshworkPlugin {
       sharedItemsRoute(ctx, ctx.api, dav.roots);
       searchRoute(ctx.api, filesDir);
       dav.binding.start();
+      ctx.provide<FilesApi>(filesApi(dav, ctx.shares));
       return {
         prepareOutgoingShare: (draft) => prepareFileShare(draft, dav),
         // Locks taken through a share die with it, so they never block the owner afterwards.

@@ -59,4 +59,19 @@ export class ChatApi {
   async roomForShare(shareId: string): Promise<string> {
     return (await this.#api.request<{ roomId: string }>('GET', `/chat/rooms/for-share/${seg(shareId)}`)).roomId;
   }
+
+  /** Uploads a file into a room: stored in the user's files, shared with the members, posted as a message. */
+  async attach(id: string, file: File): Promise<void> {
+    const q = `name=${seg(file.name)}&clientMsgId=${seg(newClientId())}`;
+    const res = await fetch(`/api/v1/chat/rooms/${seg(id)}/attachments?${q}`, {
+      method: 'POST',
+      // Never JSON: the API's JSON parser would take the body.
+      headers: { ...this.#api.authHeaders(), 'content-type': 'application/octet-stream' },
+      body: file,
+    });
+    if (!res.ok) {
+      const body = (await res.json().catch(() => ({}))) as { message?: string };
+      throw new Error(body.message ?? `the file could not be sent (${res.status})`);
+    }
+  }
 }

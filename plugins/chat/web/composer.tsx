@@ -14,10 +14,13 @@ export function Composer(props: {
   onSend: (text: string) => void;
   onCancelReply: () => void;
   onTyping: (typing: boolean) => void;
+  /** Sends a file from the device as an attachment. */
+  onAttach?: (file: File) => void;
 }) {
   const [text, setText] = useState('');
   const [emoji, setEmoji] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
   // An emoji goes where the cursor is, and the cursor after it.
   const insert = (unicode: string) => {
     const el = input.current;
@@ -81,6 +84,32 @@ export function Composer(props: {
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) send(e);
           }}
         />
+        {props.onAttach && (
+          <>
+            <input
+              ref={picker}
+              type="file"
+              class="visually-hidden"
+              data-testid="attach-input"
+              aria-label="Choose a file to attach"
+              tabIndex={-1}
+              onChange={(e) => {
+                const file = e.currentTarget.files?.[0];
+                e.currentTarget.value = '';
+                if (file) props.onAttach?.(file);
+              }}
+            />
+            <button
+              type="button"
+              class="btn chat-attach"
+              aria-label="Attach a file"
+              title="Attach a file"
+              onClick={() => picker.current?.click()}
+            >
+              📎
+            </button>
+          </>
+        )}
         <button
           type="button"
           class="btn chat-emoji-toggle"

@@ -251,6 +251,7 @@ export function Conversation(props: {
             onSend={post}
             onCancelReply={() => setReplyTo(null)}
             onTyping={(on) => socket.volatile.emit('typing', { roomId, typing: on })}
+            onAttach={(file) => void chat.attach(roomId, file).catch((err) => toast.error(describeError(err)))}
           />
         </div>
         {showMembers && !phone && members}

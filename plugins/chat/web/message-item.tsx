@@ -1,5 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
-import type { TimelineItem } from '../shared.ts';
+import type { ChatAttachment, TimelineItem } from '../shared.ts';
+import { AttachmentChip } from './attachment-chip.tsx';
 import { FormattedText, plainText } from './format-text.tsx';
 import { ReactionPicker } from './reaction-picker.tsx';
 
@@ -47,6 +48,8 @@ export function MessageItem(props: {
   const { item, me, actions } = props;
   const msg = item.message;
   const [editing, setEditing] = useState<string | null>(null);
+  // A file sent with the message (none once the message is deleted).
+  const attachment = msg && !msg.deleted ? (item.data.attachment as ChatAttachment | undefined) : undefined;
   const [picking, setPicking] = useState<'up' | 'down' | null>(null);
   const [open, setOpen] = useState(false);
   const row = useRef<HTMLLIElement | null>(null);
@@ -133,12 +136,13 @@ export function MessageItem(props: {
             Cancel
           </button>
         </form>
-      ) : (
+      ) : attachment && msg.text === `📎 ${attachment.name}` ? null : (
         <p class="chat-msg-body" data-testid="message-text">
           <FormattedText text={msg.text} mentions={msg.mentions} me={me} />
           {props.grouped && msg.editedAt && <span class="chat-msg-edited"> (edited)</span>}
         </p>
       )}
+      {attachment && <AttachmentChip attachment={attachment} />}
       {Object.keys(msg.reactions).length > 0 && (
         <div class="chat-reactions">
           {Object.entries(msg.reactions).map(([key, who]) => (

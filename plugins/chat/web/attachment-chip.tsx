@@ -1,0 +1,71 @@
+import { useEffect, useState } from 'preact/hooks';
+import { useApi, useUser } from '#web-sdk';
+import type { ChatAttachment } from '../shared.ts';
+
+const seg = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+
+/**
+ * Where the viewer reads an attachment on their own server: their own file when they sent it, else the sender's
+ * attachment folder under `Shared with me` (the owner's server checks the share behind it).
+ */
+export function attachmentUrl(a: ChatAttachment, me: { id: string; address: string }): string {
+  const base = `/dav/files/${encodeURIComponent(me.id)}`;
+  if (a.owner.toLowerCase() === me.address.toLowerCase()) return `${base}${seg(a.path)}`;
+  return `${base}/${seg(`Shared with me/${a.folder}/${a.name}`)}`;
+}
+
+function size(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
+  return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** An attached file: an inline preview for images, its name, size and a download link. */
+export function AttachmentChip(props: { attachment: ChatAttachment }) {
+  const api = useApi();
+  const user = useUser();
+  const a = props.attachment;
+  const url = attachmentUrl(a, user);
+  const image = a.mime.startsWith('image/');
+  const [preview, setPreview] = useState<string | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    if (!image) return;
+    let live = true;
+    let made = '';
+    fetch(`${url}?preview=256`, { headers: api.authHeaders() })
+      .then((r) => (r.ok ? r.blob() : null))
+      .then((b) => {
+        if (b && live) setPreview((made = URL.createObjectURL(b)));
+      })
+      .catch(() => {});
+    return () => {
+      live = false;
+      if (made) URL.revokeObjectURL(made);
+    };
+  }, [url]);
+  const download = async (e: Event) => {
+    e.preventDefault();
+    setError('');
+    const r = await fetch(url, { headers: api.authHeaders() }).catch(() => null);
+    if (!r?.ok) {
+      setError(r?.status === 404 ? 'The file is not shared with you (any more).' : 'The file could not be fetched.');
+      return;
+    }
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(await r.blob());
+    link.download = a.name;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+  };
+  return (
+    <div class="chat-attachment" data-testid="attachment">
+      {preview && <img class="chat-attachment-preview" src={preview} alt={a.name} data-testid="attachment-preview" />}
+      <a href={url} class="chat-attachment-name" onClick={download} download={a.name}>
+        📎 {a.name}
+      </a>
+      <span class="chat-attachment-size"> {size(a.size)}</span>
+      {error && <span class="chat-attachment-error"> {error}</span>}
+    </div>
+  );
+}

@@ -170,10 +170,11 @@ export class Attachments {
   }
 
   /**
-   * Someone joined a room: every user of this server who attached files in it shares their attachment folder with
-   * the newcomer too (shares that exist are kept, so this is safe to repeat).
+   * The room's members changed: every user of this server who attached files in it shares their attachment folder
+   * with each joined member (existing shares are kept, so this is safe to repeat) and ends the folder's shares with
+   * anyone who is no longer a member (left, removed), so a former member loses the room's files at once.
    */
-  async memberJoined(roomId: string): Promise<void> {
+  async membersChanged(roomId: string): Promise<void> {
     if (!this.#files || !this.#db) return;
     const room = await getRoom(this.#db, roomId);
     if (!room) return;
@@ -186,11 +187,14 @@ export class Attachments {
       .where('data', 'like', '%"attachment":%')
       .execute();
     const folder = folderName(room);
+    const members = await this.#members(room.id);
+    const keep = members.flatMap((m) => (m.local ? [m.address, splitAddress(m.address).id] : [m.address]));
     for (const { sender } of senders) {
       const { id, host } = splitAddress(String(sender));
       if (host !== this.#selfHost()) continue;
       const dir = await this.#files.ensureFolder(id, `/${ATTACHMENTS_ROOT}/${folder}`);
       await this.shareWithMembers(id, room, dir, folder);
+      await this.#files.unshareFolderExcept(id, dir, keep);
     }
   }
 }

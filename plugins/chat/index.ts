@@ -142,7 +142,8 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
       // A share that could not be delivered at all ends the invitation.
       const offJoined = opts.attachments
         ? roomApi.onEvents((room, events) => {
-            if (events.some((e) => e.type === 'member.joined')) return attachments.memberJoined(room.id);
+            const changes = ['member.joined', 'member.left', 'member.removed'];
+            if (events.some((e) => changes.includes(e.type))) return attachments.membersChanged(room.id);
           })
         : () => {};
       const offReceived = ctx.events.on('share:received', ({ share }) => {

@@ -84,5 +84,18 @@ export function filesApi(dav: FilesDav, shares: ShareRegistry): FilesApi {
       });
       return share.id;
     },
+    async unshareFolderExcept(userId, folderPath, keep) {
+      const kept = new Set(keep.map((k) => k.toLowerCase()));
+      const live = (await shares.listOutgoingForResource('folder', resourcePath(folderPath))).filter(
+        (s) => s.ownerId === userId && LIVE.has(s.state),
+      );
+      let ended = 0;
+      for (const s of live) {
+        if ([s.shareWith, `${s.shareWith}@${s.shareWithHost}`].some((a) => kept.has(a.toLowerCase()))) continue;
+        await shares.revokeOutgoing(userId, s.id);
+        ended++;
+      }
+      return ended;
+    },
   };
 }

@@ -25,4 +25,9 @@ export interface FilesApi {
    * recipient sees under `Shared with me/`). Returns the share's id.
    */
   shareFolderReadOnly(userId: string, folderPath: string, shareWith: string, name?: string): Promise<string>;
+  /**
+   * Ends the user's live shares of a folder with everyone not in `keep` (addresses `user@server`, or local ids);
+   * returns how many were ended. Their recipients lose access at once.
+   */
+  unshareFolderExcept(userId: string, folderPath: string, keep: readonly string[]): Promise<number>;
 }

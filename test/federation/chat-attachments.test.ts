@@ -143,11 +143,11 @@ describe('chat: attachments in a federated room', function () {
     assert.equal((await upload(b, dave, roomB, 'x.png', bytes)).status, 404);
   });
 
-  it('a member who joins later gets the attachment folders of those who attached before', async () => {
+  it('a member who joins later gets the attachment folders of those who attached before, and loses them on leaving', async () => {
     const c = await start();
     try {
       const carol = await c.user('carol', 'Carol');
-      await inviteAndAccept(a, alice, roomA, c, 'carol', carol);
+      const roomC = await inviteAndAccept(a, alice, roomA, c, 'carol', carol);
       const share = await eventually(
         async () =>
           ((await c.api(carol, 'GET', '/api/v1/shares/incoming')).body as any[]).find(
@@ -163,6 +163,39 @@ describe('chat: attachments in a federated room', function () {
       );
       assert.equal(got.status, 200);
       assert.equal(got.bytes.length, 5000);
+
+      // Carol leaves the room: alice's server ends the folder's share with her, and her server can no longer read it.
+      assert.equal((await c.api(carol, 'POST', `/api/v1/chat/rooms/${roomC}/leave`)).status < 300, true);
+      await eventually(
+        async () =>
+          ((await a.api(alice, 'GET', '/api/v1/shares/outgoing')).body as any[]).some(
+            (s) => s.resourceType === 'folder' && s.shareWith === `carol@${c.host}` && s.state === 'unshared',
+          ),
+        8000,
+        "alice's attachment folder share with carol ended",
+      );
+      await eventually(
+        async () =>
+          (
+            await carolDav.send(
+              'GET',
+              `/dav/files/carol/Shared%20with%20me/${encodeURIComponent(share.name)}/photo.png`,
+            )
+          ).status === 404,
+        8000,
+        'carol no longer reads the attachment',
+      );
+      // Bob, still a member, keeps his.
+      const bobShares = (await a.api(alice, 'GET', '/api/v1/shares/outgoing')).body as any[];
+      assert.ok(
+        bobShares.some(
+          (s) =>
+            s.resourceType === 'folder' &&
+            s.name === share.name &&
+            s.shareWith === `bob@${b.host}` &&
+            s.state === 'accepted',
+        ),
+      );
     } finally {
       await c.destroy();
     }

@@ -85,7 +85,19 @@ describe('browser: the Calendar page', function () {
     await weekView(page);
     await event(page, 'Dentist').waitFor();
 
+    // Each save redraws the view's events twice (the page's own refresh, then the server's live change): a step that
+    // drags waits until both are drawn, or it would start on an element being replaced.
+    const view = page.getByTestId('calendar-view');
+    const refreshes = async () => Number(await view.getAttribute('data-refresh'));
+    const drawnAfter = (n: number) =>
+      eventually(
+        async () => (await refreshes()) >= n && (await view.getAttribute('data-loading')) === null,
+        10_000,
+        'the view redrawn after the save and its live change',
+      );
+
     // Create: a weekly event from the dialog.
+    const beforeCreate = await refreshes();
     await page.getByRole('button', { name: 'New event' }).click();
     const dialog = page.getByRole('dialog', { name: 'New event' });
     await dialog.getByLabel('Title').fill('Design review');
@@ -102,12 +114,15 @@ describe('browser: the Calendar page', function () {
     assert.ok(series.length >= 8 && series.every((o) => o.repeat === 'weekly' && o.timezone === zone));
 
     // Edit one instance: renamed, the others stay.
+    await drawnAfter(beforeCreate + 2);
+    const beforeEdit = await refreshes();
     await event(page, 'Design review').first().click();
     const edit = page.getByRole('dialog', { name: 'Edit event' });
     await edit.getByLabel('Title').fill('Design review (with Bob)');
     await edit.getByLabel('This event only').check();
     await edit.getByRole('button', { name: 'Save' }).click();
     await event(page, 'Design review (with Bob)').waitFor();
+    await drawnAfter(beforeEdit + 2);
     const after = (await occurrences(a, alice, personal)).filter((o) => o.title.startsWith('Design review'));
     assert.equal(after.filter((o) => o.title === 'Design review (with Bob)').length, 1);
     assert.equal(after.length, series.length);

@@ -68,6 +68,8 @@ export function FullCalendarView(props: CalendarViewProps) {
         // "Mon 30" on one line rather than "Mon" over "11/30".
         timeGridWeek: { dayHeaderFormat: { weekday: 'short', day: 'numeric' } },
       },
+      // While events are fetched the view says so (`data-loading`): a change on the page waits for it to settle.
+      loading: (isLoading) => host.current?.toggleAttribute('data-loading', isLoading),
       noEventsContent: 'No events in this period. Select a day or use “New event” to add one.',
       eventTimeFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
       slotLabelFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
@@ -136,7 +138,7 @@ export function FullCalendarView(props: CalendarViewProps) {
     cal.current?.refetchEvents();
   }, [props.refresh, props.calendars, props.hidden]);
 
-  return <div class="fc-host" ref={host} data-testid="calendar-view" />;
+  return <div class="fc-host" ref={host} data-testid="calendar-view" data-refresh={props.refresh} />;
 }
 
 function toFcEvent(o: OccurrenceInfo, c: CalendarInfo): FcEvent {

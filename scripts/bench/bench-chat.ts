@@ -2,22 +2,14 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { Engine, loadConfig } from '#core';
-import { chatPlugin } from '../../plugins/chat/index.ts';
-import { ChatConnection } from '../../plugins/chat/client/chat-connection.ts';
-import type { ChatEvent } from '../../plugins/chat/shared.ts';
-import { freePort, percentile } from './bench-util.ts';
+import { freePort } from './bench-util.ts';
+import { bundled } from './bundle.ts';
+import { runClients, type ClientRaw, type ClientSetup, type ClientUser } from './chat-client-role.ts';
 import { startCluster, type Side, type StartedServer } from './chat-cluster.ts';
-import {
-  compare,
-  report,
-  type ClassStats,
-  type ClientResults,
-  type RunSummary,
-  type ServerStats,
-} from './chat-report.ts';
+import { mergeResults } from './chat-merge.ts';
+import { compare, report, scaleTargets, type RunShape, type RunSummary, type ServerStats } from './chat-report.ts';
+import { runServer } from './chat-server-role.ts';
 
 /**
  * `npm run bench:chat`: federated chat under load. Two Meshwork servers (child processes) and one
@@ -25,211 +17,45 @@ import {
  * half hosted on each server; every client sends ~1 message/s with a random phase. For each delivery we
  * measure send → receive latency, split by whether the recipient is on the sender's server or the other
  * one, and check that every message reached every other member exactly once.
- * Knobs: BENCH_ROOMS (24), BENCH_SECONDS (20), BENCH_RATE (msgs/s per client, 1), BENCH_DATA_DIR (parent of the
+ * Knobs: BENCH_ROOMS (24), BENCH_SECONDS (20), BENCH_RATE (msgs/s per client, 1), BENCH_CLIENT_PROCS (processes
+ * holding the client sockets; one per 600 clients by default), BENCH_DRAIN_MAX_S (30), BENCH_DATA_DIR (parent of the
  * servers' data dirs; default the OS temp dir, i.e. the disk), BENCH_GAP_MS (chat pushGapMs), BENCH_PROF (dir for
  * the servers' CPU profiles).
  * `--nodes N` (e.g. `npm run bench:chat -- --nodes 2`): the same workload twice in one run, side A first on one app
  * node and then on N app nodes, each time behind HAProxy on one PostgreSQL schema, Redis and one data dir (the
  * topology of README.md "Running several app nodes"; needs haproxy, PostgreSQL and Redis on loopback), side B one
  * server; then both runs side by side.
+ * `--scale`: today's 240 clients (24 rooms, 1 msg/s each) and then 2,000 clients (200 rooms, 0.28 msg/s each: about
+ * 5,000 deliveries/s) in one run, each printed, then both against issue 13's targets.
  */
-const ROOMS = Number(process.env.BENCH_ROOMS ?? 24);
 const PER_SIDE = 5;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const RATE = Number(process.env.BENCH_RATE ?? 1);
 const WARMUP_S = 3;
-const DRAIN_S = 5;
 const self = fileURLToPath(import.meta.url);
-
-interface ClientUser {
-  server: number;
-  id: string;
-  token: string;
-  roomId: string;
-  room: number;
-}
-
-const now = () => performance.timeOrigin + performance.now();
+/** The roles run from a bundle of this file, as `npm start` runs the server (bundle.ts says why). */
+let roles: string | undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const now = () => performance.timeOrigin + performance.now();
 
-function stats(values: number[]): ClassStats {
-  const s = [...values].sort((x, y) => x - y);
-  return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), max: s.at(-1) ?? NaN };
-}
-
-/** Role "server": one Meshwork server with the chat plugin and pre-made users; reports RSS, lag and CPU. */
-async function runServer(): Promise<void> {
-  const gap = process.env.BENCH_GAP_MS;
-  const engine = new Engine({ config: loadConfig(), plugins: [chatPlugin(gap ? { pushGapMs: Number(gap) } : {})] });
-  // Server-to-server requests received, by route (to see how well pushes batch).
-  const s2s: Record<string, number> = {};
-  engine.app.use((req, _res, next) => {
-    const key = req.path.startsWith('/api/') ? '/api' : req.path;
-    s2s[key] = (s2s[key] ?? 0) + 1;
-    next();
-  });
-  await engine.start();
-  const ids = (process.env.BENCH_USERS ?? '').split(',').filter(Boolean);
-  const tokens: Record<string, string> = {};
-  for (let i = 0; i < ids.length; i += 8) {
-    await Promise.all(
-      ids.slice(i, i + 8).map(async (id) => {
-        await engine.accounts.createUser({ id, password: `${id}-bench-pw` });
-        tokens[id] = await engine.accounts.createSession(id);
-      }),
-    );
-  }
-  const lag = monitorEventLoopDelay({ resolution: 10 });
-  lag.enable();
-  let peak = 0;
-  let cpu0 = process.cpuUsage();
-  let t0 = performance.now();
-  setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200).unref();
-  process.on('message', (m: { type: string }) => {
-    if (m.type === 'reset') {
-      lag.reset();
-      for (const k of Object.keys(s2s)) delete s2s[k];
-      peak = process.memoryUsage().rss;
-      cpu0 = process.cpuUsage();
-      t0 = performance.now();
-    } else if (m.type === 'stats') {
-      const cpu = process.cpuUsage(cpu0);
-      const s: ServerStats = {
-        rss: process.memoryUsage().rss,
-        peakRss: peak,
-        lagP99: lag.percentile(99) / 1e6,
-        lagMax: lag.max / 1e6,
-        cpuPct: ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100,
-        s2sPerSecond: Object.fromEntries(
-          Object.entries(s2s).map(([k, v]) => [
-            k.replace('/plugins/chat/s2s/', ''),
-            Math.round(v / ((performance.now() - t0) / 1000)),
-          ]),
-        ),
-      };
-      process.send?.({ type: 'stats', stats: s });
-    }
-  });
-  process.send?.({ type: 'ready', origin: engine.identity.origin, host: engine.identity.host, tokens });
-  process.once('SIGTERM', () => void engine.stop().finally(() => process.exit(0)));
-}
-
-/** Role "clients": every user's socket, the send schedule, and the latency and loss accounting. */
-async function runClients(): Promise<void> {
-  const { users, origins } = await new Promise<{ users: ClientUser[]; origins: string[] }>((r) =>
-    process.once('message', r as never),
-  );
-  const members = new Map<number, ClientUser[]>();
-  for (const u of users) members.set(u.room, [...(members.get(u.room) ?? []), u]);
-  const receipts = new Map<string, number>(); // `${msgKey} ${receiverIdx}` → times received
-  const sentAt = new Map<string, { room: number; from: number; hostSide: boolean }>();
-  const lat: Record<'local' | 'remote', number[]> = { local: [], remote: [] };
-  const byPath: Record<string, number[]> = {};
-  const acks: number[] = [];
-  let measuring = false;
-  let sent = 0;
-  let acked = 0;
-  const conns = users.map(
-    (u, idx) =>
-      new ChatConnection(origins[u.server] as string, u.token, {
-        transports: ['websocket'],
-        onEvent: (e: ChatEvent) => {
-          if (e.type !== 'message.posted') return;
-          let m: { k: string; t: number; s: number; h: number; w: number };
-          try {
-            m = JSON.parse(e.data.text);
-          } catch {
-            return;
-          }
-          // Own echoes are acknowledgements, not deliveries.
-          if (!m.w || Number(m.k.split(':')[0]) === idx) return;
-          const key = `${m.k} ${idx}`;
-          receipts.set(key, (receipts.get(key) ?? 0) + 1);
-          if (receipts.get(key) !== 1) return;
-          const cls = m.s === u.server ? 'local' : 'remote';
-          const ms = now() - m.t;
-          lat[cls].push(ms);
-          const p = `sender on ${m.h ? 'host' : 'member'} server → recipient on ${cls === 'local' ? 'same' : 'other'} server`;
-          (byPath[p] ??= []).push(ms);
-        },
-      }),
-  );
-  await Promise.all(conns.map((c) => c.connected()));
-  process.send?.({ type: 'connected' });
-  const start = now() + WARMUP_S * 1000;
-  let cpu0 = process.cpuUsage();
-  setTimeout(() => (cpu0 = process.cpuUsage()), WARMUP_S * 1000);
-  const end = start + SECONDS * 1000;
-  await Promise.all(
-    users.map(async (u, idx) => {
-      await sleep(Math.random() * (1000 / RATE));
-      let n = 0;
-      while (now() < end) {
-        const w = now() >= start;
-        const k = `${idx}:${n++}`;
-        const hostSide = u.room % 2 === u.server;
-        const t = now();
-        const text = JSON.stringify({ k, t, s: u.server, h: hostSide ? 1 : 0, w: w ? 1 : 0 });
-        if (w && !measuring) {
-          measuring = true;
-          process.send?.({ type: 'measuring' });
-        }
-        if (w) {
-          sent++;
-          sentAt.set(k, { room: u.room, from: idx, hostSide });
-        }
-        void (conns[idx] as ChatConnection).send(u.roomId, text, { clientMsgId: `b-${k}` }).then((r) => {
-          if (r.ok && w) {
-            acked++;
-            acks.push(now() - t);
-          }
-        });
-        await sleep(1000 / RATE);
-      }
-    }),
-  );
-  const cpu = process.cpuUsage(cpu0);
-  const clientCpuPct = ((cpu.user + cpu.system) / 1000 / (SECONDS * 1000)) * 100;
-  process.send?.({ type: 'done-sending' });
-  await sleep(DRAIN_S * 1000);
-  let expected = 0;
-  let delivered = 0;
-  let duplicates = 0;
-  const index = new Map(users.map((u, i) => [u, i]));
-  for (const [k, s] of sentAt) {
-    for (const member of members.get(s.room) ?? []) {
-      const ri = index.get(member) as number;
-      if (ri === s.from) continue;
-      expected++;
-      const got = receipts.get(`${k} ${ri}`) ?? 0;
-      if (got > 0) delivered++;
-      if (got > 1) duplicates += got - 1;
-    }
-  }
-  const results: ClientResults = {
-    sent,
-    acked,
-    expected,
-    delivered,
-    lost: expected - delivered,
-    duplicates,
-    byClass: { local: stats(lat.local), remote: stats(lat.remote) },
-    byPath: Object.fromEntries(Object.entries(byPath).map(([k, v]) => [k, stats(v)])),
-    ack: stats(acks),
-    clientCpuPct,
-  };
-  process.send?.({ type: 'results', results });
-  for (const c of conns) c.close();
-  setTimeout(() => process.exit(0), 200).unref();
-}
+/** The workload of a plain run, from the environment. */
+const envShape = (): RunShape => ({
+  rooms: Number(process.env.BENCH_ROOMS ?? 24),
+  perSide: PER_SIDE,
+  seconds: Number(process.env.BENCH_SECONDS ?? 20),
+  rate: Number(process.env.BENCH_RATE ?? 1),
+  warmup: WARMUP_S,
+});
 
 function spawn(role: string, env: Record<string, string>): ChildProcess {
   const prof =
     process.env.BENCH_PROF && role === 'server' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
-  return fork(self, [role], {
-    execArgv: ['--import', 'tsx', ...prof],
+  roles ??= bundled(self);
+  return fork(roles, [role], {
+    execArgv: ['--enable-source-maps', ...prof],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, ...env },
+    // glibc gives each thread that allocates under contention its own malloc arena and keeps what it frees: the
+    // scrypt hashes of the set-up (16 MB each, four at once on libuv's pool) left ~70 MB of RSS behind per server.
+    // Two arenas is the usual setting for Node in containers; README.md recommends it to operators too.
+    env: { MALLOC_ARENA_MAX: '2', ...process.env, ...env },
   });
 }
 
@@ -275,13 +101,19 @@ function nodesArg(): number {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--scale')) {
+    const small = await scenario({ ...envShape(), rooms: 24, rate: 1 }, 0);
+    const large = await scenario({ ...envShape(), rooms: 200, rate: 0.28 }, 0);
+    scaleTargets(small, large);
+    return;
+  }
   const nodes = nodesArg();
   if (nodes === 0) {
-    await scenario(0);
+    await scenario(envShape(), 0);
     return;
   }
   const runs: RunSummary[] = [];
-  for (const n of [...new Set([1, nodes])]) runs.push(await scenario(n));
+  for (const n of [...new Set([1, nodes])]) runs.push(await scenario(envShape(), n));
   compare(runs);
 }
 
@@ -292,107 +124,114 @@ async function startServer(env: Record<string, string>): Promise<StartedServer> 
   return { child, ...ready };
 }
 
-/**
- * One measured run. `clusterNodes` 0: each side one server on SQLite (the default). Otherwise side A is that
- * many app nodes behind HAProxy (chat-cluster.ts) and side B one server.
- */
-async function scenario(clusterNodes: number): Promise<RunSummary> {
-  const names = (s: number) => Array.from({ length: ROOMS * PER_SIDE }, (_, i) => `u${s}x${i}`);
-  const single = async (s: number): Promise<Side> => {
-    const dir = mkdtempSync(path.join(process.env.BENCH_DATA_DIR ?? tmpdir(), 'meshwork-bench-chat-'));
-    const port = await freePort();
-    const started = await startServer({
-      MESHWORK_PORT: String(port),
-      MESHWORK_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      MESHWORK_HOST: '127.0.0.1',
-      MESHWORK_LOG_LEVEL: 'silent',
-      MESHWORK_ALLOW_INSECURE_PEERS: '1',
-      MESHWORK_DATA_DIR: dir,
-      BENCH_USERS: names(s).join(','),
-    });
-    return {
-      origin: started.origin,
-      host: started.host,
-      tokens: started.tokens,
-      children: [started.child],
-      labels: ['AB'[s] as string],
-      stop: async () => {
-        started.child.kill('SIGTERM');
-        await sleep(500);
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+/** One side as one server on SQLite (the default). */
+async function single(users: string[], label: string): Promise<Side> {
+  const dir = mkdtempSync(path.join(process.env.BENCH_DATA_DIR ?? tmpdir(), 'meshwork-bench-chat-'));
+  const port = await freePort();
+  const started = await startServer({
+    MESHWORK_PORT: String(port),
+    MESHWORK_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    MESHWORK_HOST: '127.0.0.1',
+    MESHWORK_LOG_LEVEL: 'silent',
+    MESHWORK_ALLOW_INSECURE_PEERS: '1',
+    MESHWORK_DATA_DIR: dir,
+    BENCH_USERS: users.join(','),
+  });
+  return {
+    origin: started.origin,
+    host: started.host,
+    tokens: started.tokens,
+    children: [started.child],
+    labels: [label],
+    stop: async () => {
+      started.child.kill('SIGTERM');
+      await sleep(500);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
-  const servers = await Promise.all([
-    clusterNodes > 0 ? startCluster(clusterNodes, names(0), startServer) : single(0),
-    single(1),
-  ]);
-  let clients: ChildProcess | null = null;
-  try {
-    const t0 = performance.now();
-    const users: ClientUser[] = [];
-    await pool(
-      Array.from({ length: ROOMS }, (_, r) => r),
-      4,
-      async (r) => {
-        const h = r % 2;
-        const [host, other] = [servers[h]!, servers[1 - h]!];
-        const local = names(h).slice(r * PER_SIDE, (r + 1) * PER_SIDE);
-        const remote = names(1 - h).slice(r * PER_SIDE, (r + 1) * PER_SIDE);
-        const owner = host.tokens[local[0] as string] as string;
-        const created = await api(host.origin, owner, 'POST', '/api/v1/chat/rooms', {
-          name: `bench ${r}`,
-          members: [...local.slice(1), ...remote.map((id) => `${id}@${other.host}`)],
-        });
-        if (created.failed.length) throw new Error(`invites failed: ${JSON.stringify(created.failed)}`);
-        // Everyone invited accepts: the remote users, and the host server's own users (invited the same way).
-        for (const [server, id] of [
-          ...local.slice(1).map((id) => [host, id] as const),
-          ...remote.map((id) => [other, id] as const),
-        ]) {
-          const tok = server.tokens[id] as string;
-          type Share = { id: string; state: string };
-          const inbox: Share[] = await api(server.origin, tok, 'GET', '/api/v1/shares/incoming');
-          for (const s of inbox.filter((x) => x.state === 'pending'))
-            await api(server.origin, tok, 'POST', `/api/v1/shares/incoming/${s.id}/accept`);
-        }
-        for (const [s, ids] of [
-          [h, local],
-          [1 - h, remote],
-        ] as const) {
-          for (const id of ids) {
-            const tok = servers[s]!.tokens[id] as string;
-            for (let tries = 0; ; tries++) {
-              const list = (await api(servers[s]!.origin, tok, 'GET', '/api/v1/chat/rooms')) as Array<{
-                id: string;
-                lastSeq: number;
-              }>;
-              const room = list[0];
-              if (room) {
-                const d = await api(servers[s]!.origin, tok, 'GET', `/api/v1/chat/rooms/${room.id}`);
-                if (d.members.filter((m: { state: string }) => m.state === 'joined').length === 2 * PER_SIDE) {
-                  users.push({ server: s, id, token: tok, roomId: room.id, room: r });
-                  break;
-                }
-              }
-              if (tries > 200) throw new Error(`room ${r} never synced for ${id}`);
-              await sleep(50);
+}
+
+/** Makes the rooms (half hosted on each side), has every invitee accept, and waits until each member sees all 10. */
+async function makeRooms(servers: Side[], rooms: number, names: (s: number) => string[]): Promise<ClientUser[]> {
+  const users: ClientUser[] = [];
+  const rounds = Array.from({ length: rooms }, (_, r) => r);
+  await pool(rounds, 8, async (r) => {
+    const h = r % 2;
+    const [host, other] = [servers[h]!, servers[1 - h]!];
+    const local = names(h).slice(r * PER_SIDE, (r + 1) * PER_SIDE);
+    const remote = names(1 - h).slice(r * PER_SIDE, (r + 1) * PER_SIDE);
+    const created = await api(host.origin, host.tokens[local[0] as string] as string, 'POST', '/api/v1/chat/rooms', {
+      name: `bench ${r}`,
+      members: [...local.slice(1), ...remote.map((id) => `${id}@${other.host}`)],
+    });
+    if (created.failed.length) throw new Error(`invites failed: ${JSON.stringify(created.failed)}`);
+    // Everyone invited accepts: the remote users, and the host server's own users (invited the same way).
+    for (const [server, id] of [
+      ...local.slice(1).map((id) => [host, id] as const),
+      ...remote.map((id) => [other, id] as const),
+    ]) {
+      const tok = server.tokens[id] as string;
+      const inbox: Array<{ id: string; state: string }> = await api(
+        server.origin,
+        tok,
+        'GET',
+        '/api/v1/shares/incoming',
+      );
+      for (const s of inbox.filter((x) => x.state === 'pending'))
+        await api(server.origin, tok, 'POST', `/api/v1/shares/incoming/${s.id}/accept`);
+    }
+    for (const [s, ids] of [
+      [h, local],
+      [1 - h, remote],
+    ] as const) {
+      for (const id of ids) {
+        const tok = servers[s]!.tokens[id] as string;
+        for (let tries = 0; ; tries++) {
+          const list = (await api(servers[s]!.origin, tok, 'GET', '/api/v1/chat/rooms')) as Array<{ id: string }>;
+          const room = list[0];
+          if (room) {
+            const d = await api(servers[s]!.origin, tok, 'GET', `/api/v1/chat/rooms/${room.id}`);
+            if (d.members.filter((m: { state: string }) => m.state === 'joined').length === 2 * PER_SIDE) {
+              users.push({ server: s, id, token: tok, roomId: room.id, room: r });
+              break;
             }
           }
+          if (tries > 200) throw new Error(`room ${r} never synced for ${id}`);
+          await sleep(50);
         }
-      },
-    );
-    console.log(
-      `setup: ${users.length} users in ${ROOMS} rooms of ${2 * PER_SIDE} on 2 servers (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
-    );
+      }
+    }
+  });
+  return users;
+}
 
-    clients = spawn('clients', {});
-    clients.send({ users, origins: servers.map((s) => s.origin) });
-    await next(clients, 'connected');
-    await next(clients, 'measuring');
+/** Runs the send schedule over `procs` clients processes and merges what they measured. */
+async function drive(users: ClientUser[], servers: Side[], shape: RunShape) {
+  const procs = Number(process.env.BENCH_CLIENT_PROCS ?? Math.ceil(users.length / 600));
+  const per = Math.ceil(users.length / procs);
+  const clients = Array.from({ length: procs }, () => spawn('clients', {}));
+  try {
+    const origins = servers.map((s) => s.origin);
+    const drainMaxS = Number(process.env.BENCH_DRAIN_MAX_S ?? 30);
+    clients.forEach((c, i) => {
+      const setup: ClientSetup = {
+        users,
+        origins,
+        from: i * per,
+        to: Math.min(users.length, (i + 1) * per),
+        rate: shape.rate,
+        drainMaxS,
+      };
+      c.send({ type: 'setup', setup });
+    });
+    await Promise.all(clients.map((c) => next(c, 'connected')));
+    const start = now() + shape.warmup * 1000;
+    const end = start + shape.seconds * 1000;
+    for (const c of clients) c.send({ type: 'go', start, end });
     const children = servers.flatMap((s) => s.children);
+    await sleep(start - now());
     for (const c of children) c.send({ type: 'reset' });
-    await next(clients, 'done-sending');
+    await sleep(end - now());
     const serverStats = await Promise.all(
       children.map(async (c) => {
         const p = next<{ stats: ServerStats }>(c, 'stats');
@@ -400,17 +239,42 @@ async function scenario(clusterNodes: number): Promise<RunSummary> {
         return (await p).stats;
       }),
     );
-    const { results } = await next<{ results: ClientResults }>(clients, 'results');
+    const raws = await Promise.all(clients.map(async (c) => (await next<{ raw: ClientRaw }>(c, 'results')).raw));
+    return { results: mergeResults(users, raws, shape.seconds), serverStats, procs };
+  } finally {
+    for (const c of clients) c.kill();
+  }
+}
+
+/**
+ * One measured run. `clusterNodes` 0: each side one server on SQLite (the default). Otherwise side A is that
+ * many app nodes behind HAProxy (chat-cluster.ts) and side B one server.
+ */
+async function scenario(shape: RunShape, clusterNodes: number): Promise<RunSummary> {
+  const names = (s: number) => Array.from({ length: shape.rooms * PER_SIDE }, (_, i) => `u${s}x${i}`);
+  const servers = await Promise.all([
+    clusterNodes > 0 ? startCluster(clusterNodes, names(0), startServer) : single(names(0), 'A'),
+    single(names(1), 'B'),
+  ]);
+  try {
+    const t0 = performance.now();
+    const users = await makeRooms(servers, shape.rooms, names);
+    console.log(
+      `setup: ${users.length} users in ${shape.rooms} rooms of ${2 * PER_SIDE} on 2 servers (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
+    const { results, serverStats, procs } = await drive(users, servers, shape);
+    const title =
+      clusterNodes > 0 ? ` (side A: ${clusterNodes} app node${clusterNodes > 1 ? 's' : ''} behind HAProxy)` : '';
     return report(
-      { rooms: ROOMS, perSide: PER_SIDE, seconds: SECONDS, rate: RATE, warmup: WARMUP_S },
+      shape,
       users.length,
       results,
       serverStats,
       servers.flatMap((s) => s.labels),
-      clusterNodes > 0 ? ` (side A: ${clusterNodes} app node${clusterNodes > 1 ? 's' : ''} behind HAProxy)` : '',
+      title,
+      procs,
     );
   } finally {
-    clients?.kill();
     await Promise.all(servers.map((s) => s.stop()));
   }
 }

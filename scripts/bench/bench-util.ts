@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundled } from './bundle.ts';
 import { freePort } from '../../test/harness/test-server.ts';
 
 export { freePort };
@@ -20,11 +21,10 @@ export async function spawnServer(
   script = './bench-server.ts',
 ): Promise<{ origin: string; child: ChildProcess; port: number }> {
   const port = await freePort();
-  const entry = fileURLToPath(new URL(script, import.meta.url));
+  const entry = bundled(fileURLToPath(new URL(script, import.meta.url)));
   const child = fork(entry, [], {
     execArgv: [
-      '--import',
-      'tsx',
+      '--enable-source-maps',
       ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []),
     ],
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],

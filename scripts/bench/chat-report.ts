@@ -4,6 +4,8 @@ import { loadavg } from 'node:os';
 
 export interface ServerStats {
   rss: number;
+  /** V8 heap in use at the end (the rest of RSS is code, buffers, SQLite's cache and heap not yet returned). */
+  heapUsed: number;
   peakRss: number;
   lagP99: number;
   lagMax: number;
@@ -48,6 +50,10 @@ export interface RunSummary {
   /** Server CPU of side A (all its nodes), in ms per 1,000 deliveries. */
   cpuPerThousandA: number;
   lagP99A: number;
+  /** Largest RSS of any server process, and the worst event-loop lag p99 of any, over the measured window. */
+  maxRss: number;
+  lagP99Max: number;
+  clients: number;
 }
 
 const f = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : '-');
@@ -60,6 +66,7 @@ export function report(
   servers: ServerStats[],
   labels: string[],
   title: string,
+  clientProcs = 1,
 ): RunSummary {
   const { rooms, perSide, seconds, rate, warmup } = shape;
   const row = (label: string, a: string, b: string) =>
@@ -91,10 +98,10 @@ export function report(
   console.log('\n  by path (p50 / p99):');
   for (const [k, v] of Object.entries(r.byPath).sort())
     console.log(`    ${k.padEnd(58)} ${f(v.p50)} / ${f(v.p99)}  (${v.n})`);
-  console.log(`  clients process: CPU ${r.clientCpuPct.toFixed(0)} %`);
+  console.log(`  clients (${clientProcs} process${clientProcs > 1 ? 'es' : ''}): CPU ${r.clientCpuPct.toFixed(0)} %`);
   servers.forEach((s, i) =>
     console.log(
-      `  server ${labels[i]}: RSS ${(s.rss / 1048576).toFixed(0)} MB (peak ${(s.peakRss / 1048576).toFixed(0)} MB), CPU ${s.cpuPct.toFixed(0)} %, event-loop lag p99 ${f(s.lagP99)} (max ${f(s.lagMax)}), S2S requests received/s ${JSON.stringify(s.s2sPerSecond)}`,
+      `  server ${labels[i]}: RSS ${(s.rss / 1048576).toFixed(0)} MB (peak ${(s.peakRss / 1048576).toFixed(0)} MB, JS heap in use ${(s.heapUsed / 1048576).toFixed(0)} MB), CPU ${s.cpuPct.toFixed(0)} %, event-loop lag p99 ${f(s.lagP99)} (max ${f(s.lagMax)}), S2S requests received/s ${JSON.stringify(s.s2sPerSecond)}`,
     ),
   );
   const ratio = remote.p99 / local.p99;
@@ -113,7 +120,31 @@ export function report(
     duplicates: r.duplicates,
     cpuPerThousandA: total ? (cpuMsA / total) * 1000 : NaN,
     lagP99A: Math.max(...sideA.map((s) => s.lagP99)),
+    maxRss: Math.max(...servers.map((s) => s.peakRss)),
+    lagP99Max: Math.max(...servers.map((s) => s.lagP99)),
+    clients: n,
   };
+}
+
+/** `--scale`: both sizes against issue 13's chat targets. */
+export function scaleTargets(small: RunSummary, large: RunSummary): void {
+  const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
+  const ok = (c: boolean) => (c ? 'met' : 'NOT met');
+  const ratio = large.remoteP99 / large.localP99;
+  console.log(`\nbench:chat --scale — issue 13's targets, both sizes measured in this run\n`);
+  console.log(`  ${small.clients} clients:`);
+  console.log(`    federated p99 ${f(small.remoteP99)} (target ≤ 15 ms): ${ok(small.remoteP99 <= 15)}`);
+  console.log(`    largest server RSS ${mb(small.maxRss)} (target ≤ 100 MB): ${ok(small.maxRss <= 100 * 1048576)}`);
+  console.log(`  ${large.clients} clients:`);
+  console.log(`    deliveries/s ${large.deliveriesPerSecond.toFixed(0)} (offered about 5,000)`);
+  console.log(
+    `    federated p99 ${f(large.remoteP99)} = ${ratio.toFixed(2)}× local (target ≤ 1.2× and < 100 ms): ${ok(ratio <= 1.2 && large.remoteP99 < 100)}`,
+  );
+  console.log(
+    `    lost ${large.lost}, duplicated ${large.duplicates} (target 0): ${ok(large.lost === 0 && large.duplicates === 0)}`,
+  );
+  console.log(`    largest server RSS ${mb(large.maxRss)} (target < 500 MB): ${ok(large.maxRss < 500 * 1048576)}`);
+  console.log(`    worst event-loop lag p99 ${f(large.lagP99Max)} (target < 20 ms): ${ok(large.lagP99Max < 20)}`);
 }
 
 /** The one-node / N-node comparison measured in the same run. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { basicFor, davClient } from '../../../test/harness/dav-test-client.ts';
 import { eventually, startTestServer } from '../../../test/harness/test-server.ts';
 import { calendarsPlugin, type CalendarServices } from '../index.ts';
 import { event, objectsOf, ownerPut, shareAndAccept, start, type Node } from './testing/federation-nodes.ts';
@@ -95,7 +96,7 @@ describe('federated calendars across three servers', function () {
     assert.ok(!(await objectsOf(c, carol, carolCopy)).some((o) => o.uri === 'x.ics'));
   });
 
-  it("a permission change by the owner: the recipient's copy follows (up at once, down on the next refused write)", async () => {
+  it("a permission change by the owner: the recipient's copy follows (up and down at once, CalDAV included)", async () => {
     const outgoing = (await a.server.api(alice, 'GET', '/api/v1/shares/outgoing')).body;
     const toCarol = outgoing.find((s: any) => s.shareWith.startsWith('carol@'));
     const up = await a.server.api(alice, 'PATCH', `/api/v1/shares/outgoing/${toCarol.id}`, {
@@ -114,10 +115,31 @@ describe('federated calendars across three servers', function () {
     assert.match((await a.services.objects.get(calId, 'carol.ics'))!.data.toString(), /By Carol/);
     const down = await a.server.api(alice, 'PATCH', `/api/v1/shares/outgoing/${toCarol.id}`, { permissions: ['read'] });
     assert.equal(down.status, 200);
+    await eventually(
+      async () => (await c.server.api(carol, 'GET', '/api/v1/calendars/federated')).body[0]?.access === 'read',
+      5_000,
+      "carol's copy to become read-only",
+    );
+    // No write was tried: the change itself reached carol's server. Her CalDAV client sees a read-only calendar
+    // and a write through it is refused before it reaches the owner.
+    const copyUri = (await c.server.api(carol, 'GET', '/api/v1/calendars/federated')).body[0].uri;
+    const carolDav = davClient(c.server.origin, basicFor('carol'));
+    const privileges = await carolDav.send('PROPFIND', `/dav/calendars/carol/${copyUri}/`, {
+      headers: { depth: '0', 'content-type': 'application/xml' },
+      body: '<d:propfind xmlns:d="DAV:"><d:prop><d:current-user-privilege-set/></d:prop></d:propfind>',
+    });
+    assert.equal(privileges.status, 207, privileges.text);
+    assert.match(privileges.text, /<d:read\/>/);
+    assert.doesNotMatch(privileges.text, /<d:write\/>|<d:write-content\/>|<d:bind\/>/);
+    const davPut = await carolDav.send('PUT', `/dav/calendars/carol/${copyUri}/carol.ics`, {
+      headers: { 'content-type': 'text/calendar' },
+      body: event('carol', 'Carol again'),
+    });
+    assert.equal(davPut.status, 403, davPut.text);
+    assert.match(davPut.text, /need-privileges/);
     const refused = await c.server.api(carol, 'DELETE', `/api/v1/calendars/federated/${carolCopy}/objects/carol.ics`);
     assert.equal(refused.status, 403);
-    assert.equal((await c.server.api(carol, 'GET', '/api/v1/calendars/federated')).body[0].access, 'read');
-    assert.ok(await a.services.objects.get(calId, 'carol.ics'));
+    assert.match((await a.services.objects.get(calId, 'carol.ics'))!.data.toString(), /By Carol/);
   });
 
   it('the owner endpoint answers 401 to a credential that proves no share', async () => {
@@ -155,6 +177,16 @@ describe('federated calendars across three servers', function () {
       data: event('down', 'Now it works'),
     });
     assert.equal(again.status, 201);
+  });
+
+  it('a downgrade of a read-write share reaches the copy at once', async () => {
+    const down = await a.server.api(alice, 'PATCH', `/api/v1/shares/outgoing/${bobShare}`, { permissions: ['read'] });
+    assert.equal(down.status, 200, JSON.stringify(down.body));
+    await eventually(
+      async () => (await b.server.api(bob, 'GET', '/api/v1/calendars/federated')).body[0]?.access === 'read',
+      5_000,
+      "bob's copy to become read-only",
+    );
   });
 
   it('unshare removes the copy (the owner answers 401 from then on)', async () => {

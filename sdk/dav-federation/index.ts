@@ -26,6 +26,7 @@ export {
   ACCESS_READ_WRITE,
   LEGACY_PERMISSIONS,
   readWebdavShare,
+  sharedCopyUri,
   webdavIncomingPermissions,
   webdavShareProtocol,
   type WebdavShareInfo,

@@ -6,6 +6,7 @@
  * protocol object with the requirement: the core drops the legacy options (and the top-level fields with them) for
  * such receivers, and a strict share must not offer its secret outside the protocol object.
  */
+import { createHash } from 'node:crypto';
 import { InputError, type IncomingShare } from '#core';
 
 /** Nextcloud's sharing access values (OCA\DAV\DAV\Sharing\Backend). */
@@ -128,4 +129,9 @@ export function webdavIncomingPermissions(share: IncomingShare): string[] | unde
   const access = share.protocol.protocols.webdav?.access;
   if (access === ACCESS_READ_WRITE) return ['read', 'write'];
   return access === ACCESS_READ ? ['read'] : undefined;
+}
+
+/** The URI of a synced copy in the recipient's home: stable per owner URL, like Nextcloud's md5(url). */
+export function sharedCopyUri(url: string): string {
+  return `shared-${createHash('md5').update(url).digest('hex').slice(0, 16)}`;
 }

@@ -199,4 +199,48 @@ describe('federated calendars across three servers', function () {
       'the copy to go',
     );
   });
+
+  it('a calendar gone on the owner (404 for its collection) ends that share on the next pull, and only that one', async () => {
+    const gone = await a.services.calendars.create({ ownerId: 'alice', uri: 'gone', props: { displayName: 'Gone' } });
+    await ownerPut(a, gone.id, 'g.ics', event('g', 'G'));
+    const created = await a.server.api(alice, 'POST', '/api/v1/shares', {
+      resourceType: 'calendar',
+      resourceId: gone.id,
+      shareWith: `carol@${c.server.host}`,
+      permissions: ['read'],
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const incoming = await eventually(
+      async () =>
+        (await c.server.api(carol, 'GET', '/api/v1/shares/incoming')).body.find(
+          (s: any) => s.resourceType === 'calendar' && s.state === 'pending',
+        ),
+      10_000,
+      'the second calendar share',
+    );
+    assert.equal((await c.server.api(carol, 'POST', `/api/v1/shares/incoming/${incoming.id}/accept`)).status, 200);
+    const copy = await eventually(
+      async () =>
+        (await c.server.api(carol, 'GET', '/api/v1/calendars/federated')).body.find(
+          (x: any) => x.displayName === 'Gone' && x.syncedAt !== null,
+        ),
+      10_000,
+      'the second copy',
+    );
+    // The calendar disappears on the owner's side without any notification (the share row stays).
+    await a.services.calendars.delete(gone.id);
+    await c.server.api(carol, 'POST', `/api/v1/calendars/federated/${copy.id}/sync`);
+    await eventually(
+      async () =>
+        !(await c.server.api(carol, 'GET', '/api/v1/calendars/federated')).body.some((x: any) => x.id === copy.id),
+      10_000,
+      'the copy of the vanished calendar to go',
+    );
+    const left = (await c.server.api(carol, 'GET', '/api/v1/calendars/federated')).body;
+    assert.deepEqual(
+      left.map((x: any) => x.id),
+      [carolCopy],
+    );
+    assert.ok((await objectsOf(c, carol, carolCopy)).length > 0);
+  });
 });

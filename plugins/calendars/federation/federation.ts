@@ -6,9 +6,8 @@
  *   secret and URL, keeps a synced copy in the recipient's calendar home from accept to unshare/decline/401, pulls it
  *   on notification and on a periodic safety net, and writes through to the owner.
  */
-import { createHash } from 'node:crypto';
 import { ConfigError, NotFoundError, type IncomingShare, type PluginContext, type PluginHooks } from '#core';
-import { announceChange, webdavIncomingPermissions } from '#sdk';
+import { sharedCopyUri, announceChange, webdavIncomingPermissions } from '#sdk';
 import type { Calendar, CalendarStore } from '../calendar-store.ts';
 import type { ObjectStore } from '../object-store.ts';
 import { FEDERATION_ERRORS } from './error-codes.ts';
@@ -54,11 +53,6 @@ function syncInterval(ctx: PluginContext): number {
   if (!Number.isInteger(n) || n < 1000)
     throw new ConfigError('MESHWORK_CALENDAR_SYNC_INTERVAL_MS', `must be a whole number of ms >= 1000, got "${raw}"`);
   return n;
-}
-
-/** The URI of a synced copy in the recipient's home: stable per owner URL, like Nextcloud's md5(url). */
-export function copyUri(url: string): string {
-  return `shared-${createHash('md5').update(url).digest('hex').slice(0, 16)}`;
 }
 
 /** Sets up federation; returns the hooks to merge into the plugin's and the operations for CalDAV/API. */
@@ -218,7 +212,7 @@ export function setupFederation(
       if (!(await calendars.findByShareId(share.id)))
         await calendars.create({
           ownerId: share.recipientId,
-          uri: copyUri(info.url),
+          uri: sharedCopyUri(info.url),
           props: { displayName: info.displayName, color: info.color },
           components: info.components,
           remote: { shareId: share.id, url: info.url, owner: share.owner, access: info.access },

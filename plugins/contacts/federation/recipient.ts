@@ -3,9 +3,8 @@
  * recipient's address-book home (CardDAV clients list it; read-only unless the share grants write), pulled on accept
  * and on `SYNC_ADDRESSBOOK`, and removed on unshare, decline or a 401 from the owner.
  */
-import { createHash } from 'node:crypto';
 import type { IncomingShare, PluginContext, PluginHooks } from '#core';
-import { webdavIncomingPermissions } from '#sdk';
+import { sharedCopyUri, webdavIncomingPermissions } from '#sdk';
 import type { CardStore } from '../card-store.ts';
 import type { CardLimits } from '../vcard.ts';
 import { readAddressbookShare } from './protocol.ts';
@@ -14,11 +13,6 @@ import { addressbookSyncClient } from './sync-client.ts';
 
 /** Every copy is pulled at least this often, in case a `SYNC_ADDRESSBOOK` was lost. */
 export const SAFETY_NET_MS = 15 * 60 * 1000;
-
-/** The URI of a shared copy in the recipient's home: stable per owner URL. */
-export function copyUri(url: string): string {
-  return `shared-${createHash('md5').update(url).digest('hex').slice(0, 16)}`;
-}
 
 type RecipientHooks = Pick<
   PluginHooks,
@@ -74,7 +68,7 @@ export function setupRecipientFederation(
       if (!(await shared.byShare(share.id)))
         await shared.create({
           ownerId: share.recipientId,
-          uri: copyUri(info.collectionUrl),
+          uri: sharedCopyUri(info.collectionUrl),
           displayName: info.displayName,
           shareId: share.id,
           url: info.collectionUrl,

@@ -31,6 +31,12 @@ export interface OwnerRequestOptions {
   body?: Buffer;
 }
 
+/** A token exchange the owner answered with a 4xx (the core's `TOKEN_EXCHANGE_FAILED`, "refused (<status>)"). */
+function refusedExchange(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return e?.code === 'TOKEN_EXCHANGE_FAILED' && /refused \(4[0-9][0-9]\)/.test(String(e.message));
+}
+
 async function send(
   ctx: PluginContext,
   share: IncomingShare,
@@ -43,6 +49,9 @@ async function send(
   try {
     credential = access.mustExchangeToken ? await ctx.shares.accessCredential(share, { refresh }) : access.sharedSecret;
   } catch (err) {
+    // The owner's token endpoint refusing the secret (4xx: invalid_grant for an unknown or revoked code) is the
+    // code flow's 401; anything else (unreachable, 5xx) is transient.
+    if (refusedExchange(err)) return { status: 401, headers: {}, body: Buffer.alloc(0) };
     throw new OwnerUnreachable(`token exchange failed: ${(err as Error).message}`);
   }
   const user = Buffer.from(`${share.recipientId}@${ctx.identity.host}`).toString('base64');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { signedPost } from '../../../test/harness/forge.ts';
 import { eventually } from '../../../test/harness/test-server.ts';
 import { card4 } from '../testing/vcf.ts';
 import { newBook, peer, shareAndAccept, VCARD, type Peer } from './testing/nodes.ts';
@@ -47,5 +48,26 @@ describe('federated address books with a must-exchange-token recipient', functio
     assert.match((await a.dav.send('GET', `${book.path}/bob.vcf`)).text, /FN:By Bob/);
     const incoming = (await b.server.api(b.token, 'GET', '/api/v1/shares/incoming')).body;
     assert.equal(incoming.find((x: any) => x.id === s.incomingId)?.state, 'accepted');
+  });
+
+  it('a share the owner ended without telling: the token and a new exchange are refused, the copy goes', async () => {
+    assert.ok(await a.server.engine.shares.setOutgoingState(s.outgoingId, 'unshared'));
+    const providerId = (await a.server.engine.shares.getOutgoing(s.outgoingId))!.providerId;
+    await signedPost(a.server, b.server, '/ocm/notifications', {
+      notificationType: 'SYNC_ADDRESSBOOK',
+      resourceType: 'addressbook',
+      providerId,
+      notification: { shareWith: `bob@${b.server.host}` },
+    });
+    await eventually(
+      async () => (await b.dav.send('PROPFIND', `${s.copyPath}/`, { headers: { depth: '0' } })).status === 404,
+      10_000,
+      'the copy removed',
+    );
+    const incoming = (await b.server.api(b.token, 'GET', '/api/v1/shares/incoming')).body;
+    assert.equal(
+      incoming.find((x: any) => x.id === s.incomingId),
+      undefined,
+    );
   });
 });

@@ -1,13 +1,14 @@
 /**
  * Calendar federation, both sides, as the calendars plugin's hooks (see README.md "Federation"):
  * - owner: builds the Nextcloud v1 protocol block, serves the calendar at `/dav/remote-calendars/<providerId>/`,
- *   and sends `SYNC_CALENDAR` (coalesced per share) when the calendar's objects change;
+ *   sends `SYNC_CALENDAR` (coalesced per share) when the calendar's objects change, and shapes the core's
+ *   `SHARE_UNSHARED`/`SHARE_CHANGE_PERMISSION` for Nextcloud (providerId "calendar");
  * - recipient: keys shares by their URL (Nextcloud's providerId is always "calendar"), resolves `SYNC_CALENDAR` by
  *   secret and URL, keeps a synced copy in the recipient's calendar home from accept to unshare/decline/401, pulls it
  *   on notification and on a periodic safety net, and writes through to the owner.
  */
 import { ConfigError, NotFoundError, type IncomingShare, type PluginContext, type PluginHooks } from '#core';
-import { sharedCopyUri, announceChange, webdavIncomingPermissions } from '#sdk';
+import { announceChange, sharedCopyUri, webdavIncomingPermissions } from '#sdk';
 import type { Calendar, CalendarStore } from '../calendar-store.ts';
 import type { ObjectStore } from '../object-store.ts';
 import { FEDERATION_ERRORS } from './error-codes.ts';

@@ -225,6 +225,7 @@ export class Engine {
       local,
       outbox: this.outbox,
       secrets,
+      plugins: this.plugins,
     });
     const notifications = new NotificationService({
       store: this.shares,

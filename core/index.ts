@@ -22,6 +22,7 @@ export {
   type OutgoingShareDraft,
   type PluginNotification,
   type UnresolvedNotification,
+  type OutgoingNotification,
   type ShareRegistry,
   type ShareAccess,
   type ServerIdentity,

@@ -23,6 +23,7 @@ export {
   type OutgoingShareDraft,
   type PluginNotification,
   type UnresolvedNotification,
+  type OutgoingNotification,
   type ShareRegistry,
   type ShareAccess,
   type ServerIdentity,
@@ -81,3 +82,7 @@ export {
   type PeerRequest,
   type PeerHandler,
 } from './peer-routes.ts';
+
+// ---- Federation of shared DAV collections (calendars, address books): protocol block, owner endpoint, synced
+// copies, write-through, change notifications (dav-federation/README.md)
+export * from './dav-federation/index.ts';

@@ -6,7 +6,7 @@ import { satisfies } from './semver-range.ts';
  * The plugin SDK's version (`#sdk`). A plugin declares the range it is written for (`sdk: '^1.0.0'`); additions
  * raise the minor version, an incompatible change the major one.
  */
-export const SDK_VERSION = '1.0.0';
+export const SDK_VERSION = '1.1.0';
 
 /** A plugin's declaration is refused at start-up; the message names the plugin and what conflicts. */
 export class PluginManifestError extends MeshworkError {

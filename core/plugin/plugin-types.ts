@@ -73,6 +73,14 @@ export interface PluginNotification {
   incoming: IncomingShare | null;
 }
 
+/** A notification the core sends about an outgoing share, as `outgoingNotification` sees and returns it. */
+export interface OutgoingNotification {
+  notificationType: string;
+  resourceType: string;
+  providerId: string;
+  notification: Record<string, unknown>;
+}
+
 /** A notification whose share the core could not tell from (sender host, providerId) alone. */
 export interface UnresolvedNotification {
   notificationType: string;
@@ -120,6 +128,12 @@ export interface PluginHooks {
   /** The share ended: unshared by the owner, declined or left by the recipient. */
   onIncomingRemoved?(share: IncomingShare): Promise<void>;
   onOutgoingRemoved?(share: OutgoingShare): Promise<void>;
+  /**
+   * The body of a notification the core sends to another server about an outgoing share of this type
+   * (`SHARE_UNSHARED`, `SHARE_CHANGE_PERMISSION`), for types whose peers expect their own shape (Nextcloud's calendars
+   * refuse any providerId but "calendar"). Default: the body as the core built it. Not called for same-server shares.
+   */
+  outgoingNotification?(share: OutgoingShare, body: OutgoingNotification): OutgoingNotification;
   /** A notification type the core does not handle itself; the result is the 201 body. */
   onNotification?(n: PluginNotification): Promise<Record<string, unknown> | void>;
   /** Called on shutdown. */

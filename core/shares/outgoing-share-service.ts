@@ -385,7 +385,7 @@ export class OutgoingShareService {
           kind: NOTIFY_KIND,
           path: '/notifications',
           ref: share.id,
-          body,
+          body: plugins.hooks(share.resourceType).outgoingNotification?.(share, body) ?? body,
         });
     }
     events.emit('share:outgoing-updated', { share: updated });

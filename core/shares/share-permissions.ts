@@ -15,6 +15,7 @@
 import { InputError, MeshworkError, NotAllowedError, NotFoundError } from '../errors.ts';
 import type { EngineEventBus } from '../events.ts';
 import type { Outbox } from '../outbox/outbox.ts';
+import type { PluginHost } from '../plugin/plugin-host.ts';
 import type { LocalPeer } from './local-peer.ts';
 import { NOTIFY_KIND } from './outgoing-share-service.ts';
 import type { ShareSecrets } from './share-secrets.ts';
@@ -65,6 +66,7 @@ export class SharePermissionService {
       local: LocalPeer;
       outbox: Outbox;
       secrets: ShareSecrets;
+      plugins: Pick<PluginHost, 'hooks'>;
     },
   ) {}
 
@@ -99,7 +101,7 @@ export class SharePermissionService {
         kind: NOTIFY_KIND,
         path: '/notifications',
         ref: share.id,
-        body,
+        body: this.deps.plugins.hooks(share.resourceType).outgoingNotification?.(share, body) ?? body,
       });
     events.emit('share:outgoing-updated', { share: updated });
     return updated;

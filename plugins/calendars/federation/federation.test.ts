@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { basicFor, davClient } from '../../../test/harness/dav-test-client.ts';
 import { eventually, startTestServer } from '../../../test/harness/test-server.ts';
 import { calendarsPlugin, type CalendarServices } from '../index.ts';
 import { event, objectsOf, ownerPut, shareAndAccept, start, type Node } from './testing/federation-nodes.ts';
@@ -95,7 +96,7 @@ describe('federated calendars across three servers', function () {
     assert.ok(!(await objectsOf(c, carol, carolCopy)).some((o) => o.uri === 'x.ics'));
   });
 
-  it("a permission change by the owner: the recipient's copy follows (up at once, down on the next refused write)", async () => {
+  it("a permission change by the owner: the recipient's copy follows (up and down at once, CalDAV included)", async () => {
     const outgoing = (await a.server.api(alice, 'GET', '/api/v1/shares/outgoing')).body;
     const toCarol = outgoing.find((s: any) => s.shareWith.startsWith('carol@'));
     const up = await a.server.api(alice, 'PATCH', `/api/v1/shares/outgoing/${toCarol.id}`, {
@@ -114,10 +115,31 @@ describe('federated calendars across three servers', function () {
     assert.match((await a.services.objects.get(calId, 'carol.ics'))!.data.toString(), /By Carol/);
     const down = await a.server.api(alice, 'PATCH', `/api/v1/shares/outgoing/${toCarol.id}`, { permissions: ['read'] });
     assert.equal(down.status, 200);
+    await eventually(
+      async () => (await c.server.api(carol, 'GET', '/api/v1/calendars/federated')).body[0]?.access === 'read',
+      5_000,
+      "carol's copy to become read-only",
+    );
+    // No write was tried: the change itself reached carol's server. Her CalDAV client sees a read-only calendar
+    // and a write through it is refused before it reaches the owner.
+    const copyUri = (await c.server.api(carol, 'GET', '/api/v1/calendars/federated')).body[0].uri;
+    const carolDav = davClient(c.server.origin, basicFor('carol'));
+    const privileges = await carolDav.send('PROPFIND', `/dav/calendars/carol/${copyUri}/`, {
+      headers: { depth: '0', 'content-type': 'application/xml' },
+      body: '<d:propfind xmlns:d="DAV:"><d:prop><d:current-user-privilege-set/></d:prop></d:propfind>',
+    });
+    assert.equal(privileges.status, 207, privileges.text);
+    assert.match(privileges.text, /<d:read\/>/);
+    assert.doesNotMatch(privileges.text, /<d:write\/>|<d:write-content\/>|<d:bind\/>/);
+    const davPut = await carolDav.send('PUT', `/dav/calendars/carol/${copyUri}/carol.ics`, {
+      headers: { 'content-type': 'text/calendar' },
+      body: event('carol', 'Carol again'),
+    });
+    assert.equal(davPut.status, 403, davPut.text);
+    assert.match(davPut.text, /need-privileges/);
     const refused = await c.server.api(carol, 'DELETE', `/api/v1/calendars/federated/${carolCopy}/objects/carol.ics`);
     assert.equal(refused.status, 403);
-    assert.equal((await c.server.api(carol, 'GET', '/api/v1/calendars/federated')).body[0].access, 'read');
-    assert.ok(await a.services.objects.get(calId, 'carol.ics'));
+    assert.match((await a.services.objects.get(calId, 'carol.ics'))!.data.toString(), /By Carol/);
   });
 
   it('the owner endpoint answers 401 to a credential that proves no share', async () => {
@@ -157,6 +179,16 @@ describe('federated calendars across three servers', function () {
     assert.equal(again.status, 201);
   });
 
+  it('a downgrade of a read-write share reaches the copy at once', async () => {
+    const down = await a.server.api(alice, 'PATCH', `/api/v1/shares/outgoing/${bobShare}`, { permissions: ['read'] });
+    assert.equal(down.status, 200, JSON.stringify(down.body));
+    await eventually(
+      async () => (await b.server.api(bob, 'GET', '/api/v1/calendars/federated')).body[0]?.access === 'read',
+      5_000,
+      "bob's copy to become read-only",
+    );
+  });
+
   it('unshare removes the copy (the owner answers 401 from then on)', async () => {
     alice = await a.server.user('alice', 'Alice');
     const res = await a.server.api(alice, 'DELETE', `/api/v1/shares/outgoing/${bobShare}`);
@@ -166,5 +198,49 @@ describe('federated calendars across three servers', function () {
       10_000,
       'the copy to go',
     );
+  });
+
+  it('a calendar gone on the owner (404 for its collection) ends that share on the next pull, and only that one', async () => {
+    const gone = await a.services.calendars.create({ ownerId: 'alice', uri: 'gone', props: { displayName: 'Gone' } });
+    await ownerPut(a, gone.id, 'g.ics', event('g', 'G'));
+    const created = await a.server.api(alice, 'POST', '/api/v1/shares', {
+      resourceType: 'calendar',
+      resourceId: gone.id,
+      shareWith: `carol@${c.server.host}`,
+      permissions: ['read'],
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const incoming = await eventually(
+      async () =>
+        (await c.server.api(carol, 'GET', '/api/v1/shares/incoming')).body.find(
+          (s: any) => s.resourceType === 'calendar' && s.state === 'pending',
+        ),
+      10_000,
+      'the second calendar share',
+    );
+    assert.equal((await c.server.api(carol, 'POST', `/api/v1/shares/incoming/${incoming.id}/accept`)).status, 200);
+    const copy = await eventually(
+      async () =>
+        (await c.server.api(carol, 'GET', '/api/v1/calendars/federated')).body.find(
+          (x: any) => x.displayName === 'Gone' && x.syncedAt !== null,
+        ),
+      10_000,
+      'the second copy',
+    );
+    // The calendar disappears on the owner's side without any notification (the share row stays).
+    await a.services.calendars.delete(gone.id);
+    await c.server.api(carol, 'POST', `/api/v1/calendars/federated/${copy.id}/sync`);
+    await eventually(
+      async () =>
+        !(await c.server.api(carol, 'GET', '/api/v1/calendars/federated')).body.some((x: any) => x.id === copy.id),
+      10_000,
+      'the copy of the vanished calendar to go',
+    );
+    const left = (await c.server.api(carol, 'GET', '/api/v1/calendars/federated')).body;
+    assert.deepEqual(
+      left.map((x: any) => x.id),
+      [carolCopy],
+    );
+    assert.ok((await objectsOf(c, carol, carolCopy)).length > 0);
   });
 });

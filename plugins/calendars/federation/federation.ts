@@ -1,28 +1,28 @@
 /**
  * Calendar federation, both sides, as the calendars plugin's hooks (see README.md "Federation"):
  * - owner: builds the Nextcloud v1 protocol block, serves the calendar at `/dav/remote-calendars/<providerId>/`,
- *   and sends `SYNC_CALENDAR` (coalesced per share) when the calendar's objects change;
+ *   sends `SYNC_CALENDAR` (coalesced per share) when the calendar's objects change, and shapes the core's
+ *   `SHARE_UNSHARED`/`SHARE_CHANGE_PERMISSION` for Nextcloud (providerId "calendar");
  * - recipient: keys shares by their URL (Nextcloud's providerId is always "calendar"), resolves `SYNC_CALENDAR` by
  *   secret and URL, keeps a synced copy in the recipient's calendar home from accept to unshare/decline/401, pulls it
  *   on notification and on a periodic safety net, and writes through to the owner.
  */
-import { createHash } from 'node:crypto';
 import { ConfigError, NotFoundError, type IncomingShare, type PluginContext, type PluginHooks } from '#core';
+import { announceChange, sharedCopyUri, webdavIncomingPermissions } from '#sdk';
 import type { Calendar, CalendarStore } from '../calendar-store.ts';
 import type { ObjectStore } from '../object-store.ts';
 import { FEDERATION_ERRORS } from './error-codes.ts';
-import { ownerDavHandler } from './owner-dav.ts';
+import { calendarOwnerHandler } from './owner-dav.ts';
 import {
   CALENDAR_PROVIDER_ID,
+  nextcloudShapedNotification,
   readCalendarShare,
   REMOTE_CALENDARS_PATH,
-  ACCESS_READ,
-  ACCESS_READ_WRITE,
   remoteCalendarUrl,
   shareProtocol,
-  syncCalendarBody,
+  syncCalendarNotification,
 } from './protocol.ts';
-import { SyncClient } from './sync-client.ts';
+import { calendarSyncClient } from './sync-client.ts';
 import { deleteThrough, putThrough, type WriteThroughDeps } from './write-through.ts';
 import type { WriteCondition } from '../object-store.ts';
 
@@ -56,20 +56,15 @@ function syncInterval(ctx: PluginContext): number {
   return n;
 }
 
-/** The URI of a synced copy in the recipient's home: stable per owner URL, like Nextcloud's md5(url). */
-export function copyUri(url: string): string {
-  return `shared-${createHash('md5').update(url).digest('hex').slice(0, 16)}`;
-}
-
 /** Sets up federation; returns the hooks to merge into the plugin's and the operations for CalDAV/API. */
 export function setupFederation(
   ctx: PluginContext,
   stores: { calendars: CalendarStore; objects: ObjectStore },
 ): { hooks: PluginHooks; federation: CalendarFederation } {
   const { calendars, objects } = stores;
-  const sync = new SyncClient(ctx, calendars, objects);
+  const sync = calendarSyncClient(ctx, calendars, objects);
   const interval = syncInterval(ctx);
-  const ownerDav = ownerDavHandler(ctx, stores);
+  const ownerDav = calendarOwnerHandler(ctx, stores);
   ctx.mount(REMOTE_CALENDARS_PATH, (req, res) => void ownerDav(req, res));
 
   const shareOf = async (copy: Calendar) => {
@@ -80,34 +75,23 @@ export function setupFederation(
   const pullShare = (share: IncomingShare) =>
     sync.pull(share).catch((err) => ctx.logger.warn({ err, shareId: share.id }, 'calendar pull failed'));
 
-  // Owner: tell every sharee's server when a shared calendar changes (one waiting message per share).
-  const notifyChange = async (calendarId: string) => {
-    const shares = await ctx.shares.listOutgoingForResource('calendar', calendarId);
-    for (const s of shares.filter((x) => x.state === 'accepted' || x.state === 'pending')) {
-      const body = syncCalendarBody({
+  // Owner: tell every sharee's server when a shared calendar changes (one waiting message per share), with
+  // Nextcloud's constant providerId.
+  const notifyChange = (calendarId: string) =>
+    announceChange(ctx, {
+      resourceType: 'calendar',
+      resourceId: calendarId,
+      notificationType: 'SYNC_CALENDAR',
+      kind: SYNC_KIND,
+      notice: (s) => ({
         providerId: CALENDAR_PROVIDER_ID,
-        sharedSecret: ctx.shares.sharedSecretOf(s),
-        shareWith: s.shareWith,
-        calendarUrl: remoteCalendarUrl(ctx.identity.origin, s.providerId),
-      });
-      if (s.shareWithHost.toLowerCase() === ctx.identity.host.toLowerCase())
-        await ctx.notify(s.shareWithHost, {
-          notificationType: 'SYNC_CALENDAR',
-          resourceType: 'calendar',
-          providerId: s.providerId,
-          notification: body.notification as Record<string, unknown>,
-        });
-      else
-        await ctx.outbox.enqueue({
-          destination: s.shareWithHost,
-          kind: SYNC_KIND,
-          path: '/notifications',
-          ref: s.id,
-          coalesce: true,
-          body,
-        });
-    }
-  };
+        notification: syncCalendarNotification({
+          sharedSecret: ctx.shares.sharedSecretOf(s),
+          shareWith: s.shareWith,
+          calendarUrl: remoteCalendarUrl(ctx.identity.origin, s.providerId),
+        }),
+      }),
+    });
   objects.onChange((calendarId) => {
     void notifyChange(calendarId).catch((err) => ctx.logger.warn({ err }, 'SYNC_CALENDAR not queued'));
   });
@@ -149,7 +133,6 @@ export function setupFederation(
   const writeDeps: WriteThroughDeps = {
     ctx,
     objects,
-    revoked: (s) => ctx.shares.endedBySender(s.id),
     // The owner refused a write: the share is read-only now (a change we were not told about).
     readOnly: (copy) => calendars.setRemoteState(copy.id, { access: 'read' }),
   };
@@ -200,8 +183,16 @@ export function setupFederation(
           color: cal.color,
           write: draft.permissions.includes('write'),
           components: cal.components,
+          mustExchangeToken: draft.mustExchangeToken,
         }),
       };
+    },
+    outgoingNotification(share, body) {
+      return nextcloudShapedNotification(body, {
+        shareWith: share.shareWith,
+        calendarUrl: remoteCalendarUrl(ctx.identity.origin, share.providerId),
+        sharedSecret: ctx.shares.sharedSecretOf(share),
+      });
     },
     async onShareRepeated(existing, repeat) {
       // Nextcloud re-shares a calendar to rotate its token or change access and components (§2.2).
@@ -212,12 +203,8 @@ export function setupFederation(
         was.components.join() === now.components.join();
       return same ? undefined : repeat.protocol;
     },
-    incomingPermissions(share) {
-      // Nextcloud's block says `access` (2 read-write, 3 read), not a permissions list: the inbox says "Can edit".
-      const access = share.protocol.protocols.webdav?.access;
-      if (access === ACCESS_READ_WRITE) return ['read', 'write'];
-      return access === ACCESS_READ ? ['read'] : undefined;
-    },
+    // Nextcloud's block says `access` (2 read-write, 3 read), not a permissions list: the inbox says "Can edit".
+    incomingPermissions: webdavIncomingPermissions,
     async validateIncomingShare(share) {
       readCalendarShare(share);
     },
@@ -226,7 +213,7 @@ export function setupFederation(
       if (!(await calendars.findByShareId(share.id)))
         await calendars.create({
           ownerId: share.recipientId,
-          uri: copyUri(info.url),
+          uri: sharedCopyUri(info.url),
           props: { displayName: info.displayName, color: info.color },
           components: info.components,
           remote: { shareId: share.id, url: info.url, owner: share.owner, access: info.access },

@@ -124,6 +124,50 @@ describe('calendar federation with a Nextcloud-shaped peer', function () {
       for (const s of outgoing) await server.api(alice, 'DELETE', `/api/v1/shares/outgoing/${s.id}`);
       await nc.receiver.pull(carolCal);
       assert.equal(carolCal.deleted, true);
+      // The SHARE_UNSHARED our core sends is shaped for Nextcloud: providerId "calendar", the share's secret, sharee
+      // and calendar URL (Nextcloud answers 201 and ignores it; any other providerId is a 400).
+      const unshared = await eventually(
+        async () =>
+          nc.receiver.ignored.find(
+            (n) => n.notificationType === 'SHARE_UNSHARED' && n.notification?.calendarUrl === carolCal.url,
+          ),
+        10_000,
+        'SHARE_UNSHARED at Nextcloud',
+      );
+      assert.equal(unshared.providerId, 'calendar');
+      assert.equal(unshared.resourceType, 'calendar');
+      assert.equal(unshared.notification.sharedSecret, carolCal.token);
+      assert.equal(unshared.notification.shareWith, `carol@${nc.host}`);
+      assert.deepEqual(
+        nc.receiver.refused.filter((r) => r.reason === 'providerId'),
+        [],
+      );
+    });
+
+    it('a permission change reaches Nextcloud with providerId "calendar"', async () => {
+      const rw = await server.api(alice, 'POST', '/api/v1/shares', {
+        resourceType: 'calendar',
+        resourceId: calId,
+        shareWith: `dave@${nc.host}`,
+        permissions: ['read', 'write'],
+      });
+      assert.equal(rw.status, 201, JSON.stringify(rw.body));
+      const down = await server.api(alice, 'PATCH', `/api/v1/shares/outgoing/${rw.body.id}`, { permissions: ['read'] });
+      assert.equal(down.status, 200, JSON.stringify(down.body));
+      const changed = await eventually(
+        async () =>
+          nc.receiver.ignored.find(
+            (n) => n.notificationType === 'SHARE_CHANGE_PERMISSION' && n.notification?.shareWith === `dave@${nc.host}`,
+          ),
+        10_000,
+        'SHARE_CHANGE_PERMISSION at Nextcloud',
+      );
+      assert.equal(changed.providerId, 'calendar');
+      assert.deepEqual(changed.notification.permissions, ['read']);
+      assert.deepEqual(
+        nc.receiver.refused.filter((r) => r.reason === 'providerId'),
+        [],
+      );
     });
   });
 

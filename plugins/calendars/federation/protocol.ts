@@ -1,15 +1,19 @@
 /**
  * The wire shapes of calendar federation, Nextcloud-compatible (next-capabilities.md §2.2, §2.3): the share's
- * legacy `webdav` v1 protocol block with the calendar fields at its top level, and `SYNC_CALENDAR`.
+ * `webdav` v1 protocol block (shared with address books, `#sdk` dav-federation) with the calendar's own fields
+ * (`color`, `components`), `SYNC_CALENDAR`, and the Nextcloud shape of the core's notifications about a share.
  */
-import { InputError, type IncomingShare } from '#core';
+import {
+  ACCESS_READ,
+  ACCESS_READ_WRITE,
+  readWebdavShare,
+  webdavShareProtocol,
+  type OutgoingNotification,
+  type IncomingShare,
+  type WebdavShareInfo,
+} from '#sdk';
 
-/** Nextcloud's sharing access values (OCA\DAV\DAV\Sharing\Backend). */
-export const ACCESS_READ_WRITE = 2;
-export const ACCESS_READ = 3;
-
-/** What Nextcloud sends as `options.permissions`: a WebDAV property name. */
-export const LEGACY_PERMISSIONS = '{http://open-cloud-mesh.org/ns}share-permissions';
+export { ACCESS_READ, ACCESS_READ_WRITE };
 
 /** Nextcloud's constant providerId for every calendar share and notification. */
 export const CALENDAR_PROVIDER_ID = 'calendar';
@@ -22,7 +26,7 @@ export function remoteCalendarUrl(origin: string, providerId: string): string {
   return `${origin}${REMOTE_CALENDARS_PATH}/${encodeURIComponent(providerId)}/`;
 }
 
-/** The `protocol` object of a calendar share, exactly Nextcloud's v1 shape. */
+/** The `protocol` object of a calendar share: Nextcloud's v1 shape (in a `webdav` object for strict receivers). */
 export function shareProtocol(input: {
   url: string;
   sharedSecret: string;
@@ -30,96 +34,75 @@ export function shareProtocol(input: {
   color: string | null;
   write: boolean;
   components: string[];
+  mustExchangeToken?: boolean;
 }): Record<string, unknown> {
-  return {
-    name: 'webdav',
-    options: { sharedSecret: input.sharedSecret, permissions: LEGACY_PERMISSIONS },
-    version: 'v1',
+  return webdavShareProtocol({
     url: input.url,
+    sharedSecret: input.sharedSecret,
     displayName: input.displayName,
-    color: input.color,
-    access: input.write ? ACCESS_READ_WRITE : ACCESS_READ,
-    components: input.components.join(','),
-  };
+    write: input.write,
+    mustExchangeToken: input.mustExchangeToken === true,
+    fields: { color: input.color, components: input.components.join(',') },
+  });
 }
 
 /** A received calendar share's protocol fields. */
-export interface CalendarShareInfo {
-  url: string;
-  displayName: string;
+export interface CalendarShareInfo extends WebdavShareInfo {
   color: string | null;
-  access: 'read' | 'read-write';
   components: string[];
-  sharedSecret: string;
-  /** The owner demands the code flow: the credential comes from the core's token exchange. */
-  mustExchangeToken: boolean;
-}
-
-function invalid(message: string): InputError {
-  return new InputError(message, [{ name: 'protocol', message: 'INVALID_VALUE' }], 'INVALID_PROTOCOL');
 }
 
 /**
- * Reads a received calendar share's protocol (the core folds Nextcloud's top-level fields into the `webdav` arm)
- * with Nextcloud's own rules (`CalendarFederationProvider::shareReceived`): v1, string url/displayName/components,
- * colour string or null, access 2 or 3. The url must be on the sender's host.
+ * Reads a received calendar share's protocol with Nextcloud's rules (`CalendarFederationProvider::shareReceived`):
+ * the common v1 rules, plus a colour string or null and a components string.
  */
 export function readCalendarShare(share: IncomingShare): CalendarShareInfo {
-  const arm = share.protocol.protocols.webdav;
-  if (!arm) throw invalid('a calendar share needs a webdav protocol');
-  if (arm.version === undefined) throw invalid('No protocol version');
-  if (arm.version !== 'v1') throw invalid('Unknown protocol version');
-  const { url, displayName, color, access, components, sharedSecret } = arm;
-  if (
-    typeof url !== 'string' ||
-    typeof displayName !== 'string' ||
-    !(typeof color === 'string' || color === null || color === undefined) ||
-    typeof access !== 'number' ||
-    !Number.isInteger(access) ||
-    typeof components !== 'string'
-  )
-    throw invalid('Invalid protocol data (v1)');
-  if (url === '' || displayName === '') throw invalid('Incomplete protocol data');
-  if (access !== ACCESS_READ && access !== ACCESS_READ_WRITE) throw invalid('Unsupported access value');
-  if (typeof sharedSecret !== 'string' || sharedSecret === '') throw invalid('the share carries no sharedSecret');
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw invalid('protocol url is not a URL');
-  }
-  if (!/^https?:$/.test(parsed.protocol) || parsed.host.toLowerCase() !== share.senderHost.toLowerCase())
-    throw invalid('the calendar url must be on the sharing server');
-  const list = components
+  const info = readWebdavShare(
+    share,
+    'calendar',
+    (arm) =>
+      (typeof arm.color === 'string' || arm.color === null || arm.color === undefined) &&
+      typeof arm.components === 'string',
+  );
+  const list = String(info.arm.components)
     .split(',')
     .map((c) => c.trim().toUpperCase())
     .filter((c) => ['VEVENT', 'VTODO', 'VJOURNAL'].includes(c));
-  const requirements = Array.isArray(arm.requirements) ? arm.requirements : [];
-  // `access` as sent; once the owner changed the permissions (SHARE_CHANGE_PERMISSION) the core keeps the new list.
-  const granted = Array.isArray(arm.permissions) ? arm.permissions : [];
-  const write = granted.length ? granted.includes('write') : access === ACCESS_READ_WRITE;
   return {
-    url,
-    displayName,
-    color: typeof color === 'string' ? color : null,
-    access: write ? 'read-write' : 'read',
+    ...info,
+    color: typeof info.arm.color === 'string' ? info.arm.color : null,
     components: list.length ? list : ['VEVENT', 'VTODO'],
-    sharedSecret,
-    mustExchangeToken: requirements.includes('must-exchange-token'),
   };
 }
 
-/** The `SYNC_CALENDAR` notification body (§2.3). */
-export function syncCalendarBody(input: {
-  providerId: string;
+/** The `SYNC_CALENDAR` notification's fields (§2.3). */
+export function syncCalendarNotification(input: {
   sharedSecret: string;
   shareWith: string;
   calendarUrl: string;
 }): Record<string, unknown> {
+  return { sharedSecret: input.sharedSecret, shareWith: input.shareWith, calendarUrl: input.calendarUrl };
+}
+
+/**
+ * The core's `SHARE_UNSHARED` / `SHARE_CHANGE_PERMISSION` about a calendar share, as Nextcloud's calendar federation
+ * takes it (§2.7): providerId `"calendar"` (anything else is a 400), with the share's secret, sharee and calendar URL
+ * — which is also how our own servers find the share (`resolveIncoming`, as for `SYNC_CALENDAR`).
+ */
+export function nextcloudShapedNotification(
+  body: OutgoingNotification,
+  share: { shareWith: string; calendarUrl: string; sharedSecret: string },
+): OutgoingNotification {
   return {
-    notificationType: 'SYNC_CALENDAR',
-    resourceType: 'calendar',
-    providerId: input.providerId,
-    notification: { sharedSecret: input.sharedSecret, shareWith: input.shareWith, calendarUrl: input.calendarUrl },
+    ...body,
+    providerId: CALENDAR_PROVIDER_ID,
+    notification: {
+      ...body.notification,
+      ...syncCalendarNotification({
+        sharedSecret: share.sharedSecret,
+        shareWith: share.shareWith,
+        calendarUrl: share.calendarUrl,
+      }),
+    },
   };
 }

@@ -1,11 +1,18 @@
 /**
- * Writes by the recipient into a synced copy (§2.5, done better): the change goes to the owner first — `PUT` or
- * `DELETE` on the owner's collection with `If-Match` on the owner's ETag (or `If-None-Match: *` for a new object),
- * so a concurrent change on the owner is a 412, not a lost update — and only then into the copy, with the owner's
- * new ETag. A read-only share refuses with 403 `DAV:need-privileges`; an owner that cannot be reached makes the
- * write fail at once with 503 (nothing is queued or silently lost; the copy stays readable).
+ * Writes by the recipient into a synced calendar copy: checked against the copy (read-only access, the client's own
+ * `If-Match`/`If-None-Match`, the calendar's components), then sent to the owner first (`writeToOwner` in `#sdk`
+ * dav-federation: `If-Match` on the owner's ETag, `If-None-Match: *` for a new object) and only then stored in the
+ * copy with the owner's new ETag. The owner's refusals become calendar errors: read-only 403 `DAV:need-privileges`,
+ * unreachable 503 at once (nothing is queued or silently lost), 412, revoked (the share ends), other answers 502.
  */
-import { MeshworkError, type IncomingShare, type PluginContext } from '#core';
+import {
+  MeshworkError,
+  OwnerWriteError,
+  writeToOwner,
+  type IncomingShare,
+  type OwnerWrite,
+  type PluginContext,
+} from '#sdk';
 import { StorePreconditionFailed } from '../caldav-errors.ts';
 import type { Calendar } from '../calendar-store.ts';
 import { validateCalendarObject } from '../ical-validate.ts';
@@ -13,7 +20,6 @@ import type { ObjectStore, WriteCondition } from '../object-store.ts';
 import { CALENDAR_ERRORS } from '../error-codes.ts';
 import { FEDERATION_ERRORS } from './error-codes.ts';
 import { readCalendarShare } from './protocol.ts';
-import { collectionUrl, ownerRequest, OwnerUnreachable, unquoteEtag } from './remote-http.ts';
 
 /** A refused write through a synced copy; `condition` is the DAV precondition element, in Clark notation. */
 export class FederationWriteError extends MeshworkError {
@@ -36,36 +42,43 @@ function readOnly(): FederationWriteError {
   );
 }
 
-function unreachable(detail: string): FederationWriteError {
-  return new FederationWriteError(
-    FEDERATION_ERRORS.CALENDAR_OWNER_UNREACHABLE,
-    `the calendar's owner server cannot be reached (${detail}); your change was not saved, try again later`,
-    503,
-  );
-}
-
 export interface WriteThroughDeps {
   ctx: PluginContext;
   objects: ObjectStore;
-  /** Called when the owner answered 401: the share is over. */
-  revoked(share: IncomingShare): Promise<void>;
   /** Called when the owner answered 403 to a write: the copy becomes read-only. */
   readOnly(copy: Calendar): Promise<void>;
 }
 
-function ownerFailure(status: number, what: string): FederationWriteError {
-  if (status === 403) return readOnly();
-  if (status === 412)
-    return new FederationWriteError(
-      CALENDAR_ERRORS.CALENDAR_PRECONDITION_FAILED,
-      `the event changed on the owner's server meanwhile; sync and try again`,
-      412,
-    );
-  return new FederationWriteError(
-    FEDERATION_ERRORS.CALENDAR_OWNER_REFUSED,
-    `the owner's server answered ${status} to ${what}`,
-    502,
-  );
+/** Sends one write to the owner, with the owner's refusals as calendar errors. */
+async function toOwner(
+  deps: WriteThroughDeps,
+  copy: Calendar,
+  share: IncomingShare,
+  uri: string,
+  w: OwnerWrite,
+): Promise<string | null> {
+  const info = readCalendarShare(share);
+  try {
+    return (await writeToOwner(deps.ctx, share, info, info.collectionUrl, uri, w, () => deps.readOnly(copy))).etag;
+  } catch (err) {
+    if (!(err instanceof OwnerWriteError)) throw err;
+    if (err.reason === 'read-only') throw readOnly();
+    if (err.reason === 'unreachable')
+      throw new FederationWriteError(
+        FEDERATION_ERRORS.CALENDAR_OWNER_UNREACHABLE,
+        `the calendar's owner server cannot be reached (${err.message}); your change was not saved, try again later`,
+        503,
+      );
+    if (err.reason === 'revoked')
+      throw new FederationWriteError(FEDERATION_ERRORS.CALENDAR_SHARE_REVOKED, 'the owner ended this share', 404);
+    if (err.reason === 'changed')
+      throw new FederationWriteError(
+        CALENDAR_ERRORS.CALENDAR_PRECONDITION_FAILED,
+        `the event changed on the owner's server meanwhile; sync and try again`,
+        412,
+      );
+    throw new FederationWriteError(FEDERATION_ERRORS.CALENDAR_OWNER_REFUSED, err.message, 502);
+  }
 }
 
 /** Creates or replaces an object of a synced copy through its owner; returns the copy's new (unquoted) ETag. */
@@ -83,28 +96,13 @@ export async function putThrough(
   if (cond.ifNoneMatch === '*' && current) throw new StorePreconditionFailed('the object already exists');
   if (cond.ifMatch !== undefined && (!current || (cond.ifMatch !== '*' && cond.ifMatch !== current.etag)))
     throw new StorePreconditionFailed('the object changed meanwhile');
-  const info = readCalendarShare(share);
-  const headers: Record<string, string> = { 'content-type': 'text/calendar; charset=utf-8' };
-  if (!current) headers['if-none-match'] = '*';
-  else if (current.remoteEtag) headers['if-match'] = `"${current.remoteEtag}"`;
-  let res;
-  try {
-    res = await ownerRequest(deps.ctx, share, info, collectionUrl(info) + encodeURIComponent(uri), {
-      method: 'PUT',
-      headers,
-      body: v.bytes,
-    });
-  } catch (err) {
-    if (err instanceof OwnerUnreachable) throw unreachable(err.message);
-    throw err;
-  }
-  if (res.status === 401) {
-    await deps.revoked(share);
-    throw new FederationWriteError(FEDERATION_ERRORS.CALENDAR_SHARE_REVOKED, 'the owner ended this share', 404);
-  }
-  if (res.status === 403) await deps.readOnly(copy);
-  if (res.status !== 201 && res.status !== 204 && res.status !== 200) throw ownerFailure(res.status, 'PUT');
-  const remoteEtag = unquoteEtag(res.headers.etag);
+  const remoteEtag = await toOwner(deps, copy, share, uri, {
+    method: 'PUT',
+    contentType: 'text/calendar; charset=utf-8',
+    body: v.bytes,
+    exists: current !== null,
+    ownerEtag: current?.remoteEtag ?? null,
+  });
   const r = await deps.objects.put(copy.id, uri, v.bytes, v.index, cond, { remoteEtag });
   return { etag: r.etag, created: r.created };
 }
@@ -122,22 +120,6 @@ export async function deleteThrough(
   if (!current) return false;
   if (cond.ifMatch !== undefined && cond.ifMatch !== '*' && cond.ifMatch !== current.etag)
     throw new StorePreconditionFailed('the object changed meanwhile');
-  const info = readCalendarShare(share);
-  let res;
-  try {
-    res = await ownerRequest(deps.ctx, share, info, collectionUrl(info) + encodeURIComponent(uri), {
-      method: 'DELETE',
-      headers: current.remoteEtag ? { 'if-match': `"${current.remoteEtag}"` } : {},
-    });
-  } catch (err) {
-    if (err instanceof OwnerUnreachable) throw unreachable(err.message);
-    throw err;
-  }
-  if (res.status === 401) {
-    await deps.revoked(share);
-    throw new FederationWriteError(FEDERATION_ERRORS.CALENDAR_SHARE_REVOKED, 'the owner ended this share', 404);
-  }
-  if (res.status === 403) await deps.readOnly(copy);
-  if (res.status !== 204 && res.status !== 200 && res.status !== 404) throw ownerFailure(res.status, 'DELETE');
+  await toOwner(deps, copy, share, uri, { method: 'DELETE', exists: true, ownerEtag: current.remoteEtag });
   return deps.objects.delete(copy.id, uri, cond);
 }

@@ -4,9 +4,15 @@
  * the book's cards change.
  */
 import { NotFoundError, type PluginContext, type PluginHooks } from '#core';
+import { announceChange } from '#sdk';
 import type { CardDavContext } from '../carddav-nodes.ts';
-import { ownerDavHandler } from './owner-dav.ts';
-import { REMOTE_ADDRESSBOOKS_PATH, remoteAddressbookUrl, shareProtocol, syncAddressbookBody } from './protocol.ts';
+import { addressbookOwnerHandler } from './owner-dav.ts';
+import {
+  REMOTE_ADDRESSBOOKS_PATH,
+  remoteAddressbookUrl,
+  shareProtocol,
+  syncAddressbookNotification,
+} from './protocol.ts';
 
 /** Outbox kind of `SYNC_ADDRESSBOOK` messages. */
 export const SYNC_KIND = 'contacts:sync';
@@ -16,36 +22,24 @@ export function setupOwnerFederation(
   ctx: PluginContext,
   dav: CardDavContext,
 ): { hooks: Pick<PluginHooks, 'prepareOutgoingShare'>; bookChanged: (bookId: string) => void } {
-  const handler = ownerDavHandler(ctx, dav);
+  const handler = addressbookOwnerHandler(ctx, dav);
   ctx.mount(REMOTE_ADDRESSBOOKS_PATH, (req, res) => void handler(req, res));
 
-  const notifyChange = async (bookId: string) => {
-    const shares = await ctx.shares.listOutgoingForResource('addressbook', bookId);
-    for (const s of shares.filter((x) => x.state === 'accepted' || x.state === 'pending')) {
-      const body = syncAddressbookBody({
+  const notifyChange = (bookId: string) =>
+    announceChange(ctx, {
+      resourceType: 'addressbook',
+      resourceId: bookId,
+      notificationType: 'SYNC_ADDRESSBOOK',
+      kind: SYNC_KIND,
+      notice: (s) => ({
         providerId: s.providerId,
-        sharedSecret: ctx.shares.sharedSecretOf(s),
-        shareWith: s.shareWith,
-        addressbookUrl: remoteAddressbookUrl(ctx.identity.origin, s.providerId),
-      });
-      if (s.shareWithHost.toLowerCase() === ctx.identity.host.toLowerCase())
-        await ctx.notify(s.shareWithHost, {
-          notificationType: 'SYNC_ADDRESSBOOK',
-          resourceType: 'addressbook',
-          providerId: s.providerId,
-          notification: body.notification as Record<string, unknown>,
-        });
-      else
-        await ctx.outbox.enqueue({
-          destination: s.shareWithHost,
-          kind: SYNC_KIND,
-          path: '/notifications',
-          ref: s.id,
-          coalesce: true,
-          body,
-        });
-    }
-  };
+        notification: syncAddressbookNotification({
+          sharedSecret: ctx.shares.sharedSecretOf(s),
+          shareWith: s.shareWith,
+          addressbookUrl: remoteAddressbookUrl(ctx.identity.origin, s.providerId),
+        }),
+      }),
+    });
 
   return {
     hooks: {
@@ -62,6 +56,7 @@ export function setupOwnerFederation(
             sharedSecret: draft.sharedSecret,
             displayName,
             write: draft.permissions.includes('write'),
+            mustExchangeToken: draft.mustExchangeToken,
           }),
         };
       },

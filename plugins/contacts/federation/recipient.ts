@@ -3,21 +3,16 @@
  * recipient's address-book home (CardDAV clients list it; read-only unless the share grants write), pulled on accept
  * and on `SYNC_ADDRESSBOOK`, and removed on unshare, decline or a 401 from the owner.
  */
-import { createHash } from 'node:crypto';
 import type { IncomingShare, PluginContext, PluginHooks } from '#core';
+import { sharedCopyUri, webdavIncomingPermissions } from '#sdk';
 import type { CardStore } from '../card-store.ts';
 import type { CardLimits } from '../vcard.ts';
-import { ACCESS_READ, ACCESS_READ_WRITE, readAddressbookShare } from './protocol.ts';
+import { readAddressbookShare } from './protocol.ts';
 import type { SharedBooks } from './shared-books.ts';
-import { SyncClient } from './sync-client.ts';
+import { addressbookSyncClient } from './sync-client.ts';
 
 /** Every copy is pulled at least this often, in case a `SYNC_ADDRESSBOOK` was lost. */
 export const SAFETY_NET_MS = 15 * 60 * 1000;
-
-/** The URI of a shared copy in the recipient's home: stable per owner URL. */
-export function copyUri(url: string): string {
-  return `shared-${createHash('md5').update(url).digest('hex').slice(0, 16)}`;
-}
 
 type RecipientHooks = Pick<
   PluginHooks,
@@ -36,7 +31,7 @@ export function setupRecipientFederation(
   deps: { shared: SharedBooks; cards: CardStore; limits: CardLimits },
 ): { hooks: RecipientHooks; pull: (share: IncomingShare) => Promise<void> } {
   const { shared } = deps;
-  const sync = new SyncClient(ctx, shared, deps.cards, deps.limits);
+  const sync = addressbookSyncClient(ctx, shared, deps.cards, deps.limits);
   const pull = (share: IncomingShare) =>
     sync.pull(share).catch((err) => ctx.logger.warn({ err, shareId: share.id }, 'address-book pull failed'));
 
@@ -63,11 +58,7 @@ export function setupRecipientFederation(
     async validateIncomingShare(share) {
       readAddressbookShare(share);
     },
-    incomingPermissions(share) {
-      const access = share.protocol.protocols.webdav?.access;
-      if (access === ACCESS_READ_WRITE) return ['read', 'write'];
-      return access === ACCESS_READ ? ['read'] : undefined;
-    },
+    incomingPermissions: webdavIncomingPermissions,
     async onShareRepeated(existing, repeat) {
       const [was, now] = [readAddressbookShare(existing), readAddressbookShare(repeat)];
       return was.sharedSecret === now.sharedSecret && was.access === now.access ? undefined : repeat.protocol;
@@ -77,10 +68,10 @@ export function setupRecipientFederation(
       if (!(await shared.byShare(share.id)))
         await shared.create({
           ownerId: share.recipientId,
-          uri: copyUri(info.url),
+          uri: sharedCopyUri(info.collectionUrl),
           displayName: info.displayName,
           shareId: share.id,
-          url: info.url,
+          url: info.collectionUrl,
           access: info.access,
         });
       void pull(share);

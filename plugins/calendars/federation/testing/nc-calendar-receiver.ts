@@ -30,6 +30,8 @@ export class NcCalendarReceiver {
   readonly calendars: NcReceivedCalendar[] = [];
   /** Notifications refused, with Nextcloud's reason. */
   readonly refused: { body: unknown; reason: string }[] = [];
+  /** Other notifications about calendars it took (201 `[]`, otherwise ignored: SHARE_UNSHARED, permission changes). */
+  readonly ignored: any[] = [];
 
   /** CalendarFederationProvider::shareReceived, for calendar shares (undefined: not a calendar share). */
   shareReceived(body: any): Answer {
@@ -75,7 +77,10 @@ export class NcCalendarReceiver {
       this.refused.push({ body, reason: 'providerId' });
       return { status: 400, body: { message: 'providerId' } };
     }
-    if (body.notificationType !== 'SYNC_CALENDAR') return { status: 201, body: [] };
+    if (body.notificationType !== 'SYNC_CALENDAR') {
+      this.ignored.push(body);
+      return { status: 201, body: [] };
+    }
     const n = body.notification ?? {};
     for (const k of ['sharedSecret', 'shareWith', 'calendarUrl'])
       if (typeof n[k] !== 'string') {

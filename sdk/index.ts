@@ -10,7 +10,7 @@
  * export default () => definePlugin({ id: 'notes', sdk: '^1.0.0', resourceTypes: [...], async setup(ctx) { return {}; } });
  */
 
-export { SDK_VERSION, PluginManifestError } from '#core';
+export { SDK_VERSION, PluginManifestError, PluginScopeError, tablePrefix } from '#core';
 
 // ---- Declaring a plugin and its context
 export {

@@ -73,6 +73,20 @@ export {
   type JsonSchema,
 } from './declarations.ts';
 
+// ---- Typed socket namespaces with run-time-validated client events
+export {
+  defineSocketEvents,
+  type SocketEvents,
+  type SocketApi,
+  type SocketSchemas,
+  type SocketEventMap,
+  type SocketRequest,
+  type SocketReply,
+  type PluginNamespace,
+  type PluginSocket,
+  type PluginSocketData,
+} from './socket-events.ts';
+
 // ---- Signed server-to-server routes (body bytes kept, signature verified, errors in OCM shape)
 export {
   peerRoutes,

@@ -7,6 +7,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { openDatabase, type Database } from './storage/database.ts';
 import { migrate } from './storage/migrations.ts';
 import { coreMigrations } from './storage/core-schema.ts';
+import { tableScope } from './storage/table-scope.ts';
 import { AccountService } from './accounts/account-service.ts';
 import { requireUser } from './accounts/auth-middleware.ts';
 import { AccountHousekeeping } from './accounts/account-housekeeping.ts';
@@ -136,7 +137,7 @@ export class Engine {
     const { db, dialect } = this.database;
     await migrate(db, dialect, [
       { owner: 'core', migrations: coreMigrations },
-      ...plugins.map((p) => ({ owner: p.id, migrations: p.migrations ?? [] })),
+      ...plugins.map((p) => ({ owner: p.id, migrations: p.migrations ?? [], scope: tableScope(p.id) })),
     ]);
     this.#key = await loadSigningKey(db, `${this.identity.host}#key1`);
     const policy = {
@@ -327,7 +328,7 @@ export class Engine {
         logger: this.log.child({ plugin: plugin.id }),
         config,
         identity: this.identity,
-        db,
+        db: db.withPlugin(tableScope(plugin.id)),
         dialect,
         events: this.events,
         api,

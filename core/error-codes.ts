@@ -36,6 +36,10 @@ export const CORE_ERROR_CODES = {
     status: 500,
     meaning: 'A plugin named in MESHWORK_PLUGINS could not be found, built or loaded (start-up only; names it).',
   },
+  PLUGIN_TABLE_OUT_OF_SCOPE: {
+    status: 500,
+    meaning: "A plugin's query or migration named a table outside its own (<id>_*): a bug in that plugin (names both).",
+  },
   // Accounts and sessions
   UNAUTHENTICATED: { status: 401, meaning: 'No valid session, bearer token or password was given.' },
   INVALID_CREDENTIALS: { status: 401, meaning: 'Wrong username or password.' },

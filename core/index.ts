@@ -33,6 +33,7 @@ export {
 export { SDK_VERSION, PluginManifestError, checkManifests } from './plugin/plugin-manifest.ts';
 export { satisfies as satisfiesRange } from './plugin/semver-range.ts';
 export type { SchemaMigration, MigrationContext } from './storage/migrations.ts';
+export { PluginScopeError, tablePrefix } from './storage/table-scope.ts';
 export type { User } from './accounts/account-service.ts';
 export { userFromRequest } from './accounts/auth-middleware.ts';
 export type { IncomingShare, OutgoingShare, IncomingShareView } from './shares/share-types.ts';

@@ -83,7 +83,17 @@ export const ${n.camel}Updated = defineNotification<{ title: string }>({
 
   files['src/migrations.ts'] = `import type { SchemaMigration } from '#sdk';
 
-/** The plugin's own tables, prefixed with its id. Never edit a released migration: add the next one. */
+/**
+ * The plugin's tables and their row types, declared once: \`definePlugin<Tables>\` types \`ctx.db\` by them. Every
+ * table is named \`${n.snake}_*\`: the server refuses a query or migration that touches any other table.
+ */
+export interface Tables {
+  ${n.snake}_items: { id: string; owner_id: string; title: string };
+  /** What recipients' servers were told about shared items (the last known title). */
+  ${n.snake}_received: { share_id: string; title: string };
+}
+
+/** Creates the tables above. Never edit a released migration: add the next one. */
 export const migrations: SchemaMigration[] = [
   {
     name: '0001-${name}-items',
@@ -110,7 +120,7 @@ export const migrations: SchemaMigration[] = [
 // the share's secret; the owner's changes reach recipients as a ${n.upper}_UPDATED notification through the outbox.
 import { randomUUID } from 'node:crypto';
 import { definePlugin, InputError, NotFoundError, type MeshworkPlugin } from '#sdk';
-import { migrations } from './migrations.ts';
+import { migrations, type Tables } from './migrations.ts';
 import { ${n.camel}Protocol, ${n.camel}Updated } from './protocol.ts';
 
 export const RESOURCE_TYPE = '${name}';
@@ -118,8 +128,8 @@ export const RESOURCE_TYPE = '${name}';
 const CONTENT = '/plugins/${name}/items';
 
 /** The plugin factory: MESHWORK_PLUGINS loads the default export. */
-export default function ${n.camel}Plugin(): MeshworkPlugin {
-  return definePlugin({
+export default function ${n.camel}Plugin(): MeshworkPlugin<Tables> {
+  return definePlugin<Tables>({
     id: '${name}',
     sdk: '${sdkRange}',
     version: '0.1.0',
@@ -224,6 +234,7 @@ export default function ${n.camel}Plugin(): MeshworkPlugin {
   files['web/index.tsx'] = `// The web part: a page in the app's navigation. Import the shell only through #web-sdk.
 import { useEffect, useState } from 'preact/hooks';
 import { useApi, type PluginPageProps, type WebPlugin } from '#web-sdk';
+import './${name}.css';
 
 interface Item {
   id: string;
@@ -237,7 +248,7 @@ function ${n.pascal}Page(_props: PluginPageProps) {
     void api.request<Item[]>('GET', '/${name}/items').then(setItems, () => setItems([]));
   }, [api]);
   return (
-    <section class="page">
+    <section class="page ${name}-page">
       <h1>${n.title}</h1>
       {items === null ? <p>Loading…</p> : items.length === 0 ? <p>Nothing here yet.</p> : (
         <ul>{items.map((i) => <li key={i.id}>{i.title}</li>)}</ul>
@@ -248,6 +259,13 @@ function ${n.pascal}Page(_props: PluginPageProps) {
 
 export const webPlugin: WebPlugin = { id: '${name}', title: '${n.title}', route: '${name}', Page: ${n.pascal}Page };
 export default webPlugin;
+`;
+
+  files[`web/${name}.css`] =
+    `/* The page's own style, bundled and linked by the server; prefix classes with the plugin id. */
+.${name}-page ul {
+  padding-left: 1.25rem;
+}
 `;
   Object.assign(files, testFiles(name, n));
   return files;
@@ -321,8 +339,8 @@ other Meshwork (or OCM) servers, and recipients' servers read them with the shar
 | --- | --- |
 | \`src/index.ts\` | the plugin: manifest (id, SDK range, resource type, notification, mount prefix), API, hooks |
 | \`src/protocol.ts\` | the share protocol object and the notification, with JSON schemas (validated at run time) |
-| \`src/migrations.ts\` | the plugin's tables (prefixed \`${n.snake}_\`) |
-| \`web/index.tsx\` | the page in the web app's navigation |
+| \`src/migrations.ts\` | the plugin's tables (named \`${n.snake}_*\`, the only ones it may touch) and their row types |
+| \`web/index.tsx\`, \`web/${name}.css\` | the page in the web app's navigation, and its style |
 | \`test/\` | a two-server test on the SDK test kit and the conformance suite |
 
 Run it: \`MESHWORK_PLUGINS=/path/to/${name} npm start\` in Meshwork. Test it: \`npm test\` here.

@@ -10,7 +10,7 @@
  * export default () => definePlugin({ id: 'notes', sdk: '^1.0.0', resourceTypes: [...], async setup(ctx) { return {}; } });
  */
 
-export { SDK_VERSION, PluginManifestError } from '#core';
+export { SDK_VERSION, PluginManifestError, PluginScopeError, tablePrefix } from '#core';
 
 // ---- Declaring a plugin and its context
 export {
@@ -73,6 +73,20 @@ export {
   type NotificationDeclaration,
   type JsonSchema,
 } from './declarations.ts';
+
+// ---- Typed socket namespaces with run-time-validated client events
+export {
+  defineSocketEvents,
+  type SocketEvents,
+  type SocketApi,
+  type SocketSchemas,
+  type SocketEventMap,
+  type SocketRequest,
+  type SocketReply,
+  type PluginNamespace,
+  type PluginSocket,
+  type PluginSocketData,
+} from './socket-events.ts';
 
 // ---- Signed server-to-server routes (body bytes kept, signature verified, errors in OCM shape)
 export {

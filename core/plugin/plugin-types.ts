@@ -245,13 +245,21 @@ export type OutboxOutcome =
   | { outcome: 'rejected'; status: number; body: unknown }
   | { outcome: 'dead'; error: string };
 
-/** Everything a plugin may touch. The only way into the core. */
-export interface PluginContext {
+/**
+ * Everything a plugin may touch. The only way into the core. `DB` maps the plugin's table names to their row types
+ * (`definePlugin<MyTables>(…)`), so `db` is typed by what the plugin declares.
+ */
+export interface PluginContext<DB = any> {
   readonly id: string;
   readonly logger: Logger;
   readonly config: Readonly<MeshworkConfig>;
   readonly identity: ServerIdentity;
-  readonly db: Kysely<any>;
+  /**
+   * The database, scoped to the plugin's own tables (`<id>_*`, dashes of the id as `_`): a query naming any other
+   * table, the core's included, throws `PluginScopeError` (`PLUGIN_TABLE_OUT_OF_SCOPE`) before it runs. Raw `sql`
+   * templates are only checked for the core's table names (see sdk/README.md).
+   */
+  readonly db: Kysely<DB>;
   readonly dialect: Dialect;
   readonly events: EngineEventBus;
   /** Router mounted at `/api/v1/<id>` behind user authentication. */
@@ -313,8 +321,11 @@ export interface WireDeclarations {
   notifications?: Array<{ type: string; description: string; direction: string; schema: Record<string, unknown> }>;
 }
 
-/** A Meshwork plugin: resource types, schema, and the hooks returned by setup. */
-export interface MeshworkPlugin {
+/**
+ * A Meshwork plugin: resource types, schema, and the hooks returned by setup. `DB` is the plugin's table map (row
+ * types by table name); its tables are named `<id>_*` and its migrations may create or change no others.
+ */
+export interface MeshworkPlugin<DB = any> {
   id: string;
   resourceTypes: ResourceTypeSpec[];
   /**
@@ -342,7 +353,7 @@ export interface MeshworkPlugin {
    * registration document (`npm run docs:registration`) is written from it.
    */
   wire?: WireDeclarations;
-  setup(ctx: PluginContext): Promise<PluginHooks>;
+  setup(ctx: PluginContext<DB>): Promise<PluginHooks>;
 }
 
 declare module 'express-serve-static-core' {
@@ -356,8 +367,11 @@ declare module 'express-serve-static-core' {
 
 const PLUGIN_ID = /^[a-z][a-z0-9-]{1,31}$/;
 
-/** Declares a plugin; checks its id and resource types up front so mistakes fail at start-up. */
-export function definePlugin(plugin: MeshworkPlugin): MeshworkPlugin {
+/**
+ * Declares a plugin; checks its id and resource types up front so mistakes fail at start-up. Give its tables' row
+ * types once, `definePlugin<NotesTables>({ … })`, and `ctx.db` in `setup` is a `Kysely<NotesTables>`.
+ */
+export function definePlugin<DB = any>(plugin: MeshworkPlugin<DB>): MeshworkPlugin<DB> {
   if (!PLUGIN_ID.test(plugin.id)) throw new Error(`plugin id "${plugin.id}" must be kebab-case`);
   for (const rt of plugin.resourceTypes) {
     if (!rt.shareTypes.includes('user'))

@@ -1,4 +1,5 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type KyselyPlugin, type Migration, type MigrationProvider } from 'kysely';
+import { MeshworkError } from '../errors.ts';
 import type { Dialect } from './database.ts';
 
 /** What a migration receives: the database and its engine (for the few type differences). */
@@ -15,21 +16,24 @@ export interface SchemaMigration {
   up(ctx: MigrationContext): Promise<void>;
 }
 
-/** Applies every not-yet-applied migration, core first, then plugins in registration order. */
+/**
+ * Applies every not-yet-applied migration, core first, then plugins in registration order. An owner's `scope` (a
+ * plugin's `tableScope`) sees each of its steps: a step touching a table outside it fails with the scope's error.
+ */
 export async function migrate(
   db: Kysely<any>,
   dialect: Dialect,
-  owners: Array<{ owner: string; migrations: SchemaMigration[] }>,
+  owners: Array<{ owner: string; migrations: SchemaMigration[]; scope?: KyselyPlugin }>,
 ): Promise<void> {
   const ctx: MigrationContext = { db, dialect, autoId: dialect === 'sqlite' ? 'integer' : 'bigserial' };
   const all: Record<string, Migration> = {};
-  for (const { owner, migrations } of owners) {
+  for (const { owner, migrations, scope } of owners) {
     for (const m of migrations) {
       const key = `${owner}:${m.name}`;
       if (all[key]) throw new Error(`duplicate migration ${key}`);
       // The migrator runs each step in a transaction and hands us its handle: use it, never the outer db
       // (on SQLite's single connection the outer handle would wait for the transaction forever).
-      all[key] = { up: (trx) => m.up({ ...ctx, db: trx }) };
+      all[key] = { up: (trx) => m.up({ ...ctx, db: scope ? trx.withPlugin(scope) : trx }) };
     }
   }
   const provider: MigrationProvider = { getMigrations: async () => all };
@@ -51,6 +55,8 @@ export async function migrate(
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
+    // A typed error (a plugin's migration leaving its scope) keeps its type and code; it names plugin and table.
+    if (error instanceof MeshworkError) throw error;
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message ?? String(error)}`);
   }

@@ -1,17 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import type { Namespace } from 'socket.io';
 import { InputError, MeshworkError, NotAllowedError, NotFoundError, PeerError, type Logger, type User } from '#core';
+import type { PluginNamespace } from '#sdk';
 import type { CallAction, CallState, ChatApi, ChatEvent, ChatRoomRef } from '../chat/public-api.ts';
 import type { CallsConfig } from './calls-config.ts';
 import { CALL_ERRORS } from './error-codes.ts';
 import { sessionChannel, type LocalSession, type SessionRegistry } from './session-registry.ts';
 import type { SfuRelay } from './sfu/sfu-relay.ts';
 import type { CallOnSfu, SfuOp } from './sfu/sfu-gateway.ts';
-import type { CallMediaState, CallRef, CallsServerToClient, JoinResult, SfuReply, SfuRequest } from './shared.ts';
+import type {
+  CallMediaState,
+  CallRef,
+  CallsClientToServer,
+  CallsServerToClient,
+  JoinResult,
+  SfuReply,
+  SfuRequest,
+} from './shared.ts';
 import { iceServersFor } from './turn-credentials.ts';
 
 /** The /calls namespace with its typed events. */
-export type CallsNamespace = Namespace<Record<string, never>, CallsServerToClient>;
+export type CallsNamespace = PluginNamespace<CallsClientToServer, CallsServerToClient>;
 
 interface Waiter {
   resolve: (e: ChatEvent) => void;

@@ -9,6 +9,7 @@ import { s2sRouter } from './s2s-routes.ts';
 import { SessionRegistry } from './session-registry.ts';
 import { SignalRelay } from './signal-relay.ts';
 import { attachSocketHandlers } from './socket-handlers.ts';
+import { callsSocketEvents } from './socket-schemas.ts';
 import { JanusAdapter } from './sfu/janus-adapter.ts';
 import type { SfuAdapter } from './sfu/sfu-adapter.ts';
 import { SfuGateway } from './sfu/sfu-gateway.ts';
@@ -46,7 +47,8 @@ export function callsPlugin(opts: CallsPluginOptions = {}): MeshworkPlugin {
       const cfg = readCallsConfig(ctx.config.variables);
       const chat = ctx.use<ChatApi>('chat');
       const selfHost = () => ctx.identity.host.toLowerCase();
-      const ns = ctx.realtime as unknown as CallsNamespace;
+      const io = callsSocketEvents.attach(ctx.realtime, log);
+      const ns: CallsNamespace = io.ns;
       const graceMs = opts.graceMs ?? 20_000;
 
       const sfu = cfg.janusUrl
@@ -88,7 +90,7 @@ export function callsPlugin(opts: CallsPluginOptions = {}): MeshworkPlugin {
       ];
       const signals = new SignalRelay({ chat, ns, remote: ctx.remote, selfHost });
       const liveness = new Liveness({ chat, remote: ctx.remote, sessions, selfHost, log });
-      attachSocketHandlers(ns, { service, signals, sessions, cfg, log });
+      attachSocketHandlers(io, { service, signals, sessions, cfg, log });
       ctx.mount(CALLS_S2S, s2sRouter({ peerAuth: ctx.peerAuth, signals, liveness, gateway, log }));
 
       ctx.api.get('/ice', (req, res) => {

@@ -1,22 +1,16 @@
-import { answerAck, InputError, type Logger, type User } from '#core';
-import type { CallService, CallsNamespace } from './call-service.ts';
+import type { Logger } from '#core';
+import type { SocketApi } from '#sdk';
+import type { CallService } from './call-service.ts';
 import type { CallsConfig } from './calls-config.ts';
 import type { SessionRegistry } from './session-registry.ts';
 import { parseEndpoint, parseSignal, type SignalRelay } from './signal-relay.ts';
 import { parseSfuRequest } from './sfu-input.ts';
-import type { CallMediaState, CallRef, CallsClientToServer } from './shared.ts';
+import type { CallMediaState, CallsClientToServer, CallsServerToClient } from './shared.ts';
 import { iceServersFor } from './turn-credentials.ts';
 
-function ref(req: unknown): CallRef {
-  const r = (req ?? {}) as Record<string, unknown>;
-  if (typeof r.roomId !== 'string' || typeof r.callId !== 'string' || typeof r.session !== 'string')
-    throw new InputError('roomId, callId and session are required');
-  return { roomId: r.roomId, callId: r.callId, session: r.session };
-}
-
-function flags(req: unknown): CallMediaState {
-  const r = (req ?? {}) as Record<string, unknown>;
-  return { audio: r.audio !== false, video: r.video !== false, screen: r.screen === true };
+/** Media flags as sent (each optional: audio and video default on, screen off). */
+function flags(req: Partial<CallMediaState>): CallMediaState {
+  return { audio: req.audio !== false, video: req.video !== false, screen: req.screen === true };
 }
 
 /**
@@ -25,61 +19,57 @@ function flags(req: unknown): CallMediaState {
  * leaves its call sessions in their grace period: the tab reconnects and resumes them.
  */
 export function attachSocketHandlers(
-  ns: CallsNamespace,
+  io: SocketApi<CallsClientToServer, CallsServerToClient>,
   d: { service: CallService; signals: SignalRelay; sessions: SessionRegistry; cfg: CallsConfig; log: Logger },
 ): void {
-  const { service, signals, sessions, cfg, log } = d;
-  ns.on('connection', (socket) => {
-    const user = socket.data.user as User;
-    const on = <K extends keyof CallsClientToServer>(
-      name: K,
-      fn: (req: Record<string, unknown>) => Promise<object>,
-    ): void => {
-      socket.on(name as string, (req: unknown, ack: unknown) => {
-        // `ice` has no request argument: its ack comes first.
-        if (typeof req === 'function') [req, ack] = [{}, req];
-        answerAck(ack, log, `calls:${name}`, () => fn((req ?? {}) as Record<string, unknown>));
-      });
-    };
+  const { service, signals, sessions, cfg } = d;
+  io.ns.on('connection', (socket) => {
+    const user = socket.data.user;
+    // Every request passed its schema (socket-schemas.ts) before a handler sees it; a bad one is an error ack.
     const joined = async <T extends { session: string }>(p: Promise<T>): Promise<T> => {
       const r = await p;
       await socket.join(`session:${r.session}`);
       return r;
     };
-    on('start', (req) => joined(service.start(user, req.roomId, flags(req), socket.id)));
-    on('join', (req) => {
-      if (typeof req.callId !== 'string') throw new InputError('callId is required');
-      const resume = typeof req.resume === 'string' ? req.resume : undefined;
-      return joined(service.join(user, req.roomId, req.callId, flags(req), resume, socket.id));
+    const ref = (req: { roomId: string; callId: string; session: string }) => ({
+      roomId: req.roomId,
+      callId: req.callId,
+      session: req.session,
     });
-    on('leave', async (req) => {
+    io.handle(socket, 'start', (req) => joined(service.start(user, req.roomId, flags(req), socket.id)));
+    io.handle(socket, 'join', (req) =>
+      joined(service.join(user, req.roomId, req.callId, flags(req), req.resume, socket.id)),
+    );
+    io.handle(socket, 'leave', async (req) => {
       await service.leave(user, ref(req));
       return {};
     });
-    on('end', async (req) => {
+    io.handle(socket, 'end', async (req) => {
       await service.end(user, req.roomId, req.callId, 'ended');
       return {};
     });
-    on('decline', async (req) => {
+    io.handle(socket, 'decline', async (req) => {
       await service.end(user, req.roomId, req.callId, 'declined');
       return {};
     });
-    on('media', async (req) => {
+    io.handle(socket, 'media', async (req) => {
       await service.media(user, ref(req), flags(req));
       return {};
     });
-    on('signal', async (req) => {
+    io.handle(socket, 'signal', async (req) => {
       const s = service.own(user, ref(req));
       const room = await service.memberRoom(user, s.roomId);
       await signals.send(s, room, parseEndpoint(req.to), parseSignal(req.data));
       return {};
     });
-    on('sfu', (req) => service.sfu(user, ref(req), parseSfuRequest(req)));
-    on('state', async (req) => {
+    io.handle(socket, 'sfu', (req) =>
+      service.sfu(user, ref(req), parseSfuRequest(req as unknown as Record<string, unknown>)),
+    );
+    io.handle(socket, 'state', async (req) => {
       const room = await service.memberRoom(user, req.roomId);
       return { roomId: room.id, call: await service.callOf(room.id) };
     });
-    on('ice', async () => {
+    io.handle(socket, 'ice', async () => {
       const ice = iceServersFor(cfg, user.id);
       return { iceServers: ice.iceServers, iceExpiresAt: ice.expiresAt, relayOnly: cfg.relayOnly };
     });

@@ -20,6 +20,7 @@ import { CHAT_ERRORS } from './error-codes.ts';
 import type { ChatMemberRef } from './public-api.ts';
 import { getRoom, splitAddress, type RoomRow } from './room-store.ts';
 import { CHAT_LIMITS, type ChatAttachment } from './shared.ts';
+import type { ChatTables } from './tables.ts';
 
 export const ATTACHMENTS_ROOT = 'Chat attachments';
 
@@ -70,7 +71,7 @@ export class Attachments {
   readonly #members: (roomId: string) => Promise<ChatMemberRef[]>;
   readonly #shares: ShareRegistry | null;
   readonly #roomIdsOf: (userId: string) => Promise<string[]>;
-  readonly #db: Kysely<any> | null;
+  readonly #db: Kysely<ChatTables> | null;
   readonly #selfHost: () => string;
   readonly #log: Logger;
   readonly #max: number;
@@ -81,7 +82,7 @@ export class Attachments {
     members: (roomId: string) => Promise<ChatMemberRef[]>;
     shares?: ShareRegistry;
     roomIdsOf: (userId: string) => Promise<string[]>;
-    db?: Kysely<any>;
+    db?: Kysely<ChatTables>;
     selfHost?: () => string;
     log: Logger;
     maxBytes?: number;

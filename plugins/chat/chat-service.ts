@@ -30,10 +30,11 @@ import {
 } from './shared.ts';
 import type { TimelineQueries } from './timeline-queries.ts';
 import { CHAT_ERRORS } from './error-codes.ts';
+import type { ChatTables } from './tables.ts';
 
 /** Everything the chat service needs. */
 export interface ChatServiceDeps {
-  db: Kysely<any>;
+  db: Kysely<ChatTables>;
   selfHost: () => string;
   host: HostService;
   mirror: MirrorService;

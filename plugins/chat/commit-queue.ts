@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { isMeshworkError, MeshworkError, type ErrorCode } from '#core';
+import type { ChatTables } from './tables.ts';
 
 interface Job {
-  fn: (trx: Kysely<any>) => Promise<unknown>;
+  fn: (trx: Kysely<ChatTables>) => Promise<unknown>;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
@@ -20,11 +21,11 @@ const MAX_BATCH = 128;
  * partial writes behind. Any other error rolls the whole batch back and rejects every job in it.
  */
 export class CommitQueue {
-  readonly #db: Kysely<any>;
+  readonly #db: Kysely<ChatTables>;
   readonly #queue: Job[] = [];
   #running = false;
 
-  constructor(db: Kysely<any>) {
+  constructor(db: Kysely<ChatTables>) {
     this.#db = db;
   }
 
@@ -33,9 +34,9 @@ export class CommitQueue {
    * it in a savepoint, so that even an unexpected failure (e.g. a constraint broken by a peer's data) undoes
    * this job alone and is reported as a domain error (`code`), not as a failure of its batch.
    */
-  submit<T>(fn: (trx: Kysely<any>) => Promise<T>, opts: { isolated?: ErrorCode } = {}): Promise<T> {
+  submit<T>(fn: (trx: Kysely<ChatTables>) => Promise<T>, opts: { isolated?: ErrorCode } = {}): Promise<T> {
     const code = opts.isolated;
-    const run = code ? (trx: Kysely<any>) => isolated(trx, fn, code) : fn;
+    const run = code ? (trx: Kysely<ChatTables>) => isolated(trx, fn, code) : fn;
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ fn: run, resolve: resolve as (v: unknown) => void, reject });
       if (!this.#running) void this.#pump();
@@ -75,7 +76,11 @@ export class CommitQueue {
   }
 }
 
-async function isolated<T>(trx: Kysely<any>, fn: (trx: Kysely<any>) => Promise<T>, code: ErrorCode): Promise<T> {
+async function isolated<T>(
+  trx: Kysely<ChatTables>,
+  fn: (trx: Kysely<ChatTables>) => Promise<T>,
+  code: ErrorCode,
+): Promise<T> {
   await sql`savepoint chat_job`.execute(trx);
   try {
     const v = await fn(trx);

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { reduceCall, type CallEventLike, type CallState } from './call-types.ts';
 import { splitAddress } from './room-store.ts';
-import type { ChatEvent, ChatEventData, MemberState } from './shared.ts';
+import type { ChatEvent, ChatEventData, MemberState, Role } from './shared.ts';
+import type { ChatTables } from './tables.ts';
 
 const MEMBER_END: Partial<Record<ChatEvent['type'], MemberState>> = {
   'member.left': 'left',
@@ -20,7 +21,12 @@ function targetOf(ev: ChatEvent): string | null {
  * reactions, read markers, room name). Hosts and mirrors both call this inside the transaction that
  * accepts the event, so a mirror's derived state is exactly the host's.
  */
-export async function storeEvent(trx: Kysely<any>, roomId: string, ev: ChatEvent, selfHost: string): Promise<void> {
+export async function storeEvent(
+  trx: Kysely<ChatTables>,
+  roomId: string,
+  ev: ChatEvent,
+  selfHost: string,
+): Promise<void> {
   await sql`insert into chat_events (room_id, seq, event_id, type, sender, client_msg_id, target, data, ts)
     values (${roomId}, ${ev.seq}, ${ev.eventId}, ${ev.type}, ${ev.sender}, ${ev.clientMsgId}, ${targetOf(ev)}, ${JSON.stringify(ev.data)}, ${ev.ts})`.execute(
     trx,
@@ -29,10 +35,10 @@ export async function storeEvent(trx: Kysely<any>, roomId: string, ev: ChatEvent
 }
 
 async function upsertMember(
-  trx: Kysely<any>,
+  trx: Kysely<ChatTables>,
   roomId: string,
   ev: ChatEvent,
-  d: { address: string; displayName: string; role: string },
+  d: { address: string; displayName: string; role: Role },
   state: MemberState,
   selfHost: string,
 ): Promise<void> {
@@ -58,7 +64,7 @@ async function upsertMember(
     .execute();
 }
 
-async function materialize(trx: Kysely<any>, roomId: string, ev: ChatEvent, selfHost: string): Promise<void> {
+async function materialize(trx: Kysely<ChatTables>, roomId: string, ev: ChatEvent, selfHost: string): Promise<void> {
   switch (ev.type) {
     case 'room.created':
     case 'room.updated': {
@@ -143,12 +149,12 @@ async function materialize(trx: Kysely<any>, roomId: string, ev: ChatEvent, self
 }
 
 /** The room's current call, or null. */
-export async function readCall(db: Kysely<any>, roomId: string): Promise<CallState | null> {
+export async function readCall(db: Kysely<ChatTables>, roomId: string): Promise<CallState | null> {
   const row = await db.selectFrom('chat_calls').select('state').where('room_id', '=', roomId).executeTakeFirst();
   return row ? (JSON.parse(String(row.state)) as CallState) : null;
 }
 
-async function applyCall(trx: Kysely<any>, roomId: string, ev: CallEventLike): Promise<void> {
+async function applyCall(trx: Kysely<ChatTables>, roomId: string, ev: CallEventLike): Promise<void> {
   const before = await readCall(trx, roomId);
   const after = reduceCall(before, ev);
   if (after === before) return;
@@ -164,7 +170,7 @@ async function applyCall(trx: Kysely<any>, roomId: string, ev: CallEventLike): P
  * A deleted message loses its text everywhere it is stored: the derived message, the original event
  * and its edits (a mirror that syncs later receives the redacted log), and its reactions.
  */
-async function redact(trx: Kysely<any>, roomId: string, target: string, ts: number): Promise<void> {
+async function redact(trx: Kysely<ChatTables>, roomId: string, target: string, ts: number): Promise<void> {
   await trx
     .updateTable('chat_messages')
     .set({ text: '', mentions: '[]', deleted: 1, edited_at: ts })

@@ -1,9 +1,9 @@
-import type { Namespace } from 'socket.io';
 import { userRoom } from '#core';
+import type { PluginNamespace } from '#sdk';
 import type { ChatClientToServer, ChatEvent, ChatServerToClient, RoomSummary, TypingNotice } from './shared.ts';
 
 /** The /chat namespace with its typed events. */
-export type ChatNamespace = Namespace<ChatClientToServer, ChatServerToClient>;
+export type ChatNamespace = PluginNamespace<ChatClientToServer, ChatServerToClient>;
 
 /** The socket.io room every session of a room's local members joins. */
 export function roomChannel(roomId: string): string {

@@ -4,6 +4,7 @@ import { findMentions } from './action-input.ts';
 import { getMember, type MemberRow, type RoomRow } from './room-store.ts';
 import type { ChatAction, ChatEventData, ChatEventType } from './shared.ts';
 import { CHAT_ERRORS } from './error-codes.ts';
+import type { ChatTables } from './tables.ts';
 
 /** An event the host is about to append (seq, id and time are assigned on append). */
 export type EventDraft = { [K in ChatEventType]: { type: K; data: ChatEventData[K]; shareId?: string } }[ChatEventType];
@@ -36,7 +37,7 @@ export function checkCanInvite(room: RoomRow, me: MemberRow | null): void {
 }
 
 async function message(
-  trx: Kysely<any>,
+  trx: Kysely<ChatTables>,
   roomId: string,
   eventId: string,
 ): Promise<{ sender: string; text: string; deleted: boolean }> {
@@ -50,7 +51,7 @@ async function message(
   return { sender: String(m.sender), text: String(m.text), deleted: Number(m.deleted) === 1 };
 }
 
-async function joinedAddresses(trx: Kysely<any>, roomId: string): Promise<string[]> {
+async function joinedAddresses(trx: Kysely<ChatTables>, roomId: string): Promise<string[]> {
   const rows = await trx
     .selectFrom('chat_members')
     .select('address')
@@ -65,7 +66,7 @@ async function joinedAddresses(trx: Kysely<any>, roomId: string): Promise<string
  * returns the event to append, or null when the action changes nothing (a repeat, or a no-op).
  */
 export async function planAction(
-  trx: Kysely<any>,
+  trx: Kysely<ChatTables>,
   room: RoomRow,
   me: MemberRow | null,
   action: ChatAction,

@@ -28,6 +28,7 @@ import {
 import type { CallPlanner } from './public-api.ts';
 import type { ChatAction, ChatEvent, RoomKind } from './shared.ts';
 import { CHAT_ERRORS } from './error-codes.ts';
+import type { ChatTables } from './tables.ts';
 
 /** What an action produced: the appended event (none for a no-op), or the first result when it was a repeat. */
 export interface ActOutcome {
@@ -37,7 +38,7 @@ export interface ActOutcome {
 
 /** Everything the host service needs from the plugin. */
 export interface HostDeps {
-  db: Kysely<any>;
+  db: Kysely<ChatTables>;
   postgres: boolean;
   selfHost: () => string;
   commits: CommitQueue;
@@ -52,7 +53,7 @@ export interface HostDeps {
   published: (roomId: string, events: ChatEvent[]) => Promise<void>;
 }
 
-type Plan = (trx: Kysely<any>, room: RoomRow, me: MemberRow | null) => Promise<EventDraft | null>;
+type Plan = (trx: Kysely<ChatTables>, room: RoomRow, me: MemberRow | null) => Promise<EventDraft | null>;
 
 const LIVE_SHARE = ['sending', 'pending', 'accepted'];
 
@@ -255,7 +256,7 @@ export class HostService {
    * or, for actions that changed nothing, the seen-actions record. Posts always produce an event.
    */
   async #seen(
-    db: Kysely<any>,
+    db: Kysely<ChatTables>,
     roomId: string,
     actor: string,
     actionId: string,
@@ -320,7 +321,7 @@ export class HostService {
   }
 
   async #append(
-    trx: Kysely<any>,
+    trx: Kysely<ChatTables>,
     roomId: string,
     sender: string,
     clientMsgId: string | null,

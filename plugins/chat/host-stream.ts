@@ -3,6 +3,7 @@ import type { Logger, PluginContext } from '#core';
 import { Pacer } from './pacer.ts';
 import { eventsAfter, toEvent } from './room-store.ts';
 import type { ChatEvent } from './shared.ts';
+import type { ChatTables } from './tables.ts';
 
 /** Outbox kind of the host → member-server event stream. */
 export const EVENTS_KIND = 'chat:events';
@@ -46,7 +47,7 @@ function endOf(p: PeerRow): number {
  * server's last acknowledgement", so one push catches up every room, after a crash, an outage or a burst.
  */
 export class HostStream {
-  readonly #db: Kysely<any>;
+  readonly #db: Kysely<ChatTables>;
   readonly #outbox: PluginContext['outbox'];
   readonly #log: Logger;
   readonly #batch: number;
@@ -61,7 +62,7 @@ export class HostStream {
   readonly #pacer: Pacer;
 
   constructor(
-    db: Kysely<any>,
+    db: Kysely<ChatTables>,
     outbox: PluginContext['outbox'],
     log: Logger,
     opts: { batch?: number; gapMs?: number } = {},
@@ -86,7 +87,7 @@ export class HostStream {
    * Recomputes whether a server still has joined members in a room (inside the transaction that changed
    * membership). A server that lost its last member keeps receiving up to `seq`, the event that removed it.
    */
-  async syncPeer(trx: Kysely<any>, roomId: string, server: string, seq: number): Promise<void> {
+  async syncPeer(trx: Kysely<ChatTables>, roomId: string, server: string, seq: number): Promise<void> {
     const joined = await trx
       .selectFrom('chat_members')
       .select((eb) => eb.fn.countAll().as('n'))

@@ -19,7 +19,9 @@ import { shareHooks } from './share-hooks.ts';
 import type { ChatApi } from './public-api.ts';
 import type { ChatEvent } from './shared.ts';
 import { attachSocketHandlers } from './socket-handlers.ts';
+import { chatSocketEvents } from './socket-schemas.ts';
 import { TimelineQueries } from './timeline-queries.ts';
+import type { ChatTables } from './tables.ts';
 
 /** Tuning knobs, mostly for tests and benchmarks. */
 export interface ChatPluginOptions {
@@ -44,7 +46,7 @@ export interface ChatPluginOptions {
  * to the host. Browsers use `/api/v1/chat` and the `/chat` socket namespace.
  */
 export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
-  return definePlugin({
+  return definePlugin<ChatTables>({
     id: 'chat',
     ...(opts.attachments ? { dependsOn: ['files'] } : {}),
     resourceTypes: [
@@ -55,7 +57,8 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
       const { db, logger: log } = ctx;
       const selfHost = () => ctx.identity.host.toLowerCase();
       const postgres = ctx.dialect === 'postgres';
-      const ns = ctx.realtime as unknown as ChatNamespace;
+      const io = chatSocketEvents.attach(ctx.realtime, log);
+      const ns: ChatNamespace = io.ns;
       const locks = new KeyedLock();
       const routes = new RoomRoutes(db);
       const commits = new CommitQueue(db);
@@ -138,7 +141,7 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
         attachments,
       );
       ctx.mount(S2S_BASE, s2sRouter({ db, peerAuth: ctx.peerAuth, host, mirror, chat, log }));
-      attachSocketHandlers(ns, { chat, fanout, db, log });
+      attachSocketHandlers(io, { chat, fanout, db, log });
       // A share that could not be delivered at all ends the invitation.
       const offJoined = opts.attachments
         ? roomApi.onEvents((room, events) => {

@@ -11,6 +11,7 @@ import type { RoomRoutes } from './room-routes.ts';
 import { findMirror, getRoom, lockRoom, splitAddress, type RoomRow } from './room-store.ts';
 import type { ChatAction, ChatEvent } from './shared.ts';
 import { CHAT_ERRORS } from './error-codes.ts';
+import type { ChatTables } from './tables.ts';
 
 /** Outbox kind of the member-server → host stream of local users' actions. */
 export const ACTIONS_KIND = 'chat:actions';
@@ -45,7 +46,7 @@ export interface PullReply {
 
 /** Everything the mirror service needs from the plugin. */
 export interface MirrorDeps {
-  db: Kysely<any>;
+  db: Kysely<ChatTables>;
   postgres: boolean;
   selfHost: () => string;
   commits: CommitQueue;
@@ -110,7 +111,7 @@ export class MirrorService {
       trx
         .insertInto('chat_outbound')
         .values({
-          host: room.host,
+          host: room.host!, // a mirror's room: its host is set
           room_id: room.id,
           actor,
           action_id: actionId,
@@ -414,7 +415,7 @@ export class MirrorService {
         'chat_outbound',
         'chat_calls',
         'chat_mutes',
-      ])
+      ] as const)
         await trx.deleteFrom(t).where('room_id', '=', roomId).execute();
       await trx.deleteFrom('chat_rooms').where('id', '=', roomId).where('host', 'is not', null).execute();
       return true;

@@ -16,6 +16,7 @@ import {
   type RoomRow,
 } from './room-store.ts';
 import type { ChatEvent } from './shared.ts';
+import type { ChatTables } from './tables.ts';
 
 type Listener = (room: ChatRoomRef, events: ChatEvent[]) => void | Promise<void>;
 
@@ -30,7 +31,7 @@ function concerns(e: ChatEvent): boolean {
  * failing listener is logged.
  */
 export class RoomApi implements ChatApi {
-  readonly #db: Kysely<any>;
+  readonly #db: Kysely<ChatTables>;
   readonly #selfHost: () => string;
   readonly #log: Logger;
   readonly #listeners = new Set<Listener>();
@@ -39,7 +40,7 @@ export class RoomApi implements ChatApi {
   #host: HostService | null = null;
   #chat: ChatService | null = null;
 
-  constructor(db: Kysely<any>, selfHost: () => string, log: Logger) {
+  constructor(db: Kysely<ChatTables>, selfHost: () => string, log: Logger) {
     this.#db = db;
     this.#selfHost = selfHost;
     this.#log = log;

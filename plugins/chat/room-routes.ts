@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { ChatTables } from './tables.ts';
 
 /** Where a room lives: hosted here (`host` null) or mirrored from `host` under `remoteId`. */
 export interface RoomRoute {
@@ -13,11 +14,11 @@ const MAX = 20_000;
  * pushed batch can skip a lookup; only deleting a mirror forgets an entry.
  */
 export class RoomRoutes {
-  readonly #db: Kysely<any>;
+  readonly #db: Kysely<ChatTables>;
   readonly #byId = new Map<string, RoomRoute>();
   readonly #mirrors = new Map<string, string>();
 
-  constructor(db: Kysely<any>) {
+  constructor(db: Kysely<ChatTables>) {
     this.#db = db;
   }
 

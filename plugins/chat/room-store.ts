@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { ChatEvent, ChatEventType, MemberState, Role, RoomKind } from './shared.ts';
+import type { ChatTables } from './tables.ts';
 
 /** A row of `chat_rooms`: a room hosted here (`host` null) or a mirror of a room hosted elsewhere. */
 export interface RoomRow {
@@ -57,26 +58,26 @@ export function toRoom(row: any): RoomRow {
 // much per call, and these run several times per message on every server.
 
 /** The room row, or null. */
-export async function getRoom(db: Kysely<any>, id: string): Promise<RoomRow | null> {
+export async function getRoom(db: Kysely<ChatTables>, id: string): Promise<RoomRow | null> {
   const { rows } = await sql<RoomRow>`select * from chat_rooms where id = ${id}`.execute(db);
   return rows[0] ? toRoom(rows[0]) : null;
 }
 
 /** The room row locked for this transaction on PostgreSQL (SQLite's single writer serialises anyway). */
-export async function lockRoom(trx: Kysely<any>, id: string, postgres: boolean): Promise<RoomRow | null> {
+export async function lockRoom(trx: Kysely<ChatTables>, id: string, postgres: boolean): Promise<RoomRow | null> {
   const { rows } =
     await sql<RoomRow>`select * from chat_rooms where id = ${id}${sql.raw(postgres ? ' for update' : '')}`.execute(trx);
   return rows[0] ? toRoom(rows[0]) : null;
 }
 
 /** A hosted room by id (null for mirrors and unknown ids). */
-export async function getHostedRoom(db: Kysely<any>, id: string): Promise<RoomRow | null> {
+export async function getHostedRoom(db: Kysely<ChatTables>, id: string): Promise<RoomRow | null> {
   const room = await getRoom(db, id);
   return room && room.host === null ? room : null;
 }
 
 /** The local mirror of a room hosted on `host`, or null. */
-export async function findMirror(db: Kysely<any>, host: string, remoteId: string): Promise<RoomRow | null> {
+export async function findMirror(db: Kysely<ChatTables>, host: string, remoteId: string): Promise<RoomRow | null> {
   const row = await db
     .selectFrom('chat_rooms')
     .selectAll()
@@ -87,7 +88,7 @@ export async function findMirror(db: Kysely<any>, host: string, remoteId: string
 }
 
 /** One member row, or null. */
-export async function getMember(db: Kysely<any>, roomId: string, address: string): Promise<MemberRow | null> {
+export async function getMember(db: Kysely<ChatTables>, roomId: string, address: string): Promise<MemberRow | null> {
   const { rows } =
     await sql<MemberRow>`select * from chat_members where room_id = ${roomId} and address = ${address}`.execute(db);
   const row = rows[0];
@@ -95,7 +96,7 @@ export async function getMember(db: Kysely<any>, roomId: string, address: string
 }
 
 /** Every member row of a room (all states). */
-export async function listMembers(db: Kysely<any>, roomId: string): Promise<MemberRow[]> {
+export async function listMembers(db: Kysely<ChatTables>, roomId: string): Promise<MemberRow[]> {
   const rows = await db
     .selectFrom('chat_members')
     .selectAll()
@@ -106,7 +107,7 @@ export async function listMembers(db: Kysely<any>, roomId: string): Promise<Memb
 }
 
 /** Ids of the rooms a local user has joined. */
-export async function joinedRoomIds(db: Kysely<any>, userId: string): Promise<string[]> {
+export async function joinedRoomIds(db: Kysely<ChatTables>, userId: string): Promise<string[]> {
   const rows = await db
     .selectFrom('chat_members')
     .select('room_id')
@@ -132,7 +133,7 @@ export function toEvent(row: EventRow, roomId: string): ChatEvent {
 
 /** Events after `after` (exclusive) up to `until` (inclusive, if given), oldest first. */
 export async function eventsAfter(
-  db: Kysely<any>,
+  db: Kysely<ChatTables>,
   roomId: string,
   after: number,
   limit: number,

@@ -19,6 +19,7 @@ import type { ActionsReply, MirrorService, PullReply } from './mirror-service.ts
 import { eventsAfter, getHostedRoom, toEvent, type RoomRow } from './room-store.ts';
 import type { ChatAction } from './shared.ts';
 import { CHAT_ERRORS } from './error-codes.ts';
+import type { ChatTables } from './tables.ts';
 
 const MAX_ACTIONS = 500;
 const MAX_PULL = 1000;
@@ -38,7 +39,7 @@ function secretMatches(given: unknown, room: RoomRow): boolean {
 }
 
 /** A hosted room a peer may use: right secret, else refused. */
-async function hostedRoomFor(db: Kysely<any>, roomId: unknown, secret: unknown): Promise<RoomRow> {
+async function hostedRoomFor(db: Kysely<ChatTables>, roomId: unknown, secret: unknown): Promise<RoomRow> {
   const room = typeof roomId === 'string' ? await getHostedRoom(db, roomId) : null;
   if (!room) throw new NotFoundError('no such room', CHAT_ERRORS.ROOM_NOT_FOUND);
   if (!secretMatches(secret, room)) throw new NotAllowedError('wrong room secret', CHAT_ERRORS.ROOM_SECRET_INVALID);
@@ -65,7 +66,7 @@ function normalizeTarget(action: ChatAction): ChatAction {
  * best-effort typing/presence notices.
  */
 export function s2sRouter(deps: {
-  db: Kysely<any>;
+  db: Kysely<ChatTables>;
   peerAuth: RequestHandler;
   host: HostService;
   mirror: MirrorService;

@@ -8,6 +8,7 @@ import { S2S_BASE } from './host-stream.ts';
 import type { MirrorService } from './mirror-service.ts';
 import { getHostedRoom, getMember } from './room-store.ts';
 import type { TimelineQueries } from './timeline-queries.ts';
+import type { ChatTables } from './tables.ts';
 
 /**
  * The OCM side of rooms: inviting someone is a `chat-room` share whose `chat` protocol carries the host's room
@@ -16,7 +17,7 @@ import type { TimelineQueries } from './timeline-queries.ts';
  * through the core, in-process: the host's side (onOutgoing*) does the joining, and no mirror is needed.
  */
 export function shareHooks(d: {
-  db: Kysely<any>;
+  db: Kysely<ChatTables>;
   identity: ServerIdentity;
   host: HostService;
   mirror: MirrorService;

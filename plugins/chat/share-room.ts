@@ -2,13 +2,14 @@ import type { Kysely } from 'kysely';
 import { NotFoundError, type ShareRegistry } from '#core';
 import { CHAT_ERRORS } from './error-codes.ts';
 import { findMirror, getRoom } from './room-store.ts';
+import type { ChatTables } from './tables.ts';
 
 /**
  * The room (its id on this server) an accepted room invitation of the user leads to: the room itself when it is hosted
  * here, else this server's mirror of it. 404 for anyone else's share, another resource type, or no room (yet).
  */
 export async function roomForShare(
-  d: { db: Kysely<any>; selfHost: () => string; shares: ShareRegistry },
+  d: { db: Kysely<ChatTables>; selfHost: () => string; shares: ShareRegistry },
   userId: string,
   shareId: string,
 ): Promise<string> {

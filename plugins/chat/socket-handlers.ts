@@ -1,45 +1,39 @@
-import { answerAck, type Logger, type User } from '#core';
+import type { Logger } from '#core';
+import type { SocketApi } from '#sdk';
 import { clientId, parseAction } from './action-input.ts';
 import type { ChatService } from './chat-service.ts';
-import { roomChannel, type ChatNamespace, type FanOut } from './fanout.ts';
+import { roomChannel, type FanOut } from './fanout.ts';
 import { joinedRoomIds } from './room-store.ts';
-import { CHAT_LIMITS, type ChatHandshake } from './shared.ts';
+import { CHAT_LIMITS, type ChatClientToServer, type ChatHandshake, type ChatServerToClient } from './shared.ts';
 import type { Kysely } from 'kysely';
+import type { ChatTables } from './tables.ts';
 
 const REPLAY_LIMIT = 1000;
 
 /**
  * Browser sessions on `/chat`: each joins its user's rooms, gets what it missed since the `lastSeq` it
  * sent in the handshake, sends actions with acks (retried by the client with the same client id), and
- * sends typing notices.
+ * sends typing notices. Every request is checked against its schema (socket-schemas.ts) before it is handled.
  */
 export function attachSocketHandlers(
-  ns: ChatNamespace,
-  deps: { chat: ChatService; fanout: FanOut; db: Kysely<any>; log: Logger },
+  io: SocketApi<ChatClientToServer, ChatServerToClient>,
+  deps: { chat: ChatService; fanout: FanOut; db: Kysely<ChatTables>; log: Logger },
 ): void {
   const { chat, fanout, db, log } = deps;
-  ns.on('connection', (socket) => {
-    const user = socket.data.user as User;
+  io.ns.on('connection', (socket) => {
+    const user = socket.data.user;
     // Handlers first: an event that arrives while we load the rooms must not be dropped.
-    socket.on('act', (req, ack) =>
-      answerAck(ack, log, 'chat:act', async () => {
-        const action = parseAction(req?.action);
-        return chat.act(user.id, String(req?.roomId), clientId(req?.clientMsgId), action);
-      }),
+    io.handle(socket, 'act', (req) =>
+      chat.act(user.id, req.roomId, clientId(req.clientMsgId), parseAction(req.action)),
     );
-    socket.on('catchUp', (req, ack) =>
-      answerAck(ack, log, 'chat:catchUp', async () => {
-        const limit = Math.min(Math.max(Number(req?.limit) || CHAT_LIMITS.pageSize * 5, 1), REPLAY_LIMIT);
-        return chat.catchUp(user.id, String(req?.roomId), Math.max(Number(req?.after) || 0, 0), limit);
-      }),
-    );
-    socket.on('rooms', (ack) =>
-      answerAck(ack, log, 'chat:rooms', async () => ({ rooms: await chat.listRooms(user.id) })),
-    );
-    socket.on('typing', (req, ack) => {
-      // A client that queues every emit (socket.io `retries`) waits for an ack even here; never keep it waiting.
-      if (typeof ack === 'function') ack();
-      chat.ephemeral(user.id, String(req?.roomId), 'typing', Boolean(req?.typing), socket.id).catch(() => {});
+    io.handle(socket, 'catchUp', (req) => {
+      const limit = Math.min(req.limit ?? CHAT_LIMITS.pageSize * 5, REPLAY_LIMIT);
+      return chat.catchUp(user.id, req.roomId, req.after ?? 0, limit);
+    });
+    io.handle(socket, 'rooms', async () => ({ rooms: await chat.listRooms(user.id) }));
+    // A client that queues every emit (socket.io `retries`) waits for an ack even here: handle() always answers.
+    io.handle(socket, 'typing', (req) => {
+      chat.ephemeral(user.id, req.roomId, 'typing', req.typing === true, socket.id).catch(() => {});
     });
     socket.on('disconnect', () => {
       if (fanout.sessionClosed(user.id)) chat.presence(user.id, false).catch(() => {});

@@ -18,6 +18,7 @@ import type {
   TimelineItem,
   TimelinePage,
 } from './shared.ts';
+import type { ChatTables } from './tables.ts';
 
 /** Event types that appear as lines of history; edits, deletes, reactions and reads fold into messages. */
 const TIMELINE_TYPES: ChatEventType[] = [
@@ -36,10 +37,10 @@ const TIMELINE_TYPES: ChatEventType[] = [
 
 /** Read-side queries: room lists, history pages, search and catch-up. All local, for hosted and mirrored rooms alike. */
 export class TimelineQueries {
-  readonly #db: Kysely<any>;
+  readonly #db: Kysely<ChatTables>;
   readonly #selfHost: () => string;
 
-  constructor(db: Kysely<any>, selfHost: () => string) {
+  constructor(db: Kysely<ChatTables>, selfHost: () => string) {
     this.#db = db;
     this.#selfHost = selfHost;
   }

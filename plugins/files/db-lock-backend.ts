@@ -5,20 +5,11 @@
  * already exclusive. Expired locks are never returned and are swept when new ones are granted.
  */
 import { sql, type Kysely } from 'kysely';
+import type { FilesTables } from './tables.ts';
 import type { DavLock, LockBackend } from '#dav';
 import { selfAndAncestors, subtree } from './path-sql.ts';
 
-interface LockRow {
-  token: string;
-  space: string;
-  path: string;
-  depth: string;
-  scope: string;
-  owner_xml: string;
-  principal: string;
-  timeout_seconds: number;
-  expires_at: number;
-}
+type LockRow = FilesTables['files_locks'];
 
 function toLock(r: LockRow): DavLock {
   return {
@@ -36,15 +27,15 @@ function toLock(r: LockRow): DavLock {
 
 /** Locks stored in the files plugin's table. */
 export class DbLockBackend implements LockBackend {
-  readonly #db: Kysely<any>;
+  readonly #db: Kysely<FilesTables>;
   readonly #postgres: boolean;
 
-  constructor(db: Kysely<any>, dialect: 'sqlite' | 'postgres') {
+  constructor(db: Kysely<FilesTables>, dialect: 'sqlite' | 'postgres') {
     this.#db = db;
     this.#postgres = dialect === 'postgres';
   }
 
-  #find(db: Kysely<any>, space: string, path: string, descendants: boolean): Promise<LockRow[]> {
+  #find(db: Kysely<FilesTables>, space: string, path: string, descendants: boolean): Promise<LockRow[]> {
     const ancestors = selfAndAncestors(path);
     return db
       .selectFrom('files_locks')
@@ -52,7 +43,7 @@ export class DbLockBackend implements LockBackend {
       .where('space', '=', space)
       .where('expires_at', '>', Date.now())
       .where((eb) => (descendants ? eb.or([eb('path', 'in', ancestors), subtree(path)]) : eb('path', 'in', ancestors)))
-      .execute() as Promise<LockRow[]>;
+      .execute();
   }
 
   async find(space: string, path: string, descendants: boolean): Promise<DavLock[]> {
@@ -60,12 +51,12 @@ export class DbLockBackend implements LockBackend {
   }
 
   async byToken(token: string): Promise<DavLock | null> {
-    const r = (await this.#db
+    const r = await this.#db
       .selectFrom('files_locks')
       .selectAll()
       .where('token', '=', token)
       .where('expires_at', '>', Date.now())
-      .executeTakeFirst()) as LockRow | undefined;
+      .executeTakeFirst();
     return r ? toLock(r) : null;
   }
 

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { PluginContext } from '#core';
+import type { FilesTables } from './tables.ts';
 import { createDavServer, deadPropertiesExtension, locksExtension, type DavServer } from '#dav';
 import { DbLockBackend } from './db-lock-backend.ts';
 import type { DiskStore } from './disk-nodes.ts';
@@ -35,7 +36,7 @@ export function userDir(filesDir: string, userId: string): string {
 
 /** Builds the DAV server and stores of the files plugin. */
 export function createFilesDav(
-  ctx: Pick<PluginContext, 'db' | 'dialect' | 'logger' | 'shares'>,
+  ctx: Pick<PluginContext<FilesTables>, 'db' | 'dialect' | 'logger' | 'shares'>,
   filesDir: string,
   uploadDir: string,
 ): FilesDav {

@@ -11,6 +11,7 @@ import { sharedItemsRoute } from './api/shared-items-route.ts';
 import { davAuthenticator } from './dav-auth.ts';
 import { createFilesDav } from './files-dav.ts';
 import { filesApi } from './files-api.ts';
+import type { FilesTables } from './tables.ts';
 import { filesMigrations } from './migrations.ts';
 import { OCM_DAV_PATH, ocmDavHandler } from './ocm-dav.ts';
 import { PREVIEW_DEFAULTS, Previews, type PreviewOptions } from './previews/previews.ts';
@@ -46,7 +47,7 @@ export interface FilesPluginOptions {
 /** Creates the files plugin. */
 export function filesPlugin(options: FilesPluginOptions = {}): MeshworkPlugin {
   const protocols = { webdav: OCM_DAV_PATH, 'webdav-receive': { uri: 'relative' } };
-  return definePlugin({
+  return definePlugin<FilesTables>({
     id: 'files',
     resourceTypes: [
       // OCM lets a sender assume every peer accepts file/user/webdav, even one that lists no resource types.

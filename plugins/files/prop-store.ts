@@ -1,13 +1,14 @@
 /** Dead properties of the files trees (table `files_props`), the toolkit's DeadPropertyStore port. */
 import type { Kysely } from 'kysely';
+import type { FilesTables } from './tables.ts';
 import type { DeadPropertyStore } from '#dav';
 import { rebase, subtree } from './path-sql.ts';
 
 /** Dead properties keyed by (owner, tree path). */
 export class PropStore implements DeadPropertyStore {
-  readonly #db: Kysely<any>;
+  readonly #db: Kysely<FilesTables>;
 
-  constructor(db: Kysely<any>) {
+  constructor(db: Kysely<FilesTables>) {
     this.#db = db;
   }
 

@@ -4,6 +4,7 @@
  * check that the path still names the shared resource and not a newcomer that took its name.
  */
 import type { Kysely } from 'kysely';
+import type { FilesTables } from './tables.ts';
 import { rebase, subtree } from './path-sql.ts';
 
 /** One share root. */
@@ -18,12 +19,12 @@ export interface ShareRoot {
   nextFileId: string | null;
 }
 
-function toRoot(r: any): ShareRoot {
+function toRoot(r: FilesTables['files_share_roots']): ShareRoot {
   return {
     providerId: r.provider_id,
     owner: r.owner_id,
     path: r.path,
-    kind: r.kind,
+    kind: r.kind === 'file' ? 'file' : 'folder',
     fileId: r.file_id ?? null,
     nextFileId: r.next_file_id ?? null,
   };
@@ -31,9 +32,9 @@ function toRoot(r: any): ShareRoot {
 
 /** The share roots table. */
 export class ShareRoots {
-  readonly #db: Kysely<any>;
+  readonly #db: Kysely<FilesTables>;
 
-  constructor(db: Kysely<any>) {
+  constructor(db: Kysely<FilesTables>) {
     this.#db = db;
   }
 

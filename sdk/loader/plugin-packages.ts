@@ -4,7 +4,8 @@
  * package.json may name a server entry (`meshwork.server`, else `main`, else `index.ts`/`index.js`) whose default
  * export or `plugin` export is a plugin factory, and a web part (`meshwork.web`) whose default or `webPlugin` export
  * is a `WebPlugin`. Both are bundled by esbuild at start-up (the SDK and Preact bridged, see bridge.ts); the web part
- * is served by `runtimeWebPlugins` and shows in the app's navigation. Any failure stops start-up, naming the entry.
+ * is served by `runtimeWebPlugins` (with the CSS its modules import, bundled into one stylesheet) and shows in the
+ * app's navigation. Any failure stops start-up, naming the entry.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,8 @@ export interface WebBundle {
   id: string;
   /** ES module text. */
   code: string;
+  /** The CSS the web part imports, bundled into one stylesheet (none when it imports no CSS). */
+  css?: string;
 }
 
 /** What `loadPluginPackages` found. */
@@ -141,8 +144,14 @@ async function loadServerPart(entry: string, file: string): Promise<MeshworkPlug
   return p;
 }
 
-async function buildWebPart(entry: string, file: string): Promise<string> {
+/** Images a plugin's CSS refers to, inlined into the stylesheet (the page's CSP allows data: images, not fonts). */
+const ASSET_LOADERS = Object.fromEntries(
+  ['.png', '.jpg', '.jpeg', '.gif', '.webp', '.svg'].map((x) => [x, 'dataurl' as const]),
+);
+
+async function buildWebPart(entry: string, file: string): Promise<Pick<WebBundle, 'code' | 'css'>> {
   let code = '';
+  let css: string | undefined;
   await bundleErrors(entry, async () => {
     const out = await build({
       entryPoints: [file],
@@ -155,12 +164,18 @@ async function buildWebPart(entry: string, file: string): Promise<string> {
       jsx: 'automatic',
       jsxImportSource: 'preact',
       logLevel: 'silent',
-      loader: { '.css': 'empty' },
+      // CSS imports become a sibling stylesheet (`<entry>.css`); `outdir` only names the in-memory outputs.
+      outdir: '/meshwork-web-part',
+      entryNames: 'part',
+      loader: { '.css': 'css', ...ASSET_LOADERS },
       plugins: [bridgePlugin(WEB_BRIDGE, WEB_SPECIFIERS)],
     });
-    code = out.outputFiles[0]?.text ?? '';
+    for (const f of out.outputFiles) {
+      if (f.path.endsWith('.js')) code = f.text;
+      else if (f.path.endsWith('.css') && f.text.trim()) css = f.text;
+    }
   });
-  return code;
+  return { code, css };
 }
 
 /** Finds, bundles and loads every entry of `MESHWORK_PLUGINS` (in order). */
@@ -189,7 +204,8 @@ export async function loadPluginPackages(value: string | undefined, cwd = proces
       const webFile = path.join(dir, pkg.meshwork.web);
       if (!existsSync(webFile))
         throw new PluginLoadError(entry, `names a web part that does not exist: ${pkg.meshwork.web}`);
-      result.web.push({ id: plugin.id, code: await buildWebPart(entry, webFile) });
+      const part = await buildWebPart(entry, webFile);
+      result.web.push({ id: plugin.id, code: part.code, ...(part.css ? { css: part.css } : {}) });
     }
   }
   return result;

@@ -34,6 +34,12 @@ export interface ConformanceAdapter {
   access(args: { owner: FederationServer; recipient: FederationServer; incoming: IncomingShare }): Promise<number>;
   /** Protocol arms the recipient must refuse with 400 (defaults: a string, an empty object, a list). */
   badProtocols?: unknown[];
+  /**
+   * The share's `protocol` object as the plugin's own sender puts it on the wire, rebuilt from the stored arm (for the
+   * suite's re-deliveries). Default: the OCM 1.x `{ name: 'multi', <protocol>: arm }`; a plugin speaking a legacy
+   * single-protocol shape (Nextcloud's calendar `{ name: 'webdav', options, version, url, … }`) rebuilds that.
+   */
+  wireProtocol?(arm: unknown): Record<string, unknown>;
   /** The plugin's own signed server-to-server routes (POST), which must refuse an unsigned call with 401. */
   signedRoutes?: string[];
 }
@@ -42,7 +48,7 @@ const OWNER = 'alice';
 const RECIPIENT = 'bob';
 
 /** The OCM NewShare body the owner's server would send, rebuilt from what the recipient stored. */
-function shareBody(recipient: FederationServer, s: IncomingShare, protocol: string, arm: unknown) {
+function shareBody(recipient: FederationServer, s: IncomingShare, protocol: Record<string, unknown>) {
   return {
     shareWith: recipient.address(RECIPIENT),
     name: s.name,
@@ -53,7 +59,7 @@ function shareBody(recipient: FederationServer, s: IncomingShare, protocol: stri
     senderDisplayName: s.senderDisplayName ?? OWNER,
     shareType: 'user',
     resourceType: s.resourceType,
-    protocol: { name: 'multi', [protocol]: arm },
+    protocol,
   };
 }
 
@@ -70,6 +76,10 @@ export function runConformance(plugins: () => MeshworkPlugin[], adapter: Conform
       [a, b] = fed.servers as [FederationServer, FederationServer];
     });
     after(async () => fed?.close());
+
+    /** The protocol object a share with this arm has on the wire. */
+    const wire = (arm: unknown): Record<string, unknown> =>
+      adapter.wireProtocol ? adapter.wireProtocol(arm) : { name: 'multi', [adapter.protocol]: arm };
 
     async function shared(): Promise<SharePair> {
       const resourceId = await adapter.createResource(a, OWNER);
@@ -101,9 +111,12 @@ export function runConformance(plugins: () => MeshworkPlugin[], adapter: Conform
     it('a duplicate delivery of the same share is stored once', async () => {
       const pair = await shared();
       const stored = await storedIncoming(b, pair.incoming.id);
-      const body = shareBody(b, stored, adapter.protocol, stored.protocol.protocols[adapter.protocol]);
+      const body = shareBody(b, stored, wire(stored.protocol.protocols[adapter.protocol]));
       const again = await signedPost(a, b, '/ocm/shares', body);
-      assert.ok(again.status >= 200 && again.status < 300, `a retried share is acknowledged: ${again.status}`);
+      assert.ok(
+        again.status >= 200 && again.status < 300,
+        `a retried share is acknowledged: ${again.status} ${JSON.stringify(again.body)}`,
+      );
       const same = (await b.server.engine.shares.listIncoming(RECIPIENT)).filter(
         (s) => s.providerId === stored.providerId && s.senderHost === a.host,
       );
@@ -116,7 +129,7 @@ export function runConformance(plugins: () => MeshworkPlugin[], adapter: Conform
       const bad = adapter.badProtocols ?? ['not an object', {}, [1, 2]];
       for (const arm of bad) {
         const body = {
-          ...shareBody(b, stored, adapter.protocol, arm),
+          ...shareBody(b, stored, wire(arm)),
           providerId: `bad-${Math.random().toString(36).slice(2)}`,
         };
         const res = await signedPost(a, b, '/ocm/shares', body);
@@ -132,11 +145,15 @@ export function runConformance(plugins: () => MeshworkPlugin[], adapter: Conform
       const pair = await shared();
       const stored = await storedIncoming(b, pair.incoming.id);
       const body = {
-        ...shareBody(b, stored, adapter.protocol, stored.protocol.protocols[adapter.protocol]),
+        ...shareBody(b, stored, wire(stored.protocol.protocols[adapter.protocol])),
         providerId: 'unsigned-1',
       };
       const res = await signedPost(null, b, '/ocm/shares', body);
-      assert.equal(res.status, 401, `an unsigned share claiming a signing server: ${res.status}`);
+      assert.equal(
+        res.status,
+        401,
+        `an unsigned share claiming a signing server: ${res.status} ${JSON.stringify(res.body)}`,
+      );
       for (const route of adapter.signedRoutes ?? []) {
         const r = await signedPost(null, a, route, {});
         assert.equal(r.status, 401, `unsigned POST ${route}: ${r.status}`);
@@ -158,12 +175,12 @@ export function runConformance(plugins: () => MeshworkPlugin[], adapter: Conform
       const pair = await shared();
       const stored = await storedIncoming(b, pair.incoming.id);
       const body = {
-        ...shareBody(b, stored, adapter.protocol, stored.protocol.protocols[adapter.protocol]),
+        ...shareBody(b, stored, wire(stored.protocol.protocols[adapter.protocol])),
         providerId: 'unhandled-1',
         resourceType: 'no-such-type',
       };
       const res = await signedPost(a, b, '/ocm/shares', body);
-      assert.equal(res.status, 501, `a share of an unadvertised type: ${res.status}`);
+      assert.equal(res.status, 501, `a share of an unadvertised type: ${res.status} ${JSON.stringify(res.body)}`);
     });
   });
 }

@@ -41,6 +41,14 @@ describe('browser: a plugin enabled by MESHWORK_PLUGINS shows in the navigation'
     await page.getByRole('heading', { name: 'Todo lists', level: 1 }).waitFor();
     // useUser() came from the page's own shell context: the bridged SDK is the shell's instance.
     await page.getByText('Lists of Alice Liddell').waitFor();
+    // The CSS its web part imports was bundled, linked and applied (todo.css).
+    const style = await page.getByRole('heading', { name: 'Todo lists', level: 1 }).evaluate((h) => {
+      const cs = (
+        h.ownerDocument.defaultView as { getComputedStyle(e: unknown): Record<string, string> }
+      ).getComputedStyle(h);
+      return [cs.color, cs.letterSpacing];
+    });
+    assert.deepEqual(style, ['rgb(12, 96, 48)', '3px']);
     await snap(page, 'todo-page');
     assert.deepEqual(errors, []);
   });

@@ -66,13 +66,22 @@ describe('plugin packages enabled by MESHWORK_PLUGINS', function () {
     const list = (await (await fetch(`${origin}/web-plugins/index.json`)).json()) as {
       plugins: Array<{ id: string; url: string }>;
     };
-    assert.deepEqual(list.plugins, [{ id: 'todo', url: '/web-plugins/todo.js' }]);
+    assert.deepEqual(list.plugins, [{ id: 'todo', url: '/web-plugins/todo.js', css: '/web-plugins/todo.css' }]);
     const bundle = await fetch(`${origin}/web-plugins/todo.js`);
     assert.equal(bundle.status, 200);
     assert.match(bundle.headers.get('content-type') ?? '', /javascript/);
     const code = await bundle.text();
     assert.match(code, /Symbol\.for\("meshwork\.web"\)/, 'the shell and Preact are bridged, not bundled');
     assert.match(code, /Todo lists/);
+    const colour = /#0c6030|rgb\(12, ?96, ?48\)/; // todo.css, minified or not
+    assert.doesNotMatch(code, colour, 'the CSS is not in the script');
+    const css = await fetch(`${origin}/web-plugins/todo.css`);
+    assert.equal(css.status, 200);
+    assert.match(css.headers.get('content-type') ?? '', /^text\/css/);
+    const sheet = await css.text();
+    assert.match(sheet, /\.todo-heading\s*\{/, "the part's imported CSS, bundled");
+    assert.match(sheet, colour);
+    assert.notEqual((await fetch(`${origin}/web-plugins/nope.css`)).status, 200);
   });
 
   it('stops start-up naming a plugin that cannot be found or does not build', async () => {

@@ -37,6 +37,7 @@ describe('npx meshwork plugin new', function () {
       'src/protocol.ts',
       'src/migrations.ts',
       'web/index.tsx',
+      'web/pinboard.css',
       'README.md',
     ])
       assert.ok(existsSync(path.join(dir, f)), f);
@@ -51,6 +52,11 @@ describe('npx meshwork plugin new', function () {
     assert.equal(loaded.plugins[0]?.id, 'pinboard');
     assert.equal(loaded.plugins[0]?.version, '0.1.0');
     assert.equal(loaded.web[0]?.id, 'pinboard');
+    assert.match(
+      loaded.web[0]?.css ?? '',
+      /\.pinboard-page ul\s*\{/,
+      'the page’s CSS is bundled for the shell to link',
+    );
     // Its registration document is written from its declarations.
     const doc = registrationDocument(loaded.plugins[0]!);
     assert.match(doc, /^# OCM share payload registration: `pinboard`/);

@@ -144,6 +144,9 @@ export function parseAction(raw: unknown, opts: { hostEvent?: boolean } = {}): D
       };
     case 'card.detach':
       return { type: 'card.detach', attachmentId: id(o, 'attachmentId'), cardId: id(o, 'cardId') };
+    case 'board.members':
+      if (!opts.hostEvent) return bad('type', 'HOST_ONLY');
+      return { type: 'board.members', members: stringList(o, 'members', 1000, 300) };
     case 'rebalance':
       if (!opts.hostEvent) return bad('type', 'HOST_ONLY');
       return { type: 'rebalance', listId: o.listId === null ? null : id(o, 'listId') };

@@ -21,6 +21,14 @@ export interface BoardRow {
   title: string;
   last_seq: number | string;
   created_at: number | string;
+  /** JSON list of `user@host` (the host's last `board.members` event; `[]` before the first). */
+  members: string;
+}
+
+/** Everyone on a board: the owner and the members the host last announced. */
+export function membersOf(b: BoardRow): string[] {
+  const listed = JSON.parse(b.members || '[]') as string[];
+  return [b.owner, ...listed.filter((m) => m.toLowerCase() !== b.owner.toLowerCase())];
 }
 
 type Db = Kysely<any>;
@@ -58,7 +66,7 @@ export async function listBoards(db: Db, userId: string, selfHost: string): Prom
   const rows = await db
     .selectFrom('deck_members as m')
     .innerJoin('deck_boards as b', 'b.id', 'm.board_id')
-    .select(['b.id', 'b.host', 'b.owner', 'b.title', 'b.last_seq', 'b.created_at', 'm.role'])
+    .select(['b.id', 'b.host', 'b.owner', 'b.title', 'b.last_seq', 'b.created_at', 'b.members', 'm.role'])
     .where('m.user_id', '=', userId)
     .orderBy('b.created_at')
     .execute();
@@ -122,7 +130,7 @@ export async function boardView(
   );
   lists.sort(compareByPosition);
   cards.sort(compareByPosition);
-  return { ...summary(b, role, selfHost), lists, cards, attachments };
+  return { ...summary(b, role, selfHost), lists, cards, members: membersOf(b), attachments };
 }
 
 async function exists(db: Db, table: string, boardId: string, id: string): Promise<boolean> {
@@ -151,6 +159,7 @@ const taken = () => new ConflictError('this id is taken on the board', DECK_ERRO
 export async function checkAction(db: Db, boardId: string, a: DeckAction, actor: string): Promise<void> {
   switch (a.type) {
     case 'board.rename':
+    case 'board.members':
     case 'rebalance':
       return;
     case 'list.create':
@@ -314,6 +323,13 @@ export async function applyEvent(db: Db, boardId: string, e: DeckEvent): Promise
       return;
     case 'rebalance':
       await applyRebalance(db, boardId, a.listId);
+      return;
+    case 'board.members':
+      await db
+        .updateTable('deck_boards')
+        .set({ members: JSON.stringify(a.members) })
+        .where('id', '=', boardId)
+        .execute();
       return;
   }
 }

@@ -125,6 +125,18 @@ export class HostService {
     return result.first;
   }
 
+  /**
+   * Announces who is on a board hosted here (the owner and each accepted share's recipient) in a host-ordered
+   * `board.members` event when it changed, so every server knows whom its users' attachment folders are for.
+   */
+  async syncMembers(boardId: string, recipients: string[]): Promise<void> {
+    const board = await getBoard(this.#d.db, boardId);
+    if (!board || board.host !== '') return;
+    const members = [...new Set(recipients.map((r) => r.toLowerCase()))].sort();
+    if (JSON.stringify(members) === JSON.stringify(JSON.parse(board.members || '[]'))) return;
+    await this.act(boardId, board.owner, randomUUID(), { type: 'board.members', members });
+  }
+
   /** Queues a push to every member server of the board. */
   async stream(boardId: string): Promise<void> {
     const peers = await this.#d.db.selectFrom('deck_peers').select('server').where('board_id', '=', boardId).execute();

@@ -104,6 +104,11 @@ export const deckMigrations: SchemaMigration[] = [
         .addColumn('at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('deck_attachments_pk', ['board_id', 'id'])
         .execute();
+      // Who is on the board (JSON list of `user@host`), as the host's last `board.members` event said.
+      await db.schema
+        .alterTable('deck_boards')
+        .addColumn('members', 'text', (c) => c.notNull().defaultTo('[]'))
+        .execute();
     },
   },
 ];

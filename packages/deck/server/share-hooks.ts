@@ -28,6 +28,14 @@ export function shareHooks(d: {
 }): PluginHooks {
   const { db, identity, host, mirror, boardsChanged } = d;
   const isSelf = (h: string) => h.toLowerCase() === identity.host.toLowerCase();
+  /** Tells the board's servers who is on it now: the recipients of its accepted shares. */
+  const syncMembers = async (boardId: string) => {
+    const live = (await d.shares.listOutgoingForResource('deck-board', boardId)).filter((s) => s.state === 'accepted');
+    await host.syncMembers(
+      boardId,
+      live.map((s) => s.shareWith),
+    );
+  };
 
   return {
     async prepareOutgoingShare(draft) {
@@ -79,9 +87,11 @@ export function shareHooks(d: {
 
     async onOutgoingAccepted(share) {
       if (!isSelf(share.shareWithHost)) await host.addPeer(share.resourceId, share.shareWithHost.toLowerCase());
+      await syncMembers(share.resourceId);
     },
 
     async onOutgoingRemoved(share) {
+      await syncMembers(share.resourceId);
       if (isSelf(share.shareWithHost)) return;
       const server = share.shareWithHost.toLowerCase();
       // Keep streaming while another live share of the board goes to the same server.

@@ -42,6 +42,8 @@ export type DeckAction =
       attachment: { name: string; size: number; mime: string; owner: string; path: string; folder: string };
     }
   | { type: 'card.detach'; attachmentId: string; cardId: string }
+  /** Host only: who is on the board now (the owner and every accepted share's recipient, `user@host`). */
+  | { type: 'board.members'; members: string[] }
   /**
    * Host only (never accepted from a browser or a peer): renumber the keys of a list's cards (`listId`) or of the
    * board's lists (`null`) to short, evenly spaced ones, in their current order. Every server computes the same keys
@@ -122,6 +124,8 @@ export interface DeckCard {
 export interface BoardView extends BoardSummary {
   lists: DeckList[];
   cards: DeckCard[];
+  /** `user@host` of everyone on the board (the owner first). */
+  members: string[];
   /** Whether this server offers attachments (the files plugin is enabled). */
   attachments: boolean;
 }

@@ -22,7 +22,7 @@ describe('deck: boards shared across two servers', function () {
   before(async () => {
     fed = await startFederation({
       servers: 2,
-      plugins: () => [deckPlugin({ sweepMs: 500 })],
+      plugins: () => [deckPlugin({ sweepMs: 500, attachments: false })],
       users: ['alice', 'bob', 'carol'],
     });
     [a, b] = fed.servers as [FederationServer, FederationServer];

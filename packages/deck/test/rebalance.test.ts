@@ -16,7 +16,11 @@ describe('deck: position keys stay bounded (host-ordered rebalancing)', function
   let b: FederationServer;
 
   before(async () => {
-    fed = await startFederation({ servers: 2, plugins: () => [deckPlugin({ sweepMs: 500 })], users: ['alice', 'bob'] });
+    fed = await startFederation({
+      servers: 2,
+      plugins: () => [deckPlugin({ sweepMs: 500, attachments: false })],
+      users: ['alice', 'bob'],
+    });
     [a, b] = fed.servers as [FederationServer, FederationServer];
   });
   after(async () => fed?.close());

@@ -14,7 +14,7 @@ import { KeyedLock } from './keyed-lock.ts';
 import { deckProtocol, MirrorService } from './mirror-service.ts';
 import { mountS2s } from './s2s-routes.ts';
 import { deckMigrations } from './schema.ts';
-import { shareHooks } from './share-hooks.ts';
+import { shareHooks, syncBoardMembers } from './share-hooks.ts';
 import type { DeckEvent } from './shared.ts';
 
 export { DECK_ERRORS };
@@ -122,9 +122,20 @@ export default function deckPlugin(opts: DeckPluginOptions = {}): MeshworkPlugin
         for (const s of servers)
           await ctx.remote.post(s, `${S2S_BASE}/hello`, {}, { base: 'origin', timeoutMs: 5000 }).catch(() => {});
       };
+      // Boards shared before members were announced (`board.members`, with attachments): announce them once.
+      const announce = async () => {
+        const boards = await db
+          .selectFrom('deck_boards')
+          .select('id')
+          .where('host', '=', '')
+          .where('members', '=', '[]')
+          .execute();
+        for (const b of boards) if (!closed) await syncBoardMembers(ctx.shares, host, b.id as string);
+      };
       const first = setTimeout(() => {
         sweep(true);
         if (!closed) void greet().catch(() => {});
+        if (!closed) void announce().catch((err) => log.warn({ err }, 'deck: announcing members failed'));
       }, 50);
       const timer = setInterval(() => sweep(false), opts.sweepMs ?? 15_000);
       timer.unref();

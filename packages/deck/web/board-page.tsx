@@ -114,14 +114,12 @@ export function BoardPage(props: PluginPageProps & { boardId: string }) {
     requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-card-id="${card.id}"]`)?.focus());
   };
 
-  const addList = () => {
-    const title = prompt('Name of the new list');
-    if (!title?.trim()) return;
+  const addList = (title: string) => {
     const last = board.lists.at(-1);
     void act({
       type: 'list.create',
       listId: newId(),
-      title: title.trim(),
+      title,
       position: keyBetween(last?.position ?? null, null),
       after: last?.id ?? null,
     });
@@ -139,11 +137,6 @@ export function BoardPage(props: PluginPageProps & { boardId: string }) {
         <a class="btn" href={hashHref('deck')}>
           All boards
         </a>
-        {canEdit && (
-          <button type="button" class="btn" onClick={addList}>
-            Add list
-          </button>
-        )}
         {board.role === 'owner' && (
           <button type="button" class="btn btn-primary" onClick={() => setSharing(true)}>
             Share
@@ -196,8 +189,10 @@ export function BoardPage(props: PluginPageProps & { boardId: string }) {
                 ))}
             </ul>
             {canEdit && (
-              <AddCard
-                listTitle={list.title}
+              <AddForm
+                label={`New card in ${list.title}`}
+                placeholder="Add a card"
+                button="Add card"
                 onAdd={(title) =>
                   act({
                     type: 'card.create',
@@ -211,6 +206,11 @@ export function BoardPage(props: PluginPageProps & { boardId: string }) {
             )}
           </section>
         ))}
+        {canEdit && (
+          <section class="deck-column deck-new-list" aria-label="New list">
+            <AddForm label="Name of a new list" placeholder="Add a list" button="Add list" onAdd={addList} />
+          </section>
+        )}
       </div>
       <CardDialog
         card={openCard}
@@ -225,7 +225,8 @@ export function BoardPage(props: PluginPageProps & { boardId: string }) {
   );
 }
 
-function AddCard(props: { listTitle: string; onAdd: (title: string) => void }) {
+/** A one-line form adding a card or a list. */
+function AddForm(props: { label: string; placeholder: string; button: string; onAdd: (title: string) => void }) {
   const [title, setTitle] = useState('');
   return (
     <form
@@ -238,14 +239,14 @@ function AddCard(props: { listTitle: string; onAdd: (title: string) => void }) {
     >
       <input
         class="input"
-        aria-label={`New card in ${props.listTitle}`}
-        placeholder="Add a card"
+        aria-label={props.label}
+        placeholder={props.placeholder}
         maxLength={200}
         value={title}
         onInput={(e) => setTitle((e.target as HTMLInputElement).value)}
       />
       <button class="btn" type="submit">
-        Add card
+        {props.button}
       </button>
     </form>
   );

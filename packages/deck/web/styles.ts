@@ -33,6 +33,7 @@ const CSS = `
 .deck-form label { display: grid; gap: 4px; }
 .deck-comments { list-style: none; padding: 0; display: grid; gap: 6px; }
 .deck-comments li { background: var(--surface-2); border-radius: var(--radius); padding: 6px 8px; }
+.deck-new-list { background: transparent; border-style: dashed; }
 .deck-list-head { display: flex; align-items: center; gap: 4px; margin: 4px 4px 0; }
 .deck-list-head h2 { font-size: 1rem; margin: 0 auto 0 0; overflow-wrap: anywhere; }
 .deck-list-head .btn-small { padding: 2px 8px; }

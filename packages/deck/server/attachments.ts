@@ -46,8 +46,8 @@ export const ATTACHMENT_BYTES = 25 * 1024 * 1024;
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
 const NOT_IN_NAMES = /[/\\\u0000-\u001f\u007f]/g;
-/** `<board> (<tag>) from <user id>`: the share's name, what members see under `Shared with me/`. */
-const SHARE_NAME = / \(([A-Za-z0-9_-]{8})\) from ([^@\s/]+)$/;
+/** `Deck files – <board> (<tag>) from <user id>`: the share's name, what members see under `Shared with me/`. */
+const SHARE_NAME = /^Deck files – .* \(([A-Za-z0-9_-]{8})\) from ([^@\s/]+)$/;
 
 /** The attachment folder's name in the attacher's tree: the board's title and the first 8 characters of its id. */
 function folderName(board: BoardRow): string {
@@ -109,7 +109,7 @@ export class DeckAttachments {
       mime: stored.mime,
       owner: this.d.deck.address(userId),
       path: stored.path,
-      folder: `${folder} from ${userId}`,
+      folder: `Deck files – ${folder} from ${userId}`,
     };
     await this.#shareFolder(userId, board, dir, attachment.folder);
     const attachmentId = randomUUID();

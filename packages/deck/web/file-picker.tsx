@@ -71,8 +71,8 @@ export function FilePicker(props: { open: boolean; onPick: (f: PickedFile) => vo
           Files
         </button>
         {parts.map((p, i) => (
-          <span key={i}>
-            {' / '}
+          <span key={i} class="deck-crumb">
+            <span aria-hidden="true">/</span>
             <button
               type="button"
               class="btn btn-link"

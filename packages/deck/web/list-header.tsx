@@ -1,6 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ConfirmDialog } from '#web-sdk';
+import { ConfirmDialog, Icon } from '#web-sdk';
 import type { DeckAction, DeckList } from '../server/shared.ts';
+
+const PENCIL = 'M4.5 19.5h4l10-10-4-4-10 10zM13 7l4 4';
+const TRASH = 'M5 7h14M10 7V4.5h4V7M6.5 7l1 12.5h9l1-12.5M10 11v5.5M14 11v5.5';
 
 /**
  * A list's heading with Rename and Delete: rename in place (Enter saves, Escape cancels), delete at once when the
@@ -75,7 +78,7 @@ export function ListHeader(props: {
           <button
             ref={renameButton}
             type="button"
-            class="btn btn-small"
+            class="btn btn-icon deck-list-action"
             aria-label={`Rename list ${list.title}`}
             title="Rename list"
             onClick={() => {
@@ -83,16 +86,16 @@ export function ListHeader(props: {
               setEditing(true);
             }}
           >
-            Rename
+            <Icon path={PENCIL} size={18} />
           </button>
           <button
             type="button"
-            class="btn btn-small"
+            class="btn btn-icon deck-list-action"
             aria-label={`Delete list ${list.title}`}
             title="Delete list"
             onClick={remove}
           >
-            Delete
+            <Icon path={TRASH} size={18} />
           </button>
         </>
       )}

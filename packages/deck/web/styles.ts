@@ -36,7 +36,9 @@ const CSS = `
 .deck-new-list { background: transparent; border-style: dashed; }
 .deck-list-head { display: flex; align-items: center; gap: 4px; margin: 4px 4px 0; }
 .deck-list-head h2 { font-size: 1rem; margin: 0 auto 0 0; overflow-wrap: anywhere; }
-.deck-list-head .btn-small { padding: 2px 8px; }
+.deck-list-action { color: var(--muted); width: 32px; height: 32px; padding: 0; display: inline-grid;
+  place-items: center; border-radius: var(--radius); }
+.deck-list-action:hover, .deck-list-action:focus-visible { color: var(--text); background: var(--surface); }
 .deck-count { color: var(--muted); font-weight: normal; font-size: 0.85em; margin-left: 4px; }
 .deck-list-rename { display: flex; gap: 4px; align-items: center; }
 .deck-list-rename input { flex: 1; min-width: 0; }
@@ -45,7 +47,9 @@ const CSS = `
   border-radius: var(--radius); padding: 6px 8px; }
 .deck-files a { color: var(--text); overflow-wrap: anywhere; margin-right: auto; }
 .deck-attachments label.btn:focus-within { outline: 2px solid var(--focus); outline-offset: 2px; }
-.deck-crumbs { display: flex; flex-wrap: wrap; align-items: center; margin-bottom: 8px; }
+.deck-crumbs { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-bottom: 8px; }
+.deck-crumbs .btn-link { padding: 4px 2px; }
+.deck-crumb { display: inline-flex; align-items: center; gap: 6px; }
 .deck-picker { list-style: none; padding: 0; margin: 0; display: grid; gap: 2px; max-height: 50vh; overflow-y: auto; }
 .deck-picker-item { display: flex; gap: 10px; align-items: center; width: 100%; padding: 8px 10px; font: inherit;
   color: var(--text); background: none; border: 1px solid transparent; border-radius: var(--radius); text-align: left;

@@ -248,6 +248,7 @@ describe('browser: Deck boards (plugin package) moved by two users on two server
       await page.getByRole('button', { name: /Write notes/ }).click();
       const card = page.getByRole('dialog', { name: /Write notes/ });
       await card.locator('[data-attachment="q3-summary.txt"]').waitFor();
+      await card.getByRole('button', { name: 'Attach from Files' }).scrollIntoViewIfNeeded();
       await snap(page, `card-attachments-phone-${colorScheme}`);
       assert.deepEqual(await seriousA11yViolations(page), []);
       await card.getByRole('button', { name: 'Attach from Files' }).click();

@@ -116,7 +116,7 @@ export function CardAttachments(props: { board: BoardView; card: DeckCard; canEd
           <button type="button" class="btn" onClick={() => setPicking(true)} disabled={Boolean(busy)}>
             Attach from Files
           </button>
-          <label class="btn">
+          <label class="btn deck-upload">
             Upload from device
             <input
               type="file"

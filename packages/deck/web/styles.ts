@@ -46,6 +46,8 @@ const CSS = `
 .deck-files li { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; background: var(--surface-2);
   border-radius: var(--radius); padding: 6px 8px; }
 .deck-files a { color: var(--text); overflow-wrap: anywhere; margin-right: auto; }
+.deck-attachments .deck-toolbar { align-items: stretch; }
+.deck-upload { position: relative; display: inline-flex; align-items: center; margin: 0; cursor: pointer; }
 .deck-attachments label.btn:focus-within { outline: 2px solid var(--focus); outline-offset: 2px; }
 .deck-crumbs { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-bottom: 8px; }
 .deck-crumbs .btn-link { padding: 4px 2px; }

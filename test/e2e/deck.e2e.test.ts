@@ -221,8 +221,15 @@ describe('browser: Deck boards (plugin package) moved by two users on two server
     await alice.getByLabel('Name of a new list').fill('Later');
     await alice.keyboard.press('Enter');
     await bob.getByRole('region', { name: 'Later' }).waitFor();
-    await alice.getByRole('button', { name: 'Delete list Later' }).click();
+    await alice.getByRole('button', { name: 'Delete list Later' }).focus();
+    await alice.keyboard.press('Enter');
     await bob.getByRole('region', { name: 'Later' }).waitFor({ state: 'detached' });
+    // The deleted list's buttons are gone: keyboard focus moved on to the new-list field.
+    await eventually(
+      async () => (await alice.evaluate('document.activeElement.getAttribute("aria-label")')) === 'Name of a new list',
+      10_000,
+      'focus on the new-list field',
+    );
     // "Doing" holds cards: deleting it asks first; Cancel keeps it, Delete removes it everywhere.
     await alice.getByRole('button', { name: 'Delete list Doing' }).click();
     const confirm = alice.getByRole('dialog', { name: /Delete the list “Doing”/ });

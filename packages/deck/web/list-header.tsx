@@ -37,8 +37,13 @@ export function ListHeader(props: {
     setEditing(false);
     requestAnimationFrame(() => renameButton.current?.focus());
   };
+  // The list's own buttons go with it: keyboard focus moves on to the new-list field.
+  const deleteList = () =>
+    void act({ type: 'list.delete', listId: list.id }).then(() =>
+      document.querySelector<HTMLElement>('.deck-new-list input')?.focus(),
+    );
   const remove = () => {
-    if (cards === 0) void act({ type: 'list.delete', listId: list.id });
+    if (cards === 0) deleteList();
     else setConfirming(true);
   };
 
@@ -107,7 +112,7 @@ export function ListHeader(props: {
         onCancel={() => setConfirming(false)}
         onConfirm={() => {
           setConfirming(false);
-          void act({ type: 'list.delete', listId: list.id });
+          deleteList();
         }}
       >
         <p>

@@ -1,10 +1,11 @@
+// Heavy (about a minute): kept out of the package's own `plugin test` run, which test/sdk/deck-package.test.ts times.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { accept, eventually, share, startFederation, type Federation, type FederationServer } from '#sdk/testing';
-import deckPlugin from '../server/index.ts';
-import { REBALANCE_AT } from '../server/positions.ts';
-import type { BoardView } from '../server/shared.ts';
-import { act, addCard, view } from './helpers.ts';
+import deckPlugin from '../../packages/deck/server/index.ts';
+import { REBALANCE_AT } from '../../packages/deck/server/positions.ts';
+import type { BoardView } from '../../packages/deck/server/shared.ts';
+import { act, addCard, view } from '../../packages/deck/test/helpers.ts';
 
 /** Inserts per server, all right after the same card: 2 × 999 + 2 cards is the board's limit of 2,000. */
 const N = 999;

@@ -64,7 +64,7 @@ describe('deck: card attachments from the user’s files, opened on another serv
     return { status: res.status, text: await res.text() };
   }
 
-  it('alice attaches a file; bob on the other server opens it; bob removed from the board loses it', async () => {
+  it('alice attaches a file; bob on the other server opens it, carol joining later too; bob removed loses it', async () => {
     const id = (await a.api<BoardView>('alice', 'POST', '/api/v1/deck/boards', { title: 'Launch / plan' })).body.id;
     const pair = await share(
       a,
@@ -107,6 +107,25 @@ describe('deck: card attachments from the user’s files, opened on another serv
       'bob opens the file',
     );
     assert.equal(opened.text, 'the plan, in words');
+
+    // Carol (alice's server) joins after the file was attached: she gets alice's folder too.
+    const local = await share(
+      a,
+      'alice',
+      { resourceType: 'deck-board', resourceId: id, permissions: ['read'] },
+      a,
+      'carol',
+    );
+    assert.equal((await a.api('carol', 'POST', `/api/v1/shares/incoming/${local.incoming.id}/accept`)).status, 200);
+    const carols = await eventually(
+      async () => {
+        const r = await open(a, 'carol', att);
+        return r.status === 200 ? r : null;
+      },
+      10_000,
+      'carol opens the file',
+    );
+    assert.equal(carols.text, 'the plan, in words');
 
     // Bob attaches too (through his server; the host orders it); alice opens his file.
     const bobCard = (await view(b, 'bob', id)).cards.find((c) => c.id === cardId)!;

@@ -126,12 +126,11 @@ export class DeckAttachments {
   async #shareFolder(userId: string, board: BoardRow, dir: string, shareName: string): Promise<void> {
     const files = this.#files();
     const me = this.d.deck.address(userId).toLowerCase();
-    const self = this.d.selfHost();
     for (const m of membersOf(board)) {
       if (m.toLowerCase() === me) continue;
-      const { id, host } = splitAddress(m);
       try {
-        await files.shareFolderReadOnly(userId, dir, host === self ? id : m, shareName);
+        // Always the full address: the share API wants one, also for a user of this server.
+        await files.shareFolderReadOnly(userId, dir, m, shareName);
       } catch (err) {
         this.d.log.warn({ err, board: board.id }, 'deck: sharing an attachment folder with a member failed');
       }

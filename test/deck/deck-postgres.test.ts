@@ -20,8 +20,8 @@ describe('deck on PostgreSQL: two servers, each on its own database', function (
     const [pa, pb] = await Promise.all([freshPostgresUrl(), freshPostgresUrl()]);
     drops.push(pa.drop, pb.drop);
     [a, b] = await Promise.all([
-      startTestServer({ plugins: [deckPlugin()], env: { MESHWORK_DATABASE_URL: pa.url } }),
-      startTestServer({ plugins: [deckPlugin()], env: { MESHWORK_DATABASE_URL: pb.url } }),
+      startTestServer({ plugins: [deckPlugin({ attachments: false })], env: { MESHWORK_DATABASE_URL: pa.url } }),
+      startTestServer({ plugins: [deckPlugin({ attachments: false })], env: { MESHWORK_DATABASE_URL: pb.url } }),
     ]);
   });
   after(async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { webStatic } from '../../scripts/web-static.ts';
@@ -30,6 +31,7 @@ describe('browser: Deck boards (plugin package) moved by two users on two server
   let b: TestServer;
   let browser: Browser;
   let boardId = '';
+  let aliceToken = '';
   const snap = screenshots('e2e-deck');
 
   before(async function () {
@@ -43,6 +45,7 @@ describe('browser: Deck boards (plugin package) moved by two users on two server
       });
     [a, b] = await Promise.all([start(), start()]);
     const alice = await a.user('alice', 'Alice Liddell');
+    aliceToken = alice;
     const bob = await b.user('bob', 'Bob Marley');
     // The board and its share through the API; the test is about the board page.
     const created = await a.api(alice, 'POST', '/api/v1/deck/boards', { title: 'Release 2.0' });
@@ -145,5 +148,123 @@ describe('browser: Deck boards (plugin package) moved by two users on two server
     assert.equal(await overflowsSideways(page), false);
     await snap(page, 'board-phone');
     assert.deepEqual(await seriousA11yViolations(page), []);
+  });
+
+  it('alice attaches a file from her Files to a card and bob opens it on his server; lists are renamed and deleted', async () => {
+    // A file in alice's Files (through WebDAV, as a desktop client would put it there).
+    await fetch(`${a.origin}/dav/files/alice/Reports/`, {
+      method: 'MKCOL',
+      headers: { authorization: `Bearer ${aliceToken}` },
+    });
+    const put = await fetch(`${a.origin}/dav/files/alice/Reports/q3-summary.txt`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${aliceToken}` },
+      body: 'Q3: all targets met.',
+    });
+    assert.ok(put.status < 300, `PUT ${put.status}`);
+    const alice = (await newPerson(browser)).page;
+    const bob = (await newPerson(browser, { colorScheme: 'dark' })).page;
+    await logIn(alice, a.origin, 'alice', 'alice-password');
+    await logIn(bob, b.origin, 'bob', 'bob-password');
+    await alice.goto(`${a.origin}/#/deck/${boardId}`);
+    await bob.goto(`${b.origin}/#/deck/${boardId}`);
+    await alice.getByRole('button', { name: /Write notes/ }).click();
+    const card = alice.getByRole('dialog', { name: /Write notes/ });
+    await card.getByRole('button', { name: 'Attach from Files' }).click();
+    const picker = alice.getByRole('dialog', { name: 'Attach a file from Files' });
+    await picker.getByRole('button', { name: /Reports/ }).click();
+    await picker.getByRole('button', { name: /q3-summary\.txt/ }).waitFor();
+    await snap(alice, 'file-picker-desktop-light');
+    assert.deepEqual(await seriousA11yViolations(alice), []);
+    // Keyboard: the file is a button in the list.
+    await picker.getByRole('button', { name: /q3-summary\.txt/ }).focus();
+    await alice.keyboard.press('Enter');
+    await card.locator('[data-attachment="q3-summary.txt"]').waitFor();
+    await snap(alice, 'card-attachments-desktop-light');
+    assert.deepEqual(await seriousA11yViolations(alice), []);
+    await card.getByRole('button', { name: 'Close' }).click();
+
+    // Bob (server B) opens the card and downloads the file through his own server.
+    await bob.getByRole('button', { name: /Write notes/ }).click();
+    const bobCard = bob.getByRole('dialog', { name: /Write notes/ });
+    const link = bobCard.getByRole('link', { name: /q3-summary\.txt/ });
+    await link.waitFor();
+    await snap(bob, 'card-attachments-desktop-dark');
+    const text = await eventually(
+      async () => {
+        const [download] = await Promise.all([
+          bob.waitForEvent('download', { timeout: 3000 }).catch(() => null),
+          link.click(),
+        ]);
+        if (!download) return null;
+        return readFileSync((await download.path())!, 'utf8');
+      },
+      15_000,
+      'bob downloads the attachment',
+    );
+    assert.equal(text, 'Q3: all targets met.');
+    await bobCard.getByRole('button', { name: 'Close' }).click();
+
+    // Lists: alice renames "Done" with the keyboard; bob sees it.
+    await alice.getByRole('button', { name: 'Rename list Done' }).focus();
+    await alice.keyboard.press('Enter');
+    const rename = alice.getByLabel('New name of the list Done');
+    await rename.fill('Shipped');
+    await alice.keyboard.press('Enter');
+    await bob.getByRole('region', { name: 'Shipped' }).waitFor();
+    // Escape cancels a rename.
+    await alice.getByRole('button', { name: 'Rename list Shipped' }).click();
+    await alice.getByLabel('New name of the list Shipped').fill('Nope');
+    await alice.keyboard.press('Escape');
+    await alice.getByRole('button', { name: 'Rename list Shipped' }).waitFor();
+    // A new list from the inline form, deleted at once (it is empty).
+    await alice.getByLabel('Name of a new list').fill('Later');
+    await alice.keyboard.press('Enter');
+    await bob.getByRole('region', { name: 'Later' }).waitFor();
+    await alice.getByRole('button', { name: 'Delete list Later' }).focus();
+    await alice.keyboard.press('Enter');
+    await bob.getByRole('region', { name: 'Later' }).waitFor({ state: 'detached' });
+    // The deleted list's buttons are gone: keyboard focus moved on to the new-list field.
+    await eventually(
+      async () => (await alice.evaluate('document.activeElement.getAttribute("aria-label")')) === 'Name of a new list',
+      10_000,
+      'focus on the new-list field',
+    );
+    // "Doing" holds cards: deleting it asks first; Cancel keeps it, Delete removes it everywhere.
+    await alice.getByRole('button', { name: 'Delete list Doing' }).click();
+    const confirm = alice.getByRole('dialog', { name: /Delete the list “Doing”/ });
+    await confirm.getByText(/holds 2 cards/).waitFor();
+    await snap(alice, 'delete-list-confirm-desktop-light');
+    assert.deepEqual(await seriousA11yViolations(alice), []);
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await alice.getByRole('region', { name: 'Doing' }).count(), 1);
+    await alice.getByRole('button', { name: 'Delete list Doing' }).click();
+    await confirm.getByRole('button', { name: /Delete list and 2 cards/ }).click();
+    await bob.getByRole('region', { name: 'Doing' }).waitFor({ state: 'detached' });
+    await alice.getByRole('region', { name: 'Doing' }).waitFor({ state: 'detached' });
+    await snap(alice, 'lists-edited-desktop-light');
+    await snap(bob, 'lists-edited-desktop-dark');
+    assert.deepEqual(await seriousA11yViolations(bob), []);
+  });
+
+  it('on a phone the card dialog shows attachments and the file picker fits, light and dark', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const { page } = await newPerson(browser, { phone: true, colorScheme });
+      await logIn(page, a.origin, 'alice', 'alice-password');
+      await page.goto(`${a.origin}/#/deck/${boardId}`);
+      await page.getByRole('button', { name: /Write notes/ }).click();
+      const card = page.getByRole('dialog', { name: /Write notes/ });
+      await card.locator('[data-attachment="q3-summary.txt"]').waitFor();
+      await card.getByRole('button', { name: 'Attach from Files' }).scrollIntoViewIfNeeded();
+      await snap(page, `card-attachments-phone-${colorScheme}`);
+      assert.deepEqual(await seriousA11yViolations(page), []);
+      await card.getByRole('button', { name: 'Attach from Files' }).click();
+      const picker = page.getByRole('dialog', { name: 'Attach a file from Files' });
+      await picker.getByRole('button', { name: /Reports/ }).waitFor();
+      await snap(page, `file-picker-phone-${colorScheme}`);
+      assert.equal(await overflowsSideways(page), false);
+      assert.deepEqual(await seriousA11yViolations(page), []);
+      await page.context().close();
+    }
   });
 });

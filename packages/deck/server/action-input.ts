@@ -24,6 +24,11 @@ function position(o: Record<string, unknown>, k = 'position'): string {
   if (!isPositionKey(v)) bad(k);
   return v;
 }
+/** `after`: an id, or null (the start); undefined when absent. */
+function anchor(o: Record<string, unknown>): { after?: string | null } {
+  if (o.after === undefined) return {};
+  return { after: o.after === null ? null : id(o, 'after') };
+}
 function opt<T>(o: Record<string, unknown>, k: string, read: () => T): T | undefined {
   return o[k] === undefined ? undefined : read();
 }
@@ -40,8 +45,27 @@ function due(o: Record<string, unknown>): string | null {
   return v;
 }
 
-/** Parses an untrusted action (a browser's or a peer's): the typed action, or InputError (400) naming the field. */
-export function parseAction(raw: unknown): DeckAction {
+function attachment(o: Record<string, unknown>) {
+  const a = o.attachment;
+  if (!a || typeof a !== 'object' || Array.isArray(a)) bad('attachment');
+  const f = a as Record<string, unknown>;
+  const size = f.size;
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) bad('attachment.size');
+  return {
+    name: text(f, 'name', DECK_LIMITS.fileName, 1),
+    size,
+    mime: text(f, 'mime', 200, 1),
+    owner: text(f, 'owner', 300, 3),
+    path: text(f, 'path', 4096, 2),
+    folder: text(f, 'folder', DECK_LIMITS.fileName, 1),
+  };
+}
+
+/**
+ * Parses an untrusted action (a browser's or a peer's): the typed action, or InputError (400) naming the field.
+ * `hostEvent`: an event from the board's host, which may carry host-only actions (`rebalance`).
+ */
+export function parseAction(raw: unknown, opts: { hostEvent?: boolean } = {}): DeckAction {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) bad('', 'MUST_BE_OBJECT');
   const o = raw as Record<string, unknown>;
   const L = DECK_LIMITS;
@@ -54,6 +78,7 @@ export function parseAction(raw: unknown): DeckAction {
         listId: id(o, 'listId'),
         title: text(o, 'title', L.title, 1),
         position: position(o),
+        ...anchor(o),
       };
     case 'list.update': {
       const title = opt(o, 'title', () => text(o, 'title', L.title, 1));
@@ -63,6 +88,7 @@ export function parseAction(raw: unknown): DeckAction {
         listId: id(o, 'listId'),
         ...(title !== undefined ? { title } : {}),
         ...(pos !== undefined ? { position: pos } : {}),
+        ...(pos !== undefined ? anchor(o) : {}),
       };
     }
     case 'list.delete':
@@ -74,6 +100,7 @@ export function parseAction(raw: unknown): DeckAction {
         listId: id(o, 'listId'),
         title: text(o, 'title', L.title, 1),
         position: position(o),
+        ...anchor(o),
       };
     case 'card.update': {
       const a: DeckAction = { type: 'card.update', cardId: id(o, 'cardId') };
@@ -92,7 +119,13 @@ export function parseAction(raw: unknown): DeckAction {
       };
     }
     case 'card.move':
-      return { type: 'card.move', cardId: id(o, 'cardId'), listId: id(o, 'listId'), position: position(o) };
+      return {
+        type: 'card.move',
+        cardId: id(o, 'cardId'),
+        listId: id(o, 'listId'),
+        position: position(o),
+        ...anchor(o),
+      };
     case 'card.delete':
       return { type: 'card.delete', cardId: id(o, 'cardId') };
     case 'comment.add':
@@ -102,6 +135,21 @@ export function parseAction(raw: unknown): DeckAction {
         cardId: id(o, 'cardId'),
         text: text(o, 'text', L.comment, 1),
       };
+    case 'card.attach':
+      return {
+        type: 'card.attach',
+        attachmentId: id(o, 'attachmentId'),
+        cardId: id(o, 'cardId'),
+        attachment: attachment(o),
+      };
+    case 'card.detach':
+      return { type: 'card.detach', attachmentId: id(o, 'attachmentId'), cardId: id(o, 'cardId') };
+    case 'board.members':
+      if (!opts.hostEvent) return bad('type', 'HOST_ONLY');
+      return { type: 'board.members', members: stringList(o, 'members', 1000, 300) };
+    case 'rebalance':
+      if (!opts.hostEvent) return bad('type', 'HOST_ONLY');
+      return { type: 'rebalance', listId: o.listId === null ? null : id(o, 'listId') };
     default:
       return bad('type', 'UNKNOWN');
   }

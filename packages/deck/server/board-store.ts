@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import { ConflictError, NotFoundError } from '#sdk';
+import { ConflictError, NotAllowedError, NotFoundError } from '#sdk';
 import { DECK_ERRORS } from './error-codes.ts';
 import { compareByPosition } from './positions.ts';
+import { applyRebalance } from './position-store.ts';
 import {
   DECK_LIMITS,
   type BoardSummary,
@@ -20,6 +21,14 @@ export interface BoardRow {
   title: string;
   last_seq: number | string;
   created_at: number | string;
+  /** JSON list of `user@host` (the host's last `board.members` event; `[]` before the first). */
+  members: string;
+}
+
+/** Everyone on a board: the owner and the members the host last announced. */
+export function membersOf(b: BoardRow): string[] {
+  const listed = JSON.parse(b.members || '[]') as string[];
+  return [b.owner, ...listed.filter((m) => m.toLowerCase() !== b.owner.toLowerCase())];
 }
 
 type Db = Kysely<any>;
@@ -57,15 +66,21 @@ export async function listBoards(db: Db, userId: string, selfHost: string): Prom
   const rows = await db
     .selectFrom('deck_members as m')
     .innerJoin('deck_boards as b', 'b.id', 'm.board_id')
-    .select(['b.id', 'b.host', 'b.owner', 'b.title', 'b.last_seq', 'b.created_at', 'm.role'])
+    .select(['b.id', 'b.host', 'b.owner', 'b.title', 'b.last_seq', 'b.created_at', 'b.members', 'm.role'])
     .where('m.user_id', '=', userId)
     .orderBy('b.created_at')
     .execute();
   return rows.map((r) => summary(r as BoardRow, r.role as DeckRole, selfHost));
 }
 
-/** A whole board as a local user sees it. */
-export async function boardView(db: Db, b: BoardRow, role: DeckRole, selfHost: string): Promise<BoardView> {
+/** A whole board as a local user sees it (`attachments`: whether this server offers them). */
+export async function boardView(
+  db: Db,
+  b: BoardRow,
+  role: DeckRole,
+  selfHost: string,
+  attachments = false,
+): Promise<BoardView> {
   const lists = (await db.selectFrom('deck_lists').selectAll().where('board_id', '=', b.id).execute()).map((l) => ({
     id: l.id as string,
     title: l.title as string,
@@ -73,6 +88,13 @@ export async function boardView(db: Db, b: BoardRow, role: DeckRole, selfHost: s
   }));
   const comments = await db
     .selectFrom('deck_comments')
+    .selectAll()
+    .where('board_id', '=', b.id)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  const files = await db
+    .selectFrom('deck_attachments')
     .selectAll()
     .where('board_id', '=', b.id)
     .orderBy('at')
@@ -91,11 +113,24 @@ export async function boardView(db: Db, b: BoardRow, role: DeckRole, selfHost: s
       comments: comments
         .filter((m) => m.card_id === c.id)
         .map((m) => ({ id: m.id, author: m.author, text: m.text, at: Number(m.at) })),
+      attachments: files
+        .filter((f) => f.card_id === c.id)
+        .map((f) => ({
+          id: f.id,
+          name: f.name,
+          size: Number(f.size),
+          mime: f.mime,
+          owner: f.owner,
+          path: f.path,
+          folder: f.folder,
+          by: f.by,
+          at: Number(f.at),
+        })),
     }),
   );
   lists.sort(compareByPosition);
   cards.sort(compareByPosition);
-  return { ...summary(b, role, selfHost), lists, cards };
+  return { ...summary(b, role, selfHost), lists, cards, members: membersOf(b), attachments };
 }
 
 async function exists(db: Db, table: string, boardId: string, id: string): Promise<boolean> {
@@ -120,10 +155,12 @@ async function count(db: Db, table: string, boardId: string): Promise<number> {
 const missing = () => new NotFoundError('no such card or list on this board', DECK_ERRORS.CARD_NOT_FOUND);
 const taken = () => new ConflictError('this id is taken on the board', DECK_ERRORS.DECK_ID_TAKEN);
 
-/** The host's check of an action against the board's current state (throws a 4xx error). */
-export async function checkAction(db: Db, boardId: string, a: DeckAction): Promise<void> {
+/** The host's check of an action by `actor` against the board's current state (throws a 4xx error). */
+export async function checkAction(db: Db, boardId: string, a: DeckAction, actor: string): Promise<void> {
   switch (a.type) {
     case 'board.rename':
+    case 'board.members':
+    case 'rebalance':
       return;
     case 'list.create':
       if (await exists(db, 'deck_lists', boardId, a.listId)) throw taken();
@@ -150,6 +187,32 @@ export async function checkAction(db: Db, boardId: string, a: DeckAction): Promi
       if (!(await exists(db, 'deck_cards', boardId, a.cardId))) throw missing();
       if (await exists(db, 'deck_comments', boardId, a.commentId)) throw taken();
       return;
+    case 'card.attach': {
+      if (!(await exists(db, 'deck_cards', boardId, a.cardId))) throw missing();
+      if (await exists(db, 'deck_attachments', boardId, a.attachmentId)) throw taken();
+      // One may only attach one's own files: the attacher's server shares them with the members.
+      if (a.attachment.owner.toLowerCase() !== actor.toLowerCase())
+        throw new NotAllowedError('you can only attach your own files', DECK_ERRORS.NOT_YOUR_FILE);
+      const n = await db
+        .selectFrom('deck_attachments')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('board_id', '=', boardId)
+        .where('card_id', '=', a.cardId)
+        .executeTakeFirst();
+      if (Number(n?.n ?? 0) >= DECK_LIMITS.attachments)
+        throw new ConflictError('this card has as many attachments as it can take', DECK_ERRORS.DECK_ID_TAKEN);
+      return;
+    }
+    case 'card.detach': {
+      const row = await db
+        .selectFrom('deck_attachments')
+        .select('card_id')
+        .where('board_id', '=', boardId)
+        .where('id', '=', a.attachmentId)
+        .executeTakeFirst();
+      if (!row || row.card_id !== a.cardId) throw missing();
+      return;
+    }
   }
 }
 
@@ -200,6 +263,7 @@ export async function applyEvent(db: Db, boardId: string, e: DeckEvent): Promise
         .where('board_id', '=', boardId)
         .where('list_id', '=', a.listId);
       await db.deleteFrom('deck_comments').where('board_id', '=', boardId).where('card_id', 'in', cards).execute();
+      await db.deleteFrom('deck_attachments').where('board_id', '=', boardId).where('card_id', 'in', cards).execute();
       await db.deleteFrom('deck_cards').where('board_id', '=', boardId).where('list_id', '=', a.listId).execute();
       await db.deleteFrom('deck_lists').where('board_id', '=', boardId).where('id', '=', a.listId).execute();
       return;
@@ -234,13 +298,37 @@ export async function applyEvent(db: Db, boardId: string, e: DeckEvent): Promise
       await card(a.cardId).set({ list_id: a.listId, position: a.position }).execute();
       return;
     case 'card.delete':
-      await db.deleteFrom('deck_comments').where('board_id', '=', boardId).where('card_id', '=', a.cardId).execute();
+      for (const t of ['deck_comments', 'deck_attachments'])
+        await db.deleteFrom(t).where('board_id', '=', boardId).where('card_id', '=', a.cardId).execute();
       await db.deleteFrom('deck_cards').where('board_id', '=', boardId).where('id', '=', a.cardId).execute();
       return;
     case 'comment.add':
       await db
         .insertInto('deck_comments')
         .values({ board_id: boardId, id: a.commentId, card_id: a.cardId, author: e.actor, text: a.text, at: e.at })
+        .execute();
+      return;
+    case 'card.attach':
+      await db
+        .insertInto('deck_attachments')
+        .values({ board_id: boardId, id: a.attachmentId, card_id: a.cardId, ...a.attachment, by: e.actor, at: e.at })
+        .execute();
+      return;
+    case 'card.detach':
+      await db
+        .deleteFrom('deck_attachments')
+        .where('board_id', '=', boardId)
+        .where('id', '=', a.attachmentId)
+        .execute();
+      return;
+    case 'rebalance':
+      await applyRebalance(db, boardId, a.listId);
+      return;
+    case 'board.members':
+      await db
+        .updateTable('deck_boards')
+        .set({ members: JSON.stringify(a.members) })
+        .where('id', '=', boardId)
         .execute();
       return;
   }
@@ -267,7 +355,15 @@ export async function eventsAfter(db: Db, boardId: string, after: number, limit:
 
 /** Removes a board and everything derived from it (a mirror whose last member left, or a deleted board). */
 export async function dropBoard(db: Db, boardId: string): Promise<void> {
-  for (const t of ['deck_comments', 'deck_cards', 'deck_lists', 'deck_events', 'deck_members', 'deck_peers'])
+  for (const t of [
+    'deck_comments',
+    'deck_attachments',
+    'deck_cards',
+    'deck_lists',
+    'deck_events',
+    'deck_members',
+    'deck_peers',
+  ])
     await db.deleteFrom(t).where('board_id', '=', boardId).execute();
   await db.deleteFrom('deck_boards').where('id', '=', boardId).execute();
 }

@@ -11,7 +11,14 @@ import type { ActResult, BoardSummary, BoardView } from './shared.ts';
 /** What local users do, for boards hosted here and mirrored ones alike. */
 export class DeckService {
   constructor(
-    private readonly d: { db: Kysely<any>; selfHost: () => string; host: HostService; mirror: MirrorService },
+    private readonly d: {
+      db: Kysely<any>;
+      selfHost: () => string;
+      host: HostService;
+      mirror: MirrorService;
+      /** Whether this server offers attachments. */
+      attachments: boolean;
+    },
   ) {}
 
   address(userId: string): string {
@@ -36,7 +43,7 @@ export class DeckService {
 
   async view(userId: string, boardId: string): Promise<BoardView> {
     const { board, role } = await this.access(userId, boardId);
-    return boardView(this.d.db, board, role, this.d.selfHost());
+    return boardView(this.d.db, board, role, this.d.selfHost(), this.d.attachments);
   }
 
   /** One action of a local user: ordered here when the board is hosted here, else sent to its host. */

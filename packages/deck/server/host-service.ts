@@ -4,6 +4,7 @@ import type { Logger, PluginContext } from '#sdk';
 import { applyEvent, checkAction, eventsAfter, getBoard } from './board-store.ts';
 import type { KeyedLock } from './keyed-lock.ts';
 import { keyBetween } from './positions.ts';
+import { placeByAnchor, rebalanceAfter } from './position-store.ts';
 import type { DeckAction, DeckEvent } from './shared.ts';
 
 /** The path of the signed server-to-server routes. */
@@ -83,7 +84,7 @@ export class HostService {
    */
   async act(boardId: string, actor: string, actionId: string, action: DeckAction): Promise<DeckEvent> {
     const { db, locks } = this.#d;
-    const event = await locks.run(boardId, () =>
+    const result = await locks.run(boardId, () =>
       db.transaction().execute(async (trx) => {
         const seen = await trx
           .selectFrom('deck_events')
@@ -92,21 +93,48 @@ export class HostService {
           .where('actor', '=', actor)
           .where('action_id', '=', actionId)
           .executeTakeFirst();
-        if (seen) return { repeat: true, ...(await eventsAfter(trx, boardId, Number(seen.seq) - 1, 1))[0]! };
+        if (seen) return { stored: [], first: (await eventsAfter(trx, boardId, Number(seen.seq) - 1, 1))[0]! };
         const board = await getBoard(trx, boardId);
         if (!board || board.host !== '') throw new Error(`board ${boardId} is not hosted here`);
-        await checkAction(trx, boardId, action);
-        const e: DeckEvent = { seq: Number(board.last_seq) + 1, actor, actionId, at: Date.now(), action };
+        await checkAction(trx, boardId, action, actor);
+        const placed = await placeByAnchor(trx, boardId, action);
+        const at = Date.now();
+        const e: DeckEvent = { seq: Number(board.last_seq) + 1, actor, actionId, at, action: placed };
         await applyEvent(trx, boardId, e);
-        return { repeat: false, ...e };
+        const stored = [e];
+        // A long key: renumber its list in the next event, ordered like any other, so every server agrees.
+        const list = rebalanceAfter(placed);
+        if (list !== undefined) {
+          const r: DeckEvent = {
+            seq: e.seq + 1,
+            actor,
+            actionId: randomUUID(),
+            at,
+            action: { type: 'rebalance', listId: list },
+          };
+          await applyEvent(trx, boardId, r);
+          stored.push(r);
+        }
+        return { stored, first: e };
       }),
     );
-    const { repeat, ...e } = event;
-    if (!repeat) {
-      this.#d.published(boardId, e);
+    if (result.stored.length > 0) {
+      for (const e of result.stored) this.#d.published(boardId, e);
       await this.stream(boardId);
     }
-    return e;
+    return result.first;
+  }
+
+  /**
+   * Announces who is on a board hosted here (the owner and each accepted share's recipient) in a host-ordered
+   * `board.members` event when it changed, so every server knows whom its users' attachment folders are for.
+   */
+  async syncMembers(boardId: string, recipients: string[]): Promise<void> {
+    const board = await getBoard(this.#d.db, boardId);
+    if (!board || board.host !== '') return;
+    const members = [...new Set(recipients.map((r) => r.toLowerCase()))].sort();
+    if (JSON.stringify(members) === JSON.stringify(JSON.parse(board.members || '[]'))) return;
+    await this.act(boardId, board.owner, randomUUID(), { type: 'board.members', members });
   }
 
   /** Queues a push to every member server of the board. */

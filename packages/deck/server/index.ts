@@ -5,6 +5,7 @@
  * that sequence and send their users' changes to the host. See ../README.md.
  */
 import { definePlugin, type MeshworkPlugin, type User } from '#sdk';
+import { DeckAttachments, type FilesApi } from './attachments.ts';
 import { DeckService } from './deck-service.ts';
 import { mountApiRoutes } from './api-routes.ts';
 import { DECK_ERRORS } from './error-codes.ts';
@@ -13,7 +14,7 @@ import { KeyedLock } from './keyed-lock.ts';
 import { deckProtocol, MirrorService } from './mirror-service.ts';
 import { mountS2s } from './s2s-routes.ts';
 import { deckMigrations } from './schema.ts';
-import { shareHooks } from './share-hooks.ts';
+import { shareHooks, syncBoardMembers } from './share-hooks.ts';
 import type { DeckEvent } from './shared.ts';
 
 export { DECK_ERRORS };
@@ -21,9 +22,17 @@ export { DECK_ERRORS };
 const boardRoom = (id: string) => `deck-board:${id}`;
 const userRoom = (id: string) => `deck-user:${id}`;
 
-/** Options (tests): how often streams that are behind are re-queued. */
+/** Options. */
 export interface DeckPluginOptions {
+  /** (Tests) how often streams that are behind are re-queued. */
   sweepMs?: number;
+  /**
+   * Card attachments from the user's files: needs the files plugin (Deck then `dependsOn` it). Default true, as
+   * every Meshwork server runs files; false for a server without it (attachments are hidden).
+   */
+  attachments?: boolean;
+  /** Largest attachment in bytes (default 25 MB). */
+  attachmentBytes?: number;
 }
 
 export default function deckPlugin(opts: DeckPluginOptions = {}): MeshworkPlugin {
@@ -32,6 +41,7 @@ export default function deckPlugin(opts: DeckPluginOptions = {}): MeshworkPlugin
     sdk: '^1.0.0',
     resourceTypes: [{ name: 'deck-board', shareTypes: ['user'], protocols: { deck: `${S2S_BASE}/` } }],
     serverPrefixes: ['/plugins/deck'],
+    ...(opts.attachments !== false ? { dependsOn: ['files'] } : {}),
     migrations: deckMigrations,
     wire: { protocols: [deckProtocol] },
     async setup(ctx) {
@@ -39,8 +49,16 @@ export default function deckPlugin(opts: DeckPluginOptions = {}): MeshworkPlugin
       const selfHost = () => ctx.identity.host.toLowerCase();
       const ns = ctx.realtime;
       const locks = new KeyedLock();
-      const published = (boardId: string, event: DeckEvent) =>
+      let attachments: DeckAttachments | null = null;
+      const attachLock = new KeyedLock();
+      const published = (boardId: string, event: DeckEvent) => {
         void ns.to(boardRoom(boardId)).emit('event', { boardId, event });
+        // New members get the attachment folders, former ones lose them (on every server with attachers).
+        if (event.action.type === 'board.members' && attachments?.enabled)
+          void attachLock
+            .run(boardId, () => attachments!.membersChanged(boardId))
+            .catch((err) => log.warn({ err, boardId }, 'deck: updating attachment shares failed'));
+      };
       const boardsChanged = (userId: string) => void ns.to(userRoom(userId)).emit('boards');
       const host = new HostService({ db, outbox: ctx.outbox, locks, log, published });
       const mirror = new MirrorService({
@@ -53,8 +71,24 @@ export default function deckPlugin(opts: DeckPluginOptions = {}): MeshworkPlugin
         published,
         refused: (userId, f) => void ns.to(userRoom(userId)).emit('refused', f),
       });
-      const deck = new DeckService({ db, selfHost, host, mirror });
-      mountApiRoutes(ctx.api, deck);
+      const files = opts.attachments !== false ? ctx.use<FilesApi>('files') : null;
+      const deck = new DeckService({ db, selfHost, host, mirror, attachments: files !== null });
+      attachments = new DeckAttachments({
+        db,
+        files,
+        shares: ctx.shares,
+        deck,
+        selfHost,
+        log,
+        ...(opts.attachmentBytes ? { maxBytes: opts.attachmentBytes } : {}),
+      });
+      mountApiRoutes(ctx.api, deck, attachments);
+      const offReceived = ctx.events.on('share:received', ({ share }) => {
+        if (share.resourceType === 'folder' && attachments?.enabled)
+          void attachments
+            .autoAccept(share)
+            .catch((err) => log.warn({ err }, 'deck: accepting an attachment folder failed'));
+      });
       mountS2s(ctx, { db, host, mirror }, S2S_BASE);
 
       ns.on('connection', (socket) => {
@@ -88,9 +122,20 @@ export default function deckPlugin(opts: DeckPluginOptions = {}): MeshworkPlugin
         for (const s of servers)
           await ctx.remote.post(s, `${S2S_BASE}/hello`, {}, { base: 'origin', timeoutMs: 5000 }).catch(() => {});
       };
+      // Boards shared before members were announced (`board.members`, with attachments): announce them once.
+      const announce = async () => {
+        const boards = await db
+          .selectFrom('deck_boards')
+          .select('id')
+          .where('host', '=', '')
+          .where('members', '=', '[]')
+          .execute();
+        for (const b of boards) if (!closed) await syncBoardMembers(ctx.shares, host, b.id as string);
+      };
       const first = setTimeout(() => {
         sweep(true);
         if (!closed) void greet().catch(() => {});
+        if (!closed) void announce().catch((err) => log.warn({ err }, 'deck: announcing members failed'));
       }, 50);
       const timer = setInterval(() => sweep(false), opts.sweepMs ?? 15_000);
       timer.unref();
@@ -99,6 +144,7 @@ export default function deckPlugin(opts: DeckPluginOptions = {}): MeshworkPlugin
         ...shareHooks({ db, identity: ctx.identity, host, mirror, shares: ctx.shares, boardsChanged }),
         async dispose() {
           closed = true;
+          offReceived();
           clearTimeout(first);
           clearInterval(timer);
         },

@@ -226,6 +226,6 @@ export function parseEvent(raw: unknown): DeckEvent {
     actor: e.actor,
     actionId: parseActionId(e.actionId),
     at: e.at as number,
-    action: parseAction(e.action),
+    action: parseAction(e.action, { hostEvent: true }),
   };
 }

@@ -49,3 +49,36 @@ export function compareByPosition(a: { position: string; id: string }, b: { posi
   if (a.position !== b.position) return a.position < b.position ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
+
+/**
+ * Keys longer than this make the host renumber the list (or the board's lists) in one host-ordered `rebalance`
+ * event. Repeated inserts at one spot lengthen keys by about one character per five inserts; with renumbered keys
+ * of two or three digits, a list is renumbered about once every 100 inserts at the same spot.
+ */
+export const REBALANCE_AT = 24;
+
+/**
+ * `n` keys in increasing order, evenly spaced over the shortest length that leaves at least 15 free keys between
+ * neighbours (2 digits up to 240 items, 3 up to 14,894, …). Deterministic: every server applying a `rebalance`
+ * event computes the same keys from the same order.
+ */
+export function evenKeys(n: number): string[] {
+  let len = 1;
+  let space = DIGITS.length;
+  while (space < (n + 1) * 16) {
+    len++;
+    space *= DIGITS.length;
+  }
+  const keys: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    let v = Math.floor((i * space) / (n + 1));
+    if (v % DIGITS.length === 0) v++; // a key never ends in the smallest digit
+    let s = '';
+    for (let d = 0; d < len; d++) {
+      s = (DIGITS[v % DIGITS.length] as string) + s;
+      v = Math.floor(v / DIGITS.length);
+    }
+    keys.push(s);
+  }
+  return keys;
+}

@@ -85,4 +85,30 @@ export const deckMigrations: SchemaMigration[] = [
         .execute();
     },
   },
+  {
+    name: '0002-deck-attachments',
+    async up({ db }) {
+      // A card's files: each lives in its attacher's tree, in a folder shared read-only with the board's members.
+      await db.schema
+        .createTable('deck_attachments')
+        .addColumn('board_id', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('card_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('size', 'bigint', (c) => c.notNull())
+        .addColumn('mime', 'text', (c) => c.notNull())
+        .addColumn('owner', 'text', (c) => c.notNull())
+        .addColumn('path', 'text', (c) => c.notNull())
+        .addColumn('folder', 'text', (c) => c.notNull())
+        .addColumn('by', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('deck_attachments_pk', ['board_id', 'id'])
+        .execute();
+      // Who is on the board (JSON list of `user@host`), as the host's last `board.members` event said.
+      await db.schema
+        .alterTable('deck_boards')
+        .addColumn('members', 'text', (c) => c.notNull().defaultTo('[]'))
+        .execute();
+    },
+  },
 ];

@@ -12,6 +12,15 @@ import { DECK_ERRORS } from './error-codes.ts';
 import type { HostService } from './host-service.ts';
 import { deckProtocol, type MirrorService } from './mirror-service.ts';
 
+/** Tells a hosted board's servers who is on it now: the recipients of its accepted shares. */
+export async function syncBoardMembers(shares: ShareRegistry, host: HostService, boardId: string): Promise<void> {
+  const live = (await shares.listOutgoingForResource('deck-board', boardId)).filter((s) => s.state === 'accepted');
+  await host.syncMembers(
+    boardId,
+    live.map((s) => s.shareWith),
+  );
+}
+
 /**
  * The OCM side of boards: sharing one is a `deck-board` share whose `deck` protocol carries the board id and the
  * share's secret. A remote recipient's server creates a mirror when they accept; a recipient on this server reads
@@ -28,6 +37,7 @@ export function shareHooks(d: {
 }): PluginHooks {
   const { db, identity, host, mirror, boardsChanged } = d;
   const isSelf = (h: string) => h.toLowerCase() === identity.host.toLowerCase();
+  const syncMembers = (boardId: string) => syncBoardMembers(d.shares, host, boardId);
 
   return {
     async prepareOutgoingShare(draft) {
@@ -79,9 +89,11 @@ export function shareHooks(d: {
 
     async onOutgoingAccepted(share) {
       if (!isSelf(share.shareWithHost)) await host.addPeer(share.resourceId, share.shareWithHost.toLowerCase());
+      await syncMembers(share.resourceId);
     },
 
     async onOutgoingRemoved(share) {
+      await syncMembers(share.resourceId);
       if (isSelf(share.shareWithHost)) return;
       const server = share.shareWithHost.toLowerCase();
       // Keep streaming while another live share of the board goes to the same server.

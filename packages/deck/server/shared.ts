@@ -6,13 +6,22 @@
 /** What a user may do on a board: its owner, an editor (share with `write`), a reader. */
 export type DeckRole = 'owner' | 'edit' | 'read';
 
+/**
+ * Where an item goes, as an anchor: `after` is the id of the card (or list) it follows, `null` the start. When given,
+ * the host computes the position key itself from its own current order (the key the actor sent is only a hint), so
+ * a place chosen before a concurrent move or a renumbering still lands where the user dropped it.
+ */
+export interface Anchor {
+  after?: string | null;
+}
+
 /** Every change to a board. Ids of new lists, cards and comments are chosen by the acting side (UUIDs). */
 export type DeckAction =
   | { type: 'board.rename'; title: string }
-  | { type: 'list.create'; listId: string; title: string; position: string }
-  | { type: 'list.update'; listId: string; title?: string; position?: string }
+  | ({ type: 'list.create'; listId: string; title: string; position: string } & Anchor)
+  | ({ type: 'list.update'; listId: string; title?: string; position?: string } & Anchor)
   | { type: 'list.delete'; listId: string }
-  | { type: 'card.create'; cardId: string; listId: string; title: string; position: string }
+  | ({ type: 'card.create'; cardId: string; listId: string; title: string; position: string } & Anchor)
   | {
       type: 'card.update';
       cardId: string;
@@ -22,9 +31,25 @@ export type DeckAction =
       due?: string | null;
       assignees?: string[];
     }
-  | { type: 'card.move'; cardId: string; listId: string; position: string }
+  | ({ type: 'card.move'; cardId: string; listId: string; position: string } & Anchor)
   | { type: 'card.delete'; cardId: string }
-  | { type: 'comment.add'; commentId: string; cardId: string; text: string };
+  | { type: 'comment.add'; commentId: string; cardId: string; text: string }
+  | {
+      type: 'card.attach';
+      attachmentId: string;
+      cardId: string;
+      /** Where the file is: `path` in the files of `owner` (`user@host`), shared with the board's members. */
+      attachment: { name: string; size: number; mime: string; owner: string; path: string; folder: string };
+    }
+  | { type: 'card.detach'; attachmentId: string; cardId: string }
+  /** Host only: who is on the board now (the owner and every accepted share's recipient, `user@host`). */
+  | { type: 'board.members'; members: string[] }
+  /**
+   * Host only (never accepted from a browser or a peer): renumber the keys of a list's cards (`listId`) or of the
+   * board's lists (`null`) to short, evenly spaced ones, in their current order. Every server computes the same keys
+   * from the same state, so the event carries no keys.
+   */
+  | { type: 'rebalance'; listId: string | null };
 
 /** An action as the host ordered it. */
 export interface DeckEvent {
@@ -63,6 +88,23 @@ export interface DeckComment {
   at: number;
 }
 
+/** A file attached to a card: in its attacher's files, read through the share of their attachment folder. */
+export interface DeckAttachment {
+  id: string;
+  name: string;
+  size: number;
+  mime: string;
+  /** `user@host` whose files hold it. */
+  owner: string;
+  /** Its path in the owner's tree (`/Deck attachments/<board folder>/<name>`). */
+  path: string;
+  /** The attachment folder's name: what members see under `Shared with me/`. */
+  folder: string;
+  /** `user@host` of who attached it. */
+  by: string;
+  at: number;
+}
+
 export interface DeckCard {
   id: string;
   listId: string;
@@ -75,12 +117,17 @@ export interface DeckCard {
   assignees: string[];
   position: string;
   comments: DeckComment[];
+  attachments: DeckAttachment[];
 }
 
 /** A whole board: lists and cards in position order (ties by id). */
 export interface BoardView extends BoardSummary {
   lists: DeckList[];
   cards: DeckCard[];
+  /** `user@host` of everyone on the board (the owner first). */
+  members: string[];
+  /** Whether this server offers attachments (the files plugin is enabled). */
+  attachments: boolean;
 }
 
 /** `POST /api/v1/deck/boards/:id/actions`: ordered here (the host) or queued for the remote host. */
@@ -112,4 +159,6 @@ export const DECK_LIMITS = {
   assignees: 20,
   lists: 100,
   cards: 2_000,
+  attachments: 50,
+  fileName: 255,
 } as const;

@@ -3,7 +3,7 @@ import deckPlugin from '../server/index.ts';
 import type { BoardView } from '../server/shared.ts';
 import { deckProtocol } from '../server/mirror-service.ts';
 
-runConformance(() => [deckPlugin()], {
+runConformance(() => [deckPlugin({ attachments: false })], {
   resourceType: 'deck-board',
   protocol: 'deck',
   async createResource(server, userId) {

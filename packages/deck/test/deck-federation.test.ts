@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import {
   accept,
   eventually,
@@ -12,6 +13,7 @@ import {
 import deckPlugin from '../server/index.ts';
 import type { BoardView } from '../server/shared.ts';
 import { act, addCard, layout, placeAt, view } from './helpers.ts';
+import { REBALANCE_AT } from '../server/positions.ts';
 
 describe('deck: boards shared across two servers', function () {
   this.timeout(60_000);
@@ -22,7 +24,7 @@ describe('deck: boards shared across two servers', function () {
   before(async () => {
     fed = await startFederation({
       servers: 2,
-      plugins: () => [deckPlugin({ sweepMs: 500 })],
+      plugins: () => [deckPlugin({ sweepMs: 500, attachments: false })],
       users: ['alice', 'bob', 'carol'],
     });
     [a, b] = fed.servers as [FederationServer, FederationServer];
@@ -202,5 +204,44 @@ describe('deck: boards shared across two servers', function () {
     assert.equal(res.status, 200);
     await addCard(a, 'carol', id, 'Done', 'by carol');
     assert.deepEqual(layout(await view(a, 'alice', id))['Done'], ['by carol']);
+  });
+
+  it('renumbers a list whose keys grew long, in one host-ordered event both servers apply alike', async () => {
+    const { id } = await sharedBoard(['read', 'write']);
+    await addCard(a, 'alice', id, 'To do', 'first');
+    const v = await view(a, 'alice', id);
+    const listId = v.lists[0]!.id;
+    const first = v.cards[0]!;
+    // 150 inserts right after "first": keys grow about one character per five, so the host renumbers at least once.
+    for (let i = 0; i < 150; i++) {
+      const res = await act(a, 'alice', id, {
+        type: 'card.create',
+        cardId: randomUUID(),
+        listId,
+        title: `n${i}`,
+        position: `${first.position}V`,
+        after: first.id,
+      });
+      assert.equal(res.status, 201);
+    }
+    const final = await eventually(
+      async () => {
+        const [x, y] = [await view(a, 'alice', id), await view(b, 'bob', id)];
+        return x.lastSeq === y.lastSeq ? ([x, y] as const) : null;
+      },
+      10_000,
+      'the mirror caught up',
+    );
+    const [x, y] = final;
+    assert.deepEqual(
+      y.cards.map((c) => [c.title, c.position]),
+      x.cards.map((c) => [c.title, c.position]),
+    );
+    assert.deepEqual(
+      x.cards.map((c) => c.title),
+      ['first', ...Array.from({ length: 150 }, (_, i) => `n${149 - i}`)],
+    );
+    assert.ok(Math.max(...x.cards.map((c) => c.position.length)) <= REBALANCE_AT);
+    assert.ok(x.lastSeq > 3 + 151, `a rebalance event was ordered (lastSeq ${x.lastSeq})`);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { compareByPosition, isPositionKey, keyBetween } from '../server/positions.ts';
+import { compareByPosition, evenKeys, isPositionKey, keyBetween } from '../server/positions.ts';
 
 describe('deck: fractional position keys', () => {
   it('gives a key strictly between any two neighbours, over many random inserts', () => {
@@ -42,5 +42,20 @@ describe('deck: fractional position keys', () => {
 
   it('refuses malformed keys', () => {
     for (const bad of ['', '0', 'V0', 'a b', 'x'.repeat(201), 5, null]) assert.equal(isPositionKey(bad), false);
+  });
+});
+
+describe('deck: evenly spaced keys for rebalancing', () => {
+  it('gives n increasing, well-formed, short keys with room between neighbours', () => {
+    for (const n of [0, 1, 2, 61, 240, 241, 2000]) {
+      const keys = evenKeys(n);
+      assert.equal(keys.length, n);
+      for (const [i, k] of keys.entries()) {
+        assert.ok(isPositionKey(k), k);
+        if (i > 0) assert.ok(keys[i - 1]! < k, `${keys[i - 1]} < ${k}`);
+        if (i > 0) assert.ok(keyBetween(keys[i - 1]!, k).length <= k.length + 1);
+      }
+      assert.ok((keys[0]?.length ?? 0) <= 3);
+    }
   });
 });

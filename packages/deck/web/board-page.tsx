@@ -3,15 +3,20 @@ import { describeError, hashHref, type PluginPageProps } from '#web-sdk';
 import { keyBetween } from '../server/positions.ts';
 import type { BoardView, DeckAction, DeckCard, DeckClientToServer, DeckServerToClient } from '../server/shared.ts';
 import { CardDialog } from './card-dialog.tsx';
+import { ListHeader } from './list-header.tsx';
 import { ShareDialog } from './share-dialog.tsx';
 import { usePointerDrag } from './use-pointer-drag.ts';
 
 const newId = () => crypto.randomUUID();
 
-/** The position key for a card placed at `index` among a list's cards (without the moving card). */
-function placeAt(b: BoardView, listId: string, index: number, moving?: string): string {
+/**
+ * The place of a card put at `index` among a list's cards (without the moving card): its key as this page sees the
+ * board, and the card it follows (`after`), from which the host computes the key it stores.
+ */
+function placeAt(b: BoardView, listId: string, index: number, moving?: string) {
   const cards = b.cards.filter((c) => c.listId === listId && c.id !== moving);
-  return keyBetween(cards[index - 1]?.position ?? null, cards[index]?.position ?? null);
+  const position = keyBetween(cards[index - 1]?.position ?? null, cards[index]?.position ?? null);
+  return { position, after: cards[index - 1]?.id ?? null };
 }
 
 /** One board: lists as columns, cards dragged (pointer) or moved with Alt+arrow keys; live over the /deck socket. */
@@ -67,12 +72,12 @@ export function BoardPage(props: PluginPageProps & { boardId: string }) {
   const move = (card: DeckCard, listId: string, index: number) => {
     const b = boardRef.current;
     if (!b) return;
-    const position = placeAt(b, listId, index, card.id);
+    const place = placeAt(b, listId, index, card.id);
     // Optimistic: show the move at once; the server's order replaces it.
-    setBoard({ ...b, cards: b.cards.map((c) => (c.id === card.id ? { ...c, listId, position } : c)) });
+    setBoard({ ...b, cards: b.cards.map((c) => (c.id === card.id ? { ...c, listId, position: place.position } : c)) });
     const list = b.lists.find((l) => l.id === listId);
     setStatus(`Moved “${card.title}” to ${list?.title ?? 'list'}, position ${index + 1}.`);
-    void act({ type: 'card.move', cardId: card.id, listId, position });
+    void act({ type: 'card.move', cardId: card.id, listId, ...place });
   };
 
   const drag = usePointerDrag((cardId, listId, index) => {
@@ -109,11 +114,15 @@ export function BoardPage(props: PluginPageProps & { boardId: string }) {
     requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-card-id="${card.id}"]`)?.focus());
   };
 
-  const addList = () => {
-    const title = prompt('Name of the new list');
-    if (!title?.trim()) return;
-    const last = board.lists.at(-1)?.position ?? null;
-    void act({ type: 'list.create', listId: newId(), title: title.trim(), position: keyBetween(last, null) });
+  const addList = (title: string) => {
+    const last = board.lists.at(-1);
+    void act({
+      type: 'list.create',
+      listId: newId(),
+      title,
+      position: keyBetween(last?.position ?? null, null),
+      after: last?.id ?? null,
+    });
   };
 
   const openCard = board.cards.find((c) => c.id === open) ?? null;
@@ -128,11 +137,6 @@ export function BoardPage(props: PluginPageProps & { boardId: string }) {
         <a class="btn" href={hashHref('deck')}>
           All boards
         </a>
-        {canEdit && (
-          <button type="button" class="btn" onClick={addList}>
-            Add list
-          </button>
-        )}
         {board.role === 'owner' && (
           <button type="button" class="btn btn-primary" onClick={() => setSharing(true)}>
             Share
@@ -148,7 +152,12 @@ export function BoardPage(props: PluginPageProps & { boardId: string }) {
       <div class="deck-columns">
         {board.lists.map((list) => (
           <section class="deck-column" key={list.id} data-list-id={list.id} aria-label={list.title}>
-            <h2>{list.title}</h2>
+            <ListHeader
+              list={list}
+              cards={board.cards.filter((c) => c.listId === list.id).length}
+              canEdit={canEdit}
+              act={act}
+            />
             <ul class="deck-cards">
               {board.cards
                 .filter((c) => c.listId === list.id)
@@ -180,29 +189,44 @@ export function BoardPage(props: PluginPageProps & { boardId: string }) {
                 ))}
             </ul>
             {canEdit && (
-              <AddCard
-                listTitle={list.title}
+              <AddForm
+                label={`New card in ${list.title}`}
+                placeholder="Add a card"
+                button="Add card"
                 onAdd={(title) =>
                   act({
                     type: 'card.create',
                     cardId: newId(),
                     listId: list.id,
                     title,
-                    position: placeAt(board, list.id, board.cards.filter((c) => c.listId === list.id).length),
+                    ...placeAt(board, list.id, board.cards.filter((c) => c.listId === list.id).length),
                   })
                 }
               />
             )}
           </section>
         ))}
+        {canEdit && (
+          <section class="deck-column deck-new-list" aria-label="New list">
+            <AddForm label="Name of a new list" placeholder="Add a list" button="Add list" onAdd={addList} />
+          </section>
+        )}
       </div>
-      <CardDialog card={openCard} board={board} canEdit={canEdit} onClose={() => setOpen(null)} act={act} />
+      <CardDialog
+        card={openCard}
+        board={board}
+        canEdit={canEdit}
+        onClose={() => setOpen(null)}
+        act={act}
+        reload={() => void load()}
+      />
       {sharing && <ShareDialog {...props} board={board} onClose={() => setSharing(false)} />}
     </section>
   );
 }
 
-function AddCard(props: { listTitle: string; onAdd: (title: string) => void }) {
+/** A one-line form adding a card or a list. */
+function AddForm(props: { label: string; placeholder: string; button: string; onAdd: (title: string) => void }) {
   const [title, setTitle] = useState('');
   return (
     <form
@@ -215,14 +239,14 @@ function AddCard(props: { listTitle: string; onAdd: (title: string) => void }) {
     >
       <input
         class="input"
-        aria-label={`New card in ${props.listTitle}`}
-        placeholder="Add a card"
+        aria-label={props.label}
+        placeholder={props.placeholder}
         maxLength={200}
         value={title}
         onInput={(e) => setTitle((e.target as HTMLInputElement).value)}
       />
       <button class="btn" type="submit">
-        Add card
+        {props.button}
       </button>
     </form>
   );

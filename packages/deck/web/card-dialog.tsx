@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ModalDialog, timeAgo } from '#web-sdk';
 import type { BoardView, DeckAction, DeckCard } from '../server/shared.ts';
+import { CardAttachments } from './card-attachments.tsx';
 
 const list = (s: string) =>
   s
@@ -15,6 +16,7 @@ export function CardDialog(props: {
   canEdit: boolean;
   onClose: () => void;
   act: (a: DeckAction) => Promise<void>;
+  reload: () => void;
 }) {
   const { card, canEdit, act } = props;
   const [title, setTitle] = useState('');
@@ -111,6 +113,7 @@ export function CardDialog(props: {
           </div>
         )}
       </form>
+      <CardAttachments board={props.board} card={card} canEdit={canEdit} reload={props.reload} />
       <h3>Comments</h3>
       <ul class="deck-comments">
         {card.comments.map((c) => (

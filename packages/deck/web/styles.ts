@@ -33,6 +33,31 @@ const CSS = `
 .deck-form label { display: grid; gap: 4px; }
 .deck-comments { list-style: none; padding: 0; display: grid; gap: 6px; }
 .deck-comments li { background: var(--surface-2); border-radius: var(--radius); padding: 6px 8px; }
+.deck-new-list { background: transparent; border-style: dashed; }
+.deck-list-head { display: flex; align-items: center; gap: 4px; margin: 4px 4px 0; }
+.deck-list-head h2 { font-size: 1rem; margin: 0 auto 0 0; overflow-wrap: anywhere; }
+.deck-list-action { color: var(--muted); width: 32px; height: 32px; padding: 0; display: inline-grid;
+  place-items: center; border-radius: var(--radius); }
+.deck-list-action:hover, .deck-list-action:focus-visible { color: var(--text); background: var(--surface); }
+.deck-count { color: var(--muted); font-weight: normal; font-size: 0.85em; margin-left: 4px; }
+.deck-list-rename { display: flex; gap: 4px; align-items: center; }
+.deck-list-rename input { flex: 1; min-width: 0; }
+.deck-files { list-style: none; padding: 0; margin: 0 0 8px; display: grid; gap: 6px; }
+.deck-files li { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; background: var(--surface-2);
+  border-radius: var(--radius); padding: 6px 8px; }
+.deck-files a { color: var(--text); overflow-wrap: anywhere; margin-right: auto; }
+.deck-attachments .deck-toolbar { align-items: stretch; }
+.deck-upload { position: relative; display: inline-flex; align-items: center; margin: 0; cursor: pointer; }
+.deck-attachments label.btn:focus-within { outline: 2px solid var(--focus); outline-offset: 2px; }
+.deck-crumbs { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-bottom: 8px; }
+.deck-crumbs .btn-link { padding: 4px 2px; }
+.deck-crumb { display: inline-flex; align-items: center; gap: 6px; }
+.deck-picker { list-style: none; padding: 0; margin: 0; display: grid; gap: 2px; max-height: 50vh; overflow-y: auto; }
+.deck-picker-item { display: flex; gap: 10px; align-items: center; width: 100%; padding: 8px 10px; font: inherit;
+  color: var(--text); background: none; border: 1px solid transparent; border-radius: var(--radius); text-align: left;
+  cursor: pointer; min-height: 44px; }
+.deck-picker-item:hover, .deck-picker-item:focus-visible { border-color: var(--accent); background: var(--surface-2); }
+.deck-picker-name { flex: 1; overflow-wrap: anywhere; }
 .deck-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 700px) {
   .deck-column { flex-basis: calc(100vw - 48px); }

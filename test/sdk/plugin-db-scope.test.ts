@@ -1,6 +1,10 @@
 // A running server hands each plugin a database handle typed by its tables and scoped to them, and refuses to
 // start a plugin whose migration creates a table outside its scope.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Engine, loadConfig } from '#core';
 import { definePlugin, PluginScopeError, type MeshworkPlugin, type PluginContext } from '#sdk';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
 
@@ -66,10 +70,23 @@ describe("a plugin's database in a running server", function () {
   });
 
   it('refuses to start with a migration creating a table outside the plugin’s scope, naming plugin and table', async () => {
-    await assert.rejects(startTestServer({ plugins: [pinsPlugin(() => {}, 'pinboard_items')] }), (err: unknown) => {
-      assert.ok(err instanceof PluginScopeError, String(err));
-      assert.match(err.message, /plugin pins may not use table "pinboard_items"/);
-      return true;
-    });
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'meshwork-scope-'));
+    const env = {
+      MESHWORK_PORT: '0',
+      MESHWORK_HOST: '127.0.0.1',
+      MESHWORK_DATA_DIR: dataDir,
+      MESHWORK_LOG_LEVEL: 'silent',
+    };
+    const engine = new Engine({ config: loadConfig(env), plugins: [pinsPlugin(() => {}, 'pinboard_items')] });
+    try {
+      await assert.rejects(engine.start(), (err: unknown) => {
+        assert.ok(err instanceof PluginScopeError, String(err));
+        assert.match(err.message, /plugin pins may not use table "pinboard_items"/);
+        return true;
+      });
+    } finally {
+      await engine.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -140,7 +140,8 @@ export class Attachments {
     const me = this.#chat.address(userId).toLowerCase();
     for (const m of await this.#members(room.id)) {
       if (m.address.toLowerCase() === me) continue;
-      const shareWith = m.local ? splitAddress(m.address).id : m.address;
+      // The full address for local members too: a share goes to an address (a bare id is refused as one).
+      const shareWith = m.address;
       try {
         await files.shareFolderReadOnly(userId, dir, shareWith, folder);
       } catch (err) {

@@ -2,12 +2,14 @@
  * Contacts (`addressbook` over `webdav`, CardDAV): address books and vCards in the database, served to real clients
  * at `/dav/addressbooks/<user>/` (see README.md).
  */
-import { definePlugin, type MeshworkPlugin } from '#core';
+import { definePlugin, userFromRequest, type MeshworkPlugin } from '#core';
+import { sharedPrincipals } from '#dav';
 import { ChangeAnnouncer, mountContactsApi } from './api/routes.ts';
 import { BookStore } from './book-store.ts';
 import { CardStore } from './card-store.ts';
 import { davAuthenticator } from './dav-auth.ts';
 import { CARDDAV_BASE, carddavHandler, createCardDav, wellKnownCardDav } from './carddav-mount.ts';
+import { carddavPrincipal } from './carddav-principal.ts';
 import type { CardDavContext } from './carddav-nodes.ts';
 import { FederatedBook } from './federated-book.ts';
 import { setupOwnerFederation } from './federation/owner.ts';
@@ -66,6 +68,12 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
       const handler = carddavHandler(ctx, server, dav, davAuthenticator(ctx), ensureBooks);
       ctx.mount(CARDDAV_BASE, (req, res) => void handler(req, res));
       ctx.mount('/.well-known/carddav', wellKnownCardDav);
+      // The principal is shared with CalDAV: whichever plugin comes first mounts it, both contribute properties.
+      sharedPrincipals(ctx.identity, {
+        authenticate: (req, res) => userFromRequest(ctx.requireUser, req, res),
+        logger: ctx.logger,
+        mount: (path, h) => ctx.mount(path, h),
+      }).contribute(carddavPrincipal(CARDDAV_BASE));
       ctx.events.on('contact:changed', ({ userId }) => federated.sync(userId));
       ctx.people.register(addressBookPeople(books, cards));
       mountContactsApi(ctx.api, { books, cards, limits, changes, ensureBooks });

@@ -76,3 +76,4 @@ export {
   type PrincipalsSetup,
   type PrincipalUser,
 } from './principals/principals.ts';
+export { TreeDeadPropertyStore, type TreePropTables } from './tree-prop-store.ts';

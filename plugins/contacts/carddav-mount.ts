@@ -9,11 +9,13 @@ import type { PluginContext, User } from '#core';
 import {
   createDavServer,
   DavError,
+  deadPropertiesExtension,
   PRINCIPALS_PATH,
   sendFailure,
   syncExtension,
   type DavMount,
   type DavServer,
+  type DeadPropertyStore,
 } from '#dav';
 import { AddressbooksRoot, type CardDavContext } from './carddav-nodes.ts';
 import { carddavExtension } from './carddav-extension.ts';
@@ -24,9 +26,16 @@ export const CARDDAV_BASE = '/dav/addressbooks';
 /** Resolves the request's user (null when credentials are missing or wrong). */
 export type Authenticate = (req: IncomingMessage, res: ServerResponse) => Promise<User | null>;
 
-/** Builds the DAV server of the contacts plugin. */
-export function createCardDav(ctx: Pick<PluginContext, 'logger'>, maxBytes: number): DavServer {
-  return createDavServer({ logger: ctx.logger, extensions: [syncExtension(), carddavExtension({ maxBytes })] });
+/** Builds the DAV server of the contacts plugin (dead properties in `props`: what the plugin does not store itself). */
+export function createCardDav(
+  ctx: Pick<PluginContext, 'logger'>,
+  maxBytes: number,
+  props: DeadPropertyStore,
+): DavServer {
+  return createDavServer({
+    logger: ctx.logger,
+    extensions: [syncExtension(), carddavExtension({ maxBytes }), deadPropertiesExtension(props)],
+  });
 }
 
 /** The handler mounted at `/dav/addressbooks`. `ensureBooks` prepares a user's default books on first use. */

@@ -10,6 +10,7 @@ import { CardStore } from './card-store.ts';
 import { davAuthenticator } from './dav-auth.ts';
 import { CARDDAV_BASE, carddavHandler, createCardDav, wellKnownCardDav } from './carddav-mount.ts';
 import { carddavPrincipal } from './carddav-principal.ts';
+import { contactPropStore, contactPropsMigration } from './carddav-dead-props.ts';
 import type { CardDavContext } from './carddav-nodes.ts';
 import { FederatedBook } from './federated-book.ts';
 import { setupOwnerFederation } from './federation/owner.ts';
@@ -35,7 +36,7 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
     resourceTypes: [
       { name: 'addressbook', shareTypes: ['user'], protocols: { webdav: `${CARDDAV_BASE}/`, 'webdav-receive': {} } },
     ],
-    migrations: contactsMigrations,
+    migrations: [...contactsMigrations, contactPropsMigration],
     async setup(ctx) {
       const limits = { ...CARD_LIMITS, ...options.limits };
       const books = new BookStore(ctx.db);
@@ -64,7 +65,7 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
         await federated.sync(userId);
         ready.add(userId);
       };
-      const server = createCardDav(ctx, limits.maxBytes);
+      const server = createCardDav(ctx, limits.maxBytes, contactPropStore(ctx.db));
       const handler = carddavHandler(ctx, server, dav, davAuthenticator(ctx), ensureBooks);
       ctx.mount(CARDDAV_BASE, (req, res) => void handler(req, res));
       ctx.mount('/.well-known/carddav', wellKnownCardDav);

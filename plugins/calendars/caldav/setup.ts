@@ -8,6 +8,7 @@ import { CalendarAccessPolicy } from './access.ts';
 import { accountResolver, CaldavAuth } from './auth.ts';
 import { localWriter } from './calendar-node.ts';
 import { CALENDARS_PREFIX, type CaldavContext } from './context.ts';
+import { calendarPropStore } from './dead-props-schema.ts';
 import { createCaldavServer } from './extension.ts';
 import { calendarsHandler, wellKnownHandler } from './mount.ts';
 import { caldavPrincipal } from './principal-props.ts';
@@ -24,7 +25,7 @@ export interface CaldavServices {
  * shared `/dav/principals` (mounting it when no other plugin did).
  */
 export function mountCaldav(
-  ctx: Pick<PluginContext, 'mount' | 'logger' | 'requireUser' | 'accounts' | 'identity'>,
+  ctx: Pick<PluginContext, 'mount' | 'logger' | 'requireUser' | 'accounts' | 'identity' | 'db'>,
   stores: { calendars: CalendarStore; objects: ObjectStore },
   opts: { maxResourceSize?: number } = {},
 ): CaldavServices {
@@ -41,7 +42,7 @@ export function mountCaldav(
     host: ctx.identity.host,
   };
   const auth = new CaldavAuth(accountResolver(ctx));
-  const server = createCaldavServer(ctx.logger);
+  const server = createCaldavServer(ctx.logger, calendarPropStore(ctx.db));
   const calendars = calendarsHandler(server, context, auth, ctx.logger);
   ctx.mount(CALENDARS_PREFIX, (req, res) => void calendars(req, res));
   // The principal is shared with CardDAV: whichever plugin comes first mounts it, both contribute properties.

@@ -139,6 +139,11 @@ export class TreeDeadPropertyStore implements DeadPropertyStore {
     });
   }
 
+  /** Forgets everything of an owner (an account's deletion; its collections' rows also go with them). */
+  async removeOwner(owner: string): Promise<void> {
+    await this.#db.deleteFrom(this.#t.props).where('owner_id', '=', owner).execute();
+  }
+
   async moveTree(space: string, from: string, to: string): Promise<void> {
     await this.#transfer(from, to, true, true);
     void space;

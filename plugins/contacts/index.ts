@@ -65,7 +65,8 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
         await federated.sync(userId);
         ready.add(userId);
       };
-      const server = createCardDav(ctx, limits.maxBytes, contactPropStore(ctx.db));
+      const props = contactPropStore(ctx.db);
+      const server = createCardDav(ctx, limits.maxBytes, props);
       const handler = carddavHandler(ctx, server, dav, davAuthenticator(ctx), ensureBooks);
       ctx.mount(CARDDAV_BASE, (req, res) => void handler(req, res));
       ctx.mount('/.well-known/carddav', wellKnownCardDav);
@@ -81,6 +82,7 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
       ctx.events.on('account:deleted', async ({ userId }) => {
         ready.delete(userId);
         await books.deleteOwner(userId);
+        await props.removeOwner(userId);
       });
       return {
         ...owner.hooks,

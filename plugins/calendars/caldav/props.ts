@@ -9,7 +9,7 @@ import { CALDAV_NS, CalendarNode } from './calendar-node.ts';
 import { principalHref, PRINCIPALS_PREFIX, scopeOf } from './context.ts';
 import { calendarDataFor } from './calendar-data.ts';
 import { ObjectNode } from './object-node.ts';
-import { HomeNode } from './tree-nodes.ts';
+import { CalendarsRoot, HomeNode } from './tree-nodes.ts';
 
 export const CS_NS = 'http://calendarserver.org/ns/';
 export const ICAL_NS = 'http://apple.com/ns/ical/';
@@ -81,7 +81,9 @@ export function caldavProperties(): PropertyProvider {
         const n = pf.node;
         pf.handle(P.currentUserPrincipal, me ? href(me) : '<d:unauthenticated/>');
         pf.handle(P.principalCollectionSet, href(`${PRINCIPALS_PREFIX}/`));
-        if (n instanceof HomeNode) {
+        if (n instanceof CalendarsRoot) {
+          pf.handle(P.privileges, () => privileges('read'));
+        } else if (n instanceof HomeNode) {
           pf.handle(P.owner, href(principalHref(n.ownerId)));
           pf.handle(P.privileges, () => privileges(n.own ? 'read-write' : 'read'));
         } else if (n instanceof CalendarNode) {

@@ -76,4 +76,9 @@ export {
   type PrincipalsSetup,
   type PrincipalUser,
 } from './principals/principals.ts';
-export { TreeDeadPropertyStore, type TreePropTables } from './tree-prop-store.ts';
+export {
+  MAX_DEAD_PROPERTIES_PER_RESOURCE,
+  MAX_DEAD_PROPERTY_BYTES_PER_RESOURCE,
+  TreeDeadPropertyStore,
+  type TreePropTables,
+} from './tree-prop-store.ts';

@@ -4,12 +4,18 @@
  * cascades, so properties go with their collection however it is removed (DAV, an app's API, federation, an
  * account's deletion), and a collection made later under the same name starts clean. A row without a collection
  * belongs to the owner's home. The tables are the backend's (its migration); only their shape is fixed here:
- * `props(owner_id, collection_id NULL → collections.id ON DELETE CASCADE, member, name, value)`, member '' for the
- * collection or home itself, and `collections(id, owner_id, uri)`.
+ * `props(owner_id, collection_id NULL → collections.id ON DELETE CASCADE, member NULL, name, value)`, member null for
+ * the collection or home itself, and `collections(id, owner_id, uri)`. With a second foreign key
+ * `(collection_id, member) → members(collection, uri) ON DELETE CASCADE` a member's properties go with it too,
+ * however it is deleted (null members are not checked).
  */
 import type { Kysely } from 'kysely';
 import type { DeadPropertyStore } from './dead-props.ts';
-import { forbidden, notFound } from './errors.ts';
+import { DavError, forbidden, notFound } from './errors.ts';
+
+/** At most this many dead properties on one resource, and this many bytes of their values together. */
+export const MAX_DEAD_PROPERTIES_PER_RESOURCE = 200;
+export const MAX_DEAD_PROPERTY_BYTES_PER_RESOURCE = 1 << 20;
 
 /** The backend's table names. */
 export interface TreePropTables {
@@ -38,7 +44,15 @@ function keyOf(owner: string, collection: string | null, member: string): string
 
 const strip = (p: string): string => (p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p);
 
-type Row = { owner_id: string; collection_id: string | null; member: string; name: string; value: string };
+/** The stored member: null for the collection or home itself. */
+const stored = (member: string): string | null => (member === '' ? null : member);
+
+type Row = { owner_id: string; collection_id: string | null; member: string | null; name: string; value: string };
+
+/** A query builder narrowed to one member ('' = the collection or home itself). */
+function onMember<Q extends { where(...a: any[]): Q }>(q: Q, member: string): Q {
+  return member === '' ? q.where('member', 'is', null) : q.where('member', '=', member);
+}
 
 /** Dead properties of a home / collection / member tree, in the backend's own tables. */
 export class TreeDeadPropertyStore implements DeadPropertyStore {
@@ -83,9 +97,16 @@ export class TreeDeadPropertyStore implements DeadPropertyStore {
         return eb.or(parts);
       });
     // A Depth 1 listing names every member; a handful is worth a narrower query.
-    if (members.length <= 200) q = q.where('p.member', 'in', members);
+    const named = members.filter((m) => m !== '');
+    if (members.length <= 200)
+      q = q.where((eb) =>
+        eb.or([
+          ...(named.length ? [eb('p.member', 'in', named)] : []),
+          ...(named.length < members.length ? [eb('p.member', 'is', null)] : []),
+        ]),
+      );
     for (const r of await q.execute()) {
-      const asked = wanted.get(keyOf(r.owner, r.collection ?? null, r.member));
+      const asked = wanted.get(keyOf(r.owner, r.collection ?? null, r.member ?? ''));
       if (asked === undefined) continue;
       let m = out.get(asked);
       if (!m) out.set(asked, (m = new Map()));
@@ -118,13 +139,31 @@ export class TreeDeadPropertyStore implements DeadPropertyStore {
       const id = await this.#collectionId(trx, t);
       if (id === undefined) throw notFound();
       for (const op of ops) {
-        await this.#at(trx, t.owner, id).where('member', '=', t.member).where('name', '=', op.name).execute();
+        await onMember(this.#at(trx, t.owner, id), t.member)
+          .where('name', '=', op.name)
+          .execute();
         if (op.value !== null)
           await trx
             .insertInto(this.#t.props)
-            .values({ owner_id: t.owner, collection_id: id, member: t.member, name: op.name, value: op.value })
+            .values({ owner_id: t.owner, collection_id: id, member: stored(t.member), name: op.name, value: op.value })
             .execute();
       }
+      // A client may not grow one resource without bound, one PROPPATCH at a time (the whole patch is undone).
+      const all = await onMember(
+        trx
+          .selectFrom(this.#t.props)
+          .select('value')
+          .where('owner_id', '=', t.owner)
+          .where('collection_id', id === null ? 'is' : '=', id),
+        t.member,
+      ).execute();
+      const bytes = all.reduce((n, r) => n + Buffer.byteLength(String(r.value)), 0);
+      if (all.length > MAX_DEAD_PROPERTIES_PER_RESOURCE || bytes > MAX_DEAD_PROPERTY_BYTES_PER_RESOURCE)
+        throw new DavError(
+          507,
+          `a resource keeps at most ${MAX_DEAD_PROPERTIES_PER_RESOURCE} properties of together 1 MiB`,
+          'DAV_PROP_TOO_LARGE',
+        );
     });
   }
 
@@ -135,7 +174,7 @@ export class TreeDeadPropertyStore implements DeadPropertyStore {
       const id = await this.#collectionId(trx, t);
       if (id === undefined) return; // gone, and its rows with it (cascade)
       const q = this.#at(trx, t.owner, id);
-      await (t.member === '' ? q : q.where('member', '=', t.member)).execute();
+      await (t.member === '' ? q : onMember(q, t.member)).execute();
     });
   }
 
@@ -165,22 +204,22 @@ export class TreeDeadPropertyStore implements DeadPropertyStore {
       if (!fromId || !toId) return;
       const whole = from.member === '';
       const target = this.#at(trx, to.owner, toId);
-      await (whole ? target : target.where('member', '=', to.member)).execute();
+      await (whole ? target : onMember(target, to.member)).execute();
       let q = trx
         .selectFrom(this.#t.props)
         .selectAll()
         .where('owner_id', '=', from.owner)
         .where('collection_id', '=', fromId);
-      q = whole ? (deep ? q : q.where('member', '=', '')) : q.where('member', '=', from.member);
+      q = whole ? (deep ? q : onMember(q, '')) : onMember(q, from.member);
       const rows = (await q.execute()) as Row[];
       for (const r of rows)
         await trx
           .insertInto(this.#t.props)
-          .values({ ...r, owner_id: to.owner, collection_id: toId, member: whole ? r.member : to.member })
+          .values({ ...r, owner_id: to.owner, collection_id: toId, member: whole ? r.member : stored(to.member) })
           .execute();
       if (move && rows.length) {
         const src = this.#at(trx, from.owner, fromId);
-        await (whole ? src : src.where('member', '=', from.member)).execute();
+        await (whole ? src : onMember(src, from.member)).execute();
       }
     });
   }

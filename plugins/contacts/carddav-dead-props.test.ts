@@ -114,14 +114,23 @@ for (const engine of ['sqlite', 'postgres'] as const)
       assert.equal((await rows()).length, before);
     });
 
-    it('drops a book’s properties with the book', async () => {
+    it('drops a card’s properties with the card and a book’s with the book', async () => {
       const mk = await dav.send('MKCOL', `${H}/temp/`, {
         body: `<?xml version="1.0"?><d:mkcol ${NS}><d:set><d:prop><d:resourcetype><d:collection/><card:addressbook/></d:resourcetype></d:prop></d:set></d:mkcol>`,
       });
       assert.equal(mk.status, 201, mk.text);
-      assert.equal((await dav.send('PROPPATCH', `${H}/temp/`, { body: set('<cs:gone>1</cs:gone>') })).status, 207);
+      const card = { body: card4('t', 'T'), headers: { 'content-type': 'text/vcard' } };
+      assert.equal((await dav.send('PUT', `${H}/temp/t.vcf`, card)).status, 201);
+      assert.equal((await dav.send('PUT', `${H}/temp/u.vcf`, { ...card, body: card4('u', 'U') })).status, 201);
+      for (const p of ['', 't.vcf', 'u.vcf'])
+        assert.equal(
+          (await dav.send('PROPPATCH', `${H}/temp/${p}`, { body: set('<cs:gone>1</cs:gone>') })).status,
+          207,
+        );
       const gone = async () => (await rows()).filter((r) => r.name === '{http://calendarserver.org/ns/}gone');
-      assert.equal((await gone()).length, 1);
+      assert.equal((await gone()).length, 3);
+      assert.equal((await dav.send('DELETE', `${H}/temp/t.vcf`)).status, 204);
+      assert.deepEqual((await gone()).map((r) => r.member).sort(), [null, 'u.vcf']);
       assert.equal((await dav.send('DELETE', `${H}/temp/`)).status, 204);
       assert.deepEqual(await gone(), []);
     });

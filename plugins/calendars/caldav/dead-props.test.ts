@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { MAX_DEAD_PROPERTY_BYTES, parseXml, type XmlNode } from '#dav';
+import { MAX_DEAD_PROPERTIES_PER_RESOURCE, MAX_DEAD_PROPERTY_BYTES, parseXml, type XmlNode } from '#dav';
 import type { TestServer } from '../../../test/harness/test-server.ts';
 import { ics, vevent } from '../testing/ics.ts';
 import type { CalendarServices } from '../index.ts';
@@ -118,6 +118,23 @@ for (const engine of ENGINES)
         body: find('<cs:x-note/>'),
       });
       assert.doesNotMatch(fresh.text, /mine/);
+      // Deleted another way (the JSON API, a federation pull): the object's rows go with it all the same.
+      assert.equal(
+        (await alice.send('PROPPATCH', `${cal}e1.ics`, { body: set('<cs:x-note>again</cs:x-note>') })).status,
+        207,
+      );
+      const work = (await services.calendars.get('alice', 'work'))!;
+      const notes = () =>
+        server.engine.database.db
+          .selectFrom('calendars_props')
+          .select('member')
+          .where('collection_id', '=', work.id)
+          .where('name', '=', '{http://calendarserver.org/ns/}x-note')
+          .execute();
+      assert.deepEqual(await notes(), [{ member: 'e1.ics' }]);
+      assert.ok(await services.objects.delete(work.id, 'e1.ics'));
+      assert.deepEqual(await notes(), []);
+      assert.equal((await putIcs(alice, `${cal}e1.ics`, event)).status, 201);
     });
 
     it('still refuses protected properties (403, the rest 424) and oversized values, storing nothing', async () => {
@@ -137,7 +154,21 @@ for (const engine of ENGINES)
       const big = `<cs:big>${'a'.repeat(MAX_DEAD_PROPERTY_BYTES + 1)}</cs:big>`;
       const r = await alice.send('PROPPATCH', cal, { body: set(big) });
       assert.equal(r.status, 507);
-      const none = await alice.send('PROPFIND', cal, { headers: { depth: '0' }, body: find('<cs:never/><cs:big/>') });
+      // Nor may a resource grow without bound: at most MAX_DEAD_PROPERTIES_PER_RESOURCE (the whole patch is undone).
+      const fresh = `${home}many/`;
+      assert.equal((await alice.send('MKCALENDAR', fresh)).status, 201);
+      const many = Array.from({ length: MAX_DEAD_PROPERTIES_PER_RESOURCE + 1 }, (_, i) => `<cs:p${i}>x</cs:p${i}>`);
+      assert.equal((await alice.send('PROPPATCH', fresh, { body: set(many.join('')) })).status, 507);
+      assert.equal((await alice.send('PROPPATCH', fresh, { body: set(many.slice(1).join('')) })).status, 207);
+      assert.equal((await alice.send('PROPPATCH', fresh, { body: set(many[0]!) })).status, 507);
+      const kept = await alice.send('PROPFIND', fresh, { headers: { depth: '0' }, body: find('<cs:p0/><cs:p1/>') });
+      assert.match(found(kept.text), /:p1/);
+      assert.doesNotMatch(found(kept.text), /:p0/);
+      assert.equal((await alice.send('DELETE', fresh)).status, 204);
+      const none = await alice.send('PROPFIND', cal, {
+        headers: { depth: '0' },
+        body: find('<cs:never/><cs:big/>'),
+      });
       assert.doesNotMatch(found(none.text), /never|big/);
     });
 

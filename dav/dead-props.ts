@@ -31,7 +31,11 @@ export function deadPropertiesExtension(store: DeadPropertyStore): DavExtension 
       server.addPropertyProvider(
         {
           async propFind(batch, d) {
-            const want = batch;
+            // A protected property is never stored dead (PROPPATCH refuses it): a request that names only such
+            // properties (a sync client's getetag, a report's calendar-data) needs no look-up.
+            const want = batch.filter(
+              (pf) => pf.request.kind !== 'prop' || !pf.request.names.every((n) => server.isProtected(n)),
+            );
             if (want.length === 0) return;
             const stored = await store.get(
               d.mount.space,

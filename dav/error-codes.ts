@@ -28,7 +28,11 @@ export const DAV_ERROR_CODES = {
   DAV_LOCKED: { status: 423, meaning: 'A lock covers the resource and its token was not submitted by its holder.' },
   DAV_CROSS_SERVER: { status: 502, meaning: 'The Destination is on another server or in another store.' },
   DAV_INSUFFICIENT_STORAGE: { status: 507, meaning: 'The storage is full.' },
-  DAV_PROP_TOO_LARGE: { status: 507, meaning: 'A property value is larger than 64 KiB.' },
+  DAV_PROP_TOO_LARGE: {
+    status: 507,
+    meaning:
+      'A property value is larger than 64 KiB, or a resource would keep more than 200 dead properties or 1 MiB of them.',
+  },
   DAV_INTERNAL: { status: 500, meaning: 'An unexpected failure; it is logged, details are not sent.' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 

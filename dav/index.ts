@@ -62,3 +62,23 @@ export * from './xml.ts';
 export { decodeUtf8, MAX_XML_DEPTH, parseXml } from './xml-parse.ts';
 export * from './if-header.ts';
 export * from './paths.ts';
+export {
+  principalHref,
+  PrincipalCollection,
+  PrincipalNode,
+  PRINCIPAL_PROPS,
+  PRINCIPALS_PATH,
+  PrincipalsRootNode,
+  sharedPrincipals,
+  type PrincipalAuthenticator,
+  type PrincipalContribution,
+  type PrincipalsMount,
+  type PrincipalsSetup,
+  type PrincipalUser,
+} from './principals/principals.ts';
+export {
+  MAX_DEAD_PROPERTIES_PER_RESOURCE,
+  MAX_DEAD_PROPERTY_BYTES_PER_RESOURCE,
+  TreeDeadPropertyStore,
+  type TreePropTables,
+} from './tree-prop-store.ts';

@@ -168,6 +168,26 @@ describe('dav: a server that extensions build up', () => {
     assert.doesNotMatch(names.text, /Early|abc/);
   });
 
+  it('asks the dead-property store nothing when only protected properties are named, and everything otherwise', async () => {
+    const s = setup();
+    t = await serveDav(s.dav, '/dav', s.mountFor);
+    await t.send('PUT', '/dav/a.txt', { body: 'abc' });
+    await s.props.patch('alice', '/a.txt', [{ name: '{urn:z}tag', value: 't' }]);
+    const asked: string[][] = [];
+    const get = s.props.get.bind(s.props);
+    s.props.get = async (space, paths) => (asked.push([...paths]), get(space, paths));
+    const find = (props: string) =>
+      t!.send('PROPFIND', '/dav/', {
+        headers: { depth: '1' },
+        body: `<d:propfind xmlns:d="DAV:" xmlns:z="urn:z"><d:prop>${props}</d:prop></d:propfind>`,
+      });
+    assert.doesNotMatch((await find('<d:getetag/><d:resourcetype/>')).text, /urn:z/);
+    assert.deepEqual(asked, []);
+    assert.match((await find('<d:getetag/><z:tag/>')).text, /<x:tag xmlns:x="urn:z">t</);
+    assert.match((await t.send('PROPFIND', '/dav/a.txt', { headers: { depth: '0' } })).text, /urn:z/);
+    assert.equal(asked.length, 2);
+  });
+
   it('PROPPATCH: a claiming handler stores before dead properties; protected properties fail the whole request', async () => {
     const stored: string[] = [];
     const colors: DavExtension = {

@@ -4,6 +4,7 @@ import { CalendarStore } from './calendar-store.ts';
 import { mountCaldav, type CaldavServices } from './caldav/setup.ts';
 import { ObjectStore } from './object-store.ts';
 import { calendarMigrations } from './schema.ts';
+import { calendarPropsMigration } from './caldav/dead-props-schema.ts';
 import { federationApi } from './federation/api.ts';
 import { setupFederation, type CalendarFederation } from './federation/federation.ts';
 import { federationWriter } from './federation/caldav-writer.ts';
@@ -44,7 +45,7 @@ export function calendarsPlugin(opts: CalendarsPluginOptions = {}): MeshworkPlug
         assumable: true,
       },
     ],
-    migrations: calendarMigrations,
+    migrations: [...calendarMigrations, calendarPropsMigration],
     async setup(ctx) {
       const calendars = new CalendarStore(ctx.db);
       const objects = new ObjectStore(ctx.db);

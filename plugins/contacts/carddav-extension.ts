@@ -98,7 +98,7 @@ export function carddavExtension(opts: { maxBytes: number }): DavExtension {
   return {
     name: 'carddav',
     setup(server) {
-      server.addFeature('addressbook', 'extended-mkcol');
+      server.addFeature('3', 'access-control', 'addressbook', 'extended-mkcol');
       server.addMethod('MKCOL', extendedMkcol(), { write: true });
       server.addMethod('GET', negotiatedGet());
       server.addMethod('HEAD', negotiatedGet());

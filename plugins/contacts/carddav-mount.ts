@@ -1,11 +1,22 @@
 /**
- * Where CardDAV lives: `/dav/addressbooks/<user>/` (the home, also the principal URL) and `/.well-known/carddav`
- * (RFC 6764) redirecting there. Clients authenticate as on `/dav/files` (Basic or a bearer session, throttled by the
+ * Where CardDAV lives: `/dav/addressbooks/<user>/` (the home; it was the principal URL before the shared
+ * `/dav/principals/<user>/` and still answers as one) and `/.well-known/carddav` (RFC 6764) redirecting to the
+ * shared principals. Clients authenticate as on `/dav/files` (Basic or a bearer session, throttled by the
  * core); a user sees only their own home.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PluginContext, User } from '#core';
-import { createDavServer, DavError, sendFailure, syncExtension, type DavMount, type DavServer } from '#dav';
+import {
+  createDavServer,
+  DavError,
+  deadPropertiesExtension,
+  PRINCIPALS_PATH,
+  sendFailure,
+  syncExtension,
+  type DavMount,
+  type DavServer,
+  type DeadPropertyStore,
+} from '#dav';
 import { AddressbooksRoot, type CardDavContext } from './carddav-nodes.ts';
 import { carddavExtension } from './carddav-extension.ts';
 
@@ -15,9 +26,16 @@ export const CARDDAV_BASE = '/dav/addressbooks';
 /** Resolves the request's user (null when credentials are missing or wrong). */
 export type Authenticate = (req: IncomingMessage, res: ServerResponse) => Promise<User | null>;
 
-/** Builds the DAV server of the contacts plugin. */
-export function createCardDav(ctx: Pick<PluginContext, 'logger'>, maxBytes: number): DavServer {
-  return createDavServer({ logger: ctx.logger, extensions: [syncExtension(), carddavExtension({ maxBytes })] });
+/** Builds the DAV server of the contacts plugin (dead properties in `props`: what the plugin does not store itself). */
+export function createCardDav(
+  ctx: Pick<PluginContext, 'logger'>,
+  maxBytes: number,
+  props: DeadPropertyStore,
+): DavServer {
+  return createDavServer({
+    logger: ctx.logger,
+    extensions: [syncExtension(), carddavExtension({ maxBytes }), deadPropertiesExtension(props)],
+  });
 }
 
 /** The handler mounted at `/dav/addressbooks`. `ensureBooks` prepares a user's default books on first use. */
@@ -61,10 +79,13 @@ function decodeURIComponentSafe(s: string): string | null {
   }
 }
 
-/** `/.well-known/carddav`: a redirect to the address-book tree for every method (tsdav asks with PROPFIND). */
+/**
+ * `/.well-known/carddav`: a redirect for every method (tsdav asks with PROPFIND) to the principal collection shared
+ * with CalDAV, whose `current-user-principal` leads to the one principal carrying both home sets.
+ */
 export function wellKnownCardDav(req: IncomingMessage, res: ServerResponse): void {
   res.statusCode = 301;
-  res.setHeader('Location', `${CARDDAV_BASE}/`);
+  res.setHeader('Location', `${PRINCIPALS_PATH}/`);
   res.setHeader('Content-Length', 0);
   res.end();
   void req;

@@ -200,7 +200,10 @@ export class BookNode implements DavSyncCollection {
   }
 }
 
-/** A user's address-book home (also the principal URL: `/dav/addressbooks/<user>/`). */
+/**
+ * A user's address-book home (`/dav/addressbooks/<user>/`): a plain collection (RFC 6352 §7.1.1). It was the
+ * principal URL before the shared `/dav/principals/<user>/`; its properties still lead clients configured with it.
+ */
 export class HomeNode implements DavCollection {
   readonly collection = true as const;
   readonly etag = null;
@@ -208,7 +211,6 @@ export class HomeNode implements DavCollection {
   readonly contentType = null;
   readonly size = null;
   readonly lockable = false;
-  readonly resourceTypes = ['{DAV:}principal'];
 
   constructor(
     readonly ctx: CardDavContext,

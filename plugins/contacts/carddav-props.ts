@@ -9,6 +9,8 @@ import {
   escapeXml,
   forbidden,
   formatSyncToken,
+  principalHref,
+  PRINCIPALS_PATH,
   textOf,
   type DavRequest,
   type PropertyProvider,
@@ -52,10 +54,16 @@ export const PROTECTED_PROPS = [
   CARDDAV_PROPS.getctag,
 ];
 
-/** The principal URL: the user's home, or the mount itself when it serves one shared book (federation). */
-function principalOf(d: DavRequest): string {
+/**
+ * The caller's principal, home and principal collection: the shared `/dav/principals/<user>/` and the user's home;
+ * or the mount itself when it serves one shared book to a peer (federation), which has no local principal.
+ */
+function placesOf(d: DavRequest): { principal: string; home: string; principals: string } {
   const root = d.mount.root;
-  return root instanceof AddressbooksRoot ? `${root.home.href}/` : `${d.mount.hrefPrefix}/`;
+  if (root instanceof AddressbooksRoot)
+    return { principal: principalHref(root.home.name), home: `${root.home.href}/`, principals: `${PRINCIPALS_PATH}/` };
+  const own = `${d.mount.hrefPrefix}/`;
+  return { principal: own, home: own, principals: own };
 }
 
 const href = (h: string) => `<d:href>${escapeXml(h)}</d:href>`;
@@ -71,14 +79,18 @@ function privileges(writable: boolean): string {
 export function carddavProps(maxBytes: number): PropertyProvider {
   return {
     async propFind(batch, d) {
-      const principal = principalOf(d);
+      const { principal, home, principals } = placesOf(d);
       for (const pf of batch) {
         const n = pf.node;
         // RFC 4918 §9.1: allprop is the dead and RFC 4918 live properties; these only when asked by name.
         pf.handle(CARDDAV_PROPS.currentUserPrincipal, href(principal), false);
-        pf.handle(CARDDAV_PROPS.principalUrl, href(principal), false);
-        pf.handle(CARDDAV_PROPS.homeSet, href(principal), false);
-        pf.handle(CARDDAV_PROPS.principalCollectionSet, href(`${d.mount.hrefPrefix}/`), false);
+        pf.handle(CARDDAV_PROPS.principalCollectionSet, href(principals), false);
+        // The home was the principal before the shared one existed: it still answers what clients configured with
+        // it ask (principal-URL, addressbook-home-set), pointing to the shared principal and to itself.
+        if (n instanceof HomeNode || n instanceof AddressbooksRoot || home === principal) {
+          pf.handle(CARDDAV_PROPS.principalUrl, href(principal), false);
+          pf.handle(CARDDAV_PROPS.homeSet, href(home), false);
+        }
         const writable = n instanceof BookNode ? !n.readOnly : n instanceof CardNode ? !n.book.readOnly : true;
         pf.handle(
           CARDDAV_PROPS.privileges,

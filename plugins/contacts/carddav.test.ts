@@ -28,18 +28,20 @@ describe('contacts: CardDAV at /dav/addressbooks/<user>/', function () {
   it('discovers the principal and home through /.well-known/carddav', async () => {
     const wk = await fetch(`${s.origin}/.well-known/carddav`, { method: 'PROPFIND', redirect: 'manual' });
     assert.equal(wk.status, 301);
-    assert.equal(wk.headers.get('location'), '/dav/addressbooks/');
+    assert.equal(wk.headers.get('location'), '/dav/principals/');
     const r = await dav.send('PROPFIND', '/dav/addressbooks/', {
       headers: { depth: '0' },
       body: PROPFIND('<d:current-user-principal/>'),
     });
     assert.equal(r.status, 207);
-    assert.match(r.text, /<d:current-user-principal><d:href>\/dav\/addressbooks\/ann\/<\/d:href>/);
+    assert.match(r.text, /<d:current-user-principal><d:href>\/dav\/principals\/ann\/<\/d:href>/);
     const p = await dav.send('PROPFIND', `${H}/`, {
       headers: { depth: '0' },
       body: PROPFIND('<c:addressbook-home-set/><d:principal-URL/><d:resourcetype/>'),
     });
+    // The home was the principal URL before the shared one: configured clients still find their home there.
     assert.match(p.text, /addressbook-home-set[^>]*><d:href>\/dav\/addressbooks\/ann\/<\/d:href>/);
+    assert.match(p.text, /<d:principal-URL><d:href>\/dav\/principals\/ann\/<\/d:href>/);
     assert.match(p.headers.get('dav') ?? '', /addressbook/);
     assert.equal((await davClient(s.origin, '').send('PROPFIND', `${H}/`)).status, 401);
     const other = await davClient(s.origin, basicFor('ben')).send('PROPFIND', `${H}/`, { headers: { depth: '0' } });

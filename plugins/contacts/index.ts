@@ -2,12 +2,15 @@
  * Contacts (`addressbook` over `webdav`, CardDAV): address books and vCards in the database, served to real clients
  * at `/dav/addressbooks/<user>/` (see README.md).
  */
-import { definePlugin, type MeshworkPlugin } from '#core';
+import { definePlugin, userFromRequest, type MeshworkPlugin } from '#core';
+import { sharedPrincipals } from '#dav';
 import { ChangeAnnouncer, mountContactsApi } from './api/routes.ts';
 import { BookStore } from './book-store.ts';
 import { CardStore } from './card-store.ts';
 import { davAuthenticator } from './dav-auth.ts';
 import { CARDDAV_BASE, carddavHandler, createCardDav, wellKnownCardDav } from './carddav-mount.ts';
+import { carddavPrincipal } from './carddav-principal.ts';
+import { contactPropStore, contactPropsMigration } from './carddav-dead-props.ts';
 import type { CardDavContext } from './carddav-nodes.ts';
 import { FederatedBook } from './federated-book.ts';
 import { setupOwnerFederation } from './federation/owner.ts';
@@ -33,7 +36,7 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
     resourceTypes: [
       { name: 'addressbook', shareTypes: ['user'], protocols: { webdav: `${CARDDAV_BASE}/`, 'webdav-receive': {} } },
     ],
-    migrations: contactsMigrations,
+    migrations: [...contactsMigrations, contactPropsMigration],
     async setup(ctx) {
       const limits = { ...CARD_LIMITS, ...options.limits };
       const books = new BookStore(ctx.db);
@@ -62,16 +65,24 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
         await federated.sync(userId);
         ready.add(userId);
       };
-      const server = createCardDav(ctx, limits.maxBytes);
+      const props = contactPropStore(ctx.db);
+      const server = createCardDav(ctx, limits.maxBytes, props);
       const handler = carddavHandler(ctx, server, dav, davAuthenticator(ctx), ensureBooks);
       ctx.mount(CARDDAV_BASE, (req, res) => void handler(req, res));
       ctx.mount('/.well-known/carddav', wellKnownCardDav);
+      // The principal is shared with CalDAV: whichever plugin comes first mounts it, both contribute properties.
+      sharedPrincipals(ctx.identity, {
+        authenticate: (req, res) => userFromRequest(ctx.requireUser, req, res),
+        logger: ctx.logger,
+        mount: (path, h) => ctx.mount(path, h),
+      }).contribute(carddavPrincipal(CARDDAV_BASE));
       ctx.events.on('contact:changed', ({ userId }) => federated.sync(userId));
       ctx.people.register(addressBookPeople(books, cards));
       mountContactsApi(ctx.api, { books, cards, limits, changes, ensureBooks });
       ctx.events.on('account:deleted', async ({ userId }) => {
         ready.delete(userId);
         await books.deleteOwner(userId);
+        await props.removeOwner(userId);
       });
       return {
         ...owner.hooks,

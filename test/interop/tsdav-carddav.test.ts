@@ -30,7 +30,7 @@ describe('interop: tsdav as a CardDAV client of /dav/addressbooks', function () 
 
   it('discovers the account, creates an address book and keeps Apple, Google and 4.0 cards byte-identical', async () => {
     const home = account.homeUrl ?? '';
-    assert.equal(new URL(account.principalUrl ?? '').pathname, '/dav/addressbooks/tess/');
+    assert.equal(new URL(account.principalUrl ?? '').pathname, '/dav/principals/tess/');
     assert.equal(new URL(home).pathname, '/dav/addressbooks/tess/');
     await client.makeCollection({
       url: `${home}friends/`,

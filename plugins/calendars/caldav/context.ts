@@ -4,7 +4,7 @@
  * report handlers reach it through `d.mount`.
  */
 import type ICAL from 'ical.js';
-import { encodeSegment, type DavMount, type DavRequest } from '#dav';
+import { encodeSegment, PRINCIPALS_PATH, type DavMount, type DavRequest } from '#dav';
 import type { Calendar, CalendarStore } from '../calendar-store.ts';
 import type { ObjectStore, WriteCondition } from '../object-store.ts';
 import type { ValidatedObject } from '../ical-validate.ts';
@@ -13,7 +13,8 @@ import type { CalendarAccessPolicy, DavPrincipal } from './access.ts';
 
 /** URL prefixes of the CalDAV tree. */
 export const CALENDARS_PREFIX = '/dav/calendars';
-export const PRINCIPALS_PREFIX = '/dav/principals';
+/** The principals are the toolkit's, shared with CardDAV (`#dav` principals). */
+export const PRINCIPALS_PREFIX = PRINCIPALS_PATH;
 
 /**
  * Where changes to a calendar go. The local writer stores them; the federation part sets `remote` to carry
@@ -73,10 +74,7 @@ export function scopeOf(d: DavRequest): RequestScope {
   return (d.mount as CaldavMount).scope;
 }
 
-/** The principal URL of a local user (with the trailing slash Apple clients need). */
-export function principalHref(userId: string): string {
-  return `${PRINCIPALS_PREFIX}/${encodeSegment(userId)}/`;
-}
+export { principalHref } from '#dav';
 
 /** The calendar home URL of a local user. */
 export function homeHref(userId: string): string {

@@ -18,7 +18,7 @@ describe('caldav: discovery, calendars and objects', () => {
     for (const method of ['PROPFIND', 'GET']) {
       const r = await fetch(`${server.origin}/.well-known/caldav`, { method, redirect: 'manual' });
       assert.equal(r.status, 301);
-      assert.equal(r.headers.get('location'), '/dav/calendars/');
+      assert.equal(r.headers.get('location'), '/dav/principals/');
     }
   });
 

@@ -1,5 +1,13 @@
 /** The CalDAV extension of the DAV toolkit and the DAV server the calendars plugin serves with. */
-import { createDavServer, syncExtension, type DavExtension, type DavLogger, type DavServer } from '#dav';
+import {
+  createDavServer,
+  deadPropertiesExtension,
+  syncExtension,
+  type DavExtension,
+  type DavLogger,
+  type DavServer,
+  type DeadPropertyStore,
+} from '#dav';
 import { CALDAV_NS } from './calendar-node.ts';
 import { calendarPropPatch, extendedMkcol, mkcalendar } from './collections.ts';
 import { caldavProperties, P } from './props.ts';
@@ -47,7 +55,10 @@ export function caldavExtension(): DavExtension {
   };
 }
 
-/** The DAV server of the CalDAV tree (no locks: CalDAV clients do not lock; no dead properties). */
-export function createCaldavServer(logger: DavLogger): DavServer {
-  return createDavServer({ logger, extensions: [syncExtension(), caldavExtension()] });
+/**
+ * The DAV server of the CalDAV tree: no locks (CalDAV clients do not lock); dead properties in `props` (what
+ * clients PROPPATCH beyond the calendar's own properties).
+ */
+export function createCaldavServer(logger: DavLogger, props: DeadPropertyStore): DavServer {
+  return createDavServer({ logger, extensions: [syncExtension(), caldavExtension(), deadPropertiesExtension(props)] });
 }

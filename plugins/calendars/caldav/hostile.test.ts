@@ -43,7 +43,7 @@ describe('caldav: bad input never answers 500 and never changes stored data', fu
       `<c:free-busy-query ${CAL_NS}><c:time-range start="x" end="y"/></c:free-busy-query>`,
       '<d:sync-collection xmlns:d="DAV:"><d:sync-token>http://sabre.io/ns/sync/abc</d:sync-token><d:limit><d:nresults>0</d:nresults></d:limit></d:sync-collection>',
       `<d:propertyupdate ${CAL_NS}><d:set><d:prop><c:calendar-timezone>BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nEND:VCALENDAR</c:calendar-timezone></d:prop></d:set></d:propertyupdate>`,
-      `<d:propertyupdate ${CAL_NS}><d:set><d:prop><d:displayname>x</d:displayname><x:dead xmlns:x="urn:x">1</x:dead></d:prop></d:set></d:propertyupdate>`,
+      `<d:propertyupdate ${CAL_NS}><d:set><d:prop><d:displayname>x</d:displayname><x:dead xmlns:x="urn:x">1</x:dead><d:getetag>"1"</d:getetag></d:prop></d:set></d:propertyupdate>`,
       `<d:mkcol ${CAL_NS}><d:set><d:prop><d:resourcetype><d:collection/><c:calendar/></d:resourcetype><c:supported-calendar-component-set><c:comp name="VCARD"/></c:supported-calendar-component-set></d:prop></d:set></d:mkcol>`,
       'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:keep\r\nDTSTART:nonsense\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
       'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:keep\r\nDTSTART:20260101T000000Z\r\nRRULE:FREQ=SECONDLY;BYMONTH=13\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',

@@ -1,6 +1,6 @@
 /**
- * The CalDAV routes: `/dav/calendars/…` (homes, calendars, objects), `/dav/principals/<user>/` and the
- * `/.well-known/caldav` redirect (RFC 6764). Every request but the redirect is authenticated; what the caller may
+ * The CalDAV routes: `/dav/calendars/…` (homes, calendars, objects) and the `/.well-known/caldav` redirect
+ * (RFC 6764) to the shared principals. Every request but the redirect is authenticated; what the caller may
  * reach and change is the access policy's decision (`access.ts`), applied per request through the mount.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -9,7 +9,7 @@ import type { DavPrincipal } from './access.ts';
 import { canWrite } from './access.ts';
 import type { CaldavAuth } from './auth.ts';
 import { CALENDARS_PREFIX, PRINCIPALS_PREFIX, type CaldavContext, type CaldavMount } from './context.ts';
-import { CalendarsRoot, HomeNode, PrincipalsRoot } from './tree-nodes.ts';
+import { CalendarsRoot, HomeNode } from './tree-nodes.ts';
 
 /** Whether writes are possible at a path of the calendars tree (the server refuses write methods otherwise). */
 async function writableAt(root: CalendarsRoot, segs: string[]): Promise<boolean> {
@@ -52,32 +52,14 @@ export function calendarsHandler(server: DavServer, ctx: CaldavContext, auth: Ca
   };
 }
 
-/** The handler mounted at `/dav/principals`. */
-export function principalsHandler(server: DavServer, ctx: CaldavContext, auth: CaldavAuth, log: DavLogger) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    try {
-      const who = await caller(auth, req, res);
-      const mount: CaldavMount = {
-        root: new PrincipalsRoot(who),
-        hrefPrefix: PRINCIPALS_PREFIX,
-        space: 'principals',
-        basePath: '/',
-        principal: who.kind === 'user' ? `user:${who.userId}` : `remote:${who.id}`,
-        canWrite: false,
-        scope: { who, ctx },
-      };
-      await server.handle(req, res, mount, req.url ?? '/');
-    } catch (err) {
-      sendFailure(res, err, req.method ?? 'GET', log);
-    }
-  };
-}
-
-/** `/.well-known/caldav` (any method, RFC 6764 §5): 301 to the calendars tree, where discovery continues. */
+/**
+ * `/.well-known/caldav` (any method, RFC 6764 §5): 301 to the principal collection, shared with CardDAV, whose
+ * `current-user-principal` leads to the one principal carrying both home sets.
+ */
 export function wellKnownHandler() {
   return (_req: IncomingMessage, res: ServerResponse): void => {
     res.statusCode = 301;
-    res.setHeader('Location', `${CALENDARS_PREFIX}/`);
+    res.setHeader('Location', `${PRINCIPALS_PREFIX}/`);
     res.setHeader('Content-Length', 0);
     res.end();
   };

@@ -6,10 +6,10 @@ import { clark, DAV_NS, escapeXml, type DavRequest, type PropFind, type Property
 import { formatSyncToken } from '../sync-token.ts';
 import type { CalendarAccess } from './access.ts';
 import { CALDAV_NS, CalendarNode } from './calendar-node.ts';
-import { homeHref, principalHref, PRINCIPALS_PREFIX, scopeOf } from './context.ts';
+import { principalHref, PRINCIPALS_PREFIX, scopeOf } from './context.ts';
 import { calendarDataFor } from './calendar-data.ts';
 import { ObjectNode } from './object-node.ts';
-import { HomeNode, PrincipalNode } from './tree-nodes.ts';
+import { CalendarsRoot, HomeNode } from './tree-nodes.ts';
 
 export const CS_NS = 'http://calendarserver.org/ns/';
 export const ICAL_NS = 'http://apple.com/ns/ical/';
@@ -81,16 +81,8 @@ export function caldavProperties(): PropertyProvider {
         const n = pf.node;
         pf.handle(P.currentUserPrincipal, me ? href(me) : '<d:unauthenticated/>');
         pf.handle(P.principalCollectionSet, href(`${PRINCIPALS_PREFIX}/`));
-        if (n instanceof PrincipalNode) {
-          const info = await scope.ctx.userInfo(n.name);
-          pf.handle(P.principalUrl, href(principalHref(n.name)));
-          pf.handle(P.calendarHomeSet, href(homeHref(n.name)));
-          pf.handle(P.owner, href(principalHref(n.name)));
-          pf.handle(P.displayname, escapeXml(info?.displayName ?? n.name));
-          pf.handle(P.userType, 'INDIVIDUAL');
-          const addresses = [`mailto:${n.name}@${scope.ctx.host}`, principalHref(n.name)];
-          if (info?.email) addresses.unshift(`mailto:${info.email}`);
-          pf.handle(P.userAddressSet, addresses.map(href).join(''));
+        if (n instanceof CalendarsRoot) {
+          pf.handle(P.privileges, () => privileges('read'));
         } else if (n instanceof HomeNode) {
           pf.handle(P.owner, href(principalHref(n.ownerId)));
           pf.handle(P.privileges, () => privileges(n.own ? 'read-write' : 'read'));

@@ -1,14 +1,17 @@
 /** Builds the CalDAV layer of the calendars plugin and mounts its routes. */
-import type { PluginContext } from '#core';
+import { userFromRequest, type PluginContext } from '#core';
+import { sharedPrincipals } from '#dav';
 import type { CalendarStore } from '../calendar-store.ts';
 import { DEFAULT_MAX_RESOURCE_SIZE } from '../ical-validate.ts';
 import type { ObjectStore } from '../object-store.ts';
 import { CalendarAccessPolicy } from './access.ts';
 import { accountResolver, CaldavAuth } from './auth.ts';
 import { localWriter } from './calendar-node.ts';
-import { CALENDARS_PREFIX, PRINCIPALS_PREFIX, type CaldavContext } from './context.ts';
+import { CALENDARS_PREFIX, type CaldavContext } from './context.ts';
+import { calendarPropStore } from './dead-props-schema.ts';
 import { createCaldavServer } from './extension.ts';
-import { calendarsHandler, principalsHandler, wellKnownHandler } from './mount.ts';
+import { calendarsHandler, wellKnownHandler } from './mount.ts';
+import { caldavPrincipal } from './principal-props.ts';
 
 /** The seams other parts of the plugin extend: the access policy, authentication, and the remote writer. */
 export interface CaldavServices {
@@ -17,9 +20,12 @@ export interface CaldavServices {
   auth: CaldavAuth;
 }
 
-/** Creates the CalDAV layer and mounts `/dav/calendars`, `/dav/principals` and `/.well-known/caldav`. */
+/**
+ * Creates the CalDAV layer and mounts `/dav/calendars` and `/.well-known/caldav`; adds the calendar home set to the
+ * shared `/dav/principals` (mounting it when no other plugin did).
+ */
 export function mountCaldav(
-  ctx: Pick<PluginContext, 'mount' | 'logger' | 'requireUser' | 'accounts' | 'identity'>,
+  ctx: Pick<PluginContext, 'mount' | 'logger' | 'requireUser' | 'accounts' | 'identity' | 'db'>,
   stores: { calendars: CalendarStore; objects: ObjectStore },
   opts: { maxResourceSize?: number } = {},
 ): CaldavServices {
@@ -36,11 +42,15 @@ export function mountCaldav(
     host: ctx.identity.host,
   };
   const auth = new CaldavAuth(accountResolver(ctx));
-  const server = createCaldavServer(ctx.logger);
+  const server = createCaldavServer(ctx.logger, calendarPropStore(ctx.db));
   const calendars = calendarsHandler(server, context, auth, ctx.logger);
-  const principals = principalsHandler(server, context, auth, ctx.logger);
   ctx.mount(CALENDARS_PREFIX, (req, res) => void calendars(req, res));
-  ctx.mount(PRINCIPALS_PREFIX, (req, res) => void principals(req, res));
+  // The principal is shared with CardDAV: whichever plugin comes first mounts it, both contribute properties.
+  sharedPrincipals(ctx.identity, {
+    authenticate: (req, res) => userFromRequest(ctx.requireUser, req, res),
+    logger: ctx.logger,
+    mount: (path, handler) => ctx.mount(path, handler),
+  }).contribute(caldavPrincipal(context.userInfo, context.host));
   ctx.mount('/.well-known/caldav', wellKnownHandler());
   return { context, policy, auth };
 }

@@ -1,6 +1,7 @@
 /**
  * The virtual collections of the CalDAV tree: `/dav/calendars/` (the homes the caller may see), a calendar home
- * `/dav/calendars/<user>/` (the calendars of that user the caller may reach) and `/dav/principals/<user>/`.
+ * `/dav/calendars/<user>/` (the calendars of that user the caller may reach). Principals are the toolkit's
+ * (`#dav` principals), shared with CardDAV.
  * Nothing here is stored; they are made per request for the caller.
  */
 import { encodeSegment, forbidden, type DavCollection, type DavNode } from '#dav';
@@ -110,44 +111,5 @@ export class CalendarsRoot extends VirtualCollection {
 
   async children(): Promise<HomeNode[]> {
     return this.who.kind === 'user' ? [new HomeNode(this.ctx, this.who.userId, this.who)] : [];
-  }
-}
-
-export const PRINCIPAL_TYPE = '{DAV:}principal';
-
-/** A local user's principal (no members). */
-export class PrincipalNode extends VirtualCollection {
-  readonly resourceTypes = [PRINCIPAL_TYPE];
-
-  constructor(
-    readonly name: string,
-    readonly displayName: string,
-  ) {
-    super();
-  }
-
-  async child(): Promise<null> {
-    return null;
-  }
-
-  async children(): Promise<DavNode[]> {
-    return [];
-  }
-}
-
-/** `/dav/principals/`: the caller's own principal. */
-export class PrincipalsRoot extends VirtualCollection {
-  readonly name = '';
-
-  constructor(readonly who: DavPrincipal) {
-    super();
-  }
-
-  async child(name: string): Promise<PrincipalNode | null> {
-    return this.who.kind === 'user' && name === this.who.userId ? new PrincipalNode(name, this.who.displayName) : null;
-  }
-
-  async children(): Promise<PrincipalNode[]> {
-    return this.who.kind === 'user' ? [new PrincipalNode(this.who.userId, this.who.displayName)] : [];
   }
 }

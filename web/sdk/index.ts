@@ -33,6 +33,8 @@ export type {
 } from '../src/plugin-host.ts';
 /** A page loaded on demand (its own chunk): `Page: lazyPage(() => import('./x-page.tsx').then((m) => m.XPage))`. */
 export { lazyPage } from '../src/shell/lazy-page.tsx';
+import { lazyComponent } from '../src/shell/lazy-page.tsx';
+import type { ShareDialogProps } from '../src/components/share/share-types.ts';
 /** A count on a plugin's navigation entry (by route), also summed into the tab's title; null or 0 clears it. */
 export { setNavBadge, type NavBadge } from '../src/shell/nav-badges.ts';
 /** The shell's context below any page; and hooks for its parts. */
@@ -75,6 +77,21 @@ export { ImportReport, type SkippedItem } from '../src/components/import-report.
 export { CopyButton } from '../src/components/copy-button.tsx';
 /** The recipient field of share dialogs: an address, or people suggested by name, e-mail or address as one types. */
 export { RecipientInput } from '../src/components/recipient-input.tsx';
+/**
+ * The share dialog of every resource type: recipient (address or people search), the caller's permission choices,
+ * who has access with change-permission and Unshare. Its code (and CSS) load on first use, not at start-up.
+ */
+export const ShareDialog = lazyComponent<ShareDialogProps>(() =>
+  // eslint-disable-next-line import-x/no-cycle -- a lazy chunk that imports #web-sdk, as plugin chunks do
+  import('../src/components/share/share-dialog.tsx').then((m) => m.ShareDialog),
+);
+/** The share dialog's props, a permission choice, a listed share; `VIEW_EDIT` is "Can view" / "Can edit". */
+export {
+  VIEW_EDIT,
+  type PermissionChoice,
+  type ShareDialogProps,
+  type ShareRow,
+} from '../src/components/share/share-types.ts';
 /** A small coloured state label (`pending`, `accepted`, `failed`, …). */
 export { StatePill } from '../src/components/state-pill.tsx';
 /** Line icons (24×24 path data, current colour) and the component that draws one, decorative. */

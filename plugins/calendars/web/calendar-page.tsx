@@ -1,28 +1,16 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import './calendar.css';
-import {
-  ImportReport,
-  PHONE_QUERY,
-  ShareDialog,
-  describeError,
-  useMediaQuery,
-  type PermissionChoice,
-  type PluginPageProps,
-} from '#web-sdk';
+import { ImportReport, PHONE_QUERY, ShareDialog, describeError, useMediaQuery, type PluginPageProps } from '#web-sdk';
 import { CalendarApi, type CalendarInfo, type ImportSummary } from './calendar-api.ts';
 import { CalendarDialog } from './calendar-dialog.tsx';
 import { CalendarList } from './calendar-list.tsx';
 import { EventDialog, type EventDraft } from './event-dialog.tsx';
 import { FullCalendarView, type EventMove } from './full-calendar.tsx';
 import { MoveScopeDialog } from './move-scope-dialog.tsx';
+import { CALENDAR_CHOICES } from './share-choices.ts';
 import { localDay } from './time-fields.ts';
 
 const HIDDEN_KEY = 'meshwork.calendar.hidden';
-/** What a calendar's recipient may do. */
-export const CALENDAR_CHOICES: readonly PermissionChoice[] = [
-  { label: 'View events', permissions: ['read'] },
-  { label: 'View and edit events', permissions: ['read', 'write'] },
-];
 
 function loadHidden(): Set<string> {
   try {

@@ -52,7 +52,10 @@ export function NavMenu(props: { current: string; plugins: readonly WebPlugin[];
   const badges = useNavBadges();
   const items: NavItem[] = [
     { route: 'shares', title: 'Shares', icon: ICONS.shares, badge: props.pending },
-    { route: 'contacts', title: 'Contacts', icon: ICONS.contacts, badge: 0 },
+    // One place for people: a plugin that is it (the address book) replaces the shell's Contacts page.
+    ...(props.plugins.some((p) => p.people)
+      ? []
+      : [{ route: 'contacts', title: 'Contacts', icon: ICONS.contacts, badge: 0 }]),
     ...props.plugins.map((p) => {
       const b = badges.get(p.route);
       return {

@@ -47,3 +47,17 @@ export function choiceIndex(choices: readonly PermissionChoice[], permissions: r
   const key = (p: readonly string[]) => [...p].sort().join(',');
   return choices.findIndex((c) => key(c.permissions) === key(permissions));
 }
+
+/** Props of `PickAndShare`: the items to choose from, then what `ShareDialog` needs. */
+export interface PickAndShareProps {
+  /** The dialog's title: "Share a calendar with bob@cloud.example". */
+  title: string;
+  recipient: string;
+  /** The user's items that can be shared (their own). */
+  load: () => Promise<Array<{ id: string; name: string }>>;
+  /** Said when there is none: "You have no calendar of your own yet." */
+  empty: string;
+  resourceType: string;
+  choices: readonly PermissionChoice[];
+  onClose: () => void;
+}

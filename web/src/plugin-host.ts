@@ -123,10 +123,14 @@ export interface WebPlugin {
   /** A dialog picking a file from the user's files, for other plugins (chat attachments); lazily loaded. */
   filePicker?: ComponentType<FilePickerProps>;
   /**
-   * This plugin's page is the place for people (contacts, invites): the shell's own Contacts page leaves the
-   * navigation and `#/contacts?…` (invite links) goes to the route this returns for the query.
+   * This plugin's page is the place for people (contacts, invites). When `available` says this server runs the
+   * plugin, the shell's own Contacts page leaves the navigation and `#/contacts?…` (invite links) goes to `href`.
    */
-  people?: (query: URLSearchParams) => string;
+  people?: {
+    href: (query: URLSearchParams) => string;
+    /** Whether the server runs the plugin (its API answers); asked once per session. */
+    available: (api: ApiClient) => Promise<boolean>;
+  };
 }
 
 /** The plugin whose route is the first segment, or null. */

@@ -1,4 +1,5 @@
 import { hashHref, lazyComponent, lazyPage, type WebPlugin } from '#web-sdk';
+import { ContactsApi } from './contacts-api.ts';
 import { PEOPLE_SEGMENT } from './people-route.ts';
 
 /**
@@ -12,9 +13,12 @@ export const contactsWebPlugin: WebPlugin = {
   route: 'addressbook',
   icon: 'M6 3.5h12.5v17H6zM4 7.5h3M4 12h3M4 16.5h3M12.25 11a2.25 2.25 0 1 0 0-.01M9 17c.6-2 1.9-3 3.25-3s2.65 1 3.25 3',
   Page: lazyPage(() => import('./contacts-page.tsx').then((m) => m.ContactsBookPage)),
-  people: (query) => {
-    const invite = query.get('invite');
-    return `${hashHref('addressbook', PEOPLE_SEGMENT)}${invite ? `?invite=${encodeURIComponent(invite)}` : ''}`;
+  people: {
+    href: (query) => {
+      const invite = query.get('invite');
+      return `${hashHref('addressbook', PEOPLE_SEGMENT)}${invite ? `?invite=${encodeURIComponent(invite)}` : ''}`;
+    },
+    available: (api) => new ContactsApi(api).books().then(() => true),
   },
   resourceLabels: { addressbook: 'Address book' },
   shareTargets: [

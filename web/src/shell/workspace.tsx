@@ -64,9 +64,20 @@ export function Workspace(props: {
     [api, socket, user, toasts, token, onUnauthorized],
   );
   const plugin = pluginForRoute(plugins, first);
-  // With a plugin that is the place for people (the address book), #/contacts (invite links) leads there.
-  const people = peoplePlugin(plugins);
-  const peopleHref = first === 'contacts' && people?.people ? people.people(route.query) : null;
+  // With a plugin that is the place for people (the address book) and runs on this server, #/contacts (invite
+  // links) leads there and the shell's Contacts page leaves the navigation; null while that is being asked.
+  const people = peoplePlugin(plugins)?.people ?? null;
+  const [peopleOn, setPeopleOn] = useState<boolean | null>(people ? null : false);
+  useEffect(() => {
+    if (!people) return setPeopleOn(false);
+    let live = true;
+    people.available(api).then(
+      (ok) => live && setPeopleOn(ok),
+      () => live && setPeopleOn(false),
+    );
+    return () => void (live = false);
+  }, [people, api]);
+  const peopleHref = first === 'contacts' && people && peopleOn ? people.href(route.query) : null;
   useEffect(() => {
     if (!peopleHref) return;
     history.replaceState(null, '', peopleHref);
@@ -125,7 +136,7 @@ export function Workspace(props: {
             onChanged={() => toasts.success('Your password is changed. Your other devices were logged out.')}
           />
           <div class="layout-body">
-            <NavMenu current={first} plugins={plugins} pending={pending} />
+            <NavMenu current={first} plugins={plugins} pending={pending} contacts={peopleOn === false} />
             <main id="main" class="content" tabIndex={-1} ref={mainRef}>
               {page}
             </main>

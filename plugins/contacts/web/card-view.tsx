@@ -111,13 +111,17 @@ export function CardView(props: {
         )}
       </dl>
       {props.readOnly && props.onRemoveContact && (
-        <p class="hint">
-          A federated contact: someone you exchanged an invite with or added by address. Shares from them can be
-          accepted automatically.{' '}
-          <button type="button" class="btn btn-small" onClick={props.onRemoveContact}>
-            Remove from contacts
-          </button>
-        </p>
+        <>
+          <p class="hint">
+            A federated contact: someone you exchanged an invite with or added by address. Shares from them can be
+            accepted automatically.
+          </p>
+          <div class="card-actions">
+            <button type="button" class="btn btn-small" onClick={props.onRemoveContact}>
+              Remove from contacts
+            </button>
+          </div>
+        </>
       )}
     </article>
   );

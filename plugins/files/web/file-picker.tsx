@@ -73,10 +73,12 @@ export function FilePicker(props: FilePickerProps & { folders?: boolean; ownOnly
                 data-name={e.name}
                 disabled={!e.isFolder && tooBig(e)}
                 onClick={() => (e.isFolder ? setPath(e.path) : pick(e))}
-                aria-label={e.isFolder ? `Open folder ${e.name}` : `Pick ${e.name}`}
               >
                 <FileIcon name={iconFor(e.isFolder, e.contentType)} />
-                <span class="file-picker-name">{e.name}</span>
+                <span class="file-picker-name">
+                  <span class="visually-hidden">{e.isFolder ? 'Open folder ' : 'Pick '}</span>
+                  {e.name}
+                </span>
                 <span class="file-picker-size">
                   {e.isFolder ? '' : tooBig(e) ? `${formatSize(e.size)}, too large` : formatSize(e.size)}
                 </span>

@@ -98,7 +98,7 @@ describe('browser: chat attachments from Files, and links to same-named attachme
     await snap(page, 'bob-two-senders');
   });
 
-  it('bob attaches from his Files and from Shared with me, desktop light and phone dark', async () => {
+  it('bob attaches from his Files and from Shared with me, desktop and phone, light and dark', async () => {
     const put = await fetch(`${b.origin}/dav/files/bob/plan.txt`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${bobToken}` },
@@ -106,9 +106,13 @@ describe('browser: chat attachments from Files, and links to same-named attachme
     });
     assert.ok(put.status < 300);
 
-    for (const opts of [{}, { phone: true, colorScheme: 'dark' as const }]) {
+    for (const [tag, opts] of [
+      ['desktop-light', {}],
+      ['desktop-dark', { colorScheme: 'dark' as const }],
+      ['phone-light', { phone: true }],
+      ['phone-dark', { phone: true, colorScheme: 'dark' as const }],
+    ] as const) {
       const { page } = await newPerson(browser, opts);
-      const tag = opts.colorScheme ?? 'light';
       await openRoom(page, b.origin, 'bob', 'Team');
       // The room's history is drawn (the first attachment is its oldest message) before counting.
       await page.getByTestId('attachment').filter({ hasText: 'from-alice.txt' }).waitFor();

@@ -1,6 +1,6 @@
 // One place for people (issue 9): with the contacts plugin, the Address book's Federated contacts carry adding people,
 // invites and invite links, and the shell's Contacts entry is gone; a contact's "Share with…" offers what the
-// enabled plugins can share, here an address book, shared through the SDK's ShareDialog. Desktop light and phone
+// enabled plugins can share, here an address book, shared through the SDK's ShareDialog. Desktop and phone, light and
 // dark, axe on each step, screenshots in test-artifacts/e2e-people/.
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -35,22 +35,24 @@ describe('browser: one place for people, and Share with… a contact', function 
     assert.equal(await overflowsSideways(page), false, `${what} scrolls sideways`);
   };
 
-  for (const [tag, opts] of [
-    ['desktop-light', {}],
-    ['phone-dark', { phone: true, colorScheme: 'dark' as const }],
+  for (const [tag, user, opts] of [
+    ['desktop-light', 'alice', {}],
+    ['desktop-dark', 'dave', { colorScheme: 'dark' as const }],
+    ['phone-light', 'erin', { phone: true }],
+    ['phone-dark', 'carol', { phone: true, colorScheme: 'dark' as const }],
   ] as const) {
     it(`${tag}: invites and contacts live in the Address book; an address book shared with a contact`, async () => {
-      const user = tag === 'desktop-light' ? 'alice' : 'carol';
       await a.user(user);
       const { page } = await newPerson(browser, opts);
       await logIn(page, a.origin, user, `${user}-password`);
       const nav = page.getByRole('navigation', { name: 'Main' });
       // One entry for people (behind "More" on a phone, where the bar holds four and More).
       await nav.locator('[data-route="files"]').waitFor();
-      if (tag === 'phone-dark') await nav.getByRole('button', { name: 'More' }).click();
+      const phone = tag.startsWith('phone');
+      if (phone) await nav.getByRole('button', { name: 'More' }).click();
       await page.locator('[data-route="addressbook"]').waitFor();
       assert.equal(await page.locator('[data-route="contacts"]').count(), 0, 'no Contacts entry');
-      if (tag === 'phone-dark') await page.keyboard.press('Escape');
+      if (phone) await page.keyboard.press('Escape');
 
       // An invite link lands on the Federated contacts book with the invite filled in.
       await page.evaluate('location.hash = "#/contacts?invite=not-a-real-invite"');
@@ -92,7 +94,7 @@ describe('browser: one place for people, and Share with… a contact', function 
       await share.getByRole('button', { name: 'Share', exact: true }).click();
       const listed = share.locator(`[data-testid="share-recipient"][data-share-with="bob@${b.host}"]`);
       await listed.waitFor();
-      assert.equal(await listed.getByLabel(`Permission of bob@${b.host}`).inputValue(), '1', 'Can edit');
+      assert.equal(await listed.getByLabel(`Permission of bob@${b.host}`).inputValue(), 'read,write', 'Can edit');
       await snap(page, `${tag}-shared`);
       await quality(page, 'the share dialog with a share');
 

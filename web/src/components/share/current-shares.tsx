@@ -6,6 +6,7 @@ import { choiceIndex, type PermissionChoice, type ShareRow } from './share-types
 const STATE_WORDS: Partial<Record<string, string>> = {
   sending: 'Waiting for their server',
   pending: 'Not yet accepted',
+  accepted: 'Accepted',
   failed: 'Failed',
 };
 
@@ -28,7 +29,7 @@ export function CurrentShares(props: {
         <ul>
           {props.shares.map((s) => {
             const at = choiceIndex(props.choices, s.permissions);
-            const words = STATE_WORDS[s.state];
+            const words = STATE_WORDS[s.state] ?? s.state.charAt(0).toUpperCase() + s.state.slice(1);
             return (
               <li key={s.id} data-testid="share-recipient" data-share-with={s.shareWith}>
                 <span class="current-share-who">
@@ -38,17 +39,17 @@ export function CurrentShares(props: {
                 {s.state !== 'failed' && props.choices.length > 1 ? (
                   <select
                     aria-label={`Permission of ${s.shareWith}`}
-                    value={String(at)}
+                    value={at < 0 ? 'custom' : props.choices[at]!.permissions.join(',')}
                     disabled={changing === s.id}
                     onChange={(e) => {
                       setChanging(s.id);
-                      props.onPermissions(s, Number(e.currentTarget.value));
+                      props.onPermissions(s, e.currentTarget.selectedIndex - (at < 0 ? 1 : 0));
                       setTimeout(() => setChanging(null), 0);
                     }}
                   >
-                    {at < 0 && <option value="-1">Custom</option>}
-                    {props.choices.map((c, i) => (
-                      <option key={c.label} value={String(i)}>
+                    {at < 0 && <option value="custom">Other</option>}
+                    {props.choices.map((c) => (
+                      <option key={c.label} value={c.permissions.join(',')}>
                         {c.label}
                       </option>
                     ))}
@@ -56,7 +57,7 @@ export function CurrentShares(props: {
                 ) : (
                   s.state !== 'failed' && <span class="hint">{props.choices[Math.max(at, 0)]?.label}</span>
                 )}
-                {words && <StatePill state={s.state} label={words} />}
+                <StatePill state={s.state} label={words} />
                 <button
                   type="button"
                   class="btn btn-small"

@@ -38,7 +38,9 @@ export function BookList(props: {
       )}
     </div>
   );
-  const hint = (
+  // Pointing at Federated contacts, except from there (where adding people and invites are).
+  const onFederated = props.books.some((b) => b.id === props.selected && b.kind === 'federated');
+  const hint = !onFederated && (
     <p class="hint book-hint">
       People on other servers, adding them and invites:{' '}
       <a href={hashHref('addressbook', PEOPLE_SEGMENT)}>Federated contacts</a>

@@ -1,10 +1,12 @@
 // One place for people (issue 9): with the contacts plugin, the Address book's Federated contacts carry adding people,
 // invites and invite links, and the shell's Contacts entry is gone; a contact's "Share with…" offers what the
-// enabled plugins can share, here an address book, shared through the SDK's ShareDialog. Desktop and phone, light and
+// enabled plugins can share, here an address book and a
+// folder, shared through the SDK's ShareDialog. Desktop and phone, light and
 // dark, axe on each step, screenshots in test-artifacts/e2e-people/.
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { contactsPlugin } from '../../plugins/contacts/index.ts';
+import { filesPlugin } from '../../plugins/files/index.ts';
 import type { TestServer } from '../harness/test-server.ts';
 import {
   logIn,
@@ -23,7 +25,7 @@ describe('browser: one place for people, and Share with… a contact', function 
   const snap = screenshots('e2e-people');
 
   before(async function () {
-    ({ a, b, browser } = await twoServersWithBrowser(this, [contactsPlugin()]));
+    ({ a, b, browser } = await twoServersWithBrowser(this, [contactsPlugin(), filesPlugin()]));
   });
   after(async () => {
     await browser?.close();
@@ -42,7 +44,8 @@ describe('browser: one place for people, and Share with… a contact', function 
     ['phone-dark', 'carol', { phone: true, colorScheme: 'dark' as const }],
   ] as const) {
     it(`${tag}: invites and contacts live in the Address book; an address book shared with a contact`, async () => {
-      await a.user(user);
+      const token = await a.user(user);
+      const auth = `Bearer ${token}`;
       const { page } = await newPerson(browser, opts);
       await logIn(page, a.origin, user, `${user}-password`);
       const nav = page.getByRole('navigation', { name: 'Main' });
@@ -101,6 +104,21 @@ describe('browser: one place for people, and Share with… a contact', function 
       // Unshare from the same dialog.
       await listed.getByRole('button', { name: `Unshare with bob@${b.host}` }).click();
       await share.getByText('Only you.').waitFor();
+      await share.getByRole('button', { name: 'Close' }).first().click();
+
+      // Share with… bob: a folder, picked among the user's own files (Shared with me is not offered).
+      await fetch(`${a.origin}/dav/files/${user}/Projects`, { method: 'MKCOL', headers: { authorization: auth } });
+      await page.getByRole('button', { name: 'Share with…' }).click();
+      await what.getByRole('button', { name: 'A folder or file' }).click();
+      const picker = page.getByRole('dialog', { name: `Share a folder or file with bob@${b.host}` });
+      await picker.getByRole('button', { name: 'Open folder Projects' }).click();
+      assert.equal(await picker.getByRole('button', { name: /Shared with me/ }).count(), 0);
+      await snap(page, `${tag}-pick-folder`);
+      await quality(page, 'the folder picker');
+      await picker.getByRole('button', { name: 'Share this folder' }).click();
+      const folder = page.getByRole('dialog', { name: 'Share “Projects”' });
+      await folder.getByRole('button', { name: 'Share', exact: true }).click();
+      await folder.locator(`[data-testid="share-recipient"][data-share-with="bob@${b.host}"]`).waitFor();
       await page.context().close();
     });
   }

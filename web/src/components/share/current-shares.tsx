@@ -16,7 +16,7 @@ export function CurrentShares(props: {
   loading: boolean;
   choices: readonly PermissionChoice[];
   emptyText: string;
-  onPermissions: (s: ShareRow, choice: number) => void;
+  onPermissions: (s: ShareRow, choice: number) => Promise<void>;
   onUnshare: (s: ShareRow) => void;
 }) {
   const [changing, setChanging] = useState<string | null>(null);
@@ -43,8 +43,9 @@ export function CurrentShares(props: {
                     disabled={changing === s.id}
                     onChange={(e) => {
                       setChanging(s.id);
-                      props.onPermissions(s, e.currentTarget.selectedIndex - (at < 0 ? 1 : 0));
-                      setTimeout(() => setChanging(null), 0);
+                      void props
+                        .onPermissions(s, e.currentTarget.selectedIndex - (at < 0 ? 1 : 0))
+                        .finally(() => setChanging(null));
                     }}
                   >
                     {at < 0 && <option value="custom">Other</option>}

@@ -157,7 +157,7 @@ export function ShareDialog(props: ShareDialogProps) {
         loading={!props.shares && listed.loading}
         choices={props.choices}
         emptyText={props.emptyText ?? 'Only you.'}
-        onPermissions={(s, i) => void setPermissions(s, i)}
+        onPermissions={setPermissions}
         onUnshare={(s) => void unshare(s)}
       />
     </ModalDialog>

@@ -137,8 +137,10 @@ describe('browser: chat attachments from Files, and links to same-named attachme
       await page.getByRole('button', { name: 'Attach a file' }).click();
       await page.getByRole('menuitem', { name: 'Pick from Files' }).click();
       await picker.getByRole('button', { name: 'Open folder Shared with me' }).click();
+      // Two folders named alike: each says whose it is.
+      await picker.getByRole('button', { name: /Team .* from Carol Danvers/ }).waitFor();
       // Alice's folder came first and keeps the plain name; carol's is the " (2)" entry.
-      await picker.getByRole('button', { name: /^Open folder Team \(\w+\) \(2\)$/ }).click();
+      await picker.getByRole('button', { name: /^Open folder Team \(\w+\) \(2\) from Carol Danvers/ }).click();
       await picker.getByRole('button', { name: 'Pick from-carol.txt' }).waitFor();
       await snap(page, `${tag}-picker-shared`);
       await picker.getByRole('button', { name: 'Pick from-carol.txt' }).click();

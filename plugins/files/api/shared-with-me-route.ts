@@ -17,8 +17,9 @@ export interface SharedWithMeEntry {
   path: string;
   /** The share's own name, as its owner sent it. */
   shareName: string;
-  /** The owner's address, `user@server`. */
+  /** The owner's address, `user@server`, and name when their server gave one. */
   owner: string;
+  ownerDisplayName: string | null;
   kind: 'file' | 'folder';
 }
 
@@ -32,6 +33,7 @@ export function sharedWithMeRoute(ctx: Pick<PluginContext, 'shares'>, api: Route
       path: `/${SHARED_FOLDER}/${m.name}`,
       shareName: m.share.name,
       owner: m.share.owner,
+      ownerDisplayName: m.share.ownerDisplayName,
       kind: m.collection ? 'folder' : 'file',
     }));
     res.json({ items });

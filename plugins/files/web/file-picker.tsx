@@ -18,6 +18,22 @@ export function FilePicker(props: FilePickerProps & { folders?: boolean; ownOnly
   const [path, setPath] = useState('/');
   const [entries, setEntries] = useState<DavEntry[] | null>(null);
   const [error, setError] = useState('');
+  // In Shared with me, each entry says whose it is (two senders' folders may share a name: "Team", "Team (2)").
+  const [owners, setOwners] = useState<Map<string, string>>(new Map());
+  useEffect(() => {
+    if (path !== `/${SHARED_FOLDER}`) return;
+    let live = true;
+    api
+      .request<{ items: Array<{ path: string; owner: string; ownerDisplayName: string | null }> }>(
+        'GET',
+        '/files/shared-with-me',
+      )
+      .then(
+        (r) => live && setOwners(new Map(r.items.map((i) => [i.path, `from ${i.ownerDisplayName ?? i.owner}`]))),
+        () => undefined,
+      );
+    return () => void (live = false);
+  }, [api, path]);
   useEffect(() => {
     let live = true;
     setEntries(null);
@@ -80,7 +96,11 @@ export function FilePicker(props: FilePickerProps & { folders?: boolean; ownOnly
                   {e.name}
                 </span>
                 <span class="file-picker-size">
-                  {e.isFolder ? '' : tooBig(e) ? `${formatSize(e.size)}, too large` : formatSize(e.size)}
+                  {e.isFolder
+                    ? (owners.get(e.path) ?? '')
+                    : tooBig(e)
+                      ? `${formatSize(e.size)}, too large`
+                      : formatSize(e.size)}
                 </span>
               </button>
             </li>

@@ -8,6 +8,7 @@ import { definePlugin, InputError, type MeshworkPlugin } from '#core';
 import { setAsideDeletedUsersFiles } from './account-cleanup.ts';
 import { searchRoute } from './api/search-route.ts';
 import { sharedItemsRoute } from './api/shared-items-route.ts';
+import { sharedWithMeRoute } from './api/shared-with-me-route.ts';
 import { davAuthenticator } from './dav-auth.ts';
 import { createFilesDav } from './files-dav.ts';
 import { filesApi } from './files-api.ts';
@@ -75,6 +76,7 @@ export function filesPlugin(options: FilesPluginOptions = {}): MeshworkPlugin {
       setAsideDeletedUsersFiles(ctx, filesDir);
       sharedItemsRoute(ctx, ctx.api, dav.roots);
       searchRoute(ctx.api, filesDir);
+      sharedWithMeRoute(ctx, ctx.api);
       dav.binding.start();
       ctx.provide<FilesApi>(filesApi(dav, ctx.shares));
       return {

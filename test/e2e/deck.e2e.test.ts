@@ -126,6 +126,15 @@ describe('browser: Deck boards (plugin package) moved by two users on two server
     assert.deepEqual(await seriousA11yViolations(alice), []);
     assert.deepEqual(await seriousA11yViolations(bob), []);
 
+    // Alice's share dialog (the SDK's): bob is listed, accepted, with his permission.
+    await alice.getByRole('button', { name: 'Share', exact: true }).click();
+    const sharing = alice.getByRole('dialog', { name: 'Share “Release 2.0”' });
+    const bobRow = sharing.locator(`[data-testid="share-recipient"][data-share-with="bob@${b.host}"]`);
+    await bobRow.getByText('Accepted').waitFor();
+    await snap(alice, 'share-dialog-desktop-light');
+    assert.deepEqual(await seriousA11yViolations(alice), []);
+    await sharing.getByRole('button', { name: 'Close' }).first().click();
+
     // The card dialog: a label and a comment from bob show at alice.
     await bob.getByRole('button', { name: /Write notes/ }).click();
     const dialog = bob.getByRole('dialog');

@@ -148,8 +148,8 @@ describe('browser: the Files page as people use it (desktop and phone)', functio
     await marker.click();
     const share = alice.page.getByRole('dialog');
     const permission = share.getByLabel(`Permission of bob@${b.host}`);
-    await permission.selectOption('edit');
-    await alice.page.getByTestId('toasts').getByText('can edit “Project X” now').waitFor();
+    await permission.selectOption({ label: 'Can edit' });
+    await alice.page.getByTestId('toasts').getByText('now has “Can edit” on “Project X”').waitFor();
     await snap(alice.page, 'alice-permission-changed');
     assert.deepEqual(await seriousA11yViolations(alice.page), [], 'axe: the share dialog');
     await bob.page.getByTestId('share-banner').getByText('You can view and edit').waitFor();

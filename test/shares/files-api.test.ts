@@ -127,4 +127,51 @@ describe('files API: who has access to what in a folder, and search by name', fu
     for (const q of ['', ' ', 'x'.repeat(201)])
       assert.equal((await s.api(alice, 'GET', `/api/v1/files/search?q=${encodeURIComponent(q)}`)).status, 400);
   });
+  it('lists Shared with me with the share behind each entry: two shares with one name get two entries', async () => {
+    const carol = await s.api(null, 'POST', '/api/v1/auth/login', { username: 'carol', password: 'carol-password' });
+    const carolToken = carol.body.token as string;
+    const carolDav = davClient(s.origin, basicFor('carol'));
+    assert.equal((await carolDav.send('MKCOL', '/dav/files/carol/Mine')).status, 201);
+    assert.equal((await carolDav.send('PUT', '/dav/files/carol/Mine/carol.txt', { body: 'from carol' })).status, 201);
+    const ids: Record<string, string> = {};
+    for (const [token, owner, folder] of [
+      [alice, 'alice', '/Archive'],
+      [carolToken, 'carol', '/Mine'],
+    ] as const) {
+      const r = await s.api(token, 'POST', '/api/v1/shares', {
+        resourceType: 'folder',
+        resourceId: folder,
+        shareWith: `bob@${s.host}`,
+        permissions: ['read'],
+        name: 'Team',
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      const incoming = (await s.api(bob, 'GET', '/api/v1/shares/incoming')).body as Array<{
+        id: string;
+        owner: string;
+      }>;
+      const mine = incoming.find((i) => i.owner === `${owner}@${s.host}`)!;
+      assert.equal((await s.api(bob, 'POST', `/api/v1/shares/incoming/${mine.id}/accept`)).status, 200);
+      ids[owner] = mine.id;
+    }
+    const r = await s.api(bob, 'GET', '/api/v1/files/shared-with-me');
+    assert.equal(r.status, 200);
+    const teams = (r.body.items as any[]).filter((i) => i.shareName === 'Team');
+    assert.deepEqual(
+      teams.map((i) => [i.name, i.path, i.owner, i.shareId, i.kind]),
+      [
+        ['Team', '/Shared with me/Team', `alice@${s.host}`, ids.alice, 'folder'],
+        ['Team (2)', '/Shared with me/Team (2)', `carol@${s.host}`, ids.carol, 'folder'],
+      ],
+      'the older share keeps the plain name',
+    );
+    // The second entry is carol's folder.
+    const got = await davClient(s.origin, basicFor('bob')).send(
+      'GET',
+      '/dav/files/bob/Shared%20with%20me/Team%20(2)/carol.txt',
+    );
+    assert.equal(got.status, 200);
+    assert.equal(got.text, 'from carol');
+    assert.equal((await s.api(null, 'GET', '/api/v1/files/shared-with-me')).status, 401);
+  });
 });

@@ -30,9 +30,19 @@ export type {
   Toaster,
   /** Inbox wording for a resource type where "Can view" / "Unshare" would be wrong ("Invitation to join"). */
   ShareWording,
+  /** What "Share with…" on a person offers from a plugin: a label ("A calendar") and the dialog that shares one. */
+  ShareTarget,
+  /** A file picked through a plugin's file picker: name, path, size, type, and how to fetch it. */
+  PickedFile,
+  /** Props of a plugin's file picker dialog (`WebPlugin.filePicker`). */
+  FilePickerProps,
 } from '../src/plugin-host.ts';
 /** A page loaded on demand (its own chunk): `Page: lazyPage(() => import('./x-page.tsx').then((m) => m.XPage))`. */
 export { lazyPage } from '../src/shell/lazy-page.tsx';
+/** A component (a dialog) loaded on first render, in its own chunk; draws nothing while it loads. */
+export { lazyComponent } from '../src/shell/lazy-page.tsx';
+import { lazyComponent } from '../src/shell/lazy-page.tsx';
+import type { PickAndShareProps, ShareDialogProps } from '../src/components/share/share-types.ts';
 /** A count on a plugin's navigation entry (by route), also summed into the tab's title; null or 0 clears it. */
 export { setNavBadge, type NavBadge } from '../src/shell/nav-badges.ts';
 /** The shell's context below any page; and hooks for its parts. */
@@ -75,6 +85,36 @@ export { ImportReport, type SkippedItem } from '../src/components/import-report.
 export { CopyButton } from '../src/components/copy-button.tsx';
 /** The recipient field of share dialogs: an address, or people suggested by name, e-mail or address as one types. */
 export { RecipientInput } from '../src/components/recipient-input.tsx';
+/**
+ * The share dialog of every resource type: recipient (address or people search), the caller's permission choices,
+ * who has access with change-permission and Unshare. Its code (and CSS) load on first use, not at start-up.
+ */
+export const ShareDialog = lazyComponent<ShareDialogProps>(() =>
+  // eslint-disable-next-line import-x/no-cycle -- a lazy chunk that imports #web-sdk, as plugin chunks do
+  import('../src/components/share/share-dialog.tsx').then((m) => m.ShareDialog),
+);
+/** Picks one of a plugin's items (a calendar, an address book), then shares it with a given person; loaded on use. */
+export const PickAndShare = lazyComponent<PickAndShareProps>(() =>
+  // eslint-disable-next-line import-x/no-cycle -- a lazy chunk that imports #web-sdk, as plugin chunks do
+  import('../src/components/share/pick-and-share.tsx').then((m) => m.PickAndShare),
+);
+/**
+ * Adding people on other servers (add by address, invite with the open invites, accept an invite, prefilled by
+ * `invite`), for the plugin page that is the place for people (`WebPlugin.people`). Loaded on first use.
+ */
+export const PeopleTools = lazyComponent<{ invite?: string; onAdded?: () => void }>(() =>
+  import('../src/shell/people-tools.tsx').then((m) => m.PeopleTools),
+);
+/** What plugins offer each other: share targets for "Share with…" on a person, a file picker (or null). */
+export { useShareTargets, useFilePicker } from '../src/shell/plugins-context.ts';
+/** The share dialog's props, a permission choice, a listed share; `VIEW_EDIT` is "Can view" / "Can edit". */
+export {
+  VIEW_EDIT,
+  type PermissionChoice,
+  type PickAndShareProps,
+  type ShareDialogProps,
+  type ShareRow,
+} from '../src/components/share/share-types.ts';
 /** A small coloured state label (`pending`, `accepted`, `failed`, …). */
 export { StatePill } from '../src/components/state-pill.tsx';
 /** Line icons (24×24 path data, current colour) and the component that draws one, decorative. */

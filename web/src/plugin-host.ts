@@ -59,6 +59,40 @@ export interface ShareWording {
   unshare?: (share: OutgoingShare) => string;
 }
 
+/**
+ * Something a plugin lets the user share with a given person, offered by "Share with…" on a contact: its dialog
+ * picks one of the plugin's items (a folder, a calendar, a room) and shares it with `recipient`.
+ */
+export interface ShareTarget {
+  /** What is shared, as a choice: "A folder or file", "A calendar". */
+  label: string;
+  /** Picks the item and shares it with `recipient` (typically through the SDK's `ShareDialog`); lazily loaded. */
+  Dialog: ComponentType<{ recipient: string; onClose: () => void }>;
+}
+
+/** A file the user picked from their files (their own or shared with them). */
+export interface PickedFile {
+  name: string;
+  /** Its path in the user's tree: `/Projects/report.pdf`, `/Shared with me/Team/notes.txt`. */
+  path: string;
+  size: number | null;
+  mime: string | null;
+  /** True when a folder was picked (pickers that allow it). */
+  isFolder?: boolean;
+  /** Fetches its bytes (through the user's own server). */
+  download: () => Promise<Blob>;
+}
+
+/** Props of a plugin's file picker dialog. */
+export interface FilePickerProps {
+  /** The dialog's title: "Attach from Files". */
+  title: string;
+  /** Files larger than this cannot be picked (said so in the list). */
+  maxBytes?: number;
+  onPick: (file: PickedFile) => void;
+  onClose: () => void;
+}
+
 /** A plugin's web part. */
 export interface WebPlugin {
   /** Same id as the server plugin (kebab-case). */
@@ -84,6 +118,19 @@ export interface WebPlugin {
    * (an incoming call ringing, a call going on while they read another page). Render nothing most of the time.
    */
   Background?: ComponentType<WebPluginContext>;
+  /** What "Share with…" on a contact offers from this plugin (its items to share with that person). */
+  shareTargets?: ShareTarget[];
+  /** A dialog picking a file from the user's files, for other plugins (chat attachments); lazily loaded. */
+  filePicker?: ComponentType<FilePickerProps>;
+  /**
+   * This plugin's page is the place for people (contacts, invites). When `available` says this server runs the
+   * plugin, the shell's own Contacts page leaves the navigation and `#/contacts?…` (invite links) goes to `href`.
+   */
+  people?: {
+    href: (query: URLSearchParams) => string;
+    /** Whether the server runs the plugin (its API answers); asked once per session. */
+    available: (api: ApiClient) => Promise<boolean>;
+  };
 }
 
 /** The plugin whose route is the first segment, or null. */

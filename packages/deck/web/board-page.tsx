@@ -1,10 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { describeError, hashHref, type PluginPageProps } from '#web-sdk';
+import { ShareDialog, VIEW_EDIT, describeError, hashHref, type PluginPageProps } from '#web-sdk';
 import { keyBetween } from '../server/positions.ts';
 import type { BoardView, DeckAction, DeckCard, DeckClientToServer, DeckServerToClient } from '../server/shared.ts';
 import { CardDialog } from './card-dialog.tsx';
 import { ListHeader } from './list-header.tsx';
-import { ShareDialog } from './share-dialog.tsx';
 import { usePointerDrag } from './use-pointer-drag.ts';
 
 const newId = () => crypto.randomUUID();
@@ -220,7 +219,15 @@ export function BoardPage(props: PluginPageProps & { boardId: string }) {
         act={act}
         reload={() => void load()}
       />
-      {sharing && <ShareDialog {...props} board={board} onClose={() => setSharing(false)} />}
+      {sharing && (
+        <ShareDialog
+          resourceType="deck-board"
+          resourceId={board.id}
+          name={board.title}
+          choices={VIEW_EDIT}
+          onClose={() => setSharing(false)}
+        />
+      )}
     </section>
   );
 }

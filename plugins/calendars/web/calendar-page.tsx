@@ -1,13 +1,13 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import './calendar.css';
-import { ImportReport, PHONE_QUERY, describeError, useMediaQuery, type PluginPageProps } from '#web-sdk';
+import { ImportReport, PHONE_QUERY, ShareDialog, describeError, useMediaQuery, type PluginPageProps } from '#web-sdk';
 import { CalendarApi, type CalendarInfo, type ImportSummary } from './calendar-api.ts';
 import { CalendarDialog } from './calendar-dialog.tsx';
 import { CalendarList } from './calendar-list.tsx';
 import { EventDialog, type EventDraft } from './event-dialog.tsx';
 import { FullCalendarView, type EventMove } from './full-calendar.tsx';
 import { MoveScopeDialog } from './move-scope-dialog.tsx';
-import { CalendarShareDialog } from './share-dialog.tsx';
+import { CALENDAR_CHOICES } from './share-choices.ts';
 import { localDay } from './time-fields.ts';
 
 const HIDDEN_KEY = 'meshwork.calendar.hidden';
@@ -202,7 +202,17 @@ export function CalendarPage(props: PluginPageProps) {
           onClose={() => setSettings(null)}
         />
       )}
-      {sharing && <CalendarShareDialog calendar={sharing} ctx={props} onClose={() => setSharing(null)} />}
+      {sharing && (
+        <ShareDialog
+          resourceType="calendar"
+          resourceId={sharing.id}
+          name={sharing.name}
+          choices={CALENDAR_CHOICES}
+          hint="They see it in their calendar apps too. Type an address like name@server.example, or part of a name."
+          emptyText="Only you. People you share with see this calendar in their own calendar apps."
+          onClose={() => setSharing(null)}
+        />
+      )}
       {move && (
         <MoveScopeDialog
           title={move.occurrence.title}

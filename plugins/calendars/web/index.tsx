@@ -1,7 +1,10 @@
-import { lazyPage, type WebPlugin } from '#web-sdk';
+import { lazyComponent, lazyPage, type WebPlugin } from '#web-sdk';
 import { IncomingCalendarShare } from './incoming-calendar-share.tsx';
 
-/** The calendars plugin's web part: the Calendar page (month, week and agenda views; loaded on first visit). */
+/**
+ * The calendars plugin's web part: the Calendar page (month, week and agenda views; loaded on first visit), and
+ * "A calendar" for "Share with…" on a person.
+ */
 export const calendarsWebPlugin: WebPlugin = {
   id: 'calendars',
   title: 'Calendar',
@@ -10,4 +13,10 @@ export const calendarsWebPlugin: WebPlugin = {
   Page: lazyPage(() => import('./calendar-page.tsx').then((m) => m.CalendarPage)),
   resourceLabels: { calendar: 'Calendar' },
   incomingShareRenderers: { calendar: IncomingCalendarShare },
+  shareTargets: [
+    {
+      label: 'A calendar',
+      Dialog: lazyComponent(() => import('./share-target.tsx').then((m) => m.ShareCalendarWith)),
+    },
+  ],
 };

@@ -1,18 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { useApi, useUser } from '#web-sdk';
+import { useApi } from '#web-sdk';
 import type { ChatAttachment } from '../shared.ts';
-
-const seg = (p: string) => p.split('/').map(encodeURIComponent).join('/');
-
-/**
- * Where the viewer reads an attachment on their own server: their own file when they sent it, else the sender's
- * attachment folder under `Shared with me` (the owner's server checks the share behind it).
- */
-export function attachmentUrl(a: ChatAttachment, me: { id: string; address: string }): string {
-  const base = `/dav/files/${encodeURIComponent(me.id)}`;
-  if (a.owner.toLowerCase() === me.address.toLowerCase()) return `${base}${seg(a.path)}`;
-  return `${base}/${seg(`Shared with me/${a.folder}/${a.name}`)}`;
-}
+import { useAttachmentUrl } from './attachment-link.ts';
 
 function size(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -23,14 +12,13 @@ function size(n: number): string {
 /** An attached file: an inline preview for images, its name, size and a download link. */
 export function AttachmentChip(props: { attachment: ChatAttachment }) {
   const api = useApi();
-  const user = useUser();
   const a = props.attachment;
-  const url = attachmentUrl(a, user);
+  const url = useAttachmentUrl(a);
   const image = a.mime.startsWith('image/');
   const [preview, setPreview] = useState<string | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {
-    if (!image) return;
+    if (!image || !url) return;
     let live = true;
     let made = '';
     fetch(`${url}?preview=256`, { headers: api.authHeaders() })
@@ -47,6 +35,10 @@ export function AttachmentChip(props: { attachment: ChatAttachment }) {
   const download = async (e: Event) => {
     e.preventDefault();
     setError('');
+    if (!url) {
+      setError(url === null ? 'The file is not shared with you (yet).' : 'Still looking for the file…');
+      return;
+    }
     const r = await fetch(url, { headers: api.authHeaders() }).catch(() => null);
     if (!r?.ok) {
       setError(r?.status === 404 ? 'The file is not shared with you (any more).' : 'The file could not be fetched.');
@@ -61,7 +53,7 @@ export function AttachmentChip(props: { attachment: ChatAttachment }) {
   return (
     <div class="chat-attachment" data-testid="attachment">
       {preview && <img class="chat-attachment-preview" src={preview} alt={a.name} data-testid="attachment-preview" />}
-      <a href={url} class="chat-attachment-name" onClick={download} download={a.name}>
+      <a href={url ?? '#'} class="chat-attachment-name" onClick={download} download={a.name}>
         📎 {a.name}
       </a>
       <span class="chat-attachment-size"> {size(a.size)}</span>

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import type { TimelineItem } from '../shared.ts';
+import { AttachMenu } from './attach-menu.tsx';
 import { LazyEmojiPicker } from './emoji-picker-loader.tsx';
 import { plainText } from './format-text.tsx';
 
@@ -14,13 +15,12 @@ export function Composer(props: {
   onSend: (text: string) => void;
   onCancelReply: () => void;
   onTyping: (typing: boolean) => void;
-  /** Sends a file from the device as an attachment. */
+  /** Sends a file (from the device, or picked from Files) as an attachment. */
   onAttach?: (file: File) => void;
 }) {
   const [text, setText] = useState('');
   const [emoji, setEmoji] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
-  const picker = useRef<HTMLInputElement>(null);
   // An emoji goes where the cursor is, and the cursor after it.
   const insert = (unicode: string) => {
     const el = input.current;
@@ -84,32 +84,7 @@ export function Composer(props: {
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) send(e);
           }}
         />
-        {props.onAttach && (
-          <>
-            <input
-              ref={picker}
-              type="file"
-              class="visually-hidden"
-              data-testid="attach-input"
-              aria-label="Choose a file to attach"
-              tabIndex={-1}
-              onChange={(e) => {
-                const file = e.currentTarget.files?.[0];
-                e.currentTarget.value = '';
-                if (file) props.onAttach?.(file);
-              }}
-            />
-            <button
-              type="button"
-              class="btn chat-attach"
-              aria-label="Attach a file"
-              title="Attach a file"
-              onClick={() => picker.current?.click()}
-            >
-              📎
-            </button>
-          </>
-        )}
+        {props.onAttach && <AttachMenu onAttach={props.onAttach} />}
         <button
           type="button"
           class="btn chat-emoji-toggle"

@@ -1,4 +1,4 @@
-import { lazyPage, type WebPlugin } from '#web-sdk';
+import { lazyComponent, lazyPage, type WebPlugin } from '#web-sdk';
 import { ChatBackground } from './chat-background-loader.tsx';
 import { IncomingRoomShare } from './incoming-room-share.tsx';
 
@@ -13,6 +13,10 @@ export const chatWebPlugin: WebPlugin = {
   Background: ChatBackground,
   incomingShareRenderers: { 'chat-room': IncomingRoomShare },
   resourceLabels: { 'chat-room': 'Chat room' },
+  // "Share with…" on a person: invite them to one of the user's rooms.
+  shareTargets: [
+    { label: 'A chat room', Dialog: lazyComponent(() => import('./share-target.tsx').then((m) => m.InviteToRoom)) },
+  ],
   // A room share is an invitation to join, not a file-style permission.
   shareWording: {
     'chat-room': {

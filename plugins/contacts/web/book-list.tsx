@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ModalDialog, hashHref } from '#web-sdk';
+import { PEOPLE_SEGMENT } from './people-route.ts';
 import type { BookInfo } from './contacts-api.ts';
 
 /** The address books in the side list, with a link to the federated contacts and invites page. */
@@ -10,6 +11,8 @@ export function BookList(props: {
   onNew: () => void;
   onRename: (() => void) | null;
   onDelete: (() => void) | null;
+  /** Shares the chosen book (own books only). */
+  onShare: (() => void) | null;
   /** Phones: a drop-down instead of the list. */
   compact: boolean;
 }) {
@@ -23,6 +26,11 @@ export function BookList(props: {
           Rename
         </button>
       )}
+      {props.onShare && (
+        <button type="button" class="btn btn-small" onClick={props.onShare}>
+          Share…
+        </button>
+      )}
       {props.onDelete && (
         <button type="button" class="btn btn-small" onClick={props.onDelete}>
           Delete
@@ -30,9 +38,12 @@ export function BookList(props: {
       )}
     </div>
   );
-  const hint = (
+  // Pointing at Federated contacts, except from there (where adding people and invites are).
+  const onFederated = props.books.some((b) => b.id === props.selected && b.kind === 'federated');
+  const hint = !onFederated && (
     <p class="hint book-hint">
-      People on other servers and invitations: <a href={hashHref('contacts')}>Federated contacts and invites</a>
+      People on other servers, adding them and invites:{' '}
+      <a href={hashHref('addressbook', PEOPLE_SEGMENT)}>Federated contacts</a>
     </p>
   );
   if (props.compact)

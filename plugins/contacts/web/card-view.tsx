@@ -1,4 +1,6 @@
 import { CopyButton, hashHref } from '#web-sdk';
+import { PEOPLE_SEGMENT } from './people-route.ts';
+import { ShareWith } from './share-with.tsx';
 import type { CardDetail } from './contacts-api.ts';
 import { Avatar } from './avatar.tsx';
 
@@ -19,7 +21,14 @@ function birthday(v: string): string {
 }
 
 /** One contact: its fields, the actions on its cloud address, Edit and Delete (not for read-only books). */
-export function CardView(props: { card: CardDetail; readOnly: boolean; onEdit: () => void; onDelete: () => void }) {
+export function CardView(props: {
+  card: CardDetail;
+  readOnly: boolean;
+  onEdit: () => void;
+  onDelete: () => void;
+  /** A federated contact: removes the person from the user's contacts. */
+  onRemoveContact?: () => void;
+}) {
   const c = props.card;
   const sub = [c.title, c.org].filter(Boolean).join(' · ');
   return (
@@ -44,7 +53,7 @@ export function CardView(props: { card: CardDetail; readOnly: boolean; onEdit: (
       {!c.cloud && c.emails.length > 0 && (
         <p class="card-invite">
           No cloud address yet.{' '}
-          <a class="btn btn-small" href={hashHref('contacts')}>
+          <a class="btn btn-small" href={hashHref('addressbook', PEOPLE_SEGMENT)}>
             Invite to Meshwork
           </a>
         </p>
@@ -56,9 +65,7 @@ export function CardView(props: { card: CardDetail; readOnly: boolean; onEdit: (
             <dd>
               <span class="mono">{c.cloud}</span>
               <span class="card-cloud-actions">
-                <a class="btn btn-small" href={hashHref('files')} title={`Share files with ${c.cloud}`}>
-                  Share with…
-                </a>
+                <ShareWith address={c.cloud} name={c.name || c.cloud} />
                 <CopyButton text={c.cloud} label="Copy" what="cloud address" />
               </span>
             </dd>
@@ -103,11 +110,18 @@ export function CardView(props: { card: CardDetail; readOnly: boolean; onEdit: (
           </div>
         )}
       </dl>
-      {props.readOnly && (
-        <p class="hint">
-          This contact comes from your federated contacts. Change it on the{' '}
-          <a href={hashHref('contacts')}>Federated contacts and invites</a> page.
-        </p>
+      {props.readOnly && props.onRemoveContact && (
+        <>
+          <p class="hint">
+            A federated contact: someone you exchanged an invite with or added by address. Shares from them can be
+            accepted automatically.
+          </p>
+          <div class="card-actions">
+            <button type="button" class="btn btn-small" onClick={props.onRemoveContact}>
+              Remove from contacts
+            </button>
+          </div>
+        </>
       )}
     </article>
   );

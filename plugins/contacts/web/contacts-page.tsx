@@ -4,6 +4,9 @@ import {
   ConfirmDialog,
   ImportReport,
   PHONE_QUERY,
+  PeopleTools,
+  ShareDialog,
+  VIEW_EDIT,
   describeError,
   hashHref,
   useMediaQuery,
@@ -13,6 +16,7 @@ import { BookDialog, BookList } from './book-list.tsx';
 import { CardEditor, EMPTY_FIELDS } from './card-editor.tsx';
 import { CardList } from './card-list.tsx';
 import { CardView } from './card-view.tsx';
+import { PEOPLE_SEGMENT } from './people-route.ts';
 import { ContactsApi, type BookInfo, type CardDetail, type CardSummary, type ImportSummary } from './contacts-api.ts';
 
 type Mode = 'view' | 'edit' | 'new';
@@ -34,12 +38,15 @@ export function ContactsBookPage(props: PluginPageProps) {
   const [query, setQuery] = useState('');
   const [mode, setMode] = useState<Mode>('view');
   const [bookDialog, setBookDialog] = useState<BookInfo | 'new' | null>(null);
-  const [confirm, setConfirm] = useState<'card' | 'book' | null>(null);
+  const [confirm, setConfirm] = useState<'card' | 'book' | 'contact' | null>(null);
+  const [sharing, setSharing] = useState<BookInfo | null>(null);
   const [summary, setSummary] = useState<ImportSummary | null>(null);
   const [tick, setTick] = useState(0);
   const fileInput = useRef<HTMLInputElement>(null);
 
-  const bookId = props.path[0] ?? books?.[0]?.id ?? null;
+  // `#/addressbook/people` is the Federated contacts book (where invite links lead).
+  const federated = books?.find((b) => b.kind === 'federated') ?? null;
+  const bookId = (props.path[0] === PEOPLE_SEGMENT ? federated?.id : props.path[0]) ?? books?.[0]?.id ?? null;
   const cardId = props.path[1] ?? null;
   const book = books?.find((b) => b.id === bookId) ?? null;
   const go = (b: string | null, c?: string | null) =>
@@ -98,6 +105,11 @@ export function ContactsBookPage(props: PluginPageProps) {
         await api.remove(book.id, card.id);
         toast.success(`${card.name} deleted.`);
         go(book.id);
+      } else if (what === 'contact' && card) {
+        const contact = (await props.api.contacts()).find((c) => c.address.toLowerCase() === card.cloud.toLowerCase());
+        if (contact) await props.api.removeContact(contact.id);
+        toast.success(`${card.name} is no longer one of your contacts.`);
+        go(book?.id ?? null);
       } else if (what === 'book' && book) {
         await api.deleteBook(book.id);
         toast.success(`Address book ${book.name} deleted.`);
@@ -162,6 +174,7 @@ export function ContactsBookPage(props: PluginPageProps) {
         readOnly={book.readOnly}
         onEdit={() => setMode('edit')}
         onDelete={() => setConfirm('card')}
+        onRemoveContact={book.kind === 'federated' && card.cloud ? () => setConfirm('contact') : undefined}
       />
     );
   else detail = <p class="empty card-placeholder">{cardId ? 'Loading…' : 'Choose a contact to see it here.'}</p>;
@@ -215,6 +228,7 @@ export function ContactsBookPage(props: PluginPageProps) {
               onNew={() => setBookDialog('new')}
               onRename={book && !book.readOnly ? () => setBookDialog(book) : null}
               onDelete={book && !book.readOnly && book.uri !== 'contacts' ? () => setConfirm('book') : null}
+              onShare={book?.kind === 'local' ? () => setSharing(book) : null}
             />
           </div>
         )}
@@ -248,6 +262,21 @@ export function ContactsBookPage(props: PluginPageProps) {
           </div>
         )}
       </div>
+      {book?.kind === 'federated' && showList && (
+        <div class="contacts-people" data-testid="people-tools">
+          <PeopleTools invite={props.query.get('invite') ?? ''} onAdded={() => setTick((n) => n + 1)} />
+        </div>
+      )}
+      {sharing && (
+        <ShareDialog
+          resourceType="addressbook"
+          resourceId={sharing.id}
+          name={sharing.name}
+          choices={VIEW_EDIT}
+          hint="They get it in their address book, and on their phone through CardDAV. Type an address like name@server.example, or part of a name."
+          onClose={() => setSharing(null)}
+        />
+      )}
       {bookDialog && (
         <BookDialog
           book={bookDialog === 'new' ? null : bookDialog}
@@ -257,8 +286,10 @@ export function ContactsBookPage(props: PluginPageProps) {
       )}
       <ConfirmDialog
         open={confirm !== null}
-        title={confirm === 'book' ? 'Delete address book?' : 'Delete contact?'}
-        confirmLabel="Delete"
+        title={
+          confirm === 'book' ? 'Delete address book?' : confirm === 'contact' ? 'Remove contact?' : 'Delete contact?'
+        }
+        confirmLabel={confirm === 'contact' ? 'Remove' : 'Delete'}
         danger
         onConfirm={() => void runConfirm()}
         onCancel={() => setConfirm(null)}
@@ -266,7 +297,9 @@ export function ContactsBookPage(props: PluginPageProps) {
         <p>
           {confirm === 'book'
             ? `${book?.name ?? 'The address book'} and all its contacts will be deleted, also on your phone and other devices.`
-            : `${card?.name ?? 'The contact'} will be deleted, also on your phone and other devices.`}
+            : confirm === 'contact'
+              ? `${card?.name ?? 'They'} will no longer be one of your contacts. What you share with each other is not affected.`
+              : `${card?.name ?? 'The contact'} will be deleted, also on your phone and other devices.`}
         </p>
       </ConfirmDialog>
       {summary && (

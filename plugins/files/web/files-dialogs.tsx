@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ConfirmDialog, type PluginPageProps } from '#web-sdk';
+import { ConfirmDialog, ShareDialog, VIEW_EDIT, type PluginPageProps } from '#web-sdk';
 import type { DavClient } from './dav-client.ts';
 import type { DavEntry } from './dav-multistatus.ts';
 import { DetailsDialog } from './details-dialog.tsx';
@@ -8,7 +8,6 @@ import type { UploadTree } from './folder-upload.ts';
 import { MoveDialog } from './move-dialog.tsx';
 import { NameDialog } from './name-dialog.tsx';
 import type { PreviewLoader } from './preview-loader.ts';
-import { ShareDialog } from './share-dialog.tsx';
 import type { FolderState } from './use-folder.ts';
 import type { ShareContext } from './use-share-context.ts';
 import type { SharedItems } from './use-shared-items.ts';
@@ -163,13 +162,17 @@ export function FilesDialogs(props: {
         onClose={close}
         onMove={(target) => runAll(entries, 'Moved', (e) => dav.move(e.path, childPath(target, e.name), e.isFolder))}
       />
-      <ShareDialog
-        entry={s.kind === 'share' ? entry : null}
-        shared={entry ? props.shared.byPath.get(entry.path) : undefined}
-        ctx={page}
-        onChanged={props.shared.reload}
-        onClose={close}
-      />
+      {s.kind === 'share' && entry && (
+        <ShareDialog
+          resourceType={entry.isFolder ? 'folder' : 'file'}
+          resourceId={entry.path}
+          name={entry.name}
+          choices={VIEW_EDIT}
+          shares={props.shared.byPath.get(entry.path)?.shares ?? []}
+          onChanged={props.shared.reload}
+          onClose={close}
+        />
+      )}
       <DetailsDialog
         entry={s.kind === 'details' ? entry : null}
         previews={props.previews}

@@ -18,7 +18,7 @@ function explain(err: unknown, address: string): string {
 }
 
 /** Adds a contact on another server by typing their address (no invite needed; shares from them then auto-accept). */
-export function ContactAdd(props: { api: ApiClient; onAdded: (c: Contact) => void }) {
+export function ContactAdd(props: { api: ApiClient; onAdded: (c: Contact) => void; ownPanel?: boolean }) {
   const [address, setAddress] = useState('');
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -45,9 +45,13 @@ export function ContactAdd(props: { api: ApiClient; onAdded: (c: Contact) => voi
   };
   return (
     <form class="contact-add" onSubmit={submit} aria-labelledby="contact-add-heading" noValidate>
-      <h3 id="contact-add-heading" class="subheading">
-        Add by address
-      </h3>
+      {props.ownPanel ? (
+        <h2 id="contact-add-heading">Add someone by address</h2>
+      ) : (
+        <h3 id="contact-add-heading" class="subheading">
+          Add by address
+        </h3>
+      )}
       <div class="contact-add-fields">
         <div>
           <label for="contact-add-address">Address</label>

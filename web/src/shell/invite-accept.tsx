@@ -40,7 +40,7 @@ export function InviteAccept(props: { api: ApiClient; initial: string; onAccepte
       setValue('');
       setFromLink(false);
       // Drop the used invite from the address bar so a reload does not offer it again.
-      if (location.hash.includes('invite=')) history.replaceState(null, '', '#/contacts');
+      if (location.hash.includes('invite=')) history.replaceState(null, '', location.hash.replace(/\?.*$/, ''));
       props.onAccepted(contact);
     } catch (err) {
       setError(explain(err));

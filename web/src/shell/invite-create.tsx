@@ -52,7 +52,7 @@ export function InviteCreate(props: { api: ApiClient; invites: LiveList<Outstand
           </div>
           <p class="hint">
             Valid until {new Date(shown.expiresAt).toLocaleDateString()}, for one person. The string is for people whose
-            server has no invite page: they paste it into their Contacts page.
+            server has no invite page: they paste it under “Accept an invite” in their app.
           </p>
         </div>
       )}

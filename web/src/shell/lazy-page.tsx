@@ -6,7 +6,10 @@ import { useEffect, useState } from 'preact/hooks';
  * the shell's start-up JavaScript). Written here rather than taken from preact/compat's `lazy` + `Suspense` to keep
  * compat out of the bundle and to show a plain-words error when the chunk cannot be fetched.
  */
-export function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+export function lazyPage<P extends object>(
+  load: () => Promise<ComponentType<P>>,
+  opts: { quiet?: boolean } = {},
+): ComponentType<P> {
   let loaded: ComponentType<P> | null = null;
   let pending: Promise<ComponentType<P>> | null = null;
   const fetchOnce = () => {
@@ -34,10 +37,11 @@ export function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>
       };
     }, [Component]);
     if (Component) return <Component {...props} />;
+    if (opts.quiet && !failed) return null;
     if (failed)
       return (
         <p class="form-error" role="alert">
-          This page could not be loaded. Check your connection, then reload the page.
+          {opts.quiet ? 'This part' : 'This page'} could not be loaded. Check your connection, then reload the page.
         </p>
       );
     return (
@@ -46,4 +50,9 @@ export function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>
       </p>
     );
   };
+}
+
+/** A component (a dialog, a picker) fetched on first render, in its own chunk; nothing is drawn while it loads. */
+export function lazyComponent<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+  return lazyPage(load, { quiet: true });
 }

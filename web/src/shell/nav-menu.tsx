@@ -46,13 +46,20 @@ function NavLink(props: { item: NavItem; current: string; onClick?: () => void }
  * The main navigation: shares (with the count of pending ones), contacts, then each plugin's page. A side bar on
  * wide screens; on phones a bottom bar, whose overflow (more than five entries) opens as a sheet behind "More".
  */
-export function NavMenu(props: { current: string; plugins: readonly WebPlugin[]; pending: number }) {
+export function NavMenu(props: {
+  current: string;
+  plugins: readonly WebPlugin[];
+  pending: number;
+  /** Whether the shell's Contacts page is listed (not when a plugin is the place for people). */
+  contacts: boolean;
+}) {
   const phone = useMediaQuery(PHONE_QUERY);
   const [moreOpen, setMoreOpen] = useState(false);
   const badges = useNavBadges();
   const items: NavItem[] = [
     { route: 'shares', title: 'Shares', icon: ICONS.shares, badge: props.pending },
-    { route: 'contacts', title: 'Contacts', icon: ICONS.contacts, badge: 0 },
+    // One place for people: a plugin that is it (the address book) replaces the shell's Contacts page.
+    ...(props.contacts ? [{ route: 'contacts', title: 'Contacts', icon: ICONS.contacts, badge: 0 }] : []),
     ...props.plugins.map((p) => {
       const b = badges.get(p.route);
       return {

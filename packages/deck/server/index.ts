@@ -36,7 +36,7 @@ export interface DeckPluginOptions {
   attachmentBytes?: number;
 }
 
-export default function deckPlugin(opts: DeckPluginOptions = {}): MeshworkPlugin {
+export default function deckPlugin(opts: DeckPluginOptions = {}): MeshworkPlugin<DeckTables> {
   return definePlugin<DeckTables>({
     id: 'deck',
     sdk: '^1.0.0',

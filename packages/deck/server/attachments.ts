@@ -8,7 +8,7 @@
  * the shares of those who left, so a removed member loses the board's files at once.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { DeckDb } from './tables.ts';
 import {
   InputError,
   MeshworkError,
@@ -64,7 +64,7 @@ function splitAddress(a: string): { id: string; host: string } {
 export class DeckAttachments {
   constructor(
     private readonly d: {
-      db: Kysely<any>;
+      db: DeckDb;
       files: FilesApi | null;
       shares: ShareRegistry;
       deck: DeckService;
@@ -116,7 +116,7 @@ export class DeckAttachments {
     const result: ActResult = await this.d.deck.act(userId, board.id, undefined, {
       type: 'card.attach',
       attachmentId,
-      cardId: card.id as string,
+      cardId: card.id,
       attachment,
     });
     return { ...result, attachmentId, attachment };
@@ -193,7 +193,7 @@ export class DeckAttachments {
       .selectAll('b')
       .where('m.user_id', '=', share.recipientId)
       .execute();
-    for (const b of boards as BoardRow[]) {
+    for (const b of boards) {
       if (!b.id.startsWith(m[1] as string)) continue;
       if (!membersOf(b).some((x) => x.toLowerCase() === owner)) continue;
       await this.d.shares.acceptIncoming(share.recipientId, share.id);

@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import type { Selectable } from 'kysely';
+import type { DeckDb, DeckTables } from './tables.ts';
 import { ConflictError, NotAllowedError, NotFoundError } from '#sdk';
 import { DECK_ERRORS } from './error-codes.ts';
 import { compareByPosition } from './positions.ts';
@@ -14,16 +15,7 @@ import {
 } from './shared.ts';
 
 /** A row of `deck_boards`. */
-export interface BoardRow {
-  id: string;
-  host: string;
-  owner: string;
-  title: string;
-  last_seq: number | string;
-  created_at: number | string;
-  /** JSON list of `user@host` (the host's last `board.members` event; `[]` before the first). */
-  members: string;
-}
+export type BoardRow = Selectable<DeckTables['deck_boards']>;
 
 /** Everyone on a board: the owner and the members the host last announced. */
 export function membersOf(b: BoardRow): string[] {
@@ -31,11 +23,10 @@ export function membersOf(b: BoardRow): string[] {
   return [b.owner, ...listed.filter((m) => m.toLowerCase() !== b.owner.toLowerCase())];
 }
 
-type Db = Kysely<any>;
+type Db = DeckDb;
 
 export async function getBoard(db: Db, id: string): Promise<BoardRow | undefined> {
-  return (await db.selectFrom('deck_boards').selectAll().where('id', '=', id).executeTakeFirst()) as
-    BoardRow | undefined;
+  return db.selectFrom('deck_boards').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** The local user's role on a board (null: no access). */
@@ -57,7 +48,7 @@ function summary(b: BoardRow, role: DeckRole, selfHost: string): BoardSummary {
     host: b.host || selfHost,
     hostedHere: b.host === '',
     role,
-    lastSeq: Number(b.last_seq),
+    lastSeq: b.last_seq,
   };
 }
 
@@ -70,7 +61,7 @@ export async function listBoards(db: Db, userId: string, selfHost: string): Prom
     .where('m.user_id', '=', userId)
     .orderBy('b.created_at')
     .execute();
-  return rows.map((r) => summary(r as BoardRow, r.role as DeckRole, selfHost));
+  return rows.map((r) => summary(r, r.role as DeckRole, selfHost));
 }
 
 /** A whole board as a local user sees it (`attachments`: whether this server offers them). */
@@ -82,9 +73,9 @@ export async function boardView(
   attachments = false,
 ): Promise<BoardView> {
   const lists = (await db.selectFrom('deck_lists').selectAll().where('board_id', '=', b.id).execute()).map((l) => ({
-    id: l.id as string,
-    title: l.title as string,
-    position: l.position as string,
+    id: l.id,
+    title: l.title,
+    position: l.position,
   }));
   const comments = await db
     .selectFrom('deck_comments')
@@ -112,19 +103,19 @@ export async function boardView(
       position: c.position,
       comments: comments
         .filter((m) => m.card_id === c.id)
-        .map((m) => ({ id: m.id, author: m.author, text: m.text, at: Number(m.at) })),
+        .map((m) => ({ id: m.id, author: m.author, text: m.text, at: m.at })),
       attachments: files
         .filter((f) => f.card_id === c.id)
         .map((f) => ({
           id: f.id,
           name: f.name,
-          size: Number(f.size),
+          size: f.size,
           mime: f.mime,
           owner: f.owner,
           path: f.path,
           folder: f.folder,
           by: f.by,
-          at: Number(f.at),
+          at: f.at,
         })),
     }),
   );
@@ -133,7 +124,10 @@ export async function boardView(
   return { ...summary(b, role, selfHost), lists, cards, members: membersOf(b), attachments };
 }
 
-async function exists(db: Db, table: string, boardId: string, id: string): Promise<boolean> {
+/** The board's tables whose rows have an `id` of their own. */
+type ItemTable = 'deck_lists' | 'deck_cards' | 'deck_comments' | 'deck_attachments';
+
+async function exists(db: Db, table: ItemTable, boardId: string, id: string): Promise<boolean> {
   const row = await db
     .selectFrom(table)
     .select('id')
@@ -143,7 +137,7 @@ async function exists(db: Db, table: string, boardId: string, id: string): Promi
   return Boolean(row);
 }
 
-async function count(db: Db, table: string, boardId: string): Promise<number> {
+async function count(db: Db, table: ItemTable, boardId: string): Promise<number> {
   const row = await db
     .selectFrom(table)
     .select((eb) => eb.fn.countAll().as('n'))
@@ -298,7 +292,7 @@ export async function applyEvent(db: Db, boardId: string, e: DeckEvent): Promise
       await card(a.cardId).set({ list_id: a.listId, position: a.position }).execute();
       return;
     case 'card.delete':
-      for (const t of ['deck_comments', 'deck_attachments'])
+      for (const t of ['deck_comments', 'deck_attachments'] as const)
         await db.deleteFrom(t).where('board_id', '=', boardId).where('card_id', '=', a.cardId).execute();
       await db.deleteFrom('deck_cards').where('board_id', '=', boardId).where('id', '=', a.cardId).execute();
       return;
@@ -345,10 +339,10 @@ export async function eventsAfter(db: Db, boardId: string, after: number, limit:
     .limit(limit)
     .execute();
   return rows.map((r) => ({
-    seq: Number(r.seq),
+    seq: r.seq,
     actor: r.actor,
     actionId: r.action_id,
-    at: Number(r.at),
+    at: r.at,
     action: JSON.parse(r.action) as DeckAction,
   }));
 }
@@ -363,7 +357,7 @@ export async function dropBoard(db: Db, boardId: string): Promise<void> {
     'deck_events',
     'deck_members',
     'deck_peers',
-  ])
+  ] as const)
     await db.deleteFrom(t).where('board_id', '=', boardId).execute();
   await db.deleteFrom('deck_boards').where('id', '=', boardId).execute();
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { DeckDb } from './tables.ts';
 import { NotAllowedError, NotFoundError } from '#sdk';
 import { parseAction, parseActionId } from './action-input.ts';
 import { boardView, getBoard, listBoards, roleOf } from './board-store.ts';
@@ -12,7 +12,7 @@ import type { ActResult, BoardSummary, BoardView } from './shared.ts';
 export class DeckService {
   constructor(
     private readonly d: {
-      db: Kysely<any>;
+      db: DeckDb;
       selfHost: () => string;
       host: HostService;
       mirror: MirrorService;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { DeckDb } from './tables.ts';
 import type { Logger, PluginContext } from '#sdk';
 import { applyEvent, checkAction, eventsAfter, getBoard } from './board-store.ts';
 import type { KeyedLock } from './keyed-lock.ts';
@@ -20,7 +20,7 @@ export interface EventsPush {
 }
 
 export interface HostDeps {
-  db: Kysely<any>;
+  db: DeckDb;
   outbox: PluginContext['outbox'];
   locks: KeyedLock;
   log: Logger;
@@ -52,7 +52,7 @@ export class HostService {
         .where('acked', '<', applied)
         .execute();
       const board = await getBoard(d.db, m.ref);
-      if (board && applied < Number(board.last_seq)) await this.#enqueue(m.ref, m.destination);
+      if (board && applied < board.last_seq) await this.#enqueue(m.ref, m.destination);
     });
   }
 
@@ -93,13 +93,13 @@ export class HostService {
           .where('actor', '=', actor)
           .where('action_id', '=', actionId)
           .executeTakeFirst();
-        if (seen) return { stored: [], first: (await eventsAfter(trx, boardId, Number(seen.seq) - 1, 1))[0]! };
+        if (seen) return { stored: [], first: (await eventsAfter(trx, boardId, seen.seq - 1, 1))[0]! };
         const board = await getBoard(trx, boardId);
         if (!board || board.host !== '') throw new Error(`board ${boardId} is not hosted here`);
         await checkAction(trx, boardId, action, actor);
         const placed = await placeByAnchor(trx, boardId, action);
         const at = Date.now();
-        const e: DeckEvent = { seq: Number(board.last_seq) + 1, actor, actionId, at, action: placed };
+        const e: DeckEvent = { seq: board.last_seq + 1, actor, actionId, at, action: placed };
         await applyEvent(trx, boardId, e);
         const stored = [e];
         // A long key: renumber its list in the next event, ordered like any other, so every server agrees.
@@ -140,7 +140,7 @@ export class HostService {
   /** Queues a push to every member server of the board. */
   async stream(boardId: string): Promise<void> {
     const peers = await this.#d.db.selectFrom('deck_peers').select('server').where('board_id', '=', boardId).execute();
-    for (const p of peers) await this.#enqueue(boardId, p.server as string);
+    for (const p of peers) await this.#enqueue(boardId, p.server);
   }
 
   /** A server got a member (its user accepted a share): stream the whole log to it. */
@@ -169,7 +169,7 @@ export class HostService {
       .select(['p.board_id', 'p.server'])
       .whereRef('p.acked', '<', 'b.last_seq')
       .execute();
-    for (const p of behind) await this.#enqueue(p.board_id as string, p.server as string);
+    for (const p of behind) await this.#enqueue(p.board_id, p.server);
   }
 
   async #enqueue(boardId: string, server: string): Promise<void> {
@@ -195,8 +195,8 @@ export class HostService {
       .executeTakeFirst();
     const board = await getBoard(db, boardId);
     if (!peer || !board) return null;
-    const events = await eventsAfter(db, boardId, Number(peer.acked), PUSH_BATCH);
+    const events = await eventsAfter(db, boardId, peer.acked, PUSH_BATCH);
     if (events.length === 0) return null;
-    return { boardId, lastSeq: Number(board.last_seq), events };
+    return { boardId, lastSeq: board.last_seq, events };
   }
 }

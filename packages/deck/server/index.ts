@@ -14,6 +14,7 @@ import { KeyedLock } from './keyed-lock.ts';
 import { deckProtocol, MirrorService } from './mirror-service.ts';
 import { mountS2s } from './s2s-routes.ts';
 import { deckMigrations } from './schema.ts';
+import type { DeckTables } from './tables.ts';
 import { shareHooks, syncBoardMembers } from './share-hooks.ts';
 import type { DeckEvent } from './shared.ts';
 
@@ -35,8 +36,8 @@ export interface DeckPluginOptions {
   attachmentBytes?: number;
 }
 
-export default function deckPlugin(opts: DeckPluginOptions = {}): MeshworkPlugin {
-  return definePlugin({
+export default function deckPlugin(opts: DeckPluginOptions = {}): MeshworkPlugin<DeckTables> {
+  return definePlugin<DeckTables>({
     id: 'deck',
     sdk: '^1.0.0',
     resourceTypes: [{ name: 'deck-board', shareTypes: ['user'], protocols: { deck: `${S2S_BASE}/` } }],
@@ -118,7 +119,7 @@ export default function deckPlugin(opts: DeckPluginOptions = {}): MeshworkPlugin
       const greet = async () => {
         const peers = await db.selectFrom('deck_peers').select('server').distinct().execute();
         const hosts = await db.selectFrom('deck_boards').select('host').distinct().where('host', '!=', '').execute();
-        const servers = new Set([...peers.map((p) => p.server as string), ...hosts.map((h) => h.host as string)]);
+        const servers = new Set([...peers.map((p) => p.server), ...hosts.map((h) => h.host)]);
         for (const s of servers)
           await ctx.remote.post(s, `${S2S_BASE}/hello`, {}, { base: 'origin', timeoutMs: 5000 }).catch(() => {});
       };
@@ -130,7 +131,7 @@ export default function deckPlugin(opts: DeckPluginOptions = {}): MeshworkPlugin
           .where('host', '=', '')
           .where('members', '=', '[]')
           .execute();
-        for (const b of boards) if (!closed) await syncBoardMembers(ctx.shares, host, b.id as string);
+        for (const b of boards) if (!closed) await syncBoardMembers(ctx.shares, host, b.id);
       };
       const first = setTimeout(() => {
         sweep(true);

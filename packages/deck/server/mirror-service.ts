@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import type { NotNull } from 'kysely';
+import type { DeckDb } from './tables.ts';
 import { defineShareProtocol, type IncomingShare, type Logger, type PluginContext } from '#sdk';
 import { parseAction, parseActionId } from './action-input.ts';
 import { applyEvent, dropBoard, getBoard } from './board-store.ts';
@@ -38,7 +39,7 @@ export interface PullReply {
 }
 
 export interface MirrorDeps {
-  db: Kysely<any>;
+  db: DeckDb;
   shares: PluginContext['shares'];
   remote: PluginContext['remote'];
   outbox: PluginContext['outbox'];
@@ -121,8 +122,8 @@ export class MirrorService {
       .where('board_id', '=', boardId)
       .where('share_id', 'is not', null);
     if (userId) q = q.where('user_id', '=', userId);
-    for (const m of await q.execute()) {
-      const share = await shares.getIncoming(m.share_id as string);
+    for (const m of await q.$narrowType<{ share_id: NotNull }>().execute()) {
+      const share = await shares.getIncoming(m.share_id);
       if (share && share.state === 'accepted') return shares.accessCredential(share);
     }
     return null;
@@ -144,7 +145,7 @@ export class MirrorService {
     const stored: DeckEvent[] = [];
     const result = await db.transaction().execute(async (trx) => {
       const board = await getBoard(trx, boardId);
-      let last = Number(board?.last_seq ?? 0);
+      let last = board?.last_seq ?? 0;
       for (const e of [...events].sort((x, y) => x.seq - y.seq)) {
         if (e.seq <= last) continue;
         if (e.seq !== last + 1) return { applied: last, gap: true };
@@ -169,7 +170,7 @@ export class MirrorService {
       const res = await remote.post(
         board.host,
         `${S2S_BASE}/pull`,
-        { boardId, secret, after: Number(board.last_seq) },
+        { boardId, secret, after: board.last_seq },
         { base: 'origin' },
       );
       if (res.status !== 200) throw new Error(`pull answered ${res.status}`);
@@ -183,7 +184,7 @@ export class MirrorService {
   async pullAll(): Promise<void> {
     const boards = await this.#d.db.selectFrom('deck_boards').select('id').where('host', '!=', '').execute();
     for (const b of boards)
-      await this.pull(b.id as string).catch((err) => this.#d.log.info({ err, boardId: b.id }, 'deck: pull failed'));
+      await this.pull(b.id).catch((err) => this.#d.log.info({ err, boardId: b.id }, 'deck: pull failed'));
   }
 
   /** Sends a local user's action to the board's host (durably; the host's event comes back by push). */

@@ -2,16 +2,16 @@
  * Position keys on the board's tables: the host placing an anchored action (`after`) from its own current order,
  * deciding when a list's keys are long enough to renumber, and every server applying a `rebalance` event.
  */
-import type { Kysely } from 'kysely';
+import type { DeckDb } from './tables.ts';
 import { compareByPosition, evenKeys, keyBetween, REBALANCE_AT } from './positions.ts';
 import type { DeckAction } from './shared.ts';
 
-type Db = Kysely<any>;
+type Db = DeckDb;
 type Item = { id: string; position: string };
 
 /** The cards of a list (`listId`) or the board's lists (`null`), in order. */
 async function ordered(db: Db, boardId: string, listId: string | null): Promise<Item[]> {
-  const rows = (
+  const rows: Item[] =
     listId === null
       ? await db.selectFrom('deck_lists').select(['id', 'position']).where('board_id', '=', boardId).execute()
       : await db
@@ -19,8 +19,7 @@ async function ordered(db: Db, boardId: string, listId: string | null): Promise<
           .select(['id', 'position'])
           .where('board_id', '=', boardId)
           .where('list_id', '=', listId)
-          .execute()
-  ) as Item[];
+          .execute();
   return rows.sort(compareByPosition);
 }
 

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { DeckDb } from './tables.ts';
 import { InputError, NotAllowedError, peerRoutes, type PeerRequest, type PluginContext } from '#sdk';
 import { parseAction, parseActionId } from './action-input.ts';
 import { eventsAfter, getBoard } from './board-store.ts';
@@ -23,7 +23,7 @@ function str(v: unknown, name: string, max = 200): string {
  */
 export function mountS2s(
   ctx: PluginContext,
-  d: { db: Kysely<any>; host: HostService; mirror: MirrorService },
+  d: { db: DeckDb; host: HostService; mirror: MirrorService },
   base: string,
 ): void {
   const { db, host, mirror } = d;
@@ -82,7 +82,7 @@ export function mountS2s(
     const { board } = await hostedShare(req, str(b.boardId, 'boardId', 64), str(b.secret, 'secret'));
     const after = Number.isSafeInteger(b.after) && (b.after as number) >= 0 ? (b.after as number) : 0;
     const events = await eventsAfter(db, board.id, after, MAX_PULL);
-    const lastSeq = Number(board.last_seq);
+    const lastSeq = board.last_seq;
     const reply: PullReply = { events, lastSeq, more: (events.at(-1)?.seq ?? after) < lastSeq };
     res.json(reply);
   });

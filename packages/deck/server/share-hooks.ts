@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { DeckDb } from './tables.ts';
 import {
   InputError,
   NotAllowedError,
@@ -27,7 +27,7 @@ export async function syncBoardMembers(shares: ShareRegistry, host: HostService,
  * the hosted board directly. Declining, leaving or unsharing ends access on both sides.
  */
 export function shareHooks(d: {
-  db: Kysely<any>;
+  db: DeckDb;
   identity: ServerIdentity;
   host: HostService;
   mirror: MirrorService;

@@ -45,6 +45,7 @@ import type { SessionCheckTimes } from './realtime/session-sockets.ts';
 import { accessLog } from './transport/access-log.ts';
 import { errorMiddleware } from './transport/error-middleware.ts';
 import { ocmRoutes } from './transport/ocm-routes.ts';
+import { HotRoutes } from './transport/hot-routes.ts';
 import { apiRoutes } from './transport/api-routes.ts';
 import { accountRoutes } from './transport/account-routes.ts';
 import { malformedUrlGuard } from './transport/url-guard.ts';
@@ -94,6 +95,7 @@ export class Engine {
   readonly #mounts: Array<[string, RequestHandler[]]> = [];
   #key: SigningKey | null = null;
   #ready = false;
+  readonly #hot = new HotRoutes();
   readonly #opts: EngineOptions;
 
   constructor(opts: EngineOptions) {
@@ -101,7 +103,8 @@ export class Engine {
     this.config = opts.config;
     this.log = opts.logger ?? createLogger(opts.config.logLevel);
     this.plugins = new PluginHost(this.log);
-    this.http = createServer(this.app);
+    // The few requests every share pays for skip express (transport/hot-routes.ts); all else goes to the app.
+    this.http = createServer(this.#hot.listener({ app: this.app, ready: () => this.#ready, log: () => this.log }));
     this.app.disable('x-powered-by');
     // The client address (throttling, logs) is the socket's unless MESHWORK_TRUST_PROXY names the proxies in front.
     this.app.set('trust proxy', trustProxyFunction(opts.config.trustProxy));
@@ -274,7 +277,7 @@ export class Engine {
       log: this.log.child({ part: 'accounts' }),
     });
 
-    const app = this.app;
+    const [app, hot] = [this.app, this.#hot];
     const discoveryDoc = async (_req: express.Request, res: express.Response) => {
       const legacyKey = await cavageKey();
       res.json(
@@ -288,7 +291,7 @@ export class Engine {
     app.get('/.well-known/ocm', discoveryDoc);
     app.get(['/ocm-provider', '/ocm-provider/'], discoveryDoc);
     app.get('/.well-known/jwks.json', (_req, res) => void res.json(jwks()));
-    app.use('/ocm', ocmRoutes({ peers, incoming, notifications, invites, tokens, outbox: this.outbox, jwks }));
+    app.use('/ocm', ocmRoutes({ peers, incoming, notifications, invites, tokens, outbox: this.outbox, jwks, hot }));
     app.use(inviteDialogRoutes(this.identity, this.discovery, invites));
     app.use(
       '/api/v1',
@@ -313,6 +316,7 @@ export class Engine {
         settings,
         events: this.events,
         people: this.people,
+        hot,
       }),
     );
 

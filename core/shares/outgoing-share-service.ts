@@ -17,6 +17,7 @@ import { clearEndedShares } from './outgoing-share-clear.ts';
 import { discoveryFailure, sendFailure, shareAnswer, type ShareAttempt, type ShareTarget } from './delivery-outcome.ts';
 import type { NewShareBody } from './incoming-share-service.ts';
 import type { LocalPeer } from './local-peer.ts';
+import { GroupCommit } from './group-commit.ts';
 import { ShareError, resourceWords } from './share-errors.ts';
 import type { ShareStore } from './share-store.ts';
 import type { OutgoingShare } from './share-types.ts';
@@ -49,6 +50,9 @@ const HOLD_MS = 60_000;
  * LocalPeer: no OCM on the wire.
  */
 export class OutgoingShareService {
+  // Concurrent shares store their rows (and later their delivered state) in shared transactions.
+  readonly #commits: GroupCommit;
+
   constructor(
     private readonly deps: {
       db: Kysely<any>;
@@ -66,6 +70,7 @@ export class OutgoingShareService {
     },
   ) {
     deps.outbox.onResult(SHARE_KIND, (msg, result) => this.#onDelivery(msg, result));
+    this.#commits = new GroupCommit(deps.db);
   }
 
   /** Shares a local resource with `user@host` (another server or this one). */
@@ -256,7 +261,7 @@ export class OutgoingShareService {
     target: ShareTarget,
     started: number,
   ): Promise<OutgoingShare> {
-    const { store, outbox, events, db } = this.deps;
+    const { store, outbox, events } = this.deps;
     const msg: OutboxMessage = {
       destination: share.shareWithHost,
       kind: SHARE_KIND,
@@ -264,7 +269,7 @@ export class OutgoingShareService {
       body,
       ref: share.id,
     };
-    const msgId = await db.transaction().execute(async (trx) => {
+    const msgId = await this.#commits.run(async (trx) => {
       await store.insertOutgoing(share, secretHash, trx);
       return outbox.hold(msg, HOLD_MS, trx);
     });
@@ -292,7 +297,7 @@ export class OutgoingShareService {
       return queued;
     }
     // Delivered: forget the held copy and record `pending` in one commit (one write to the log, not two).
-    const pending = await db.transaction().execute(async (trx) => {
+    const pending = await this.#commits.run(async (trx) => {
       await outbox.drop(msgId, trx);
       return store.setOutgoingState(
         share.id,

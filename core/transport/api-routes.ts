@@ -14,6 +14,7 @@ import type { OutgoingShareService } from '../shares/outgoing-share-service.ts';
 import type { SharePermissionService } from '../shares/share-permissions.ts';
 import type { ShareStore } from '../shares/share-store.ts';
 import type { IncomingShare, IncomingShareView } from '../shares/share-types.ts';
+import type { HotRoutes } from './hot-routes.ts';
 
 /** What the client API shows of an incoming share: never its secret. */
 export function incomingView(s: IncomingShare): IncomingShareView {
@@ -41,6 +42,8 @@ export function apiRoutes(deps: {
   settings: UserSettingsStore;
   events: EngineEventBus;
   people: PeopleRegistry;
+  /** When given, `POST /api/v1/shares` (this router is mounted at /api/v1) is also answered on the hot path. */
+  hot?: HotRoutes;
 }): Router {
   const r = Router();
   const me = (u: User) => ({ ...u, address: formatAddress(u.id, deps.identity.host), server: deps.identity.host });
@@ -63,6 +66,13 @@ export function apiRoutes(deps: {
   r.post('/shares', async (req, res) => {
     const share = await deps.outgoing.create(user(req), (req.body ?? {}) as never);
     res.status(share.state === 'sending' ? 202 : 201).json(share);
+  });
+  deps.hot?.add('POST', '/api/v1/shares', 1024 * 1024, async (req, res) => {
+    await new Promise<void>((resolve, reject) =>
+      deps.requireUser(req, res as express.Response, (err?: unknown) => (err ? reject(err) : resolve())),
+    );
+    const share = await deps.outgoing.create(user(req), (req.body ?? {}) as never);
+    return { status: share.state === 'sending' ? 202 : 201, body: share };
   });
   r.get('/shares/outgoing', async (req, res) => {
     res.json(await deps.outgoing.list(user(req).id));

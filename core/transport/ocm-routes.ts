@@ -1,4 +1,5 @@
 import express, { Router, type Request } from 'express';
+import type { HotAnswer, HotRoutes } from './hot-routes.ts';
 import { parseAddress } from '../addresses.ts';
 import type { PeerAuthenticator } from '../federation/peer-auth.ts';
 import type { InviteService, AcceptedInviteBody } from '../invites/invite-service.ts';
@@ -10,6 +11,7 @@ import type { IncomingShareService, NewShareBody } from '../shares/incoming-shar
 import type { TokenService } from '../tokens/token-service.ts';
 
 const BODY_LIMIT = '1mb';
+const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Keeps the exact bytes of a body: signatures cover them, not the parsed JSON. */
 function keepRaw(req: Request, _res: unknown, buf: Buffer): void {
@@ -25,6 +27,8 @@ export function ocmRoutes(deps: {
   tokens: TokenService;
   outbox: Outbox;
   jwks: () => unknown;
+  /** When given, `POST /ocm/shares` is also answered on the hot path (hot-routes.ts), with the same handler. */
+  hot?: HotRoutes;
 }): Router {
   const r = Router();
   const json = express.json({ limit: BODY_LIMIT, verify: keepRaw, type: ['application/json', 'application/*+json'] });
@@ -36,7 +40,8 @@ export function ocmRoutes(deps: {
     res.json(deps.jwks());
   });
 
-  r.post('/shares', json, async (req, res) => {
+  // A new share from a peer: the same handler behind express and the hot path.
+  const newShare = async (req: Request): Promise<HotAnswer> => {
     const v = await deps.peers.verify(req);
     const body = validateBody<NewShareBody>('NewShare', normalizeLegacyShare(req.body));
     const senderHost = parseAddress(body.sender, 'sender').host;
@@ -54,12 +59,19 @@ export function ocmRoutes(deps: {
       'OCM share received',
     );
     peerIsUp(senderHost);
-    res
-      .status(201)
-      .json({ recipientDisplayName: result.recipientDisplayName, recipientUserId: result.share.recipientId });
-    // After answering, so the sender usually has our 201 before the acceptance (it copes with either order).
-    if (result.created) void deps.incoming.autoAccept(result.share);
+    return {
+      status: 201,
+      body: { recipientDisplayName: result.recipientDisplayName, recipientUserId: result.share.recipientId },
+      // After answering, so the sender usually has our 201 before the acceptance (it copes with either order).
+      ...(result.created ? { after: () => void deps.incoming.autoAccept(result.share) } : {}),
+    };
+  };
+  r.post('/shares', json, async (req, res) => {
+    const answer = await newShare(req);
+    res.status(answer.status).json(answer.body);
+    answer.after?.();
   });
+  deps.hot?.add('POST', '/ocm/shares', BODY_LIMIT_BYTES, newShare);
 
   r.post('/notifications', json, async (req, res) => {
     const v = await deps.peers.verify(req);

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { bundled } from './bundle.ts';
 import { freePort } from './bench-util.ts';
 
 const MB = 1024 * 1024;
@@ -20,18 +21,6 @@ const BIG_ROUNDS = Number(process.env.BENCH_BIG_ROUNDS ?? 2);
 const PROPFIND_ROUNDS = Number(process.env.BENCH_PROPFIND_ROUNDS ?? 10);
 const WARMUP_ROUNDS = Number(process.env.BENCH_WARMUP_ROUNDS ?? 8);
 const DEADLINE_MS = Number(process.env.BENCH_DEADLINE_MS ?? 240_000);
-
-/** Child mode: one Meshwork server with the files plugin; prints `READY <origin> <token>`. */
-async function serve(): Promise<void> {
-  const { Engine, loadConfig } = await import('#core');
-  const { filesPlugin } = await import('../../plugins/files/index.ts');
-  const engine = new Engine({ config: loadConfig(), plugins: [filesPlugin()] });
-  await engine.start();
-  const user = process.env.BENCH_USER as string;
-  await engine.accounts.createUser({ id: user, password: `${user}-bench-pw` });
-  process.stdout.write(`READY ${engine.identity.origin} ${await engine.accounts.createSession(user)}\n`);
-  process.once('SIGTERM', () => void engine.stop().finally(() => process.exit(0)));
-}
 
 interface Server {
   origin: string;
@@ -44,7 +33,8 @@ async function startMeshwork(user: string): Promise<Server> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'meshwork-bench-files-'));
   const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
-  const child = spawn(process.execPath, ['--import', 'tsx', ...prof, fileURLToPath(import.meta.url), '--serve'], {
+  const entry = bundled(fileURLToPath(new URL('./files-bench-server.ts', import.meta.url)));
+  const child = spawn(process.execPath, ['--enable-source-maps', ...prof, entry], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       ...process.env,
@@ -131,6 +121,22 @@ function rssKb(pid: number | undefined): number {
   }
 }
 
+/** CPU time (user + system, ms) the given processes used so far, from /proc (USER_HZ is 100 on Linux). */
+function cpuMs(pids: Array<number | undefined>): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    if (pid === undefined) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process is gone: it uses nothing more
+    }
+  }
+  return ticks * 10;
+}
+
 /** Runs fn while sampling the RSS of the given processes; returns before/peak in MB per process. */
 async function withRss<T>(
   pids: Array<number | undefined>,
@@ -152,19 +158,25 @@ async function withRss<T>(
   }
 }
 
+/** MB/s of `rounds` sequential requests, and the server CPU (ms) they cost per request. */
 async function throughput(
   rounds: number,
   size: number,
   op: (i: number) => Promise<{ status: number; bytes: number }>,
   ok: number[],
-): Promise<number> {
+  pids: Array<number | undefined>,
+): Promise<{ mbs: number; cpu: number }> {
+  const cpu0 = cpuMs(pids);
   const t = performance.now();
   for (let i = 0; i < rounds; i++) {
     const r = await op(i);
     if (!ok.includes(r.status)) throw new Error(`unexpected status ${r.status}`);
   }
-  return (rounds * size) / MB / ((performance.now() - t) / 1000);
+  const mbs = (rounds * size) / MB / ((performance.now() - t) / 1000);
+  return { mbs, cpu: (cpuMs(pids) - cpu0) / rounds };
 }
+
+type Measure = 'put1' | 'get1' | 'put100' | 'get100' | 'propfind';
 
 interface Row {
   name: string;
@@ -174,6 +186,8 @@ interface Row {
   get100: number;
   propfind: number;
   rss: string;
+  /** Server CPU per request (ms; federated: receiver + owner). */
+  cpu: Record<Measure, number>;
 }
 
 async function measure(
@@ -195,18 +209,21 @@ async function measure(
     MB,
     (i) => send(t, 'PUT', `${base}/put-1m-${i % 4}.bin`, { body: small, length: small.length }),
     [200, 201, 204],
+    pids,
   );
-  const get1 = await throughput(SMALL_ROUNDS, MB, () => send(t, 'GET', `${base}/one-mb.bin`), [200]);
+  const get1 = await throughput(SMALL_ROUNDS, MB, () => send(t, 'GET', `${base}/one-mb.bin`), [200], pids);
   const big = await withRss(pids, async () => {
     const put100 = await throughput(
       BIG_ROUNDS,
       100 * MB,
       () => send(t, 'PUT', `${base}/put-100m.bin`, { body: createReadStream(bigFile), length: 100 * MB }),
       [200, 201, 204],
+      pids,
     );
-    const get100 = await throughput(BIG_ROUNDS, 100 * MB, () => send(t, 'GET', `${base}/hundred-mb.bin`), [200]);
+    const get100 = await throughput(BIG_ROUNDS, 100 * MB, () => send(t, 'GET', `${base}/hundred-mb.bin`), [200], pids);
     return { put100, get100 };
   });
+  const cpu0 = cpuMs(pids);
   const times: number[] = [];
   for (let i = 0; i < PROPFIND_ROUNDS; i++) {
     const s = performance.now();
@@ -214,9 +231,20 @@ async function measure(
     if (r.status !== 207) throw new Error(`PROPFIND ${r.status}`);
     times.push(performance.now() - s);
   }
+  const propfindCpu = (cpuMs(pids) - cpu0) / PROPFIND_ROUNDS;
   times.sort((a, b) => a - b);
   const rss = big.rss.map((r) => `${r.before.toFixed(0)}→${r.peak.toFixed(0)}`).join(' + ');
-  return { name, put1, get1, ...big.result, propfind: times[Math.floor(times.length / 2)] as number, rss };
+  const { put100, get100 } = big.result;
+  return {
+    name,
+    put1: put1.mbs,
+    get1: get1.mbs,
+    put100: put100.mbs,
+    get100: get100.mbs,
+    propfind: times[Math.floor(times.length / 2)] as number,
+    rss,
+    cpu: { put1: put1.cpu, get1: get1.cpu, put100: put100.cpu, get100: get100.cpu, propfind: propfindCpu },
+  };
 }
 
 async function main(): Promise<void> {
@@ -302,7 +330,7 @@ async function main(): Promise<void> {
 
 function print(rows: Row[]): void {
   const [rc, direct] = rows as [Row, Row, Row];
-  const cols: Array<[string, keyof Row, 'up' | 'down']> = [
+  const cols: Array<[string, Measure, 'up' | 'down']> = [
     ['PUT 1MB MB/s', 'put1', 'up'],
     ['GET 1MB MB/s', 'get1', 'up'],
     ['PUT 100MB MB/s', 'put100', 'up'],
@@ -328,9 +356,10 @@ function print(rows: Row[]): void {
   console.log(
     [`federated vs direct`, ...cols.map(([, k, d]) => ratio(fed[k] as number, direct[k] as number, d))].join(' | '),
   );
+  console.log('\nserver CPU per request, ms (user + system from /proc; federated: receiver + owner)');
+  console.log(['target', ...cols.map((c) => c[0].replace(/ (MB\/s|ms)$/, ''))].join(' | '));
+  for (const r of rows) console.log([r.name, ...cols.map(([, k]) => r.cpu[k].toFixed(1))].join(' | '));
   console.log('\n(federated RSS: receiver + owner processes)');
 }
 
-// Last, so every module-level constant above is initialised first.
-if (process.argv.includes('--serve')) await serve();
-else await main();
+await main();

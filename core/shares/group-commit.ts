@@ -1,0 +1,76 @@
+import type { Kysely } from 'kysely';
+
+type Work = (trx: Kysely<any>) => Promise<unknown>;
+interface Pending {
+  work: Work;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+// A bound on one batch: a long transaction holds SQLite's only connection that long.
+const MAX_BATCH = 64;
+
+/**
+ * Group commit: small transactions that arrive while one is being committed (or in the same tick) are run
+ * together in one database transaction, so concurrent shares pay one BEGIN/COMMIT (and one write of each
+ * touched page to the log) between them instead of one each. Every caller is answered only after the
+ * transaction holding its work committed, so nothing is acknowledged that a crash could lose.
+ *
+ * A piece of work must be safe to run again after a rollback (only database writes, no other side effects):
+ * when a batch fails, which may be one item's fault (a constraint, or PostgreSQL aborting the whole
+ * transaction on one error), every item of it is run again in its own transaction and answers for itself.
+ */
+export class GroupCommit {
+  readonly #db: Kysely<any>;
+  #queue: Pending[] = [];
+  #running = false;
+
+  constructor(db: Kysely<any>) {
+    this.#db = db;
+  }
+
+  /** Runs `work` in a transaction, possibly shared with other callers' work; resolves after the commit. */
+  run<T>(work: (trx: Kysely<any>) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.#running) {
+        this.#running = true;
+        // One turn of the event loop, so work arriving in the same tick joins the first batch.
+        setImmediate(() => void this.#drain());
+      }
+    });
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, MAX_BATCH);
+        await this.#commit(batch);
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async #commit(batch: Pending[]): Promise<void> {
+    if (batch.length === 1) return this.#alone(batch[0] as Pending);
+    const results: unknown[] = [];
+    try {
+      await this.#db.transaction().execute(async (trx) => {
+        for (const item of batch) results.push(await item.work(trx));
+      });
+    } catch {
+      await Promise.all(batch.map((item) => this.#alone(item)));
+      return;
+    }
+    batch.forEach((item, i) => item.resolve(results[i]));
+  }
+
+  async #alone(item: Pending): Promise<void> {
+    try {
+      item.resolve(await this.#db.transaction().execute((trx) => item.work(trx)));
+    } catch (err) {
+      item.reject(err);
+    }
+  }
+}

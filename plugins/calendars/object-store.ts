@@ -41,6 +41,8 @@ export interface ChangeSet {
   deleted: string[];
   /** True when `limit` cut the list: fetch again from `token` for the rest (RFC 6578 §3.6). */
   truncated: boolean;
+  /** An initial sync's listing: every object's metadata, read with the token (no second lookup by name). */
+  listed?: ObjectMeta[];
 }
 
 /** Strong ETag of stored bytes (128 bits of SHA-256, hex). */
@@ -294,10 +296,11 @@ export class ObjectStore {
       if (since === null) {
         const rows = await trx
           .selectFrom('calendars_objects')
-          .select('uri')
+          .select([...META])
           .where('calendar_id', '=', calendar.id)
           .execute();
-        return { token: current, changed: rows.map((r) => String(r.uri)), deleted: [], truncated: false };
+        const listed = rows.map(toMeta);
+        return { token: current, changed: listed.map((m) => m.uri), deleted: [], truncated: false, listed };
       }
       if (since < Number(cal.first_token) || since > current) throw new InvalidSyncTokenError(formatSyncToken(since));
       const rows = await trx

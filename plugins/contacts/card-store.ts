@@ -35,6 +35,8 @@ export interface ChangeSet {
   changed: string[];
   deleted: string[];
   truncated: boolean;
+  /** An initial sync's listing: every card's metadata, read with the token (no second lookup by name). */
+  listed?: CardMeta[];
 }
 
 /** One SQL prefilter: cards having an indexed value of `prop` (any of them when null) matching a LIKE pattern. */
@@ -308,8 +310,13 @@ export class CardStore {
       if (!book) throw new InvalidSyncTokenError(String(since ?? ''));
       const current = Number(book.sync_token);
       if (since === null) {
-        const rows = await trx.selectFrom('contacts_cards').select('uri').where('book_id', '=', bookId).execute();
-        return { token: current, changed: rows.map((r) => String(r.uri)), deleted: [], truncated: false };
+        const rows = await trx
+          .selectFrom('contacts_cards')
+          .select([...META])
+          .where('book_id', '=', bookId)
+          .execute();
+        const listed = rows.map(toMeta);
+        return { token: current, changed: listed.map((m) => m.uri), deleted: [], truncated: false, listed };
       }
       if (since < Number(book.first_token) || since > current) throw new InvalidSyncTokenError(String(since));
       const rows = await trx

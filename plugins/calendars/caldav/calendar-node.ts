@@ -78,7 +78,10 @@ export class CalendarNode implements DavSyncCollection {
   }
 
   async changesSince(token: number | null, opts: { limit: number | null }): Promise<SyncChanges | null> {
-    return asDav(() => this.ctx.objects.changesSince(this.calendar, token, opts.limit ?? undefined));
+    const { listed, ...changes } = await asDav(() =>
+      this.ctx.objects.changesSince(this.calendar, token, opts.limit ?? undefined),
+    );
+    return listed ? { ...changes, members: listed.map((m) => new ObjectNode(this, m)) } : changes;
   }
 
   async delete(): Promise<void> {

@@ -62,3 +62,4 @@ export * from './xml.ts';
 export { decodeUtf8, MAX_XML_DEPTH, parseXml } from './xml-parse.ts';
 export * from './if-header.ts';
 export * from './paths.ts';
+export { ListingCache } from './listing-cache.ts';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { ListingCache } from '#dav';
 import { InvalidSyncTokenError, StorePreconditionFailed, UidConflictError } from './caldav-errors.ts';
 import { bumpToken } from './calendar-store.ts';
 import type { ObjectIndex } from './ical-index.ts';
@@ -76,6 +77,7 @@ const CHUNK = 500;
 export class ObjectStore {
   private readonly chunk: number;
   private readonly listeners: ((calendarId: string) => void)[] = [];
+  private readonly listings = new ListingCache<ObjectMeta>();
 
   constructor(
     private readonly db: Kysely<any>,
@@ -211,9 +213,20 @@ export class ObjectStore {
     return r ? toStored(r) : null;
   }
 
-  /** Every object's metadata, by URI (PROPFIND Depth 1). */
-  async list(calendarId: string): Promise<ObjectMeta[]> {
-    const rows = await this.db
+  /**
+   * Every object's metadata, by URI (PROPFIND Depth 1). With the calendar's sync token as the caller read it, an
+   * unchanged calendar's listing comes from memory (every object change bumps the token in its transaction).
+   */
+  async list(calendarId: string, syncToken?: number): Promise<ObjectMeta[]> {
+    const hit = syncToken === undefined ? undefined : this.listings.get(calendarId, syncToken);
+    if (hit) return [...hit];
+    const metas = await this.readListing(this.db, calendarId);
+    if (syncToken !== undefined) this.listings.set(calendarId, syncToken, metas);
+    return [...metas];
+  }
+
+  private async readListing(db: Kysely<any>, calendarId: string): Promise<ObjectMeta[]> {
+    const rows = await db
       .selectFrom('calendars_objects')
       .select([...META])
       .where('calendar_id', '=', calendarId)
@@ -294,13 +307,15 @@ export class ObjectStore {
       if (!cal) throw new InvalidSyncTokenError(since === null ? '' : formatSyncToken(since));
       const current = Number(cal.sync_token);
       if (since === null) {
-        const rows = await trx
-          .selectFrom('calendars_objects')
-          .select([...META])
-          .where('calendar_id', '=', calendar.id)
-          .execute();
-        const listed = rows.map(toMeta);
-        return { token: current, changed: listed.map((m) => m.uri), deleted: [], truncated: false, listed };
+        let listed = this.listings.get(calendar.id, current);
+        if (!listed) this.listings.set(calendar.id, current, (listed = await this.readListing(trx, calendar.id)));
+        return {
+          token: current,
+          changed: listed.map((m) => m.uri),
+          deleted: [],
+          truncated: false,
+          listed: [...listed],
+        };
       }
       if (since < Number(cal.first_token) || since > current) throw new InvalidSyncTokenError(formatSyncToken(since));
       const rows = await trx

@@ -145,7 +145,7 @@ export class BookNode implements DavSyncCollection {
   }
 
   async children(): Promise<DavNode[]> {
-    return (await this.ctx.cards.list(this.book.id)).map((m) => new CardNode(this, m));
+    return (await this.ctx.cards.list(this.book.id, this.book.syncToken)).map((m) => new CardNode(this, m));
   }
 
   async childrenNamed(names: readonly string[]): Promise<DavNode[]> {

@@ -57,7 +57,7 @@ export class CalendarNode implements DavSyncCollection {
   }
 
   async children(): Promise<ObjectNode[]> {
-    return (await this.ctx.objects.list(this.calendar.id)).map((m) => new ObjectNode(this, m));
+    return (await this.ctx.objects.list(this.calendar.id, this.calendar.syncToken)).map((m) => new ObjectNode(this, m));
   }
 
   /** Several members without their bytes (calendar-data, when asked, is loaded for the whole batch at once). */

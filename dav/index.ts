@@ -82,3 +82,4 @@ export {
   TreeDeadPropertyStore,
   type TreePropTables,
 } from './tree-prop-store.ts';
+export { ListingCache } from './listing-cache.ts';

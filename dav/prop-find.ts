@@ -85,8 +85,10 @@ export class PropFind {
 
   /** Names asked for by name (prop, or allprop's include) that nobody answered. */
   missing(): string[] {
-    if (this.#asked.size === 0) return [];
-    return [...this.#asked].filter((n) => !this.found.has(n));
+    if (this.#asked.size === 0) return NONE;
+    let out: string[] | null = null;
+    for (const n of this.#asked) if (!this.found.has(n)) (out ??= []).push(n);
+    return out ?? NONE;
   }
 
   /** The `<d:response>` element; `minimal` leaves out the 404 propstat. */
@@ -102,6 +104,8 @@ export class PropFind {
     return `${out}</d:response>`;
   }
 }
+
+const NONE: string[] = [];
 
 /** The names a request asks for by name, built once per request (a depth-1 PROPFIND makes a PropFind per member). */
 const ASKED = new WeakMap<PropRequest, ReadonlySet<string>>();

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { badRequest, DavError } from './errors.ts';
-import { baseName, decodeSegments, hrefFor, isWithin, joinTree, parentOf, treePath } from './paths.ts';
+import { baseName, decodeSegments, encodeSegment, hrefFor, isWithin, joinTree, parentOf, treePath } from './paths.ts';
 import { multistatus } from './prop-find.ts';
 import { isCollection, type DavMount, type DavNode, type WriteInput } from './tree.ts';
 import { decodeUtf8, parseXml } from './xml-parse.ts';
@@ -65,10 +65,23 @@ export class DavRequest {
     this.#nodes.clear();
   }
 
-  /** The href of a mount path. */
+  /**
+   * The href of a mount path. A listing asks for thousands of members of one parent: the parent's encoded href
+   * is kept for the request and only the last segment is encoded per member.
+   */
   href(path: string, collection: boolean): string {
-    return hrefFor(this.mount.hrefPrefix, path, collection);
+    const cut = path.lastIndexOf('/');
+    if (cut <= 0 || cut === path.length - 1) return hrefFor(this.mount.hrefPrefix, path, collection);
+    const parent = path.slice(0, cut);
+    let base = this.#parentHrefs.get(parent);
+    if (base === undefined) {
+      base = hrefFor(this.mount.hrefPrefix, parent, true);
+      if (this.#parentHrefs.size < 64) this.#parentHrefs.set(parent, base);
+    }
+    const href = base + encodeSegment(path.slice(cut + 1));
+    return collection ? `${href}/` : href;
   }
+  readonly #parentHrefs = new Map<string, string>();
 
   /** The storage path of a mount path: where locks and dead properties of it are kept. */
   key(path = this.path): string {

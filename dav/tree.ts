@@ -105,6 +105,11 @@ export interface SyncChanges {
   changed: string[];
   deleted: string[];
   truncated?: boolean;
+  /**
+   * The changed members' nodes, when the backend read them with the change list (an initial sync lists every
+   * member in one query); the report then resolves no names. Only for sync-level 1 paths (no `/`).
+   */
+  members?: DavNode[];
 }
 
 /** Narrows a node to a collection. */

@@ -81,7 +81,9 @@ function syncReport(server: DavServer): ReportHandler {
     const names = propEl ? propNames(propEl) : [GETETAG];
     const changes = await node.changesSince(since, { level, limit: parseLimit(body) });
     if (!changes) throw invalidToken();
-    const found = await membersOf(d, node, changes.changed);
+    const found = changes.members
+      ? new Map(changes.members.map((m) => [m.name, m]))
+      : await membersOf(d, node, changes.changed);
     const targets = changes.changed
       .filter((p) => found.has(p))
       .map((p) => ({ path: DavRequest.childPath(d.path, p), node: found.get(p) as DavNode }));

@@ -4,6 +4,7 @@ import { freeBusyReport } from './free-busy.ts';
 import { parseCalendar } from './ical-validate.ts';
 import type { ObjectStore, StoredObject } from './object-store.ts';
 import type { TimeRange } from './time-range.ts';
+import { ZoneMemo } from './zone-memo.ts';
 
 /**
  * REPORT evaluation over stored objects: the store prefilters by component type and indexed span, the
@@ -45,6 +46,18 @@ export function forgetParsedObjects(): void {
   cachedBytes = 0;
 }
 
+/**
+ * Filter verdicts per parse tree, zone and filter: a filter's answer depends on nothing else (no clock), and
+ * clients repeat the same view's query (a month, a week) on every refresh.
+ */
+const verdicts = new ZoneMemo<Map<string, boolean>>();
+const MAX_VERDICTS = 8;
+
+/** A filter as a memo key (infinite range ends kept apart from absent ones). */
+function filterKey(filter: CompFilter): string {
+  return JSON.stringify(filter, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+}
+
 /** A matching object with its parse tree (for calendar-data transformations). */
 export interface QueryMatch {
   object: StoredObject;
@@ -59,10 +72,18 @@ export async function runCalendarQuery(
   floatingZone: ICAL.Timezone,
 ): Promise<QueryMatch[]> {
   checkFilter(filter);
+  const key = filterKey(filter);
   const out: QueryMatch[] = [];
   for (const object of await objects.candidates(calendarId, queryHints(filter))) {
     const vcalendar = parsedObject(object);
-    if (matchesFilter(vcalendar, filter, floatingZone)) out.push({ object, vcalendar });
+    const byFilter = verdicts.get(vcalendar, floatingZone, () => new Map());
+    let match = byFilter.get(key);
+    if (match === undefined) {
+      match = matchesFilter(vcalendar, filter, floatingZone);
+      if (byFilter.size >= MAX_VERDICTS) byFilter.clear();
+      byFilter.set(key, match);
+    }
+    if (match) out.push({ object, vcalendar });
   }
   return out;
 }

@@ -153,9 +153,21 @@ export function expandCalendar(
     }
   }
   picked.sort((a, b) => a.at - b.at);
-  const shell = emptyCalendarLike(vcalendar).toString() + '\r\n';
+  const shell = shellOf(vcalendar);
   const close = shell.lastIndexOf('END:VCALENDAR');
   return shell.slice(0, close) + picked.map((p) => p.text).join('') + shell.slice(close);
+}
+
+const shells = new WeakMap<ICAL.Component, string>();
+
+/** The VCALENDAR with its properties and no components, as text (per parse tree: they are never modified). */
+function shellOf(vcalendar: ICAL.Component): string {
+  let shell = shells.get(vcalendar);
+  if (shell === undefined) {
+    shell = emptyCalendarLike(vcalendar).toString() + '\r\n';
+    shells.set(vcalendar, shell);
+  }
+  return shell;
 }
 
 function toInstantOr(c: ICAL.Component, zone: ICAL.Timezone): number {

@@ -154,10 +154,19 @@ export function timeAtWall(wall: number, like: ICAL.Time): ICAL.Time {
 
 /** `20260329T010000Z` / `20260329`: the iCalendar text of a UTC instant (or of a DATE wall day). */
 export function formatUtc(ms: number): string {
-  return new Date(ms)
+  const d = new Date(ms);
+  const y = d.getUTCFullYear();
+  // An expanded month writes hundreds of these: digits by hand, not an ISO string and two regex passes.
+  if (y >= 1000 && y <= 9999)
+    return `${y}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}T${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}Z`;
+  return d
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '');
+}
+
+function two(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
 }
 
 export { DAY };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { ListingCache } from '#dav';
 import { InvalidSyncTokenError, StorePreconditionFailed, UidConflictError } from './caldav-errors.ts';
 import { bumpToken } from './calendar-store.ts';
 import type { ObjectIndex } from './ical-index.ts';
@@ -41,6 +42,8 @@ export interface ChangeSet {
   deleted: string[];
   /** True when `limit` cut the list: fetch again from `token` for the rest (RFC 6578 §3.6). */
   truncated: boolean;
+  /** An initial sync's listing: every object's metadata, read with the token (no second lookup by name). */
+  listed?: ObjectMeta[];
 }
 
 /** Strong ETag of stored bytes (128 bits of SHA-256, hex). */
@@ -74,6 +77,7 @@ const CHUNK = 500;
 export class ObjectStore {
   private readonly chunk: number;
   private readonly listeners: ((calendarId: string) => void)[] = [];
+  private readonly listings = new ListingCache<ObjectMeta>();
 
   constructor(
     private readonly db: Kysely<any>,
@@ -209,9 +213,20 @@ export class ObjectStore {
     return r ? toStored(r) : null;
   }
 
-  /** Every object's metadata, by URI (PROPFIND Depth 1). */
-  async list(calendarId: string): Promise<ObjectMeta[]> {
-    const rows = await this.db
+  /**
+   * Every object's metadata, by URI (PROPFIND Depth 1). With the calendar's sync token as the caller read it, an
+   * unchanged calendar's listing comes from memory (every object change bumps the token in its transaction).
+   */
+  async list(calendarId: string, syncToken?: number): Promise<ObjectMeta[]> {
+    const hit = syncToken === undefined ? undefined : this.listings.get(calendarId, syncToken);
+    if (hit) return [...hit];
+    const metas = await this.readListing(this.db, calendarId);
+    if (syncToken !== undefined) this.listings.set(calendarId, syncToken, metas);
+    return [...metas];
+  }
+
+  private async readListing(db: Kysely<any>, calendarId: string): Promise<ObjectMeta[]> {
+    const rows = await db
       .selectFrom('calendars_objects')
       .select([...META])
       .where('calendar_id', '=', calendarId)
@@ -292,12 +307,15 @@ export class ObjectStore {
       if (!cal) throw new InvalidSyncTokenError(since === null ? '' : formatSyncToken(since));
       const current = Number(cal.sync_token);
       if (since === null) {
-        const rows = await trx
-          .selectFrom('calendars_objects')
-          .select('uri')
-          .where('calendar_id', '=', calendar.id)
-          .execute();
-        return { token: current, changed: rows.map((r) => String(r.uri)), deleted: [], truncated: false };
+        let listed = this.listings.get(calendar.id, current);
+        if (!listed) this.listings.set(calendar.id, current, (listed = await this.readListing(trx, calendar.id)));
+        return {
+          token: current,
+          changed: listed.map((m) => m.uri),
+          deleted: [],
+          truncated: false,
+          listed: [...listed],
+        };
       }
       if (since < Number(cal.first_token) || since > current) throw new InvalidSyncTokenError(formatSyncToken(since));
       const rows = await trx

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { ListingCache } from '#dav';
 import { InvalidSyncTokenError, StorePreconditionFailed, UidConflictError } from './carddav-errors.ts';
 import { bumpToken } from './book-store.ts';
 import type { CardIndex } from './vcard.ts';
@@ -35,6 +36,8 @@ export interface ChangeSet {
   changed: string[];
   deleted: string[];
   truncated: boolean;
+  /** An initial sync's listing: every card's metadata, read with the token (no second lookup by name). */
+  listed?: CardMeta[];
 }
 
 /** One SQL prefilter: cards having an indexed value of `prop` (any of them when null) matching a LIKE pattern. */
@@ -81,6 +84,8 @@ const CHUNK = 500;
 
 /** Cards of one database: writes log a change and bump the book's token in one transaction. */
 export class CardStore {
+  private readonly listings = new ListingCache<CardMeta>();
+
   /** `onChange(bookId)` runs after every committed card write or deletion (the web page's live refresh). */
   constructor(
     private readonly db: Kysely<any>,
@@ -202,9 +207,20 @@ export class CardStore {
     return r ? toStored(r) : null;
   }
 
-  /** Every card's metadata, by URI (PROPFIND Depth 1). */
-  async list(bookId: string): Promise<CardMeta[]> {
-    const rows = await this.db
+  /**
+   * Every card's metadata, by URI (PROPFIND Depth 1). With the book's sync token as the caller read it, an
+   * unchanged book's listing comes from memory (every card change bumps the token in its transaction).
+   */
+  async list(bookId: string, syncToken?: number): Promise<CardMeta[]> {
+    const hit = syncToken === undefined ? undefined : this.listings.get(bookId, syncToken);
+    if (hit) return [...hit];
+    const metas = await this.readListing(this.db, bookId);
+    if (syncToken !== undefined) this.listings.set(bookId, syncToken, metas);
+    return [...metas];
+  }
+
+  private async readListing(db: Kysely<any>, bookId: string): Promise<CardMeta[]> {
+    const rows = await db
       .selectFrom('contacts_cards')
       .select([...META])
       .where('book_id', '=', bookId)
@@ -308,8 +324,15 @@ export class CardStore {
       if (!book) throw new InvalidSyncTokenError(String(since ?? ''));
       const current = Number(book.sync_token);
       if (since === null) {
-        const rows = await trx.selectFrom('contacts_cards').select('uri').where('book_id', '=', bookId).execute();
-        return { token: current, changed: rows.map((r) => String(r.uri)), deleted: [], truncated: false };
+        let listed = this.listings.get(bookId, current);
+        if (!listed) this.listings.set(bookId, current, (listed = await this.readListing(trx, bookId)));
+        return {
+          token: current,
+          changed: listed.map((m) => m.uri),
+          deleted: [],
+          truncated: false,
+          listed: [...listed],
+        };
       }
       if (since < Number(book.first_token) || since > current) throw new InvalidSyncTokenError(String(since));
       const rows = await trx

@@ -145,7 +145,7 @@ export class BookNode implements DavSyncCollection {
   }
 
   async children(): Promise<DavNode[]> {
-    return (await this.ctx.cards.list(this.book.id)).map((m) => new CardNode(this, m));
+    return (await this.ctx.cards.list(this.book.id, this.book.syncToken)).map((m) => new CardNode(this, m));
   }
 
   async childrenNamed(names: readonly string[]): Promise<DavNode[]> {
@@ -186,7 +186,9 @@ export class BookNode implements DavSyncCollection {
 
   async changesSince(token: number | null, opts: { limit: number | null }): Promise<SyncChanges | null> {
     try {
-      return await this.ctx.cards.changesSince(this.book.id, token, opts.limit ?? undefined);
+      const changes = await this.ctx.cards.changesSince(this.book.id, token, opts.limit ?? undefined);
+      const { listed, ...rest } = changes;
+      return listed ? { ...rest, members: listed.map((m) => new CardNode(this, m)) } : rest;
     } catch (err) {
       if (err instanceof InvalidSyncTokenError) return null;
       throw err;

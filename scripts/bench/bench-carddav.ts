@@ -259,7 +259,14 @@ async function main(): Promise<void> {
     const t = await start();
     try {
       console.log(`  measuring ${t.name} …`);
-      results.set(t.name, await measure(t));
+      const figures = await measure(t);
+      results.set(t.name, figures);
+      // Printed as each server finishes: a run cut short (the anchors load slowly) still leaves its figures.
+      console.log(
+        `  ${t.name}: ${Object.entries(figures)
+          .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+          .join(', ')}`,
+      );
     } finally {
       t.child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 200));

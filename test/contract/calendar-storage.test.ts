@@ -265,6 +265,34 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       await assert.rejects(objects.changesSince(again, oldToken), InvalidSyncTokenError);
     });
 
+    it('lists an unchanged calendar from memory by its sync token, and a change made by another app node afresh', async () => {
+      const cal = await fresh();
+      await put(cal, 'a.ics', event('list-a'));
+      const first = await reload(cal);
+      assert.deepEqual(
+        (await objects.list(cal.id, first.syncToken)).map((o) => o.uri),
+        ['a.ics'],
+      );
+      // Another app node: its own store (and cache) on the same database.
+      const otherNode = new ObjectStore(database.db);
+      await otherNode.put(cal.id, 'b.ics', event('list-b'), indexOf(event('list-b')));
+      const now = await reload(cal);
+      assert.ok(now.syncToken > first.syncToken);
+      assert.deepEqual(
+        (await objects.list(cal.id, now.syncToken)).map((o) => o.uri),
+        ['a.ics', 'b.ics'],
+      );
+      const initial = await objects.changesSince(now, null);
+      assert.deepEqual(initial.listed?.map((o) => o.uri).sort(), ['a.ics', 'b.ics']);
+      await otherNode.delete(cal.id, 'a.ics');
+      const after = await reload(cal);
+      assert.deepEqual((await objects.changesSince(after, null)).changed, ['b.ics']);
+      assert.deepEqual(
+        (await objects.list(cal.id, after.syncToken)).map((o) => o.uri),
+        ['b.ics'],
+      );
+    });
+
     async function reload(cal: Calendar): Promise<Calendar> {
       return (await calendars.getById(cal.id))!;
     }

@@ -129,6 +129,34 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(await uris([{ props: ['EMAIL'], text: 'bob', match: 'contains' }]), [], 'index follows writes');
     });
 
+    it('lists an unchanged book from memory by its sync token, and a change made by another app node afresh', async () => {
+      const b = await fresh();
+      await put(b, 'a.vcf', card4('a', 'A'));
+      const t1 = (await books.getById(b.id))!.syncToken;
+      assert.deepEqual(
+        (await cards.list(b.id, t1)).map((c) => c.uri),
+        ['a.vcf'],
+      );
+      // Another app node: its own store (and cache) on the same database.
+      const otherNode = new CardStore(database.db);
+      const bytes = Buffer.from(card4('b', 'B'), 'utf8');
+      await otherNode.put(b.id, 'b.vcf', bytes, validateCard(bytes, 'text/vcard'));
+      const t2 = (await books.getById(b.id))!.syncToken;
+      assert.ok(t2 > t1);
+      assert.deepEqual(
+        (await cards.list(b.id, t2)).map((c) => c.uri),
+        ['a.vcf', 'b.vcf'],
+      );
+      assert.deepEqual((await cards.changesSince(b.id, null)).listed?.map((c) => c.uri).sort(), ['a.vcf', 'b.vcf']);
+      await otherNode.delete(b.id, 'a.vcf');
+      assert.deepEqual((await cards.changesSince(b.id, null)).changed, ['b.vcf']);
+      const t3 = (await books.getById(b.id))!.syncToken;
+      assert.deepEqual(
+        (await cards.list(b.id, t3)).map((c) => c.uri),
+        ['b.vcf'],
+      );
+    });
+
     it('logs changes for sync-collection, with deletions, limits and unknown tokens', async () => {
       const b = await fresh();
       const t0 = (await books.getById(b.id))!.syncToken;

@@ -7,6 +7,7 @@ import { escapeXml, type PropFind } from '#dav';
 import { parsedObject } from '../calendar-query.ts';
 import { expandCalendar, limitFreeBusySet, limitRecurrenceSet } from '../expand.ts';
 import { utcZone } from '../timezones.ts';
+import { ZoneMemo } from '../zone-memo.ts';
 import type { RequestScope } from './context.ts';
 import { ObjectNode } from './object-node.ts';
 import { CALDAV_NS } from './calendar-node.ts';
@@ -36,6 +37,23 @@ async function loadMissing(nodes: ObjectNode[]): Promise<void> {
   }
 }
 
+function asXmlText(text: string): string {
+  return escapeXml(text.replace(NOT_XML, ''));
+}
+
+/**
+ * Transformed calendar-data per parse tree, zone and range, as element text. Parse trees are cached by ETag and
+ * never modified, and a client's calendar view sends the same range on every refresh.
+ */
+const transformed = new ZoneMemo<Map<string, string>>();
+const MAX_TRANSFORMS = 8;
+
+function transformKey(spec: NonNullable<RequestScope['dataSpec']>): string {
+  const r = spec.expand ?? spec.limitRecurrence ?? spec.limitFreeBusy!;
+  const kind = spec.expand ? 'e' : spec.limitRecurrence ? 'r' : 'f';
+  return `${kind}${r.start}/${r.end}`;
+}
+
 /** Fills in calendar-data for the object nodes of a batch that asked for it (never part of allprop). */
 export async function calendarDataFor(batch: readonly PropFind[], scope: RequestScope): Promise<void> {
   const wanting = batch.filter((pf) => pf.node instanceof ObjectNode && pf.wants(CALENDAR_DATA, false));
@@ -46,12 +64,23 @@ export async function calendarDataFor(batch: readonly PropFind[], scope: Request
   for (const pf of wanting) {
     const n = pf.node as ObjectNode;
     if (!n.data) continue;
-    const stored = { ...n.meta, data: n.data };
-    let text: string;
-    if (spec.expand) text = expandCalendar(parsedObject(stored), spec.expand, zone);
-    else if (spec.limitRecurrence) text = limitRecurrenceSet(parsedObject(stored), spec.limitRecurrence, zone);
-    else if (spec.limitFreeBusy) text = limitFreeBusySet(parsedObject(stored), spec.limitFreeBusy, zone);
-    else text = n.data.toString('utf8');
-    pf.set(CALENDAR_DATA, escapeXml(text.replace(NOT_XML, '')));
+    if (!spec.expand && !spec.limitRecurrence && !spec.limitFreeBusy) {
+      pf.set(CALENDAR_DATA, asXmlText(n.data.toString('utf8')));
+      continue;
+    }
+    const tree = parsedObject({ ...n.meta, data: n.data });
+    const byRange = transformed.get(tree, zone, () => new Map());
+    const key = transformKey(spec);
+    let value = byRange.get(key);
+    if (value === undefined) {
+      let text: string;
+      if (spec.expand) text = expandCalendar(tree, spec.expand, zone);
+      else if (spec.limitRecurrence) text = limitRecurrenceSet(tree, spec.limitRecurrence, zone);
+      else text = limitFreeBusySet(tree, spec.limitFreeBusy!, zone);
+      value = asXmlText(text);
+      if (byRange.size >= MAX_TRANSFORMS) byRange.clear();
+      byRange.set(key, value);
+    }
+    pf.set(CALENDAR_DATA, value);
   }
 }

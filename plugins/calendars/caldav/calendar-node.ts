@@ -6,6 +6,9 @@ import type { CaldavContext, CalendarWriter } from './context.ts';
 import { asDav } from './errors.ts';
 import { ObjectNode, storeObject } from './object-node.ts';
 
+/** Up to this many names, a lookup by name reads the objects' bytes too. */
+const BYTES_WITH_NAMES = 200;
+
 export const CALDAV_NS = 'urn:ietf:params:xml:ns:caldav';
 export const CALENDAR_TYPE = `{${CALDAV_NS}}calendar`;
 
@@ -57,11 +60,16 @@ export class CalendarNode implements DavSyncCollection {
   }
 
   async children(): Promise<ObjectNode[]> {
-    return (await this.ctx.objects.list(this.calendar.id)).map((m) => new ObjectNode(this, m));
+    return (await this.ctx.objects.list(this.calendar.id, this.calendar.syncToken)).map((m) => new ObjectNode(this, m));
   }
 
-  /** Several members without their bytes (calendar-data, when asked, is loaded for the whole batch at once). */
+  /**
+   * Several members. A few (a multiget) are read with their bytes in the same query, since they are mostly asked
+   * with calendar-data; a long list (a sync) without them (calendar-data, when asked, is loaded for the batch).
+   */
   async childrenNamed(names: readonly string[]): Promise<ObjectNode[]> {
+    if (names.length <= BYTES_WITH_NAMES)
+      return (await this.ctx.objects.getMany(this.calendar.id, [...names])).map((o) => new ObjectNode(this, o, o.data));
     return (await this.ctx.objects.metaMany(this.calendar.id, [...names])).map((m) => new ObjectNode(this, m));
   }
 
@@ -78,7 +86,10 @@ export class CalendarNode implements DavSyncCollection {
   }
 
   async changesSince(token: number | null, opts: { limit: number | null }): Promise<SyncChanges | null> {
-    return asDav(() => this.ctx.objects.changesSince(this.calendar, token, opts.limit ?? undefined));
+    const { listed, ...changes } = await asDav(() =>
+      this.ctx.objects.changesSince(this.calendar, token, opts.limit ?? undefined),
+    );
+    return listed ? { ...changes, members: listed.map((m) => new ObjectNode(this, m)) } : changes;
   }
 
   async delete(): Promise<void> {

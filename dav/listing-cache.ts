@@ -1,0 +1,47 @@
+/**
+ * Member listings of collections kept by their change counter. A backend whose every member change bumps a
+ * collection's counter in the same transaction (calendars, address books) can answer a Depth 1 PROPFIND or an
+ * initial sync of an unchanged collection without reading every row again: the counter read with the request is
+ * the key, so a change on any app node makes the next request read afresh. Bounded by collections and members.
+ */
+export class ListingCache<T> {
+  readonly #entries = new Map<string, { token: number; items: readonly T[] }>();
+  #members = 0;
+
+  constructor(
+    private readonly maxMembers = 200_000,
+    private readonly maxCollections = 64,
+  ) {}
+
+  /** The listing of `id` at change counter `token`, or undefined. Items are shared: callers must not change them. */
+  get(id: string, token: number): readonly T[] | undefined {
+    const e = this.#entries.get(id);
+    if (!e || e.token !== token) return undefined;
+    this.#entries.delete(id);
+    this.#entries.set(id, e);
+    return e.items;
+  }
+
+  /** Remembers the listing of `id` read at (or after) change counter `token`. */
+  set(id: string, token: number, items: readonly T[]): void {
+    this.forget(id);
+    if (items.length > this.maxMembers) return;
+    while (
+      this.#entries.size &&
+      (this.#entries.size >= this.maxCollections || this.#members + items.length > this.maxMembers)
+    ) {
+      const [oldest] = this.#entries.keys();
+      this.forget(oldest!);
+    }
+    this.#entries.set(id, { token, items });
+    this.#members += items.length;
+  }
+
+  /** Drops the listing of `id`. */
+  forget(id: string): void {
+    const e = this.#entries.get(id);
+    if (!e) return;
+    this.#entries.delete(id);
+    this.#members -= e.items.length;
+  }
+}

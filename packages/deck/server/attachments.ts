@@ -80,7 +80,7 @@ export class DeckAttachments {
 
   #files(): FilesApi {
     if (!this.d.files)
-      throw new NotImplementedError('this server offers no attachments', DECK_ERRORS.ATTACHMENTS_UNAVAILABLE);
+      throw new NotImplementedError('this server offers no attachments', DECK_ERRORS.CARD_ATTACHMENTS_UNAVAILABLE);
     return this.d.files;
   }
 
@@ -211,7 +211,7 @@ export class DeckAttachments {
 async function readBody(body: AsyncIterable<Buffer>, max: number): Promise<Buffer> {
   const tooLarge = () =>
     new MeshworkError(
-      DECK_ERRORS.ATTACHMENT_TOO_LARGE,
+      DECK_ERRORS.CARD_ATTACHMENT_TOO_LARGE,
       `the file is larger than ${Math.floor(max / (1024 * 1024))} MB, the most a card takes`,
     );
   const chunks: Buffer[] = [];

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { CALENDAR_ERRORS } from './error-codes.ts';
 import { ConflictError, InputError } from '#core';
-import type { Kysely, Transaction } from 'kysely';
+import type { Selectable, Updateable } from 'kysely';
 import { CALENDAR_COMPONENTS } from './ical-validate.ts';
+import type { CalendarsDb, CalendarsTables, CalendarsTrx } from './tables.ts';
 
 /** Where a synced copy of a calendar owned on another server comes from (federation). */
 export interface RemoteLink {
@@ -48,7 +49,7 @@ export interface CalendarProps {
 }
 
 /** Row shape of `calendars_calendars`. */
-export type CalendarRow = Record<string, unknown>;
+export type CalendarRow = Selectable<CalendarsTables['calendars_calendars']>;
 
 /** Maps a database row to a {@link Calendar}. */
 export function toCalendar(r: CalendarRow): Calendar {
@@ -57,23 +58,23 @@ export function toCalendar(r: CalendarRow): Calendar {
       ? {
           shareId: String(r.share_id),
           url: String(r.remote_url),
-          owner: String(r.remote_owner ?? ''),
+          owner: r.remote_owner ?? '',
           access: r.remote_access === 'read-write' ? ('read-write' as const) : ('read' as const),
-          syncToken: (r.remote_sync_token as string | null) ?? null,
+          syncToken: r.remote_sync_token ?? null,
           syncedAt: r.remote_synced_at === null ? null : Number(r.remote_synced_at),
-          error: (r.remote_error as string | null) ?? null,
+          error: r.remote_error ?? null,
         }
       : null;
   return {
-    id: String(r.id),
-    ownerId: String(r.owner_id),
-    uri: String(r.uri),
-    displayName: (r.display_name as string | null) ?? null,
-    description: (r.description as string | null) ?? null,
-    color: (r.color as string | null) ?? null,
+    id: r.id,
+    ownerId: r.owner_id,
+    uri: r.uri,
+    displayName: r.display_name ?? null,
+    description: r.description ?? null,
+    color: r.color ?? null,
     order: r.sort_order === null || r.sort_order === undefined ? null : Number(r.sort_order),
-    timezone: (r.timezone as string | null) ?? null,
-    components: String(r.components).split(',').filter(Boolean),
+    timezone: r.timezone ?? null,
+    components: r.components.split(',').filter(Boolean),
     syncToken: Number(r.sync_token),
     firstToken: Number(r.first_token),
     createdAt: Number(r.created_at),
@@ -100,8 +101,14 @@ function checkComponents(list: string[]): string[] {
   return upper;
 }
 
-function propColumns(p: CalendarProps): Record<string, unknown> {
-  const cols: Record<string, unknown> = {};
+/** The settable columns of `calendars_calendars`. */
+type PropColumns = Pick<
+  Updateable<CalendarsTables['calendars_calendars']>,
+  'display_name' | 'description' | 'color' | 'sort_order' | 'timezone'
+>;
+
+function propColumns(p: CalendarProps): PropColumns {
+  const cols: PropColumns = {};
   if (p.displayName !== undefined) cols.display_name = p.displayName;
   if (p.description !== undefined) cols.description = p.description;
   if (p.color !== undefined) cols.color = p.color;
@@ -114,7 +121,7 @@ function propColumns(p: CalendarProps): Record<string, unknown> {
  * Increments a calendar's sync token inside the caller's transaction and returns the new value. The row
  * update also serialises concurrent writers of one calendar on PostgreSQL, so tokens commit in order.
  */
-export async function bumpToken(trx: Transaction<any>, calendarId: string, now: number): Promise<number> {
+export async function bumpToken(trx: CalendarsTrx, calendarId: string, now: number): Promise<number> {
   const row = await trx
     .updateTable('calendars_calendars')
     .set((eb) => ({ sync_token: eb('sync_token', '+', 1), updated_at: now }))
@@ -127,7 +134,7 @@ export async function bumpToken(trx: Transaction<any>, calendarId: string, now: 
 
 /** Calendar collections of users: create, find, list, change properties, delete. */
 export class CalendarStore {
-  constructor(private readonly db: Kysely<any>) {}
+  constructor(private readonly db: CalendarsDb) {}
 
   /** Creates a calendar; 409 `CALENDAR_EXISTS` when the owner already has one at that URI. */
   async create(input: {
@@ -139,7 +146,7 @@ export class CalendarStore {
   }): Promise<Calendar> {
     checkCalendarUri(input.uri);
     const now = Date.now();
-    const row = {
+    const row: CalendarRow = {
       id: randomUUID(),
       owner_id: input.ownerId,
       uri: input.uri,
@@ -233,7 +240,7 @@ export class CalendarStore {
     id: string,
     state: { syncToken?: string | null; syncedAt?: number; error?: string | null; access?: 'read' | 'read-write' },
   ): Promise<void> {
-    const cols: Record<string, unknown> = {};
+    const cols: Updateable<CalendarsTables['calendars_calendars']> = {};
     if (state.syncToken !== undefined) cols.remote_sync_token = state.syncToken;
     if (state.syncedAt !== undefined) cols.remote_synced_at = state.syncedAt;
     if (state.error !== undefined) cols.remote_error = state.error;

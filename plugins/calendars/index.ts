@@ -4,6 +4,7 @@ import { CalendarStore } from './calendar-store.ts';
 import { mountCaldav, type CaldavServices } from './caldav/setup.ts';
 import { ObjectStore } from './object-store.ts';
 import { calendarMigrations } from './schema.ts';
+import type { CalendarsTables } from './tables.ts';
 import { calendarPropsMigration } from './caldav/dead-props-schema.ts';
 import { federationApi } from './federation/api.ts';
 import { setupFederation, type CalendarFederation } from './federation/federation.ts';
@@ -34,7 +35,7 @@ export interface CalendarsPluginOptions {
  * with principals at `/dav/principals/<user>/` and discovery at `/.well-known/caldav` (see README.md).
  */
 export function calendarsPlugin(opts: CalendarsPluginOptions = {}): MeshworkPlugin {
-  return definePlugin({
+  return definePlugin<CalendarsTables>({
     id: 'calendars',
     resourceTypes: [
       {

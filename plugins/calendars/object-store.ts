@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
 import { ListingCache } from '#dav';
 import { InvalidSyncTokenError, StorePreconditionFailed, UidConflictError } from './caldav-errors.ts';
 import { bumpToken } from './calendar-store.ts';
 import type { ObjectIndex } from './ical-index.ts';
 import type { TimeRange } from './time-range.ts';
 import { formatSyncToken } from './sync-token.ts';
+import type { CalendarsDb, CalendarsTables, CalendarsTrx } from './tables.ts';
 
 /** A stored calendar object without its data (PROPFIND Depth 1, sync listings). */
 export interface ObjectMeta {
@@ -53,21 +53,24 @@ export function etagOf(bytes: Buffer): string {
 
 const META = ['uri', 'etag', 'size', 'uid', 'component_type', 'last_modified', 'remote_etag'] as const;
 
-function toMeta(r: Record<string, unknown>): ObjectMeta {
+type ObjectRow = CalendarsTables['calendars_objects'];
+type MetaRow = Pick<ObjectRow, (typeof META)[number]>;
+
+function toMeta(r: MetaRow): ObjectMeta {
   return {
-    uri: String(r.uri),
-    etag: String(r.etag),
+    uri: r.uri,
+    etag: r.etag,
     size: Number(r.size),
-    uid: String(r.uid),
-    componentType: String(r.component_type),
+    uid: r.uid,
+    componentType: r.component_type,
     lastModified: Number(r.last_modified),
-    remoteEtag: (r.remote_etag as string | null) ?? null,
+    remoteEtag: r.remote_etag ?? null,
   };
 }
 
-function toStored(r: Record<string, unknown>): StoredObject {
+function toStored(r: MetaRow & Pick<ObjectRow, 'data'>): StoredObject {
   const data = r.data;
-  return { ...toMeta(r), data: Buffer.isBuffer(data) ? data : Buffer.from(data as Uint8Array) };
+  return { ...toMeta(r), data: Buffer.isBuffer(data) ? data : Buffer.from(data) };
 }
 
 /** Names per `IN (…)` list: well under SQLite's and PostgreSQL's parameter limits. */
@@ -80,7 +83,7 @@ export class ObjectStore {
   private readonly listings = new ListingCache<ObjectMeta>();
 
   constructor(
-    private readonly db: Kysely<any>,
+    private readonly db: CalendarsDb,
     opts: { chunk?: number } = {},
   ) {
     this.chunk = opts.chunk ?? CHUNK;
@@ -120,7 +123,7 @@ export class ObjectStore {
           .where('calendar_id', '=', calendarId)
           .where('uri', '=', uri)
           .executeTakeFirst();
-        checkCondition(existing ? String(existing.etag) : null, cond);
+        checkCondition(existing ? existing.etag : null, cond);
         await this.checkUid(trx, calendarId, uri, index.uid);
         const cols = {
           etag,
@@ -164,7 +167,7 @@ export class ObjectStore {
     }
   }
 
-  private async uidOwner(db: Kysely<any>, calendarId: string, uri: string, uid: string): Promise<string | null> {
+  private async uidOwner(db: CalendarsDb, calendarId: string, uri: string, uid: string): Promise<string | null> {
     const other = await db
       .selectFrom('calendars_objects')
       .select('uri')
@@ -172,10 +175,10 @@ export class ObjectStore {
       .where('uid', '=', uid)
       .where('uri', '!=', uri)
       .executeTakeFirst();
-    return other ? String(other.uri) : null;
+    return other ? other.uri : null;
   }
 
-  private async checkUid(trx: Transaction<any>, calendarId: string, uri: string, uid: string): Promise<void> {
+  private async checkUid(trx: CalendarsTrx, calendarId: string, uri: string, uid: string): Promise<void> {
     const clash = await this.uidOwner(trx, calendarId, uri, uid);
     if (clash) throw new UidConflictError(uid, clash);
   }
@@ -189,7 +192,7 @@ export class ObjectStore {
         .where('calendar_id', '=', calendarId)
         .where('uri', '=', uri)
         .executeTakeFirst();
-      checkCondition(existing ? String(existing.etag) : null, cond);
+      checkCondition(existing ? existing.etag : null, cond);
       if (!existing) return false;
       const token = await bumpToken(trx, calendarId, Date.now());
       await trx.deleteFrom('calendars_objects').where('calendar_id', '=', calendarId).where('uri', '=', uri).execute();
@@ -225,7 +228,7 @@ export class ObjectStore {
     return [...metas];
   }
 
-  private async readListing(db: Kysely<any>, calendarId: string): Promise<ObjectMeta[]> {
+  private async readListing(db: CalendarsDb, calendarId: string): Promise<ObjectMeta[]> {
     const rows = await db
       .selectFrom('calendars_objects')
       .select([...META])
@@ -329,7 +332,7 @@ export class ObjectStore {
       let token = current;
       let truncated = false;
       for (const r of rows) {
-        const uri = String(r.uri);
+        const uri = r.uri;
         if (!seen.has(uri) && limit !== undefined && seen.size >= limit) {
           truncated = true;
           break;
@@ -347,7 +350,7 @@ export class ObjectStore {
           .where('calendar_id', '=', calendar.id)
           .where('uri', 'in', uris.slice(i, i + this.chunk))
           .execute();
-        for (const f of found) present.add(String(f.uri));
+        for (const f of found) present.add(f.uri);
       }
       return {
         token,

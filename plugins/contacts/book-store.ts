@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Selectable, Updateable } from 'kysely';
 import { ConflictError, InputError } from '#core';
 import { CONTACTS_ERRORS } from './error-codes.ts';
+import type { ContactsDb, ContactsTables, ContactsTrx } from './tables.ts';
 
 /**
  * `local`: a book clients and the app change; `federated`: the read-only book of the core's OCM contacts; `shared`:
@@ -33,13 +34,16 @@ export interface BookProps {
   description?: string | null;
 }
 
-function toBook(r: Record<string, unknown>): AddressBook {
+/** Row shape of `contacts_books`. */
+type BookRow = Selectable<ContactsTables['contacts_books']>;
+
+function toBook(r: BookRow): AddressBook {
   return {
-    id: String(r.id),
-    ownerId: String(r.owner_id),
-    uri: String(r.uri),
-    displayName: (r.display_name as string | null) ?? null,
-    description: (r.description as string | null) ?? null,
+    id: r.id,
+    ownerId: r.owner_id,
+    uri: r.uri,
+    displayName: r.display_name ?? null,
+    description: r.description ?? null,
     kind: r.kind === 'federated' || r.kind === 'shared' ? r.kind : 'local',
     sharedAccess: r.shared_access === 'read' || r.shared_access === 'read-write' ? r.shared_access : null,
     syncToken: Number(r.sync_token),
@@ -60,8 +64,11 @@ export function checkBookUri(uri: string): void {
     );
 }
 
-function propColumns(p: BookProps): Record<string, unknown> {
-  const cols: Record<string, unknown> = {};
+/** The settable columns of `contacts_books`. */
+type PropColumns = Pick<Updateable<ContactsTables['contacts_books']>, 'display_name' | 'description'>;
+
+function propColumns(p: BookProps): PropColumns {
+  const cols: PropColumns = {};
   if (p.displayName !== undefined) cols.display_name = p.displayName;
   if (p.description !== undefined) cols.description = p.description;
   return cols;
@@ -71,7 +78,7 @@ function propColumns(p: BookProps): Record<string, unknown> {
  * Increments a book's sync token inside the caller's transaction and returns the new value. The row update also
  * serialises concurrent writers of one book on PostgreSQL, so tokens commit in order.
  */
-export async function bumpToken(trx: Transaction<any>, bookId: string, now: number): Promise<number> {
+export async function bumpToken(trx: ContactsTrx, bookId: string, now: number): Promise<number> {
   const row = await trx
     .updateTable('contacts_books')
     .set((eb) => ({ sync_token: eb('sync_token', '+', 1), updated_at: now }))
@@ -84,13 +91,13 @@ export async function bumpToken(trx: Transaction<any>, bookId: string, now: numb
 
 /** Address books of users: create, find, list, change properties, delete. */
 export class BookStore {
-  constructor(private readonly db: Kysely<any>) {}
+  constructor(private readonly db: ContactsDb) {}
 
   /** Creates a book; 409 `ADDRESSBOOK_EXISTS` when the owner already has one at that URI. */
   async create(input: { ownerId: string; uri: string; props?: BookProps; kind?: BookKind }): Promise<AddressBook> {
     checkBookUri(input.uri);
     const now = Date.now();
-    const row = {
+    const row: BookRow = {
       id: randomUUID(),
       owner_id: input.ownerId,
       uri: input.uri,
@@ -103,6 +110,7 @@ export class BookStore {
       first_token: now,
       created_at: now,
       updated_at: now,
+      shared_access: null,
     };
     const exists = () =>
       new ConflictError(`address book ${input.uri} already exists`, CONTACTS_ERRORS.ADDRESSBOOK_EXISTS);

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import { ListingCache } from '#dav';
 import { InvalidSyncTokenError, StorePreconditionFailed, UidConflictError } from './carddav-errors.ts';
 import { bumpToken } from './book-store.ts';
+import type { ContactsDb, ContactsTables } from './tables.ts';
 import type { CardIndex } from './vcard.ts';
 
 /** A stored card without its data (PROPFIND Depth 1, sync listings). */
@@ -55,21 +56,24 @@ export function etagOf(bytes: Buffer): string {
 
 const META = ['uri', 'etag', 'size', 'uid', 'fn', 'version', 'last_modified'] as const;
 
-function toMeta(r: Record<string, unknown>): CardMeta {
+type CardRow = ContactsTables['contacts_cards'];
+type MetaRow = Pick<CardRow, (typeof META)[number]>;
+
+function toMeta(r: MetaRow): CardMeta {
   return {
-    uri: String(r.uri),
-    etag: String(r.etag),
+    uri: r.uri,
+    etag: r.etag,
     size: Number(r.size),
-    uid: String(r.uid),
-    fn: String(r.fn),
-    version: String(r.version),
+    uid: r.uid,
+    fn: r.fn,
+    version: r.version,
     lastModified: Number(r.last_modified),
   };
 }
 
-function toStored(r: Record<string, unknown>): StoredCard {
+function toStored(r: MetaRow & Pick<CardRow, 'data'>): StoredCard {
   const data = r.data;
-  return { ...toMeta(r), data: Buffer.isBuffer(data) ? data : Buffer.from(data as Uint8Array) };
+  return { ...toMeta(r), data: Buffer.isBuffer(data) ? data : Buffer.from(data) };
 }
 
 function likePattern(p: IndexProbe): string {
@@ -88,7 +92,7 @@ export class CardStore {
 
   /** `onChange(bookId)` runs after every committed card write or deletion (the web page's live refresh). */
   constructor(
-    private readonly db: Kysely<any>,
+    private readonly db: ContactsDb,
     private readonly onChange: (bookId: string) => void = () => {},
   ) {}
 
@@ -114,7 +118,7 @@ export class CardStore {
           .where('book_id', '=', bookId)
           .where('uri', '=', uri)
           .executeTakeFirst();
-        checkCondition(existing ? String(existing.etag) : null, cond);
+        checkCondition(existing ? existing.etag : null, cond);
         const clash = await this.uidOwner(trx, bookId, uri, index.uid);
         if (clash) throw new UidConflictError(index.uid, clash);
         const cols = {
@@ -162,7 +166,7 @@ export class CardStore {
     }
   }
 
-  private async uidOwner(db: Kysely<any>, bookId: string, uri: string, uid: string): Promise<string | null> {
+  private async uidOwner(db: ContactsDb, bookId: string, uri: string, uid: string): Promise<string | null> {
     const other = await db
       .selectFrom('contacts_cards')
       .select('uri')
@@ -170,19 +174,19 @@ export class CardStore {
       .where('uid', '=', uid)
       .where('uri', '!=', uri)
       .executeTakeFirst();
-    return other ? String(other.uri) : null;
+    return other ? other.uri : null;
   }
 
   /** Deletes a card (logged as a deletion). False when there was none; 412 when `ifMatch` fails. */
   async delete(bookId: string, uri: string, cond: WriteCondition = {}): Promise<boolean> {
-    const deleted = await this.db.transaction().execute(async (trx: Transaction<any>) => {
+    const deleted = await this.db.transaction().execute(async (trx) => {
       const existing = await trx
         .selectFrom('contacts_cards')
         .select('etag')
         .where('book_id', '=', bookId)
         .where('uri', '=', uri)
         .executeTakeFirst();
-      checkCondition(existing ? String(existing.etag) : null, cond);
+      checkCondition(existing ? existing.etag : null, cond);
       if (!existing) return false;
       const token = await bumpToken(trx, bookId, Date.now());
       await trx.deleteFrom('contacts_cards').where('book_id', '=', bookId).where('uri', '=', uri).execute();
@@ -219,7 +223,7 @@ export class CardStore {
     return [...metas];
   }
 
-  private async readListing(db: Kysely<any>, bookId: string): Promise<CardMeta[]> {
+  private async readListing(db: ContactsDb, bookId: string): Promise<CardMeta[]> {
     const rows = await db
       .selectFrom('contacts_cards')
       .select([...META])
@@ -279,7 +283,7 @@ export class CardStore {
         .orderBy('book_id')
         .orderBy('uri');
       if (limit !== undefined) q = q.limit(limit);
-      return (await q.execute()).map((r) => ({ ...toStored(r), bookId: String(r.book_id) }));
+      return (await q.execute()).map((r) => ({ ...toStored(r), bookId: r.book_id }));
     }
     if (!probes.length) return [];
     // Two steps: the matching (book, uri) pairs from one pass over the index, then those cards by key. (A correlated
@@ -303,8 +307,7 @@ export class CardStore {
       .orderBy('uri');
     if (limit !== undefined) hits = hits.limit(limit);
     const byBook = new Map<string, string[]>();
-    for (const h of await hits.execute())
-      byBook.set(String(h.book_id), [...(byBook.get(String(h.book_id)) ?? []), String(h.uri)]);
+    for (const h of await hits.execute()) byBook.set(h.book_id, [...(byBook.get(h.book_id) ?? []), h.uri]);
     const out: Array<StoredCard & { bookId: string }> = [];
     for (const [bookId, uris] of byBook) for (const c of await this.getMany(bookId, uris)) out.push({ ...c, bookId });
     return out;
@@ -346,7 +349,7 @@ export class CardStore {
       let token = current;
       let truncated = false;
       for (const r of rows) {
-        const uri = String(r.uri);
+        const uri = r.uri;
         if (!seen.has(uri) && limit !== undefined && seen.size >= limit) {
           truncated = true;
           break;
@@ -364,7 +367,7 @@ export class CardStore {
           .where('book_id', '=', bookId)
           .where('uri', 'in', uris.slice(i, i + CHUNK))
           .execute();
-        for (const f of found) present.add(String(f.uri));
+        for (const f of found) present.add(f.uri);
       }
       const changed = uris.filter((u) => present.has(u));
       return { token, changed, deleted: uris.filter((u) => !present.has(u)), truncated };

@@ -5,7 +5,7 @@
  */
 import type { SchemaMigration } from '#core';
 import { TreeDeadPropertyStore } from '#dav';
-import type { Kysely } from 'kysely';
+import type { ContactsDb } from './tables.ts';
 
 export const contactPropsMigration: SchemaMigration = {
   name: '0003-contacts-dead-props',
@@ -36,6 +36,6 @@ export const contactPropsMigration: SchemaMigration = {
 };
 
 /** The store over `contacts_props`. */
-export function contactPropStore(db: Kysely<any>): TreeDeadPropertyStore {
+export function contactPropStore(db: ContactsDb): TreeDeadPropertyStore {
   return new TreeDeadPropertyStore(db, { props: 'contacts_props', collections: 'contacts_books' });
 }

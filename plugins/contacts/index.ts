@@ -19,6 +19,7 @@ import { SharedBooks } from './federation/shared-books.ts';
 import { sharedWriter } from './federation/write-through.ts';
 import { addressBookPeople } from './people-provider.ts';
 import { contactsMigrations } from './schema.ts';
+import type { ContactsTables } from './tables.ts';
 import { CARD_LIMITS, type CardLimits } from './vcard.ts';
 
 /** The default address book every user has. */
@@ -31,7 +32,7 @@ export interface ContactsPluginOptions {
 
 /** Creates the contacts plugin. */
 export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlugin {
-  return definePlugin({
+  return definePlugin<ContactsTables>({
     id: 'contacts',
     resourceTypes: [
       { name: 'addressbook', shareTypes: ['user'], protocols: { webdav: `${CARDDAV_BASE}/`, 'webdav-receive': {} } },

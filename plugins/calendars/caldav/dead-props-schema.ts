@@ -5,7 +5,7 @@
  */
 import type { SchemaMigration } from '#core';
 import { TreeDeadPropertyStore } from '#dav';
-import type { Kysely } from 'kysely';
+import type { CalendarsDb } from '../tables.ts';
 
 export const calendarPropsMigration: SchemaMigration = {
   name: '0002-calendars-dead-props',
@@ -40,6 +40,6 @@ export const calendarPropsMigration: SchemaMigration = {
 };
 
 /** The store over `calendars_props`. */
-export function calendarPropStore(db: Kysely<any>): TreeDeadPropertyStore {
+export function calendarPropStore(db: CalendarsDb): TreeDeadPropertyStore {
   return new TreeDeadPropertyStore(db, { props: 'calendars_props', collections: 'calendars_calendars' });
 }

@@ -12,6 +12,7 @@ import { calendarPropStore } from './dead-props-schema.ts';
 import { createCaldavServer } from './extension.ts';
 import { calendarsHandler, wellKnownHandler } from './mount.ts';
 import { caldavPrincipal } from './principal-props.ts';
+import type { CalendarsTables } from '../tables.ts';
 
 /** The seams other parts of the plugin extend: the access policy, authentication, and the remote writer. */
 export interface CaldavServices {
@@ -25,7 +26,7 @@ export interface CaldavServices {
  * shared `/dav/principals` (mounting it when no other plugin did).
  */
 export function mountCaldav(
-  ctx: Pick<PluginContext, 'mount' | 'logger' | 'requireUser' | 'accounts' | 'identity' | 'db'>,
+  ctx: Pick<PluginContext<CalendarsTables>, 'mount' | 'logger' | 'requireUser' | 'accounts' | 'identity' | 'db'>,
   stores: { calendars: CalendarStore; objects: ObjectStore },
   opts: { maxResourceSize?: number } = {},
 ): CaldavServices {

@@ -25,6 +25,7 @@ import {
 import { calendarSyncClient } from './sync-client.ts';
 import { deleteThrough, putThrough, type WriteThroughDeps } from './write-through.ts';
 import type { WriteCondition } from '../object-store.ts';
+import type { CalendarsTables } from '../tables.ts';
 
 /** Outbox kind of `SYNC_CALENDAR` messages. */
 export const SYNC_KIND = 'calendars:sync';
@@ -58,7 +59,7 @@ function syncInterval(ctx: PluginContext): number {
 
 /** Sets up federation; returns the hooks to merge into the plugin's and the operations for CalDAV/API. */
 export function setupFederation(
-  ctx: PluginContext,
+  ctx: PluginContext<CalendarsTables>,
   stores: { calendars: CalendarStore; objects: ObjectStore },
 ): { hooks: PluginHooks; federation: CalendarFederation } {
   const { calendars, objects } = stores;

@@ -1,6 +1,7 @@
 /** The `contacts_shared_books` rows: which `shared` book copies which incoming share, and its sync state. */
-import type { Kysely } from 'kysely';
+import type { Selectable, Updateable } from 'kysely';
 import type { AddressBook, BookStore } from '../book-store.ts';
+import type { ContactsDb, ContactsTables } from '../tables.ts';
 
 export interface SharedBookState {
   bookId: string;
@@ -11,20 +12,20 @@ export interface SharedBookState {
   error: string | null;
 }
 
-function toState(r: Record<string, unknown>): SharedBookState {
+function toState(r: Selectable<ContactsTables['contacts_shared_books']>): SharedBookState {
   return {
-    bookId: String(r.book_id),
-    shareId: String(r.share_id),
-    url: String(r.url),
-    remoteSyncToken: (r.remote_sync_token as string | null) ?? null,
+    bookId: r.book_id,
+    shareId: r.share_id,
+    url: r.url,
+    remoteSyncToken: r.remote_sync_token ?? null,
     syncedAt: r.synced_at === null || r.synced_at === undefined ? null : Number(r.synced_at),
-    error: (r.error as string | null) ?? null,
+    error: r.error ?? null,
   };
 }
 
 export class SharedBooks {
   constructor(
-    private readonly db: Kysely<any>,
+    private readonly db: ContactsDb,
     private readonly books: BookStore,
   ) {}
 
@@ -77,7 +78,7 @@ export class SharedBooks {
     bookId: string,
     s: Partial<Pick<SharedBookState, 'remoteSyncToken' | 'syncedAt' | 'error'>>,
   ): Promise<void> {
-    const cols: Record<string, unknown> = {};
+    const cols: Updateable<ContactsTables['contacts_shared_books']> = {};
     if (s.remoteSyncToken !== undefined) cols.remote_sync_token = s.remoteSyncToken;
     if (s.syncedAt !== undefined) cols.synced_at = s.syncedAt;
     if (s.error !== undefined) cols.error = s.error;

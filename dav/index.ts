@@ -83,3 +83,4 @@ export {
   type TreePropTables,
 } from './tree-prop-store.ts';
 export { ListingCache } from './listing-cache.ts';
+export { VirtualCollection, type VirtualRefusals } from './virtual-collection.ts';

@@ -6,11 +6,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createDavServer } from '../create-server.ts';
-import { DavError, forbidden } from '../errors.ts';
+import { DavError } from '../errors.ts';
 import { sendFailure, type DavLogger } from '../error-response.ts';
 import { encodeSegment } from '../paths.ts';
 import type { DavExtension, DavServer, PropertyProvider } from '../server.ts';
-import type { DavCollection, DavMount, DavNode } from '../tree.ts';
+import type { DavMount, DavNode } from '../tree.ts';
+import { VirtualCollection, type VirtualRefusals } from '../virtual-collection.ts';
 import { clark, DAV_NS, escapeXml } from '../xml.ts';
 
 /** Where the principals live. */
@@ -56,38 +57,21 @@ export const PRINCIPAL_PROPS = {
   groupMemberSet: D('group-member-set'),
 } as const;
 
-const CREATED = Date.UTC(2020, 0, 1);
-
-abstract class VirtualCollection implements DavCollection {
-  readonly collection = true as const;
-  readonly etag = null;
-  readonly lastModified = null;
-  readonly createdAt = CREATED;
-  readonly contentType = null;
-  readonly size = null;
-  readonly lockable = false;
-  abstract readonly name: string;
-  abstract children(): Promise<DavNode[]>;
+/** The principals' virtual collections: a member is found among the (few) children. */
+abstract class PrincipalTreeNode extends VirtualCollection {
+  protected readonly refusals: VirtualRefusals = {
+    file: 'principals hold nothing',
+    collection: 'principals hold nothing',
+    delete: 'a principal cannot be deleted',
+  };
 
   async child(name: string): Promise<DavNode | null> {
     return (await this.children()).find((c) => c.name === name) ?? null;
   }
-
-  async createFile(): Promise<never> {
-    throw forbidden('principals hold nothing');
-  }
-
-  async createCollection(): Promise<void> {
-    throw forbidden('principals hold nothing');
-  }
-
-  async delete(): Promise<void> {
-    throw forbidden('a principal cannot be deleted');
-  }
 }
 
 /** A local user's principal (a collection without members, as sabre/dav and Apple clients expect). */
-export class PrincipalNode extends VirtualCollection {
+export class PrincipalNode extends PrincipalTreeNode {
   readonly resourceTypes = [D('principal')];
   readonly name: string;
 
@@ -105,7 +89,7 @@ export class PrincipalNode extends VirtualCollection {
 }
 
 /** `/dav/principals/`: the caller's own principal (another user's is not found). */
-export class PrincipalsRootNode extends VirtualCollection {
+export class PrincipalsRootNode extends PrincipalTreeNode {
   readonly name = '';
 
   constructor(readonly user: PrincipalUser) {

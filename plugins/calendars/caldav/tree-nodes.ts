@@ -4,41 +4,23 @@
  * (`#dav` principals), shared with CardDAV.
  * Nothing here is stored; they are made per request for the caller.
  */
-import { encodeSegment, forbidden, type DavCollection, type DavNode } from '#dav';
+import { encodeSegment, VirtualCollection, type VirtualRefusals } from '#dav';
 import type { Calendar } from '../calendar-store.ts';
 import { canRead, type DavPrincipal } from './access.ts';
 import { CalendarNode } from './calendar-node.ts';
 import { CALENDARS_PREFIX, type CaldavContext } from './context.ts';
 
-const CREATED = Date.UTC(2020, 0, 1);
-
-abstract class VirtualCollection implements DavCollection {
-  readonly collection = true as const;
-  readonly etag = null;
-  readonly lastModified = null;
-  readonly createdAt = CREATED;
-  readonly contentType = null;
-  readonly size = null;
-  readonly lockable = false;
-  abstract readonly name: string;
-  abstract child(name: string): Promise<DavNode | null>;
-  abstract children(): Promise<DavNode[]>;
-
-  async createFile(): Promise<never> {
-    throw forbidden('only calendar objects can be stored, inside a calendar');
-  }
-
-  async createCollection(): Promise<void> {
-    throw forbidden('create calendars with MKCALENDAR (or an extended MKCOL) inside your calendar home');
-  }
-
-  async delete(): Promise<void> {
-    throw forbidden('this collection cannot be deleted');
-  }
+/** The CalDAV tree's virtual collections, refusing writes in CalDAV's words. */
+abstract class CaldavCollection extends VirtualCollection {
+  protected readonly refusals: VirtualRefusals = {
+    file: 'only calendar objects can be stored, inside a calendar',
+    collection: 'create calendars with MKCALENDAR (or an extended MKCOL) inside your calendar home',
+    delete: 'this collection cannot be deleted',
+  };
 }
 
 /** A user's calendar home: their calendars (for another caller, those the access policy opens to it). */
-export class HomeNode extends VirtualCollection {
+export class HomeNode extends CaldavCollection {
   readonly name: string;
   readonly href: string;
 
@@ -87,7 +69,7 @@ export class HomeNode extends VirtualCollection {
 }
 
 /** `/dav/calendars/`: the caller's own home (others' only when the policy opens some calendar in them). */
-export class CalendarsRoot extends VirtualCollection {
+export class CalendarsRoot extends CaldavCollection {
   readonly name = '';
 
   constructor(

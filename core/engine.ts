@@ -22,11 +22,11 @@ import { lazyCavageKey, loadSigningKey } from './federation/key-store.ts';
 import { PeerAuthenticator } from './federation/peer-auth.ts';
 import { SignedClient } from './federation/signed-client.ts';
 import { Outbox } from './outbox/outbox.ts';
-import { remoteStream } from './outbound/remote-client.ts';
 import { deliverOutboxMessage } from './outbox/outbox-delivery.ts';
 import { PluginHost } from './plugin/plugin-host.ts';
+import { pluginNotify, pluginOutbox, pluginRemote, pluginShares } from './plugin/plugin-context-parts.ts';
 import { orderPlugins, PluginApis } from './plugin/plugin-order.ts';
-import { checkManifests, checkMount } from './plugin/plugin-manifest.ts';
+import { checkExactMount, checkManifests, checkMount } from './plugin/plugin-manifest.ts';
 import type { MeshworkPlugin, PluginContext, ServerIdentity } from './plugin/plugin-types.ts';
 import type { SigningKey } from './signatures/key-pair.ts';
 import { ShareStore } from './shares/share-store.ts';
@@ -74,6 +74,11 @@ class MutableIdentity implements ServerIdentity {
   }
 }
 
+const CONNECT_BODY = JSON.stringify({ code: 'METHOD_NOT_ALLOWED', message: 'CONNECT is not served here' });
+const CONNECT_REFUSED =
+  'HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json; charset=utf-8\r\n' +
+  `Content-Length: ${Buffer.byteLength(CONNECT_BODY)}\r\nConnection: close\r\n\r\n${CONNECT_BODY}`;
+
 /** One running Meshwork server: storage, OCM engine, client API, realtime and plugins. */
 export class Engine {
   readonly config: MeshworkConfig;
@@ -105,6 +110,8 @@ export class Engine {
     this.plugins = new PluginHost(this.log);
     // The few requests every share pays for skip express (transport/hot-routes.ts); all else goes to the app.
     this.http = createServer(this.#hot.listener({ app: this.app, ready: () => this.#ready, log: () => this.log }));
+    // CONNECT (a proxy's method) never reaches a request listener: node would drop the connection without a word.
+    this.http.on('connect', (_req, socket) => void socket.end(CONNECT_REFUSED));
     this.app.disable('x-powered-by');
     // The client address (throttling, logs) is the socket's unless MESHWORK_TRUST_PROXY names the proxies in front.
     this.app.set('trust proxy', trustProxyFunction(opts.config.trustProxy));
@@ -153,6 +160,8 @@ export class Engine {
     const cavageKey = lazyCavageKey(db, () => `${this.identity.origin}/ocm#signature`);
     this.discovery = new DiscoveryClient({
       policy,
+      // A user creating a share waits up to shareWaitMs for the receiver; its discovery may take as long.
+      timeoutMs: Math.max(5_000, config.shareWaitMs),
       // Our own discovery document needs no request (a same-server share discovers its own host).
       self: () => ({
         host: this.identity.host,
@@ -279,13 +288,8 @@ export class Engine {
 
     const [app, hot] = [this.app, this.#hot];
     const discoveryDoc = async (_req: express.Request, res: express.Response) => {
-      const legacyKey = await cavageKey();
-      res.json(
-        buildDiscoveryDocument(config, this.identity, this.plugins.resourceTypes(), {
-          keyId: legacyKey.keyId,
-          publicKeyPem: legacyKey.publicKeyPem,
-        }),
-      );
+      const { keyId, publicKeyPem } = await cavageKey();
+      res.json(buildDiscoveryDocument(config, this.identity, this.plugins.resourceTypes(), { keyId, publicKeyPem }));
     };
     const jwks = () => ({ keys: [{ ...(this.#key as SigningKey).publicJwk, use: 'sig' }] });
     app.get('/.well-known/ocm', discoveryDoc);
@@ -302,6 +306,7 @@ export class Engine {
         clientAddress,
         requireUser: userAuth,
         identity: this.identity,
+        pluginIds: plugins.map((p) => p.id),
       }),
       apiRoutes({
         accounts: this.accounts,
@@ -317,6 +322,7 @@ export class Engine {
         events: this.events,
         people: this.people,
         hot,
+        pluginIds: plugins.map((p) => p.id),
       }),
     );
 
@@ -325,6 +331,7 @@ export class Engine {
     const mounts = this.#mounts;
     const apis = new PluginApis();
     const mountOwners: Array<[string, string]> = [];
+    const exactMounts: Array<[string, string]> = [];
     for (const plugin of plugins) {
       const api = Router();
       const ctx: PluginContext = {
@@ -341,6 +348,12 @@ export class Engine {
           mountOwners.push([path, plugin.id]);
           mounts.push([path, handlers]);
         },
+        mountExact: (path, ...handlers) => {
+          checkExactMount(plugin, path, exactMounts);
+          exactMounts.push([path, plugin.id]);
+          app.all(path, ...handlers);
+        },
+        hotMount: (path, methods, handler) => ctx.mount(path, this.#hot.addMount(path, methods, handler)),
         peerAuth,
         realtime: this.realtime.namespace(plugin.id),
         accounts: this.accounts,
@@ -349,50 +362,10 @@ export class Engine {
         use: <T>(id: string) => apis.use<T>(plugin, id),
         contacts: { list: (userId) => contacts.list(userId) },
         people: { register: (provider) => this.people.register(provider) },
-        shares: {
-          getOutgoing: (id) => this.shares.getOutgoing(id),
-          findOutgoingByProviderId: (id) => this.shares.findOutgoingByProviderId(id),
-          listOutgoingForResource: (t, id) => this.shares.listOutgoingForResource(t, id),
-          getIncoming: (id) => this.shares.getIncoming(id),
-          listIncoming: (u, t) => this.shares.listIncoming(u, t),
-          verifyAccess: (c, t) => tokens.verifyAccess(c, t),
-          accessCredential: (s, o) => {
-            if (o?.refresh) tokens.forget(s.id);
-            return tokens.accessCredential(s);
-          },
-          createOutgoing: async (ownerId, input) => outgoing.create(await this.accounts.getUser(ownerId), input),
-          revokeOutgoing: (ownerId, id) => outgoing.unshare(ownerId, id),
-          leaveIncoming: (userId, id) => incoming.leave(userId, id),
-          acceptIncoming: (userId, id) => incoming.accept(userId, id),
-          sharedSecretOf: (s) => secrets.forShare(s.providerId),
-          endedBySender: async (id) => {
-            const share = await this.shares.getIncoming(id);
-            if (share) await incoming.revokedBySender(share);
-          },
-        },
-        remote: {
-          post: (host, path, body, o) => client.post(host, path, body, o),
-          request: (host, path, o) => client.request(host, path, o),
-          discover: (host) => this.discovery.discover(host),
-          stream: (url, o) => remoteStream(url, o, policy),
-        },
-        outbox: {
-          enqueue: async (m) => void (await this.outbox.enqueue(m)),
-          buildBody: (kind, b) => this.outbox.buildBody(kind, b),
-          onResult: (kind, l) =>
-            this.outbox.onResult(kind, (m, r) => l({ destination: m.destination, ref: m.ref, body: m.body }, r)),
-          pending: (d) => this.outbox.pending(d),
-        },
-        notify: async (destination, n) => {
-          if (local.isSelf(destination)) return local.pluginNotification(n);
-          await this.outbox.enqueue({
-            destination,
-            kind: 'core:notification',
-            path: '/notifications',
-            body: n,
-            ref: n.providerId,
-          });
-        },
+        shares: pluginShares({ store: this.shares, tokens, outgoing, incoming, secrets, accounts: this.accounts }),
+        remote: pluginRemote(client, this.discovery, policy),
+        outbox: pluginOutbox(this.outbox),
+        notify: pluginNotify(local, this.outbox),
       };
       const hooks = await plugin.setup(ctx);
       this.plugins.add({ plugin, hooks });

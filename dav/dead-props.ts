@@ -14,7 +14,7 @@ export interface DeadPropertyStore {
   patch(space: string, path: string, ops: ReadonlyArray<{ name: string; value: string | null }>): Promise<void>;
   /** Forgets a path and everything below it. */
   removeTree(space: string, path: string): Promise<void>;
-  /** Moves a path's properties and everything below it (replacing what the target had). */
+  /** Moves a path's properties and everything below it (replacing what the target had; a source with none left, already carried by the backend, changes nothing). */
   moveTree(space: string, from: string, to: string): Promise<void>;
   /** Copies properties (deep: everything below too), replacing what the target had. */
   copyTree(space: string, from: string, to: string, deep: boolean): Promise<void>;

@@ -69,6 +69,8 @@ export {
   PRINCIPAL_PROPS,
   PRINCIPALS_PATH,
   PrincipalsRootNode,
+  SERVICE_ROOTS,
+  ServiceRootNode,
   sharedPrincipals,
   type PrincipalAuthenticator,
   type PrincipalContribution,
@@ -84,3 +86,23 @@ export {
 } from './tree-prop-store.ts';
 export { ListingCache } from './listing-cache.ts';
 export { VirtualCollection, type VirtualRefusals } from './virtual-collection.ts';
+export { DAV_READ_METHODS, ResponseCache, responseCacheExtension, type ResponseCacheStats } from './response-cache.ts';
+export { DefaultCollection, type DefaultCollectionSpec } from './default-collection.ts';
+export {
+  etagOf,
+  IN_CHUNK,
+  memberTouched,
+  type ChangeSet,
+  type MemberMeta,
+  type MemberTableSpec,
+  type WithData,
+  type WriteCondition,
+} from './store/member-spec.ts';
+export { MemberTable } from './store/member-table.ts';
+export { CollectionCounter, type Counters } from './store/collection-counter.ts';
+export {
+  CollectionTable,
+  isCollectionSegment,
+  newCounters,
+  type CollectionTableSpec,
+} from './store/collection-table.ts';

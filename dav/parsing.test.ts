@@ -6,6 +6,7 @@ import { DAV_ERROR_CODES, type DavErrorCode } from './error-codes.ts';
 import { DavError } from './errors.ts';
 import { parseIfHeader, submittedTokens } from './if-header.ts';
 import { decodeSegments } from './paths.ts';
+import { multistatus, multistatusBytes } from './prop-find.ts';
 import { child, DAV_NS, elements, serializeNodes } from './xml.ts';
 import { decodeUtf8, MAX_XML_DEPTH, parseXml } from './xml-parse.ts';
 
@@ -144,5 +145,17 @@ describe('dav: XML, paths and If headers', () => {
       for (const m of src.matchAll(/'((?:DAV|XML)_[A-Z0-9_]+)'/g)) assert.ok(m[1]! in DAV_ERROR_CODES, `${f}: ${m[1]}`);
     }
     assert.ok(seen.size >= 15, `found ${seen.size} throw sites`);
+  });
+});
+
+describe('dav: multistatus bytes', () => {
+  it('writes the same UTF-8 bytes as encoding the joined string (non-ASCII, astral, lone surrogates, empty)', () => {
+    const cases: Array<[string[], string]> = [
+      [[], ''],
+      [['<d:response>a</d:response>', '<d:response>b</d:response>'], '<d:sync-token>t</d:sync-token>'],
+      [['<d:displayname>Zoë 日本 🎉</d:displayname>', 'x\ud800y', '\udfff'], 'é'],
+    ];
+    for (const [responses, trailer] of cases)
+      assert.deepEqual(multistatusBytes(responses, trailer), Buffer.from(multistatus(responses, trailer), 'utf8'));
   });
 });

@@ -133,6 +133,23 @@ export function multistatus(responses: string[], trailer = ''): string {
   return `${XML_HEAD}<d:multistatus xmlns:d="DAV:">${responses.join('')}${trailer}</d:multistatus>`;
 }
 
+const MULTISTATUS_OPEN = `${XML_HEAD}<d:multistatus xmlns:d="DAV:">`;
+
+/**
+ * The UTF-8 bytes of `multistatus(responses, trailer)`, written part by part into one buffer of the exact size:
+ * joining a large listing into one string first and encoding that costs about half again as much CPU.
+ */
+export function multistatusBytes(responses: string[], trailer = ''): Buffer {
+  let size = Buffer.byteLength(MULTISTATUS_OPEN) + Buffer.byteLength(trailer) + '</d:multistatus>'.length;
+  for (const r of responses) size += Buffer.byteLength(r);
+  const out = Buffer.allocUnsafe(size);
+  let at = out.write(MULTISTATUS_OPEN, 0);
+  for (const r of responses) at += out.write(r, at);
+  at += out.write(trailer, at);
+  out.write('</d:multistatus>', at);
+  return out;
+}
+
 /** An empty element for a Clark name, self-contained (its namespace declared when it is not DAV:). */
 export function emptyElement(name: string): string {
   return propElement(name, '');

@@ -3,10 +3,9 @@
  * storage keys for locks and dead properties, and the request's headers and body in the forms handlers need.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
-import { badRequest, DavError } from './errors.ts';
+import { DavError } from './errors.ts';
 import { baseName, decodeSegments, encodeSegment, hrefFor, isWithin, joinTree, parentOf, treePath } from './paths.ts';
-import { multistatus } from './prop-find.ts';
+import { multistatusBytes } from './prop-find.ts';
 import { isCollection, type DavMount, type DavNode, type WriteInput } from './tree.ts';
 import { decodeUtf8, parseXml } from './xml-parse.ts';
 import type { XmlElement } from './xml.ts';
@@ -97,6 +96,11 @@ export class DavRequest {
 
   /** Maps a Destination or If-header URL (absolute or a path) to a mount path; null when it points elsewhere. */
   pathFromUrl(raw: string): string | null {
+    // A multiget names up to hundreds of members as plain absolute paths below the mount: those skip the URL
+    // parser, which would return them unchanged (no dot segments, empty segments, query or characters it encodes).
+    const prefix = this.mount.hrefPrefix;
+    if (raw.startsWith(prefix) && raw[prefix.length] === '/' && PLAIN_PATH.test(raw) && !DOT_OR_EMPTY.test(raw))
+      return treePath(decodeSegments(raw.slice(prefix.length)));
     let url: URL;
     try {
       url = new URL(raw, `http://${this.req.headers.host ?? 'localhost'}`);
@@ -104,7 +108,6 @@ export class DavRequest {
       return null;
     }
     if (url.host.toLowerCase() !== String(this.req.headers.host ?? '').toLowerCase()) return null;
-    const prefix = this.mount.hrefPrefix;
     if (url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) return null;
     return treePath(decodeSegments(url.pathname.slice(prefix.length)));
   }
@@ -139,59 +142,98 @@ export class DavRequest {
     return hasBodyHeaders(this.req);
   }
 
-  /** Reads and parses an XML body (strict UTF-8, size- and depth-limited); null when there is none. */
-  async readXml(): Promise<XmlElement | null> {
+  /**
+   * The raw XML body (at most `maxXmlBytes`, 413 beyond); null when there is none. Read once and kept, so an
+   * extension that looks at the bytes first (the response cache) leaves them for the handler.
+   */
+  readBody(): Promise<Buffer | null> {
+    this.#body ??= this.#readBody();
+    return this.#body;
+  }
+  #body: Promise<Buffer | null> | undefined;
+
+  async #readBody(): Promise<Buffer | null> {
     if (!this.hasBody()) return null;
     const max = this.#limits.maxXmlBytes;
     const tooLarge = (): DavError => new DavError(413, `XML bodies are limited to ${max} bytes`, 'DAV_BODY_TOO_LARGE');
     if (Number(this.header('content-length') ?? 0) > max) throw tooLarge();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of this.req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > max) throw tooLarge();
-      chunks.push(chunk);
-    }
-    const text = decodeUtf8(Buffer.concat(chunks));
+    // Plain 'data'/'end' listeners: an async iterator over the request cost more CPU than a small body's parse.
+    const req = this.req;
+    return new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const onData = (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > max) {
+          done();
+          req.resume();
+          reject(tooLarge());
+        } else chunks.push(chunk);
+      };
+      const onEnd = () => {
+        done();
+        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      };
+      const onError = (err: Error) => {
+        done();
+        reject(err);
+      };
+      const onClose = () => {
+        if (!req.complete) onError(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+      };
+      const done = () => {
+        req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      };
+      req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+    });
+  }
+
+  /** Reads and parses an XML body (strict UTF-8, size- and depth-limited); null when there is none. */
+  async readXml(): Promise<XmlElement | null> {
+    const bytes = await this.readBody();
+    if (!bytes) return null;
+    const text = decodeUtf8(bytes);
     return text.trim() === '' ? null : parseXml(text);
   }
 
-  /** The body as a backend write input; the stream fails with 400 if it ends short of Content-Length. */
+  /**
+   * The body as a backend write input: the request stream itself. Node's parser never passes more than
+   * Content-Length, and a client that stops short fails the stream (ECONNRESET, "aborted"), so no counting hop is
+   * needed in between (it cost two promise turns per chunk).
+   */
   writeInput(): WriteInput {
     const declared = this.header('content-length');
     const length = declared !== undefined && /^\d+$/.test(declared.trim()) ? Number(declared) : null;
-    const source = this.req;
-    async function* counted(): AsyncGenerator<Buffer> {
-      let n = 0;
-      for await (const chunk of source as AsyncIterable<Buffer>) {
-        n += chunk.length;
-        yield chunk;
-      }
-      if (length !== null && n !== length) throw badRequest('body shorter than Content-Length');
-    }
-    return {
-      body: Readable.from(counted(), { objectMode: false }),
-      length,
-      contentType: this.header('content-type'),
-      headers: this.req.headers,
-    };
+    return { body: this.req, length, contentType: this.header('content-type'), headers: this.req.headers };
   }
 
   /** Answers 207 with these `<d:response>` elements (and trailing elements such as `<d:sync-token>`). */
   sendMultistatus(responses: string[], trailer = ''): void {
     // Encoded once: byteLength and then end(string) would each walk a big listing's text again.
-    const body = Buffer.from(multistatus(responses, trailer), 'utf8');
+    const body = multistatusBytes(responses, trailer);
     this.res.statusCode = 207;
     this.res.setHeader('Content-Type', 'application/xml; charset=utf-8');
     this.res.setHeader('Content-Length', body.length);
+    this.#onMultistatus?.(body);
     this.res.end(body);
   }
+
+  /** Calls `fn` with the bytes of the 207 answer just before it is sent (the response cache keeps them). */
+  onMultistatus(fn: (body: Buffer) => void): void {
+    this.#onMultistatus = fn;
+  }
+  #onMultistatus: ((body: Buffer) => void) | null = null;
 
   /** Mount path of a member of `parent`. */
   static childPath(parent: string, name: string): string {
     return joinTree(parent, `/${name}`);
   }
 }
+
+/** Characters a URL path keeps as they are (percent escapes included, decoded later); no `?`, `#` or `\\`. */
+const PLAIN_PATH = /^\/[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*$/;
+/** `.` or `..` segments and empty segments (`//`), which the URL parser would resolve or a path would not have. */
+const DOT_OR_EMPTY = /\/\.{1,2}(?:\/|$)|\/\/|%2e/i;
 
 /** True when a request announces a body (Content-Length > 0 or chunked). */
 export function hasBodyHeaders(req: IncomingMessage): boolean {

@@ -23,6 +23,12 @@ export interface TreePropTables {
   props: string;
   /** The collections (`id`, `owner_id`, `uri`). */
   collections: string;
+  /**
+   * Called inside the transaction that changed a collection's (member null) or a member's properties: the backend
+   * bumps the collection's change counter there (and logs the member as changed), so caches keyed by the counter
+   * (`ResponseCache`, `ListingCache`) and sync clients see the change, on every app node.
+   */
+  onChange?: (trx: Kysely<any>, collectionId: string, member: string | null) => Promise<void>;
 }
 
 /** A storage path taken apart: the home (collection null), a collection (member ''), or a member. */
@@ -164,6 +170,7 @@ export class TreeDeadPropertyStore implements DeadPropertyStore {
           `a resource keeps at most ${MAX_DEAD_PROPERTIES_PER_RESOURCE} properties of together 1 MiB`,
           'DAV_PROP_TOO_LARGE',
         );
+      if (id !== null) await this.#t.onChange?.(trx, id, stored(t.member));
     });
   }
 
@@ -203,8 +210,6 @@ export class TreeDeadPropertyStore implements DeadPropertyStore {
       const toId = await this.#collectionId(trx, to);
       if (!fromId || !toId) return;
       const whole = from.member === '';
-      const target = this.#at(trx, to.owner, toId);
-      await (whole ? target : onMember(target, to.member)).execute();
       let q = trx
         .selectFrom(this.#t.props)
         .selectAll()
@@ -212,6 +217,11 @@ export class TreeDeadPropertyStore implements DeadPropertyStore {
         .where('collection_id', '=', fromId);
       q = whole ? (deep ? q : onMember(q, '')) : onMember(q, from.member);
       const rows = (await q.execute()) as Row[];
+      // A move whose source has no rows left was carried already (the backend's own move, or a copy before the
+      // source went): the target keeps what it has. A MOVE deletes an overwritten target before, so nothing stale stays.
+      if (move && rows.length === 0) return;
+      const target = this.#at(trx, to.owner, toId);
+      await (whole ? target : onMember(target, to.member)).execute();
       for (const r of rows)
         await trx
           .insertInto(this.#t.props)
@@ -221,6 +231,7 @@ export class TreeDeadPropertyStore implements DeadPropertyStore {
         const src = this.#at(trx, from.owner, fromId);
         await (whole ? src : onMember(src, from.member)).execute();
       }
+      await this.#t.onChange?.(trx, toId, whole ? null : stored(to.member));
     });
   }
 }

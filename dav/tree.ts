@@ -7,7 +7,7 @@
  * (`new DavError(403, '…', 'CODE', '{urn:ietf:params:xml:ns:caldav}valid-calendar-data')`); the server turns it into
  * the DAV error body. Any other error with a numeric `status` and a string `code` is mapped the same way.
  */
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /** Anything at a URL. */
 export interface DavNode {
@@ -35,7 +35,7 @@ export interface DavNode {
 
 /** What a PUT hands a backend. */
 export interface WriteInput {
-  /** The request body; its length is checked against Content-Length by the server while it streams. */
+  /** The request body; it fails (the request's own error) when the client stops short of Content-Length. */
   body: Readable;
   /** Declared Content-Length, or null (chunked). */
   length: number | null;
@@ -58,6 +58,11 @@ export interface DavFile extends DavNode {
   readonly collection: false;
   /** The body, or the inclusive byte range `start`..`end`. */
   read(range?: { start: number; end: number }): Promise<Readable>;
+  /**
+   * Optional, for GET: writes bytes `start`..`end` (inclusive) to `out` and ends it, for a backend that can do that
+   * cheaper than through `read` (the files backend reuses its buffers); resolves once everything is handed over.
+   */
+  send?(out: Writable, range: { start: number; end: number }): Promise<void>;
   /** Replaces the body. */
   write(input: WriteInput): Promise<WriteResult>;
 }
@@ -82,6 +87,13 @@ export interface DavCollection extends DavNode {
   moveInto?(name: string, source: DavNode): Promise<boolean>;
   /** Copies `source` here under `name` (`deep`: with everything below it); false when not done natively. */
   copyInto?(name: string, source: DavNode, deep: boolean): Promise<boolean>;
+  /**
+   * Opts this collection's PROPFIND and REPORT answers into the response cache (`response-cache.ts`): a string that
+   * changes whenever anything in those answers may change, as read with this request (a database collection: its
+   * id, the change counter read with its row, which every member, property and dead-property change bumps in its
+   * transaction, and the access the caller was given). Null or absent: never cached.
+   */
+  responseVersion?(): string | null;
 }
 
 /** A collection with a change log (sync-collection, RFC 6578). */

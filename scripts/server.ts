@@ -1,21 +1,22 @@
-import { Engine, loadConfig, ConfigError, type MeshworkConfig } from '#core';
+import { Engine, loadConfig, ConfigError, type MeshworkConfig, type MeshworkPlugin } from '#core';
 import { defaultPlugins } from './plugin-list.ts';
 import { webStatic } from './web-static.ts';
 import { loadPluginPackages } from '../sdk/loader/plugin-packages.ts';
 import { runtimeWebPlugins } from '../sdk/loader/web-plugin-routes.ts';
 
 /**
- * Starts one Meshwork server with the default plugins and those `MESHWORK_PLUGINS` names (their web parts served for
- * the app's navigation); a plugin that cannot be loaded or conflicts stops start-up with a message naming it.
+ * Starts one Meshwork server with the default plugins (or `builtIn` in their place) and those `MESHWORK_PLUGINS`
+ * names (their web parts served for the app's navigation); a plugin that cannot be loaded or conflicts stops start-up
+ * with a message naming it.
  */
 export async function startServer(
   config: MeshworkConfig,
-  opts: { cwd?: string; webDist?: string } = {},
+  opts: { cwd?: string; webDist?: string; builtIn?: MeshworkPlugin[] } = {},
 ): Promise<Engine> {
   const extra = await loadPluginPackages(config.variables.MESHWORK_PLUGINS, opts.cwd);
   const engine = new Engine({
     config,
-    plugins: [...defaultPlugins(), ...extra.plugins],
+    plugins: [...(opts.builtIn ?? defaultPlugins()), ...extra.plugins],
     fallback: [runtimeWebPlugins(extra.web), ...webStatic(opts.webDist ? { distDir: opts.webDist } : {})],
   });
   await engine.start();
@@ -56,4 +57,6 @@ export function run(): void {
   });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) run();
+// Run directly (`node --import tsx scripts/server.ts`, or its bundle dist/server.mjs); a bundle of another entry that
+// imports this file (a benchmark's server) has the same import.meta.url as its own argv[1] and must not start a second.
+if (import.meta.url === `file://${process.argv[1]}` && /\/server\.(ts|mjs)$/.test(process.argv[1] ?? '')) run();

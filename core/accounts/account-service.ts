@@ -2,7 +2,18 @@ import type { Kysely } from 'kysely';
 import { AuthenticationError, ConflictError, InputError, NotFoundError } from '../errors.ts';
 import { AccountDisabledError } from './account-errors.ts';
 import { hashPassword, verifyPassword } from './password.ts';
+import { PreparedQuery } from '../storage/prepared-query.ts';
 import { SessionStore, type SessionEndReason, type SessionRecord, type SessionsEnded } from './session-store.ts';
+
+/** Every Basic-authenticated request (DAV clients) checks the account row: built and compiled once. */
+const ACTIVE_CREDENTIALS = new PreparedQuery<any>(1, (db, id) =>
+  db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'email', 'password_hash'])
+    .where('id', '=', id)
+    .where('disabled_at', 'is', null)
+    .where('deleted_at', 'is', null),
+);
 
 /** A local user as the rest of the system sees it. */
 export interface User {
@@ -20,6 +31,10 @@ export interface UserListing extends User {
 const USER_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MIN_PASSWORD = 8;
 const MAX_PASSWORD = 1024;
+// Every share received looks its recipient up (storage/prepared-query.ts: built and compiled once).
+const FIND_USER = new PreparedQuery<any>(1, (db, id) =>
+  db.selectFrom('users').select(['id', 'display_name', 'email']).where('id', '=', id).where('deleted_at', 'is', null),
+);
 
 function toUser(row: any): User {
   return { id: row.id, displayName: row.display_name, email: row.email };
@@ -83,12 +98,7 @@ export class AccountService {
   /** Finds a user (active or disabled) by local id, or null; deleted accounts do not exist. */
   async findUser(id: string): Promise<User | null> {
     if (typeof id !== 'string' || !USER_ID.test(id)) return null;
-    const row = await this.#db
-      .selectFrom('users')
-      .select(['id', 'display_name', 'email'])
-      .where('id', '=', id)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
+    const row = (await FIND_USER.execute(this.#db, [id])).rows[0];
     return row ? toUser(row) : null;
   }
 
@@ -136,13 +146,7 @@ export class AccountService {
 
   /** An active account with its stored password hash, or null (disabled, deleted, unknown): cached Basic checks compare it. */
   async activeCredentials(id: string): Promise<{ user: User; passwordHash: string } | null> {
-    const row = await this.#db
-      .selectFrom('users')
-      .select(['id', 'display_name', 'email', 'password_hash'])
-      .where('id', '=', id)
-      .where('disabled_at', 'is', null)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
+    const row = (await ACTIVE_CREDENTIALS.execute(this.#db, [id])).rows[0];
     return row ? { user: toUser(row), passwordHash: row.password_hash as string } : null;
   }
 

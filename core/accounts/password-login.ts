@@ -59,6 +59,19 @@ export class PasswordLogin {
       if (current?.passwordHash === hit.passwordHash) return current.user;
       this.#basicCache.delete(key);
     }
+    // Parallel requests of one client with the same credentials (a sync client's burst when the cached entry has
+    // just expired) share one check: each would otherwise count as an attempt and the burst throttle itself.
+    const flight = `${key}|${clientAddress}`;
+    const running = this.#checking.get(flight);
+    if (running) return running;
+    const check = this.#checkBasic(key, credentials, clientAddress).finally(() => this.#checking.delete(flight));
+    this.#checking.set(flight, check);
+    return check;
+  }
+
+  readonly #checking = new Map<string, Promise<User | null>>();
+
+  async #checkBasic(key: string, credentials: string, clientAddress: string): Promise<User | null> {
     const decoded = Buffer.from(credentials, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon <= 0) return null;

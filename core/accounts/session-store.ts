@@ -1,5 +1,17 @@
 import type { Kysely } from 'kysely';
+import { PreparedQuery } from '../storage/prepared-query.ts';
 import { hashSecret, newSecret } from './secrets.ts';
+
+// Every authenticated request runs it (storage/prepared-query.ts: built and compiled once).
+const FIND_LIVE = new PreparedQuery<any>(1, (db, tokenHash) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['users.id', 'users.display_name', 'users.email', 'sessions.expires_at'])
+    .where('sessions.token_hash', '=', tokenHash)
+    .where('users.disabled_at', 'is', null)
+    .where('users.deleted_at', 'is', null),
+);
 
 /** Why a user's sessions ended; sockets opened with them are disconnected at once. */
 export type SessionEndReason = 'logout' | 'expired' | 'password-changed' | 'disabled' | 'deleted';
@@ -50,14 +62,7 @@ export class SessionStore {
   async find(token: string): Promise<(SessionRecord & { row: Record<string, unknown> }) | null> {
     if (!token || token.length > 200) return null;
     const tokenHash = hashSecret(token);
-    const row = await this.#db
-      .selectFrom('sessions')
-      .innerJoin('users', 'users.id', 'sessions.user_id')
-      .select(['users.id', 'users.display_name', 'users.email', 'sessions.expires_at'])
-      .where('sessions.token_hash', '=', tokenHash)
-      .where('users.disabled_at', 'is', null)
-      .where('users.deleted_at', 'is', null)
-      .executeTakeFirst();
+    const row = (await FIND_LIVE.execute(this.#db, [tokenHash])).rows[0] as Record<string, unknown> | undefined;
     if (!row || Number(row.expires_at) <= Date.now()) return null;
     return { userId: row.id as string, tokenHash, expiresAt: Number(row.expires_at), row };
   }

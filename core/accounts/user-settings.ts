@@ -1,6 +1,12 @@
 import type { Kysely } from 'kysely';
 import { ShareError } from '../shares/share-errors.ts';
+import { PreparedQuery } from '../storage/prepared-query.ts';
 import { DEFAULT_USER_SETTINGS, type UserSettings } from './settings-types.ts';
+
+// Read for every share received (auto-accept): built and compiled once (storage/prepared-query.ts).
+const GET = new PreparedQuery<{ settings: unknown }>(1, (db, userId) =>
+  db.selectFrom('user_settings').select('settings').where('user_id', '=', userId),
+);
 
 export type { UserSettings };
 
@@ -29,11 +35,7 @@ export class UserSettingsStore {
 
   /** The user's settings, defaults filled in. */
   async get(userId: string): Promise<UserSettings> {
-    const row = await this.#db
-      .selectFrom('user_settings')
-      .select('settings')
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const row = (await GET.execute(this.#db, [userId])).rows[0];
     return { ...DEFAULT_USER_SETTINGS, ...(row ? parseStored(String(row.settings)) : {}) };
   }
 

@@ -183,6 +183,23 @@ describe('DiscoveryClient', () => {
     assert.equal(p.hits('/.well-known/ocm'), 2);
   });
 
+  it('hands out a fresh cached document without a request, and nothing for a host not (or no longer) cached', async () => {
+    const p = await start({ '/.well-known/ocm': (h) => ({ body: doc14(`http://${h}`) }) });
+    const down = await start({
+      '/.well-known/ocm': () => ({ status: 500, body: {} }),
+      '/ocm-provider': () => ({ status: 500, body: {} }),
+    });
+    const c = new DiscoveryClient({ policy: insecure });
+    assert.equal(c.cachedDiscovery(p.host), undefined);
+    const d = await c.discover(p.host);
+    assert.equal(c.cachedDiscovery(p.host.toUpperCase()), d);
+    assert.equal(p.hits('/.well-known/ocm'), 1);
+    c.invalidate(p.host);
+    assert.equal(c.cachedDiscovery(p.host), undefined);
+    await assert.rejects(c.discover(down.host), code('DISCOVERY_FAILED'));
+    assert.equal(c.cachedDiscovery(down.host), undefined);
+  });
+
   it('expires successes after ttlMs', async () => {
     const p = await start({ '/.well-known/ocm': (h) => ({ body: doc14(`http://${h}`) }) });
     const c = new DiscoveryClient({ policy: insecure, ttlMs: 30 });

@@ -186,6 +186,12 @@ export class DiscoveryClient {
     return this.#cached(this.#docs, `doc:${key}`, key, false, () => this.#fetchDiscovery(key));
   }
 
+  /** The peer's discovery document when a fresh one is cached (no request, no timer, no promise), else undefined. */
+  cachedDiscovery(host: string): RemoteDiscovery | undefined {
+    const hit = this.#docs.get(normaliseHost(host));
+    return hit !== undefined && !('error' in hit) && Date.now() < hit.expires ? hit.value : undefined;
+  }
+
   /** Returns the peer's JWK Set; `refresh` refetches (rate-limited) when a signature names an unknown kid. */
   jwks(host: string, opts: { refresh?: boolean } = {}): Promise<RemoteJwk[]> {
     const key = normaliseHost(host);

@@ -54,9 +54,14 @@ export class PeerAuthenticator {
     return find(true).catch(() => null);
   }
 
-  // Importing a JWK costs as much as verifying; peers' keys change rarely, so keep the imported objects.
+  // Importing a JWK costs as much as verifying; peers' keys change rarely, so keep the imported objects. Keyed by
+  // the cached JWK object itself (the discovery cache hands out the same objects until it refetches), then by its
+  // contents, so a refetched but unchanged key is not imported again.
+  readonly #byJwk = new WeakMap<object, KeyObject>();
   readonly #keyObjects = new Map<string, KeyObject>();
   #keyObject(jwk: Parameters<typeof jwkToPublicKey>[0]): KeyObject {
+    const known = this.#byJwk.get(jwk);
+    if (known) return known;
     const id = JSON.stringify([jwk.kid, jwk.kty, jwk.crv, jwk.x, jwk.y, jwk.n, jwk.e, jwk.alg]);
     let key = this.#keyObjects.get(id);
     if (!key) {
@@ -64,6 +69,7 @@ export class PeerAuthenticator {
       if (this.#keyObjects.size > 1000) this.#keyObjects.clear();
       this.#keyObjects.set(id, key);
     }
+    this.#byJwk.set(jwk, key);
     return key;
   }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { SsrfError } from '../errors.ts';
 import {
   assertAllowedUrl,
+  cachedLookupAll,
   isBlockedAddress,
   resolveAllAndCheck,
   resolveAndCheck,
@@ -153,6 +154,46 @@ describe('ssrf-guard', () => {
         resolveAllAndCheck('nx.example', strict, failing),
         (e: unknown) => (e as { code?: string }).code === 'PEER_UNREACHABLE',
       );
+    });
+  });
+
+  describe('cachedLookupAll', () => {
+    it('asks the resolver once per host within the time to live, and again after it', async () => {
+      let clock = 0;
+      const asked: string[] = [];
+      const lookupAll = cachedLookupAll(
+        async (host) => {
+          asked.push(host);
+          return [{ address: `192.0.2.${asked.length}`, family: 4 as const }];
+        },
+        { ttlMs: 1000, now: () => clock },
+      );
+      const [a, b] = await Promise.all([lookupAll('peer.example'), lookupAll('PEER.example')]);
+      assert.deepEqual(a, b);
+      clock = 999;
+      assert.deepEqual(await lookupAll('peer.example'), a);
+      await lookupAll('other.example');
+      assert.deepEqual(asked, ['peer.example', 'other.example']);
+      clock = 1000;
+      assert.deepEqual(await lookupAll('peer.example'), [{ address: '192.0.2.3', family: 4 }]);
+    });
+    it('does not remember a failure', async () => {
+      let calls = 0;
+      const lookupAll = cachedLookupAll(
+        async () => {
+          calls++;
+          if (calls === 1) throw Object.assign(new Error('nope'), { code: 'EAI_AGAIN' });
+          return [{ address: '192.0.2.1', family: 4 as const }];
+        },
+        { ttlMs: 60_000 },
+      );
+      await assert.rejects(lookupAll('peer.example'));
+      assert.deepEqual(await lookupAll('peer.example'), [{ address: '192.0.2.1', family: 4 }]);
+    });
+    it('keeps the checks: a cached internal address is refused on every use', async () => {
+      const lookupAll = cachedLookupAll(async () => [{ address: '10.0.0.5', family: 4 as const }], { ttlMs: 60_000 });
+      await assert.rejects(resolveAllAndCheck('peer.example', strict, lookupAll), SsrfError);
+      await assert.rejects(resolveAllAndCheck('peer.example', strict, lookupAll), SsrfError);
     });
   });
 });

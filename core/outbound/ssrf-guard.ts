@@ -145,10 +145,39 @@ export function assertAllowedUrl(url: URL, policy: OutboundPolicy): void {
   if (url.hostname === '') throw new SsrfError('refusing URL without a host');
 }
 
-const systemLookupAll: LookupAll = async (hostname) => {
-  const found = await lookup(hostname, { all: true, verbatim: true });
-  return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
-};
+/**
+ * Remembers each host name's addresses for `ttlMs` (and lets concurrent callers share one lookup), so that a
+ * stream of requests to one peer does not pay a resolver call (a thread-pool hop, /etc/hosts, the resolver) each.
+ * Failures are not remembered. The addresses are checked on every use, and connections go to exactly these.
+ */
+export function cachedLookupAll(
+  lookupAll: LookupAll,
+  { ttlMs, maxEntries = 1000, now = Date.now }: { ttlMs: number; maxEntries?: number; now?: () => number },
+): LookupAll {
+  const cache = new Map<string, { at: number; found: Promise<ResolvedAddress[]> }>();
+  return (hostname) => {
+    const key = hostname.toLowerCase();
+    const hit = cache.get(key);
+    if (hit && now() - hit.at < ttlMs) return hit.found;
+    const found = lookupAll(hostname);
+    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
+    cache.set(key, { at: now(), found });
+    found.catch(() => {
+      if (cache.get(key)?.found === found) cache.delete(key);
+    });
+    return found;
+  };
+}
+
+// Short: a peer that moves is reached at its new address within seconds.
+const DNS_CACHE_MS = 5_000;
+const systemLookupAll: LookupAll = cachedLookupAll(
+  async (hostname) => {
+    const found = await lookup(hostname, { all: true, verbatim: true });
+    return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+  },
+  { ttlMs: DNS_CACHE_MS },
+);
 
 /** Resolves a hostname (or IP literal) once and refuses it if ANY address is blocked; returns every checked address. */
 export async function resolveAllAndCheck(

@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { OutboxMessage } from '../plugin/plugin-types.ts';
 import type { SchemaMigration } from '../storage/migrations.ts';
+import { PreparedQuery } from '../storage/prepared-query.ts';
 
 /** A queued message as stored. */
 export interface StoredOutboxMessage extends OutboxMessage {
@@ -34,6 +35,27 @@ export const outboxLeaseMigration: SchemaMigration = {
   },
 };
 
+// Every share to another server stores a held copy and drops it once delivered (storage/prepared-query.ts).
+const INSERT = new PreparedQuery<{ id: number | string }>(7, (db, destination, kind, path, body, ref, dueAt, now) =>
+  db
+    .insertInto('outbox')
+    .values({
+      destination,
+      kind,
+      path,
+      body,
+      ref,
+      attempts: 0,
+      next_attempt_at: dueAt,
+      created_at: now,
+      state: 'queued',
+    })
+    .returning('id'),
+);
+const REMOVE_QUEUED = new PreparedQuery(1, (db, id) =>
+  db.deleteFrom('outbox').where('id', '=', id).where('state', '=', 'queued'),
+);
+
 /** Row-level persistence of outbox messages and their claims. */
 export class OutboxStore {
   readonly #db: Kysely<any>;
@@ -57,21 +79,17 @@ export class OutboxStore {
 
   /** Stores a message due at `dueAt` (default now); `db` lets a caller store it inside its own transaction. */
   async insert(msg: OutboxMessage, now: number, opts: { dueAt?: number; db?: Kysely<any> } = {}): Promise<number> {
-    const row = await (opts.db ?? this.#db)
-      .insertInto('outbox')
-      .values({
-        destination: msg.destination.toLowerCase(),
-        kind: msg.kind,
-        path: `${msg.base === 'origin' ? 'origin:' : 'ocm:'}${msg.path}`,
-        body: JSON.stringify(msg.body),
-        ref: msg.ref ?? null,
-        attempts: 0,
-        next_attempt_at: opts.dueAt ?? now,
-        created_at: now,
-        state: 'queued',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const res = await INSERT.execute(opts.db ?? this.#db, [
+      msg.destination.toLowerCase(),
+      msg.kind,
+      `${msg.base === 'origin' ? 'origin:' : 'ocm:'}${msg.path}`,
+      JSON.stringify(msg.body),
+      msg.ref ?? null,
+      opts.dueAt ?? now,
+      now,
+    ]);
+    const row = res.rows[0];
+    if (!row) throw new Error('outbox insert returned no id');
     return Number(row.id);
   }
 
@@ -134,7 +152,7 @@ export class OutboxStore {
 
   /** A held message its caller delivered itself (or that was refused for good) goes, unless already sent. */
   async removeQueued(id: number, db: Kysely<any> = this.#db): Promise<void> {
-    await db.deleteFrom('outbox').where('id', '=', id).where('state', '=', 'queued').execute();
+    await REMOVE_QUEUED.execute(db, [id]);
   }
 
   /** A held message whose caller's attempt failed for now: retried from `nextAttemptAt`; its destination. */

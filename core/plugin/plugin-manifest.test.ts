@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { checkManifests, checkMount, PluginManifestError, SDK_VERSION } from './plugin-manifest.ts';
+import { checkExactMount, checkManifests, checkMount, PluginManifestError, SDK_VERSION } from './plugin-manifest.ts';
 import { satisfies } from './semver-range.ts';
 import type { MeshworkPlugin } from './plugin-types.ts';
 
@@ -68,6 +68,16 @@ describe('plugin manifests', () => {
     assert.throws(() => checkMount(plugin('x'), '/.well-known/ocm', []), /core's own routes/);
     assert.throws(() => checkMount(plugin('x'), '/dav/files/a', [['/dav/files', 'files']]), /plugin files/);
     checkMount(plugin('x'), '/.well-known/caldav', [['/dav/files', 'files']]);
+  });
+
+  it('lets a plugin answer exactly / or /dav beside other mounts, never a core route or a path another plugin took', () => {
+    checkExactMount(plugin('calendars'), '/', [['/dav', 'contacts']]);
+    checkExactMount(plugin('calendars'), '/dav', [['/dav', 'calendars']]);
+    assert.throws(() => checkExactMount(plugin('x'), '/dav', [['/dav', 'calendars']]), /plugin calendars answers/);
+    assert.throws(() => checkExactMount(plugin('x'), '/api/v1', []), /core's own routes/);
+    assert.throws(() => checkExactMount(plugin('x'), 'dav', []), /not an absolute path/);
+    const deck = plugin('deck', { serverPrefixes: ['/plugins/deck'] });
+    assert.throws(() => checkExactMount(deck, '/', []), /outside its declared serverPrefixes/);
   });
 });
 

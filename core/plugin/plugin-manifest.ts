@@ -124,3 +124,18 @@ export function checkMount(plugin: MeshworkPlugin, path: string, mounted: Readon
   if (other)
     throw new PluginManifestError(plugin.id, `mounts ${path}, which overlaps ${other[0]} of plugin ${other[1]}`);
 }
+
+/**
+ * Checks one `ctx.mountExact(path)` call: `/` or an absolute path that is not one of the core's routes, inside the
+ * plugin's declared prefixes (when it declared any), and not taken exactly by another plugin.
+ */
+export function checkExactMount(plugin: MeshworkPlugin, path: string, taken: ReadonlyArray<[string, string]>): void {
+  if (path !== '/' && !PREFIX.test(path))
+    throw new PluginManifestError(plugin.id, `exact mount path "${path}" is not an absolute path`);
+  const core = path === '/' ? undefined : CORE_PREFIXES.find((c) => within(path, c));
+  if (core) throw new PluginManifestError(plugin.id, `mounts ${path}, which is one of the core's own routes (${core})`);
+  if (plugin.serverPrefixes && !plugin.serverPrefixes.some((p) => within(path, p)))
+    throw new PluginManifestError(plugin.id, `mounts ${path} outside its declared serverPrefixes`);
+  const other = taken.find(([p, owner]) => owner !== plugin.id && p === path);
+  if (other) throw new PluginManifestError(plugin.id, `mounts ${path}, which plugin ${other[1]} answers already`);
+}

@@ -9,7 +9,7 @@ import type { EngineEventBus } from '../events.ts';
 import type { User } from '../accounts/account-service.ts';
 import type { IncomingShare, OutgoingShare } from '../shares/share-types.ts';
 import type { AccountService } from '../accounts/account-service.ts';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { RemoteDiscovery } from '../discovery/discovery-types.ts';
 import type { Contact } from '../invites/contact-types.ts';
@@ -266,6 +266,22 @@ export interface PluginContext<DB = any> {
   readonly api: Router;
   /** Mounts a handler at an absolute path (e.g. `/dav/files`), before the SPA fallback. */
   mount(path: string, ...handlers: RequestHandler[]): void;
+  /**
+   * Answers requests on exactly this path, not below it (`/`, `/dav`: where DAV clients given only the server's
+   * address ask, RFC 6764 §6), before the web app. Handlers call `next()` for what they leave alone (GET `/` stays the
+   * web app's). One plugin per path.
+   */
+  mountExact(path: string, ...handlers: RequestHandler[]): void;
+  /**
+   * Mounts `handler` at `path` as `mount` does, and also answers `methods` there straight from node's request event,
+   * ahead of express (the same ready gate, access log line and request id; `req.url` relative to `path`). Only for a
+   * handler that needs no express middleware and answers its own errors (a WebDAV server: `DAV_READ_METHODS`).
+   */
+  hotMount(
+    path: string,
+    methods: readonly string[],
+    handler: (req: IncomingMessage, res: ServerResponse) => void,
+  ): void;
   /** Middleware that requires a signed (or policy-allowed) request from a peer server; sets `req.peerHost`. */
   readonly peerAuth: RequestHandler;
   /** Socket.io namespace `/<id>`; sockets are authenticated and `socket.data.user` is set. */

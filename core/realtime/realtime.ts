@@ -54,31 +54,38 @@ export class Realtime {
       this.io.adapter(createAdapter(pub, sub));
     }
     this.#sessions.attach(this.io.of('/'));
-    const toUser = (id: string) => this.io.to(userRoom(id));
+    // A user with no socket here gets no push: socket.io would still encode the packet (and we build its view)
+    // for nobody. With Redis the user's sockets may be on another node, so every push goes out.
+    const rooms = this.io.of('/').adapter.rooms;
+    const toUser = (id: string) =>
+      this.#redis.length > 0 || rooms.has(userRoom(id)) ? this.io.to(userRoom(id)) : undefined;
     events.on(
       'share:received',
-      ({ share }) => void toUser(share.recipientId).emit('share:received', incomingView(share)),
+      ({ share }) => void toUser(share.recipientId)?.emit('share:received', incomingView(share)),
     );
     events.on(
       'share:incoming-updated',
-      ({ share }) => void toUser(share.recipientId).emit('share:incoming-updated', incomingView(share)),
+      ({ share }) => void toUser(share.recipientId)?.emit('share:incoming-updated', incomingView(share)),
     );
     events.on(
       'share:incoming-removed',
       ({ share, endedBy }) =>
-        void toUser(share.recipientId).emit('share:incoming-removed', { ...incomingView(share), endedBy }),
+        void toUser(share.recipientId)?.emit('share:incoming-removed', { ...incomingView(share), endedBy }),
     );
     events.on(
       'share:outgoing-updated',
-      ({ share }) => void toUser(share.ownerId).emit('share:outgoing-updated', share),
+      ({ share }) => void toUser(share.ownerId)?.emit('share:outgoing-updated', share),
     );
     events.on('account:sessions-ended', (e) => this.#sessions.end(e));
     events.on(
       'share:outgoing-removed',
-      ({ share }) => void toUser(share.ownerId).emit('share:outgoing-removed', share),
+      ({ share }) => void toUser(share.ownerId)?.emit('share:outgoing-removed', share),
     );
-    events.on('contact:added', ({ contact }) => void toUser(contact.userId).emit('contact:added', contact));
-    events.on('invite:removed', ({ userId, inviteId }) => void toUser(userId).emit('invite:removed', { id: inviteId }));
+    events.on('contact:added', ({ contact }) => void toUser(contact.userId)?.emit('contact:added', contact));
+    events.on(
+      'invite:removed',
+      ({ userId, inviteId }) => void toUser(userId)?.emit('invite:removed', { id: inviteId }),
+    );
     log.debug('realtime ready');
   }
 

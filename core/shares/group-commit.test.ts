@@ -79,5 +79,27 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const stored = await database.db.selectFrom('gc_rows').select('id').where('id', 'in', ['b1', 'b3']).execute();
       assert.equal(stored.length, 2);
     });
+
+    it('runs lone one-statement work as its own commit, and batches it with others like any work', async () => {
+      const commits = new GroupCommit(database.db);
+      // Alone: no transaction around it (the statement commits itself); other work alone still gets one.
+      await commits.run(async (trx) => assert.equal(trx, database.db), { single: true });
+      await commits.run(async (trx) => assert.notEqual(trx, database.db));
+      const visibleElsewhere: number[] = [];
+      await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          commits.run(
+            async (trx) => {
+              assert.notEqual(trx, database.db);
+              await insert(trx, `c${i}`);
+              visibleElsewhere.push(await committed('c'));
+            },
+            { single: true },
+          ),
+        ),
+      );
+      assert.deepEqual(visibleElsewhere, Array(5).fill(0));
+      assert.equal(await committed('c'), 5);
+    });
   });
 }

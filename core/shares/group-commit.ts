@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 type Work = (trx: Kysely<any>) => Promise<unknown>;
 interface Pending {
   work: Work;
+  single: boolean;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
@@ -29,10 +30,14 @@ export class GroupCommit {
     this.#db = db;
   }
 
-  /** Runs `work` in a transaction, possibly shared with other callers' work; resolves after the commit. */
-  run<T>(work: (trx: Kysely<any>) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in a transaction, possibly shared with other callers' work; resolves after the commit. `single`:
+   * the work writes with one statement, so when nobody else's work is waiting it runs as that statement's own
+   * commit (no BEGIN and COMMIT around it).
+   */
+  run<T>(work: (trx: Kysely<any>) => Promise<T>, opts: { single?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      this.#queue.push({ work, single: opts.single === true, resolve: resolve as (v: unknown) => void, reject });
       if (!this.#running) {
         this.#running = true;
         // One turn of the event loop, so work arriving in the same tick joins the first batch.
@@ -53,7 +58,10 @@ export class GroupCommit {
   }
 
   async #commit(batch: Pending[]): Promise<void> {
-    if (batch.length === 1) return this.#alone(batch[0] as Pending);
+    if (batch.length === 1) {
+      const item = batch[0] as Pending;
+      return item.single ? this.#autocommit(item) : this.#alone(item);
+    }
     const results: unknown[] = [];
     try {
       await this.#db.transaction().execute(async (trx) => {
@@ -64,6 +72,14 @@ export class GroupCommit {
       return;
     }
     batch.forEach((item, i) => item.resolve(results[i]));
+  }
+
+  async #autocommit(item: Pending): Promise<void> {
+    try {
+      item.resolve(await item.work(this.#db));
+    } catch (err) {
+      item.reject(err);
+    }
   }
 
   async #alone(item: Pending): Promise<void> {

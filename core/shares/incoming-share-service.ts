@@ -149,7 +149,11 @@ export class IncomingShareService {
       return { share: refreshed, recipientDisplayName: recipient.displayName, created: false };
     }
     await plugins.hooks(body.resourceType).validateIncomingShare?.(candidate);
-    const { share, created } = await this.deps.store.insertIncoming(candidate, shareKey);
+    // Shares arriving together are stored in one transaction; the 201 goes out only after it committed.
+    const { store } = this.deps;
+    const { share, created } = await store.commits.run((trx) => store.insertIncoming(candidate, shareKey, trx), {
+      single: true,
+    });
     if (created) {
       await plugins.notify(share.resourceType, 'onShareReceived', share);
       this.deps.events.emit('share:received', { share });

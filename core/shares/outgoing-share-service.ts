@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { InputError, NotFoundError, isMeshworkError } from '../errors.ts';
+import { InputError, NotFoundError } from '../errors.ts';
 import type { AccountService, User } from '../accounts/account-service.ts';
 import { hashSecret } from '../accounts/secrets.ts';
 import type { ShareSecrets } from './share-secrets.ts';
@@ -9,16 +9,15 @@ import type { MeshworkConfig } from '../config/config.ts';
 import type { DiscoveryClient } from '../discovery/discovery-client.ts';
 import type { RemoteDiscovery } from '../discovery/discovery-types.ts';
 import type { EngineEventBus } from '../events.ts';
-import { adaptShareToReceiver } from '../outbox/outbox-delivery.ts';
 import type { DeliveryResult, Outbox, StoredOutboxMessage } from '../outbox/outbox.ts';
 import type { PluginHost } from '../plugin/plugin-host.ts';
 import type { OutboxMessage, ServerIdentity } from '../plugin/plugin-types.ts';
 import { clearEndedShares } from './outgoing-share-clear.ts';
-import { discoveryFailure, sendFailure, shareAnswer, type ShareAttempt, type ShareTarget } from './delivery-outcome.ts';
+import { sendFailure, shareAnswer, type ShareAttempt, type ShareTarget } from './delivery-outcome.ts';
+import { checkPeerPolicy, discoverReceiver } from './share-receiver.ts';
 import type { NewShareBody } from './incoming-share-service.ts';
 import type { LocalPeer } from './local-peer.ts';
-import { GroupCommit } from './group-commit.ts';
-import { ShareError, resourceWords } from './share-errors.ts';
+import { ShareError } from './share-errors.ts';
 import type { ShareStore } from './share-store.ts';
 import type { OutgoingShare } from './share-types.ts';
 
@@ -50,9 +49,6 @@ const HOLD_MS = 60_000;
  * LocalPeer: no OCM on the wire.
  */
 export class OutgoingShareService {
-  // Concurrent shares store their rows (and later their delivered state) in shared transactions.
-  readonly #commits: GroupCommit;
-
   constructor(
     private readonly deps: {
       db: Kysely<any>;
@@ -70,7 +66,6 @@ export class OutgoingShareService {
     },
   ) {
     deps.outbox.onResult(SHARE_KIND, (msg, result) => this.#onDelivery(msg, result));
-    this.#commits = new GroupCommit(deps.db);
   }
 
   /** Shares a local resource with `user@host` (another server or this one). */
@@ -97,8 +92,8 @@ export class OutgoingShareService {
     let remote: RemoteDiscovery | null = null;
     if (isLocal) recipient = await this.#localRecipient(owner, to);
     else {
-      this.#checkPolicy(to.host);
-      remote = await this.#discoverReceiver(to, input.resourceType);
+      checkPeerPolicy(this.deps.config, to.host);
+      remote = await discoverReceiver(this.deps, to, input.resourceType);
     }
     // Same-server shares follow this server's own criteria, as a peer with them would demand.
     const mustExchangeToken = isLocal
@@ -168,64 +163,6 @@ export class OutgoingShareService {
     return user;
   }
 
-  #checkPolicy(host: string): void {
-    const { denyPeers, allowPeers } = this.deps.config;
-    const h = host.toLowerCase();
-    if (denyPeers.includes(h))
-      throw new ShareError(
-        'PEER_DENIED',
-        `This server does not share with ${h}: its administrator blocked that server`,
-      );
-    if (allowPeers.length > 0 && !allowPeers.includes(h))
-      throw new ShareError(
-        'PEER_NOT_ALLOWED',
-        `This server only shares with servers its administrator approved, and ${h} is not one of them`,
-      );
-  }
-
-  /**
-   * Learns the receiver (OCM SHR-1) before anything is built, waiting at most `config.shareWaitMs`: a server that is not
-   * there, not OCM, or does not take this resource type ends the request here; null means "exists, unreachable
-   * now" (discovery keeps going in the background and is cached for the outbox).
-   */
-  async #discoverReceiver(to: OcmAddress, resourceType: string): Promise<RemoteDiscovery | null> {
-    let timer: NodeJS.Timeout | undefined;
-    const slow = new Promise<{ slow: true }>((resolve) => {
-      timer = setTimeout(() => resolve({ slow: true }), this.deps.config.shareWaitMs);
-    });
-    const found = await Promise.race([
-      this.deps.discovery.discover(to.host).then(
-        (d) => ({ d }),
-        (err: unknown) => ({ err }),
-      ),
-      slow,
-    ]).finally(() => clearTimeout(timer));
-    if ('slow' in found) return null;
-    if ('err' in found) {
-      const refusal = await discoveryFailure(found.err, to.host, () => this.deps.store.knowsPeer(to.host));
-      if (refusal) throw refusal;
-      return null;
-    }
-    const d = found.d;
-    if (!d.enabled)
-      throw new ShareError(
-        'SHARE_PEER_NOT_OCM',
-        `${to.host} does not accept shares from other servers (OCM is off there)`,
-      );
-    try {
-      // The type's spec decides whether a peer that lists no such type may be assumed to accept it.
-      adaptShareToReceiver({ resourceType, shareType: 'user', protocol: {} }, d, this.deps.plugins.spec(resourceType));
-    } catch (err) {
-      if (isMeshworkError(err) && err.code === 'RECEIVER_UNSUPPORTED')
-        throw new ShareError(
-          'SHARE_TYPE_UNSUPPORTED',
-          `${to.host} does not accept ${resourceWords(resourceType)} shares`,
-        );
-      throw err;
-    }
-    return d;
-  }
-
   /** Same server: the recipient's side receives the share in-process; it may accept it at once (auto-accept). */
   async #deliverLocally(share: OutgoingShare, body: NewShareBody, secretHash: string): Promise<OutgoingShare> {
     const { store, local, events } = this.deps;
@@ -269,7 +206,7 @@ export class OutgoingShareService {
       body,
       ref: share.id,
     };
-    const msgId = await this.#commits.run(async (trx) => {
+    const msgId = await this.deps.store.commits.run(async (trx) => {
       await store.insertOutgoing(share, secretHash, trx);
       return outbox.hold(msg, HOLD_MS, trx);
     });
@@ -297,7 +234,7 @@ export class OutgoingShareService {
       return queued;
     }
     // Delivered: forget the held copy and record `pending` in one commit (one write to the log, not two).
-    const pending = await this.#commits.run(async (trx) => {
+    const pending = await this.deps.store.commits.run(async (trx) => {
       await outbox.drop(msgId, trx);
       return store.setOutgoingState(
         share.id,

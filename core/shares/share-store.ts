@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import { PreparedQuery } from '../storage/prepared-query.ts';
+import { GroupCommit } from './group-commit.ts';
 import type { IncomingShare, IncomingShareState, OutgoingShare, OutgoingShareState } from './share-types.ts';
 
 function parseList(json: string): string[] {
@@ -56,39 +58,102 @@ function toIncoming(r: any): IncomingShare {
   };
 }
 
+// The statements every share runs (storage/prepared-query.ts: built and compiled once, not per call).
+const INSERT_OUTGOING = new PreparedQuery(19, (db, ...v) =>
+  db.insertInto('shares_out').values({
+    id: v[0],
+    provider_id: v[1],
+    owner_id: v[2],
+    sender_id: v[3],
+    resource_type: v[4],
+    resource_id: v[5],
+    share_with: v[6],
+    share_with_host: v[7],
+    share_type: v[8],
+    name: v[9],
+    permissions: v[10],
+    secret_hash: v[11],
+    strict: v[12],
+    state: v[13],
+    recipient_display_name: v[14],
+    last_error: v[15],
+    expiration: v[16],
+    created_at: v[17],
+    updated_at: v[18],
+  }),
+);
+// UPDATE … RETURNING on both engines: one statement, not an update and a select.
+const SET_OUTGOING_DELIVERED = new PreparedQuery<any>(6, (db, state, updatedAt, displayName, lastError, id, from) =>
+  db
+    .updateTable('shares_out')
+    .set({ state, updated_at: updatedAt, recipient_display_name: displayName, last_error: lastError })
+    .where('id', '=', id)
+    .where('state', '=', from)
+    .returningAll(),
+);
+const INSERT_INCOMING = new PreparedQuery(19, (db, ...v) =>
+  db
+    .insertInto('shares_in')
+    .values({
+      id: v[0],
+      sender_host: v[1],
+      provider_id: v[2],
+      share_key: v[3],
+      recipient_id: v[4],
+      resource_type: v[5],
+      share_type: v[6],
+      name: v[7],
+      description: v[8],
+      owner: v[9],
+      sender: v[10],
+      owner_display_name: v[11],
+      sender_display_name: v[12],
+      protocol: v[13],
+      permissions: v[14],
+      state: v[15],
+      expiration: v[16],
+      created_at: v[17],
+      updated_at: v[18],
+    })
+    .onConflict((oc) => oc.columns(['sender_host', 'share_key']).doNothing()),
+);
+const FIND_INCOMING_BY_KEY = new PreparedQuery<any>(2, (db, senderHost, shareKey) =>
+  db.selectFrom('shares_in').selectAll().where('sender_host', '=', senderHost).where('share_key', '=', shareKey),
+);
+
 /** Row-level persistence of outgoing and incoming shares. */
 export class ShareStore {
   readonly #db: Kysely<any>;
+  /** Concurrent shares (sent and received) write their rows in shared transactions (group-commit.ts). */
+  readonly commits: GroupCommit;
   constructor(db: Kysely<any>) {
     this.#db = db;
+    this.commits = new GroupCommit(db);
   }
 
   /** Stores a new outgoing share; `db` may be a transaction the caller also writes other rows in. */
   async insertOutgoing(s: OutgoingShare, secretHash: string, db: Kysely<any> = this.#db): Promise<void> {
-    await db
-      .insertInto('shares_out')
-      .values({
-        id: s.id,
-        provider_id: s.providerId,
-        owner_id: s.ownerId,
-        sender_id: s.senderId,
-        resource_type: s.resourceType,
-        resource_id: s.resourceId,
-        share_with: s.shareWith,
-        share_with_host: s.shareWithHost,
-        share_type: s.shareType,
-        name: s.name,
-        permissions: JSON.stringify(s.permissions),
-        secret_hash: secretHash,
-        strict: s.strict ? 1 : 0,
-        state: s.state,
-        recipient_display_name: s.recipientDisplayName,
-        last_error: s.lastError,
-        expiration: s.expiration,
-        created_at: s.createdAt,
-        updated_at: s.updatedAt,
-      })
-      .execute();
+    await INSERT_OUTGOING.execute(db, [
+      s.id,
+      s.providerId,
+      s.ownerId,
+      s.senderId,
+      s.resourceType,
+      s.resourceId,
+      s.shareWith,
+      s.shareWithHost,
+      s.shareType,
+      s.name,
+      JSON.stringify(s.permissions),
+      secretHash,
+      s.strict ? 1 : 0,
+      s.state,
+      s.recipientDisplayName,
+      s.lastError,
+      s.expiration,
+      s.createdAt,
+      s.updatedAt,
+    ]);
   }
 
   /** Removes an outgoing share that never reached its receiver (refused, or dismissed after failing). */
@@ -170,6 +235,19 @@ export class ShareStore {
     from?: OutgoingShareState[],
     db: Kysely<any> = this.#db,
   ): Promise<OutgoingShare | null> {
+    // The shape every delivered share takes (both extras, from one state) is prepared once.
+    if (extra.recipientDisplayName !== undefined && extra.lastError !== undefined && from?.length === 1) {
+      const res = await SET_OUTGOING_DELIVERED.execute(db, [
+        state,
+        Date.now(),
+        extra.recipientDisplayName,
+        extra.lastError,
+        id,
+        from[0],
+      ]);
+      const row = res.rows[0];
+      return row ? toOutgoing(row) : null;
+    }
     let q = db
       .updateTable('shares_out')
       .set({
@@ -204,46 +282,45 @@ export class ShareStore {
    * Inserts an incoming share unless one with the same (sender host, share key) exists (see
    * storage/incoming-share-key.ts); returns the stored row and whether it is new.
    */
-  async insertIncoming(s: IncomingShare, shareKey: string): Promise<{ share: IncomingShare; created: boolean }> {
-    const res = await this.#db
-      .insertInto('shares_in')
-      .values({
-        id: s.id,
-        sender_host: s.senderHost,
-        provider_id: s.providerId,
-        share_key: shareKey,
-        recipient_id: s.recipientId,
-        resource_type: s.resourceType,
-        share_type: s.shareType,
-        name: s.name,
-        description: s.description,
-        owner: s.owner,
-        sender: s.sender,
-        owner_display_name: s.ownerDisplayName,
-        sender_display_name: s.senderDisplayName,
-        protocol: JSON.stringify(s.protocol),
-        permissions: JSON.stringify(s.permissions),
-        state: s.state,
-        expiration: s.expiration,
-        created_at: s.createdAt,
-        updated_at: s.updatedAt,
-      })
-      .onConflict((oc) => oc.columns(['sender_host', 'share_key']).doNothing())
-      .executeTakeFirst();
-    const created = Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  async insertIncoming(
+    s: IncomingShare,
+    shareKey: string,
+    db: Kysely<any> = this.#db,
+  ): Promise<{ share: IncomingShare; created: boolean }> {
+    const res = await INSERT_INCOMING.execute(db, [
+      s.id,
+      s.senderHost,
+      s.providerId,
+      shareKey,
+      s.recipientId,
+      s.resourceType,
+      s.shareType,
+      s.name,
+      s.description,
+      s.owner,
+      s.sender,
+      s.ownerDisplayName,
+      s.senderDisplayName,
+      JSON.stringify(s.protocol),
+      JSON.stringify(s.permissions),
+      s.state,
+      s.expiration,
+      s.createdAt,
+      s.updatedAt,
+    ]);
+    const created = Number(res.numAffectedRows ?? 0) > 0;
     if (created) return { share: s, created };
-    const stored = await this.findIncomingByKey(s.senderHost, shareKey);
+    const stored = await this.findIncomingByKey(s.senderHost, shareKey, db);
     return { share: stored ?? s, created };
   }
 
   /** The incoming share a sender sent under a share key (a retry of the same share finds it). */
-  async findIncomingByKey(senderHost: string, shareKey: string): Promise<IncomingShare | null> {
-    const r = await this.#db
-      .selectFrom('shares_in')
-      .selectAll()
-      .where('sender_host', '=', senderHost)
-      .where('share_key', '=', shareKey)
-      .executeTakeFirst();
+  async findIncomingByKey(
+    senderHost: string,
+    shareKey: string,
+    db: Kysely<any> = this.#db,
+  ): Promise<IncomingShare | null> {
+    const r = (await FIND_INCOMING_BY_KEY.execute(db, [senderHost, shareKey])).rows[0];
     return r ? toIncoming(r) : null;
   }
 

@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { createRequire } from 'node:module';
 import BetterSqlite3 from 'better-sqlite3';
 import type PgModule from 'pg';
+import { startWalCheckpointer } from './wal-checkpointer.ts';
 
 // pg is only loaded when PostgreSQL is configured: the embedded default starts faster without it.
 const require = createRequire(import.meta.url);
@@ -86,11 +87,22 @@ export function openDatabase(opts: { databaseUrl: string | null; dataDir: string
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   mkdirSync(opts.dataDir, { recursive: true });
-  const file = new BetterSqlite3(path.join(opts.dataDir, 'meshwork.sqlite'));
+  const name = path.join(opts.dataDir, 'meshwork.sqlite');
+  const file = new BetterSqlite3(name);
   file.pragma('journal_mode = WAL');
   file.pragma('synchronous = NORMAL');
   file.pragma('busy_timeout = 5000');
   file.pragma('foreign_keys = ON');
+  // Checkpoints run on a thread of their own (wal-checkpointer.ts), not in whichever commit crosses 1,000 pages.
+  file.pragma('wal_autocheckpoint = 0');
+  const checkpointer = startWalCheckpointer(name);
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    close: async () => {
+      await checkpointer.stop();
+      await db.destroy();
+    },
+  };
 }

@@ -49,47 +49,64 @@ function tableName(node: Node): string | undefined {
   return typeof t?.identifier?.name === 'string' ? t.identifier.name : undefined;
 }
 
-/** Names a query's common table expressions define (`with x as (…)`): they are not tables. */
-function cteNames(node: unknown, into: Set<string>): Set<string> {
-  if (!node || typeof node !== 'object') return into;
-  if (Array.isArray(node)) {
-    for (const n of node) cteNames(n, into);
-    return into;
-  }
-  const n = node as Node;
-  if (n.kind === 'CommonTableExpressionNameNode') {
-    const name = tableName(n.table as Node);
-    if (name) into.add(name.toLowerCase());
-  }
-  for (const v of Object.values(n)) if (v && typeof v === 'object') cteNames(v, into);
-  return into;
-}
-
 const RAW_TABLE = /\b(?:from|join|into|update|table)\s+(?:"?[a-z_][a-z0-9_]*"?\s*\.\s*)?"?([a-z_][a-z0-9_]*)"?/gi;
 
-/** Every table an operation tree names (raw SQL: only the core's tables the heuristic finds). */
+// Nodes that never name a table: the walk does not look inside them (a value may be a large object or a Buffer).
+const LEAVES = new Set(['ValueNode', 'PrimitiveValueListNode', 'IdentifierNode', 'ColumnNode', 'OperatorNode']);
+// The core tables a raw template's text names, per template: a `sql` template's fragments are one frozen array per
+// call site, so each is matched once.
+const rawTables = new WeakMap<readonly string[], string[]>();
+
+function coreTablesIn(fragments: readonly string[]): string[] {
+  let found = rawTables.get(fragments);
+  if (!found) {
+    found = [];
+    for (const m of fragments.join(' ? ').matchAll(RAW_TABLE)) {
+      const name = (m[1] as string).toLowerCase();
+      if (CORE_TABLES.has(name)) found.push(name);
+    }
+    if (Object.isFrozen(fragments)) rawTables.set(fragments, found);
+  }
+  return found;
+}
+
+/**
+ * Every table an operation tree names (raw SQL: only the core's tables the heuristic finds), except the names of
+ * its common table expressions (`with x as (…)`), which are not tables. One pass over the tree: this runs for every
+ * query a plugin makes.
+ */
 export function tablesOf(root: OperationNode): string[] {
-  const ctes = cteNames(root, new Set());
+  const ctes = new Set<string>();
   const found: string[] = [];
   const walk = (node: unknown): void => {
     if (!node || typeof node !== 'object') return;
-    if (Array.isArray(node)) return void node.forEach(walk);
-    const n = node as Node;
-    // A column reference's table (`t.id`, `selectAll('t')`) is one the query names elsewhere, or an alias of it.
-    if (n.kind === 'ReferenceNode') return walk(n.column);
-    if (n.kind === 'TableNode') {
-      const name = tableName(n);
-      if (name && !ctes.has(name.toLowerCase())) found.push(name);
-    } else if (n.kind === 'RawNode' && Array.isArray(n.sqlFragments)) {
-      for (const m of (n.sqlFragments as string[]).join(' ? ').matchAll(RAW_TABLE)) {
-        const name = (m[1] as string).toLowerCase();
-        if (CORE_TABLES.has(name) && !ctes.has(name)) found.push(name);
-      }
+    if (Array.isArray(node)) {
+      for (const x of node) walk(x);
+      return;
     }
-    for (const v of Object.values(n)) if (v && typeof v === 'object') walk(v);
+    const n = node as Node;
+    const kind = n.kind;
+    if (kind === undefined || LEAVES.has(kind)) return;
+    // A column reference's table (`t.id`, `selectAll('t')`) is one the query names elsewhere, or an alias of it.
+    if (kind === 'ReferenceNode') return walk(n.column);
+    if (kind === 'TableNode') {
+      const name = tableName(n);
+      if (name) found.push(name);
+      return;
+    }
+    if (kind === 'CommonTableExpressionNameNode') {
+      const name = tableName(n.table as Node);
+      if (name) ctes.add(name.toLowerCase());
+    } else if (kind === 'RawNode' && Array.isArray(n.sqlFragments)) {
+      found.push(...coreTablesIn(n.sqlFragments as string[]));
+    }
+    for (const k in n) {
+      const v = n[k];
+      if (v && typeof v === 'object') walk(v);
+    }
   };
   walk(root);
-  return found;
+  return ctes.size ? found.filter((t) => !ctes.has(t.toLowerCase())) : found;
 }
 
 /** The Kysely plugin confining a plugin's queries (and migrations) to its tables. */

@@ -25,6 +25,11 @@ async function throttled<T>(res: express.Response, check: () => Promise<T>): Pro
   }
 }
 
+/** A user as the client API shows them (`GET /me`, the login answer): address, server and the server's plugins. */
+export function userView(u: User, identity: ServerIdentity, pluginIds: readonly string[]) {
+  return { ...u, address: formatAddress(u.id, identity.host), server: identity.host, plugins: [...pluginIds] };
+}
+
 /**
  * The account part of the client API under `/api/v1`: log in (throttled), log out, and change one's own password
  * (`POST /me/password {currentPassword, newPassword}` → 204; the user's other sessions end, this one stays).
@@ -35,9 +40,11 @@ export function accountRoutes(deps: {
   clientAddress: ClientAddressResolver;
   requireUser: express.RequestHandler;
   identity: ServerIdentity;
+  /** Ids of the plugins this server runs (the web app shows only their pages). */
+  pluginIds: readonly string[];
 }): Router {
   const r = Router();
-  const view = (u: User) => ({ ...u, address: formatAddress(u.id, deps.identity.host), server: deps.identity.host });
+  const view = (u: User) => userView(u, deps.identity, deps.pluginIds);
 
   r.post('/auth/login', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;

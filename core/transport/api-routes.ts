@@ -15,6 +15,7 @@ import type { SharePermissionService } from '../shares/share-permissions.ts';
 import type { ShareStore } from '../shares/share-store.ts';
 import type { IncomingShare, IncomingShareView } from '../shares/share-types.ts';
 import type { HotRoutes } from './hot-routes.ts';
+import { userView } from './account-routes.ts';
 
 /** What the client API shows of an incoming share: never its secret. */
 export function incomingView(s: IncomingShare): IncomingShareView {
@@ -44,9 +45,11 @@ export function apiRoutes(deps: {
   people: PeopleRegistry;
   /** When given, `POST /api/v1/shares` (this router is mounted at /api/v1) is also answered on the hot path. */
   hot?: HotRoutes;
+  /** Ids of the plugins this server runs. */
+  pluginIds: readonly string[];
 }): Router {
   const r = Router();
-  const me = (u: User) => ({ ...u, address: formatAddress(u.id, deps.identity.host), server: deps.identity.host });
+  const me = (u: User) => userView(u, deps.identity, deps.pluginIds);
   const user = (req: express.Request): User => req.user as User;
 
   // Login, logout and password change: account-routes.ts, mounted before this router.

@@ -11,9 +11,15 @@
  * to express unchanged, which answers it as before (413, 415, a gzip body, chunked upload, the 503 while starting).
  * Every hot request gets the same access log line and request id as any other, and an error is answered by the
  * same error middleware as an express route's (the request is given express's request/response prototypes first).
+ *
+ * Hot mounts: a plugin's protocol handler that needs no express middleware (a WebDAV server authenticates, parses
+ * and answers errors itself) answers some methods under its mount path straight from the request event too. Only a
+ * case-exact prefix followed by `/`, `?` or the end takes it, and only once the server is ready; `req.url` is then
+ * relative to the mount and `req.originalUrl`/`req.baseUrl` are set, as express does for `app.use(path, handler)`.
+ * Everything else (other methods, other spellings of the path) goes to express, where the same handler is mounted.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { Application, Request, Response } from 'express';
+import type { Application, Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../logger.ts';
 import { accessLog } from './access-log.ts';
 import { errorMiddleware } from './error-middleware.ts';
@@ -44,13 +50,44 @@ export function writeJson(res: ServerResponse, status: number, body: unknown): v
   res.end(text);
 }
 
+/** A handler of a hot mount: node's request and response, `req.url` relative to the mount path. */
+export type HotMountHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+interface HotMount {
+  prefix: string;
+  methods: ReadonlySet<string>;
+  handler: HotMountHandler;
+}
+
 /** The hot routes of one server, in front of its express app. */
 export class HotRoutes {
   readonly #routes = new Map<string, { handler: HotHandler; limit: number }>();
+  readonly #mounts: HotMount[] = [];
 
   /** Answers `method path` (exact, no query) with `handler` when the request is a plain JSON one of at most `limit` bytes. */
   add(method: string, path: string, limit: number, handler: HotHandler): void {
     this.#routes.set(`${method} ${path}`, { handler, limit });
+  }
+
+  /**
+   * Answers `methods` under `prefix` (an absolute path without a trailing slash) with `handler`; returns the handler
+   * as express middleware, for the express mount of the same path that answers everything else.
+   */
+  addMount(prefix: string, methods: readonly string[], handler: HotMountHandler): RequestHandler {
+    this.#mounts.push({ prefix, methods: new Set(methods.map((m) => m.toUpperCase())), handler });
+    return handler as unknown as RequestHandler;
+  }
+
+  /** The hot mount a request goes to, with its URL relative to the mount, or undefined. */
+  #mountOf(method: string | undefined, url: string): [HotMount, string] | undefined {
+    for (const m of this.#mounts) {
+      if (!url.startsWith(m.prefix) || !m.methods.has(method ?? '')) continue;
+      const rest = url.slice(m.prefix.length);
+      if (rest === '') return [m, '/'];
+      if (rest[0] === '/') return [m, rest];
+      if (rest[0] === '?') return [m, `/${rest}`];
+    }
+    return undefined;
   }
 
   /**
@@ -60,8 +97,28 @@ export class HotRoutes {
   listener({ app, ready, log }: { app: Application; ready: () => boolean; log: () => Logger }): RequestListener {
     const access = accessLog(log);
     const onError = errorMiddleware(log());
+    const fail = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
+      // Rare: give the request express's prototypes so the one error middleware answers it as for any route.
+      asExpress(app, req, res);
+      onError(err, req as unknown as Request, res as unknown as Response, () => {});
+    };
     return (req, res) => {
-      const route = this.#routes.size > 0 ? this.#routes.get(`${req.method} ${req.url}`) : undefined;
+      const url = req.url as string;
+      const mounted = this.#mounts.length > 0 ? this.#mountOf(req.method, url) : undefined;
+      if (mounted && ready()) {
+        const xreq = req as unknown as Request;
+        xreq.originalUrl = url;
+        xreq.baseUrl = mounted[0].prefix;
+        req.url = mounted[1];
+        access(xreq, res as unknown as Response, () => {});
+        try {
+          void Promise.resolve(mounted[0].handler(req, res)).catch((err: unknown) => fail(req, res, err));
+        } catch (err) {
+          fail(req, res, err);
+        }
+        return;
+      }
+      const route = this.#routes.size > 0 ? this.#routes.get(`${req.method} ${url}`) : undefined;
       if (!route || !ready() || !plain(req, route.limit)) return void app(req, res);
       const xreq = req as unknown as Request;
       xreq.originalUrl = req.url as string;
@@ -77,11 +134,7 @@ export class HotRoutes {
             writeJson(res, answer.status, answer.body);
             answer.after?.();
           },
-          (err: unknown) => {
-            // Rare: give the request express's prototypes so the one error middleware answers it as for any route.
-            asExpress(app, req, res);
-            onError(err, xreq, res as unknown as Response, () => {});
-          },
+          (err: unknown) => fail(req, res, err),
         );
     };
   }

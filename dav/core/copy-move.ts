@@ -78,6 +78,10 @@ export function copyMoveHandler(server: DavServer): MethodHandler {
     if (move) {
       if (!(await destParent.moveInto?.(name, src))) {
         await copyGeneric(src, destParent, name, true);
+        // Side data keyed to the source (dead properties in a table whose rows go with their resource) is copied
+        // while the source still exists; afterMove then finds nothing left to move.
+        d.forget();
+        await server.emit('afterCopy', d, d.path, dest, true);
         await src.delete();
       }
       d.forget();

@@ -1,5 +1,5 @@
 /** GET and HEAD: streamed bodies with single byte ranges (206), conditional requests (304/412), a plain collection index. */
-import { pipeline } from 'node:stream/promises';
+import type { Readable, Writable } from 'node:stream';
 import { checkHttpConditions } from '../conditions.ts';
 import { DavError, notFound } from '../errors.ts';
 import { baseName, encodeSegment } from '../paths.ts';
@@ -81,7 +81,31 @@ async function sendBody(d: DavRequest, file: DavFile): Promise<void> {
     d.res.end();
     return;
   }
-  await pipeline(await file.read(range ? { start, end } : undefined), d.res);
+  if (file.send) return file.send(d.res, { start, end });
+  await pipe(await file.read(range ? { start, end } : undefined), d.res);
+}
+
+/**
+ * Streams a body to the response: `stream/promises` pipeline would cost an AbortController per request and a
+ * DOMException when it settles; a failure on either side tears down both.
+ */
+function pipe(src: Readable, res: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => {
+      res.off('finish', onDone).off('close', onDone);
+      res.destroy(err);
+      reject(err);
+    };
+    const onDone = (): void => {
+      res.off('finish', onDone).off('close', onDone);
+      src.off('error', onError);
+      src.destroy();
+      resolve();
+    };
+    src.once('error', onError);
+    res.once('finish', onDone).once('close', onDone);
+    src.pipe(res);
+  });
 }
 
 /** GET/HEAD. */

@@ -109,4 +109,59 @@ describe('dav: the principal collection extensions share', () => {
     assert.equal(inf.status, 403);
     assert.match(inf.text, /propfind-finite-depth/);
   });
+
+  it('answers the service roots / and /dav (mounted once per server) with the caller’s principal', async () => {
+    const exact = new Map<string, (req: IncomingMessage, res: ServerResponse, next: () => void) => void>();
+    const setup: PrincipalsSetup = {
+      authenticate: async (req) => (req.headers.authorization === 'me' ? { id: 'ann', displayName: 'Ann' } : null),
+      logger: testLogger(),
+      mount: () => {},
+      mountExact(path, h) {
+        assert.ok(!exact.has(path), `${path} mounted twice`);
+        exact.set(path, h);
+      },
+    };
+    const scope = {};
+    sharedPrincipals(scope, setup).contribute(contribution(A, 'a-access'));
+    sharedPrincipals(scope, setup).contribute(contribution(B, 'b-access'));
+    assert.deepEqual([...exact.keys()], ['/', '/dav']);
+    const server = http.createServer((req, res) => {
+      const path = (req.url ?? '/').replace(/\/$/, '') || '/';
+      const h = exact.get(path);
+      const next = () => void res.writeHead(418).end('next');
+      if (h) h(req, res, next);
+      else next();
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const body = `<d:propfind xmlns:d="DAV:"><d:prop><d:current-user-principal/><d:principal-URL/></d:prop></d:propfind>`;
+    for (const [path, href] of [
+      ['/', '/'],
+      ['/dav/', '/dav/'],
+    ]) {
+      const r = await fetch(origin + path, { method: 'PROPFIND', headers: { authorization: 'me', depth: '1' }, body });
+      const text = await r.text();
+      assert.equal(r.status, 207, text);
+      assert.deepEqual(
+        [...text.matchAll(/<d:response><d:href>([^<]*)</g)].map((m) => m[1]),
+        [href],
+      );
+      assert.match(text, /<d:current-user-principal><d:href>\/dav\/principals\/ann\/<\/d:href>/);
+      assert.match(text, /<d:principal-URL><d:href>\/dav\/principals\/ann\/<\/d:href>/);
+      const anon = await fetch(origin + path, { method: 'PROPFIND', body });
+      assert.equal(anon.status, 401);
+      assert.match(anon.headers.get('www-authenticate') ?? '', /^Basic/);
+      const options = await fetch(origin + path, { method: 'OPTIONS' });
+      assert.equal(options.status, 200);
+      for (const t of ['1', '3', 'a-access', 'b-access'])
+        assert.ok((options.headers.get('dav') ?? '').split(', ').includes(t));
+      // Every other method is left to what comes next (GET / is the web app's).
+      assert.equal((await fetch(origin + path, { headers: { authorization: 'me' } })).status, 418);
+      assert.equal(
+        (await fetch(origin + path, { method: 'PUT', headers: { authorization: 'me' }, body: 'x' })).status,
+        418,
+      );
+    }
+  });
 });

@@ -10,7 +10,7 @@ import { DavError } from '../errors.ts';
 import { sendFailure, type DavLogger } from '../error-response.ts';
 import { encodeSegment } from '../paths.ts';
 import type { DavExtension, DavServer, PropertyProvider } from '../server.ts';
-import type { DavMount, DavNode } from '../tree.ts';
+import type { DavCollection, DavMount, DavNode } from '../tree.ts';
 import { VirtualCollection, type VirtualRefusals } from '../virtual-collection.ts';
 import { clark, DAV_NS, escapeXml } from '../xml.ts';
 
@@ -101,6 +101,19 @@ export class PrincipalsRootNode extends PrincipalTreeNode {
   }
 }
 
+/**
+ * The server's root (`/`) and `/dav/` as a DAV client sees them when it was given only the server's address
+ * (RFC 6764 §6): an empty collection whose `current-user-principal` and `principal-URL` lead to the caller's
+ * principal, from which the home sets follow.
+ */
+export class ServiceRootNode extends PrincipalTreeNode {
+  readonly name = '';
+
+  async children(): Promise<DavNode[]> {
+    return [];
+  }
+}
+
 /** The mount of one request, carrying the caller. */
 export interface PrincipalsMount extends DavMount {
   user: PrincipalUser;
@@ -124,6 +137,7 @@ function genericProps(): PropertyProvider {
           false,
         );
         const n = pf.node;
+        if (n instanceof ServiceRootNode) pf.handle(PRINCIPAL_PROPS.principalUrl, href(principalHref(me.id)), false);
         if (!(n instanceof PrincipalNode)) continue;
         pf.handle(PRINCIPAL_PROPS.principalUrl, href(principalHref(n.userId)), false);
         pf.handle(PRINCIPAL_PROPS.owner, href(principalHref(n.userId)), false);
@@ -172,20 +186,42 @@ export class PrincipalCollection {
   }
 
   /** Serves a request whose URL is relative to `PRINCIPALS_PATH`. Read-only: PROPFIND, OPTIONS, GET, REPORT. */
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    return this.#serve(req, res, PRINCIPALS_PATH, req.url ?? '/', (user) => new PrincipalsRootNode(user));
+  }
+
+  /**
+   * Serves PROPFIND and OPTIONS on a service root (`/`, `/dav/`: `hrefPrefix` '' or '/dav'). OPTIONS needs no
+   * credentials (it only names the `DAV:` classes: calendar-access, addressbook, …); PROPFIND does (401 with a
+   * Basic challenge), and answers with the caller's principal.
+   */
+  handleRoot(req: IncomingMessage, res: ServerResponse, hrefPrefix: string): Promise<void> {
+    const anyone = (req.method ?? '').toUpperCase() === 'OPTIONS';
+    return this.#serve(req, res, hrefPrefix, '/', () => new ServiceRootNode(), anyone);
+  }
+
+  async #serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    hrefPrefix: string,
+    rawPath: string,
+    root: (user: PrincipalUser) => DavCollection,
+    anyone = false,
+  ): Promise<void> {
     try {
-      const user = await this.authenticate(req, res);
+      // OPTIONS reads no property, so nobody's principal is needed to answer it.
+      const user = anyone ? { id: '', displayName: '' } : await this.authenticate(req, res);
       if (!user) throw new DavError(401, 'authentication required', 'UNAUTHENTICATED');
       const mount: PrincipalsMount = {
-        root: new PrincipalsRootNode(user),
-        hrefPrefix: PRINCIPALS_PATH,
+        root: root(user),
+        hrefPrefix,
         space: 'principals',
         basePath: '/',
         principal: `user:${user.id}`,
         canWrite: false,
         user,
       };
-      await this.#server.handle(req, res, mount, req.url ?? '/');
+      await this.#server.handle(req, res, mount, rawPath);
     } catch (err) {
       sendFailure(res, err, req.method ?? 'GET', this.logger);
     }
@@ -198,7 +234,15 @@ export interface PrincipalsSetup {
   logger: DavLogger;
   /** Mounts the handler at `PRINCIPALS_PATH` (called once per server, by whichever extension comes first). */
   mount(path: string, handler: (req: IncomingMessage, res: ServerResponse) => void): void;
+  /**
+   * Mounts a handler on exactly `/` and `/dav` (service roots: PROPFIND and OPTIONS, RFC 6764 §6); it calls `next`
+   * for every other method (GET `/` is the web app's). Optional: without it only `PRINCIPALS_PATH` is served.
+   */
+  mountExact?(path: string, handler: (req: IncomingMessage, res: ServerResponse, next: () => void) => void): void;
 }
+
+/** Where clients given only a server's address look for DAV (the server root, and `/dav/` as dav.md traces). */
+export const SERVICE_ROOTS = ['/', '/dav'] as const;
 
 const SHARED = new WeakMap<object, PrincipalCollection>();
 
@@ -212,6 +256,12 @@ export function sharedPrincipals(scope: object, setup: PrincipalsSetup): Princip
   if (!hit) {
     const made = new PrincipalCollection(setup.authenticate, setup.logger);
     setup.mount(PRINCIPALS_PATH, (req, res) => void made.handle(req, res));
+    for (const path of SERVICE_ROOTS)
+      setup.mountExact?.(path, (req, res, next) => {
+        const method = (req.method ?? '').toUpperCase();
+        if (method !== 'PROPFIND' && method !== 'OPTIONS') return next();
+        void made.handleRoot(req, res, path === '/' ? '' : path);
+      });
     SHARED.set(scope, made);
     hit = made;
   }

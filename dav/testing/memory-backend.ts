@@ -34,6 +34,8 @@ export class MemoryStore {
   oldest = 0;
   counter = 0;
   check: BodyCheck | null = null;
+  /** When true, collections give the change counter as their response-cache version. */
+  versioned = false;
 
   /** Records a change. */
   touch(path: string, removed = false): void {
@@ -156,6 +158,10 @@ export class MemoryCollection extends MemoryNode implements DavSyncCollection {
 
   async syncToken(): Promise<number> {
     return this.store.counter;
+  }
+
+  responseVersion(): string | null {
+    return this.store.versioned ? `${this.path}:${this.store.counter}` : null;
   }
 
   async changesSince(token: number | null, opts: { level: '1' | 'infinite'; limit: number | null }) {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { CALENDAR_ERRORS } from './error-codes.ts';
-import { ConflictError, InputError } from '#core';
+import { ConflictError, InputError, PreparedQuery } from '#core';
+import { CollectionCounter, CollectionTable, isCollectionSegment, newCounters } from '#dav';
 import type { Selectable, Updateable } from 'kysely';
 import { CALENDAR_COMPONENTS } from './ical-validate.ts';
-import type { CalendarsDb, CalendarsTables, CalendarsTrx } from './tables.ts';
+import type { CalendarsDb, CalendarsTables } from './tables.ts';
 
 /** Where a synced copy of a calendar owned on another server comes from (federation). */
 export interface RemoteLink {
@@ -85,8 +86,7 @@ export function toCalendar(r: CalendarRow): Calendar {
 
 /** A URI segment a calendar may have: one path segment, no dot-segments or control characters. */
 export function checkCalendarUri(uri: string): void {
-  // eslint-disable-next-line no-control-regex
-  if (!uri || uri.length > 200 || uri === '.' || uri === '..' || /[/\\\u0000-\u001f\u007f]/.test(uri))
+  if (!isCollectionSegment(uri))
     throw new InputError(
       `invalid calendar name ${JSON.stringify(uri)}`,
       undefined,
@@ -117,88 +117,83 @@ function propColumns(p: CalendarProps): PropColumns {
   return cols;
 }
 
-/**
- * Increments a calendar's sync token inside the caller's transaction and returns the new value. The row
- * update also serialises concurrent writers of one calendar on PostgreSQL, so tokens commit in order.
- */
-export async function bumpToken(trx: CalendarsTrx, calendarId: string, now: number): Promise<number> {
-  const row = await trx
-    .updateTable('calendars_calendars')
-    .set((eb) => ({ sync_token: eb('sync_token', '+', 1), updated_at: now }))
-    .where('id', '=', calendarId)
-    .returning('sync_token')
-    .executeTakeFirst();
-  if (!row) throw new ConflictError('the calendar no longer exists', CALENDAR_ERRORS.CALENDAR_GONE);
-  return Number(row.sync_token);
+/** The calendars' change counters (`sync_token`, `first_token`): the toolkit's, on `calendars_calendars`. */
+export const CALENDAR_COUNTER = new CollectionCounter(
+  'calendars_calendars',
+  () => new ConflictError('the calendar no longer exists', CALENDAR_ERRORS.CALENDAR_GONE),
+);
+
+/** What a new calendar is made of: the URI, its properties, the components it holds, a remote link for a synced copy. */
+export interface NewCalendar {
+  ownerId: string;
+  uri: string;
+  props?: CalendarProps;
+  components?: string[];
+  remote?: RemoteLink;
+}
+
+/** The row of a new calendar (validated); `create` and the default-calendar provisioning insert it. */
+export function newCalendarRow(input: NewCalendar): CalendarRow {
+  checkCalendarUri(input.uri);
+  return {
+    id: randomUUID(),
+    owner_id: input.ownerId,
+    uri: input.uri,
+    display_name: null,
+    description: null,
+    color: null,
+    sort_order: null,
+    timezone: null,
+    ...propColumns(input.props ?? {}),
+    components: checkComponents(input.components ?? ['VEVENT', 'VTODO']).join(','),
+    ...newCounters(Date.now()),
+    source: input.remote ? 'remote' : 'local',
+    share_id: input.remote?.shareId ?? null,
+    remote_url: input.remote?.url ?? null,
+    remote_owner: input.remote?.owner ?? null,
+    remote_access: input.remote?.access ?? null,
+    remote_sync_token: null,
+    remote_synced_at: null,
+    remote_error: null,
+  };
 }
 
 /** Calendar collections of users: create, find, list, change properties, delete. */
 export class CalendarStore {
-  constructor(private readonly db: CalendarsDb) {}
+  private readonly table: CollectionTable<Calendar>;
+
+  constructor(private readonly db: CalendarsDb) {
+    this.table = new CollectionTable(db, {
+      counter: CALENDAR_COUNTER,
+      toCollection: toCalendar,
+      order: ['sort_order', 'uri'],
+      members: 'calendars_objects',
+      changes: 'calendars_changes',
+      key: 'calendar_id',
+    });
+  }
 
   /** Creates a calendar; 409 `CALENDAR_EXISTS` when the owner already has one at that URI. */
-  async create(input: {
-    ownerId: string;
-    uri: string;
-    props?: CalendarProps;
-    components?: string[];
-    remote?: RemoteLink;
-  }): Promise<Calendar> {
-    checkCalendarUri(input.uri);
-    const now = Date.now();
-    const row: CalendarRow = {
-      id: randomUUID(),
-      owner_id: input.ownerId,
-      uri: input.uri,
-      display_name: null,
-      description: null,
-      color: null,
-      sort_order: null,
-      timezone: null,
-      ...propColumns(input.props ?? {}),
-      components: checkComponents(input.components ?? ['VEVENT', 'VTODO']).join(','),
-      // Counters start at the creation time: a token of an earlier calendar of the same URI is then below
-      // `first_token` (unknown) instead of silently meaning "no changes".
-      sync_token: now,
-      first_token: now,
-      created_at: now,
-      updated_at: now,
-      source: input.remote ? 'remote' : 'local',
-      share_id: input.remote?.shareId ?? null,
-      remote_url: input.remote?.url ?? null,
-      remote_owner: input.remote?.owner ?? null,
-      remote_access: input.remote?.access ?? null,
-      remote_sync_token: null,
-      remote_synced_at: null,
-      remote_error: null,
-    };
-    const existing = await this.get(input.ownerId, input.uri);
-    if (existing) throw new ConflictError(`calendar ${input.uri} already exists`, CALENDAR_ERRORS.CALENDAR_EXISTS);
-    try {
-      await this.db.insertInto('calendars_calendars').values(row).execute();
-    } catch (err) {
+  async create(input: NewCalendar): Promise<Calendar> {
+    const row = newCalendarRow(input);
+    await this.table.insert(row, async (afterFailure) => {
       if (await this.get(input.ownerId, input.uri))
-        throw new ConflictError(`calendar ${input.uri} already exists`, CALENDAR_ERRORS.CALENDAR_EXISTS);
-      if (input.remote && (await this.findByShareId(input.remote.shareId)))
-        throw new ConflictError('this share already has a calendar', CALENDAR_ERRORS.CALENDAR_EXISTS);
-      throw err;
-    }
+        return new ConflictError(`calendar ${input.uri} already exists`, CALENDAR_ERRORS.CALENDAR_EXISTS);
+      if (afterFailure && input.remote && (await this.findByShareId(input.remote.shareId)))
+        return new ConflictError('this share already has a calendar', CALENDAR_ERRORS.CALENDAR_EXISTS);
+      return null;
+    });
     return toCalendar(row);
   }
 
+  /** Every DAV request below a calendar reads its row (the sync token is its response version): compiled once. */
   async get(ownerId: string, uri: string): Promise<Calendar | null> {
-    const r = await this.db
-      .selectFrom('calendars_calendars')
-      .selectAll()
-      .where('owner_id', '=', ownerId)
-      .where('uri', '=', uri)
-      .executeTakeFirst();
+    const r = await CALENDAR_BY_URI.first(this.db, [ownerId, uri]);
     return r ? toCalendar(r) : null;
   }
 
   async getById(id: string): Promise<Calendar | null> {
-    const r = await this.db.selectFrom('calendars_calendars').selectAll().where('id', '=', id).executeTakeFirst();
-    return r ? toCalendar(r) : null;
+    return this.table.byId(id);
   }
 
   /** The synced copy belonging to an incoming share, if any. */
@@ -213,26 +208,12 @@ export class CalendarStore {
 
   /** A user's calendars (own and synced copies), by order then URI. */
   async list(ownerId: string): Promise<Calendar[]> {
-    const rows = await this.db
-      .selectFrom('calendars_calendars')
-      .selectAll()
-      .where('owner_id', '=', ownerId)
-      .orderBy('sort_order')
-      .orderBy('uri')
-      .execute();
-    return rows.map(toCalendar);
+    return this.table.ofOwner(ownerId);
   }
 
   /** Changes properties (PROPPATCH); bumps the sync token so clients watching getctag/sync-token notice. */
   async update(id: string, props: CalendarProps): Promise<Calendar | null> {
-    const cols = propColumns(props);
-    await this.db.transaction().execute(async (trx) => {
-      const now = Date.now();
-      if (Object.keys(cols).length)
-        await trx.updateTable('calendars_calendars').set(cols).where('id', '=', id).execute();
-      await bumpToken(trx, id, now);
-    });
-    return this.getById(id);
+    return this.table.update(id, propColumns(props));
   }
 
   /** Records the state of the last pull of a synced copy. */
@@ -251,11 +232,14 @@ export class CalendarStore {
 
   /** Deletes a calendar with its objects and change log. Returns false when it did not exist. */
   async delete(id: string): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('calendars_changes').where('calendar_id', '=', id).execute();
-      await trx.deleteFrom('calendars_objects').where('calendar_id', '=', id).execute();
-      const r = await trx.deleteFrom('calendars_calendars').where('id', '=', id).executeTakeFirst();
-      return Number(r.numDeletedRows) > 0;
-    });
+    return this.table.delete(id);
   }
 }
+
+const CALENDAR_BY_URI = new PreparedQuery<Selectable<CalendarsTables['calendars_calendars']>>(2, (db, ownerId, uri) =>
+  (db as CalendarsDb)
+    .selectFrom('calendars_calendars')
+    .selectAll()
+    .where('owner_id', '=', ownerId)
+    .where('uri', '=', uri),
+);

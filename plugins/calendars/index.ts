@@ -1,6 +1,8 @@
 import { definePlugin, type MeshworkPlugin } from '#core';
+import type { ResponseCache } from '#dav';
 import { ChangeAnnouncer, mountCalendarApi } from './api/routes.ts';
 import { CalendarStore } from './calendar-store.ts';
+import { defaultCalendar } from './default-calendar.ts';
 import { mountCaldav, type CaldavServices } from './caldav/setup.ts';
 import { ObjectStore } from './object-store.ts';
 import { calendarMigrations } from './schema.ts';
@@ -27,6 +29,8 @@ export interface CalendarsPluginOptions {
   onReady?: (services: CalendarServices) => void;
   /** Largest accepted calendar object (CALDAV:max-resource-size), default 1 MiB. */
   maxResourceSize?: number;
+  /** Where whole CalDAV answers of unchanged calendars are kept (default: a new 32 MiB one). */
+  responseCache?: ResponseCache;
 }
 
 /**
@@ -52,11 +56,13 @@ export function calendarsPlugin(opts: CalendarsPluginOptions = {}): MeshworkPlug
       const objects = new ObjectStore(ctx.db);
       const changes = new ChangeAnnouncer(calendars, ctx.realtime);
       objects.onChange((id) => changes.calendarChanged(id));
-      const caldav = mountCaldav(ctx, { calendars, objects }, { maxResourceSize: opts.maxResourceSize });
+      const defaults = defaultCalendar(ctx.db);
+      const caldav = mountCaldav(ctx, { calendars, objects, defaults }, opts);
       const { hooks, federation } = setupFederation(ctx, { calendars, objects });
       caldav.context.writers.remote = federationWriter(ctx, federation);
       federationApi(ctx, { calendars, objects }, federation);
-      mountCalendarApi(ctx.api, { calendars, objects, federation, changes });
+      mountCalendarApi(ctx.api, { calendars, objects, federation, changes, defaults });
+      ctx.events.on('account:deleted', ({ userId }) => defaults.forget(userId));
       opts.onReady?.({ calendars, objects, caldav, federation });
       return {
         ...hooks,

@@ -1,11 +1,14 @@
-import { createHash } from 'node:crypto';
-import { ListingCache } from '#dav';
+import { PreparedQuery } from '#core';
+import { MemberTable, type ChangeSet as DavChangeSet, type MemberTableSpec } from '#dav';
 import { InvalidSyncTokenError, StorePreconditionFailed, UidConflictError } from './caldav-errors.ts';
-import { bumpToken } from './calendar-store.ts';
+import { CALENDAR_COUNTER } from './calendar-store.ts';
 import type { ObjectIndex } from './ical-index.ts';
 import type { TimeRange } from './time-range.ts';
 import { formatSyncToken } from './sync-token.ts';
-import type { CalendarsDb, CalendarsTables, CalendarsTrx } from './tables.ts';
+import type { CalendarsDb, CalendarsTables } from './tables.ts';
+
+export { etagOf, type WriteCondition } from '#dav';
+import type { WriteCondition } from '#dav';
 
 /** A stored calendar object without its data (PROPFIND Depth 1, sync listings). */
 export interface ObjectMeta {
@@ -25,33 +28,19 @@ export interface StoredObject extends ObjectMeta {
   data: Buffer;
 }
 
-/** Conditional-request checks done atomically with the write (RFC 7232 If-Match / If-None-Match). */
-export interface WriteCondition {
-  /** Unquoted ETag the current object must have, or `*` for "must exist". */
-  ifMatch?: string;
-  /** `*`: the object must not exist yet. */
-  ifNoneMatch?: '*';
-}
-
-/** What changed since a sync token (RFC 6578). */
-export interface ChangeSet {
-  /** The counter the answer is complete up to: the new sync token. */
-  token: number;
-  /** Members changed (present now) or deleted since the old token, each once. */
-  changed: string[];
-  deleted: string[];
-  /** True when `limit` cut the list: fetch again from `token` for the rest (RFC 6578 §3.6). */
-  truncated: boolean;
-  /** An initial sync's listing: every object's metadata, read with the token (no second lookup by name). */
-  listed?: ObjectMeta[];
-}
-
-/** Strong ETag of stored bytes (128 bits of SHA-256, hex). */
-export function etagOf(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
-}
+/** What changed since a sync token (RFC 6578), with an initial sync's listing as calendar objects. */
+export type ChangeSet = DavChangeSet<ObjectMeta>;
 
 const META = ['uri', 'etag', 'size', 'uid', 'component_type', 'last_modified', 'remote_etag'] as const;
+
+/** GET and PUT of one object read its row: compiled once. */
+const OBJECT_BY_URI = new PreparedQuery(2, (db, calendarId, uri) =>
+  (db as CalendarsDb)
+    .selectFrom('calendars_objects')
+    .select([...META, 'data'])
+    .where('calendar_id', '=', calendarId)
+    .where('uri', '=', uri),
+);
 
 type ObjectRow = CalendarsTables['calendars_objects'];
 type MetaRow = Pick<ObjectRow, (typeof META)[number]>;
@@ -68,34 +57,36 @@ function toMeta(r: MetaRow): ObjectMeta {
   };
 }
 
-function toStored(r: MetaRow & Pick<ObjectRow, 'data'>): StoredObject {
-  const data = r.data;
-  return { ...toMeta(r), data: Buffer.isBuffer(data) ? data : Buffer.from(data) };
-}
-
-/** Names per `IN (…)` list: well under SQLite's and PostgreSQL's parameter limits. */
-const CHUNK = 500;
+/** The toolkit's member table over `calendars_objects`, its change log and dead properties. */
+export const OBJECT_TABLE: MemberTableSpec<ObjectMeta> = {
+  counter: CALENDAR_COUNTER,
+  members: 'calendars_objects',
+  changes: 'calendars_changes',
+  key: 'calendar_id',
+  meta: META,
+  toMeta,
+  noun: 'object',
+  collectionNoun: 'calendar',
+  props: 'calendars_props',
+  preconditionFailed: (message) => new StorePreconditionFailed(message),
+  uidConflict: (uid, existingUri) => new UidConflictError(uid, existingUri),
+  invalidToken: (token) => new InvalidSyncTokenError(token === null ? '' : formatSyncToken(token)),
+};
 
 /** Calendar objects of one database: writes log a change and bump the calendar's token in one transaction. */
 export class ObjectStore {
-  private readonly chunk: number;
-  private readonly listeners: ((calendarId: string) => void)[] = [];
-  private readonly listings = new ListingCache<ObjectMeta>();
+  private readonly table: MemberTable<ObjectMeta>;
 
   constructor(
     private readonly db: CalendarsDb,
     opts: { chunk?: number } = {},
   ) {
-    this.chunk = opts.chunk ?? CHUNK;
+    this.table = new MemberTable(db, OBJECT_TABLE, opts);
   }
 
   /** Calls `listener` after every committed object change (put or delete) with the calendar's id. */
   onChange(listener: (calendarId: string) => void): void {
-    this.listeners.push(listener);
-  }
-
-  private changed(calendarId: string): void {
-    for (const l of this.listeners) l(calendarId);
+    this.table.onChange(listener);
   }
 
   /**
@@ -111,109 +102,29 @@ export class ObjectStore {
     cond: WriteCondition = {},
     opts: { remoteEtag?: string | null } = {},
   ): Promise<{ created: boolean; etag: string; syncToken: number }> {
-    const etag = etagOf(bytes);
-    try {
-      const result = await this.db.transaction().execute(async (trx) => {
-        const now = Date.now();
-        // Bumping first takes the calendar row's lock (PostgreSQL): writers of one calendar go one by one.
-        const token = await bumpToken(trx, calendarId, now);
-        const existing = await trx
-          .selectFrom('calendars_objects')
-          .select(['etag'])
-          .where('calendar_id', '=', calendarId)
-          .where('uri', '=', uri)
-          .executeTakeFirst();
-        checkCondition(existing ? existing.etag : null, cond);
-        await this.checkUid(trx, calendarId, uri, index.uid);
-        const cols = {
-          etag,
-          data: bytes,
-          size: bytes.length,
-          uid: index.uid,
-          component_type: index.componentType,
-          first_occurrence: index.firstOccurrence,
-          last_occurrence: index.lastOccurrence,
-          recurring: index.recurring ? 1 : 0,
-          last_modified: now,
-          remote_etag: opts.remoteEtag ?? null,
-        };
-        if (existing)
-          await trx
-            .updateTable('calendars_objects')
-            .set(cols)
-            .where('calendar_id', '=', calendarId)
-            .where('uri', '=', uri)
-            .execute();
-        else
-          await trx
-            .insertInto('calendars_objects')
-            .values({ calendar_id: calendarId, uri, ...cols })
-            .execute();
-        await trx
-          .insertInto('calendars_changes')
-          .values({ calendar_id: calendarId, sync_token: token, uri, op: existing ? 'modified' : 'added' })
-          .execute();
-        return { created: !existing, etag, syncToken: token };
-      });
-      this.changed(calendarId);
-      return result;
-    } catch (err) {
-      // Two writers raced to the same UID: the unique index refused the second; report it as the RFC says.
-      if (!(err instanceof UidConflictError) && !(err instanceof StorePreconditionFailed)) {
-        const clash = await this.uidOwner(this.db, calendarId, uri, index.uid);
-        if (clash) throw new UidConflictError(index.uid, clash);
-      }
-      throw err;
-    }
+    const cols = {
+      component_type: index.componentType,
+      first_occurrence: index.firstOccurrence,
+      last_occurrence: index.lastOccurrence,
+      recurring: index.recurring ? 1 : 0,
+      remote_etag: opts.remoteEtag ?? null,
+    };
+    return this.table.put(calendarId, uri, bytes, index.uid, cols, cond);
   }
 
-  private async uidOwner(db: CalendarsDb, calendarId: string, uri: string, uid: string): Promise<string | null> {
-    const other = await db
-      .selectFrom('calendars_objects')
-      .select('uri')
-      .where('calendar_id', '=', calendarId)
-      .where('uid', '=', uid)
-      .where('uri', '!=', uri)
-      .executeTakeFirst();
-    return other ? other.uri : null;
-  }
-
-  private async checkUid(trx: CalendarsTrx, calendarId: string, uri: string, uid: string): Promise<void> {
-    const clash = await this.uidOwner(trx, calendarId, uri, uid);
-    if (clash) throw new UidConflictError(uid, clash);
+  /** Renames an object in its calendar, with its dead properties (a MOVE there); false when it is gone. */
+  async rename(calendarId: string, from: string, to: string): Promise<boolean> {
+    return this.table.rename(calendarId, from, to);
   }
 
   /** Deletes an object (logged as a deletion). False when there was none; 412 when `ifMatch` fails. */
   async delete(calendarId: string, uri: string, cond: WriteCondition = {}): Promise<boolean> {
-    const deleted = await this.db.transaction().execute(async (trx) => {
-      const existing = await trx
-        .selectFrom('calendars_objects')
-        .select('etag')
-        .where('calendar_id', '=', calendarId)
-        .where('uri', '=', uri)
-        .executeTakeFirst();
-      checkCondition(existing ? existing.etag : null, cond);
-      if (!existing) return false;
-      const token = await bumpToken(trx, calendarId, Date.now());
-      await trx.deleteFrom('calendars_objects').where('calendar_id', '=', calendarId).where('uri', '=', uri).execute();
-      await trx
-        .insertInto('calendars_changes')
-        .values({ calendar_id: calendarId, sync_token: token, uri, op: 'deleted' })
-        .execute();
-      return true;
-    });
-    if (deleted) this.changed(calendarId);
-    return deleted;
+    return this.table.delete(calendarId, uri, cond);
   }
 
   async get(calendarId: string, uri: string): Promise<StoredObject | null> {
-    const r = await this.db
-      .selectFrom('calendars_objects')
-      .select([...META, 'data'])
-      .where('calendar_id', '=', calendarId)
-      .where('uri', '=', uri)
-      .executeTakeFirst();
-    return r ? toStored(r) : null;
+    const r = await OBJECT_BY_URI.first(this.db, [calendarId, uri]);
+    return r ? this.table.toStored(r) : null;
   }
 
   /**
@@ -221,55 +132,18 @@ export class ObjectStore {
    * unchanged calendar's listing comes from memory (every object change bumps the token in its transaction).
    */
   async list(calendarId: string, syncToken?: number): Promise<ObjectMeta[]> {
-    const hit = syncToken === undefined ? undefined : this.listings.get(calendarId, syncToken);
-    if (hit) return [...hit];
-    const metas = await this.readListing(this.db, calendarId);
-    if (syncToken !== undefined) this.listings.set(calendarId, syncToken, metas);
-    return [...metas];
-  }
-
-  private async readListing(db: CalendarsDb, calendarId: string): Promise<ObjectMeta[]> {
-    const rows = await db
-      .selectFrom('calendars_objects')
-      .select([...META])
-      .where('calendar_id', '=', calendarId)
-      .orderBy('uri')
-      .execute();
-    return rows.map(toMeta);
+    return this.table.list(calendarId, syncToken);
   }
 
   /** The objects among `uris` that exist (calendar-multiget); missing ones are simply absent. */
   async getMany(calendarId: string, uris: string[]): Promise<StoredObject[]> {
-    const out: StoredObject[] = [];
-    const unique = [...new Set(uris)];
-    for (let i = 0; i < unique.length; i += this.chunk) {
-      const rows = await this.db
-        .selectFrom('calendars_objects')
-        .select([...META, 'data'])
-        .where('calendar_id', '=', calendarId)
-        .where('uri', 'in', unique.slice(i, i + this.chunk))
-        .execute();
-      out.push(...rows.map(toStored));
-    }
-    return out;
+    return this.table.getMany(calendarId, uris);
   }
 
   /** The metadata of the objects among `uris` that exist (sync-collection listings: no bytes read). */
   async metaMany(calendarId: string, uris: string[]): Promise<ObjectMeta[]> {
-    const out: ObjectMeta[] = [];
-    const unique = [...new Set(uris)];
-    for (let i = 0; i < unique.length; i += this.chunk) {
-      const rows = await this.db
-        .selectFrom('calendars_objects')
-        .select([...META])
-        .where('calendar_id', '=', calendarId)
-        .where('uri', 'in', unique.slice(i, i + this.chunk))
-        .execute();
-      out.push(...rows.map(toMeta));
-    }
-    return out;
+    return this.table.metaMany(calendarId, uris);
   }
-
   /**
    * Objects that may match a query: of the component type (when given) and, with a range, whose indexed
    * span touches it (objects without a span always qualify). The caller evaluates the filter exactly.
@@ -288,7 +162,7 @@ export class ObjectStore {
       q = q.where((eb) => eb.or([eb('last_occurrence', 'is', null), eb('last_occurrence', '>=', r.start)]));
     if (r && Number.isFinite(r.end))
       q = q.where((eb) => eb.or([eb('first_occurrence', 'is', null), eb('first_occurrence', '<=', r.end)]));
-    return (await q.orderBy('uri').execute()).map(toStored);
+    return (await q.orderBy('uri').execute()).map((r) => this.table.toStored(r));
   }
 
   /**
@@ -301,71 +175,6 @@ export class ObjectStore {
     since: number | null,
     limit?: number,
   ): Promise<ChangeSet> {
-    return this.db.transaction().execute(async (trx) => {
-      const cal = await trx
-        .selectFrom('calendars_calendars')
-        .select(['sync_token', 'first_token'])
-        .where('id', '=', calendar.id)
-        .executeTakeFirst();
-      if (!cal) throw new InvalidSyncTokenError(since === null ? '' : formatSyncToken(since));
-      const current = Number(cal.sync_token);
-      if (since === null) {
-        let listed = this.listings.get(calendar.id, current);
-        if (!listed) this.listings.set(calendar.id, current, (listed = await this.readListing(trx, calendar.id)));
-        return {
-          token: current,
-          changed: listed.map((m) => m.uri),
-          deleted: [],
-          truncated: false,
-          listed: [...listed],
-        };
-      }
-      if (since < Number(cal.first_token) || since > current) throw new InvalidSyncTokenError(formatSyncToken(since));
-      const rows = await trx
-        .selectFrom('calendars_changes')
-        .select(['sync_token', 'uri'])
-        .where('calendar_id', '=', calendar.id)
-        .where('sync_token', '>', since)
-        .orderBy('sync_token')
-        .execute();
-      const seen = new Set<string>();
-      let token = current;
-      let truncated = false;
-      for (const r of rows) {
-        const uri = r.uri;
-        if (!seen.has(uri) && limit !== undefined && seen.size >= limit) {
-          truncated = true;
-          break;
-        }
-        seen.add(uri);
-        token = Number(r.sync_token);
-      }
-      if (!truncated) token = current;
-      const uris = [...seen];
-      const present = new Set<string>();
-      for (let i = 0; i < uris.length; i += this.chunk) {
-        const found = await trx
-          .selectFrom('calendars_objects')
-          .select('uri')
-          .where('calendar_id', '=', calendar.id)
-          .where('uri', 'in', uris.slice(i, i + this.chunk))
-          .execute();
-        for (const f of found) present.add(f.uri);
-      }
-      return {
-        token,
-        changed: uris.filter((u) => present.has(u)),
-        deleted: uris.filter((u) => !present.has(u)),
-        truncated,
-      };
-    });
-  }
-}
-
-function checkCondition(current: string | null, cond: WriteCondition): void {
-  if (cond.ifNoneMatch === '*' && current !== null) throw new StorePreconditionFailed('the object already exists');
-  if (cond.ifMatch !== undefined) {
-    if (current === null) throw new StorePreconditionFailed('the object does not exist');
-    if (cond.ifMatch !== '*' && cond.ifMatch !== current) throw new StorePreconditionFailed('the ETag does not match');
+    return this.table.changesSince(calendar.id, since, limit);
   }
 }

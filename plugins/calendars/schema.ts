@@ -11,6 +11,7 @@ import type { SchemaMigration } from '#core';
  * - `calendars_objects`: the client's bytes verbatim (`data`), a strong ETag over them, and the index
  *   columns queries prefilter on. UID is unique per calendar (RFC 4791 `no-uid-conflict`).
  * - `calendars_changes`: the change log sync-collection reads ("what changed since token N", deletions too).
+ * - `calendars_provisioned` (0003): users whose default calendar was made (default-calendar.ts), so it is made once.
  */
 export const calendarMigrations: SchemaMigration[] = [
   {
@@ -76,6 +77,16 @@ export const calendarMigrations: SchemaMigration[] = [
         .addColumn('uri', 'text', (c) => c.notNull())
         .addColumn('op', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('calendars_changes_pk', ['calendar_id', 'sync_token'])
+        .execute();
+    },
+  },
+  {
+    name: '0003-calendars-provisioned',
+    async up({ db }) {
+      await db.schema
+        .createTable('calendars_provisioned')
+        .addColumn('user_id', 'text', (c) => c.primaryKey())
+        .addColumn('provisioned_at', 'bigint', (c) => c.notNull())
         .execute();
     },
   },

@@ -50,6 +50,8 @@ export interface CalendarsTables {
   };
   /** The change log sync-collection reads; `op` is 'added', 'modified' or 'deleted'. */
   calendars_changes: { calendar_id: string; sync_token: number; uri: string; op: string };
+  /** Users whose default calendar was made (0003): it is never made again, even after they deleted it. */
+  calendars_provisioned: { user_id: string; provisioned_at: number };
   /** Dead properties of the CalDAV tree (the DAV toolkit's TreeDeadPropertyStore shape). */
   calendars_props: {
     owner_id: string;

@@ -39,6 +39,9 @@ export interface CallServiceDeps {
   hostTimeoutMs: number;
 }
 
+/** Called with a new session before the host orders it: the tab subscribes to what is sent to that session. */
+export type EnterHook = (session: string) => Promise<void>;
+
 /** A refusal from a remote host, with its code, as a domain error. */
 class RefusedError extends MeshworkError {
   constructor(code: string, message: string) {
@@ -86,6 +89,7 @@ export class CallService {
     roomId: unknown,
     media: Omit<CallMediaState, 'screen'>,
     socketId: string,
+    enter?: EnterHook,
   ): Promise<JoinResult> {
     const room = await this.memberRoom(user, roomId);
     const session = randomUUID();
@@ -98,7 +102,7 @@ export class CallService {
       video: media.video,
       at: Date.now(),
     };
-    return this.#enter(user, room, session, action, socketId);
+    return this.#enter(user, room, session, action, socketId, enter);
   }
 
   /** Joins a room's call; `resume` takes up a session this tab held before its connection dropped. */
@@ -109,6 +113,7 @@ export class CallService {
     media: Omit<CallMediaState, 'screen'>,
     resume: string | undefined,
     socketId: string,
+    enter?: EnterHook,
   ): Promise<JoinResult> {
     const room = await this.memberRoom(user, roomId);
     const address = this.address(user.id);
@@ -131,7 +136,7 @@ export class CallService {
       video: media.video,
       at: Date.now(),
     };
-    return this.#enter(user, room, session, action, socketId);
+    return this.#enter(user, room, session, action, socketId, enter);
   }
 
   async #enter(
@@ -140,8 +145,11 @@ export class CallService {
     session: string,
     action: CallAction,
     socketId: string,
+    enter?: EnterHook,
   ): Promise<JoinResult> {
     const address = this.address(user.id);
+    // The tab listens on its session's channel before anyone can learn the session (offers sent to it at once).
+    await enter?.(session);
     const actionId = `${action.op}:${session}`;
     this.#d.sessions.expect(session, this.#d.hostTimeoutMs + 5000);
     const ordered = this.#wait(session, actionId);
@@ -176,7 +184,7 @@ export class CallService {
     for (const p of call.participants) {
       if (!p.pub || p.address === address) continue;
       const key = `${session} ${p.pub.sfu} ${p.pub.feed}`;
-      const reply = this.#d.relay.request(p.pub.sfu, c, address, { op: 'subscribe', feed: p.pub.feed });
+      const reply = this.#d.relay.request(p.pub.sfu, c, address, { op: 'subscribe', feed: p.pub.feed, tag: session });
       reply.catch(() => undefined);
       const sfu = p.pub.sfu;
       this.#early.set(key, { reply, sfu, c, address });
@@ -297,7 +305,7 @@ export class CallService {
     const c: CallOnSfu = { host: room.host, hostRoomId: room.hostRoomId, callId: s.callId };
     const publishTo = this.#d.relay.hasSfu ? this.#d.selfHost() : room.host;
     const target = req.op === 'publish' || req.op === 'unpublish' ? publishTo : req.sfu;
-    const op = toOp(req);
+    const op = toOp(req, s.session);
     const early = req.op === 'subscribe' ? this.#early.get(`${s.session} ${req.sfu} ${req.feed}`) : undefined;
     if (early && req.op === 'subscribe') {
       this.#early.delete(`${s.session} ${req.sfu} ${req.feed}`);
@@ -327,14 +335,15 @@ export class CallService {
   }
 }
 
-function toOp(req: SfuRequest): SfuOp {
+/** The operation relayed for a browser's request; a subscription is tagged with the browser's session. */
+function toOp(req: SfuRequest, session: string): SfuOp {
   switch (req.op) {
     case 'publish':
       return { op: 'publish', sdp: req.sdp };
     case 'unpublish':
       return { op: 'unpublish' };
     case 'subscribe':
-      return { op: 'subscribe', feed: req.feed };
+      return { op: 'subscribe', feed: req.feed, tag: session };
     case 'start':
       return { op: 'start', handle: req.handle, sdp: req.sdp };
     case 'trickle':

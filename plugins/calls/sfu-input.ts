@@ -36,7 +36,7 @@ export function parseSfuOp(b: Record<string, unknown>): SfuOp {
     case 'unpublish':
       return { op: 'unpublish' };
     case 'subscribe':
-      return { op: 'subscribe', feed: id(b.feed, 'feed') };
+      return { op: 'subscribe', feed: id(b.feed, 'feed'), ...(b.tag === undefined ? {} : { tag: id(b.tag, 'tag') }) };
     case 'start':
       return { op: 'start', handle: id(b.handle, 'handle'), sdp: sdp(b.sdp) };
     case 'trickle':

@@ -1,8 +1,8 @@
 import type { Logger } from '#core';
 import type { SocketApi } from '#sdk';
-import type { CallService } from './call-service.ts';
+import type { CallService, EnterHook } from './call-service.ts';
 import type { CallsConfig } from './calls-config.ts';
-import type { SessionRegistry } from './session-registry.ts';
+import { sessionChannel, type SessionRegistry } from './session-registry.ts';
 import { parseEndpoint, parseSignal, type SignalRelay } from './signal-relay.ts';
 import { parseSfuRequest } from './sfu-input.ts';
 import type { CallMediaState, CallsClientToServer, CallsServerToClient } from './shared.ts';
@@ -26,19 +26,32 @@ export function attachSocketHandlers(
   io.ns.on('connection', (socket) => {
     const user = socket.data.user;
     // Every request passed its schema (socket-schemas.ts) before a handler sees it; a bad one is an error ack.
-    const joined = async <T extends { session: string }>(p: Promise<T>): Promise<T> => {
-      const r = await p;
-      await socket.join(`session:${r.session}`);
-      return r;
+    // The tab's socket joins its new session's channel before the host orders the join, so an offer another
+    // participant sends as soon as they see it join is not lost; a refused join leaves the channel again.
+    const joined = async <T extends { session: string }>(run: (enter: EnterHook) => Promise<T>): Promise<T> => {
+      let entered: string | null = null;
+      try {
+        const r = await run(async (session) => {
+          entered = session;
+          await socket.join(sessionChannel(session));
+        });
+        await socket.join(sessionChannel(r.session));
+        return r;
+      } catch (err) {
+        if (entered) await socket.leave(sessionChannel(entered));
+        throw err;
+      }
     };
     const ref = (req: { roomId: string; callId: string; session: string }) => ({
       roomId: req.roomId,
       callId: req.callId,
       session: req.session,
     });
-    io.handle(socket, 'start', (req) => joined(service.start(user, req.roomId, flags(req), socket.id)));
+    io.handle(socket, 'start', (req) =>
+      joined((enter) => service.start(user, req.roomId, flags(req), socket.id, enter)),
+    );
     io.handle(socket, 'join', (req) =>
-      joined(service.join(user, req.roomId, req.callId, flags(req), req.resume, socket.id)),
+      joined((enter) => service.join(user, req.roomId, req.callId, flags(req), req.resume, socket.id, enter)),
     );
     io.handle(socket, 'leave', async (req) => {
       await service.leave(user, ref(req));

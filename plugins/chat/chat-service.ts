@@ -10,6 +10,7 @@ import {
   type User,
 } from '#core';
 import { text } from './action-input.ts';
+import { EphemeralRelay, type EphemeralNotice } from './ephemeral-relay.ts';
 import type { FanOut } from './fanout.ts';
 import type { HostService } from './host-service.ts';
 import { S2S_BASE, type HostStream } from './host-stream.ts';
@@ -47,14 +48,7 @@ export interface ChatServiceDeps {
   log: Logger;
 }
 
-/** A typing or presence notice between servers (never stored, never retried). */
-export interface EphemeralNotice {
-  roomId: string;
-  secret: string;
-  kind: 'typing' | 'presence';
-  address: string;
-  on: boolean;
-}
+export type { EphemeralNotice } from './ephemeral-relay.ts';
 
 const END_STATES = new Set(['member.left', 'member.removed', 'member.declined']);
 /** How often a server re-announces its online users to the servers of their rooms. */
@@ -69,9 +63,13 @@ export class ChatService {
   readonly #d: ChatServiceDeps;
   // Remote members with a live session somewhere, as their servers last told us, until when.
   readonly #remoteOnline = new Map<string, number>();
+  // `room address` of remote members this server last told its sessions (of that room) were online.
+  readonly #shownOnline = new Set<string>();
+  readonly #relayed: EphemeralRelay;
 
   constructor(deps: ChatServiceDeps) {
     this.#d = deps;
+    this.#relayed = new EphemeralRelay(deps.remote, deps.log);
   }
 
   /** The OCM address of a local user. */
@@ -290,6 +288,12 @@ export class ChatService {
       // Servers re-announce every PRESENCE_REFRESH_MS; a server that went away stops counting after a while.
       if (on) this.#remoteOnline.set(address, Date.now() + PRESENCE_TTL_MS);
       else this.#remoteOnline.delete(address);
+      // A re-announcement (every online user, every PRESENCE_REFRESH_MS) is no news to the sessions here: only a
+      // change is sent to them (at 1,000 users that was 1,000 room broadcasts a minute for nothing).
+      const key = `${roomId} ${address}`;
+      if (on === this.#shownOnline.has(key)) return;
+      if (on) this.#shownOnline.add(key);
+      else this.#shownOnline.delete(key);
     }
     this.#d.fanout.presence([roomId], address, on);
   }
@@ -307,8 +311,8 @@ export class ChatService {
   }
 
   #post(server: string, n: EphemeralNotice): void {
-    // Best effort by design: a typing notice that arrives late is worse than none.
-    this.#d.remote.post(server, `${S2S_BASE}/ephemeral`, n, { base: 'origin', timeoutMs: 3000 }).catch(() => {});
+    // Best effort by design: a typing notice that arrives late is worse than none. Batched per server.
+    this.#relayed.send(server, n);
   }
 
   /**
@@ -361,6 +365,26 @@ export class ChatService {
 
   /** Re-announces every online local user (so remote presence survives restarts and expires when we go away). */
   async refreshPresence(): Promise<void> {
-    for (const userId of this.#d.fanout.onlineUsers()) await this.presence(userId, true);
+    // Other servers only (local sessions heard it when the user connected), and the loop gets a turn between
+    // users: with better-sqlite3 the queries answer in microtasks, so a thousand users were one long stall.
+    const { db } = this.#d;
+    let n = 0;
+    for (const userId of this.#d.fanout.onlineUsers()) {
+      const address = this.address(userId);
+      for (const id of await joinedRoomIds(db, userId)) {
+        const room = await getRoom(db, id);
+        if (!room) continue;
+        if (room.host !== null)
+          this.#post(room.host, {
+            roomId: String(room.remote_id),
+            secret: room.secret,
+            kind: 'presence',
+            address,
+            on: true,
+          });
+        else await this.#relay(room, 'presence', address, true, null);
+      }
+      if (++n % 20 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 }

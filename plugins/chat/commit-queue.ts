@@ -8,11 +8,16 @@ interface Job {
   reject: (e: unknown) => void;
 }
 
-const MAX_BATCH = 128;
+// Jobs per transaction. The whole batch, its commit and its callers' continuations run without giving the event
+// loop back (better-sqlite3 answers in microtasks), so its size bounds how long sockets and timers wait.
+const MAX_BATCH = 32;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Group commit for chat writes: jobs run one after another, in submission order, and the jobs that queued
- * up while a transaction was running share the next one, so under load many messages cost one commit.
+ * up while a transaction was running share the next one, so under load many messages cost one commit. Each
+ * batch starts after the loop's pending I/O (setImmediate), so the messages read in one pass of the loop share
+ * it; batches are capped (MAX_BATCH), so a backlog never holds the loop for longer than one batch.
  * Submission order is also the order of the results, so callers that fan out after `submit` resolves do so
  * in commit order.
  *
@@ -47,6 +52,9 @@ export class CommitQueue {
     this.#running = true;
     try {
       while (this.#queue.length) {
+        // Before each batch, let the I/O already read run first: the actions it carries join this batch (one
+        // commit for all the messages read in one pass of the loop), and a backlog never starves sockets.
+        await yieldToLoop();
         const batch = this.#queue.splice(0, MAX_BATCH);
         const outcomes: Array<{ ok: boolean; v: unknown }> = [];
         try {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger, PluginContext } from '#core';
+import type { CommitQueue } from './commit-queue.ts';
 import { Pacer } from './pacer.ts';
 import { eventsAfter, toEvent } from './room-store.ts';
 import type { ChatEvent } from './shared.ts';
@@ -48,6 +49,7 @@ function endOf(p: PeerRow): number {
  */
 export class HostStream {
   readonly #db: Kysely<ChatTables>;
+  readonly #commits: CommitQueue;
   readonly #outbox: PluginContext['outbox'];
   readonly #log: Logger;
   readonly #batch: number;
@@ -63,11 +65,13 @@ export class HostStream {
 
   constructor(
     db: Kysely<ChatTables>,
+    commits: CommitQueue,
     outbox: PluginContext['outbox'],
     log: Logger,
     opts: { batch?: number; gapMs?: number } = {},
   ) {
     this.#db = db;
+    this.#commits = commits;
     this.#pacer = new Pacer(opts.gapMs ?? DEFAULT_GAP_MS);
     this.#outbox = outbox;
     this.#log = log;
@@ -183,13 +187,16 @@ export class HostStream {
     }
   }
 
-  async #peersOf(server: string): Promise<PeerRow[]> {
+  /** The rooms whose stream to `server` is behind (see endOf): a push reads these, not every room it shares. */
+  async #behind(server: string): Promise<PeerRow[]> {
     const rows = await this.#db
       .selectFrom('chat_peers as p')
       .innerJoin('chat_rooms as r', 'r.id', 'p.room_id')
       .select(['p.room_id', 'p.acked_seq', 'p.active', 'p.until_seq', 'r.last_seq'])
       .where('p.server', '=', server)
       .where('r.host', 'is', null)
+      .whereRef('r.last_seq', '>', 'p.acked_seq')
+      .where((eb) => eb.or([eb('p.active', '=', 1), eb('p.until_seq', '>', eb.ref('p.acked_seq'))]))
       .execute();
     return rows.map((r) => ({
       room_id: String(r.room_id),
@@ -205,7 +212,7 @@ export class HostStream {
     this.#waiting.delete(server);
     let budget = this.#batch;
     const rooms: EventsPush['rooms'] = [];
-    for (const p of await this.#peersOf(server)) {
+    for (const p of await this.#behind(server)) {
       const end = endOf(p);
       if (end <= p.acked_seq || budget <= 0) continue;
       const rows = await eventsAfter(this.#db, p.room_id, p.acked_seq, budget, end);
@@ -219,7 +226,10 @@ export class HostStream {
   /** Records what the server applied; pushes again if it is still behind and made progress. */
   async #acked(server: string, sent: EventsPush, reply: EventsPushReply | null): Promise<void> {
     const applied = new Map((reply?.rooms ?? []).map((r) => [r.roomId, r.applied]));
-    const peers = new Map((await this.#peersOf(server)).map((p) => [p.room_id, p]));
+    // Every room sent was behind when the push was built, and nothing else moves its acknowledgement meanwhile
+    // (one push per server at a time), so the rooms behind now include all of them.
+    const peers = new Map((await this.#behind(server)).map((p) => [p.room_id, p]));
+    const updates: Array<{ roomId: string; next: number }> = [];
     let again = false;
     for (const room of sent.rooms) {
       const p = peers.get(room.roomId);
@@ -230,19 +240,25 @@ export class HostStream {
       // The receiver's own count is the truth (it may have lost a mirror and need the log again);
       // a receiver that has no such room is done with it.
       const next = typeof a === 'number' && Number.isSafeInteger(a) && a >= 0 ? Math.min(a, end) : sentMax;
-      await this.#db
-        .updateTable('chat_peers')
-        .set({ acked_seq: next })
-        .where('room_id', '=', room.roomId)
-        .where('server', '=', server)
-        .execute();
+      updates.push({ roomId: room.roomId, next });
       if (next < end && next !== p.acked_seq) again = true;
       if (!p.active && next >= end) this.invalidate(room.roomId);
     }
+    // One transaction for the whole push (the commit queue's, shared with whatever else is committing).
+    if (updates.length)
+      await this.#commits.submit(async (trx) => {
+        for (const u of updates)
+          await trx
+            .updateTable('chat_peers')
+            .set({ acked_seq: u.next })
+            .where('room_id', '=', u.roomId)
+            .where('server', '=', server)
+            .execute();
+      });
     // A room that had nothing to send when this push was built may have events now, committed by another app
     // node whose own "push queued" note still covers this one: send them now rather than at its next event.
     const sentRooms = new Set(sent.rooms.map((r) => r.roomId));
-    for (const p of peers.values()) if (!sentRooms.has(p.room_id) && endOf(p) > Number(p.acked_seq)) again = true;
+    for (const p of peers.values()) if (!sentRooms.has(p.room_id)) again = true;
     if (again) await this.#enqueue(server);
   }
 }

@@ -67,7 +67,7 @@ export function chatPlugin(opts: ChatPluginOptions = {}): MeshworkPlugin {
       // The published API (calls builds on it): room lookups, membership, and the room's call events.
       const roomApi = new RoomApi(db, selfHost, log);
       const published = (roomId: string, events: ChatEvent[]) => roomApi.published(roomId, events);
-      const stream = new HostStream(db, ctx.outbox, log, { batch: opts.batchEvents, gapMs: opts.pushGapMs });
+      const stream = new HostStream(db, commits, ctx.outbox, log, { batch: opts.batchEvents, gapMs: opts.pushGapMs });
       // Bound after construction: host and mirror report stored events back to the chat service.
       let chat: ChatService | null = null;
       const afterEvents = async (room: RoomRow, events: ChatEvent[]) => chat?.afterEvents(room, events);

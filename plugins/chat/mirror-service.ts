@@ -4,38 +4,14 @@ import type { IncomingShare, Logger, PluginContext, RemoteClient } from '#core';
 import { storeEvent } from './event-apply.ts';
 import { isValidEvent } from './event-validate.ts';
 import type { FanOut } from './fanout.ts';
-import { S2S_BASE, WAITING_MS, type EventsPush, type EventsPushReply } from './host-stream.ts';
+import { S2S_BASE, type EventsPush, type EventsPushReply } from './host-stream.ts';
 import type { CommitQueue } from './commit-queue.ts';
-import { Pacer } from './pacer.ts';
+import { ActionStream } from './action-stream.ts';
 import type { RoomRoutes } from './room-routes.ts';
 import { findMirror, getRoom, lockRoom, splitAddress, type RoomRow } from './room-store.ts';
 import type { ChatAction, ChatEvent } from './shared.ts';
 import { CHAT_ERRORS } from './error-codes.ts';
 import type { ChatTables } from './tables.ts';
-
-/** Outbox kind of the member-server → host stream of local users' actions. */
-export const ACTIONS_KIND = 'chat:actions';
-
-/** Body of an action push: local users' actions in the order they were made. */
-export interface ActionsPush {
-  actions: Array<{ roomId: string; secret: string; actor: string; actionId: string; action: ChatAction }>;
-}
-
-/** A sent push with the local outbound row ids it carried (kept out of the wire body's meaning). */
-type SentActions = ActionsPush & { rows?: number[] };
-
-/** The host's answer: one result per action, with the event it ordered. */
-export interface ActionsReply {
-  results: Array<{
-    roomId: string;
-    actor: string;
-    actionId: string;
-    ok: boolean;
-    event?: ChatEvent | null;
-    code?: string;
-    message?: string;
-  }>;
-}
 
 /** Answer of the host's pull route. */
 export interface PullReply {
@@ -43,6 +19,8 @@ export interface PullReply {
   lastSeq: number;
   more: boolean;
 }
+
+export { ACTIONS_KIND, type ActionsPush, type ActionsReply } from './action-stream.ts';
 
 /** Everything the mirror service needs from the plugin. */
 export interface MirrorDeps {
@@ -68,7 +46,6 @@ export interface MirrorDeps {
 }
 
 const PULL_LIMIT = 500;
-const ACTIONS_PER_PUSH = 100;
 
 /** The prefix of a peer's events that is well-formed (applying stops at the first bad one). */
 function validPrefix(events: unknown): ChatEvent[] {
@@ -89,144 +66,34 @@ export class MirrorService {
   readonly #d: MirrorDeps;
   readonly #pulling = new Set<string>();
   readonly #pullAgain = new Set<string>();
-  // Hosts with an action push queued but not yet built (see HostStream: one queued push carries all).
-  // Hosts with an action push queued and not yet built here; trusted for WAITING_MS only (another app node
-  // may build and send it, and this node would never hear of it), see host-stream.ts.
-  readonly #waiting = new Map<string, number>();
-  readonly #pacer: Pacer;
+  readonly #actions: ActionStream;
 
   constructor(deps: MirrorDeps) {
     this.#d = deps;
-    this.#pacer = new Pacer(deps.gapMs ?? 5);
-    deps.outbox.buildBody(ACTIONS_KIND, ({ destination }) => this.#build(destination));
-    deps.outbox.onResult(ACTIONS_KIND, (msg, result) => {
-      this.#waiting.delete(msg.destination);
-      return this.#answered(msg.destination, msg.body as SentActions, result.outcome === 'dead' ? null : result.body);
-    });
+    this.#actions = new ActionStream(deps, (roomId, events) =>
+      this.apply(roomId, events, Math.max(...events.map((e) => e.seq)), { pull: false }),
+    );
   }
 
   /** Stores a local user's action for the host (durable before the user is told "queued"), then sends. */
-  async forward(room: RoomRow, actor: string, actionId: string, action: ChatAction): Promise<void> {
-    await this.#d.commits.submit((trx) =>
-      trx
-        .insertInto('chat_outbound')
-        .values({
-          host: room.host!, // a mirror's room: its host is set
-          room_id: room.id,
-          actor,
-          action_id: actionId,
-          action: JSON.stringify(action),
-          created_at: Date.now(),
-        })
-        .onConflict((oc) => oc.doNothing())
-        .execute(),
-    );
-    await this.#enqueue(String(room.host));
-  }
-
-  async #enqueue(host: string, force = false): Promise<void> {
-    const since = this.#waiting.get(host);
-    if (!force && since !== undefined && Date.now() - since < WAITING_MS) return;
-    this.#waiting.set(host, Date.now());
-    try {
-      await this.#d.outbox.enqueue({
-        destination: host,
-        kind: ACTIONS_KIND,
-        path: `${S2S_BASE}/actions`,
-        base: 'origin',
-        body: {},
-        ref: 'actions',
-        coalesce: true,
-      });
-    } catch (err) {
-      this.#waiting.delete(host);
-      throw err;
-    }
-  }
-
-  async #build(host: string): Promise<SentActions | null> {
-    await this.#pacer.wait(host);
-    this.#waiting.delete(host);
-    const rows = await this.#d.db
-      .selectFrom('chat_outbound as o')
-      .innerJoin('chat_rooms as r', 'r.id', 'o.room_id')
-      .select(['o.id', 'o.actor', 'o.action_id', 'o.action', 'r.remote_id', 'r.secret'])
-      .where('o.host', '=', host)
-      .orderBy('o.id')
-      .limit(ACTIONS_PER_PUSH)
-      .execute();
-    if (rows.length === 0) return null;
-    return {
-      actions: rows.map((r) => ({
-        roomId: String(r.remote_id),
-        secret: String(r.secret),
-        actor: String(r.actor),
-        actionId: String(r.action_id),
-        action: JSON.parse(String(r.action)),
-      })),
-      rows: rows.map((r) => Number(r.id)),
-    };
-  }
-
-  /** The host answered an action push: drop what it settled, apply the events it ordered, report refusals. */
-  async #answered(host: string, sent: SentActions, body: unknown): Promise<void> {
-    const { db, fanout, log, routes } = this.#d;
-    const results = (body as ActionsReply | null)?.results;
-    if (!Array.isArray(results)) {
-      log.warn({ host, body }, 'chat action push failed without results; the sweep will retry');
-      return;
-    }
-    const ordered = new Map<string, ChatEvent[]>();
-    const settled: number[] = [];
-    for (const [i, a] of sent.actions.entries()) {
-      const r =
-        results[i]?.actionId === a.actionId
-          ? results[i]
-          : results.find((x) => x && x.actionId === a.actionId && x.actor === a.actor && x.roomId === a.roomId);
-      if (!r) continue;
-      const row = sent.rows?.[i];
-      if (row !== undefined) settled.push(row);
-      const roomId = await routes.mirrorId(host, a.roomId);
-      if (!roomId) continue;
-      if (row === undefined)
-        await db
-          .deleteFrom('chat_outbound')
-          .where('room_id', '=', roomId)
-          .where('actor', '=', a.actor)
-          .where('action_id', '=', a.actionId)
-          .execute();
-      if (r.ok && isValidEvent(r.event)) ordered.set(roomId, [...(ordered.get(roomId) ?? []), r.event]);
-      else if (!r.ok) {
-        const code = String(r.code ?? 'REFUSED');
-        const message = String(r.message ?? 'the host refused the action');
-        if (a.action.type === 'call') this.#d.refused({ roomId, actor: a.actor, actionId: a.actionId, code, message });
-        else fanout.actionFailed(splitAddress(a.actor).id, { roomId, clientMsgId: a.actionId, code, message });
-      }
-    }
-    if (settled.length) await db.deleteFrom('chat_outbound').where('id', 'in', settled).execute();
-    // Applying the host's answer directly saves the sender's server a wait for the event push.
-    for (const [roomId, events] of ordered)
-      await this.apply(roomId, events, Math.max(...events.map((e) => e.seq)), { pull: false });
-    const left = await db.selectFrom('chat_outbound').select('id').where('host', '=', host).limit(1).executeTakeFirst();
-    if (left) await this.#enqueue(host);
+  forward(room: RoomRow, actor: string, actionId: string, action: ChatAction): Promise<void> {
+    return this.#actions.forward(room, actor, actionId, action);
   }
 
   /** Applies a host's event push; the reply tells the host what each mirror now has. */
   async receive(peerHost: string, push: EventsPush): Promise<EventsPushReply> {
-    const rooms: EventsPushReply['rooms'] = [];
-    for (const entry of Array.isArray(push?.rooms) ? push.rooms : []) {
-      if (typeof entry?.roomId !== 'string') continue;
-      // Looked up by (pusher, room id): a server can only ever feed rooms it hosts.
-      const mirrorId = await this.#d.routes.mirrorId(peerHost, entry.roomId);
-      const hostSeq = Number.isSafeInteger(entry.lastSeq) ? entry.lastSeq : 0;
-      const r = mirrorId ? await this.apply(mirrorId, validPrefix(entry.events), hostSeq, { pull: true }) : null;
-      if (!r) {
-        rooms.push({ roomId: entry.roomId, applied: null });
-        continue;
-      }
-      rooms.push({ roomId: entry.roomId, applied: r.applied });
-    }
-    return { rooms };
+    const entries = (Array.isArray(push?.rooms) ? push.rooms : []).filter((e) => typeof e?.roomId === 'string');
+    // Looked up by (pusher, room id): a server can only ever feed rooms it hosts.
+    const ids = await Promise.all(entries.map((e) => this.#d.routes.mirrorId(peerHost, e.roomId)));
+    // Every room's batch goes to the commit queue at once: they share its transactions (one commit per push).
+    const applied = await Promise.all(
+      entries.map((e, i) => {
+        const mirrorId = ids[i];
+        const hostSeq = Number.isSafeInteger(e.lastSeq) ? e.lastSeq : 0;
+        return mirrorId ? this.apply(mirrorId, validPrefix(e.events), hostSeq, { pull: true }) : null;
+      }),
+    );
+    return { rooms: entries.map((e, i) => ({ roomId: e.roomId, applied: applied[i]?.applied ?? null })) };
   }
 
   /**
@@ -425,8 +292,7 @@ export class MirrorService {
 
   /** Restart and periodic recovery: resend waiting actions; on start, also pull every mirror's missed events. */
   async sweep(opts: { pullAll: boolean }): Promise<void> {
-    const hosts = await this.#d.db.selectFrom('chat_outbound').select('host').distinct().execute();
-    for (const h of hosts) await this.#enqueue(String(h.host), true);
+    await this.#actions.resendAll();
     if (!opts.pullAll) return;
     const rooms = await this.#d.db.selectFrom('chat_rooms').select('id').where('host', 'is not', null).execute();
     for (const r of rooms) await this.pull(String(r.id));

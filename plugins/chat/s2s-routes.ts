@@ -12,8 +12,9 @@ import {
   type Logger,
 } from '#core';
 import { clientId, parseAction } from './action-input.ts';
-import type { ChatService, EphemeralNotice } from './chat-service.ts';
-import type { HostService } from './host-service.ts';
+import type { ChatService } from './chat-service.ts';
+import { MAX_NOTICES, type EphemeralBatch, type EphemeralNotice } from './ephemeral-relay.ts';
+import type { ActOutcome, HostService } from './host-service.ts';
 import type { EventsPush } from './host-stream.ts';
 import type { ActionsReply, MirrorService, PullReply } from './mirror-service.ts';
 import { eventsAfter, getHostedRoom, toEvent, type RoomRow } from './room-store.ts';
@@ -90,25 +91,43 @@ export function s2sRouter(deps: {
     const list = (req.body as { actions?: unknown } | undefined)?.actions;
     if (!Array.isArray(list) || list.length > MAX_ACTIONS)
       throw new InputError(`actions must be a list of at most ${MAX_ACTIONS}`);
-    const results: ActionsReply['results'] = [];
+    // Checked one by one, then handed to the commit queue together and in order: they share its transactions
+    // (one commit for the whole push, not one each) and their results keep the push's order.
+    const rooms = new Map<string, Promise<RoomRow>>();
+    const started: Array<Promise<ActionsReply['results'][number]>> = [];
     for (const a of list as Array<Record<string, unknown>>) {
       const base = { roomId: String(a?.roomId), actor: String(a?.actor), actionId: String(a?.actionId) };
-      try {
-        const room = await hostedRoomFor(db, a?.roomId, a?.secret);
-        const actor = peerActor(a?.actor, peer(req));
-        const out = await host.act(
-          room.id,
-          actor,
-          clientId(a?.actionId, 'actionId'),
-          normalizeTarget(parseAction(a?.action, { calls: true })),
+      const settle = (p: Promise<ActOutcome>) =>
+        p.then(
+          (out) => ({ ...base, ok: true, event: out.events[0] ?? null }),
+          (err: unknown) => {
+            // Unexpected failures fail the whole push so the sender retries it; applied actions are idempotent.
+            if (!isMeshworkError(err)) throw err;
+            return { ...base, ok: false, code: err.code, message: err.message };
+          },
         );
-        results.push({ ...base, ok: true, event: out.events[0] ?? null });
+      let act: () => Promise<ActOutcome>;
+      let addMember: boolean;
+      try {
+        const key = `${String(a?.roomId)} ${String(a?.secret)}`;
+        if (!rooms.has(key)) rooms.set(key, hostedRoomFor(db, a?.roomId, a?.secret));
+        const room = await (rooms.get(key) as Promise<RoomRow>);
+        const actor = peerActor(a?.actor, peer(req));
+        const id = clientId(a?.actionId, 'actionId');
+        const action = normalizeTarget(parseAction(a?.action, { calls: true }));
+        addMember = action.type === 'addMember';
+        act = () => host.act(room.id, actor, id, action);
       } catch (err) {
-        // Unexpected failures fail the whole push so the sender retries it; applied actions are idempotent.
-        if (!isMeshworkError(err)) throw err;
-        results.push({ ...base, ok: false, code: err.code, message: err.message });
+        started.push(settle(Promise.reject(err)));
+        continue;
       }
+      // Adding a member creates a share before it orders its event: everything before it goes first.
+      if (addMember) await Promise.allSettled(started);
+      const p = settle(act());
+      started.push(p);
+      if (addMember) await p.catch(() => {});
     }
+    const results: ActionsReply['results'] = await Promise.all(started);
     // Refusals of ordinary actions are answers (200); a push where nothing checked out is refused as a whole.
     const forged = results.length > 0 && results.every((x) => !x.ok && FORGERY_CODES.has(String(x.code)));
     res.status(forged ? 403 : 200).json({ results });
@@ -134,10 +153,27 @@ export function s2sRouter(deps: {
     res.json(reply);
   });
 
-  // Either direction: typing and presence, never stored.
+  // Either direction: typing and presence, never stored. One notice, or several (`{notices}`, see
+  // ephemeral-relay.ts): of a batch each is checked on its own, and the answer counts those refused.
   r.post('/ephemeral', json, peerAuth, async (req, res) => {
-    await chat.receiveEphemeral(peer(req), req.body as EphemeralNotice);
-    res.status(204).end();
+    const list = (req.body as Partial<EphemeralBatch> | undefined)?.notices;
+    if (list === undefined) {
+      await chat.receiveEphemeral(peer(req), req.body as EphemeralNotice);
+      res.status(204).end();
+      return;
+    }
+    if (!Array.isArray(list) || list.length > MAX_NOTICES)
+      throw new InputError(`notices must be a list of at most ${MAX_NOTICES}`);
+    let refused = 0;
+    for (const [i, n] of (list as EphemeralNotice[]).entries()) {
+      await chat.receiveEphemeral(peer(req), n).catch((err: unknown) => {
+        if (!isMeshworkError(err)) throw err;
+        refused++;
+      });
+      // The lookups answer in microtasks (SQLite): give sockets and timers a turn within a long batch.
+      if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
+    }
+    res.json({ refused });
   });
 
   // A server that just started says hello: being reached by it (peerAuth) makes our outbox retry what we

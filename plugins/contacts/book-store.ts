@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable, Updateable } from 'kysely';
-import { ConflictError, InputError } from '#core';
+import { ConflictError, InputError, PreparedQuery } from '#core';
+import { CollectionCounter, CollectionTable, isCollectionSegment, newCounters } from '#dav';
 import { CONTACTS_ERRORS } from './error-codes.ts';
-import type { ContactsDb, ContactsTables, ContactsTrx } from './tables.ts';
+import type { ContactsDb, ContactsTables } from './tables.ts';
 
 /**
  * `local`: a book clients and the app change; `federated`: the read-only book of the core's OCM contacts; `shared`:
@@ -35,7 +36,7 @@ export interface BookProps {
 }
 
 /** Row shape of `contacts_books`. */
-type BookRow = Selectable<ContactsTables['contacts_books']>;
+export type BookRow = Selectable<ContactsTables['contacts_books']>;
 
 function toBook(r: BookRow): AddressBook {
   return {
@@ -55,8 +56,7 @@ function toBook(r: BookRow): AddressBook {
 
 /** A URI segment a book may have: one path segment, no dot-segments or control characters. */
 export function checkBookUri(uri: string): void {
-  // eslint-disable-next-line no-control-regex
-  if (!uri || uri.length > 200 || uri === '.' || uri === '..' || /[/\\\u0000-\u001f\u007f]/.test(uri))
+  if (!isCollectionSegment(uri))
     throw new InputError(
       `invalid address book name ${JSON.stringify(uri)}`,
       undefined,
@@ -74,101 +74,86 @@ function propColumns(p: BookProps): PropColumns {
   return cols;
 }
 
-/**
- * Increments a book's sync token inside the caller's transaction and returns the new value. The row update also
- * serialises concurrent writers of one book on PostgreSQL, so tokens commit in order.
- */
-export async function bumpToken(trx: ContactsTrx, bookId: string, now: number): Promise<number> {
-  const row = await trx
-    .updateTable('contacts_books')
-    .set((eb) => ({ sync_token: eb('sync_token', '+', 1), updated_at: now }))
-    .where('id', '=', bookId)
-    .returning('sync_token')
-    .executeTakeFirst();
-  if (!row) throw new ConflictError('the address book no longer exists', CONTACTS_ERRORS.ADDRESSBOOK_GONE);
-  return Number(row.sync_token);
+/** What a new address book is made of. */
+export interface NewBook {
+  ownerId: string;
+  uri: string;
+  props?: BookProps;
+  kind?: BookKind;
 }
+
+/** The row of a new book (validated); `create` and the default-book provisioning insert it. */
+export function newBookRow(input: NewBook): BookRow {
+  checkBookUri(input.uri);
+  return {
+    id: randomUUID(),
+    owner_id: input.ownerId,
+    uri: input.uri,
+    display_name: null,
+    description: null,
+    ...propColumns(input.props ?? {}),
+    kind: input.kind ?? 'local',
+    ...newCounters(Date.now()),
+    shared_access: null,
+  };
+}
+
+/** The books' change counters (`sync_token`, `first_token`): the toolkit's, on `contacts_books`. */
+export const BOOK_COUNTER = new CollectionCounter(
+  'contacts_books',
+  () => new ConflictError('the address book no longer exists', CONTACTS_ERRORS.ADDRESSBOOK_GONE),
+);
 
 /** Address books of users: create, find, list, change properties, delete. */
 export class BookStore {
-  constructor(private readonly db: ContactsDb) {}
+  private readonly table: CollectionTable<AddressBook>;
+
+  constructor(private readonly db: ContactsDb) {
+    this.table = new CollectionTable(db, {
+      counter: BOOK_COUNTER,
+      toCollection: toBook,
+      order: ['uri'],
+      members: 'contacts_cards',
+      changes: 'contacts_changes',
+      key: 'book_id',
+      side: ['contacts_card_index'],
+    });
+  }
 
   /** Creates a book; 409 `ADDRESSBOOK_EXISTS` when the owner already has one at that URI. */
-  async create(input: { ownerId: string; uri: string; props?: BookProps; kind?: BookKind }): Promise<AddressBook> {
-    checkBookUri(input.uri);
-    const now = Date.now();
-    const row: BookRow = {
-      id: randomUUID(),
-      owner_id: input.ownerId,
-      uri: input.uri,
-      display_name: null,
-      description: null,
-      ...propColumns(input.props ?? {}),
-      kind: input.kind ?? 'local',
-      // Counters start at the creation time: a token of an earlier book of the same URI is then unknown.
-      sync_token: now,
-      first_token: now,
-      created_at: now,
-      updated_at: now,
-      shared_access: null,
-    };
-    const exists = () =>
-      new ConflictError(`address book ${input.uri} already exists`, CONTACTS_ERRORS.ADDRESSBOOK_EXISTS);
-    if (await this.get(input.ownerId, input.uri)) throw exists();
-    try {
-      await this.db.insertInto('contacts_books').values(row).execute();
-    } catch (err) {
-      if (await this.get(input.ownerId, input.uri)) throw exists();
-      throw err;
-    }
+  async create(input: NewBook): Promise<AddressBook> {
+    const row = newBookRow(input);
+    await this.table.insert(row, async () =>
+      (await this.get(input.ownerId, input.uri))
+        ? new ConflictError(`address book ${input.uri} already exists`, CONTACTS_ERRORS.ADDRESSBOOK_EXISTS)
+        : null,
+    );
     return toBook(row);
   }
 
+  /** Every DAV request below a book reads its row (the sync token is its response version): compiled once. */
   async get(ownerId: string, uri: string): Promise<AddressBook | null> {
-    const r = await this.db
-      .selectFrom('contacts_books')
-      .selectAll()
-      .where('owner_id', '=', ownerId)
-      .where('uri', '=', uri)
-      .executeTakeFirst();
+    const r = await BOOK_BY_URI.first(this.db, [ownerId, uri]);
     return r ? toBook(r) : null;
   }
 
   async getById(id: string): Promise<AddressBook | null> {
-    const r = await this.db.selectFrom('contacts_books').selectAll().where('id', '=', id).executeTakeFirst();
-    return r ? toBook(r) : null;
+    return this.table.byId(id);
   }
 
   /** A user's books by URI. */
   async list(ownerId: string): Promise<AddressBook[]> {
-    const rows = await this.db
-      .selectFrom('contacts_books')
-      .selectAll()
-      .where('owner_id', '=', ownerId)
-      .orderBy('uri')
-      .execute();
-    return rows.map(toBook);
+    return this.table.ofOwner(ownerId);
   }
 
   /** Changes properties (PROPPATCH); bumps the sync token so clients watching getctag notice. */
   async update(id: string, props: BookProps): Promise<AddressBook | null> {
-    const cols = propColumns(props);
-    await this.db.transaction().execute(async (trx) => {
-      if (Object.keys(cols).length) await trx.updateTable('contacts_books').set(cols).where('id', '=', id).execute();
-      await bumpToken(trx, id, Date.now());
-    });
-    return this.getById(id);
+    return this.table.update(id, propColumns(props));
   }
 
   /** Deletes a book with its cards, index and change log. False when it did not exist. */
   async delete(id: string): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('contacts_changes').where('book_id', '=', id).execute();
-      await trx.deleteFrom('contacts_card_index').where('book_id', '=', id).execute();
-      await trx.deleteFrom('contacts_cards').where('book_id', '=', id).execute();
-      const r = await trx.deleteFrom('contacts_books').where('id', '=', id).executeTakeFirst();
-      return Number(r.numDeletedRows) > 0;
-    });
+    return this.table.delete(id);
   }
 
   /** Deletes every book of a user (account deleted). */
@@ -176,3 +161,7 @@ export class BookStore {
     for (const b of await this.list(ownerId)) await this.delete(b.id);
   }
 }
+
+const BOOK_BY_URI = new PreparedQuery<Selectable<ContactsTables['contacts_books']>>(2, (db, ownerId, uri) =>
+  (db as ContactsDb).selectFrom('contacts_books').selectAll().where('owner_id', '=', ownerId).where('uri', '=', uri),
+);

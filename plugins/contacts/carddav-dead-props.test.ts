@@ -134,4 +134,37 @@ for (const engine of ['sqlite', 'postgres'] as const)
       assert.equal((await dav.send('DELETE', `${H}/temp/`)).status, 204);
       assert.deepEqual(await gone(), []);
     });
+
+    it('moves a card’s dead properties with it, in its book and to another, and copies them with COPY', async () => {
+      const other = `${H}/moved/`;
+      const mk = await dav.send('MKCOL', other, {
+        body: `<?xml version="1.0"?><d:mkcol ${NS}><d:set><d:prop><d:resourcetype><d:collection/><card:addressbook/></d:resourcetype></d:prop></d:set></d:mkcol>`,
+      });
+      assert.equal(mk.status, 201, mk.text);
+      const note = async (href: string) => {
+        const r = await dav.send('PROPFIND', href, { headers: { depth: '0' }, body: find('<cs:x-note/>') });
+        return valueOf(r.text, 'http://calendarserver.org/ns/', 'x-note');
+      };
+      const dest = (href: string) => ({ destination: `${s.origin}${href}` });
+      const card = { body: card4('m', 'M'), headers: { 'content-type': 'text/vcard' } };
+      assert.equal((await dav.send('PUT', `${B}/m.vcf`, card)).status, 201);
+      const kept = { name: '{http://calendarserver.org/ns/}x-note', attrs: {}, children: ['kept'] };
+      assert.equal(
+        (await dav.send('PROPPATCH', `${B}/m.vcf`, { body: set('<cs:x-note>kept</cs:x-note>') })).status,
+        207,
+      );
+      const renamed = await dav.send('MOVE', `${B}/m.vcf`, { headers: dest(`${B}/n.vcf`) });
+      assert.equal(renamed.status, 201, renamed.text);
+      assert.deepEqual(await note(`${B}/n.vcf`), kept);
+      const moved = await dav.send('MOVE', `${B}/n.vcf`, { headers: dest(`${other}m.vcf`) });
+      assert.equal(moved.status, 201, moved.text);
+      assert.equal((await dav.send('GET', `${B}/n.vcf`)).status, 404);
+      assert.deepEqual(await note(`${other}m.vcf`), kept);
+      const copied = await dav.send('COPY', `${other}m.vcf`, { headers: dest(`${B}/c.vcf`) });
+      assert.equal(copied.status, 201, copied.text);
+      assert.deepEqual(await note(`${B}/c.vcf`), kept);
+      assert.deepEqual(await note(`${other}m.vcf`), kept);
+      assert.equal((await dav.send('DELETE', `${B}/c.vcf`)).status, 204);
+      assert.equal((await dav.send('DELETE', other)).status, 204);
+    });
   });

@@ -4,8 +4,9 @@
  * home, a book or a card. Rows go with their book and with their card (foreign keys, cascade), however those are deleted.
  */
 import type { SchemaMigration } from '#core';
-import { TreeDeadPropertyStore } from '#dav';
-import type { ContactsDb } from './tables.ts';
+import { memberTouched, TreeDeadPropertyStore } from '#dav';
+import { CARD_TABLE } from './card-store.ts';
+import type { ContactsDb, ContactsTrx } from './tables.ts';
 
 export const contactPropsMigration: SchemaMigration = {
   name: '0003-contacts-dead-props',
@@ -35,7 +36,14 @@ export const contactPropsMigration: SchemaMigration = {
   },
 };
 
-/** The store over `contacts_props`. */
+/**
+ * The store over `contacts_props`. A property change bumps its book's sync token in the same transaction (and logs
+ * a changed card as modified), so getctag, sync clients and the DAV response cache see it on every app node.
+ */
 export function contactPropStore(db: ContactsDb): TreeDeadPropertyStore {
-  return new TreeDeadPropertyStore(db, { props: 'contacts_props', collections: 'contacts_books' });
+  return new TreeDeadPropertyStore(db, {
+    props: 'contacts_props',
+    collections: 'contacts_books',
+    onChange: (trx, bookId, member) => memberTouched(trx as ContactsTrx, CARD_TABLE, bookId, member),
+  });
 }

@@ -11,6 +11,8 @@ import {
   DavError,
   deadPropertiesExtension,
   PRINCIPALS_PATH,
+  ResponseCache,
+  responseCacheExtension,
   sendFailure,
   syncExtension,
   type DavMount,
@@ -31,10 +33,16 @@ export function createCardDav(
   ctx: Pick<PluginContext, 'logger'>,
   maxBytes: number,
   props: DeadPropertyStore,
+  cache: ResponseCache = new ResponseCache(),
 ): DavServer {
   return createDavServer({
     logger: ctx.logger,
-    extensions: [syncExtension(), carddavExtension({ maxBytes }), deadPropertiesExtension(props)],
+    extensions: [
+      syncExtension(),
+      carddavExtension({ maxBytes }),
+      deadPropertiesExtension(props),
+      responseCacheExtension(cache),
+    ],
   });
 }
 

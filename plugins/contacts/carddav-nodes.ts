@@ -4,7 +4,7 @@
  * bytes are exactly what the client stored). Store errors become DAV errors with their RFC 6352 precondition.
  */
 import { Readable } from 'node:stream';
-import { DavError, encodeSegment, forbidden, type DavCollection, type DavFile, type DavNode } from '#dav';
+import { DavError, encodeSegment, forbidden, notFound, type DavCollection, type DavFile, type DavNode } from '#dav';
 import type { WriteInput, WriteResult, DavSyncCollection, SyncChanges } from '#dav';
 import type { AddressBook, BookStore } from './book-store.ts';
 import type { CardMeta, CardStore } from './card-store.ts';
@@ -140,8 +140,9 @@ export class BookNode implements DavSyncCollection {
   }
 
   async child(name: string): Promise<DavNode | null> {
-    const [c] = await this.childrenNamed([name]);
-    return c ?? null;
+    // One row through the query compiled once per database handle (a GET's lookup), not an IN list built per request.
+    const c = await this.ctx.cards.get(this.book.id, name);
+    return c ? new CardNode(this, c) : null;
   }
 
   async children(): Promise<DavNode[]> {
@@ -176,12 +177,34 @@ export class BookNode implements DavSyncCollection {
     return this.store(name, input);
   }
 
+  /** A rename inside this (own, local) book; anything else is copied and deleted by the DAV core. */
+  async moveInto(name: string, source: DavNode): Promise<boolean> {
+    if (!(source instanceof CardNode) || source.book.book.id !== this.book.id || this.book.kind !== 'local')
+      return false;
+    try {
+      if (!(await this.ctx.cards.rename(this.book.id, source.name, name))) throw notFound();
+    } catch (err) {
+      throw toDavError(err, this.href);
+    }
+    this.ctx.changed?.(this.book.ownerId);
+    return true;
+  }
+
   async createCollection(): Promise<void> {
     throw forbidden('address books hold cards, not collections');
   }
 
   async syncToken(): Promise<number> {
     return (await this.ctx.books.getById(this.book.id))?.syncToken ?? this.book.syncToken;
+  }
+
+  /**
+   * The response cache's version: the book's id and the token read with its row for this request (every card,
+   * property and dead-property change bumps it in its transaction), its kind and what its share grants.
+   */
+  responseVersion(): string {
+    const b = this.book;
+    return `${b.id}:${b.syncToken}:${b.kind}:${b.sharedAccess ?? ''}:${this.readOnly ? 'r' : 'w'}`;
   }
 
   async changesSince(token: number | null, opts: { limit: number | null }): Promise<SyncChanges | null> {

@@ -3,10 +3,12 @@
  * at `/dav/addressbooks/<user>/` (see README.md).
  */
 import { definePlugin, userFromRequest, type MeshworkPlugin } from '#core';
-import { sharedPrincipals } from '#dav';
+import { DAV_READ_METHODS, sharedPrincipals, type ResponseCache } from '#dav';
 import { ChangeAnnouncer, mountContactsApi } from './api/routes.ts';
+import { mountShareTypes } from './api/share-types.ts';
 import { BookStore } from './book-store.ts';
 import { CardStore } from './card-store.ts';
+import { defaultBook } from './default-book.ts';
 import { davAuthenticator } from './dav-auth.ts';
 import { CARDDAV_BASE, carddavHandler, createCardDav, wellKnownCardDav } from './carddav-mount.ts';
 import { carddavPrincipal } from './carddav-principal.ts';
@@ -22,12 +24,11 @@ import { contactsMigrations } from './schema.ts';
 import type { ContactsTables } from './tables.ts';
 import { CARD_LIMITS, type CardLimits } from './vcard.ts';
 
-/** The default address book every user has. */
-export const DEFAULT_BOOK = { uri: 'contacts', displayName: 'Contacts' };
-
 /** Options (tests tighten the limits). */
 export interface ContactsPluginOptions {
   limits?: Partial<CardLimits>;
+  /** Where whole CardDAV answers of unchanged books are kept (default: a new 32 MiB one). */
+  responseCache?: ResponseCache;
 }
 
 /** Creates the contacts plugin. */
@@ -48,40 +49,39 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
         shareChanged(bookId);
       });
       const dav: CardDavContext = { books, cards, limits };
-      const owner = setupOwnerFederation(ctx, dav);
+      const props = contactPropStore(ctx.db);
+      const owner = setupOwnerFederation(ctx, dav, props);
       shareChanged = owner.bookChanged;
       const shared = new SharedBooks(ctx.db, books);
       dav.sharedWriter = sharedWriter(ctx, shared, cards);
       const recipient = setupRecipientFederation(ctx, { shared, cards, limits });
       const federated = new FederatedBook(books, cards, ctx.contacts, ctx.logger);
+      const defaults = defaultBook(ctx.db);
       const ready = new Set<string>();
       const ensureBooks = async (userId: string): Promise<void> => {
         if (ready.has(userId)) return;
-        if (!(await books.get(userId, DEFAULT_BOOK.uri)))
-          await books
-            .create({ ownerId: userId, uri: DEFAULT_BOOK.uri, props: { displayName: DEFAULT_BOOK.displayName } })
-            .catch(async (err: unknown) => {
-              if (!(await books.get(userId, DEFAULT_BOOK.uri))) throw err;
-            });
+        await defaults.ensure(userId);
         await federated.sync(userId);
         ready.add(userId);
       };
-      const props = contactPropStore(ctx.db);
-      const server = createCardDav(ctx, limits.maxBytes, props);
+      const server = createCardDav(ctx, limits.maxBytes, props, options.responseCache);
       const handler = carddavHandler(ctx, server, dav, davAuthenticator(ctx), ensureBooks);
-      ctx.mount(CARDDAV_BASE, (req, res) => void handler(req, res));
+      ctx.hotMount(CARDDAV_BASE, DAV_READ_METHODS, (req, res) => void handler(req, res));
       ctx.mount('/.well-known/carddav', wellKnownCardDav);
       // The principal is shared with CalDAV: whichever plugin comes first mounts it, both contribute properties.
       sharedPrincipals(ctx.identity, {
         authenticate: (req, res) => userFromRequest(ctx.requireUser, req, res),
         logger: ctx.logger,
-        mount: (path, h) => ctx.mount(path, h),
+        mount: (path, h) => ctx.hotMount(path, DAV_READ_METHODS, h),
+        mountExact: (path, h) => ctx.mountExact(path, h),
       }).contribute(carddavPrincipal(CARDDAV_BASE));
       ctx.events.on('contact:changed', ({ userId }) => federated.sync(userId));
       ctx.people.register(addressBookPeople(books, cards));
       mountContactsApi(ctx.api, { books, cards, limits, changes, ensureBooks });
+      mountShareTypes(ctx.api, { selfHost: () => ctx.identity.host, remote: ctx.remote });
       ctx.events.on('account:deleted', async ({ userId }) => {
         ready.delete(userId);
+        await defaults.forget(userId);
         await books.deleteOwner(userId);
         await props.removeOwner(userId);
       });

@@ -12,6 +12,7 @@ import type { SchemaMigration } from '#core';
  * - `contacts_changes`: the change log sync-collection reads.
  * - `contacts_shared_books` (0002): for a `shared` book, its incoming share, the owner's URL, the access and the
  *   owner's last sync token; `contacts_books.shared_access` the access the share grants.
+ * - `contacts_provisioned` (0004): users whose default book was made (default-book.ts), so it is made once.
  */
 export const contactsMigrations: SchemaMigration[] = [
   {
@@ -87,6 +88,16 @@ export const contactsMigrations: SchemaMigration[] = [
         .addColumn('remote_sync_token', 'text')
         .addColumn('synced_at', 'bigint')
         .addColumn('error', 'text')
+        .execute();
+    },
+  },
+  {
+    name: '0004-contacts-provisioned',
+    async up({ db }) {
+      await db.schema
+        .createTable('contacts_provisioned')
+        .addColumn('user_id', 'text', (c) => c.primaryKey())
+        .addColumn('provisioned_at', 'bigint', (c) => c.notNull())
         .execute();
     },
   },

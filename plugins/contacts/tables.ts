@@ -46,6 +46,8 @@ export interface ContactsTables {
     synced_at: number | null;
     error: string | null;
   };
+  /** Users whose default address book was made (0004): it is never made again, even after they deleted it. */
+  contacts_provisioned: { user_id: string; provisioned_at: number };
   /** Dead properties of the CardDAV tree (the DAV toolkit's TreeDeadPropertyStore shape). */
   contacts_props: {
     owner_id: string;

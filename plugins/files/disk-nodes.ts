@@ -5,12 +5,12 @@
  * file system and renamed into place, so readers never see half a file.
  */
 import { randomUUID } from 'node:crypto';
-import { constants as fsc, createWriteStream, promises as fs } from 'node:fs';
+import { constants as fsc, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable, Writable } from 'node:stream';
 import { isValidName, type DavCollection, type DavFile, type DavNode, type WriteInput, type WriteResult } from '#dav';
-import { copyEntry, fsError, mimeOf, statEntry, statEntrySync, type EntryInfo } from './file-store.ts';
+import { closeFd, openForRead, openForWrite, receiveBody, sendRange, statFd, touchFd } from './disk-io.ts';
+import { copyEntry, fsError, mimeOf, statEntrySync, toEntry, type EntryInfo } from './file-store.ts';
 
 /** What every node of one disk tree shares. */
 export interface DiskStore {
@@ -24,8 +24,6 @@ export interface DiskStore {
 }
 
 const STAT_CHUNK = 256;
-/** Files up to this size are read whole (a bounded buffer per request, the same order as the stream's chunks). */
-const WHOLE_READ_MAX = 1024 * 1024;
 
 async function fsCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -35,27 +33,37 @@ async function fsCall<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Streams a body into a temporary file and renames it over `target`; returns the stored entry. */
+/**
+ * Writes a body into a new temporary file and renames it over `target` (no fsync: see the README's Limits); returns
+ * the stored entry. Its identity and ETag come from the open file: a rename keeps inode, size and times.
+ */
 async function storeBody(store: DiskStore, target: string, input: WriteInput, existing: EntryInfo | null) {
   const tmp = path.join(store.uploadDir, `${randomUUID()}.part`);
   const headers: Record<string, string> = {};
+  let fd: number | null = null;
   try {
-    await pipeline(input.body, createWriteStream(tmp, { flags: 'wx', highWaterMark: 256 * 1024 }));
+    fd = openForWrite(tmp);
+    await receiveBody(input.body, fd);
     // Nextcloud/ownCloud clients send the file's own mtime in seconds; anything no Date can hold is ignored.
     const mtime = new Date(Number(input.headers['x-oc-mtime']) * 1000);
     if (mtime.getTime() > 0) {
-      await fs.utimes(tmp, new Date(), mtime);
+      touchFd(fd, mtime);
       headers['X-OC-MTime'] = 'accepted';
     }
+    const info = toEntry(statFd(fd));
+    closeFd(fd);
+    fd = null;
+    // On the thread pool, unlike the other metadata calls: ext4 (auto_da_alloc) starts writing the new body back when
+    // it replaces a file by rename, which held a synchronous rename for some 2 ms.
     const rename = (): Promise<void> => fsCall(() => fs.rename(tmp, target));
-    const next = existing && store.replace ? await statEntry(tmp) : null;
-    if (next && store.replace) await store.replace(target, next, rename);
+    if (existing && store.replace && info) await store.replace(target, info, rename);
     else await rename();
+    return { info, headers };
   } catch (err) {
+    if (fd !== null) closeFd(fd);
     await fs.rm(tmp, { force: true }).catch(() => {});
     throw fsError(err); // a full disk while streaming is 507, not 500
   }
-  return { info: await statEntry(target), headers };
 }
 
 /** A file or folder on disk. */
@@ -103,17 +111,17 @@ export class DiskFile extends DiskNode implements DavFile {
   async read(range?: { start: number; end: number }): Promise<Readable> {
     // O_NOFOLLOW: even if the name was swapped for a symlink since the lookup, the open refuses it.
     const handle = await fsCall(() => fs.open(this.full, fsc.O_RDONLY | fsc.O_NOFOLLOW));
-    if (!range && this.size > 0 && this.size <= WHOLE_READ_MAX) {
-      // A small body in one read (one thread-pool trip instead of one per 256 KiB chunk, plus the stream's own).
-      try {
-        const buf = Buffer.allocUnsafe(this.size);
-        const { bytesRead } = await fsCall(() => handle.read(buf, 0, this.size, 0));
-        return Readable.from([buf.subarray(0, bytesRead)], { objectMode: false });
-      } finally {
-        await handle.close();
-      }
-    }
     return handle.createReadStream({ ...(range ?? {}), highWaterMark: 256 * 1024 });
+  }
+
+  /** GET's path: the bytes straight from reused buffers to the response (see disk-io.ts). */
+  async send(out: Writable, range: { start: number; end: number }): Promise<void> {
+    const fd = await fsCall(async () => openForRead(this.full));
+    try {
+      await sendRange(fd, out, range.start, range.end);
+    } finally {
+      closeFd(fd);
+    }
   }
 
   async write(input: WriteInput): Promise<WriteResult> {
@@ -134,9 +142,8 @@ export class DiskCollection extends DiskNode implements DavCollection {
     return info?.collection ? new DiskCollection(store, full, name, info) : null;
   }
 
-  /** Wraps one entry of this folder. */
-  protected nodeFor(name: string, info: EntryInfo): DiskFile | DiskCollection {
-    const full = path.join(this.full, name);
+  /** Wraps one entry of this folder (`full`: its path, this folder's path + `/` + name). */
+  protected nodeFor(name: string, info: EntryInfo, full = `${this.full}/${name}`): DiskFile | DiskCollection {
     return info.collection
       ? new DiskCollection(this.store, full, name, info)
       : new DiskFile(this.store, full, name, info);
@@ -148,8 +155,9 @@ export class DiskCollection extends DiskNode implements DavCollection {
    */
   async child(name: string): Promise<DavNode | null> {
     if (!isValidName(name)) return null;
-    const info = await fsCall(async () => statEntrySync(path.join(this.full, name)));
-    return info ? this.nodeFor(name, info) : null;
+    const full = `${this.full}/${name}`;
+    const info = await fsCall(async () => statEntrySync(full));
+    return info ? this.nodeFor(name, info, full) : null;
   }
 
   /**
@@ -162,9 +170,12 @@ export class DiskCollection extends DiskNode implements DavCollection {
     const out: DavNode[] = [];
     for (let i = 0; i < names.length; i += STAT_CHUNK) {
       if (i > 0) await new Promise<void>((r) => setImmediate(r));
-      for (const n of names.slice(i, i + STAT_CHUNK)) {
-        const info = statEntrySync(path.join(this.full, n));
-        if (info) out.push(this.nodeFor(n, info));
+      const stop = Math.min(names.length, i + STAT_CHUNK);
+      for (let k = i; k < stop; k++) {
+        const n = names[k] as string;
+        const full = `${this.full}/${n}`; // a member name never holds a slash: no path.join (a good part of a listing)
+        const info = statEntrySync(full);
+        if (info) out.push(this.nodeFor(n, info, full));
       }
     }
     return out;

@@ -5,6 +5,7 @@
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { definePlugin, InputError, type MeshworkPlugin } from '#core';
+import { DAV_READ_METHODS } from '#dav';
 import { setAsideDeletedUsersFiles } from './account-cleanup.ts';
 import { searchRoute } from './api/search-route.ts';
 import { sharedItemsRoute } from './api/shared-items-route.ts';
@@ -70,8 +71,8 @@ export function filesPlugin(options: FilesPluginOptions = {}): MeshworkPlugin {
       });
       const userDav = userDavHandler(ctx, dav, davAuthenticator(ctx), previews);
       const ocmDav = ocmDavHandler(ctx, dav, previews);
-      ctx.mount('/dav/files', (req, res) => void userDav(req, res));
-      ctx.mount(OCM_DAV_PATH.replace(/\/$/, ''), (req, res) => void ocmDav(req, res));
+      ctx.hotMount('/dav/files', DAV_READ_METHODS, (req, res) => void userDav(req, res));
+      ctx.hotMount(OCM_DAV_PATH.replace(/\/$/, ''), DAV_READ_METHODS, (req, res) => void ocmDav(req, res));
       reshareRoute(ctx, ctx.api);
       setAsideDeletedUsersFiles(ctx, filesDir);
       sharedItemsRoute(ctx, ctx.api, dav.roots);

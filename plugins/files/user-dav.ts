@@ -54,25 +54,30 @@ export function userDavHandler(ctx: PluginContext, dav: FilesDav, auth: DavAuthe
       const rest = m[2] as string;
       const prefix = `/dav/files/${encodeSegment(user.id)}`;
       const segs = decodeSegments(rest);
-      const root = await UserRoot.openUser(dav.store, dir, user.id, async () =>
-        sharedInfo(await listMounts(ctx, user.id)),
-      );
-      if (!root) throw notFound('the home folder is missing');
-      const mount: DavMount = {
-        root,
-        hrefPrefix: prefix,
-        space: user.id,
-        basePath: '/',
-        principal: `user:${user.id}`,
-        canWrite: true,
+      // The user's root is stat'ed for requests it serves; one into a share goes to the owner without it.
+      const ownMount = async (): Promise<DavMount> => {
+        const root = await UserRoot.openUser(dav.store, dir, user.id, async () =>
+          sharedInfo(await listMounts(ctx, user.id)),
+        );
+        if (!root) throw notFound('the home folder is missing');
+        return {
+          root,
+          hrefPrefix: prefix,
+          space: user.id,
+          basePath: '/',
+          principal: `user:${user.id}`,
+          canWrite: true,
+        };
       };
       const preview = method === 'GET' ? previewSize(url) : null;
       if (segs[0] !== SHARED_FOLDER) {
+        const mount = await ownMount();
         if (preview !== null) return await previews.serve(dav.server.request(req, res, mount, rest), user.id, preview);
         return await dav.server.handle(req, res, mount, rest);
       }
       const mounts = await listMounts(ctx, user.id);
-      if (segs.length === 1) return await sharedFolder(dav.server.request(req, res, mount, rest), dav, mounts, ctx);
+      if (segs.length === 1)
+        return await sharedFolder(dav.server.request(req, res, await ownMount(), rest), dav, mounts, ctx);
       const share = mounts.find((x) => x.name === segs[1]);
       if (!share) {
         if (WRITE_METHODS.has(method) && segs.length === 2)

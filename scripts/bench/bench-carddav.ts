@@ -1,148 +1,50 @@
 /**
  * `npm run bench:carddav`: CardDAV against Meshwork (contacts plugin, SQLite), Radicale and Xandikos (Debian packages)
- * in the same run, each in its own process on loopback, with the same cards: PUT/s of BENCH_CARDS (5,000) cards
- * (8 in flight), an initial sync-collection, addressbook-multiget of 100 cards, an addressbook-query text-match on FN,
- * and a depth-1 PROPFIND of the book. Prints medians per operation and Meshwork's ratio to the faster anchor.
+ * in the same run, each in its own process on loopback, with the same BENCH_CARDS (5,000) cards. PUT/s is measured
+ * over HTTP on the first BENCH_HTTP_CARDS (300) cards (8 in flight) on every server; the rest of each collection is
+ * then loaded the way its operator would bulk-import it (Radicale: .vcf files written into its filesystem collection;
+ * Xandikos: files committed with git into its collection repository; Meshwork: more PUTs over HTTP), since Radicale
+ * takes over half an hour to accept 5,000 PUTs one at a time. Then: an initial sync-collection, addressbook-multiget of
+ * 100 cards, an addressbook-query text-match on FN and a depth-1 PROPFIND of the book, each with its first (cold)
+ * time and the median of BENCH_ROUNDS repeats (warm: Meshwork answers those from its response cache).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './bench-util.ts';
+import { card, startMeshwork, startRadicale, startXandikos, type Target } from './carddav-bench-servers.ts';
+import { cpuPerCall, processCpuMs, profileOnSignal } from './dav-bench-util.ts';
 
 const CARDS = Number(process.env.BENCH_CARDS ?? 5000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const HTTP_CARDS = Math.min(CARDS, Number(process.env.BENCH_HTTP_CARDS ?? 300));
 const PARALLEL = 8;
+const CPU_ROUNDS = Number(process.env.BENCH_CPU_ROUNDS ?? 50);
 const C = 'urn:ietf:params:xml:ns:carddav';
 
 /** Child mode: a Meshwork server with the contacts plugin; prints `READY <origin>`. */
 async function serve(): Promise<void> {
   const { Engine, loadConfig } = await import('#core');
   const { contactsPlugin } = await import('../../plugins/contacts/index.ts');
+  const writeProfile = await profileOnSignal();
   const engine = new Engine({ config: loadConfig(), plugins: [contactsPlugin()] });
   await engine.start();
   await engine.accounts.createUser({ id: 'bench', password: 'bench-bench-pw' });
   process.stdout.write(`READY ${engine.identity.origin}\n`);
-  process.once('SIGTERM', () => void engine.stop().finally(() => process.exit(0)));
+  process.once('SIGTERM', () => void writeProfile().then(() => engine.stop().finally(() => process.exit(0))));
 }
 
-interface Target {
-  name: string;
-  origin: string;
-  /** Path of the address book (ends with /). */
-  book: string;
-  auth: string | null;
-  child: ChildProcess;
-  dir: string;
-}
-
-const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+/** Appended to XML request bodies: trailing white space that makes a request's bytes new (no response cache hit). */
+let bodyPad = '';
 
 async function send(t: Target, method: string, p: string, body?: string, headers: Record<string, string> = {}) {
+  const padded = body !== undefined && body.startsWith('<?xml') ? body + bodyPad : body;
   const res = await fetch(t.origin + p, {
     method,
     headers: { ...(t.auth ? { authorization: t.auth } : {}), ...headers },
-    ...(body !== undefined ? { body } : {}),
+    ...(padded !== undefined ? { body: padded } : {}),
   });
   const text = await res.text();
   return { status: res.status, text };
-}
-
-async function waitUp(origin: string, child: ChildProcess, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`${what} exited`);
-    const ok = await fetch(`${origin}/`, { method: 'OPTIONS' }).then(
-      () => true,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what} did not start`);
-}
-
-async function startMeshwork(): Promise<Target> {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-carddav-mw-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: {
-      ...process.env,
-      MESHWORK_PORT: String(port),
-      MESHWORK_HOST: '127.0.0.1',
-      MESHWORK_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      MESHWORK_DATA_DIR: dir,
-      MESHWORK_LOG_LEVEL: 'silent',
-    },
-  });
-  const origin = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = /READY (\S+)/.exec(buf);
-      if (m) resolve(m[1] as string);
-    });
-    child.once('exit', (code) => reject(new Error(`meshwork exited with ${code}`)));
-  });
-  return {
-    name: 'Meshwork',
-    origin,
-    book: '/dav/addressbooks/bench/bench/',
-    auth: basic('bench', 'bench-bench-pw'),
-    child,
-    dir,
-  };
-}
-
-async function startRadicale(): Promise<Target> {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-carddav-radicale-'));
-  const child = spawn(
-    'radicale',
-    [
-      '--server-hosts',
-      `127.0.0.1:${port}`,
-      '--storage-filesystem-folder',
-      dir,
-      '--auth-type',
-      'none',
-      '--rights-type',
-      'owner_only',
-      '--logging-level',
-      'error',
-    ],
-    { stdio: 'ignore' },
-  );
-  const origin = `http://127.0.0.1:${port}`;
-  await waitUp(origin, child, 'radicale');
-  return { name: 'Radicale', origin, book: '/bench/bench/', auth: basic('bench', 'x'), child, dir };
-}
-
-async function startXandikos(): Promise<Target> {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-carddav-xandikos-'));
-  const child = spawn('xandikos', ['-d', dir, '-l', '127.0.0.1', '-p', String(port), '--defaults'], {
-    stdio: 'ignore',
-  });
-  const origin = `http://127.0.0.1:${port}`;
-  await waitUp(origin, child, 'xandikos');
-  return { name: 'Xandikos', origin, book: '/user/contacts/addressbook/', auth: null, child, dir };
-}
-
-function card(i: number): string {
-  return [
-    'BEGIN:VCARD',
-    'VERSION:3.0',
-    `UID:bench-${i}`,
-    `N:Person ${i};Bench;;;`,
-    `FN:Bench Person ${i}`,
-    `EMAIL;TYPE=INTERNET:person${i}@example.org`,
-    `TEL;TYPE=CELL:+1 555 ${String(i).padStart(6, '0')}`,
-    `ORG:Team ${i % 50}`,
-    'END:VCARD',
-    '',
-  ].join('\r\n');
 }
 
 async function timed(fn: () => Promise<void>): Promise<number> {
@@ -154,19 +56,37 @@ async function timed(fn: () => Promise<void>): Promise<number> {
 /** Why an operation has no figure for a server (it failed there), by server and operation. */
 const failures: string[] = [];
 
-async function median(fn: () => Promise<void>, where = ''): Promise<number> {
+/** The first (cold) time and the median of ROUNDS repeats (warm); NaN when the server failed the request. */
+async function coldWarm(fn: () => Promise<void>, where = ''): Promise<[number, number]> {
   const xs: number[] = [];
+  let cold: number;
   try {
-    await fn();
+    cold = await timed(fn);
   } catch (err) {
     // Anchors have bugs too (Xandikos 0.2.8 answers addressbook-query with a 500): report, do not stop.
     failures.push(`${where}: ${(err as Error).message.split('\n')[0]?.slice(0, 160)}`);
-    return NaN;
+    return [NaN, NaN];
   }
-  for (let i = 0; i < ROUNDS; i++) xs.push(await timed(fn));
+  // An anchor that takes seconds per request gets fewer repeats, so that the default run ends in minutes.
+  const rounds = cold > 1000 ? Math.min(3, ROUNDS) : ROUNDS;
+  for (let i = 0; i < rounds; i++) xs.push(await timed(fn));
   xs.sort((a, b) => a - b);
-  return xs[Math.floor(xs.length / 2)] as number;
+  // Server CPU per request (from /proc): the same request again, and with its body's bytes varied.
+  const cpuRounds = cold > 1000 ? 3 : CPU_ROUNDS;
+  const pid = current?.child.pid;
+  const same = await cpuPerCall(pid, cpuRounds, fn);
+  const varied = await cpuPerCall(pid, cpuRounds, async (i) => {
+    bodyPad = ' '.repeat(1 + i);
+    await fn();
+  }).finally(() => (bodyPad = ''));
+  cpu.set(where, [varied, same]);
+  return [cold, xs[Math.floor(xs.length / 2)] as number];
 }
+
+/** The server being measured (its process is read for CPU). */
+let current: Target | undefined;
+/** Server CPU ms per request by `<server> <operation>`: [varied bytes, same bytes]. */
+const cpu = new Map<string, [number, number]>();
 
 function expect(r: { status: number; text: string }, status: number, what: string): void {
   if (r.status !== status) throw new Error(`${what}: ${r.status} ${r.text.slice(0, 300)}`);
@@ -183,20 +103,16 @@ async function measure(t: Target): Promise<Record<string, number>> {
     );
     expect(mk, 201, `${t.name} MKCOL`);
   }
-  let next = 0;
-  const putMs = await timed(async () => {
-    await Promise.all(
-      Array.from({ length: PARALLEL }, async () => {
-        for (let i = next++; i < CARDS; i = next++) {
-          const r = await send(t, 'PUT', `${t.book}c${i}.vcf`, card(i), {
-            'content-type': 'text/vcard; charset=utf-8',
-          });
-          if (r.status !== 201 && r.status !== 204)
-            throw new Error(`${t.name} PUT: ${r.status} ${r.text.slice(0, 200)}`);
-        }
-      }),
-    );
-  });
+  current = t;
+  const putCpu0 = processCpuMs(t.child.pid);
+  const putMs = await timed(() => putCards(t, 0, HTTP_CARDS));
+  cpu.set(`${t.name} PUT`, [(processCpuMs(t.child.pid) - putCpu0) / HTTP_CARDS, NaN]);
+  const t0 = performance.now();
+  const how = await t.bulk(t, HTTP_CARDS, CARDS);
+  if (t.name === 'Meshwork' && process.env.BENCH_PROF) t.child.kill('SIGUSR2');
+  console.log(
+    `  ${t.name}: ${HTTP_CARDS} PUTs over HTTP, then ${CARDS - HTTP_CARDS} cards loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s (${how})`,
+  );
   const sync = () =>
     send(
       t,
@@ -205,13 +121,13 @@ async function measure(t: Target): Promise<Record<string, number>> {
       '<?xml version="1.0"?><d:sync-collection xmlns:d="DAV:"><d:sync-token/><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>',
       { 'content-type': 'application/xml' },
     );
-  const syncMs = await median(async () => {
+  const syncMs = await coldWarm(async () => {
     const r = await sync();
     expect(r, 207, `${t.name} sync`);
     if ((r.text.match(/\.vcf</g) ?? []).length < CARDS) throw new Error(`${t.name} sync listed too few cards`);
   }, `${t.name} sync`);
   const hrefs = Array.from({ length: 100 }, (_, k) => `<d:href>${t.book}c${(k * 37) % CARDS}.vcf</d:href>`).join('');
-  const multigetMs = await median(async () => {
+  const multigetMs = await coldWarm(async () => {
     const r = await send(
       t,
       'REPORT',
@@ -222,7 +138,7 @@ async function measure(t: Target): Promise<Record<string, number>> {
     expect(r, 207, `${t.name} multiget`);
     if ((r.text.match(/BEGIN:VCARD/g) ?? []).length !== 100) throw new Error(`${t.name} multiget: not 100 cards`);
   }, `${t.name} multiget`);
-  const queryMs = await median(async () => {
+  const queryMs = await coldWarm(async () => {
     const r = await send(
       t,
       'REPORT',
@@ -233,7 +149,7 @@ async function measure(t: Target): Promise<Record<string, number>> {
     expect(r, 207, `${t.name} query`);
     if (!r.text.includes('Bench Person 123')) throw new Error(`${t.name} query missed its card`);
   }, `${t.name} query`);
-  const propfindMs = await median(async () => {
+  const propfindMs = await coldWarm(async () => {
     const r = await send(
       t,
       'PROPFIND',
@@ -242,20 +158,42 @@ async function measure(t: Target): Promise<Record<string, number>> {
       { 'content-type': 'application/xml', depth: '1' },
     );
     expect(r, 207, `${t.name} PROPFIND`);
+    if ((r.text.match(/\.vcf</g) ?? []).length < CARDS) throw new Error(`${t.name} PROPFIND listed too few cards`);
   }, `${t.name} PROPFIND`);
   return {
-    'PUT cards/s': (CARDS / putMs) * 1000,
-    'initial sync ms': syncMs,
-    'multiget 100 ms': multigetMs,
-    'query text-match ms': queryMs,
-    'PROPFIND depth 1 ms': propfindMs,
+    [`PUT cards/s (first ${HTTP_CARDS})`]: (HTTP_CARDS / putMs) * 1000,
+    'initial sync ms, cold': syncMs[0],
+    'initial sync ms, warm': syncMs[1],
+    'multiget 100 ms, cold': multigetMs[0],
+    'multiget 100 ms, warm': multigetMs[1],
+    'query text-match ms, cold': queryMs[0],
+    'query text-match ms, warm': queryMs[1],
+    'PROPFIND depth 1 ms, cold': propfindMs[0],
+    'PROPFIND depth 1 ms, warm': propfindMs[1],
   };
 }
 
+/** PUTs cards `from`..`to`-1 over HTTP, 8 in flight. */
+async function putCards(t: Target, from: number, to: number): Promise<void> {
+  let next = from;
+  await Promise.all(
+    Array.from({ length: PARALLEL }, async () => {
+      for (let i = next++; i < to; i = next++) {
+        const r = await send(t, 'PUT', `${t.book}c${i}.vcf`, card(i), {
+          'content-type': 'text/vcard; charset=utf-8',
+        });
+        if (r.status !== 201 && r.status !== 204) throw new Error(`${t.name} PUT: ${r.status} ${r.text.slice(0, 200)}`);
+      }
+    }),
+  );
+}
+
 async function main(): Promise<void> {
-  console.log(`bench:carddav — ${CARDS} vCards per server, medians of ${ROUNDS} rounds, ${PARALLEL} PUTs in flight`);
+  console.log(
+    `bench:carddav — ${CARDS} vCards per server (PUT/s over HTTP on the first ${HTTP_CARDS}, ${PARALLEL} in flight; the rest bulk-loaded), reads: first request (cold) and median of ${ROUNDS} repeats (warm; 3 when a request takes over 1 s)`,
+  );
   const results = new Map<string, Record<string, number>>();
-  for (const start of [startMeshwork, startRadicale, startXandikos]) {
+  for (const start of [() => startMeshwork(fileURLToPath(import.meta.url), putCards), startRadicale, startXandikos]) {
     const t = await start();
     try {
       console.log(`  measuring ${t.name} …`);
@@ -277,7 +215,7 @@ async function main(): Promise<void> {
   const names = [...results.keys()];
   const ops = Object.keys(results.get('Meshwork') ?? {});
   const pad = (s: string, n: number) => s.padStart(n);
-  console.log(`\n${'operation'.padEnd(22)}${names.map((n) => pad(n, 12)).join('')}${pad('vs faster anchor', 18)}`);
+  console.log(`\n${'operation'.padEnd(30)}${names.map((n) => pad(n, 12)).join('')}${pad('vs faster anchor', 18)}`);
   for (const op of ops) {
     const vals = names.map((n) => results.get(n)?.[op] ?? NaN);
     const mw = vals[0] as number;
@@ -287,7 +225,31 @@ async function main(): Promise<void> {
     const best = higherBetter ? Math.max(...known) : Math.min(...known);
     const ratio = higherBetter ? mw / best : best / mw;
     console.log(
-      `${op.padEnd(22)}${vals.map((v) => pad(Number.isFinite(v) ? v.toFixed(v >= 100 ? 0 : 1) : 'failed', 12)).join('')}${pad(`${ratio.toFixed(1)}× ${ratio >= 1 ? 'faster' : 'slower'}`, 18)}`,
+      `${op.padEnd(30)}${vals.map((v) => pad(Number.isFinite(v) ? v.toFixed(v >= 100 ? 0 : 1) : 'failed', 12)).join('')}${pad(`${ratio.toFixed(1)}× ${ratio >= 1 ? 'faster' : 'slower'}`, 18)}`,
+    );
+  }
+  console.log(
+    `\nserver CPU ms per request (/proc/<pid>/stat; PUT: over the HTTP PUTs; reads over ${CPU_ROUNDS} requests, 3 for one that takes over 1 s; varied: trailing white space varied, so no response cache answers; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
+  );
+  console.log(`${'operation'.padEnd(30)}${names.map((n) => pad(n, 12)).join('')}${pad('vs faster anchor', 18)}`);
+  for (const [op, label, k] of [
+    ['PUT', 'PUT', 0],
+    ['sync', 'initial sync, varied', 0],
+    ['sync', 'initial sync, same', 1],
+    ['multiget', 'multiget 100, varied', 0],
+    ['multiget', 'multiget 100, same', 1],
+    ['query', 'query text-match, varied', 0],
+    ['query', 'query text-match, same', 1],
+    ['PROPFIND', 'PROPFIND depth 1, varied', 0],
+    ['PROPFIND', 'PROPFIND depth 1, same', 1],
+  ] as const) {
+    const vals = names.map((n) => cpu.get(`${n} ${op}`)?.[k] ?? NaN);
+    const known = vals.slice(1).filter((v) => Number.isFinite(v));
+    const ratio = Math.min(...known) / (vals[0] as number);
+    console.log(
+      `${label.padEnd(30)}${vals.map((v) => pad(Number.isFinite(v) ? v.toFixed(2) : '-', 12)).join('')}${pad(`${ratio.toFixed(1)}×`, 18)}`,
     );
   }
 }

@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './bench-util.ts';
-import { bundled } from './bundle.ts';
+import { bundled, startCommand } from './bundle.ts';
 import { runClients, type ClientRaw, type ClientSetup, type ClientUser } from './chat-client-role.ts';
 import { startCluster, type Side, type StartedServer } from './chat-cluster.ts';
 import { mergeResults } from './chat-merge.ts';
 import { compare, report, scaleTargets, type RunShape, type RunSummary, type ServerStats } from './chat-report.ts';
-import { runServer } from './chat-server-role.ts';
 
 /**
  * `npm run bench:chat`: federated chat under load. Two Meshwork servers (child processes) and one
@@ -20,7 +19,8 @@ import { runServer } from './chat-server-role.ts';
  * Knobs: BENCH_ROOMS (24), BENCH_SECONDS (20), BENCH_RATE (msgs/s per client, 1), BENCH_CLIENT_PROCS (processes
  * holding the client sockets; one per 600 clients by default), BENCH_DRAIN_MAX_S (30), BENCH_DATA_DIR (parent of the
  * servers' data dirs; default the OS temp dir, i.e. the disk), BENCH_GAP_MS (chat pushGapMs), BENCH_PROF (dir for
- * the servers' CPU profiles).
+ * the servers' CPU profiles; the clients processes' go into its `clients/`), BENCH_CLIENT (`socket.io`: the clients
+ * use the chat client library instead of the lean wire client, chat-wire.ts).
  * `--nodes N` (e.g. `npm run bench:chat -- --nodes 2`): the same workload twice in one run, side A first on one app
  * node and then on N app nodes, each time behind HAProxy on one PostgreSQL schema, Redis and one data dir (the
  * topology of README.md "Running several app nodes"; needs haproxy, PostgreSQL and Redis on loopback), side B one
@@ -31,8 +31,9 @@ import { runServer } from './chat-server-role.ts';
 const PER_SIDE = 5;
 const WARMUP_S = 3;
 const self = fileURLToPath(import.meta.url);
-/** The roles run from a bundle of this file, as `npm start` runs the server (bundle.ts says why). */
+/** The clients run from a bundle of this file, the servers from one of chat-server-role.ts (bundle.ts says why). */
 let roles: string | undefined;
+let server: string | undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = () => performance.timeOrigin + performance.now();
 
@@ -46,16 +47,24 @@ const envShape = (): RunShape => ({
 });
 
 function spawn(role: string, env: Record<string, string>): ChildProcess {
-  const prof =
-    process.env.BENCH_PROF && role === 'server' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
+  // Servers' profiles go into BENCH_PROF, the clients processes' into BENCH_PROF/clients.
+  const profDir = process.env.BENCH_PROF && path.join(process.env.BENCH_PROF, role === 'server' ? '' : 'clients');
+  const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  if (role === 'server') {
+    // The server runs from its own bundle, started as `npm start` starts one (its node flags and environment).
+    const start = startCommand();
+    server ??= bundled(fileURLToPath(new URL('./chat-server-role.ts', import.meta.url)));
+    return fork(server, [], {
+      execArgv: [...start.nodeArgs, ...prof],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, ...start.env, ...env },
+    });
+  }
   roles ??= bundled(self);
   return fork(roles, [role], {
     execArgv: ['--enable-source-maps', ...prof],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    // glibc gives each thread that allocates under contention its own malloc arena and keeps what it frees: the
-    // scrypt hashes of the set-up (16 MB each, four at once on libuv's pool) left ~70 MB of RSS behind per server.
-    // Two arenas is the usual setting for Node in containers; README.md recommends it to operators too.
-    env: { MALLOC_ARENA_MAX: '2', ...process.env, ...env },
+    env: { ...process.env, ...env },
   });
 }
 
@@ -155,7 +164,7 @@ async function single(users: string[], label: string): Promise<Side> {
 async function makeRooms(servers: Side[], rooms: number, names: (s: number) => string[]): Promise<ClientUser[]> {
   const users: ClientUser[] = [];
   const rounds = Array.from({ length: rooms }, (_, r) => r);
-  await pool(rounds, 8, async (r) => {
+  const one = async (r: number) => {
     const h = r % 2;
     const [host, other] = [servers[h]!, servers[1 - h]!];
     const local = names(h).slice(r * PER_SIDE, (r + 1) * PER_SIDE);
@@ -201,7 +210,11 @@ async function makeRooms(servers: Side[], rooms: number, names: (s: number) => s
         }
       }
     }
-  });
+  };
+  // The first room hosted on each side alone: each server then knows the other's keys before eight invites at a
+  // time would each wait for the same discovery (on a loaded machine past its timeout).
+  for (const r of rounds.slice(0, 2)) await one(r);
+  await pool(rounds.slice(2), 8, one);
   return users;
 }
 
@@ -228,6 +241,8 @@ async function drive(users: ClientUser[], servers: Side[], shape: RunShape) {
     const start = now() + shape.warmup * 1000;
     const end = start + shape.seconds * 1000;
     for (const c of clients) c.send({ type: 'go', start, end });
+    // Listen for the clients' results now: a client that finishes before the servers answer must not be missed.
+    const results = clients.map((c) => next<{ raw: ClientRaw }>(c, 'results'));
     const children = servers.flatMap((s) => s.children);
     await sleep(start - now());
     for (const c of children) c.send({ type: 'reset' });
@@ -239,7 +254,15 @@ async function drive(users: ClientUser[], servers: Side[], shape: RunShape) {
         return (await p).stats;
       }),
     );
-    const raws = await Promise.all(clients.map(async (c) => (await next<{ raw: ClientRaw }>(c, 'results')).raw));
+    const raws = (await Promise.all(results)).map((r) => r.raw);
+    // Every delivery is in (or given up): what each server spent since the window opened, backlog included.
+    await Promise.all(
+      children.map(async (c, i) => {
+        const p = next<{ cpuMs: number }>(c, 'cpu');
+        c.send({ type: 'cpu' });
+        (serverStats[i] as ServerStats).cpuMsToDrain = (await p).cpuMs;
+      }),
+    );
     return { results: mergeResults(users, raws, shape.seconds), serverStats, procs };
   } finally {
     for (const c of clients) c.kill();
@@ -280,6 +303,5 @@ async function scenario(shape: RunShape, clusterNodes: number): Promise<RunSumma
 }
 
 const role = process.argv[2];
-if (role === 'server') await runServer();
-else if (role === 'clients') await runClients();
+if (role === 'clients') await runClients();
 else await main();

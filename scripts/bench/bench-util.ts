@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,16 +38,45 @@ export async function spawnServer(
       ...env,
     },
   });
-  const origin = await new Promise<string>((resolve, reject) => {
+  const origin = await readyOrigin(child, 'bench server');
+  return { origin, child, port };
+}
+
+/** The origin a bench server child prints on its `READY <origin>` line (it failing to start is an error). */
+export function readyOrigin(child: ChildProcess, what: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
     let buf = '';
     child.stdout?.on('data', (d: Buffer) => {
       buf += d.toString();
       const m = /READY (\S+)/.exec(buf);
       if (m) resolve(m[1] as string);
     });
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${what} exited with ${code}`)));
   });
-  return { origin, child, port };
+}
+
+/**
+ * Runs a bench script's own server mode (`<script> --serve`, through the TypeScript loader) on a free loopback port
+ * with an empty data folder, and waits until it is ready.
+ */
+export async function serveChild(
+  script: string,
+  dirPrefix: string,
+): Promise<{ origin: string; child: ChildProcess; dir: string }> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), dirPrefix));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, '--serve'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      MESHWORK_PORT: String(port),
+      MESHWORK_HOST: '127.0.0.1',
+      MESHWORK_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      MESHWORK_DATA_DIR: dir,
+      MESHWORK_LOG_LEVEL: 'silent',
+    },
+  });
+  return { origin: await readyOrigin(child, 'meshwork'), child, dir };
 }
 
 /** Asks a bench server process for its resident set size. */

@@ -1,5 +1,6 @@
 import { ChatConnection } from '../../plugins/chat/client/chat-connection.ts';
 import type { ChatEvent } from '../../plugins/chat/shared.ts';
+import { WireChatClient } from './chat-wire.ts';
 
 /**
  * bench:chat's role "clients": the sockets of a slice of the users (several such processes share a large run), the
@@ -37,7 +38,31 @@ export interface ClientRaw {
   remote: number[];
   byPath: Record<string, number[]>;
   acks: number[];
+  /** CPU over the measured window, and from its start until this process's receipts stopped (drain included). */
   cpuMs: number;
+  cpuMsToDrain: number;
+}
+
+/** What the bench needs of a client connection: the lean wire client or the chat client library's. */
+interface BenchConn {
+  connected(): Promise<void>;
+  send(roomId: string, text: string, clientMsgId: string): Promise<{ ok: boolean }>;
+  close(): void;
+}
+
+/**
+ * BENCH_CLIENT=socket.io runs the sockets through the chat client library (ChatConnection over socket.io-client, as
+ * the web app does); the default is the lean wire client (chat-wire.ts), so that the load generator takes less of
+ * the CPU the servers under test run on.
+ */
+function connect(origin: string, token: string, onEvent: (e: ChatEvent) => void): BenchConn {
+  if (process.env.BENCH_CLIENT !== 'socket.io') return new WireChatClient(origin, token, onEvent);
+  const c = new ChatConnection(origin, token, { transports: ['websocket'], onEvent });
+  return {
+    connected: () => c.connected(),
+    send: (roomId, text, clientMsgId) => c.send(roomId, text, { clientMsgId }),
+    close: () => c.close(),
+  };
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -58,32 +83,35 @@ export async function runClients(): Promise<void> {
   const setup = await once<{ setup: ClientSetup }>('setup').then((m) => m.setup);
   const { users, origins, from, to, rate } = setup;
   const receipts = new Map<string, number>();
-  const raw: ClientRaw = { sent: [], acked: 0, receipts: [], local: [], remote: [], byPath: {}, acks: [], cpuMs: 0 };
+  const raw: ClientRaw = {
+    sent: [],
+    acked: 0,
+    receipts: [],
+    local: [],
+    remote: [],
+    byPath: {},
+    acks: [],
+    cpuMs: 0,
+    cpuMsToDrain: 0,
+  };
   const mine = users.slice(from, to);
   const conns = mine.map((u, i) => {
     const idx = from + i;
-    return new ChatConnection(origins[u.server] as string, u.token, {
-      transports: ['websocket'],
-      onEvent: (e: ChatEvent) => {
-        if (e.type !== 'message.posted') return;
-        let m: { k: string; t: number; s: number; h: number; w: number };
-        try {
-          m = JSON.parse(e.data.text);
-        } catch {
-          return;
-        }
-        // Own echoes are acknowledgements, not deliveries; warm-up messages are not measured.
-        if (!m.w || Number(m.k.split(':')[0]) === idx) return;
-        const key = `${m.k} ${idx}`;
-        const times = (receipts.get(key) ?? 0) + 1;
-        receipts.set(key, times);
-        if (times !== 1) return;
-        const local = m.s === u.server;
-        const ms = now() - m.t;
-        (local ? raw.local : raw.remote).push(ms);
-        const p = `sender on ${m.h ? 'host' : 'member'} server → recipient on ${local ? 'same' : 'other'} server`;
-        (raw.byPath[p] ??= []).push(ms);
-      },
+    return connect(origins[u.server] as string, u.token, (e: ChatEvent) => {
+      if (e.type !== 'message.posted') return;
+      // The text is "<sender index>:<n> <sent at> <sender's side> <sent from the host side> <measured>".
+      const [k, t, s, h, w] = e.data.text.split(' ');
+      // Own echoes are acknowledgements, not deliveries; warm-up messages are not measured.
+      if (w !== '1' || !k || Number(k.slice(0, k.indexOf(':'))) === idx) return;
+      const key = `${k} ${idx}`;
+      const times = (receipts.get(key) ?? 0) + 1;
+      receipts.set(key, times);
+      if (times !== 1) return;
+      const local = Number(s) === u.server;
+      const ms = now() - Number(t);
+      (local ? raw.local : raw.remote).push(ms);
+      const p = `sender on ${h === '1' ? 'host' : 'member'} server → recipient on ${local ? 'same' : 'other'} server`;
+      (raw.byPath[p] ??= []).push(ms);
     });
   });
   await Promise.all(conns.map((c) => c.connected()));
@@ -99,9 +127,9 @@ export async function runClients(): Promise<void> {
         const w = now() >= start;
         const k = `${idx}:${n}`;
         const t = now();
-        const text = JSON.stringify({ k, t, s: u.server, h: u.room % 2 === u.server ? 1 : 0, w: w ? 1 : 0 });
+        const text = `${k} ${t} ${u.server} ${u.room % 2 === u.server ? 1 : 0} ${w ? 1 : 0}`;
         if (w) raw.sent.push([k, u.room, idx]);
-        void (conns[i] as ChatConnection).send(u.roomId, text, { clientMsgId: `b-${k}` }).then((r) => {
+        void (conns[i] as BenchConn).send(u.roomId, text, `b-${k}`).then((r) => {
           if (r.ok && w) {
             raw.acked++;
             raw.acks.push(now() - t);
@@ -123,8 +151,10 @@ export async function runClients(): Promise<void> {
       stableSince = now();
     } else if (now() - stableSince >= 2000) break;
   }
+  const drained = process.cpuUsage(cpu0);
+  raw.cpuMsToDrain = (drained.user + drained.system) / 1000;
   raw.receipts = [...receipts];
-  process.send?.({ type: 'results', raw });
   for (const c of conns) c.close();
-  setTimeout(() => process.exit(0), 200).unref();
+  // Exit once the results are handed over: they are large, and on a busy machine IPC takes its time.
+  process.send?.({ type: 'results', raw }, () => process.exit(0));
 }

@@ -41,5 +41,6 @@ export function mergeResults(users: ClientUser[], raws: ClientRaw[], seconds: nu
     byPath: Object.fromEntries([...paths].map(([k, v]) => [k, stats(v)])),
     ack: stats(raws.flatMap((r) => r.acks)),
     clientCpuPct: (raws.reduce((n, r) => n + r.cpuMs, 0) / (seconds * 1000)) * 100,
+    clientCpuMsToDrain: raws.reduce((n, r) => n + r.cpuMsToDrain, 0),
   };
 }

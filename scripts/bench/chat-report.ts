@@ -10,6 +10,9 @@ export interface ServerStats {
   lagP99: number;
   lagMax: number;
   cpuPct: number;
+  /** CPU time (ms) from the start of the measured window until every client finished draining: the backlog a
+   * starved server works off after the window is counted too, so per-delivery CPU holds under machine load. */
+  cpuMsToDrain?: number;
   s2sPerSecond: Record<string, number>;
 }
 export interface ClassStats {
@@ -30,6 +33,8 @@ export interface ClientResults {
   byPath: Record<string, ClassStats>;
   ack: ClassStats;
   clientCpuPct: number;
+  /** All clients processes' CPU from the start of the measured window until their receipts stopped. */
+  clientCpuMsToDrain: number;
 }
 export interface RunShape {
   rooms: number;
@@ -98,10 +103,14 @@ export function report(
   console.log('\n  by path (p50 / p99):');
   for (const [k, v] of Object.entries(r.byPath).sort())
     console.log(`    ${k.padEnd(58)} ${f(v.p50)} / ${f(v.p99)}  (${v.n})`);
-  console.log(`  clients (${clientProcs} process${clientProcs > 1 ? 'es' : ''}): CPU ${r.clientCpuPct.toFixed(0)} %`);
+  const perK = (ms: number | undefined) =>
+    ms === undefined ? '-' : `${((ms / Math.max(1, r.delivered)) * 1000).toFixed(0)} ms`;
+  console.log(
+    `  clients (${clientProcs} process${clientProcs > 1 ? 'es' : ''}, ${process.env.BENCH_CLIENT === 'socket.io' ? 'socket.io-client' : 'wire client'}): CPU ${r.clientCpuPct.toFixed(0)} %, CPU per 1,000 deliveries ${perK(r.clientCpuMsToDrain)}`,
+  );
   servers.forEach((s, i) =>
     console.log(
-      `  server ${labels[i]}: RSS ${(s.rss / 1048576).toFixed(0)} MB (peak ${(s.peakRss / 1048576).toFixed(0)} MB, JS heap in use ${(s.heapUsed / 1048576).toFixed(0)} MB), CPU ${s.cpuPct.toFixed(0)} %, event-loop lag p99 ${f(s.lagP99)} (max ${f(s.lagMax)}), S2S requests received/s ${JSON.stringify(s.s2sPerSecond)}`,
+      `  server ${labels[i]}: RSS ${(s.rss / 1048576).toFixed(0)} MB (peak ${(s.peakRss / 1048576).toFixed(0)} MB, JS heap in use ${(s.heapUsed / 1048576).toFixed(0)} MB), CPU ${s.cpuPct.toFixed(0)} %, event-loop lag p99 ${f(s.lagP99)} (max ${f(s.lagMax)}), CPU per 1,000 deliveries ${perK(s.cpuMsToDrain)}, S2S requests received/s ${JSON.stringify(s.s2sPerSecond)}`,
     ),
   );
   const ratio = remote.p99 / local.p99;

@@ -45,8 +45,11 @@ export interface OwnerDavOptions {
   realm: string;
   /** The DAV extensions of the collection (sync-collection, the type's multiget, …). */
   extensions: DavExtension[];
-  /** The collection of a live share (its `resourceId`), or null when it no longer exists (404). */
-  open(share: OutgoingShare, hrefPrefix: string): Promise<{ root: DavNode; space: string } | null>;
+  /**
+   * The collection of a live share (its `resourceId`), or null when it no longer exists (404). `basePath` is its
+   * storage path (default `/`): dead properties and locks keyed by it are the ones the owner's own mount sees.
+   */
+  open(share: OutgoingShare, hrefPrefix: string): Promise<{ root: DavNode; space: string; basePath?: string } | null>;
 }
 
 /** The request handler to mount at `opts.path` (`ctx.mount(opts.path, (req, res) => void handler(req, res))`). */
@@ -75,7 +78,7 @@ export function ownerDavHandler(ctx: PluginContext, opts: OwnerDavOptions) {
           root: opened.root,
           hrefPrefix,
           space: opened.space,
-          basePath: '/',
+          basePath: opened.basePath ?? '/',
           principal: `ocm:${providerId}`,
           canWrite: access.share.permissions.includes('write'),
         },

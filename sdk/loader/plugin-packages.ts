@@ -11,7 +11,6 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import * as sdk from '../index.ts';
 import { MeshworkError, type MeshworkPlugin } from '#core';
 import { bridgePlugin, SERVER_BRIDGE, SERVER_SPECIFIERS, WEB_SPECIFIERS, WEB_BRIDGE } from './bridge.ts';
@@ -103,6 +102,7 @@ async function loadServerPart(entry: string, file: string): Promise<MeshworkPlug
   const outfile = path.join(bundleDir, `plugin-${++bundleCount}.mjs`);
   let code = '';
   await bundleErrors(entry, async () => {
+    const { build } = await import('esbuild'); // only servers that name plugin packages load esbuild
     const out = await build({
       entryPoints: [file],
       bundle: true,
@@ -153,6 +153,7 @@ async function buildWebPart(entry: string, file: string): Promise<Pick<WebBundle
   let code = '';
   let css: string | undefined;
   await bundleErrors(entry, async () => {
+    const { build } = await import('esbuild');
     const out = await build({
       entryPoints: [file],
       bundle: true,

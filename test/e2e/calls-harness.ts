@@ -88,28 +88,60 @@ export function mediaCounts(page: Page): Promise<MediaCounts> {
 
 /**
  * Waits until the page decodes video frames and receives audio packets from each of `from`, and both counts keep
- * increasing between two readings (media flowing now, not just once).
+ * increasing between two readings (media flowing now, not just once). A timeout names who was missing and the
+ * counts last seen.
  */
 export async function expectMedia(page: Page, from: string[], what: string, ms = 45_000): Promise<MediaCounts> {
+  let seen: MediaCounts = {};
+  let links = '';
+  const explain = (err: Error, missing: (a: string) => boolean): Error =>
+    new Error(
+      `${err.message} (missing: ${from.filter(missing).join(', ')}; last counts: ${JSON.stringify(seen)}; connections: ${links})`,
+    );
+  const fail = async (err: Error, missing: (a: string) => boolean): Promise<never> => {
+    links = await connectionStates(page).catch((e: Error) => e.message);
+    throw explain(err, missing);
+  };
   const first = await eventually(
     async () => {
-      const c = await mediaCounts(page);
+      const c = (seen = await mediaCounts(page));
       return from.every((a) => (c[a]?.frames ?? 0) > 0 && (c[a]?.packets ?? 0) > 0) ? c : null;
     },
     ms,
     `${what}: first frames and audio`,
-  );
+  ).catch((err: Error) => fail(err, (a) => !((seen[a]?.frames ?? 0) > 0 && (seen[a]?.packets ?? 0) > 0)));
+  const grows = (a: string) =>
+    (seen[a]?.frames ?? 0) > (first[a]?.frames ?? 0) && (seen[a]?.packets ?? 0) > (first[a]?.packets ?? 0);
   return eventually(
     async () => {
-      const c = await mediaCounts(page);
-      const growing = from.every(
-        (a) => (c[a]?.frames ?? 0) > (first[a]?.frames ?? 0) && (c[a]?.packets ?? 0) > (first[a]?.packets ?? 0),
-      );
-      return growing ? c : null;
+      seen = await mediaCounts(page);
+      return from.every(grows) ? seen : null;
     },
     ms,
     `${what}: frames and audio still increasing`,
-  );
+  ).catch((err: Error) => fail(err, (a) => !grows(a)));
+}
+
+/**
+ * Every peer connection a page made, in order, for failure messages: connection/ICE/signalling states, the kinds of
+ * its receivers' tracks, and which remote tile (if any) shows each track.
+ */
+export function connectionStates(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const w = globalThis as any;
+    const shown = new Map<unknown, string>();
+    for (const v of w.document.querySelectorAll('video[data-testid="remote-video"]'))
+      for (const t of v.srcObject?.getTracks() ?? []) shown.set(t, v.dataset.address ?? '?');
+    return (w.__pcs as any[])
+      .map((pc, i) => {
+        const rx = pc
+          .getReceivers()
+          .map((r: any) => `${r.track?.kind}${shown.has(r.track) ? `→${shown.get(r.track)}` : ''}`)
+          .join(',');
+        return `#${i} ${pc.connectionState}/${pc.iceConnectionState}/${pc.signalingState} [${rx}]`;
+      })
+      .join('; ');
+  });
 }
 
 /** The remote addresses whose tiles a page shows. */

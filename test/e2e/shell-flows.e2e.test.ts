@@ -47,6 +47,11 @@ describe('browser: contacts, invites and the shares list, on desktop and phone',
         ? page.getByRole('button', { name: `alice@${a.host} (copy your address)` })
         : page.getByRole('button', { name: 'Copy address', exact: true });
       await copy.waitFor();
+      // This server runs files only: the navigation offers no page of a plugin it does not run.
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      await nav.getByRole('link', { name: 'Files' }).waitFor();
+      for (const absent of ['Chat', 'Calendar', 'Calls'])
+        assert.equal(await nav.getByRole('link', { name: absent }).count(), 0, `${absent} in the navigation`);
       // Keyboard users: the first Tab offers to skip the bars; opening a page puts focus at its start.
       await page.keyboard.press('Tab');
       assert.equal(await page.evaluate('document.activeElement.textContent'), 'Skip to content');

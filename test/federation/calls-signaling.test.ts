@@ -114,6 +114,43 @@ describe('calls: call state and signaling across servers (no media)', function (
     }
   });
 
+  it('an offer sent the moment a joiner appears reaches the joiner, even before its own join is answered', async () => {
+    const room = await createRoom(a, alice, 'Quick offer');
+    const bobRoom = await inviteAndAccept(a, alice, room.id, b, 'bob', bob);
+    const sa = await open(a, alice);
+    const sb = await open(b, bob);
+    const started = await sa.ask('start', { roomId: room.id, audio: true, video: true });
+    await sb.until(bobRoom, (v) => v.call?.callId === started.callId, 'bob to see the call');
+    // Alice's tab offers as soon as its server shows bob in the call, as a browser does.
+    const offered = new Promise<void>((resolve) => {
+      const onCall = (v: { call: { participants: Array<{ address: string; session: string }> } | null }) => {
+        const p = v.call?.participants.find((x) => x.address === `bob@${b.host}`);
+        if (!p) return;
+        sa.socket.off('call', onCall as never);
+        void sa
+          .ask('signal', {
+            roomId: room.id,
+            callId: started.callId,
+            session: started.session,
+            to: p,
+            data: { kind: 'offer', pc: 'early', sdp: 'v=0 early offer' },
+          })
+          .then(() => resolve());
+      };
+      sa.socket.on('call', onCall as never);
+    });
+    const joined = await sb.ask('join', { roomId: bobRoom, callId: started.callId, audio: true, video: false });
+    assert.equal(joined.ok, true, JSON.stringify(joined));
+    await offered;
+    const got = await eventually(
+      async () => sb.signals.find((m) => m.data.kind === 'offer' && (m.data as { pc?: string }).pc === 'early'),
+      5000,
+      'the early offer at bob’s tab',
+    );
+    assert.equal(got.to.session, joined.session);
+    assert.equal((await sa.ask('end', { roomId: room.id, callId: started.callId })).ok, true);
+  });
+
   it('refuses non-members, and a server speaking for another server’s user', async () => {
     const room = await createRoom(a, alice, 'Private');
     const sc = await open(a, carol);

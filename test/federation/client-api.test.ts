@@ -18,6 +18,8 @@ describe('client API: sessions, identity and abuse limits', function () {
       email: null,
       address: `gina@${s.host}`,
       server: s.host,
+      // The web app shows the pages of these plugins only.
+      plugins: ['note'],
     });
     assert.equal((await s.api(token, 'POST', '/api/v1/auth/logout')).status, 204);
     assert.equal((await s.api(token, 'GET', '/api/v1/me')).status, 401);

@@ -3,9 +3,28 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { requireBinary, startJanus } from '../../plugins/calls/testing/media-servers.ts';
 import { freePort } from '../harness/test-server.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
+
+/** Runs `npm start`'s script (the bundled server) and resolves with its output once a line matches `ready`. */
+async function startBundled(env: Record<string, string>, ready: RegExp) {
+  const child = spawn(process.execPath, [path.join(root, 'scripts/start.mjs')], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (ready.test(out)) resolve(out);
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+  return { child, output };
+}
 
 function cli(args: string[], env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [path.join(root, 'scripts/meshwork.mjs'), ...args], {
@@ -52,20 +71,11 @@ describe('operator interface: the meshwork command and npm start', function () {
 
   it('starts on an existing data dir, serves discovery and logs in the CLI-created user', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [path.join(root, 'scripts/start.mjs')], {
-      cwd: root,
-      env: { ...process.env, MESHWORK_PORT: String(port), MESHWORK_DATA_DIR: dataDir, MESHWORK_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { child } = await startBundled(
+      { MESHWORK_PORT: String(port), MESHWORK_DATA_DIR: dataDir, MESHWORK_LOG_LEVEL: 'warn' },
+      /Meshwork listening/,
+    );
     try {
-      await new Promise<void>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('Meshwork listening')) resolve();
-        });
-        child.once('exit', (code) => reject(new Error(`exited ${code}`)));
-      });
       const d = (await (await fetch(`http://127.0.0.1:${port}/.well-known/ocm`)).json()) as { endPoint: string };
       assert.equal(d.endPoint, `http://localhost:${port}/ocm`);
       const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
@@ -80,6 +90,21 @@ describe('operator interface: the meshwork command and npm start', function () {
       assert.equal(((await me.json()) as { address: string }).address, `erin@localhost:${port}`);
     } finally {
       child.kill('SIGTERM');
+    }
+  });
+
+  it('the bundled server loads the Janus client when it first needs it and connects to a real Janus', async function () {
+    requireBinary(this, 'janus');
+    const janus = await startJanus();
+    const port = await freePort();
+    try {
+      const own = mkdtempSync(path.join(tmpdir(), 'mw-janus-'));
+      const env = { MESHWORK_PORT: String(port), MESHWORK_DATA_DIR: own, MESHWORK_LOG_LEVEL: 'info' };
+      const { child, output } = await startBundled({ ...env, ...janus.env }, /connected to Janus|Janus cannot be/);
+      child.kill('SIGTERM');
+      assert.match(output, /connected to Janus/, output);
+    } finally {
+      await janus.stop();
     }
   });
 });

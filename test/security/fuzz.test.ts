@@ -16,7 +16,10 @@ import { webStatic } from '../../scripts/web-static.ts';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
 import { ensureWebBuild } from '../harness/web-build.ts';
 import { mountedRoutes, sendRaw, type MountedRoute, type RawRequest, type RawResponse } from './fuzz-client.ts';
-import { buildCase, DAV_METHODS, davBodies, malformedHttp, Rng, type FuzzAuth } from './fuzz-inputs.ts';
+import { davBodies } from './fuzz-bodies.ts';
+import { buildCase, DAV_METHODS, type FuzzAuth } from './fuzz-inputs.ts';
+import { malformedHttp } from './fuzz-malformed-http.ts';
+import { Rng } from './fuzz-rng.ts';
 
 const CASES_PER_ROUTE = 40;
 const DESTRUCTIVE = ['LOCK', 'UNLOCK', 'COPY', 'MOVE', 'DELETE'];

@@ -37,3 +37,21 @@ describe('malformed percent-encoding in any route is a 400, never a 500', functi
       assert.match(res.body, body);
     });
 });
+
+describe('CONNECT (a proxy method) gets an answer, not a dropped connection', function () {
+  this.timeout(30_000);
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({ plugins: defaultPlugins() });
+  });
+  after(async () => s?.destroy());
+
+  for (const target of ['/dav', '/', 'example.org:443'])
+    it(`CONNECT ${target} → 405 with a JSON error, and the server keeps serving`, async () => {
+      const res = await sendRaw(s.port, { method: 'CONNECT', target, headers: [], body: Buffer.alloc(0) });
+      assert.equal(res.status, 405, `${res.outcome} ${res.head}`);
+      assert.match(res.body, /"code":"METHOD_NOT_ALLOWED"/);
+      const after = await fetch(`${s.origin}/.well-known/ocm`);
+      assert.equal(after.status, 200);
+    });
+});

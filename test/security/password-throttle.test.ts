@@ -45,6 +45,16 @@ describe('password guessing is throttled on every path that checks a password', 
     await s.destroy();
   });
 
+  it('a burst of parallel Basic requests with the right password is one check, never throttled', async () => {
+    // A sync client's parallel requests when no verified credential is cached (first use, or just expired).
+    const auth = basic('alice', 'alice-password');
+    const all = await Promise.all(Array.from({ length: 12 }, () => get(s, '/dav/files/alice/', auth, 'PROPFIND')));
+    assert.deepEqual(
+      all.map((r) => r.status),
+      all.map(() => 207),
+    );
+  });
+
   it('login API: after 5 failures the account waits at that address (429, Retry-After, the wait in words)', async () => {
     await failTimes(5, () => login(s, 'alice', 'wrong-password', '203.0.113.7'));
     const refused = await login(s, 'alice', 'alice-password', '203.0.113.7');

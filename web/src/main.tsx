@@ -10,9 +10,11 @@ import { loadRuntimePlugins } from './runtime-plugins.ts';
 
 const root = document.getElementById('app');
 if (root) {
-  render(<App plugins={webPlugins} />, root);
+  // Built-in parts show only when the server runs their plugin (GET /me lists them).
+  const builtIn = new Set(webPlugins.map((p) => p.id));
+  render(<App plugins={webPlugins} builtIn={builtIn} />, root);
   // Plugins enabled by configuration join the navigation after the built-in ones, once loaded.
   void loadRuntimePlugins().then((extra) => {
-    if (extra.length > 0) render(<App plugins={[...webPlugins, ...extra]} />, root);
+    if (extra.length > 0) render(<App plugins={[...webPlugins, ...extra]} builtIn={builtIn} />, root);
   });
 }

@@ -68,6 +68,13 @@ export interface ShareTarget {
   label: string;
   /** Picks the item and shares it with `recipient` (typically through the SDK's `ShareDialog`); lazily loaded. */
   Dialog: ComponentType<{ recipient: string; onClose: () => void }>;
+  /** The OCM resource types it shares (default: those its plugin labels in `resourceLabels`). */
+  resourceTypes?: string[];
+  /**
+   * Offered to people whose server lists none of `resourceTypes` in its discovery, because such peers may be assumed
+   * to accept them (the server's `assumable` resource types; OCM lets a sender assume `file`).
+   */
+  assumable?: boolean;
 }
 
 /** A file the user picked from their files (their own or shared with them). */

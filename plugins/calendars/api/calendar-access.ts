@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '#core';
 import type { Calendar, CalendarStore } from '../calendar-store.ts';
+import type { DefaultCollection } from '#dav';
+import { DEFAULT_CALENDAR } from '../default-calendar.ts';
 import { FEDERATION_ERRORS } from '../federation/error-codes.ts';
 import { CALENDAR_API_ERRORS as E } from './api-errors.ts';
 
@@ -19,7 +21,7 @@ export interface CalendarView {
 }
 
 /** Colours new calendars get in turn (readable on light and dark backgrounds). */
-export const PALETTE = ['#2563cc', '#17784f', '#c2410c', '#7a4fd6', '#be185d', '#0e7490', '#8f5606'];
+export const PALETTE = [DEFAULT_CALENDAR.color, '#17784f', '#c2410c', '#7a4fd6', '#be185d', '#0e7490', '#8f5606'];
 
 const COLOR = /^#([0-9a-f]{6})([0-9a-f]{2})?$/i;
 
@@ -60,19 +62,15 @@ function checkColor(v: unknown): string {
 
 /** Calendars of the signed-in user: look-ups with ownership checks, and the calendar changes the web app makes. */
 export class CalendarAccess {
-  constructor(private readonly store: CalendarStore) {}
+  constructor(
+    private readonly store: CalendarStore,
+    private readonly defaults: Pick<DefaultCollection, 'ensure'>,
+  ) {}
 
-  /** The user's calendars; a first visit gets a "Personal" calendar so there is somewhere to put events. */
+  /** The user's calendars; the first listing makes the server's default "Personal" one (default-calendar.ts). */
   async list(userId: string): Promise<CalendarView[]> {
-    let all = await this.store.list(userId);
-    if (!all.some((c) => !c.remote)) {
-      await this.store
-        .create({ ownerId: userId, uri: 'personal', props: { displayName: 'Personal', color: PALETTE[0]! } })
-        .catch((err) => {
-          if (!(err instanceof ConflictError)) throw err;
-        });
-      all = await this.store.list(userId);
-    }
+    await this.defaults.ensure(userId);
+    const all = await this.store.list(userId);
     // Own calendars first, oldest first (the first is where new events go by default), then shared ones.
     const rank = (c: Calendar) => (c.remote ? 1 : 0);
     return all.sort((x, y) => rank(x) - rank(y) || x.createdAt - y.createdAt).map(viewOf);

@@ -1,6 +1,7 @@
 import express, { type Request, type Router } from 'express';
 import type { Namespace } from 'socket.io';
 import { userRoom } from '#core';
+import type { DefaultCollection } from '#dav';
 import type { CalendarStore } from '../calendar-store.ts';
 import type { ObjectStore } from '../object-store.ts';
 import { CalendarAccess } from './calendar-access.ts';
@@ -70,9 +71,10 @@ export function mountCalendarApi(
     objects: ObjectStore;
     federation: Pick<CalendarFederation, 'putThrough' | 'deleteThrough'> | null;
     changes: ChangeAnnouncer;
+    defaults: Pick<DefaultCollection, 'ensure'>;
   },
 ): void {
-  const access = new CalendarAccess(deps.calendars);
+  const access = new CalendarAccess(deps.calendars, deps.defaults);
   const writer = new ObjectWriter(deps.objects, deps.federation);
   const events = new EventWrites(deps.objects, writer);
   // Object writes announce themselves (ObjectStore's onChange); calendar changes are announced here.

@@ -1,5 +1,14 @@
 /** A calendar collection as a DAV sync collection over the calendar and object stores. */
-import { DavError, encodeSegment, forbidden, type DavSyncCollection, type SyncChanges, type WriteInput } from '#dav';
+import {
+  DavError,
+  encodeSegment,
+  forbidden,
+  notFound,
+  type DavNode,
+  type DavSyncCollection,
+  type SyncChanges,
+  type WriteInput,
+} from '#dav';
 import type { Calendar } from '../calendar-store.ts';
 import type { DavPrincipal, CalendarAccess } from './access.ts';
 import type { CaldavContext, CalendarWriter } from './context.ts';
@@ -77,12 +86,28 @@ export class CalendarNode implements DavSyncCollection {
     return storeObject(this, name, input);
   }
 
+  /** A rename inside this (own, local) calendar; anything else is copied and deleted by the DAV core. */
+  async moveInto(name: string, source: DavNode): Promise<boolean> {
+    if (!(source instanceof ObjectNode) || source.parent.calendar.id !== this.calendar.id || this.calendar.remote)
+      return false;
+    if (!(await asDav(() => this.ctx.objects.rename(this.calendar.id, source.name, name)))) throw notFound();
+    return true;
+  }
+
   async createCollection(): Promise<void> {
     throw forbidden('a calendar holds calendar objects, not collections', '{DAV:}resource-must-be-null');
   }
 
   async syncToken(): Promise<number> {
     return this.calendar.syncToken;
+  }
+
+  /**
+   * The response cache's version: the calendar's id and the token read with its row for this request (every object,
+   * property and dead-property change bumps it in its transaction) and the access the policy gave the caller.
+   */
+  responseVersion(): string {
+    return `${this.calendar.id}:${this.calendar.syncToken}:${this.access}`;
   }
 
   async changesSince(token: number | null, opts: { limit: number | null }): Promise<SyncChanges | null> {

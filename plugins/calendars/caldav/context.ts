@@ -46,6 +46,8 @@ export interface CaldavContext {
   userInfo(userId: string): Promise<{ displayName: string; email: string | null } | null>;
   /** The host part of the server's OCM addresses (calendar-user-address-set). */
   host: string;
+  /** Makes the user's default calendar the first time their calendars are reached (once per user, ever). */
+  ensureDefault(userId: string): Promise<void>;
 }
 
 /** How a report asked for calendar-data (RFC 4791 §9.6). */

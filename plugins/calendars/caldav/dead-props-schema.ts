@@ -4,8 +4,9 @@
  * a calendar home, a calendar or an object. Rows go with their calendar and with their object (foreign keys, cascade), however those are deleted.
  */
 import type { SchemaMigration } from '#core';
-import { TreeDeadPropertyStore } from '#dav';
-import type { CalendarsDb } from '../tables.ts';
+import { memberTouched, TreeDeadPropertyStore } from '#dav';
+import { OBJECT_TABLE } from '../object-store.ts';
+import type { CalendarsDb, CalendarsTrx } from '../tables.ts';
 
 export const calendarPropsMigration: SchemaMigration = {
   name: '0002-calendars-dead-props',
@@ -39,7 +40,14 @@ export const calendarPropsMigration: SchemaMigration = {
   },
 };
 
-/** The store over `calendars_props`. */
+/**
+ * The store over `calendars_props`. A property change bumps its calendar's sync token in the same transaction (and
+ * logs a changed object as modified), so getctag, sync clients and the DAV response cache see it on every app node.
+ */
 export function calendarPropStore(db: CalendarsDb): TreeDeadPropertyStore {
-  return new TreeDeadPropertyStore(db, { props: 'calendars_props', collections: 'calendars_calendars' });
+  return new TreeDeadPropertyStore(db, {
+    props: 'calendars_props',
+    collections: 'calendars_calendars',
+    onChange: (trx, calendarId, member) => memberTouched(trx as CalendarsTrx, OBJECT_TABLE, calendarId, member),
+  });
 }

@@ -199,4 +199,47 @@ for (const engine of ENGINES)
         assert.equal((await alice.send('DELETE', other)).status, 204);
       }
     });
+
+    it('moves an object’s dead properties with it and copies them with COPY (RFC 4918 §9.8, §9.9)', async () => {
+      const src = `${home}from/`;
+      const dst = `${home}to/`;
+      for (const c of [src, dst]) assert.equal((await alice.send('MKCALENDAR', c)).status, 201);
+      const note = (href: string) =>
+        alice.send('PROPFIND', href, { headers: { depth: '0' }, body: find('<cs:x-note/>') }).then((r) => r);
+      const dest = (href: string) => ({ destination: `${server.origin}${href}` });
+      assert.equal((await putIcs(alice, `${src}m.ics`, event)).status, 201);
+      assert.equal(
+        (await alice.send('PROPPATCH', `${src}m.ics`, { body: set('<cs:x-note>kept</cs:x-note>') })).status,
+        207,
+      );
+      // Renamed in its calendar: the UID stays, and so do the properties.
+      const renamed = await alice.send('MOVE', `${src}m.ics`, { headers: dest(`${src}n.ics`) });
+      assert.equal(renamed.status, 201, renamed.text);
+      assert.match(found((await note(`${src}n.ics`)).text), /kept/);
+      // Moved to another calendar.
+      const moved = await alice.send('MOVE', `${src}n.ics`, { headers: dest(`${dst}m.ics`) });
+      assert.equal(moved.status, 201, moved.text);
+      assert.equal((await alice.send('GET', `${src}n.ics`)).status, 404);
+      assert.match(found((await note(`${dst}m.ics`)).text), /kept/);
+      // Copied back: both have them, and changing one leaves the other alone.
+      const copied = await alice.send('COPY', `${dst}m.ics`, { headers: dest(`${src}c.ics`) });
+      assert.equal(copied.status, 201, copied.text);
+      assert.match(found((await note(`${src}c.ics`)).text), /kept/);
+      assert.equal(
+        (await alice.send('PROPPATCH', `${src}c.ics`, { body: set('<cs:x-note>copy</cs:x-note>') })).status,
+        207,
+      );
+      assert.match(found((await note(`${dst}m.ics`)).text), /kept/);
+      // Moved over an object that had properties of its own: the moved ones replace them.
+      assert.equal((await alice.send('PROPPATCH', `${dst}m.ics`, { body: set('<cs:other>1</cs:other>') })).status, 207);
+      const over = await alice.send('MOVE', `${src}c.ics`, { headers: dest(`${dst}m.ics`) });
+      assert.equal(over.status, 204, over.text);
+      const after = await alice.send('PROPFIND', `${dst}m.ics`, {
+        headers: { depth: '0' },
+        body: find('<cs:x-note/><cs:other/>'),
+      });
+      assert.match(found(after.text), /copy/);
+      assert.doesNotMatch(found(after.text), /:other/);
+      for (const c of [src, dst]) assert.equal((await alice.send('DELETE', c)).status, 204);
+    });
   });

@@ -2,6 +2,8 @@
 import {
   createDavServer,
   deadPropertiesExtension,
+  ResponseCache,
+  responseCacheExtension,
   syncExtension,
   type DavExtension,
   type DavLogger,
@@ -59,6 +61,13 @@ export function caldavExtension(): DavExtension {
  * The DAV server of the CalDAV tree: no locks (CalDAV clients do not lock); dead properties in `props` (what
  * clients PROPPATCH beyond the calendar's own properties).
  */
-export function createCaldavServer(logger: DavLogger, props: DeadPropertyStore): DavServer {
-  return createDavServer({ logger, extensions: [syncExtension(), caldavExtension(), deadPropertiesExtension(props)] });
+export function createCaldavServer(
+  logger: DavLogger,
+  props: DeadPropertyStore,
+  cache: ResponseCache = new ResponseCache(),
+): DavServer {
+  return createDavServer({
+    logger,
+    extensions: [syncExtension(), caldavExtension(), deadPropertiesExtension(props), responseCacheExtension(cache)],
+  });
 }

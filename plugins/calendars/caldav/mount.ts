@@ -33,6 +33,7 @@ export function calendarsHandler(server: DavServer, ctx: CaldavContext, auth: Ca
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const who = await caller(auth, req, res);
+      if (who.kind === 'user') await ctx.ensureDefault(who.userId);
       const raw = req.url ?? '/';
       const root = new CalendarsRoot(ctx, who);
       const segs = decodeSegments(raw);

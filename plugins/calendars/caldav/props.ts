@@ -76,11 +76,15 @@ export function caldavProperties(): PropertyProvider {
     async propFind(batch: readonly PropFind[], d: DavRequest) {
       const scope = scopeOf(d);
       const who = scope.who;
-      const me = who.kind === 'user' ? principalHref(who.userId) : undefined;
+      const me = who.kind === 'user' ? href(principalHref(who.userId)) : '<d:unauthenticated/>';
+      const principals = href(`${PRINCIPALS_PREFIX}/`);
+      // Built once per batch: a listing runs this loop for every member.
+      let objectPrivileges: string | undefined;
+      let objectAccess: CalendarAccess | undefined;
       for (const pf of batch) {
         const n = pf.node;
-        pf.handle(P.currentUserPrincipal, me ? href(me) : '<d:unauthenticated/>');
-        pf.handle(P.principalCollectionSet, href(`${PRINCIPALS_PREFIX}/`));
+        pf.handle(P.currentUserPrincipal, me);
+        pf.handle(P.principalCollectionSet, principals);
         if (n instanceof CalendarsRoot) {
           pf.handle(P.privileges, () => privileges('read'));
         } else if (n instanceof HomeNode) {
@@ -89,7 +93,13 @@ export function caldavProperties(): PropertyProvider {
         } else if (n instanceof CalendarNode) {
           calendarProps(pf, n);
         } else if (n instanceof ObjectNode) {
-          pf.handle(P.privileges, () => privileges(n.parent.access));
+          if (pf.wants(P.privileges)) {
+            // Members of one calendar share its access; a batch spans one calendar (or a few, each asked once).
+            const access = n.parent.access;
+            if (objectPrivileges === undefined || objectAccess !== access)
+              [objectPrivileges, objectAccess] = [privileges(access), access];
+            pf.set(P.privileges, objectPrivileges);
+          }
         }
       }
       await calendarDataFor(batch, scope);

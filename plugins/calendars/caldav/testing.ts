@@ -1,4 +1,5 @@
 /** Test helpers for the CalDAV layer: a server with the calendars plugin and a DAV client per user. */
+import type { ResponseCache } from '#dav';
 import { freshPostgresUrl, postgresAvailable } from '../../../test/harness/databases.ts';
 import { davClient, basicFor } from '../../../test/harness/dav-test-client.ts';
 import { startTestServer, type TestServer } from '../../../test/harness/test-server.ts';
@@ -8,7 +9,7 @@ export const CAL_NS = 'xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"';
 
 /** A running server with the calendars plugin, its services and users. */
 export async function caldavServer(
-  opts: { env?: Record<string, string>; maxResourceSize?: number } = {},
+  opts: { env?: Record<string, string>; maxResourceSize?: number; responseCache?: ResponseCache } = {},
 ): Promise<{ server: TestServer; services: CalendarServices }> {
   let services: CalendarServices | null = null;
   const server = await startTestServer({
@@ -17,6 +18,7 @@ export async function caldavServer(
       calendarsPlugin({
         onReady: (s) => (services = s),
         ...(opts.maxResourceSize ? { maxResourceSize: opts.maxResourceSize } : {}),
+        ...(opts.responseCache ? { responseCache: opts.responseCache } : {}),
       }),
     ],
   });

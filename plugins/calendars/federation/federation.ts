@@ -9,6 +9,7 @@
  */
 import { ConfigError, NotFoundError, type IncomingShare, type PluginContext, type PluginHooks } from '#core';
 import { announceChange, sharedCopyUri, webdavIncomingPermissions } from '#sdk';
+import { DAV_READ_METHODS } from '#dav';
 import type { Calendar, CalendarStore } from '../calendar-store.ts';
 import type { ObjectStore } from '../object-store.ts';
 import { FEDERATION_ERRORS } from './error-codes.ts';
@@ -66,7 +67,7 @@ export function setupFederation(
   const sync = calendarSyncClient(ctx, calendars, objects);
   const interval = syncInterval(ctx);
   const ownerDav = calendarOwnerHandler(ctx, stores);
-  ctx.mount(REMOTE_CALENDARS_PATH, (req, res) => void ownerDav(req, res));
+  ctx.hotMount(REMOTE_CALENDARS_PATH, DAV_READ_METHODS, (req, res) => void ownerDav(req, res));
 
   const shareOf = async (copy: Calendar) => {
     if (!copy.remote) return null;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { basicFor, davClient } from '../../../test/harness/dav-test-client.ts';
 import { event, ownerPut, shareAndAccept, start, type Node } from './testing/federation-nodes.ts';
 
 /** The owner's `/dav/remote-calendars/<providerId>/` endpoint on the wire, with the credential B holds. */
@@ -9,6 +10,8 @@ describe('federated calendars: the owner endpoint', function () {
   let url: string;
   let secret: string;
   let calId: string;
+  let alice: string;
+  let bob: string;
 
   const basic = (s: string) =>
     `Basic ${Buffer.from(`${Buffer.from('bob@elsewhere').toString('base64')}:${s}`).toString('base64')}`;
@@ -29,8 +32,8 @@ describe('federated calendars: the owner endpoint', function () {
 
   before(async () => {
     [a, b] = await Promise.all([start(), start()]);
-    const alice = await a.server.user('alice');
-    const bob = await b.server.user('bob');
+    alice = await a.server.user('alice');
+    bob = await b.server.user('bob');
     calId = (await a.services.calendars.create({ ownerId: 'alice', uri: 'w' })).id;
     await ownerPut(a, calId, 'one.ics', event('one', 'One'));
     await ownerPut(a, calId, 'two.ics', event('two', 'Two'));
@@ -83,5 +86,67 @@ describe('federated calendars: the owner endpoint', function () {
     assert.equal(res.status, 403);
     assert.match(await res.text(), /need-privileges/);
     assert.equal(await a.services.objects.get(calId, 'three.ics'), null);
+  });
+
+  it('stores dead properties as the owner’s own mount does on a read-write share, and refuses them on a read one', async () => {
+    const PROP = (v: string) =>
+      `<?xml version="1.0"?><d:propertyupdate xmlns:d="DAV:" xmlns:x="urn:example:x"><d:set><d:prop>${v}</d:prop></d:set></d:propertyupdate>`;
+    const FIND = `<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:x="urn:example:x"><d:prop><x:note/></d:prop></d:propfind>`;
+    // The read share of this suite: PROPPATCH is a write like any other.
+    const refused = await send('PROPPATCH', url, { body: PROP('<x:note>no</x:note>') });
+    assert.equal(refused.status, 403);
+    assert.match(await refused.text(), /need-privileges/);
+    const rwId = (await a.services.calendars.create({ ownerId: 'alice', uri: 'rw' })).id;
+    await ownerPut(a, rwId, 'e.ics', event('e', 'E'));
+    await shareAndAccept(a, alice, rwId, b, bob, 'bob', ['read', 'write']);
+    const rw = (await b.server.engine.shares.listIncoming('bob', 'calendar')).find(
+      (s) => String(s.protocol.protocols.webdav!.url) !== url,
+    )!;
+    const rwUrl = String(rw.protocol.protocols.webdav!.url);
+    const auth = basic(String(rw.protocol.protocols.webdav!.sharedSecret));
+    const remote = (method: string, path: string, body: string) =>
+      send(method, new URL(path, rwUrl).href, { auth, body, headers: { depth: '0' } });
+    for (const [path, value] of [
+      ['', 'on the calendar'],
+      ['e.ics', 'on the event'],
+    ] as const) {
+      const set = await remote('PROPPATCH', path || rwUrl, PROP(`<x:note>${value}</x:note>`));
+      assert.equal(set.status, 207, await set.text());
+      // The recipient reads it back, and the owner's own CalDAV client sees the same property.
+      assert.match(await (await remote('PROPFIND', path || rwUrl, FIND)).text(), new RegExp(value));
+      const own = await davClient(a.server.origin, basicFor('alice')).send(
+        'PROPFIND',
+        `/dav/calendars/alice/rw/${path}`,
+        { headers: { depth: '0' }, body: FIND },
+      );
+      assert.match(own.text, new RegExp(value));
+    }
+    // The calendar's own properties stay the owner's: refused, not shadowed by a dead copy.
+    const name = await remote('PROPPATCH', rwUrl, PROP('<d:displayname>Mine now</d:displayname>'));
+    assert.equal(name.status, 207);
+    assert.match(await name.text(), /cannot-modify-protected-property/);
+    assert.notEqual((await a.services.calendars.getById(rwId))?.displayName, 'Mine now');
+  });
+
+  it('answers reads on the hot edge as express does, before and after the share is revoked', async () => {
+    // The mount spelt in another case goes through express (case-insensitive), the exact one skips it.
+    const viaExpress = (u: string) => u.replace('/dav/remote-calendars/', '/Dav/remote-calendars/');
+    assert.notEqual(viaExpress(url), url);
+    const both = async (method: string, u: string, opts: Parameters<typeof send>[2] = {}) => {
+      const [hot, slow] = [await send(method, u, opts), await send(method, viaExpress(u), opts)];
+      assert.equal(slow.status, hot.status, `${method} ${u}`);
+      assert.equal(await slow.text(), await hot.text(), `${method} ${u}`);
+      for (const h of ['www-authenticate', 'etag', 'content-type', 'dav'])
+        assert.equal(slow.headers.get(h), hot.headers.get(h), `${method} ${u} ${h}`);
+      return hot.status;
+    };
+    const LIST = `<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>`;
+    assert.equal(await both('PROPFIND', url, { body: LIST, headers: { depth: '1' } }), 207);
+    assert.equal(await both('GET', `${url}one.ics`), 200);
+    assert.equal(await both('GET', `${url}one.ics`, { auth: basic('wrong') }), 401);
+    const [share] = await a.server.engine.shares.listOutgoingForResource('calendar', calId);
+    assert.ok((await a.server.api(alice, 'DELETE', `/api/v1/shares/outgoing/${share!.id}`)).status < 300);
+    assert.equal(await both('PROPFIND', url, { body: LIST, headers: { depth: '1' } }), 401);
+    assert.equal(await both('GET', `${url}one.ics`), 401);
   });
 });

@@ -16,6 +16,8 @@ export const calendarsWebPlugin: WebPlugin = {
   shareTargets: [
     {
       label: 'A calendar',
+      // The server's calendar type is assumable: Nextcloud takes calendar shares without listing the type.
+      assumable: true,
       Dialog: lazyComponent(() => import('./share-target.tsx').then((m) => m.ShareCalendarWith)),
     },
   ],

@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import Janode from 'janode';
-import VideoRoomPlugin from 'janode/plugins/videoroom';
+import type Janode from 'janode';
+import type VideoRoomPlugin from 'janode/plugins/videoroom';
 import type { JanodeConnection, JanodeSession, VideoRoomHandle } from 'janode';
 import type { Logger } from '#core';
 import type { SfuAdapter, SfuRoomSpec } from './sfu-adapter.ts';
@@ -19,8 +19,22 @@ interface HandleEntry {
   kind: 'publisher' | 'subscriber';
 }
 
-// janode logs to stdout on its own; Meshwork's logger carries what matters.
-Janode.Logger.setLevel('none');
+interface JanodeModules {
+  Janode: typeof Janode;
+  VideoRoomPlugin: typeof VideoRoomPlugin;
+}
+let janodeModules: Promise<JanodeModules> | undefined;
+
+/** janode (and its WebSocket client) when a server first talks to Janus, not in every server's start-up. */
+function loadJanode(): Promise<JanodeModules> {
+  return (janodeModules ??= Promise.all([import('janode'), import('janode/plugins/videoroom')]).then(
+    ([{ default: Janode }, { default: VideoRoomPlugin }]) => {
+      // janode logs to stdout on its own; Meshwork's logger carries what matters.
+      Janode.Logger.setLevel('none');
+      return { Janode, VideoRoomPlugin };
+    },
+  ));
+}
 
 /**
  * The Janus VideoRoom adapter (Debian's `janus`, driven with Meetecho's janode over Janus's WebSocket API).
@@ -58,6 +72,7 @@ export class JanusAdapter implements SfuAdapter {
 
   async #connect(): Promise<void> {
     const address = { url: this.#url, ...(this.#apiSecret ? { apisecret: this.#apiSecret } : {}) };
+    const { Janode, VideoRoomPlugin } = await loadJanode();
     const conn = await Janode.connect({ address, retry_time_secs: 1, max_retries: 2 });
     conn.once(Janode.EVENT.CONNECTION_CLOSED, () => this.#lost('closed'));
     conn.once(Janode.EVENT.CONNECTION_ERROR, (err: Error) => this.#lost(err.message));
@@ -65,6 +80,7 @@ export class JanusAdapter implements SfuAdapter {
     this.#conn = conn;
     this.#session = session;
     this.#manager = await session.attach(VideoRoomPlugin);
+    this.#log.info('connected to Janus (VideoRoom): calls with many people go through this SFU');
   }
 
   #lost(why: string): void {
@@ -133,6 +149,7 @@ export class JanusAdapter implements SfuAdapter {
 
   async #attach(owner: string, roomKey: string, kind: HandleEntry['kind']): Promise<[string, VideoRoomHandle]> {
     const { session } = await this.#ready();
+    const { Janode, VideoRoomPlugin } = await loadJanode();
     const handle = await session.attach(VideoRoomPlugin);
     const id = randomUUID();
     this.#handles.set(id, { handle, owner, roomKey, kind });

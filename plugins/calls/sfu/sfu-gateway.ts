@@ -17,7 +17,8 @@ export interface CallOnSfu {
 /** An SFU operation on a granted call. */
 export type SfuOp =
   | { op: 'publish'; sdp: string }
-  | { op: 'subscribe'; feed: string }
+  /** `tag`: the subscriber's session, so a retried subscription replaces the one before it (see `run`). */
+  | { op: 'subscribe'; feed: string; tag?: string }
   | { op: 'start'; handle: string; sdp: string }
   | { op: 'trickle'; handle: string; candidate: RTCIceCandidateLike | null }
   | { op: 'unsubscribe'; handle: string }
@@ -49,6 +50,8 @@ export class SfuGateway {
   // Calls with a room on the SFU, and the owners' current publication handle per call.
   readonly #rooms = new Set<string>();
   readonly #published = new Map<string, string>();
+  // The current subscription handle per call, subscriber, session tag and feed.
+  readonly #subscribed = new Map<string, string>();
 
   constructor(d: { sfu: SfuAdapter; tokens: SfuTokens; chat: ChatApi; selfHost: () => string; log: Logger }) {
     this.#sfu = d.sfu;
@@ -126,6 +129,14 @@ export class SfuGateway {
         case 'subscribe': {
           await this.#ensureRoom(roomKey);
           const r = await this.#sfu.subscribe(roomKey, grant.address, op.feed);
+          // A browser that tries again (its request timed out, its connection never came up) cannot always
+          // close what the earlier attempt opened: one subscription per session and feed, the newest.
+          if (op.tag) {
+            const key = `${roomKey}|${grant.address}|${op.tag}|${op.feed}`;
+            const before = this.#subscribed.get(key);
+            this.#subscribed.set(key, r.handle);
+            if (before) await this.#sfu.close(before);
+          }
           return { handle: r.handle, sdp: r.offerSdp, sfu: this.#selfHost() };
         }
         case 'start':
@@ -174,6 +185,8 @@ export class SfuGateway {
   async revoke(c: CallOnSfu, address: string): Promise<void> {
     const roomKey = callKey(c);
     this.#published.delete(`${roomKey}|${address}`);
+    for (const k of [...this.#subscribed.keys()])
+      if (k.startsWith(`${roomKey}|${address}|`)) this.#subscribed.delete(k);
     const n = await this.#sfu.revoke(address, roomKey);
     if (n) this.#log.info({ call: c.callId, n }, 'SFU handles revoked');
   }
@@ -182,7 +195,8 @@ export class SfuGateway {
   async closeCall(c: CallOnSfu): Promise<void> {
     const roomKey = callKey(c);
     if (!this.#rooms.delete(roomKey)) return;
-    for (const k of [...this.#published.keys()]) if (k.startsWith(`${roomKey}|`)) this.#published.delete(k);
+    for (const map of [this.#published, this.#subscribed])
+      for (const k of [...map.keys()]) if (k.startsWith(`${roomKey}|`)) map.delete(k);
     await this.#sfu.destroyRoom(roomKey);
   }
 }

@@ -3,7 +3,8 @@ import { ConfirmDialog } from '#web-sdk';
 import { DeviceDialog } from './device-dialog.tsx';
 import { Icon } from './icons.tsx';
 import { ParticipantList, type PersonRow } from './participant-list.tsx';
-import type { CallClient, CallClientState } from './rtc/call-client.ts';
+import type { CallClient } from './rtc/call-client.ts';
+import type { CallClientState } from './rtc/call-state.ts';
 import { VideoTile, type TileProps } from './video-tile.tsx';
 
 function hostOf(address: string): string {

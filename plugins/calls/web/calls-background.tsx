@@ -3,7 +3,7 @@ import { hashHref, useHashRoute, type WebPluginContext } from '#web-sdk';
 import type { CallsClientToServer, CallsServerToClient } from '../shared.ts';
 import { callsStore, inCall, useCalls, type Ringing } from './calls-store.ts';
 import { Icon } from './icons.tsx';
-import type { CallsSocket } from './rtc/call-client.ts';
+import type { CallsSocket } from './rtc/call-state.ts';
 import { hue, initials } from './video-tile.tsx';
 
 /**

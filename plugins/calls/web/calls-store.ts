@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { CallClient, type CallClientState, type CallsSocket } from './rtc/call-client.ts';
+import { CallClient } from './rtc/call-client.ts';
+import type { CallClientState, CallsSocket } from './rtc/call-state.ts';
 
 /** A one-to-one call ringing for this user. */
 export interface Ringing {

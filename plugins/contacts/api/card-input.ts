@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import ICAL from 'ical.js';
-import * as V from 'vcard4';
+import type * as Vcard4 from 'vcard4';
 import { InputError } from '#core';
 import { CONTACTS_API_ERRORS as E } from './api-errors.ts';
 import type { Address, CardFields, Typed } from './card-fields.ts';
@@ -93,12 +93,14 @@ export function readFields(body: Record<string, unknown>, maxPhotoBytes: number)
   };
 }
 
-const T = (s: string) => (s ? new V.TextType(s) : undefined);
-const typeParam = (target: string, type: string) =>
-  type ? [new V.TypeParameter(target, new V.ParameterValueType(type))] : [];
+let vcard4: Promise<typeof Vcard4> | undefined;
 
-/** A new vCard 4.0 (built with `vcard4`) with a fresh UID; returns the text and the UID. */
-export function buildCard(f: CardFields): { text: string; uid: string } {
+/** A new vCard 4.0 (built with `vcard4`, loaded on the first: not every server's start-up) with a fresh UID. */
+export async function buildCard(f: CardFields): Promise<{ text: string; uid: string }> {
+  const V = await (vcard4 ??= import('vcard4'));
+  const T = (s: string) => (s ? new V.TextType(s) : undefined);
+  const typeParam = (target: string, type: string) =>
+    type ? [new V.TypeParameter(target, new V.ParameterValueType(type))] : [];
   const uid = `urn:uuid:${randomUUID()}`;
   const props: unknown[] = [
     new V.FNProperty([], new V.TextType(f.name)),

@@ -211,7 +211,7 @@ export function mountContactsApi(
   });
   api.post('/books/:book/cards', async (req, res) => {
     const b = await writable(req);
-    const { text } = buildCard(readFields(body(req), limits.maxPhotoBytes));
+    const { text } = await buildCard(readFields(body(req), limits.maxPhotoBytes));
     const uri = `${randomUUID()}.vcf`;
     const r = await store(b, uri, text);
     res.status(201).json({ id: uri, etag: r.etag });

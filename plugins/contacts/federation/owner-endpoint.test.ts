@@ -154,4 +154,43 @@ describe('federated address books: the owner endpoint', function () {
     assert.equal((await a.api(aliceToken, 'DELETE', `/api/v1/shares/outgoing/${s.id}`)).status < 300, true);
     assert.equal((await send(`${s.url}one.vcf`, 'GET', basic(s.secret))).status, 401);
   });
+
+  it('stores dead properties as the owner’s own mount does on a read-write share, and refuses them on a read one', async () => {
+    const PROP = (v: string) =>
+      `<?xml version="1.0"?><d:propertyupdate xmlns:d="DAV:" xmlns:x="urn:example:x"><d:set><d:prop>${v}</d:prop></d:set></d:propertyupdate>`;
+    const FIND = `<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:x="urn:example:x"><d:prop><x:note/></d:prop></d:propfind>`;
+    const dav = davClient(a.origin, basicFor('alice'));
+    for (const permissions of [['read'], ['read', 'write']]) {
+      const name = `Props ${permissions.length}`;
+      const book = (await a.api(aliceToken, 'POST', '/api/v1/contacts/books', { name })).body;
+      const B = `/dav/addressbooks/alice/${book.uri}`;
+      assert.equal(
+        (await dav.send('PUT', `${B}/one.vcf`, { headers: VCARD, body: card4(`p${name}`, 'P') })).status,
+        201,
+      );
+      const s = await share(book.id, name, permissions);
+      for (const [path, value] of [
+        ['', 'on the book'],
+        ['one.vcf', 'on the card'],
+      ] as const) {
+        const set = await send(`${s.url}${path}`, 'PROPPATCH', basic(s.secret), {
+          body: PROP(`<x:note>${value}</x:note>`),
+        });
+        const own = await dav.send('PROPFIND', `${B}/${path}`, { headers: { depth: '0' }, body: FIND });
+        if (permissions.length === 1) {
+          assert.equal(set.status, 403, set.text);
+          assert.match(set.text, /need-privileges/);
+          assert.doesNotMatch(own.text, new RegExp(value));
+          continue;
+        }
+        assert.equal(set.status, 207, set.text);
+        const back = await send(`${s.url}${path}`, 'PROPFIND', basic(s.secret), {
+          body: FIND,
+          headers: { depth: '0' },
+        });
+        assert.match(back.text, new RegExp(value));
+        assert.match(own.text, new RegExp(value));
+      }
+    }
+  });
 });

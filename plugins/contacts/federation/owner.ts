@@ -6,6 +6,7 @@
 import { NotFoundError, type PluginContext, type PluginHooks } from '#core';
 import { announceChange } from '#sdk';
 import type { CardDavContext } from '../carddav-nodes.ts';
+import { DAV_READ_METHODS, type DeadPropertyStore } from '#dav';
 import { addressbookOwnerHandler } from './owner-dav.ts';
 import {
   REMOTE_ADDRESSBOOKS_PATH,
@@ -21,9 +22,10 @@ export const SYNC_KIND = 'contacts:sync';
 export function setupOwnerFederation(
   ctx: PluginContext,
   dav: CardDavContext,
+  props: DeadPropertyStore,
 ): { hooks: Pick<PluginHooks, 'prepareOutgoingShare'>; bookChanged: (bookId: string) => void } {
-  const handler = addressbookOwnerHandler(ctx, dav);
-  ctx.mount(REMOTE_ADDRESSBOOKS_PATH, (req, res) => void handler(req, res));
+  const handler = addressbookOwnerHandler(ctx, dav, props);
+  ctx.hotMount(REMOTE_ADDRESSBOOKS_PATH, DAV_READ_METHODS, (req, res) => void handler(req, res));
 
   const notifyChange = (bookId: string) =>
     announceChange(ctx, {

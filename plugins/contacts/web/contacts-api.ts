@@ -75,6 +75,11 @@ const BASE = '/contacts/books';
 export class ContactsApi {
   constructor(private readonly api: ApiClient) {}
 
+  /** The resource types the server of `address` lists (null: this server's own person, or unknown). */
+  async shareTypes(address: string): Promise<{ local: boolean; resourceTypes: string[] | null }> {
+    return this.api.request('GET', `/contacts/share-types?address=${enc(address)}`);
+  }
+
   async books(): Promise<BookInfo[]> {
     return (await this.api.request<{ books: BookInfo[] }>('GET', BASE)).books;
   }

@@ -11,13 +11,24 @@
  */
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 import { DavError } from '#dav';
 import { FILES_ERRORS } from '../error-codes.ts';
 
-// One libvips thread per job (the queue bounds how many jobs run) and no libvips operation cache to grow.
-sharp.concurrency(1);
-sharp.cache(false);
+let sharpModule: Promise<typeof Sharp> | undefined;
+
+/**
+ * sharp on the first preview, not at start-up: libvips and its threads add about 25 MB of RSS to every server,
+ * most of which never make a preview (measured with `npm run bench:chat`, README.md "Memory").
+ */
+function loadSharp(): Promise<typeof Sharp> {
+  return (sharpModule ??= import('sharp').then(({ default: sharp }) => {
+    // One libvips thread per job (the queue bounds how many jobs run) and no libvips operation cache to grow.
+    sharp.concurrency(1);
+    sharp.cache(false);
+    return sharp;
+  }));
+}
 
 /** Limits of preview making. */
 export interface RenderLimits {
@@ -54,6 +65,7 @@ async function readAll(input: Readable, max: number): Promise<Buffer> {
 
 /** Scales encoded image bytes to fit a `box`×`box` square, as WebP. */
 async function scale(bytes: Buffer, box: number, limits: RenderLimits): Promise<Buffer> {
+  const sharp = await loadSharp();
   try {
     return await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error', animated: false })
       .rotate() // EXIF orientation, as the picture was taken

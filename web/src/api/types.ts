@@ -33,6 +33,8 @@ export interface Me {
   address: string;
   /** This server's OCM host (`host[:port]`). */
   server: string;
+  /** Ids of the plugins this server runs (absent from servers before this field existed). */
+  plugins?: string[];
 }
 
 /** `POST /api/v1/auth/login` answer. */

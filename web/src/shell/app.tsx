@@ -8,13 +8,27 @@ import { ToastStore } from './toast-store.ts';
 import { Toasts } from './toasts.tsx';
 import { Workspace } from './workspace.tsx';
 
+/**
+ * The built-in web parts the session's server runs (its `plugins` in `GET /me`; all of them for a server that does
+ * not say), then the rest (parts of plugins enabled by configuration, which the server lists only when they run).
+ */
+function runningPlugins(plugins: readonly WebPlugin[], builtIn: ReadonlySet<string>, user: Me): WebPlugin[] {
+  const running = user.plugins ? new Set(user.plugins) : null;
+  return plugins.filter((p) => !running || running.has(p.id) || !builtIn.has(p.id));
+}
+
 /** The whole app: restores or asks for a session, then shows the workspace. */
-export function App(props: { plugins: readonly WebPlugin[] }) {
+export function App(props: { plugins: readonly WebPlugin[]; builtIn?: ReadonlySet<string> }) {
   const [session, setSession] = useState<{ token: string; user: Me } | null>(null);
   const [checking, setChecking] = useState(() => loadToken() !== null);
   const [notice, setNotice] = useState<string | null>(null);
   const token = useRef<string | null>(loadToken());
   const toasts = useMemo(() => new ToastStore(), []);
+  const { plugins, builtIn } = props;
+  const shown = useMemo(
+    () => (session ? runningPlugins(plugins, builtIn ?? new Set(), session.user) : plugins),
+    [plugins, builtIn, session],
+  );
 
   const endSession = useCallback((message: string | null) => {
     token.current = null;
@@ -69,7 +83,7 @@ export function App(props: { plugins: readonly WebPlugin[] }) {
           api={api}
           token={session.token}
           user={session.user}
-          plugins={props.plugins}
+          plugins={shown}
           toasts={toasts}
           onLogout={onLogout}
           onUnauthorized={onUnauthorized}

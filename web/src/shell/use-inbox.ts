@@ -4,7 +4,7 @@ import { describeError, describeShareFailure } from '../api/api-error.ts';
 import type { MeshworkSocket } from '../api/socket-client.ts';
 import type { IncomingShareView, OutgoingShare } from '../api/types.ts';
 import { useLiveList } from '../api/use-live-list.ts';
-import type { Toaster } from './toast-store.ts';
+import type { ToastStore } from './toast-store.ts';
 
 /** The user's shares, kept live over the socket, and the actions on them. */
 export interface Inbox {
@@ -32,7 +32,17 @@ function from(share: { senderDisplayName: string | null; sender: string }): stri
 }
 
 /** Loads incoming and outgoing shares, applies socket events, and toasts what others did. */
-export function useInbox(api: ApiClient, socket: MeshworkSocket, toast: Toaster): Inbox {
+export function useInbox(api: ApiClient, socket: MeshworkSocket, toast: ToastStore): Inbox {
+  // With the user's "auto-accept shares" setting on, an accepted arrival is a share they asked to take at once.
+  const autoAccepting = useRef(false);
+  useEffect(() => {
+    let live = true;
+    api.settings().then(
+      (s) => live && (autoAccepting.current = s.autoAcceptShares),
+      () => undefined,
+    );
+    return () => void (live = false);
+  }, [api]);
   const incoming = useLiveList<IncomingShareView>(
     { load: () => api.incomingShares(), socket, keep: (s) => VISIBLE_INCOMING.has(s.state), isStale },
     [api],
@@ -40,11 +50,27 @@ export function useInbox(api: ApiClient, socket: MeshworkSocket, toast: Toaster)
   const outgoing = useLiveList<OutgoingShare>({ load: () => api.outgoingShares(), socket, isStale }, [api]);
   // Shares this tab is acting on: their socket echoes are not news to the user.
   const mine = useRef(new Set<string>());
+  // The "shared with you" toast of each share that arrived waiting, while it is on screen.
+  const arrivals = useRef(new Map<string, number>());
 
   useEffect(() => {
     const onReceived = (share: IncomingShareView) => {
       incoming.upsert(share);
-      toast.info(`${from(share)} shared “${share.name}” with you.`);
+      // Accepted on arrival (by this server for the user): nothing for the user to do, no news.
+      if (share.state !== 'pending') return;
+      const id = toast.show('info', `${from(share)} shared “${share.name}” with you.`);
+      arrivals.current.set(share.id, id);
+      window.setTimeout(() => arrivals.current.delete(share.id), 10_000);
+    };
+    const onIncomingUpdated = (share: IncomingShareView) => {
+      // A share this server accepted for the user as it arrived (a chat or deck member's attachment folder, which
+      // the user reaches from the conversation or card): its "shared with you" news is withdrawn. A share the user
+      // accepts here, or that the user's own auto-accept setting takes, keeps it.
+      const shown = arrivals.current.get(share.id);
+      if (shown !== undefined && share.state === 'accepted' && !mine.current.has(share.id) && !autoAccepting.current)
+        toast.dismiss(shown);
+      arrivals.current.delete(share.id);
+      incoming.upsert(share);
     };
     const onIncomingRemoved = (share: IncomingShareView) => {
       if (incoming.find(share.id) && !mine.current.has(share.id))
@@ -67,7 +93,7 @@ export function useInbox(api: ApiClient, socket: MeshworkSocket, toast: Toaster)
       else outgoing.upsert(share);
     };
     socket.on('share:received', onReceived);
-    socket.on('share:incoming-updated', incoming.upsert);
+    socket.on('share:incoming-updated', onIncomingUpdated);
     socket.on('share:incoming-removed', onIncomingRemoved);
     socket.on('share:outgoing-updated', onOutgoingUpdated);
     const onOutgoingRemoved = (share: OutgoingShare) => outgoing.remove(share.id);
@@ -75,7 +101,7 @@ export function useInbox(api: ApiClient, socket: MeshworkSocket, toast: Toaster)
     return () => {
       socket.off('share:outgoing-removed', onOutgoingRemoved);
       socket.off('share:received', onReceived);
-      socket.off('share:incoming-updated', incoming.upsert);
+      socket.off('share:incoming-updated', onIncomingUpdated);
       socket.off('share:incoming-removed', onIncomingRemoved);
       socket.off('share:outgoing-updated', onOutgoingUpdated);
     };

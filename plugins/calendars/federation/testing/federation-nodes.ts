@@ -44,7 +44,8 @@ export async function shareAndAccept(
     shareWith: `${user}@${recipient.server.host}`,
     permissions,
   });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
+  // 202: the receiver was slow to answer (a loaded machine) and the outbox delivers it; the share arrives either way.
+  assert.ok(created.status === 201 || created.status === 202, JSON.stringify(created.body));
   const incoming = await eventually(
     async () =>
       (await recipient.server.api(recipientToken, 'GET', '/api/v1/shares/incoming')).body.find(

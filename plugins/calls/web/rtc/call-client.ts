@@ -1,68 +1,9 @@
-import type { Socket } from 'socket.io-client';
-import type {
-  Ack,
-  CallMode,
-  CallParticipant,
-  CallState,
-  CallsClientToServer,
-  CallsServerToClient,
-  CallView,
-  JoinResult,
-  SignalMessage,
-} from '../../shared.ts';
+import type { Ack, CallParticipant, CallsClientToServer, CallView, JoinResult, SignalMessage } from '../../shared.ts';
+import { ENDED_WORDS, type CallClientState, type CallsSocket, type RemoteView } from './call-state.ts';
 import { LocalMedia } from './local-media.ts';
-import { MeshLink, type LinkState, type PcConfig } from './mesh-link.ts';
+import { MeshLink, type PcConfig } from './mesh-link.ts';
 import { SfuPublisher, SfuSubscription } from './sfu-links.ts';
 import { SpeakingMeter } from './speaking.ts';
-
-/** The /calls socket of the web UI. */
-export type CallsSocket = Socket<CallsServerToClient, CallsClientToServer>;
-
-/** One other participant as the call screen shows them. */
-export interface RemoteView {
-  address: string;
-  session: string;
-  displayName: string;
-  stream: MediaStream | null;
-  audio: boolean;
-  video: boolean;
-  screen: boolean;
-  speaking: boolean;
-  state: LinkState;
-  via: 'mesh' | 'sfu';
-}
-
-/** Where this tab is with its call. */
-export type CallPhase = 'idle' | 'joining' | 'connected' | 'reconnecting' | 'ended' | 'failed';
-
-/** Everything the call screen shows. */
-export interface CallClientState {
-  phase: CallPhase;
-  /** Plain words for `ended` and `failed` (and device problems while connected). */
-  message: string | null;
-  roomId: string | null;
-  callId: string | null;
-  session: string | null;
-  call: CallState | null;
-  mode: CallMode;
-  me: {
-    address: string;
-    audio: boolean;
-    video: boolean;
-    screen: boolean;
-    speaking: boolean;
-    stream: MediaStream | null;
-  };
-  remotes: RemoteView[];
-}
-
-const ENDED_WORDS: Record<string, string> = {
-  removed: 'You were removed from the room, so you left the call.',
-  replaced: 'You joined this call in another window.',
-  ended: 'The call has ended.',
-  'server-gone': 'Your server lost touch with the call.',
-  timeout: 'You were disconnected for too long and left the call.',
-};
 
 function before(a: { address: string; session: string }, b: { address: string; session: string }): boolean {
   return a.address < b.address || (a.address === b.address && a.session < b.session);
@@ -87,6 +28,8 @@ export class CallClient {
   #state: CallClientState;
   #wasDisconnected = false;
   #iceTimer: ReturnType<typeof setTimeout> | null = null;
+  // Signals that reach this tab while its join is on its way (its server listens for them from the start).
+  #beforeJoined: SignalMessage[] = [];
 
   constructor(socket: CallsSocket, me: string) {
     this.#socket = socket;
@@ -160,6 +103,7 @@ export class CallClient {
         : await this.#ask('start', { roomId, audio, video });
       this.#joined(r);
     } catch (err) {
+      this.#beforeJoined = [];
       this.media.close();
       this.#patch({ phase: 'failed', message: (err as Error).message || 'The call could not be joined.' });
       throw err;
@@ -178,6 +122,9 @@ export class CallClient {
       mode: r.call.mode,
     });
     this.#sync();
+    const early = this.#beforeJoined;
+    this.#beforeJoined = [];
+    for (const m of early) this.#onSignal(m);
   }
 
   /** TURN credentials expire: fresh ones are fetched a minute before, for every later (re)negotiation. */
@@ -219,6 +166,11 @@ export class CallClient {
   };
 
   #onSignal = (m: SignalMessage): void => {
+    // Someone saw this tab join before its own answer arrived: keep what they sent until the session is known.
+    if (this.#state.phase === 'joining') {
+      if (this.#beforeJoined.length < 200) this.#beforeJoined.push(m);
+      return;
+    }
     if (m.to.session !== this.#state.session || m.callId !== this.#state.callId) return;
     let link = this.#mesh.get(m.from.session);
     // An offer from someone this tab has not seen join yet (the event is on its way): answer it anyway.
@@ -334,7 +286,8 @@ export class CallClient {
       .map((p) => {
         const sub = this.#subs.get(p.session);
         const mesh = this.#mesh.get(p.session);
-        const useSfu = sub && (sub.stream || !mesh);
+        // The mesh stream stays on screen until the SFU's copy is connected (make before break).
+        const useSfu = sub && ((sub.state === 'connected' && sub.stream) || !mesh);
         const stream = (useSfu ? sub?.stream : mesh?.stream) ?? null;
         this.#meter.watch(p.session, stream);
         return {

@@ -5,6 +5,9 @@ import { addLocalTracks, newPeerConnection, type LinkState, type PcConfig } from
 export type SfuRequester = (req: SfuRequest) => Promise<SfuReply>;
 
 const RETRY_MS = 2000;
+// A connection that has not come up by then is started again: one whose ICE stalls without ever reaching
+// `failed` (Chrome can sit in `checking`/`disconnected`) would otherwise leave its tile dark for good.
+const CONNECT_MS = 15_000;
 
 abstract class SfuLink {
   state: LinkState = 'connecting';
@@ -13,6 +16,7 @@ abstract class SfuLink {
   protected closed = false;
   #early: Array<RTCIceCandidateLike | null> = [];
   #retry: ReturnType<typeof setTimeout> | null = null;
+  #watchdog: ReturnType<typeof setTimeout> | null = null;
   protected cfg: PcConfig;
   protected readonly request: SfuRequester;
   protected readonly changed: () => void;
@@ -42,6 +46,11 @@ abstract class SfuLink {
     this.#early = [];
     const pc = newPeerConnection(this.cfg);
     this.pcRef = pc;
+    this.#clearWatchdog();
+    this.#watchdog = setTimeout(() => {
+      this.#watchdog = null;
+      if (this.pcRef === pc && pc.connectionState !== 'connected') this.fail();
+    }, CONNECT_MS);
     pc.onicecandidate = (e) => {
       if (this.pcRef !== pc) return;
       const c = e.candidate ? (e.candidate.toJSON() as RTCIceCandidateLike) : null;
@@ -50,10 +59,18 @@ abstract class SfuLink {
     };
     pc.onconnectionstatechange = () => {
       if (this.pcRef !== pc) return;
-      if (pc.connectionState === 'connected') this.set('connected');
+      if (pc.connectionState === 'connected') {
+        this.#clearWatchdog();
+        this.set('connected');
+      }
       if (pc.connectionState === 'failed') this.fail();
     };
     return pc;
+  }
+
+  #clearWatchdog(): void {
+    if (this.#watchdog) clearTimeout(this.#watchdog);
+    this.#watchdog = null;
   }
 
   /** The SFU handle is known: candidates gathered meanwhile go now. */
@@ -88,6 +105,7 @@ abstract class SfuLink {
   close(): void {
     this.closed = true;
     if (this.#retry) clearTimeout(this.#retry);
+    this.#clearWatchdog();
     this.pcRef?.close();
     this.pcRef = null;
     this.state = 'closed';
@@ -124,7 +142,10 @@ export class SfuPublisher extends SfuLink {
       const offer = await pc.createOffer();
       await pc.setLocalDescription(offer);
       const r = await this.request({ op: 'publish', sdp: pc.localDescription?.sdp ?? offer.sdp ?? '' });
-      if (this.pcRef !== pc || !r.handle || !r.sdp) return;
+      // Closed while the SFU answered: the publication it made goes again (a newer start has replaced it itself).
+      if (this.closed) return void this.request({ op: 'unpublish' }).catch(() => undefined);
+      if (this.pcRef !== pc) return;
+      if (!r.handle || !r.sdp) throw new Error('the SFU gave no answer');
       this.feed = r.feed ?? null;
       await pc.setRemoteDescription({ type: 'answer', sdp: r.sdp });
       await this.ready(r.handle);
@@ -171,7 +192,12 @@ export class SfuSubscription extends SfuLink {
     };
     try {
       const r = await this.request({ op: 'subscribe', sfu: this.sfuHost, feed: this.feed });
-      if (this.pcRef !== pc || !r.handle || !r.sdp) return;
+      // Closed or started again while the SFU answered: nobody will use this subscription, so it goes at once.
+      if (this.pcRef !== pc) {
+        if (r.handle) void this.#drop(r.handle);
+        return;
+      }
+      if (!r.handle || !r.sdp) throw new Error('the SFU gave no offer');
       await pc.setRemoteDescription({ type: 'offer', sdp: r.sdp });
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
@@ -187,9 +213,18 @@ export class SfuSubscription extends SfuLink {
     }
   }
 
+  async #drop(handle: string): Promise<void> {
+    await this.request({ op: 'unsubscribe', sfu: this.sfuHost, handle }).catch(() => undefined);
+  }
+
+  /** A fresh start drops the previous attempt's subscription (its handle would stay open on the SFU). */
+  protected override fresh(): RTCPeerConnection {
+    if (this.handle) void this.#drop(this.handle);
+    return super.fresh();
+  }
+
   override close(): void {
-    if (!this.closed && this.handle)
-      void this.request({ op: 'unsubscribe', sfu: this.sfuHost, handle: this.handle }).catch(() => undefined);
+    if (!this.closed && this.handle) void this.#drop(this.handle);
     super.close();
   }
 }

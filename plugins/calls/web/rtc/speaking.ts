@@ -8,7 +8,13 @@ export class SpeakingMeter {
   #ctx: AudioContext | null = null;
   readonly #meters = new Map<
     string,
-    { stream: MediaStream; analyser: AnalyserNode; source: MediaStreamAudioSourceNode; level: number }
+    {
+      stream: MediaStream;
+      track: MediaStreamTrack;
+      analyser: AnalyserNode;
+      source: MediaStreamAudioSourceNode;
+      level: number;
+    }
   >();
   readonly #buf = new Float32Array(2048);
   #timer: ReturnType<typeof setInterval> | null = null;
@@ -19,19 +25,23 @@ export class SpeakingMeter {
     this.#changed = changed;
   }
 
-  /** Measures a stream under a key (re-measures when the stream changed). */
+  /**
+   * Measures a stream under a key. A source node keeps the audio track it was made with, so the stream is measured
+   * again when it changed or its audio track did (a renegotiated connection brings a new one into the same stream).
+   */
   watch(key: string, stream: MediaStream | null): void {
     const cur = this.#meters.get(key);
-    if (cur?.stream === stream && cur.stream.getAudioTracks().length) return;
+    const track = stream?.getAudioTracks().find((t) => t.readyState === 'live') ?? null;
+    if (cur?.stream === stream && cur.track === track) return;
     if (cur) this.unwatch(key);
-    if (!stream || stream.getAudioTracks().length === 0) return;
+    if (!stream || !track) return;
     try {
       this.#ctx ??= new AudioContext();
-      const source = this.#ctx.createMediaStreamSource(stream);
+      const source = this.#ctx.createMediaStreamSource(new MediaStream([track]));
       const analyser = this.#ctx.createAnalyser();
       analyser.fftSize = 2048;
       source.connect(analyser);
-      this.#meters.set(key, { stream, analyser, source, level: 0 });
+      this.#meters.set(key, { stream, track, analyser, source, level: 0 });
       this.#timer ??= setInterval(() => this.#sample(), 100);
     } catch {
       // No audio context (old browser): no speaking indicator.
@@ -59,8 +69,8 @@ export class SpeakingMeter {
       let sum = 0;
       for (const v of this.#buf) sum += v * v;
       const rms = Math.sqrt(sum / this.#buf.length);
-      // Smoothed, so a word is one "speaking" spell rather than flicker.
-      m.level = m.level * 0.7 + rms * 0.3;
+      // Rises at once and falls slowly, so a short sound shows and a word is one "speaking" spell, not flicker.
+      m.level = Math.max(rms, m.level * 0.7);
       if (enabled && m.level > 0.02) next.add(key);
     }
     const changed = next.size !== this.#speaking.size || [...next].some((k) => !this.#speaking.has(k));

@@ -38,7 +38,8 @@ export async function shareAndAccept(
     shareWith: `${to.user}@${to.server.host}`,
     permissions,
   });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
+  // 202: the receiver was slow to answer (a loaded machine) and the outbox delivers it; the share arrives either way.
+  assert.ok(created.status === 201 || created.status === 202, JSON.stringify(created.body));
   const incoming = await eventually(
     async () =>
       (await to.server.api(to.token, 'GET', '/api/v1/shares/incoming')).body.find(

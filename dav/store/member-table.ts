@@ -1,0 +1,343 @@
+/**
+ * Stored members of database collections (calendar objects, vCards): the rows, their strong ETags, the change log
+ * sync-collection reads, conditional writes and listings, with no resource-type knowledge. The backend names its
+ * tables and columns, maps a row to its metadata, supplies its errors and adds its own index columns (or index rows)
+ * to a write; the shape of the tables is fixed here:
+ * - `members(<key>, uri, etag, data, size, uid, last_modified, …)`, unique `(<key>, uri)` and `(<key>, uid)`;
+ * - `changes(<key>, sync_token, uri, op)`, `op` 'added', 'modified' or 'deleted';
+ * - the collections' table as {@link CollectionCounter} reads it (`id`, `sync_token`, `first_token`).
+ * Every write bumps the collection's counter first (which also serialises writers of one collection on PostgreSQL),
+ * then checks its conditions and logs the change, in one transaction.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { ListingCache } from '../listing-cache.ts';
+import {
+  etagOf,
+  IN_CHUNK,
+  type ChangeSet,
+  type MemberMeta,
+  type MemberTableSpec,
+  type WithData,
+  type WriteCondition,
+} from './member-spec.ts';
+import type { CollectionCounter } from './collection-counter.ts';
+
+/** Members of one database's collections: writes log a change and bump the collection's counter in one transaction. */
+export class MemberTable<M extends MemberMeta> {
+  private readonly listeners: ((collectionId: string) => void)[] = [];
+  private readonly listings = new ListingCache<M>();
+  readonly chunk: number;
+
+  constructor(
+    private readonly db: Kysely<any>,
+    private readonly spec: MemberTableSpec<M>,
+    opts: { chunk?: number } = {},
+  ) {
+    this.chunk = opts.chunk ?? IN_CHUNK;
+  }
+
+  private get counter(): CollectionCounter {
+    return this.spec.counter;
+  }
+
+  /** Calls `listener` after every committed member change (put, delete, rename) with the collection's id. */
+  onChange(listener: (collectionId: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Tells the listeners that a member of the collection changed (after the commit). */
+  changed(collectionId: string): void {
+    for (const l of this.listeners) l(collectionId);
+  }
+
+  /** Maps a row with `data` to the member with its bytes. */
+  toStored(r: any): WithData<M> {
+    const data = r.data;
+    return { ...this.spec.toMeta(r), data: Buffer.isBuffer(data) ? data : Buffer.from(data) };
+  }
+
+  /**
+   * Stores a member (create or replace): `columns` are the backend's index columns, `after` writes its side rows in
+   * the same transaction. Throws the spec's precondition and UID-conflict errors. Returns whether it was created,
+   * the new ETag and the collection's new sync token.
+   */
+  async put(
+    collectionId: string,
+    uri: string,
+    bytes: Buffer,
+    uid: string,
+    columns: Record<string, unknown>,
+    cond: WriteCondition = {},
+    after?: (trx: Transaction<any>) => Promise<void>,
+  ): Promise<{ created: boolean; etag: string; syncToken: number }> {
+    const { members, changes, key } = this.spec;
+    const etag = etagOf(bytes);
+    let refused = false;
+    try {
+      const result = await this.db.transaction().execute(async (trx) => {
+        const now = Date.now();
+        // Bumping first takes the collection row's lock (PostgreSQL): writers of one collection go one by one.
+        const token = await this.counter.bump(trx, collectionId, now);
+        const existing = await this.etagIn(trx, collectionId, uri);
+        const failed = this.failedCondition(existing, cond);
+        const clash = failed ? null : await this.uidOwner(trx, collectionId, uri, uid);
+        if (failed || clash) {
+          refused = true;
+          throw failed ?? this.spec.uidConflict(uid, clash!);
+        }
+        const cols = { etag, data: bytes, size: bytes.length, uid, ...columns, last_modified: now };
+        if (existing !== null)
+          await trx.updateTable(members).set(cols).where(key, '=', collectionId).where('uri', '=', uri).execute();
+        else
+          await trx
+            .insertInto(members)
+            .values({ [key]: collectionId, uri, ...cols })
+            .execute();
+        if (after) await after(trx);
+        await trx
+          .insertInto(changes)
+          .values({ [key]: collectionId, sync_token: token, uri, op: existing !== null ? 'modified' : 'added' })
+          .execute();
+        return { created: existing === null, etag, syncToken: token };
+      });
+      this.changed(collectionId);
+      return result;
+    } catch (err) {
+      // Two writers raced to the same UID: the unique index refused the second; report it as the RFC says.
+      if (!refused) {
+        const clash = await this.uidOwner(this.db, collectionId, uri, uid);
+        if (clash) throw this.spec.uidConflict(uid, clash);
+      }
+      throw err;
+    }
+  }
+
+  private async etagIn(db: Kysely<any>, collectionId: string, uri: string): Promise<string | null> {
+    const row = await db
+      .selectFrom(this.spec.members)
+      .select('etag')
+      .where(this.spec.key, '=', collectionId)
+      .where('uri', '=', uri)
+      .executeTakeFirst();
+    return row ? (row.etag as string) : null;
+  }
+
+  private async uidOwner(db: Kysely<any>, collectionId: string, uri: string, uid: string): Promise<string | null> {
+    const other = await db
+      .selectFrom(this.spec.members)
+      .select('uri')
+      .where(this.spec.key, '=', collectionId)
+      .where('uid', '=', uid)
+      .where('uri', '!=', uri)
+      .executeTakeFirst();
+    return other ? (other.uri as string) : null;
+  }
+
+  /**
+   * Renames a member inside its collection (a MOVE to a new name there): the row, its dead properties, the side rows
+   * `after` moves, and the change log (`from` deleted, `to` added) in one transaction. A copy under the new name and a
+   * delete would refuse the copy (the UID is already in the collection) and lose the properties with the deleted row
+   * (their foreign key cascades). False when `from` is gone; the spec's 412 when `to` is taken.
+   */
+  async rename(
+    collectionId: string,
+    from: string,
+    to: string,
+    after?: (trx: Transaction<any>) => Promise<void>,
+  ): Promise<boolean> {
+    const { members, changes, key, props: propsTable } = this.spec;
+    const done = await this.db.transaction().execute(async (trx) => {
+      const now = Date.now();
+      const first = await this.counter.bump(trx, collectionId, now);
+      const row = await trx
+        .selectFrom(members)
+        .selectAll()
+        .where(key, '=', collectionId)
+        .where('uri', '=', from)
+        .executeTakeFirst();
+      if (!row) return false;
+      if ((await this.etagIn(trx, collectionId, to)) !== null)
+        throw this.spec.preconditionFailed(`${to} already exists in this ${this.spec.collectionNoun}`);
+      const props = propsTable
+        ? await trx
+            .selectFrom(propsTable)
+            .selectAll()
+            .where('collection_id', '=', collectionId)
+            .where('member', '=', from)
+            .execute()
+        : [];
+      // Deleting first frees the UID; the properties' rows go with the row (cascade) and are put back under `to`.
+      await trx.deleteFrom(members).where(key, '=', collectionId).where('uri', '=', from).execute();
+      await trx
+        .insertInto(members)
+        .values({ ...row, uri: to, last_modified: now })
+        .execute();
+      if (after) await after(trx);
+      if (propsTable && props.length)
+        await trx
+          .insertInto(propsTable)
+          .values(props.map((p) => ({ ...p, member: to })))
+          .execute();
+      const second = await this.counter.bump(trx, collectionId, now);
+      await trx
+        .insertInto(changes)
+        .values([
+          { [key]: collectionId, sync_token: first, uri: from, op: 'deleted' },
+          { [key]: collectionId, sync_token: second, uri: to, op: 'added' },
+        ])
+        .execute();
+      return true;
+    });
+    if (done) this.changed(collectionId);
+    return done;
+  }
+
+  /**
+   * Deletes a member (logged as a deletion); `after` removes the backend's side rows in the same transaction. False
+   * when there was none; the spec's 412 when `ifMatch` fails.
+   */
+  async delete(
+    collectionId: string,
+    uri: string,
+    cond: WriteCondition = {},
+    after?: (trx: Transaction<any>) => Promise<void>,
+  ): Promise<boolean> {
+    const { members, changes, key } = this.spec;
+    const deleted = await this.db.transaction().execute(async (trx) => {
+      const existing = await this.etagIn(trx, collectionId, uri);
+      const failed = this.failedCondition(existing, cond);
+      if (failed) throw failed;
+      if (existing === null) return false;
+      const token = await this.counter.bump(trx, collectionId, Date.now());
+      await trx.deleteFrom(members).where(key, '=', collectionId).where('uri', '=', uri).execute();
+      if (after) await after(trx);
+      await trx
+        .insertInto(changes)
+        .values({ [key]: collectionId, sync_token: token, uri, op: 'deleted' })
+        .execute();
+      return true;
+    });
+    if (deleted) this.changed(collectionId);
+    return deleted;
+  }
+
+  /**
+   * Every member's metadata, by URI (PROPFIND Depth 1). With the collection's sync token as the caller read it, an
+   * unchanged collection's listing comes from memory (every member change bumps the token in its transaction).
+   */
+  async list(collectionId: string, syncToken?: number): Promise<M[]> {
+    const hit = syncToken === undefined ? undefined : this.listings.get(collectionId, syncToken);
+    if (hit) return [...hit];
+    const metas = await this.readListing(this.db, collectionId);
+    if (syncToken !== undefined) this.listings.set(collectionId, syncToken, metas);
+    return [...metas];
+  }
+
+  private async readListing(db: Kysely<any>, collectionId: string): Promise<M[]> {
+    const rows = await db
+      .selectFrom(this.spec.members)
+      .select([...this.spec.meta])
+      .where(this.spec.key, '=', collectionId)
+      .orderBy('uri')
+      .execute();
+    return rows.map((r) => this.spec.toMeta(r));
+  }
+
+  /** The members among `uris` that exist, with their bytes (multiget), by URI; missing ones are absent. */
+  async getMany(collectionId: string, uris: readonly string[]): Promise<WithData<M>[]> {
+    const rows = await this.rowsNamed(collectionId, uris, [...this.spec.meta, 'data']);
+    return rows.map((r) => this.toStored(r)).sort(byUri);
+  }
+
+  /** The metadata of the members among `uris` that exist (sync listings: no bytes read), by URI. */
+  async metaMany(collectionId: string, uris: readonly string[]): Promise<M[]> {
+    const rows = await this.rowsNamed(collectionId, uris, [...this.spec.meta]);
+    return rows.map((r) => this.spec.toMeta(r)).sort(byUri);
+  }
+
+  private async rowsNamed(
+    collectionId: string,
+    uris: readonly string[],
+    columns: string[],
+    db: Kysely<any> = this.db,
+  ): Promise<any[]> {
+    const out: any[] = [];
+    const unique = [...new Set(uris)];
+    for (let i = 0; i < unique.length; i += this.chunk) {
+      const rows = await db
+        .selectFrom(this.spec.members)
+        .select(columns)
+        .where(this.spec.key, '=', collectionId)
+        .where('uri', 'in', unique.slice(i, i + this.chunk))
+        .execute();
+      out.push(...rows);
+    }
+    return out;
+  }
+
+  /**
+   * Members changed or deleted since `since` (null: initial sync, every member as changed). Throws the spec's
+   * invalid-token error for a token this collection never issued. With `limit`, at most that many members are
+   * reported and `token` is where the next request continues.
+   */
+  async changesSince(collectionId: string, since: number | null, limit?: number): Promise<ChangeSet<M>> {
+    return this.db.transaction().execute(async (trx) => {
+      const counters = await this.counter.read(trx, collectionId);
+      if (!counters) throw this.spec.invalidToken(since);
+      const current = counters.syncToken;
+      if (since === null) {
+        let listed = this.listings.get(collectionId, current);
+        if (!listed) this.listings.set(collectionId, current, (listed = await this.readListing(trx, collectionId)));
+        return {
+          token: current,
+          changed: listed.map((m) => m.uri),
+          deleted: [],
+          truncated: false,
+          listed: [...listed],
+        };
+      }
+      if (since < counters.firstToken || since > current) throw this.spec.invalidToken(since);
+      const rows = await trx
+        .selectFrom(this.spec.changes)
+        .select(['sync_token', 'uri'])
+        .where(this.spec.key, '=', collectionId)
+        .where('sync_token', '>', since)
+        .orderBy('sync_token')
+        .execute();
+      const seen = new Set<string>();
+      let token = current;
+      let truncated = false;
+      for (const r of rows) {
+        const uri = r.uri as string;
+        if (!seen.has(uri) && limit !== undefined && seen.size >= limit) {
+          truncated = true;
+          break;
+        }
+        seen.add(uri);
+        token = Number(r.sync_token);
+      }
+      if (!truncated) token = current;
+      const uris = [...seen];
+      const present = new Set((await this.rowsNamed(collectionId, uris, ['uri'], trx)).map((f) => f.uri as string));
+      return {
+        token,
+        changed: uris.filter((u) => present.has(u)),
+        deleted: uris.filter((u) => !present.has(u)),
+        truncated,
+      };
+    });
+  }
+
+  /** The spec's 412 when `cond` does not hold for a member whose current ETag is `current` (null: none). */
+  private failedCondition(current: string | null, cond: WriteCondition): Error | null {
+    const noun = this.spec.noun;
+    if (cond.ifNoneMatch === '*' && current !== null) return this.spec.preconditionFailed(`the ${noun} already exists`);
+    if (cond.ifMatch === undefined) return null;
+    if (current === null) return this.spec.preconditionFailed(`the ${noun} does not exist`);
+    if (cond.ifMatch !== '*' && cond.ifMatch !== current)
+      return this.spec.preconditionFailed('the ETag does not match');
+    return null;
+  }
+}
+
+const byUri = (a: MemberMeta, b: MemberMeta): number => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0);

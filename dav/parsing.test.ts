@@ -104,7 +104,24 @@ describe('dav: XML, paths and If headers', () => {
 
   it('rejects traversal, encoded slashes, NUL and fragments in paths', () => {
     assert.deepEqual(decodeSegments('/a/b%20c/%E2%82%AC/'), ['a', 'b c', '€']);
-    for (const p of ['/a/../b', '/%2e%2e/x', '/a%2fb', '/a%5cb', '/a%00', '/a/./b', '/%zz', '/a#frag'])
+    // Unescaped segments skip decoding but not the checks: a raw backslash, a raw name over the limit, and one whose
+    // UTF-8 (two bytes per character here) is over it though its characters are not.
+    const long = 'x'.repeat(256);
+    const wide = '%C3%A9'.repeat(200);
+    assert.deepEqual(decodeSegments(`/${'x'.repeat(255)}`), ['x'.repeat(255)]);
+    for (const p of [
+      '/a/../b',
+      '/%2e%2e/x',
+      '/a%2fb',
+      '/a%5cb',
+      '/a%00',
+      '/a/./b',
+      '/%zz',
+      '/a#frag',
+      '/a\\b',
+      `/${long}`,
+      `/${wide}`,
+    ])
       assert.equal(
         status(() => decodeSegments(p)),
         400,

@@ -17,17 +17,21 @@ export function decodeSegments(rawPath: string): string[] {
   const out: string[] = [];
   for (const raw of path.split('/')) {
     if (raw === '') continue;
-    let seg: string;
-    try {
-      seg = decodeURIComponent(raw);
-    } catch {
-      throw badRequest('invalid percent-encoding in path');
-    }
+    // Most segments have no escapes (a multiget names hundreds): those need no decoding, and their UTF-8 length
+    // is at most three bytes per UTF-16 unit, so only long ones are measured.
+    let seg = raw;
+    if (raw.includes('%'))
+      try {
+        seg = decodeURIComponent(raw);
+      } catch {
+        throw badRequest('invalid percent-encoding in path');
+      }
     if (seg === '.' || seg === '..')
       throw new DavError(400, 'dot segments are not allowed in paths', 'DAV_PATH_TRAVERSAL');
     if (/[/\\\0]/.test(seg))
       throw new DavError(400, 'encoded slashes, backslashes and NUL are not allowed in names', 'DAV_PATH_INVALID');
-    if (Buffer.byteLength(seg) > MAX_SEGMENT_BYTES) throw new DavError(400, 'name too long', 'DAV_NAME_TOO_LONG');
+    if (seg.length * 3 > MAX_SEGMENT_BYTES && Buffer.byteLength(seg) > MAX_SEGMENT_BYTES)
+      throw new DavError(400, 'name too long', 'DAV_NAME_TOO_LONG');
     out.push(seg);
   }
   if (out.length > MAX_DEPTH) throw new DavError(400, 'path too deep', 'DAV_PATH_TOO_DEEP');

@@ -3,21 +3,23 @@
  * in the same run, each in its own process on loopback, with the same workload: 1,000 events over 2026 of which
  * every fifth recurs weekly ten times. Measures PUT/s (sequential, If-None-Match: *), a month calendar-query with
  * expand, an initial sync-collection, a calendar-multiget of 100, a depth-1 PROPFIND and a GET, each with its first
- * (cold) time and the median of the repeats (warm: Meshwork answers repeated reports and PROPFINDs of an unchanged
- * calendar from its response cache), and checks that the month query returns exactly the instances the rules produce.
+ * (cold) time, the median of identical repeats (warm: Meshwork answers repeated reports and PROPFINDs of an unchanged
+ * calendar from its response cache) and the median of BENCH_CPU_ROUNDS requests with their body bytes varied (miss: no
+ * response cache answers), over keep-alive connections (http-client.ts), after the same warm-up on another calendar
+ * for every server, and checks that the month query returns exactly the instances the rules produce.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { freePort, serveChild } from './bench-util.ts';
+import { startMeshwork, startRadicale, startXandikos, type Target } from './caldav-bench-servers.ts';
 import { cpuPerCall, profileOnSignal } from './dav-bench-util.ts';
+import { connectionsOpened, send as request } from './http-client.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const GET_ROUNDS = Number(process.env.BENCH_GET_ROUNDS ?? 200);
 const CPU_ROUNDS = Number(process.env.BENCH_CPU_ROUNDS ?? 100);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 const USER = 'alice';
 const PASSWORD = 'alice-bench-pw';
 const AUTH = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
@@ -91,67 +93,8 @@ function foundInstances(xml: string): string[] {
   return out.sort();
 }
 
-interface Target {
-  name: string;
-  origin: string;
-  calendar: string;
-  child: ChildProcess;
-  dir: string;
-}
-
-async function until(origin: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      await fetch(origin, { method: 'OPTIONS' });
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error(`${origin} did not come up`);
-}
-
-async function startMeshwork(): Promise<Target> {
-  const { origin, child, dir } = await serveChild(fileURLToPath(import.meta.url), 'bench-caldav-mw-');
-  return { name: 'Meshwork', origin, calendar: `/dav/calendars/${USER}/bench/`, child, dir };
-}
-
-async function startRadicale(): Promise<Target> {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-caldav-radicale-'));
-  writeFileSync(
-    path.join(dir, 'config'),
-    `[server]\nhosts = 127.0.0.1:${port}\n[auth]\ntype = none\n[storage]\nfilesystem_folder = ${dir}/collections\n[logging]\nlevel = warning\n`,
-  );
-  const child = spawn('/usr/bin/python3', ['-m', 'radicale', '--config', path.join(dir, 'config')], {
-    stdio: 'ignore',
-  });
-  child.once('exit', (c) => c && console.error(`radicale exited ${c}`));
-  const origin = `http://127.0.0.1:${port}`;
-  await until(origin);
-  return { name: 'Radicale', origin, calendar: `/${USER}/bench/`, child, dir };
-}
-
-async function startXandikos(): Promise<Target> {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-caldav-xandikos-'));
-  const child = spawn(
-    'xandikos',
-    ['--defaults', '-d', dir, '-l', '127.0.0.1', '-p', String(port), '--current-user-principal', `/${USER}/`],
-    { stdio: 'ignore' },
-  );
-  const origin = `http://127.0.0.1:${port}`;
-  await until(origin);
-  return { name: 'Xandikos', origin, calendar: `/${USER}/calendars/bench/`, child, dir };
-}
-
 async function send(t: Target, method: string, p: string, body?: string, headers: Record<string, string> = {}) {
-  const res = await fetch(t.origin + p, {
-    method,
-    headers: { authorization: AUTH, ...headers },
-    ...(body !== undefined ? { body } : {}),
-  });
-  return { status: res.status, text: await res.text() };
+  return request(t.origin + p, method, body, { authorization: AUTH, ...headers });
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -167,12 +110,14 @@ async function timed(rounds: number, fn: () => Promise<unknown>): Promise<ColdWa
     await fn();
     times.push(performance.now() - t0);
   }
-  return { cold, warm: median(times) };
+  return { cold, warm: median(times), miss: NaN };
 }
 
 interface ColdWarm {
   cold: number;
   warm: number;
+  /** Median with the body's bytes varied (no response cache answers); NaN for GET. */
+  miss: number;
 }
 
 const NS = 'xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"';
@@ -197,46 +142,134 @@ interface Figures {
 /** Trailing white space after the root element: the same request to the server, but not the same bytes. */
 const varied = (body: string, i: number) => body + ' '.repeat(1 + (i % 4000));
 
-async function measure(t: Target, expected: string[]): Promise<Figures> {
-  const mk = await send(t, 'MKCALENDAR', t.calendar);
+/** PUTs events `indices` into `calendar` (created first), one at a time. */
+async function putEvents(t: Target, calendar: string, indices: number[]): Promise<void> {
+  const mk = await send(t, 'MKCALENDAR', calendar);
   if (mk.status !== 201) throw new Error(`${t.name}: MKCALENDAR ${mk.status} ${mk.text.slice(0, 200)}`);
-  const t0 = performance.now();
-  for (let i = 0; i < EVENTS; i++) {
-    const r = await send(t, 'PUT', `${t.calendar}bench-${i}.ics`, eventOf(i).text, {
+  for (const i of indices) {
+    const r = await send(t, 'PUT', `${calendar}bench-${i}.ics`, eventOf(i).text, {
       'content-type': 'text/calendar; charset=utf-8',
       'if-none-match': '*',
     });
     if (r.status !== 201) throw new Error(`${t.name}: PUT ${r.status} ${r.text.slice(0, 200)}`);
   }
+}
+
+type ReadRequest = (body?: (b: string) => string) => Promise<{ text: string }>;
+
+/** The measured reads against `calendar`; each throws unless the server answered 207 (GET: 200). */
+function readRequests(t: Target, calendar: string): Record<ReadOp, ReadRequest> {
+  const xml = { 'content-type': 'application/xml; charset=utf-8' };
+  const send207 = async (method: string, body: string, depth?: string) => {
+    const r = await send(t, method, calendar, body, depth ? { ...xml, depth } : xml);
+    // An anchor's error answer must not pass for a fast read (Xandikos refuses bodies without an XML type: 415).
+    if (r.status !== 207) throw new Error(`${t.name}: ${method} ${r.status} ${r.text.slice(0, 200)}`);
+    return r;
+  };
+  return {
+    query: (v = (b) => b) => send207('REPORT', v(MONTH_QUERY), '1'),
+    sync: (v = (b) => b) => send207('REPORT', v(SYNC)),
+    multiget: (v = (b) => b) => send207('REPORT', v(multiget(calendar)), '1'),
+    propfind: (v = (b) => b) => send207('PROPFIND', v(PROPFIND), '1'),
+    get: async () => {
+      const r = await send(t, 'GET', `${calendar}bench-7.ics`);
+      if (r.status !== 200) throw new Error(`${t.name}: GET ${r.status}`);
+      return r;
+    },
+  };
+}
+
+/**
+ * The same warm-up for every server (BENCH_WARMUP rounds, default 20; 0 for none): each read, repeated and varied,
+ * against a second calendar holding the events the reads name. A long-running server has run its read paths
+ * before (Meshwork's JIT has compiled them); the measured calendar's data stays unread, so its first read is still
+ * cold for every cache that holds data.
+ */
+async function warmUp(t: Target): Promise<void> {
+  if (WARMUP === 0) return;
+  const calendar = t.calendar.replace(/bench\/$/, 'warmup/');
+  const step = Math.floor(EVENTS / 100);
+  await putEvents(t, calendar, [7, ...Array.from({ length: 100 }, (_, i) => i * step)]);
+  const reads = readRequests(t, calendar);
+  for (const op of Object.keys(reads) as ReadOp[])
+    for (let i = 0; i < WARMUP; i++) await reads[op](i % 2 ? (b) => varied(b, i) : undefined).catch(() => null);
+}
+
+async function measure(t: Target, expected: string[]): Promise<Figures> {
+  await warmUp(t);
+  const t0 = performance.now();
+  await putEvents(
+    t,
+    t.calendar,
+    Array.from({ length: EVENTS }, (_, i) => i),
+  );
   const putPerSec = EVENTS / ((performance.now() - t0) / 1000);
   console.log(`  ${t.name}: ${putPerSec.toFixed(0)} PUT/s`);
   if (t.name === 'Meshwork' && process.env.BENCH_PROF) t.child.kill('SIGUSR2');
-  const q = await send(t, 'REPORT', t.calendar, MONTH_QUERY, { depth: '1' });
-  const found = foundInstances(q.text);
-  const exact = found.length === expected.length && found.every((x, i) => x === expected[i]);
-  const instances = exact ? `exact (${found.length})` : `WRONG: ${found.length} of ${expected.length}`;
-  const requests: Record<ReadOp, (body?: (b: string) => string) => Promise<unknown>> = {
-    query: (v = (b) => b) => send(t, 'REPORT', t.calendar, v(MONTH_QUERY), { depth: '1' }),
-    sync: (v = (b) => b) => send(t, 'REPORT', t.calendar, v(SYNC)),
-    multiget: (v = (b) => b) => send(t, 'REPORT', t.calendar, v(multiget(t.calendar)), { depth: '1' }),
-    propfind: (v = (b) => b) => send(t, 'PROPFIND', t.calendar, v(PROPFIND), { depth: '1' }),
-    get: () => send(t, 'GET', `${t.calendar}bench-7.ics`),
-  };
+  const requests = readRequests(t, t.calendar);
   const wall = {} as Record<ReadOp, ColdWarm>;
   const cpu = {} as Record<ReadOp, ColdWarm>;
+  const none = { cold: NaN, warm: NaN, miss: NaN };
   for (const op of Object.keys(requests) as ReadOp[]) {
     const request = requests[op];
+    try {
+      await measureOp(op, request);
+    } catch (err) {
+      // An anchor that fails a read is reported, not fatal.
+      failures.push(`${t.name} ${op}: ${(err as Error).message.split('\n')[0]?.slice(0, 200)}`);
+      wall[op] = none;
+      cpu[op] = none;
+    }
+  }
+  async function measureOp(op: ReadOp, request: (typeof requests)[ReadOp]): Promise<void> {
     wall[op] = await timed(op === 'get' ? GET_ROUNDS : ROUNDS, () => request());
     const pid = t.child.pid;
     // A server that takes most of a second per request gets fewer (its CPU is well above the 10 ms tick anyway).
     const rounds = wall[op].warm > 200 ? 5 : CPU_ROUNDS;
+    const misses: number[] = [];
     cpu[op] = {
       warm: await cpuPerCall(pid, rounds, () => request()),
-      cold: op === 'get' ? NaN : await cpuPerCall(pid, rounds, (i) => request((b) => varied(b, i))),
+      cold:
+        op === 'get'
+          ? NaN
+          : await cpuPerCall(pid, rounds, async (i) => {
+              const t0 = performance.now();
+              await request((b) => varied(b, i));
+              misses.push(performance.now() - t0);
+            }),
+      miss: NaN,
     };
+    if (misses.length) wall[op].miss = median(misses);
   }
+  // What each read must hold, checked after the timing (so that the first timed request is the first read), on a
+  // repeated and a fresh answer: every event, the 100 asked for, the one.
+  const members = (text: string) => (text.match(/\.ics<\/(?:[A-Za-z0-9]+:)?href>/g) ?? []).length;
+  const holds: Record<ReadOp, (text: string) => boolean> = {
+    query: () => true,
+    sync: (text) => members(text) === EVENTS,
+    multiget: (text) => (text.match(/BEGIN:VCALENDAR/g) ?? []).length === 100,
+    propfind: (text) => members(text) === EVENTS,
+    get: (text) => text.includes('UID:bench-7\r\n'),
+  };
+  for (const op of Object.keys(requests) as ReadOp[]) {
+    if (Number.isNaN(wall[op].cold)) continue;
+    for (const v of [undefined, (b: string) => varied(b, 0)])
+      if (!holds[op]((await requests[op](v)).text)) {
+        failures.push(`${t.name} ${op}: the answer lacks members it must hold (figures dropped)`);
+        wall[op] = none;
+        cpu[op] = none;
+        break;
+      }
+  }
+  // The month query's instances against the rules' (after the timing too, for the same reason).
+  const found = Number.isNaN(wall.query.cold) ? [] : foundInstances((await requests.query((b) => varied(b, 1))).text);
+  const exact = found.length === expected.length && found.every((x, i) => x === expected[i]);
+  const instances = exact ? `exact (${found.length})` : `WRONG: ${found.length} of ${expected.length}`;
   return { putPerSec, wall, cpu, instances };
 }
+
+/** Reads a server failed, as `<server> <read>: why` (printed after the tables). */
+const failures: string[] = [];
 
 async function main(): Promise<void> {
   const expected = expectedInstances();
@@ -244,7 +277,11 @@ async function main(): Promise<void> {
   const results = new Map<string, Figures>();
   try {
     const wanted = (process.env.BENCH_TARGETS ?? 'meshwork,radicale,xandikos').split(',');
-    const starters = { meshwork: startMeshwork, radicale: startRadicale, xandikos: startXandikos };
+    const starters = {
+      meshwork: () => startMeshwork(fileURLToPath(import.meta.url)),
+      radicale: startRadicale,
+      xandikos: startXandikos,
+    };
     for (const start of wanted.map((w) => starters[w as keyof typeof starters]).filter(Boolean)) {
       const t = await start();
       targets.push(t);
@@ -266,9 +303,9 @@ async function main(): Promise<void> {
     ['GET one object', 'get', 2],
   ];
   console.log(
-    `\n${EVENTS} events (${EVENTS / 5} weekly ×10) on loopback; cold: the first request after the PUTs, warm: the median of the next ${ROUNDS} (GET ${GET_ROUNDS}); load average ${loadavg()
+    `\n${EVENTS} events (${EVENTS / 5} weekly ×10) on loopback; cold: the first request after the PUTs, miss: the median of ${CPU_ROUNDS} with the body's bytes varied, warm: the median of ${ROUNDS} identical ones (GET ${GET_ROUNDS}); load average ${loadavg()
       .map((l) => l.toFixed(1))
-      .join(' ')}\n`,
+      .join(' ')}; ${connectionsOpened()} keep-alive connections for all requests to all servers\n`,
   );
   console.log(['operation'.padEnd(44), ...names.map((n) => n.padStart(10)), '  vs faster anchor'].join(''));
   const row = (label: string, vals: number[], fmt: (v: number) => string, higher: boolean) => {
@@ -276,7 +313,13 @@ async function main(): Promise<void> {
     const anchors = vals.slice(1).filter((v) => Number.isFinite(v));
     const best = higher ? Math.max(...anchors) : Math.min(...anchors);
     const ratio = higher ? ours / best : best / ours;
-    console.log([label.padEnd(44), ...vals.map((v) => fmt(v).padStart(10)), `  ${ratio.toFixed(1)}×`].join(''));
+    console.log(
+      [
+        label.padEnd(44),
+        ...vals.map((v) => (Number.isFinite(v) ? fmt(v) : 'failed').padStart(10)),
+        `  ${ratio.toFixed(1)}×`,
+      ].join(''),
+    );
   };
   row(
     'PUT (events/s, higher is better)',
@@ -285,13 +328,14 @@ async function main(): Promise<void> {
     true,
   );
   for (const [label, key, digits] of reads)
-    for (const phase of ['cold', 'warm'] as const)
-      row(
-        `${label}, ${phase} (ms)`,
-        names.map((n) => results.get(n)!.wall[key][phase]),
-        (v) => v.toFixed(digits),
-        false,
-      );
+    for (const phase of ['cold', 'miss', 'warm'] as const)
+      if (key !== 'get' || phase !== 'miss')
+        row(
+          `${label}, ${phase} (ms)`,
+          names.map((n) => results.get(n)!.wall[key][phase]),
+          (v) => v.toFixed(digits),
+          false,
+        );
   console.log(['month query instances'.padEnd(38), ...names.map((n) => `  ${results.get(n)!.instances}`)].join(''));
   console.log(
     `\nserver CPU per request (ms, from /proc/<pid>/stat over ${CPU_ROUNDS} requests, 5 for a read over 200 ms; same: the same bytes again, varied: trailing white space varied, so no response cache answers)\n`,
@@ -308,6 +352,7 @@ async function main(): Promise<void> {
           (v) => v.toFixed(2),
           false,
         );
+  for (const f of failures) console.log(`  (no figure) ${f}`);
 }
 
 if (process.argv.includes('--serve')) void serve();

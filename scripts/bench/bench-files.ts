@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { bundled } from './bundle.ts';
-import { freePort } from './bench-util.ts';
+import { freePort, meshworkEnv } from './bench-util.ts';
 
 const MB = 1024 * 1024;
 const SMALL_ROUNDS = Number(process.env.BENCH_SMALL_ROUNDS ?? 30);
@@ -36,16 +36,7 @@ async function startMeshwork(user: string): Promise<Server> {
   const entry = bundled(fileURLToPath(new URL('./files-bench-server.ts', import.meta.url)));
   const child = spawn(process.execPath, ['--enable-source-maps', ...prof, entry], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: {
-      ...process.env,
-      MESHWORK_PORT: String(port),
-      MESHWORK_HOST: '127.0.0.1',
-      MESHWORK_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      MESHWORK_DATA_DIR: dataDir,
-      MESHWORK_ALLOW_INSECURE_PEERS: '1',
-      MESHWORK_LOG_LEVEL: 'silent',
-      BENCH_USER: user,
-    },
+    env: meshworkEnv(port, dataDir, { MESHWORK_ALLOW_INSECURE_PEERS: '1', BENCH_USER: user }),
   });
   const [origin, token] = await new Promise<[string, string]>((resolve, reject) => {
     let buf = '';

@@ -28,15 +28,10 @@ export async function spawnServer(
       ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []),
     ],
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    env: {
-      ...process.env,
-      MESHWORK_PORT: String(port),
-      MESHWORK_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      MESHWORK_LOG_LEVEL: 'silent',
+    env: meshworkEnv(port, mkdtempSync(path.join(tmpdir(), 'meshwork-bench-')), {
       MESHWORK_ALLOW_INSECURE_PEERS: '1',
-      MESHWORK_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'meshwork-bench-')),
       ...env,
-    },
+    }),
   });
   const origin = await readyOrigin(child, 'bench server');
   return { origin, child, port };
@@ -67,16 +62,22 @@ export async function serveChild(
   const dir = mkdtempSync(path.join(tmpdir(), dirPrefix));
   const child = spawn(process.execPath, ['--import', 'tsx', script, '--serve'], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: {
-      ...process.env,
-      MESHWORK_PORT: String(port),
-      MESHWORK_HOST: '127.0.0.1',
-      MESHWORK_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      MESHWORK_DATA_DIR: dir,
-      MESHWORK_LOG_LEVEL: 'silent',
-    },
+    env: meshworkEnv(port, dir),
   });
   return { origin: await readyOrigin(child, 'meshwork'), child, dir };
+}
+
+/** The environment of a bench Meshwork server on loopback `port` with its data in `dir` (silent log). */
+export function meshworkEnv(port: number, dir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    MESHWORK_PORT: String(port),
+    MESHWORK_HOST: '127.0.0.1',
+    MESHWORK_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    MESHWORK_DATA_DIR: dir,
+    MESHWORK_LOG_LEVEL: 'silent',
+    ...extra,
+  };
 }
 
 /** Asks a bench server process for its resident set size. */

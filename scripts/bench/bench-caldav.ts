@@ -19,7 +19,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const GET_ROUNDS = Number(process.env.BENCH_GET_ROUNDS ?? 200);
 const CPU_ROUNDS = Number(process.env.BENCH_CPU_ROUNDS ?? 100);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 100);
 const USER = 'alice';
 const PASSWORD = 'alice-bench-pw';
 const AUTH = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
@@ -180,10 +180,11 @@ function readRequests(t: Target, calendar: string): Record<ReadOp, ReadRequest> 
 }
 
 /**
- * The same warm-up for every server (BENCH_WARMUP rounds, default 20; 0 for none): each read, repeated and varied,
- * against a second calendar holding the events the reads name. A long-running server has run its read paths
- * before (Meshwork's JIT has compiled them); the measured calendar's data stays unread, so its first read is still
- * cold for every cache that holds data.
+ * The same warm-up for every server (BENCH_WARMUP rounds of each read, default 100, at most 2 s per read; 0 for
+ * none): each read with its body varied (so that no response cache answers and the whole read path runs) against a
+ * second calendar holding the events the reads name. A long-running server has run its read paths many times
+ * (Meshwork's JIT has optimised them: measured, a multiget's time falls by half over its first few hundred runs);
+ * the measured calendar's data stays unread, so its first read is still cold for every cache that holds data.
  */
 async function warmUp(t: Target): Promise<void> {
   if (WARMUP === 0) return;
@@ -191,8 +192,11 @@ async function warmUp(t: Target): Promise<void> {
   const step = Math.floor(EVENTS / 100);
   await putEvents(t, calendar, [7, ...Array.from({ length: 100 }, (_, i) => i * step)]);
   const reads = readRequests(t, calendar);
-  for (const op of Object.keys(reads) as ReadOp[])
-    for (let i = 0; i < WARMUP; i++) await reads[op](i % 2 ? (b) => varied(b, i) : undefined).catch(() => null);
+  for (const op of Object.keys(reads) as ReadOp[]) {
+    const until = performance.now() + 2000;
+    for (let i = 0; i < WARMUP && performance.now() < until; i++)
+      await reads[op]((b) => varied(b, i)).catch(() => null);
+  }
 }
 
 async function measure(t: Target, expected: string[]): Promise<Figures> {

@@ -3,7 +3,10 @@
 // Extra arguments are passed to mocha, e.g. `npm test -- --grep invites` or a file path (then one process).
 // Without file arguments the suite runs as independent groups in parallel processes (the browser tests in one,
 // everything else in another: each is mostly waiting on servers, browsers or child tools, so two cores carry
-// both). Each group's output is kept in order; the closing line sums them: "N passed, N failed[, N skipped]".
+// both), then the real-media call tests alone: five Chromium pages encoding and decoding live audio and video
+// keep both cores busy by themselves, and beside the server group their pages were starved for tens of seconds
+// (a step's 20 s wait ran out about one run in three). Each group's output is kept in order; the closing line sums
+// them: "N passed, N failed[, N skipped]".
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
@@ -23,10 +26,16 @@ const everything = [
   'test/**/*.test.ts',
 ];
 const browser = ['test/e2e/**/*.e2e.test.ts', 'packages/*/test/**/*.e2e.test.ts'];
-const groups = [
-  { name: 'browser', files: browser, exclude: [] },
-  { name: 'server', files: everything, exclude: browser },
+const media = ['test/e2e/calls-*.e2e.test.ts'];
+/** Groups of one phase run in parallel; a phase starts when the one before it has ended. */
+const phases = [
+  [
+    { name: 'browser', files: browser, exclude: media },
+    { name: 'server', files: everything, exclude: browser },
+  ],
+  [{ name: 'calls (real media, alone)', files: media, exclude: [] }],
 ];
+const groups = phases.flat();
 
 /** Runs one mocha process; `out` receives its output, `statsFile` its counts (written by the reporter). */
 function runMocha(files, exclude, out, statsFile) {
@@ -53,17 +62,21 @@ if (args.some((a) => !a.startsWith('-'))) {
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'meshwork-tests-'));
 const started = Date.now();
-const results = await Promise.all(
-  groups.map(async (g, i) => {
-    // The first group streams live; the others are buffered to a file and printed when they end.
-    const log = path.join(dir, `${g.name}.log`);
-    const out = i === groups.length - 1 ? process.stdout : createWriteStream(log);
-    const stats = path.join(dir, `${g.name}.json`);
-    const code = await runMocha(g.files, g.exclude, out, stats);
-    if (out !== process.stdout) await new Promise((r) => out.end(r));
-    return { ...g, code, log: out === process.stdout ? null : log, stats };
-  }),
-);
+const results = [];
+for (const [p, phase] of phases.entries()) {
+  const ran = await Promise.all(
+    phase.map(async (g, i) => {
+      // A phase's last group streams live; the others are buffered to a file and printed when they end.
+      const log = path.join(dir, `${p}-${i}.log`);
+      const out = i === phase.length - 1 ? process.stdout : createWriteStream(log);
+      const stats = path.join(dir, `${p}-${i}.json`);
+      const code = await runMocha(g.files, g.exclude, out, stats);
+      if (out !== process.stdout) await new Promise((r) => out.end(r));
+      return { ...g, code, log: out === process.stdout ? null : log, stats };
+    }),
+  );
+  results.push(...ran);
+}
 const total = { passes: 0, failures: 0, pending: 0 };
 for (const r of results) {
   if (r.log) process.stdout.write(`\n==== ${r.name} tests ====\n${readFileSync(r.log, 'utf8')}`);

@@ -180,12 +180,31 @@ export async function joinFromChat(
   roomId: string,
   opts: { muted?: boolean } = {},
 ): Promise<void> {
-  await page.goto(`${origin}/#/chat/${roomId}`);
-  await page.getByTestId('call-button').click();
-  await page.getByTestId('call-lobby').waitFor();
-  if (opts.muted) await page.getByRole('button', { name: 'Join muted' }).click();
-  await page.locator('.call-join').click();
-  await page.locator('[data-testid="call-screen"][data-phase="connected"]').waitFor({ timeout: 30_000 });
+  const started = Date.now();
+  const step = async (what: string, run: () => Promise<unknown>) => {
+    try {
+      await run();
+    } catch (err) {
+      // Which step, after how long, and what the page showed then (a timeout alone says none of it).
+      const shown = await page
+        .locator('main')
+        .innerText({ timeout: 2_000 })
+        .catch(() => '?');
+      const s = ((Date.now() - started) / 1000).toFixed(1);
+      throw new Error(
+        `${what} at ${page.url()} after ${s} s (page: ${JSON.stringify(shown.slice(0, 300))}): ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+  };
+  await step('opening the room', () => page.goto(`${origin}/#/chat/${roomId}`));
+  await step('pressing the call button', () => page.getByTestId('call-button').click());
+  await step('waiting for the lobby', () => page.getByTestId('call-lobby').waitFor());
+  if (opts.muted) await step('joining muted', () => page.getByRole('button', { name: 'Join muted' }).click());
+  await step('joining', () => page.locator('.call-join').click());
+  await step('waiting to be connected', () =>
+    page.locator('[data-testid="call-screen"][data-phase="connected"]').waitFor({ timeout: 30_000 }),
+  );
 }
 
 /** Accepts every pending room invitation of a user (API). */

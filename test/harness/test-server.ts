@@ -114,7 +114,10 @@ export async function startTestServer(
       return res.body.token as string;
     },
     api,
-    stop: () => engine.stop(),
+    async stop() {
+      await engine.stop();
+      await clientSeesClose();
+    },
     async destroy() {
       await engine.stop().catch(() => {});
       rmSync(dataDir, { recursive: true, force: true });
@@ -141,4 +144,16 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+/**
+ * Lets this process's own HTTP client (the global fetch, undici) finish with the connections a stopped server
+ * closed before a test sends anything else. Undici reads the server's FIN in one poll phase and drops the socket
+ * only in that iteration's close phase; a request dispatched in between (a restart on the same port can resolve
+ * exactly there) is written to the dead keep-alive socket and fails with "other side closed". Two check phases
+ * put the client past both: the first follows the poll that reads the FIN, the second follows the close phase.
+ * Reproduced with a bare node server and fetch: one setImmediate after close fails every time, two never do.
+ */
+async function clientSeesClose(): Promise<void> {
+  for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
 }

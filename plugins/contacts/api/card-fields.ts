@@ -2,54 +2,10 @@
  * The web app's view of a vCard (summary for lists, fields for the editor) read with ical.js from 3.0 and 4.0 cards.
  */
 import type ICAL from 'ical.js';
+import type { CardFields, CardSummary } from '../shared.ts';
 import { propText, type VCard } from '../vcard.ts';
 
-/** A typed value (e-mail, phone). */
-export interface Typed {
-  type: string;
-  value: string;
-}
-
-/** A postal address. */
-export interface Address {
-  type: string;
-  street: string;
-  city: string;
-  region: string;
-  postcode: string;
-  country: string;
-}
-
-/** The fields the editor shows and sends. */
-export interface CardFields {
-  /** Formatted name (FN). */
-  name: string;
-  givenName: string;
-  familyName: string;
-  org: string;
-  title: string;
-  emails: Typed[];
-  phones: Typed[];
-  addresses: Address[];
-  /** `YYYY-MM-DD` or `--MM-DD`, or ''. */
-  birthday: string;
-  note: string;
-  /** OCM address (CLOUD). */
-  cloud: string;
-  /** The photo as a `data:` URI, an http(s) URL, or null. */
-  photo: string | null;
-}
-
-/** A card in a list. */
-export interface CardSummary {
-  id: string;
-  name: string;
-  org: string;
-  emails: string[];
-  phones: string[];
-  cloud: string;
-  hasPhoto: boolean;
-}
+export type { Address, CardFields, CardSummary, Typed } from '../shared.ts';
 
 const str = (v: unknown) => propText(v).trim();
 

@@ -1,4 +1,7 @@
 import type { ApiClient } from '#web-sdk';
+import type { CardFields, CardSummary } from '../shared.ts';
+
+export type { Address, CardFields, CardSummary, Typed } from '../shared.ts';
 
 /** An address book (own, or the read-only Federated contacts). */
 export interface BookInfo {
@@ -7,49 +10,6 @@ export interface BookInfo {
   name: string;
   readOnly: boolean;
   kind: 'local' | 'federated' | 'shared';
-}
-
-/** A contact in the list. */
-export interface CardSummary {
-  id: string;
-  name: string;
-  org: string;
-  emails: string[];
-  phones: string[];
-  cloud: string;
-  hasPhoto: boolean;
-}
-
-/** A typed value (e-mail, phone). */
-export interface Typed {
-  type: string;
-  value: string;
-}
-
-/** A postal address. */
-export interface Address {
-  type: string;
-  street: string;
-  city: string;
-  region: string;
-  postcode: string;
-  country: string;
-}
-
-/** The fields of a contact (the editor's form). */
-export interface CardFields {
-  name: string;
-  givenName: string;
-  familyName: string;
-  org: string;
-  title: string;
-  emails: Typed[];
-  phones: Typed[];
-  addresses: Address[];
-  birthday: string;
-  note: string;
-  cloud: string;
-  photo: string | null;
 }
 
 /** A stored contact. */

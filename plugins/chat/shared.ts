@@ -58,6 +58,21 @@ export interface ChatEventData extends CallEventData {
 /** Every sequenced event type. */
 export type ChatEventType = keyof ChatEventData;
 
+/** Event types that appear as lines of history; edits, deletes, reactions and reads fold into messages. */
+export const TIMELINE_TYPES: readonly ChatEventType[] = [
+  'room.created',
+  'room.updated',
+  'member.invited',
+  'member.joined',
+  'member.left',
+  'member.removed',
+  'member.declined',
+  'member.role',
+  'message.posted',
+  'call.started',
+  'call.ended',
+];
+
 /** The event types, for validation. */
 export const CHAT_EVENT_TYPES: readonly ChatEventType[] = [
   'room.created',

@@ -11,29 +11,14 @@ import {
 } from './room-store.ts';
 import type {
   CatchUpResult,
-  ChatEventType,
   MemberView,
   RoomDetail,
   RoomSummary,
   TimelineItem,
   TimelinePage,
 } from './shared.ts';
+import { TIMELINE_TYPES } from './shared.ts';
 import type { ChatTables } from './tables.ts';
-
-/** Event types that appear as lines of history; edits, deletes, reactions and reads fold into messages. */
-const TIMELINE_TYPES: ChatEventType[] = [
-  'room.created',
-  'room.updated',
-  'member.invited',
-  'member.joined',
-  'member.left',
-  'member.removed',
-  'member.declined',
-  'member.role',
-  'message.posted',
-  'call.started',
-  'call.ended',
-];
 
 /** Read-side queries: room lists, history pages, search and catch-up. All local, for hosted and mirrored rooms alike. */
 export class TimelineQueries {

@@ -5,20 +5,9 @@ import type { DefaultCollection } from '#dav';
 import { DEFAULT_CALENDAR } from '../default-calendar.ts';
 import { FEDERATION_ERRORS } from '../federation/error-codes.ts';
 import { CALENDAR_API_ERRORS as E } from './api-errors.ts';
+import type { CalendarView } from '../shared.ts';
 
-/** A calendar as the web app sees it. */
-export interface CalendarView {
-  id: string;
-  name: string;
-  color: string;
-  /** `own` for the user's calendars; `shared` for synced copies of calendars owned on another server. */
-  kind: 'own' | 'shared';
-  /** The owner's address for a shared calendar. */
-  owner: string | null;
-  access: 'owner' | 'read' | 'read-write';
-  /** The last pull's error of a shared calendar (the owner's server unreachable, …). */
-  syncError: string | null;
-}
+export type { CalendarView } from '../shared.ts';
 
 /** Colours new calendars get in turn (readable on light and dark backgrounds). */
 export const PALETTE = [DEFAULT_CALENDAR.color, '#17784f', '#c2410c', '#7a4fd6', '#be185d', '#0e7490', '#8f5606'];

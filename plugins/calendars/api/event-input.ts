@@ -4,10 +4,9 @@ import { DAY_MS } from '../civil-days.ts';
 import { instantToWall } from '../instants.ts';
 import { ianaZone } from '../timezones.ts';
 import { CALENDAR_API_ERRORS as E } from './api-errors.ts';
+import { REPEATS, type Repeat } from '../shared.ts';
 
-/** How an event repeats, as the web app offers it; `custom` is a rule the app does not edit (kept as is). */
-export const REPEATS = ['none', 'daily', 'weekly', 'monthly', 'yearly', 'custom'] as const;
-export type Repeat = (typeof REPEATS)[number];
+export { REPEATS, type Repeat } from '../shared.ts';
 
 /** An event's editable fields, normalised: times as wall clocks (ms, fields read as UTC) in `timezone`. */
 export interface EventFields {

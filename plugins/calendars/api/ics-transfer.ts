@@ -6,12 +6,9 @@ import { parseCalendar, validateCalendarObject } from '../ical-validate.ts';
 import type { ObjectStore } from '../object-store.ts';
 import { CALENDAR_API_ERRORS as E } from './api-errors.ts';
 import type { ObjectWriter } from './object-writer.ts';
+import type { ImportSummary } from '../shared.ts';
 
-/** What an import did: how many events came in, and each one left out with the reason in plain words. */
-export interface ImportSummary {
-  imported: number;
-  skipped: Array<{ title: string; reason: string }>;
-}
+export type { ImportSummary } from '../shared.ts';
 
 /** Components one import handles at most. */
 export const MAX_IMPORT_COMPONENTS = 10_000;

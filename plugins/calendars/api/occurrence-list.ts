@@ -10,31 +10,9 @@ import { eventOverlaps } from '../time-range.ts';
 import { utcZone, zoneFromCalendarTimezone } from '../timezones.ts';
 import { CALENDAR_API_ERRORS as E } from './api-errors.ts';
 import { repeatOf, zoneNameOf } from './event-ical.ts';
+import type { OccurrenceView } from '../shared.ts';
 
-/** One occurrence of an event in a range, as the web app draws it. */
-export interface OccurrenceView {
-  /** Unique per occurrence: calendar, object and recurrence id. */
-  id: string;
-  calendarId: string;
-  /** The object's name in the calendar (its CalDAV resource name): edits and deletes address it. */
-  eventId: string;
-  uid: string;
-  /** The instance's original start (`2026-05-04T09:00:00`, `…Z`, or a date) for instances of a series, else null. */
-  recurrenceId: string | null;
-  /** True for an instance of a series (generated or overridden). */
-  recurring: boolean;
-  title: string;
-  description: string;
-  location: string;
-  allDay: boolean;
-  /** All-day: `YYYY-MM-DD`; else an ISO instant. */
-  start: string;
-  /** All-day: the day after the last (exclusive); else an ISO instant. */
-  end: string;
-  /** The zone the event is written in (`UTC` also for floating times). */
-  timezone: string;
-  repeat: string;
-}
+export type { OccurrenceView } from '../shared.ts';
 
 /** The longest range one request may ask for (a bit over a year, for a year of agenda). */
 export const MAX_RANGE_MS = 400 * DAY_MS;

@@ -1,32 +1,11 @@
 import type { ApiClient } from '#web-sdk';
+import type { CalendarView, ImportSummary, OccurrenceView } from '../shared.ts';
 
+export type { ImportSummary } from '../shared.ts';
 /** A calendar as the API lists it (own, or a synced copy of one shared from another server). */
-export interface CalendarInfo {
-  id: string;
-  name: string;
-  color: string;
-  kind: 'own' | 'shared';
-  owner: string | null;
-  access: 'owner' | 'read' | 'read-write';
-  syncError: string | null;
-}
-
+export type CalendarInfo = CalendarView;
 /** One occurrence in a range (instances of a series carry their `recurrenceId`). */
-export interface OccurrenceInfo {
-  id: string;
-  calendarId: string;
-  eventId: string;
-  recurrenceId: string | null;
-  recurring: boolean;
-  title: string;
-  description: string;
-  location: string;
-  allDay: boolean;
-  start: string;
-  end: string;
-  timezone: string;
-  repeat: 'none' | 'daily' | 'weekly' | 'monthly' | 'yearly' | 'custom';
-}
+export type OccurrenceInfo = OccurrenceView;
 
 /** The fields the event dialog and drags send. */
 export interface EventInput {
@@ -40,12 +19,6 @@ export interface EventInput {
   repeat?: string;
   scope?: 'all' | 'instance';
   recurrenceId?: string | null;
-}
-
-/** What an import did. */
-export interface ImportSummary {
-  imported: number;
-  skipped: Array<{ title: string; reason: string }>;
 }
 
 const enc = encodeURIComponent;

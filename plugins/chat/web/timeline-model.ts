@@ -1,5 +1,5 @@
 import { reduceCall } from '../call-types.ts';
-import type { ChatEvent, MemberView, RoomDetail, TimelineItem } from '../shared.ts';
+import { TIMELINE_TYPES, type ChatEvent, type MemberView, type RoomDetail, type TimelineItem } from '../shared.ts';
 
 /** What the conversation shows: the room, its lines of history (by seq) and the user's unsent messages. */
 export interface TimelineModel {
@@ -19,19 +19,7 @@ export interface PendingMessage {
   error?: string;
 }
 
-const LINE_TYPES = new Set([
-  'room.created',
-  'room.updated',
-  'member.invited',
-  'member.joined',
-  'member.left',
-  'member.removed',
-  'member.declined',
-  'member.role',
-  'message.posted',
-  'call.started',
-  'call.ended',
-]);
+const LINE_TYPES = new Set<string>(TIMELINE_TYPES);
 
 function withMessage(
   items: TimelineItem[],

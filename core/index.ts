@@ -44,4 +44,5 @@ export type { Person } from './people/people-types.ts';
 export type { ServerToClientEvents } from './realtime/realtime-events.ts';
 export { answerAck, peerRouteErrors, toWireError, type AckReply, type WireError } from './transport/error-edges.ts';
 export { userRoom } from './realtime/realtime.ts';
+export { ChangeAnnouncer } from './realtime/change-announcer.ts';
 export { parseAddress, formatAddress, type OcmAddress } from './addresses.ts';

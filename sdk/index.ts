@@ -47,7 +47,7 @@ export type {
   EngineEventName,
   ServerToClientEvents,
 } from '#core';
-export { userRoom, parseAddress, formatAddress, userFromRequest, type OcmAddress } from '#core';
+export { userRoom, ChangeAnnouncer, parseAddress, formatAddress, userFromRequest, type OcmAddress } from '#core';
 
 // ---- Errors: throw these (their declared status is the HTTP status); declare a plugin's own codes
 export {

@@ -1,6 +1,6 @@
-import { definePlugin, type MeshworkPlugin } from '#core';
+import { ChangeAnnouncer, definePlugin, type MeshworkPlugin } from '#core';
 import type { ResponseCache } from '#dav';
-import { ChangeAnnouncer, mountCalendarApi } from './api/routes.ts';
+import { CALENDAR_CHANGED, mountCalendarApi } from './api/routes.ts';
 import { CalendarStore } from './calendar-store.ts';
 import { defaultCalendar } from './default-calendar.ts';
 import { mountCaldav, type CaldavServices } from './caldav/setup.ts';
@@ -54,8 +54,12 @@ export function calendarsPlugin(opts: CalendarsPluginOptions = {}): MeshworkPlug
     async setup(ctx) {
       const calendars = new CalendarStore(ctx.db);
       const objects = new ObjectStore(ctx.db);
-      const changes = new ChangeAnnouncer(calendars, ctx.realtime);
-      objects.onChange((id) => changes.calendarChanged(id));
+      const changes = new ChangeAnnouncer(ctx.realtime, {
+        event: CALENDAR_CHANGED,
+        field: 'calendarId',
+        ownerOf: async (id) => (await calendars.getById(id))?.ownerId ?? null,
+      });
+      objects.onChange(changes.changed);
       const defaults = defaultCalendar(ctx.db);
       const caldav = mountCaldav(ctx, { calendars, objects, defaults }, opts);
       const { hooks, federation } = setupFederation(ctx, { calendars, objects });

@@ -2,9 +2,9 @@
  * Contacts (`addressbook` over `webdav`, CardDAV): address books and vCards in the database, served to real clients
  * at `/dav/addressbooks/<user>/` (see README.md).
  */
-import { definePlugin, userFromRequest, type MeshworkPlugin } from '#core';
+import { ChangeAnnouncer, definePlugin, userFromRequest, type MeshworkPlugin } from '#core';
 import { DAV_READ_METHODS, sharedPrincipals, type ResponseCache } from '#dav';
-import { ChangeAnnouncer, mountContactsApi } from './api/routes.ts';
+import { CONTACTS_CHANGED, mountContactsApi } from './api/routes.ts';
 import { mountShareTypes } from './api/share-types.ts';
 import { BookStore } from './book-store.ts';
 import { CardStore } from './card-store.ts';
@@ -42,10 +42,14 @@ export function contactsPlugin(options: ContactsPluginOptions = {}): MeshworkPlu
     async setup(ctx) {
       const limits = { ...CARD_LIMITS, ...options.limits };
       const books = new BookStore(ctx.db);
-      const changes = new ChangeAnnouncer(ctx.realtime, books);
+      const changes = new ChangeAnnouncer(ctx.realtime, {
+        event: CONTACTS_CHANGED,
+        field: 'bookId',
+        ownerOf: async (id) => (await books.getById(id))?.ownerId ?? null,
+      });
       let shareChanged = (bookId: string): void => void bookId;
       const cards = new CardStore(ctx.db, (bookId) => {
-        changes.bookChanged(bookId);
+        changes.changed(bookId);
         shareChanged(bookId);
       });
       const dav: CardDavContext = { books, cards, limits };

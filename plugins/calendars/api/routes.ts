@@ -1,6 +1,5 @@
 import express, { type Request, type Router } from 'express';
-import type { Namespace } from 'socket.io';
-import { userRoom } from '#core';
+import type { ChangeAnnouncer } from '#core';
 import type { DefaultCollection } from '#dav';
 import type { CalendarStore } from '../calendar-store.ts';
 import type { ObjectStore } from '../object-store.ts';
@@ -13,41 +12,6 @@ import { listOccurrences, readRange } from './occurrence-list.ts';
 
 /** The socket event the `/calendars` namespace sends a user when one of their calendars changed. */
 export const CALENDAR_CHANGED = 'calendar:changed';
-
-/**
- * Tells every open page of a calendar's owner that it changed (events or properties), whoever changed it: the web
- * app, a CalDAV client, a federation pull. Bursts (an import, a sync) are coalesced into one message per calendar.
- */
-export class ChangeAnnouncer {
-  readonly #pending = new Set<string>();
-  private timer: ReturnType<typeof setTimeout> | null = null;
-
-  constructor(
-    private readonly calendars: CalendarStore,
-    private readonly realtime: Namespace,
-  ) {}
-
-  /** Announces to one user now (calendar created, renamed, deleted). */
-  toOwner(ownerId: string, calendarId: string | null): void {
-    this.realtime.to(userRoom(ownerId)).emit(CALENDAR_CHANGED, { calendarId });
-  }
-
-  /** Announces a change of a calendar's objects to its owner, shortly (one message per burst). */
-  calendarChanged(calendarId: string): void {
-    this.#pending.add(calendarId);
-    this.timer ??= setTimeout(() => void this.#flush(), 50);
-  }
-
-  async #flush(): Promise<void> {
-    this.timer = null;
-    const ids = [...this.#pending];
-    this.#pending.clear();
-    for (const id of ids) {
-      const cal = await this.calendars.getById(id).catch(() => null);
-      if (cal) this.toOwner(cal.ownerId, id);
-    }
-  }
-}
 
 const uid = (req: Request) => (req.user as { id: string }).id;
 const param = (req: Request, name: string) => String(req.params[name] ?? '');

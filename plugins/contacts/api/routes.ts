@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
-import type { Namespace } from 'socket.io';
-import { ConflictError, InputError, NotAllowedError, NotFoundError, userRoom } from '#core';
+import { ConflictError, InputError, NotAllowedError, NotFoundError, type ChangeAnnouncer } from '#core';
 import type { AddressBook, BookStore } from '../book-store.ts';
 import type { CardStore } from '../card-store.ts';
 import { CarddavPreconditionError, StorePreconditionFailed } from '../carddav-errors.ts';
@@ -14,41 +13,6 @@ import { exportVcf, importVcf } from './vcf-transfer.ts';
 
 /** The socket event the `/contacts` namespace sends a user when one of their address books changed. */
 export const CONTACTS_CHANGED = 'contacts:changed';
-
-/**
- * Tells every open page of a book's owner that it changed, whoever changed it (the web app, a CardDAV client, the
- * federated book's rebuild). Bursts (an import, a sync) are coalesced into one message per book.
- */
-export class ChangeAnnouncer {
-  readonly #pending = new Set<string>();
-  private timer: ReturnType<typeof setTimeout> | null = null;
-
-  constructor(
-    private readonly realtime: Namespace,
-    private readonly books: BookStore,
-  ) {}
-
-  /** Announces to one user now (book created, renamed, deleted). */
-  toOwner(ownerId: string, bookId: string | null): void {
-    this.realtime.to(userRoom(ownerId)).emit(CONTACTS_CHANGED, { bookId });
-  }
-
-  /** Announces a change of a book's cards to its owner, shortly (one message per burst). */
-  bookChanged = (bookId: string): void => {
-    this.#pending.add(bookId);
-    this.timer ??= setTimeout(() => void this.#flush(), 50);
-  };
-
-  async #flush(): Promise<void> {
-    this.timer = null;
-    const ids = [...this.#pending];
-    this.#pending.clear();
-    for (const id of ids) {
-      const book = await this.books.getById(id).catch(() => null);
-      if (book) this.toOwner(book.ownerId, id);
-    }
-  }
-}
 
 /** An address book as the web app sees it. */
 export interface BookView {

@@ -43,6 +43,8 @@ export { lazyPage } from '../src/shell/lazy-page.tsx';
 export { lazyComponent } from '../src/shell/lazy-page.tsx';
 import { lazyComponent } from '../src/shell/lazy-page.tsx';
 import type { PickAndShareProps, ShareDialogProps } from '../src/components/share/share-types.ts';
+/** Hands a blob (a downloaded export, an attachment) to the browser as a file download named `name`. */
+export { saveBlob } from '../src/shell/save-blob.ts';
 /** A count on a plugin's navigation entry (by route), also summed into the tab's title; null or 0 clears it. */
 export { setNavBadge, type NavBadge } from '../src/shell/nav-badges.ts';
 /** The shell's context below any page; and hooks for its parts. */

@@ -1,4 +1,4 @@
-import type { ApiClient } from '#web-sdk';
+import { saveBlob, type ApiClient } from '#web-sdk';
 import type { CalendarView, ImportSummary, OccurrenceView } from '../shared.ts';
 
 export type { ImportSummary } from '../shared.ts';
@@ -82,13 +82,6 @@ export class CalendarApi {
   async download(calendar: CalendarInfo): Promise<void> {
     const res = await fetch(`/api/v1/calendars/${enc(calendar.id)}/export`, { headers: this.api.authHeaders() });
     if (!res.ok) throw new Error('The calendar could not be downloaded. Try again.');
-    const url = URL.createObjectURL(await res.blob());
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `${calendar.name.replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'calendar'}.ics`;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveBlob(await res.blob(), `${calendar.name.replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'calendar'}.ics`);
   }
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { useApi } from '#web-sdk';
+import { saveBlob, useApi } from '#web-sdk';
 import type { ChatAttachment } from '../shared.ts';
 import { useAttachmentUrl } from './attachment-link.ts';
 
@@ -44,11 +44,7 @@ export function AttachmentChip(props: { attachment: ChatAttachment }) {
       setError(r?.status === 404 ? 'The file is not shared with you (any more).' : 'The file could not be fetched.');
       return;
     }
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(await r.blob());
-    link.download = a.name;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+    saveBlob(await r.blob(), a.name);
   };
   return (
     <div class="chat-attachment" data-testid="attachment">

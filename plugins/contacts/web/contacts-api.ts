@@ -1,4 +1,4 @@
-import type { ApiClient } from '#web-sdk';
+import { saveBlob, type ApiClient } from '#web-sdk';
 import type { CardFields, CardSummary } from '../shared.ts';
 
 export type { Address, CardFields, CardSummary, Typed } from '../shared.ts';
@@ -87,13 +87,6 @@ export class ContactsApi {
   async download(book: BookInfo): Promise<void> {
     const res = await fetch(`/api/v1${BASE}/${enc(book.id)}/export`, { headers: this.api.authHeaders() });
     if (!res.ok) throw new Error('The address book could not be downloaded. Try again.');
-    const url = URL.createObjectURL(await res.blob());
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `${book.name.replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'contacts'}.vcf`;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveBlob(await res.blob(), `${book.name.replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'contacts'}.vcf`);
   }
 }

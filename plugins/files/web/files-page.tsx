@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import './files.css';
-import { hashHref, partyLabel, type PluginPageProps } from '#web-sdk';
+import { hashHref, partyLabel, saveBlob, type PluginPageProps } from '#web-sdk';
 import { Breadcrumbs } from './breadcrumbs.tsx';
 import { DavClient } from './dav-client.ts';
 import type { DavEntry } from './dav-multistatus.ts';
@@ -13,7 +13,6 @@ import { SHARED_FOLDER, isShared, pathOf, segmentsOf } from './files-paths.ts';
 import { FilesToolbar } from './files-toolbar.tsx';
 import { createFolders, topNames, type UploadTree } from './folder-upload.ts';
 import { PreviewLoader } from './preview-loader.ts';
-import { saveBlob } from './save-blob.ts';
 import { SearchResults } from './search-results.tsx';
 import { SelectionBar } from './selection-bar.tsx';
 import { filterEntries, saveOrder, savedOrder, sortEntries, type SortOrder } from './sort.ts';

@@ -19,17 +19,7 @@ import type { NewShareBody } from './incoming-share-service.ts';
 import type { LocalPeer } from './local-peer.ts';
 import { ShareError } from './share-errors.ts';
 import type { ShareStore } from './share-store.ts';
-import type { OutgoingShare } from './share-types.ts';
-
-/** What a local user asks for when sharing. */
-export interface CreateShareInput {
-  resourceType: string;
-  resourceId: string;
-  shareWith: string;
-  permissions?: string[];
-  name?: string;
-  expiration?: number;
-}
+import type { CreateShareInput, OutgoingShare } from './share-types.ts';
 
 /** Sends one share message now (a signed POST), giving up after `timeoutMs`. */
 export type DirectSender = (msg: StoredOutboxMessage, timeoutMs: number) => Promise<{ status: number; body: unknown }>;

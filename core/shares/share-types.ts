@@ -52,3 +52,14 @@ export interface IncomingShare {
 
 /** Client view of an incoming share: the shared secret never leaves the server. */
 export type IncomingShareView = Omit<IncomingShare, 'protocol'> & { protocolName: string; protocols: string[] };
+
+/** What a local user asks for when sharing (`POST /api/v1/shares`). */
+export interface CreateShareInput {
+  resourceType: string;
+  resourceId: string;
+  shareWith: string;
+  permissions?: string[];
+  name?: string;
+  /** When the share expires, in milliseconds since the Unix epoch. */
+  expiration?: number;
+}

@@ -1,5 +1,6 @@
 /** Wire types of the client API, taken from the core as types only (no server code in the bundle). */
 import type {
+  CreateShareInput,
   IncomingShareView,
   OutgoingShare,
   IncomingShareState,
@@ -12,6 +13,7 @@ import type { UserSettings } from '../../../core/accounts/settings-types.ts';
 import type { CreatedInvite, OutstandingInvite } from '../../../core/invites/invite-types.ts';
 
 export type {
+  CreateShareInput,
   IncomingShareView,
   OutgoingShare,
   IncomingShareState,
@@ -41,15 +43,6 @@ export interface Me {
 export interface LoginResult {
   token: string;
   user: Me;
-}
-
-/** `POST /api/v1/shares` body. */
-export interface CreateShareInput {
-  resourceType: string;
-  resourceId: string;
-  shareWith: string;
-  permissions?: string[];
-  name?: string;
 }
 
 /** One field-level problem in an error answer. */

@@ -53,7 +53,7 @@ describe('SQLite WAL checkpoints on the event loop, fsyncs on the thread pool', 
     assert.ok(statSync(file).size >= 900_000, `database file ${statSync(file).size} bytes`);
     assert.equal(ckpt.stats.blocking, 0);
     // No commit waited for the checkpointer (a lock wait would show as busy_timeout's 5 s).
-    assert.ok(slowest < 1000, `slowest commit ${slowest.toFixed(1)} ms`);
+    assert.ok(slowest < 4000, `slowest commit ${slowest.toFixed(1)} ms`);
     assert.equal((db.prepare('select count(*) as n from t').get() as { n: number }).n, 1025);
     db.close();
     ckpt.release();
@@ -66,7 +66,7 @@ describe('SQLite WAL checkpoints on the event loop, fsyncs on the thread pool', 
     const insert = db.prepare('insert into t (b) values (?)');
     try {
       // A commit on every turn of the loop: every cycle's fsyncs see commits land behind its pin.
-      const until = Date.now() + 1500;
+      const until = Date.now() + 10_000;
       while (Date.now() < until && ckpt.stats.blocking === 0) {
         insert.run('y'.repeat(3000));
         await new Promise((r) => setImmediate(r));
@@ -85,9 +85,11 @@ describe('SQLite WAL checkpoints on the event loop, fsyncs on the thread pool', 
     db.prepare('insert into t (b) values (?)').run('z');
     const ckpt = startLoopWalCheckpointer(file, { everyMs: 10 });
     try {
-      await sleep(150);
+      const deadline = Date.now() + 10_000;
+      while (!ckpt.caughtUp() && Date.now() < deadline) await sleep(10);
       const runs = ckpt.stats.runs;
       assert.ok(runs >= 1, 'the commit before start was checkpointed');
+      // Fifteen cycles' worth of time with nothing committed.
       await sleep(150);
       assert.equal(ckpt.stats.runs, runs);
     } finally {

@@ -4,7 +4,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { createRequire } from 'node:module';
 import BetterSqlite3 from 'better-sqlite3';
 import type PgModule from 'pg';
-import { startWalCheckpointer } from './wal-checkpointer.ts';
+import { startLoopWalCheckpointer } from './wal-loop-checkpointer.ts';
 
 // pg is only loaded when PostgreSQL is configured: the embedded default starts faster without it.
 const require = createRequire(import.meta.url);
@@ -93,9 +93,10 @@ export function openDatabase(opts: { databaseUrl: string | null; dataDir: string
   file.pragma('synchronous = NORMAL');
   file.pragma('busy_timeout = 5000');
   file.pragma('foreign_keys = ON');
-  // Checkpoints run on a thread of their own (wal-checkpointer.ts), not in whichever commit crosses 1,000 pages.
+  // Checkpoints run on a timer with their fsyncs off the event loop (wal-loop-checkpointer.ts), not in whichever
+  // commit crosses 1,000 pages.
   file.pragma('wal_autocheckpoint = 0');
-  const checkpointer = startWalCheckpointer(name);
+  const checkpointer = startLoopWalCheckpointer(name);
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
   return {
     db,
@@ -103,6 +104,7 @@ export function openDatabase(opts: { databaseUrl: string | null; dataDir: string
     close: async () => {
       await checkpointer.stop();
       await db.destroy();
+      checkpointer.release();
     },
   };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase } from './database.ts';
 
-describe('SQLite WAL checkpoints on their own thread', () => {
+describe('SQLite WAL checkpoints of a database opened by openDatabase', () => {
   it('copies committed pages into the database file without the writing connection checkpointing', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'meshwork-ckpt-'));
     const database = openDatabase({ databaseUrl: null, dataDir: dir });
@@ -16,7 +16,7 @@ describe('SQLite WAL checkpoints on their own thread', () => {
       const file = path.join(dir, 'meshwork.sqlite');
       const before = statSync(file).size;
       for (let i = 0; i < 500; i++) await sql`insert into t (b) values (${'x'.repeat(1000)})`.execute(database.db);
-      // The checkpointer runs every 500 ms; the file grows once it has copied the WAL's pages in.
+      // The checkpointer runs every 200 ms; the file grows once it has copied the WAL's pages in.
       const deadline = Date.now() + 10_000;
       while (statSync(file).size <= before + 400_000 && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 100));
@@ -26,7 +26,7 @@ describe('SQLite WAL checkpoints on their own thread', () => {
     } finally {
       await database.close();
     }
-    // Closing stops the thread first, so the main connection is the last one and removes the WAL.
+    // Closing stops the checkpointer first, so the main connection is the last one and removes the WAL.
     assert.equal(existsSync(path.join(dir, 'meshwork.sqlite-wal')), false);
     rmSync(dir, { recursive: true, force: true });
   });

@@ -20,7 +20,10 @@ import { compare, report, scaleTargets, type RunShape, type RunSummary, type Ser
  * holding the client sockets; one per 600 clients by default), BENCH_DRAIN_MAX_S (30), BENCH_DATA_DIR (parent of the
  * servers' data dirs; default the OS temp dir, i.e. the disk), BENCH_GAP_MS (chat pushGapMs), BENCH_PROF (dir for
  * the servers' CPU profiles; the clients processes' go into its `clients/`), BENCH_CLIENT (`socket.io`: the clients
- * use the chat client library instead of the lean wire client, chat-wire.ts).
+ * use the chat client library instead of the lean wire client, chat-wire.ts), BENCH_SERVER_FLAGS (the servers' node
+ * flags in place of `npm start`'s; empty: node's defaults), BENCH_HEAP_SNAPSHOT (dir for a heap snapshot of each
+ * server at the end of the window), BENCH_SERVER_BUNDLE (a bundle of chat-server-role.ts made beforehand, e.g. from
+ * another commit, run in place of this tree's: before/after runs of one harness).
  * `--nodes N` (e.g. `npm run bench:chat -- --nodes 2`): the same workload twice in one run, side A first on one app
  * node and then on N app nodes, each time behind HAProxy on one PostgreSQL schema, Redis and one data dir (the
  * topology of README.md "Running several app nodes"; needs haproxy, PostgreSQL and Redis on loopback), side B one
@@ -46,6 +49,19 @@ const envShape = (): RunShape => ({
   warmup: WARMUP_S,
 });
 
+/**
+ * The servers' node flags: `npm start`'s, or BENCH_SERVER_FLAGS in their place (space-separated, e.g.
+ * `--max-semi-space-size=4`; empty for node's defaults). The environment (malloc settings) stays `npm start`'s.
+ */
+function serverFlags(startFlags: string[]): string[] {
+  const v = process.env.BENCH_SERVER_FLAGS;
+  if (v === undefined) return startFlags;
+  const flags = v.split(/\s+/).filter(Boolean);
+  const bad = flags.find((a) => !a.startsWith('--'));
+  if (bad) throw new Error(`BENCH_SERVER_FLAGS holds node flags only (--name[=value]), not ${bad}`);
+  return flags;
+}
+
 function spawn(role: string, env: Record<string, string>): ChildProcess {
   // Servers' profiles go into BENCH_PROF, the clients processes' into BENCH_PROF/clients.
   const profDir = process.env.BENCH_PROF && path.join(process.env.BENCH_PROF, role === 'server' ? '' : 'clients');
@@ -53,9 +69,10 @@ function spawn(role: string, env: Record<string, string>): ChildProcess {
   if (role === 'server') {
     // The server runs from its own bundle, started as `npm start` starts one (its node flags and environment).
     const start = startCommand();
-    server ??= bundled(fileURLToPath(new URL('./chat-server-role.ts', import.meta.url)));
+    server ??=
+      process.env.BENCH_SERVER_BUNDLE || bundled(fileURLToPath(new URL('./chat-server-role.ts', import.meta.url)));
     return fork(server, [], {
-      execArgv: [...start.nodeArgs, ...prof],
+      execArgv: [...serverFlags(start.nodeArgs), ...prof],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, ...start.env, ...env },
     });
@@ -282,6 +299,9 @@ async function scenario(shape: RunShape, clusterNodes: number): Promise<RunSumma
   try {
     const t0 = performance.now();
     const users = await makeRooms(servers, shape.rooms, names);
+    const start = startCommand();
+    const env = Object.entries(start.env).map(([k, v]) => `${k}=${v}`);
+    console.log(`servers: ${[...env, 'node', ...serverFlags(start.nodeArgs)].join(' ')}`);
     console.log(
       `setup: ${users.length} users in ${shape.rooms} rooms of ${2 * PER_SIDE} on 2 servers (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
     );

@@ -7,17 +7,20 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startWalCheckpointer } from '../../core/storage/wal-checkpointer.ts';
+import { startLoopWalCheckpointer } from '../../core/storage/wal-loop-checkpointer.ts';
 import { bundled, startCommand } from './bundle.ts';
 
 /**
- * `node --import tsx scripts/bench/bench-wal-checkpoint.ts`: what SQLite's WAL checkpoints cost a server, three
+ * `node --import tsx scripts/bench/bench-wal-checkpoint.ts`: what SQLite's WAL checkpoints cost a server, four
  * ways, each in its own process started with `npm start`'s node flags and environment, under the same steady write
  * load (BENCH_COMMITS commits/s of 10 rows, default 100, for BENCH_SECONDS, default 15, into BENCH_DATA_DIR or the
- * OS temp dir): `thread` (core/storage/wal-checkpointer.ts, what the server does), `main` (a passive checkpoint on
- * the event loop every 500 ms, timed) and `none` (no checkpoint at all: the WAL only grows; the memory floor).
- * Prints RSS (anonymous and file-backed), the event loop's delay p99 and max, and for `main` each checkpoint's time.
+ * OS temp dir): `loop` (core/storage/wal-loop-checkpointer.ts, what the server does: the copy on the event loop, the
+ * fsyncs on the thread pool), `thread` (core/storage/wal-checkpointer.ts, a worker thread, what it did before),
+ * `main` (a passive checkpoint with its fsyncs on the event loop every 500 ms) and `none` (no checkpoint at all: the
+ * WAL only grows; the memory floor). Prints RSS (anonymous and file-backed), the event loop's delay p99 and max, and
+ * for `main` and `loop` the event loop's time in each checkpoint.
  */
-const MODES = ['none', 'thread', 'main'] as const;
+const MODES = ['none', 'thread', 'loop', 'main'] as const;
 type Mode = (typeof MODES)[number];
 interface Result {
   mode: Mode;
@@ -56,7 +59,8 @@ async function child(mode: Mode): Promise<void> {
     for (let i = 0; i < 10; i++) insert.run(`room-${i}`, 'x'.repeat(300), Date.now());
   });
   const checkpointer = mode === 'thread' ? startWalCheckpointer(file) : null;
-  const checkpoints: number[] = [];
+  const loop = mode === 'loop' ? startLoopWalCheckpointer(file) : null;
+  const checkpoints: number[] = loop?.stats.loopMs ?? [];
   const timers = [setInterval(commit, 1000 / Number(process.env.BENCH_COMMITS ?? 100))];
   if (mode === 'main')
     timers.push(
@@ -72,7 +76,9 @@ async function child(mode: Mode): Promise<void> {
   const s = status();
   for (const t of timers) clearInterval(t);
   await checkpointer?.stop();
+  await loop?.stop();
   db.close();
+  loop?.release();
   rmSync(dir, { recursive: true, force: true });
   const result: Result = {
     mode,
@@ -81,7 +87,7 @@ async function child(mode: Mode): Promise<void> {
     fileMb: s.file,
     lagP99: lag.percentile(99) / 1e6,
     lagMax: lag.max / 1e6,
-    checkpoints,
+    checkpoints: [...checkpoints],
   };
   process.send?.(result, () => process.exit(0));
 }

@@ -6,6 +6,12 @@ export interface ServerStats {
   rss: number;
   /** V8 heap in use at the end (the rest of RSS is code, buffers, SQLite's cache and heap not yet returned). */
   heapUsed: number;
+  /** V8 heap reserved (heapTotal) and memory V8 accounts outside it (Buffers and other external allocations). */
+  heapTotal: number;
+  external: number;
+  /** RSS in anonymous pages (V8, malloc) and in pages of mapped files (node's binary, shared libraries): Linux only. */
+  rssAnon?: number;
+  rssFile?: number;
   peakRss: number;
   lagP99: number;
   lagMax: number;
@@ -62,6 +68,8 @@ export interface RunSummary {
 }
 
 const f = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : '-');
+const mb = (b: number) => (Number.isFinite(b) ? `${(b / 1048576).toFixed(0)} MB` : '-');
+const ok = (c: boolean) => (c ? 'met' : 'NOT met');
 
 /** Prints one run; `labels` names each server process (e.g. `A`, `B` or `A node1`, `A node2`, `B`). */
 export function report(
@@ -108,14 +116,23 @@ export function report(
   console.log(
     `  clients (${clientProcs} process${clientProcs > 1 ? 'es' : ''}, ${process.env.BENCH_CLIENT === 'socket.io' ? 'socket.io-client' : 'wire client'}): CPU ${r.clientCpuPct.toFixed(0)} %, CPU per 1,000 deliveries ${perK(r.clientCpuMsToDrain)}`,
   );
-  servers.forEach((s, i) =>
+  servers.forEach((s, i) => {
     console.log(
-      `  server ${labels[i]}: RSS ${(s.rss / 1048576).toFixed(0)} MB (peak ${(s.peakRss / 1048576).toFixed(0)} MB, JS heap in use ${(s.heapUsed / 1048576).toFixed(0)} MB), CPU ${s.cpuPct.toFixed(0)} %, event-loop lag p99 ${f(s.lagP99)} (max ${f(s.lagMax)}), CPU per 1,000 deliveries ${perK(s.cpuMsToDrain)}, S2S requests received/s ${JSON.stringify(s.s2sPerSecond)}`,
-    ),
-  );
+      `  server ${labels[i]}: RSS ${mb(s.rss)} (peak ${mb(s.peakRss)}), CPU ${s.cpuPct.toFixed(0)} %, event-loop lag p99 ${f(s.lagP99)} (max ${f(s.lagMax)}), CPU per 1,000 deliveries ${perK(s.cpuMsToDrain)}, S2S requests received/s ${JSON.stringify(s.s2sPerSecond)}`,
+    );
+    const split =
+      s.rssAnon === undefined ? '' : `; RSS anonymous ${mb(s.rssAnon)}, mapped files ${mb(s.rssFile ?? NaN)}`;
+    console.log(
+      `      memory at the end: JS heap used ${mb(s.heapUsed)} of ${mb(s.heapTotal)} reserved, external ${mb(s.external)}${split}`,
+    );
+  });
   const ratio = remote.p99 / local.p99;
   console.log(
-    `\n  target: federated p99 ≤ 2× local p99 → ${ratio.toFixed(2)}× ${ratio <= 2 ? 'met' : 'NOT met'}; federated p99 < 100 ms → ${remote.p99 < 100 ? 'met' : 'NOT met'}; zero loss → ${r.lost === 0 && r.duplicates === 0 ? 'met' : 'NOT met'}`,
+    `\n  target: federated p99 ≤ 2× local p99 → ${ratio.toFixed(2)}× ${ok(ratio <= 2)}; federated p99 < 100 ms → ${ok(remote.p99 < 100)}; zero loss → ${ok(r.lost === 0 && r.duplicates === 0)}`,
+  );
+  const peak = Math.max(...servers.map((s) => s.peakRss));
+  console.log(
+    `  issue 13 at ${n} clients: federated p99 ${f(remote.p99)} ≤ 15 ms → ${ok(remote.p99 <= 15)}; largest server RSS ${mb(peak)} (at the end ${mb(Math.max(...servers.map((s) => s.rss)))}) ≤ 100 MB → ${ok(peak <= 100 * 1048576)}`,
   );
   const sideA = servers.filter((_, i) => labels[i]?.startsWith('A'));
   const cpuMsA = sideA.reduce((sum, s) => sum + (s.cpuPct / 100) * seconds * 1000, 0);
@@ -137,8 +154,6 @@ export function report(
 
 /** `--scale`: both sizes against issue 13's chat targets. */
 export function scaleTargets(small: RunSummary, large: RunSummary): void {
-  const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
-  const ok = (c: boolean) => (c ? 'met' : 'NOT met');
   const ratio = large.remoteP99 / large.localP99;
   console.log(`\nbench:chat --scale — issue 13's targets, both sizes measured in this run\n`);
   console.log(`  ${small.clients} clients:`);

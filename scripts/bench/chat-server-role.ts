@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
@@ -13,6 +14,17 @@ import type { ServerStats } from './chat-report.ts';
  * `stats` it answers RSS, event-loop lag, CPU and the server-to-server requests it received per second by route,
  * then writes a heap snapshot into BENCH_HEAP_SNAPSHOT (a directory) when that is set.
  */
+/** RSS split into anonymous memory (heaps, malloc) and pages of mapped files (node's binary, libraries), from Linux. */
+function rssParts(): { rssAnon?: number; rssFile?: number } {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+    return { rssAnon: kb('RssAnon'), rssFile: kb('RssFile') + kb('RssShmem') };
+  } catch {
+    return {};
+  }
+}
+
 async function runServer(): Promise<void> {
   const gap = process.env.BENCH_GAP_MS;
   const engine = await startServer(loadConfig(), {
@@ -55,6 +67,9 @@ async function runServer(): Promise<void> {
       const s: ServerStats = {
         rss: mem.rss,
         heapUsed: mem.heapUsed,
+        heapTotal: mem.heapTotal,
+        external: mem.external,
+        ...rssParts(),
         peakRss: peak,
         lagP99: lag.percentile(99) / 1e6,
         lagMax: lag.max / 1e6,

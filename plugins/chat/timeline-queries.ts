@@ -9,14 +9,7 @@ import {
   type MemberRow,
   type RoomRow,
 } from './room-store.ts';
-import type {
-  CatchUpResult,
-  MemberView,
-  RoomDetail,
-  RoomSummary,
-  TimelineItem,
-  TimelinePage,
-} from './shared.ts';
+import type { CatchUpResult, MemberView, RoomDetail, RoomSummary, TimelineItem, TimelinePage } from './shared.ts';
 import { TIMELINE_TYPES } from './shared.ts';
 import type { ChatTables } from './tables.ts';
 

@@ -106,10 +106,16 @@ export class JanusAdapter implements SfuAdapter {
     const conn = await Janode.connect({ address, retry_time_secs: 1, max_retries: 2 });
     conn.once(Janode.EVENT.CONNECTION_CLOSED, () => this.#lost('closed'));
     conn.once(Janode.EVENT.CONNECTION_ERROR, (err: Error) => this.#lost(err.message));
-    const session = await this.#ask('create a session', conn.create());
-    this.#conn = conn;
-    this.#session = session;
-    this.#manager = await this.#ask('attach the room manager', session.attach(VideoRoomPlugin));
+    try {
+      const session = await this.#ask('create a session', conn.create());
+      this.#manager = await this.#ask('attach the room manager', session.attach(VideoRoomPlugin));
+      this.#conn = conn;
+      this.#session = session;
+    } catch (err) {
+      // The next open() connects afresh: this connection would only linger.
+      await conn.close().catch(() => undefined);
+      throw err;
+    }
     this.#log.info('connected to Janus (VideoRoom): calls with many people go through this SFU');
   }
 

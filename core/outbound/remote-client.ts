@@ -8,6 +8,7 @@ import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
 import { PeerError, isMeshworkError } from '../errors.ts';
+import { pumpBody } from './body-pump.ts';
 import {
   assertAllowedUrl,
   resolveAllAndCheck,
@@ -187,8 +188,7 @@ async function sendOnce(
         reject(asPeerError(err, url));
       });
       if (body instanceof Readable) {
-        body.once('error', (err) => req.destroy(err));
-        body.pipe(req);
+        pumpBody(body, req);
       } else {
         req.end(body);
       }

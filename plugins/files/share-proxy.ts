@@ -140,7 +140,7 @@ export async function proxyToOwner(
     return;
   }
   if (!xml) return relay(upstream, res);
-  return relay(upstream, res, hrefRewriter(prefixMapper(base, localPrefix)));
+  return relay(upstream, res, hrefRewriter(base, localPrefix));
 }
 
 /** Bytes a relay gathers (corked) before it stops reading from the owner until the client has taken them. */

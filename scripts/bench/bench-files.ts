@@ -3,7 +3,10 @@
  * directory on loopback: Meshwork directly (owner's /dav/files), Meshwork through a federated share (the receiver's
  * "Shared with me" proxying to the owner's /dav/ocm), and `rclone serve webdav` (Debian package rclone).
  * Measures 1 MB and 100 MB GET/PUT and a depth-1 PROPFIND of a 1,000-entry folder, plus each server's RSS before
- * and at its peak while streaming 100 MB. Every server runs in its own process; RSS comes from /proc.
+ * and at its peak while streaming 100 MB. Every server runs in its own process; RSS and CPU come from /proc, and
+ * the federated row's CPU is also printed split between the receiver and the owner.
+ * `BENCH_TARGETS=direct,federated` measures only some targets; `BENCH_PROF=<dir>` runs the servers with `--cpu-prof`
+ * and writes `<dir>/phases.json` (server pids and each measurement's window on the profiles' clock).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +24,9 @@ const BIG_ROUNDS = Number(process.env.BENCH_BIG_ROUNDS ?? 2);
 const PROPFIND_ROUNDS = Number(process.env.BENCH_PROPFIND_ROUNDS ?? 10);
 const WARMUP_ROUNDS = Number(process.env.BENCH_WARMUP_ROUNDS ?? 8);
 const DEADLINE_MS = Number(process.env.BENCH_DEADLINE_MS ?? 240_000);
+type Kind = 'rclone' | 'direct' | 'federated';
+/** Which targets to measure (`BENCH_TARGETS=direct,federated`, e.g. to profile or to compare two versions faster). */
+const TARGETS = (process.env.BENCH_TARGETS ?? 'rclone,direct,federated').split(',').map((t) => t.trim());
 
 interface Server {
   origin: string;
@@ -112,20 +118,24 @@ function rssKb(pid: number | undefined): number {
   }
 }
 
-/** CPU time (user + system, ms) the given processes used so far, from /proc (USER_HZ is 100 on Linux). */
-function cpuMs(pids: Array<number | undefined>): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    if (pid === undefined) continue;
+/** CPU time (user + system, ms) each of the given processes used so far, from /proc (USER_HZ is 100 on Linux). */
+function cpuMs(pids: Array<number | undefined>): number[] {
+  return pids.map((pid) => {
+    if (pid === undefined) return 0;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      return (Number(fields[11]) + Number(fields[12])) * 10;
     } catch {
-      // the process is gone: it uses nothing more
+      return 0; // the process is gone: it uses nothing more
     }
-  }
-  return ticks * 10;
+  });
+}
+
+/** CPU (ms) per request and per process since `before`, over `rounds` requests. */
+function cpuSince(before: number[], pids: Array<number | undefined>, rounds: number): number[] {
+  const now = cpuMs(pids);
+  return now.map((v, i) => (v - (before[i] ?? 0)) / rounds);
 }
 
 /** Runs fn while sampling the RSS of the given processes; returns before/peak in MB per process. */
@@ -149,22 +159,40 @@ async function withRss<T>(
   }
 }
 
-/** MB/s of `rounds` sequential requests, and the server CPU (ms) they cost per request. */
+/**
+ * When and what was measured, on the monotonic clock in µs (the clock of V8's CPU profiles): with BENCH_PROF these go
+ * to `<BENCH_PROF>/phases.json`, so a server's profile can be cut to one measurement.
+ */
+const phases: Array<{ phase: string; startUs: number; endUs: number }> = [];
+const monoUs = (): number => Number(process.hrtime.bigint() / 1000n);
+async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const startUs = monoUs();
+  try {
+    return await fn();
+  } finally {
+    phases.push({ phase: name, startUs, endUs: monoUs() });
+  }
+}
+
+/** MB/s of `rounds` sequential requests, and the server CPU (ms) they cost per request, per process. */
 async function throughput(
+  label: string,
   rounds: number,
   size: number,
   op: (i: number) => Promise<{ status: number; bytes: number }>,
   ok: number[],
   pids: Array<number | undefined>,
-): Promise<{ mbs: number; cpu: number }> {
+): Promise<{ mbs: number; cpu: number[] }> {
   const cpu0 = cpuMs(pids);
   const t = performance.now();
-  for (let i = 0; i < rounds; i++) {
-    const r = await op(i);
-    if (!ok.includes(r.status)) throw new Error(`unexpected status ${r.status}`);
-  }
+  await phase(label, async () => {
+    for (let i = 0; i < rounds; i++) {
+      const r = await op(i);
+      if (!ok.includes(r.status)) throw new Error(`unexpected status ${r.status}`);
+    }
+  });
   const mbs = (rounds * size) / MB / ((performance.now() - t) / 1000);
-  return { mbs, cpu: (cpuMs(pids) - cpu0) / rounds };
+  return { mbs, cpu: cpuSince(cpu0, pids, rounds) };
 }
 
 type Measure = 'put1' | 'get1' | 'put100' | 'get100' | 'propfind';
@@ -177,8 +205,8 @@ interface Row {
   get100: number;
   propfind: number;
   rss: string;
-  /** Server CPU per request (ms; federated: receiver + owner). */
-  cpu: Record<Measure, number>;
+  /** Server CPU per request and process (ms; federated: [receiver, owner]). */
+  cpu: Record<Measure, number[]>;
 }
 
 async function measure(
@@ -196,33 +224,51 @@ async function measure(
     await send(t, 'PROPFIND', `${base}/list/`, { headers: { depth: '1' } });
   }
   const put1 = await throughput(
+    `${name}: put1`,
     SMALL_ROUNDS,
     MB,
     (i) => send(t, 'PUT', `${base}/put-1m-${i % 4}.bin`, { body: small, length: small.length }),
     [200, 201, 204],
     pids,
   );
-  const get1 = await throughput(SMALL_ROUNDS, MB, () => send(t, 'GET', `${base}/one-mb.bin`), [200], pids);
+  const get1 = await throughput(
+    `${name}: get1`,
+    SMALL_ROUNDS,
+    MB,
+    () => send(t, 'GET', `${base}/one-mb.bin`),
+    [200],
+    pids,
+  );
   const big = await withRss(pids, async () => {
     const put100 = await throughput(
+      `${name}: put100`,
       BIG_ROUNDS,
       100 * MB,
       () => send(t, 'PUT', `${base}/put-100m.bin`, { body: createReadStream(bigFile), length: 100 * MB }),
       [200, 201, 204],
       pids,
     );
-    const get100 = await throughput(BIG_ROUNDS, 100 * MB, () => send(t, 'GET', `${base}/hundred-mb.bin`), [200], pids);
+    const get100 = await throughput(
+      `${name}: get100`,
+      BIG_ROUNDS,
+      100 * MB,
+      () => send(t, 'GET', `${base}/hundred-mb.bin`),
+      [200],
+      pids,
+    );
     return { put100, get100 };
   });
   const cpu0 = cpuMs(pids);
   const times: number[] = [];
-  for (let i = 0; i < PROPFIND_ROUNDS; i++) {
-    const s = performance.now();
-    const r = await send(t, 'PROPFIND', `${base}/list/`, { headers: { depth: '1' } });
-    if (r.status !== 207) throw new Error(`PROPFIND ${r.status}`);
-    times.push(performance.now() - s);
-  }
-  const propfindCpu = (cpuMs(pids) - cpu0) / PROPFIND_ROUNDS;
+  await phase(`${name}: propfind`, async () => {
+    for (let i = 0; i < PROPFIND_ROUNDS; i++) {
+      const s = performance.now();
+      const r = await send(t, 'PROPFIND', `${base}/list/`, { headers: { depth: '1' } });
+      if (r.status !== 207) throw new Error(`PROPFIND ${r.status}`);
+      times.push(performance.now() - s);
+    }
+  });
+  const propfindCpu = cpuSince(cpu0, pids, PROPFIND_ROUNDS);
   times.sort((a, b) => a - b);
   const rss = big.rss.map((r) => `${r.before.toFixed(0)}→${r.peak.toFixed(0)}`).join(' + ');
   const { put100, get100 } = big.result;
@@ -239,11 +285,12 @@ async function measure(
 }
 
 async function main(): Promise<void> {
+  const children: ChildProcess[] = [];
   const killer = setTimeout(() => {
     console.error('bench:files: deadline reached');
+    for (const c of children) c.kill('SIGTERM'); // process.exit skips the finally below
     process.exit(2);
   }, DEADLINE_MS);
-  const children: ChildProcess[] = [];
   const scratch = mkdtempSync(path.join(tmpdir(), 'bench-files-src-'));
   try {
     const [owner, receiver] = await Promise.all([startMeshwork('alice'), startMeshwork('bob')]);
@@ -273,54 +320,59 @@ async function main(): Promise<void> {
       shareWith: `bob@${host}`,
       permissions: ['read', 'write'],
     });
-    const incoming = (await api(receiver, 'GET', '/api/v1/shares/incoming')).find(
-      (s: any) => s.providerId === shared.providerId,
-    );
+    // The share reaches the receiver through the owner's outbox: wait for it rather than race it.
+    let incoming: any;
+    for (let i = 0; i < 200 && !incoming; i++) {
+      incoming = (await api(receiver, 'GET', '/api/v1/shares/incoming')).find(
+        (s: any) => s.providerId === shared.providerId,
+      );
+      if (!incoming) await new Promise((r) => setTimeout(r, 50));
+    }
+    if (!incoming) throw new Error(`the share never reached the receiver: ${JSON.stringify(shared)}`);
     await api(receiver, 'POST', `/api/v1/shares/incoming/${incoming.id}/accept`);
     const rclone = await startRclone(path.join(owner.dataDir, 'files', 'alice'));
     children.push(rclone.child);
 
-    const rows: Row[] = [];
-    rows.push(
-      await measure(
+    const targets: Array<[Kind, string, Target, string, Array<number | undefined>]> = [
+      [
+        'rclone',
         'rclone serve webdav',
         { origin: rclone.origin, auth: basic('bench', 'bench-pw') },
         '/Bench',
-        bigFile,
-        small,
         [rclone.child.pid],
-      ),
-    );
-    rows.push(
-      await measure(
+      ],
+      [
+        'direct',
         'Meshwork direct',
         { origin: owner.origin, auth: basic('alice', 'alice-bench-pw') },
         '/dav/files/alice/Bench',
-        bigFile,
-        small,
         [owner.child.pid],
-      ),
-    );
-    rows.push(
-      await measure(
+      ],
+      [
+        'federated',
         'Meshwork federated share',
         { origin: receiver.origin, auth: basic('bob', 'bob-bench-pw') },
         '/dav/files/bob/Shared%20with%20me/Bench',
-        bigFile,
-        small,
         [receiver.child.pid, owner.child.pid],
-      ),
-    );
+      ],
+    ];
+    const rows: Partial<Record<Kind, Row>> = {};
+    for (const [kind, name, t, base, pids] of targets)
+      if (TARGETS.includes(kind)) rows[kind] = await measure(name, t, base, bigFile, small, pids);
     print(rows);
   } finally {
     clearTimeout(killer);
     for (const c of children) c.kill('SIGTERM');
+    if (process.env.BENCH_PROF) {
+      const pids = { owner: children[0]?.pid, receiver: children[1]?.pid };
+      mkdirSync(process.env.BENCH_PROF, { recursive: true });
+      writeFileSync(path.join(process.env.BENCH_PROF, 'phases.json'), JSON.stringify({ pids, phases }, null, 1));
+    }
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-function print(rows: Row[]): void {
-  const [rc, direct] = rows as [Row, Row, Row];
+function print(rows: Partial<Record<Kind, Row>>): void {
   const cols: Array<[string, Measure, 'up' | 'down']> = [
     ['PUT 1MB MB/s', 'put1', 'up'],
     ['GET 1MB MB/s', 'get1', 'up'],
@@ -331,25 +383,31 @@ function print(rows: Row[]): void {
   const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
   const ratio = (v: number, ref: number, dir: 'up' | 'down'): string =>
     `${(dir === 'up' ? v / ref : ref / v).toFixed(2)}x`;
+  const all = Object.values(rows);
   console.log(
     `\nbench:files (loopback; ${SMALL_ROUNDS}x1MB, ${BIG_ROUNDS}x100MB, PROPFIND median of ${PROPFIND_ROUNDS}; ${WARMUP_ROUNDS} warm-up rounds each; ratios >1 = faster than the reference)\n`,
   );
   console.log(['target', ...cols.map((c) => c[0]), 'RSS MB before→peak (100MB)'].join(' | '));
-  for (const r of rows) {
-    console.log([r.name, ...cols.map(([, k]) => fmt(r[k] as number)), r.rss].join(' | '));
-  }
+  for (const r of all) console.log([r.name, ...cols.map(([, k]) => fmt(r[k] as number)), r.rss].join(' | '));
   console.log('');
-  for (const r of rows.slice(1))
-    console.log(
-      [`${r.name} vs rclone`, ...cols.map(([, k, d]) => ratio(r[k] as number, rc[k] as number, d))].join(' | '),
-    );
-  const fed = rows[2] as Row;
-  console.log(
-    [`federated vs direct`, ...cols.map(([, k, d]) => ratio(fed[k] as number, direct[k] as number, d))].join(' | '),
-  );
+  const compare = (label: string, r: Row | undefined, ref: Row | undefined): void => {
+    if (r && ref)
+      console.log([label, ...cols.map(([, k, d]) => ratio(r[k] as number, ref[k] as number, d))].join(' | '));
+  };
+  compare('Meshwork direct vs rclone', rows.direct, rows.rclone);
+  compare('Meshwork federated share vs rclone', rows.federated, rows.rclone);
+  compare('federated vs direct', rows.federated, rows.direct);
   console.log('\nserver CPU per request, ms (user + system from /proc; federated: receiver + owner)');
   console.log(['target', ...cols.map((c) => c[0].replace(/ (MB\/s|ms)$/, ''))].join(' | '));
-  for (const r of rows) console.log([r.name, ...cols.map(([, k]) => r.cpu[k].toFixed(1))].join(' | '));
+  const sum = (v: number[]): number => v.reduce((a, b) => a + b, 0);
+  for (const r of all) console.log([r.name, ...cols.map(([, k]) => sum(r.cpu[k]).toFixed(1))].join(' | '));
+  const fed = rows.federated;
+  if (fed)
+    console.log(
+      ['  of which receiver + owner', ...cols.map(([, k]) => fed.cpu[k].map((v) => v.toFixed(1)).join(' + '))].join(
+        ' | ',
+      ),
+    );
   console.log('\n(federated RSS: receiver + owner processes)');
 }
 

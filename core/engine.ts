@@ -215,6 +215,7 @@ export class Engine {
       config,
       local,
       secrets,
+      log: this.log.child({ part: 'shares' }),
       send: async (msg, timeoutMs) => {
         const started = Date.now();
         const res = await deliverOutboxMessage(msg, this.discovery, client, (t) => this.plugins.spec(t), { timeoutMs });
@@ -394,6 +395,8 @@ export class Engine {
     this.http.closeAllConnections?.();
     if (this.realtime) await this.realtime.close();
     else await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    // Commits nobody waits for (a delivered share's bookkeeping) finish before the database closes.
+    await this.shares?.commits.settled();
     await this.database?.close();
   }
 }

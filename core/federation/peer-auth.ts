@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { NotAllowedError, SignatureError } from '../errors.ts';
+import { NotAllowedError, PeerError, SignatureError } from '../errors.ts';
 import type { DiscoveryClient } from '../discovery/discovery-client.ts';
 import { keyIdAuthority, verifyRequest, type SignableRequest } from '../signatures/http-signature.ts';
 import { verifyCavageRequest } from '../signatures/cavage.ts';
@@ -25,6 +25,27 @@ function normHost(h: string): string {
   return h.trim().toLowerCase();
 }
 
+/**
+ * A signer's keys that cannot be fetched right now (it is unreachable, times out or answers 5xx) are not keys it
+ * lacks: the request is answered 502, which a sender retries (a share is queued, not refused for good), instead of
+ * 401 for an unknown key. Under load, a receiver's first fetch of a sender's keys failing this way turned a share into
+ * a permanent refusal ("does not accept shares from this server"). Anything else (no such key, a 404, an invalid
+ * document) stays an unknown key.
+ */
+function throwIfUnavailable(failure: unknown, authority: string): void {
+  if (!(failure instanceof PeerError)) return;
+  const transient =
+    failure.code === 'PEER_UNREACHABLE' ||
+    failure.code === 'PEER_TIMEOUT' ||
+    (failure.code === 'DISCOVERY_FAILED' && (failure.peerStatus === undefined || failure.peerStatus >= 500));
+  if (transient)
+    throw new PeerError(
+      `the keys of ${authority} cannot be fetched right now: ${failure.message}`,
+      undefined,
+      'PEER_UNREACHABLE',
+    );
+}
+
 /** Verifies inbound signatures and binds them to the server a request claims to come from. */
 export class PeerAuthenticator {
   readonly #discovery: DiscoveryClient;
@@ -47,11 +68,21 @@ export class PeerAuthenticator {
       const key = this.#keyObject(jwk);
       return jwk.alg ? { key, alg: jwk.alg } : { key };
     };
-    const first = await find(false).catch(() => null);
+    let failure: unknown;
+    const attempt = (refresh: boolean) =>
+      find(refresh).catch((err: unknown) => {
+        failure = err;
+        return null;
+      });
+    const first = await attempt(false);
     if (first) return first;
     // Unknown kid: the peer may have rotated its key. The client rate-limits such refetches,
     // so a stream of made-up kids cannot make us hammer the peer.
-    return find(true).catch(() => null);
+    failure = undefined;
+    const second = await attempt(true);
+    if (second) return second;
+    throwIfUnavailable(failure, authority);
+    return null;
   }
 
   // Importing a JWK costs as much as verifying; peers' keys change rarely, so keep the imported objects. Keyed by
@@ -76,7 +107,12 @@ export class PeerAuthenticator {
   async #cavageKey(keyId: string): Promise<KeyObject | null> {
     const authority = keyIdAuthority(keyId);
     if (!authority) return null;
-    const d = await this.#discovery.discover(authority).catch(() => null);
+    let failure: unknown;
+    const d = await this.#discovery.discover(authority).catch((err: unknown) => {
+      failure = err;
+      return null;
+    });
+    throwIfUnavailable(failure, authority);
     if (!d?.legacyPublicKey) return null;
     // A peer that names its key must sign with that name (Nextcloud checks the same); a bare PEM names none.
     if (d.legacyPublicKey.keyId !== undefined && d.legacyPublicKey.keyId !== keyId) return null;

@@ -101,5 +101,19 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(visibleElsewhere, Array(5).fill(0));
       assert.equal(await committed('c'), 5);
     });
+
+    it('settles once work nobody awaits has committed, and at once when nothing is queued', async () => {
+      const commits = new GroupCommit(database.db);
+      await commits.settled();
+      // Queued and not awaited, as a delivered share's bookkeeping is: settled() waits for it and what follows it.
+      void commits.run((trx) => insert(trx, 'd1'));
+      void commits.run(async (trx) => {
+        await new Promise((r) => setTimeout(r, 50));
+        await insert(trx, 'd2');
+      });
+      assert.equal(await committed('d'), 0);
+      await commits.settled();
+      assert.equal(await committed('d'), 2);
+    });
   });
 }

@@ -25,6 +25,7 @@ export class GroupCommit {
   readonly #db: Kysely<any>;
   #queue: Pending[] = [];
   #running = false;
+  #idle: Array<() => void> = [];
 
   constructor(db: Kysely<any>) {
     this.#db = db;
@@ -46,6 +47,15 @@ export class GroupCommit {
     });
   }
 
+  /**
+   * Resolves once nothing is queued or committing: work nobody awaits (a delivered share's bookkeeping) is done
+   * before the database is closed.
+   */
+  settled(): Promise<void> {
+    if (!this.#running) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
   async #drain(): Promise<void> {
     try {
       while (this.#queue.length > 0) {
@@ -54,6 +64,7 @@ export class GroupCommit {
       }
     } finally {
       this.#running = false;
+      for (const resolve of this.#idle.splice(0)) resolve();
     }
   }
 

@@ -9,6 +9,7 @@ import type { MeshworkConfig } from '../config/config.ts';
 import type { DiscoveryClient } from '../discovery/discovery-client.ts';
 import type { RemoteDiscovery } from '../discovery/discovery-types.ts';
 import type { EngineEventBus } from '../events.ts';
+import type { Logger } from '../logger.ts';
 import type { DeliveryResult, Outbox, StoredOutboxMessage } from '../outbox/outbox.ts';
 import type { PluginHost } from '../plugin/plugin-host.ts';
 import type { OutboxMessage, ServerIdentity } from '../plugin/plugin-types.ts';
@@ -53,6 +54,7 @@ export class OutgoingShareService {
       local: LocalPeer;
       send: DirectSender;
       secrets: ShareSecrets;
+      log?: Logger;
     },
   ) {
     deps.outbox.onResult(SHARE_KIND, (msg, result) => this.#onDelivery(msg, result));
@@ -223,19 +225,46 @@ export class OutgoingShareService {
       events.emit('share:outgoing-updated', { share: queued });
       return queued;
     }
-    // Delivered: forget the held copy and record `pending` in one commit (one write to the log, not two).
-    const pending = await this.deps.store.commits.run(async (trx) => {
-      await outbox.drop(msgId, trx);
-      return store.setOutgoingState(
-        share.id,
-        'pending',
-        { recipientDisplayName: displayNameIn(attempt.body), lastError: null },
-        ['sending'],
-        trx,
+    // Delivered. The user is answered now: the share is already durable (stored with its held copy before it was
+    // sent), and the receiver deduplicates a resend. Forgetting the held copy and recording `pending` (one commit)
+    // follows the answer instead of delaying it; should that commit be lost (a crash, a database error), the held
+    // copy is sent again once its hold ends, the receiver answers 201 for the share it already has, and the
+    // outbox's result records `pending` (#onDelivery).
+    const delivered: OutgoingShare = {
+      ...share,
+      state: 'pending',
+      recipientDisplayName: displayNameIn(attempt.body),
+      lastError: null,
+      updatedAt: Date.now(),
+    };
+    this.#recordDelivered(delivered, msgId);
+    return delivered;
+  }
+
+  /** Drops a delivered share's held copy and stores its `pending` state, in one commit, without anyone waiting. */
+  #recordDelivered(delivered: OutgoingShare, msgId: number): void {
+    const { store, outbox, events } = this.deps;
+    store.commits
+      .run(async (trx) => {
+        await outbox.drop(msgId, trx);
+        return store.setOutgoingState(
+          delivered.id,
+          'pending',
+          { recipientDisplayName: delivered.recipientDisplayName, lastError: null, at: delivered.updatedAt },
+          ['sending'],
+          trx,
+        );
+      })
+      .then(
+        (pending) => {
+          if (pending) events.emit('share:outgoing-updated', { share: pending });
+        },
+        (err: unknown) =>
+          this.deps.log?.warn(
+            { err, share: delivered.id },
+            'recording a delivered share failed; its held copy will be sent again',
+          ),
       );
-    });
-    if (pending) events.emit('share:outgoing-updated', { share: pending });
-    return pending ?? (await store.getOutgoing(share.id)) ?? share;
   }
 
   /** The outbox's later outcome for a share that was queued (202): delivered, or failed with a readable reason. */

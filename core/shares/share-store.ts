@@ -227,11 +227,14 @@ export class ShareStore {
     return rows.map(toOutgoing);
   }
 
-  /** Moves an outgoing share to a new state; `from` restricts which states may change (a guard against races). */
+  /**
+   * Moves an outgoing share to a new state; `from` restricts which states may change (a guard against races); `at`
+   * is the time to record (default now).
+   */
   async setOutgoingState(
     id: string,
     state: OutgoingShareState,
-    extra: { recipientDisplayName?: string | null; lastError?: string | null } = {},
+    extra: { recipientDisplayName?: string | null; lastError?: string | null; at?: number } = {},
     from?: OutgoingShareState[],
     db: Kysely<any> = this.#db,
   ): Promise<OutgoingShare | null> {
@@ -239,7 +242,7 @@ export class ShareStore {
     if (extra.recipientDisplayName !== undefined && extra.lastError !== undefined && from?.length === 1) {
       const res = await SET_OUTGOING_DELIVERED.execute(db, [
         state,
-        Date.now(),
+        extra.at ?? Date.now(),
         extra.recipientDisplayName,
         extra.lastError,
         id,
@@ -252,7 +255,7 @@ export class ShareStore {
       .updateTable('shares_out')
       .set({
         state,
-        updated_at: Date.now(),
+        updated_at: extra.at ?? Date.now(),
         ...(extra.recipientDisplayName !== undefined ? { recipient_display_name: extra.recipientDisplayName } : {}),
         ...(extra.lastError !== undefined ? { last_error: extra.lastError } : {}),
       })

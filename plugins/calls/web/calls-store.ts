@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { CallClient } from './rtc/call-client.ts';
+import type { CallClient } from './rtc/call-client.ts';
 import type { CallClientState, CallsSocket } from './rtc/call-state.ts';
 
 /** A one-to-one call ringing for this user. */
@@ -59,6 +59,8 @@ class CallsStore {
     opts: { audio: boolean; video: boolean },
     title: string,
   ): Promise<void> {
+    // The RTC machinery loads with the first call (it is not part of the shell's start-up bundle).
+    const { CallClient } = await import('./rtc/call-client.ts');
     const socket = this.#snap.socket;
     if (!socket) throw new Error('Not connected to the server yet; try again in a moment.');
     const cur = this.#snap.client;

@@ -309,21 +309,10 @@ export class CallService {
     const early = req.op === 'subscribe' ? this.#early.get(`${s.session} ${req.sfu} ${req.feed}`) : undefined;
     if (early && req.op === 'subscribe') {
       this.#early.delete(`${s.session} ${req.sfu} ${req.feed}`);
-      const r = await early.reply.catch((err: Error) => {
-        this.#d.log.warn(
-          { err: err.message, sfu: target, feed: req.feed },
-          'early SFU subscription failed; asking again',
-        );
-        return null;
-      });
+      const r = await early.reply.catch(() => null);
       if (r?.sdp) return r;
     }
-    const reply = await this.#d.relay.request(target, c, s.address, op).catch((err: Error & { code?: string }) => {
-      // This server's own SFU logs its failures (SfuGateway.run); another server's are logged here.
-      if (target !== this.#d.selfHost())
-        this.#d.log.warn({ err: err.message, code: err.code, op: op.op, sfu: target }, 'SFU request failed');
-      throw err;
-    });
+    const reply = await this.#d.relay.request(target, c, s.address, op);
     if (req.op === 'publish' && reply.feed)
       await this.#act(s, { op: 'publish', callId: s.callId, session: s.session, sfu: target, feed: reply.feed });
     return reply;

@@ -15,10 +15,4 @@ export const CALL_ERRORS = declareErrorCodes('calls', {
   SFU_UNAVAILABLE: { status: 503, meaning: 'The media server (SFU) for this call is not available.' },
   SFU_TOKEN_INVALID: { status: 403, meaning: 'Server-to-server: the SFU token is missing, expired or not yours.' },
   SFU_FAILED: { status: 502, meaning: 'The media server (SFU) refused the request.' },
-  SFU_TIMEOUT: { status: 504, meaning: 'The media server (SFU) did not answer in time.' },
-  SFU_FEED_NOT_READY: {
-    status: 409,
-    meaning: 'That person’s media is not reaching the media server (SFU) yet; subscribe again in a moment.',
-  },
-  SFU_NO_FEED: { status: 404, meaning: 'That publication is not on the media server (SFU): it ended or moved.' },
 });

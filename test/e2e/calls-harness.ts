@@ -32,16 +32,6 @@ export async function callServer(env: Record<string, string> = {}, opts: CallsPl
   });
 }
 
-// The call client's warnings per page (why an SFU link started again), for failure messages.
-const warnings = new WeakMap<Page, string[]>();
-// Each person's page by address, so a failure can show the missing person's side too.
-const pages = new Map<string, Page>();
-
-/** The last call-client warnings a page printed (`calls: …`), oldest first. */
-export function callWarnings(page: Page): string[] {
-  return warnings.get(page) ?? [];
-}
-
 /**
  * A person in a browser context, logged in, with every RTCPeerConnection the page makes recorded (so the test can
  * read each received track's statistics) and the small sending quality (five people on a two-core machine).
@@ -49,14 +39,6 @@ export function callWarnings(page: Page): string[] {
 export async function person(browser: Browser, server: TestServer, user: string): Promise<Page> {
   const { page } = await newPerson(browser);
   page.setDefaultTimeout(20_000);
-  const seen: string[] = [];
-  warnings.set(page, seen);
-  pages.set(`${user}@${server.host}`, page);
-  page.on('console', (m) => {
-    if (m.type() !== 'warning' || !m.text().startsWith('calls:')) return;
-    seen.push(`${new Date().toISOString().slice(11, 23)} ${m.text()}`);
-    if (seen.length > 40) seen.shift();
-  });
   // Runs in the page (DOM types are not in this file's compilation: `any` on purpose).
   await page.addInitScript(() => {
     const w = globalThis as any;
@@ -114,17 +96,10 @@ export async function expectMedia(page: Page, from: string[], what: string, ms =
   let links = '';
   const explain = (err: Error, missing: (a: string) => boolean): Error =>
     new Error(
-      `${err.message} (missing: ${from.filter(missing).join(', ')}; last counts: ${JSON.stringify(seen)}; connections: ${links}; warnings: ${callWarnings(page).join(' | ') || 'none'})`,
+      `${err.message} (missing: ${from.filter(missing).join(', ')}; last counts: ${JSON.stringify(seen)}; connections: ${links})`,
     );
   const fail = async (err: Error, missing: (a: string) => boolean): Promise<never> => {
     links = await connectionStates(page).catch((e: Error) => e.message);
-    // The other side of each missing stream: its connections and warnings.
-    for (const a of from.filter(missing)) {
-      const other = pages.get(a);
-      if (!other || other.isClosed()) continue;
-      const theirs = await connectionStates(other).catch((e: Error) => e.message);
-      links += `; ${a}'s page: ${theirs}; ${a}'s warnings: ${callWarnings(other).join(' | ') || 'none'}`;
-    }
     throw explain(err, missing);
   };
   const first = await eventually(
@@ -167,11 +142,6 @@ export function connectionStates(page: Page): Promise<string> {
       })
       .join('; ');
   });
-}
-
-/** How many peer connections a page has made so far (churn: each SFU link that starts again makes one more). */
-export function connectionsMade(page: Page): Promise<number> {
-  return page.evaluate(() => ((globalThis as any).__pcs as unknown[]).length);
 }
 
 /** The remote addresses whose tiles a page shows. */

@@ -8,8 +8,6 @@ import {
   acceptAll,
   callBrowser,
   callServer,
-  callWarnings,
-  connectionsMade,
   expectMedia,
   expectTiles,
   joinFromChat,
@@ -99,12 +97,6 @@ describe('browser calls through Janus: five people on two servers, one without a
       10_000,
       'Janus to hold 5 publications and 20 subscriptions',
     ).catch((err: Error) => assert.fail(`${err.message}: ${JSON.stringify(stats)}`));
-    // Churn, for the record: 4 subscriptions + 1 publication + the mesh connections each page started with.
-    const made = await Promise.all(
-      people.map(async (p) => `${p.address.split('@')[0]} ${await connectionsMade(p.page)}`),
-    );
-    const warned = people.reduce((n, p) => n + callWarnings(p.page).length, 0);
-    console.log(`      peer connections made per page: ${made.join(', ')}; SFU link warnings: ${warned}`);
     await snap(people[0]!.page, 'ann-five-via-sfu');
     await people[2]!.page.getByRole('button', { name: 'Speaker' }).click();
     await videosPlaying(people[2]!.page);

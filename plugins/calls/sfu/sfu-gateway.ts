@@ -160,14 +160,8 @@ export class SfuGateway {
         }
       }
     } catch (err) {
-      // Every failure is logged with what it was about: the next stalled call explains itself.
-      const code = (err as { code?: string }).code;
-      const feed = op.op === 'subscribe' ? op.feed : undefined;
-      this.#log.warn(
-        { err: (err as Error).message, code, op: op.op, feed, address: grant.address },
-        'SFU request failed',
-      );
-      if (code) throw err;
+      if ((err as { code?: string }).code) throw err;
+      this.#log.warn({ err: (err as Error).message, op: op.op }, 'SFU request failed');
       throw new PeerError(`the SFU refused: ${(err as Error).message}`, 502, CALL_ERRORS.SFU_FAILED);
     }
   }

@@ -1,17 +1,7 @@
-import { isMeshworkError, MeshworkError, NotAllowedError, PeerError, type RemoteClient } from '#core';
+import { isMeshworkError, NotAllowedError, PeerError, type RemoteClient } from '#core';
 import { CALL_ERRORS } from '../error-codes.ts';
 import type { SfuReply } from '../shared.ts';
 import { callKey, type CallOnSfu, type SfuGateway, type SfuOp } from './sfu-gateway.ts';
-
-/** The SFU's answers about a feed or Janus that a relayed request hands on unchanged. */
-const SFU_STATE_CODES = [CALL_ERRORS.SFU_FEED_NOT_READY, CALL_ERRORS.SFU_NO_FEED, CALL_ERRORS.SFU_TIMEOUT];
-
-/** Another server's SFU answered with one of SFU_STATE_CODES. */
-class SfuStateError extends MeshworkError {
-  constructor(code: (typeof SFU_STATE_CODES)[number], message: string) {
-    super(code, message);
-  }
-}
 
 /** Where the calls plugin's server-to-server routes live (under every server's origin). */
 export const CALLS_S2S = '/plugins/calls/s2s';
@@ -104,11 +94,7 @@ export class SfuRelay {
 
   #answer(sfu: string, res: { status: number; body: unknown }): unknown {
     if (res.status >= 200 && res.status < 300) return res.body ?? {};
-    const msg = (res.body as { message?: string; code?: string } | null) ?? {};
-    // What the SFU's own state says (the feed is not flowing yet, has gone, Janus did not answer) is passed on as
-    // it is: the browser's next step depends on it.
-    const passed = SFU_STATE_CODES.find((c) => c === msg.code);
-    if (passed) throw new SfuStateError(passed, `${sfu}: ${msg.message ?? passed}`);
+    const msg = (res.body as { message?: string } | null) ?? {};
     if (res.status === 403 || res.status === 404)
       throw new NotAllowedError(`${sfu} refused: ${msg.message ?? res.status}`, CALL_ERRORS.SFU_TOKEN_INVALID);
     throw new PeerError(`${sfu} refused the SFU request (${res.status})`, res.status, CALL_ERRORS.SFU_FAILED);

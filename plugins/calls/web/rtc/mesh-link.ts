@@ -90,17 +90,8 @@ export class MeshLink {
   }
 
   #post(d: SignalData): void {
-    // One message at a time, in order: candidates never overtake their offer on the way. A message of a
-    // negotiation that a newer one replaced is dropped when its turn comes: the other side ignores it anyway, and
-    // on a slow path (each message is a round trip through both servers) a backlog of stale candidates held the
-    // new offer or answer back for tens of seconds.
-    this.#queue = this.#queue.then(async () => {
-      if (d.pc !== this.#pcId || this.#closed) return;
-      const t0 = Date.now();
-      await this.#send(d).catch((err: Error) => this.#warn(`${d.kind} ${d.pc} not delivered: ${err.message}`));
-      const took = Date.now() - t0;
-      if (took > 3000) this.#warn(`${d.kind} ${d.pc} took ${took} ms to deliver`);
-    });
+    // One message at a time, in order: candidates never overtake their offer on the way.
+    this.#queue = this.#queue.then(() => this.#send(d).catch(() => undefined));
   }
 
   #newPc(id: string): RTCPeerConnection {
@@ -136,11 +127,6 @@ export class MeshLink {
     return pc;
   }
 
-  /** Says in the console why the connection is negotiated again, so a call that stays dark explains itself. */
-  #warn(why: string): void {
-    console.warn(`calls: mesh link to ${this.remote.address} (${this.remote.session.slice(0, 8)}): ${why}`);
-  }
-
   #set(s: LinkState): void {
     if (this.state === s) return;
     this.state = s;
@@ -154,7 +140,6 @@ export class MeshLink {
 
   #recover(): void {
     if (this.#closed) return;
-    this.#warn(`connection ${this.#pc?.connectionState ?? 'gone'}; negotiating again`);
     this.#set('failed');
     if (this.offerer) void this.#offer();
     else this.#post({ kind: 'restart', pc: this.#pcId });
@@ -177,11 +162,7 @@ export class MeshLink {
     this.#attempt++;
     const wait = Math.min(ANSWER_WAIT_MS * this.#attempt, 30_000);
     this.#timer = setTimeout(() => {
-      if (this.#pc !== pc || pc.connectionState === 'connected') return;
-      this.#warn(
-        `offer ${id} not answered or not connected after ${wait / 1000} s (${pc.signalingState}); offering again`,
-      );
-      void this.#offer();
+      if (this.#pc === pc && pc.connectionState !== 'connected') void this.#offer();
     }, wait);
   }
 
@@ -211,9 +192,8 @@ export class MeshLink {
           this.#pending.set(d.pc, list);
         }
       } else if (d.kind === 'restart' && this.offerer) void this.#offer();
-    } catch (err) {
+    } catch {
       // A message for a connection that went away meanwhile: the next negotiation replaces it.
-      this.#warn(`${d.kind} ${d.pc} not applied: ${(err as Error).message}`);
     }
   }
 

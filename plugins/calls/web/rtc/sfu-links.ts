@@ -5,8 +5,6 @@ import { addLocalTracks, newPeerConnection, type LinkState, type PcConfig } from
 export type SfuRequester = (req: SfuRequest) => Promise<SfuReply>;
 
 const RETRY_MS = 2000;
-// The SFU already waited for the publisher's media before answering SFU_FEED_NOT_READY: ask again soon.
-const NOT_READY_RETRY_MS = 200;
 // A connection that has not come up by then is started again: one whose ICE stalls without ever reaching
 // `failed` (Chrome can sit in `checking`/`disconnected`) would otherwise leave its tile dark for good.
 const CONNECT_MS = 15_000;
@@ -36,21 +34,6 @@ abstract class SfuLink {
   /** Which server's SFU (for trickling). */
   protected abstract get sfu(): string;
 
-  /** What this link is, for the console (`subscription to feed 12 on b.example`). */
-  protected abstract get what(): string;
-
-  /** Says in the console why the link starts again, so a call that stays dark explains itself. */
-  protected warn(why: string): void {
-    console.warn(`calls: SFU ${this.what}: ${why}`);
-  }
-
-  /** Tries again after a request failed (its code says how soon). */
-  protected failed(err: unknown): void {
-    const e = err as { code?: string; message?: string };
-    this.warn(`${e.code ?? 'error'}: ${e.message ?? String(err)}`);
-    this.fail(e.code === 'SFU_FEED_NOT_READY' ? NOT_READY_RETRY_MS : RETRY_MS);
-  }
-
   protected set(s: LinkState): void {
     if (this.state === s) return;
     this.state = s;
@@ -66,11 +49,7 @@ abstract class SfuLink {
     this.#clearWatchdog();
     this.#watchdog = setTimeout(() => {
       this.#watchdog = null;
-      if (this.pcRef !== pc || pc.connectionState === 'connected') return;
-      this.warn(
-        `not connected ${CONNECT_MS / 1000} s after it started (connection ${pc.connectionState}, ICE ${pc.iceConnectionState}, signalling ${pc.signalingState}${this.handle ? '' : ', no SFU handle yet'}); starting again`,
-      );
-      this.fail();
+      if (this.pcRef === pc && pc.connectionState !== 'connected') this.fail();
     }, CONNECT_MS);
     pc.onicecandidate = (e) => {
       if (this.pcRef !== pc) return;
@@ -84,10 +63,7 @@ abstract class SfuLink {
         this.#clearWatchdog();
         this.set('connected');
       }
-      if (pc.connectionState === 'failed') {
-        this.warn('connection failed; starting again');
-        this.fail();
-      }
+      if (pc.connectionState === 'failed') this.fail();
     };
     return pc;
   }
@@ -110,14 +86,14 @@ abstract class SfuLink {
   }
 
   /** Tries again after a failure, until closed. */
-  protected fail(delayMs = RETRY_MS): void {
+  protected fail(): void {
     if (this.closed) return;
     this.set('failed');
     if (this.#retry) return;
     this.#retry = setTimeout(() => {
       this.#retry = null;
       if (!this.closed) void this.start();
-    }, delayMs);
+    }, RETRY_MS);
   }
 
   abstract start(): Promise<void>;
@@ -158,10 +134,6 @@ export class SfuPublisher extends SfuLink {
     return this.#target();
   }
 
-  protected get what(): string {
-    return `publication on ${this.#target()}`;
-  }
-
   async start(): Promise<void> {
     const pc = this.fresh();
     this.set('connecting');
@@ -177,8 +149,8 @@ export class SfuPublisher extends SfuLink {
       this.feed = r.feed ?? null;
       await pc.setRemoteDescription({ type: 'answer', sdp: r.sdp });
       await this.ready(r.handle);
-    } catch (err) {
-      if (this.pcRef === pc) this.failed(err);
+    } catch {
+      if (this.pcRef === pc) this.fail();
     }
   }
 
@@ -209,10 +181,6 @@ export class SfuSubscription extends SfuLink {
     return this.sfuHost;
   }
 
-  protected get what(): string {
-    return `subscription to feed ${this.feed} on ${this.sfuHost}`;
-  }
-
   async start(): Promise<void> {
     const pc = this.fresh();
     this.set('connecting');
@@ -240,8 +208,8 @@ export class SfuSubscription extends SfuLink {
         sdp: pc.localDescription?.sdp ?? answer.sdp ?? '',
       });
       await this.ready(r.handle);
-    } catch (err) {
-      if (this.pcRef === pc) this.failed(err);
+    } catch {
+      if (this.pcRef === pc) this.fail();
     }
   }
 

@@ -73,23 +73,17 @@ export const TIMELINE_TYPES: readonly ChatEventType[] = [
   'call.ended',
 ];
 
-/** The event types, for validation. */
+/** The event types, for validation: the lines of history and the events that fold into them. */
 export const CHAT_EVENT_TYPES: readonly ChatEventType[] = [
-  'room.created',
-  'room.updated',
-  'member.invited',
-  'member.joined',
-  'member.left',
-  'member.removed',
-  'member.declined',
-  'member.role',
-  'message.posted',
-  'message.edited',
-  'message.deleted',
-  'reaction.added',
-  'reaction.removed',
-  'read.marker',
-  ...CALL_EVENT_TYPES,
+  ...new Set<ChatEventType>([
+    ...TIMELINE_TYPES,
+    'message.edited',
+    'message.deleted',
+    'reaction.added',
+    'reaction.removed',
+    'read.marker',
+    ...CALL_EVENT_TYPES,
+  ]),
 ];
 
 /**

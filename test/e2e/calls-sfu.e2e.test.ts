@@ -8,6 +8,7 @@ import {
   acceptAll,
   callBrowser,
   callServer,
+  connectionStates,
   expectMedia,
   expectTiles,
   joinFromChat,
@@ -85,7 +86,13 @@ describe('browser calls through Janus: five people on two servers, one without a
       await p.page.locator('[data-testid="call-screen"][data-mode="sfu"]').waitFor({ timeout: 30_000 });
     await Promise.all(
       people.map((p) => expectMedia(p.page, others(p.address), `${p.address} receives the four others`, 90_000)),
-    );
+    ).catch(async (err: Error) => {
+      // Whose sending stopped, or whose receiving: every page's connections, with their RTP figures.
+      const pages = await Promise.all(
+        people.map(async (p) => `${p.address}: ${await connectionStates(p.page).catch((e: Error) => e.message)}`),
+      );
+      throw new Error(`${err.message}\n${pages.join('\n')}`);
+    });
     // Media now comes from Janus: every remote track arrives on an SFU subscription (one per publisher).
     // Handles of attempts a browser replaced are closed as the newer ones open (asynchronously, so waited for).
     let stats = (sfuA as SfuAdapter | null)?.stats();

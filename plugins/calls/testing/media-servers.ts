@@ -102,7 +102,8 @@ export async function startJanus(): Promise<MediaServer> {
   transports_folder = "${JANUS_LIBS}/transports"
   events_folder = "${JANUS_LIBS}/events"
   loggers_folder = "${JANUS_LIBS}/loggers"
-  debug_level = 3
+  debug_timestamps = true
+  debug_level = ${Number(process.env.JANUS_DEBUG_LEVEL ?? 3)}
   api_secret = "${apiSecret}"
   admin_secret = "${randomBytes(16).toString('hex')}"
 }
@@ -146,7 +147,9 @@ admin: {
 }
 `,
   );
-  const { child, out } = run(JANUS, ['-F', dir, '-C', path.join(dir, 'janus.jcfg'), '-N'], dir);
+  // JANUS_LOG_FILE (with JANUS_DEBUG_LEVEL, 0–7) keeps Janus's whole log for diagnosing a media failure.
+  const logFile = process.env.JANUS_LOG_FILE ? ['-L', process.env.JANUS_LOG_FILE] : [];
+  const { child, out } = run(JANUS, ['-F', dir, '-C', path.join(dir, 'janus.jcfg'), '-N', ...logFile], dir);
   try {
     await waitForPort(wsPort, child, out);
   } catch (err) {

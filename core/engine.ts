@@ -15,7 +15,8 @@ import { clientAddressResolver, trustProxyFunction } from './accounts/client-add
 import { LoginThrottle } from './accounts/login-throttle.ts';
 import { PasswordLogin } from './accounts/password-login.ts';
 import { EngineEventBus } from './events.ts';
-import { hostFromUrl, loopbackFor } from './addresses.ts';
+import { loopbackFor } from './addresses.ts';
+import { MutableIdentity } from './server-identity.ts';
 import { DiscoveryClient } from './discovery/discovery-client.ts';
 import { buildDiscoveryDocument } from './discovery/discovery-document.ts';
 import { lazyCavageKey, loadSigningKey } from './federation/key-store.ts';
@@ -27,7 +28,7 @@ import { PluginHost } from './plugin/plugin-host.ts';
 import { pluginNotify, pluginOutbox, pluginRemote, pluginShares } from './plugin/plugin-context-parts.ts';
 import { orderPlugins, PluginApis } from './plugin/plugin-order.ts';
 import { checkExactMount, checkManifests, checkMount } from './plugin/plugin-manifest.ts';
-import type { MeshworkPlugin, PluginContext, ServerIdentity } from './plugin/plugin-types.ts';
+import type { MeshworkPlugin, PluginContext } from './plugin/plugin-types.ts';
 import type { SigningKey } from './signatures/key-pair.ts';
 import { ShareStore } from './shares/share-store.ts';
 import { OutgoingShareService } from './shares/outgoing-share-service.ts';
@@ -48,7 +49,7 @@ import { ocmRoutes } from './transport/ocm-routes.ts';
 import { HotRoutes } from './transport/hot-routes.ts';
 import { apiRoutes } from './transport/api-routes.ts';
 import { accountRoutes } from './transport/account-routes.ts';
-import { malformedUrlGuard } from './transport/url-guard.ts';
+import { malformedUrlGuard, refuseConnect } from './transport/url-guard.ts';
 import { inviteDialogRoutes } from './transport/invite-dialog.ts';
 import { NotFoundError } from './errors.ts';
 
@@ -64,20 +65,6 @@ export interface EngineOptions {
   /** How often sockets' sessions are re-read (defaults: on an event after 2 s, all every 5 s); tests isolate each. */
   sessionChecks?: SessionCheckTimes;
 }
-
-class MutableIdentity implements ServerIdentity {
-  origin = '';
-  host = '';
-  set(origin: string): void {
-    this.origin = origin.replace(/\/+$/, '');
-    this.host = hostFromUrl(this.origin);
-  }
-}
-
-const CONNECT_BODY = JSON.stringify({ code: 'METHOD_NOT_ALLOWED', message: 'CONNECT is not served here' });
-const CONNECT_REFUSED =
-  'HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json; charset=utf-8\r\n' +
-  `Content-Length: ${Buffer.byteLength(CONNECT_BODY)}\r\nConnection: close\r\n\r\n${CONNECT_BODY}`;
 
 /** One running Meshwork server: storage, OCM engine, client API, realtime and plugins. */
 export class Engine {
@@ -110,8 +97,7 @@ export class Engine {
     this.plugins = new PluginHost(this.log);
     // The few requests every share pays for skip express (transport/hot-routes.ts); all else goes to the app.
     this.http = createServer(this.#hot.listener({ app: this.app, ready: () => this.#ready, log: () => this.log }));
-    // CONNECT (a proxy's method) never reaches a request listener: node would drop the connection without a word.
-    this.http.on('connect', (_req, socket) => void socket.end(CONNECT_REFUSED));
+    this.http.on('connect', refuseConnect);
     this.app.disable('x-powered-by');
     // The client address (throttling, logs) is the socket's unless MESHWORK_TRUST_PROXY names the proxies in front.
     this.app.set('trust proxy', trustProxyFunction(opts.config.trustProxy));

@@ -25,3 +25,16 @@ export function malformedUrlGuard(ownsRawPath: (path: string) => boolean): Reque
     next();
   };
 }
+
+const CONNECT_BODY = JSON.stringify({ code: 'METHOD_NOT_ALLOWED', message: 'CONNECT is not served here' });
+const CONNECT_REFUSED =
+  'HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json; charset=utf-8\r\n' +
+  `Content-Length: ${Buffer.byteLength(CONNECT_BODY)}\r\nConnection: close\r\n\r\n${CONNECT_BODY}`;
+
+/**
+ * CONNECT (a proxy's method) never reaches a request listener: node would drop the connection without a word.
+ * This answers it with a 405 in the API's error shape and closes.
+ */
+export function refuseConnect(_req: unknown, socket: { end(data: string): unknown }): void {
+  socket.end(CONNECT_REFUSED);
+}

@@ -104,7 +104,9 @@ export class LoginThrottle {
 
     const reserved: Scope[] = [];
     for (const scope of scopes) {
-      if (await this.#take(scope, now)) {
+      // The clock read when the attempt is counted: the back-off runs from then (a reading taken before the awaits
+      // above could stamp the attempt earlier than one counted meanwhile, shortening the next wait).
+      if (await this.#take(scope, Date.now())) {
         reserved.push(scope);
         continue;
       }
@@ -177,7 +179,7 @@ export class LoginThrottle {
       INSERT INTO login_throttle (scope_key, failures, last_failure_at) VALUES (${scope.key}, 1, ${now})
       ON CONFLICT (scope_key) DO UPDATE SET
         failures = CASE WHEN login_throttle.last_failure_at <= ${forgotten} THEN 1 ELSE login_throttle.failures + 1 END,
-        last_failure_at = ${now}
+        last_failure_at = CASE WHEN login_throttle.last_failure_at > ${now} THEN login_throttle.last_failure_at ELSE ${now} END
       WHERE login_throttle.failures < ${sql.lit(scope.limit.free)}
          OR login_throttle.last_failure_at <= ${forgotten}
          OR login_throttle.last_failure_at + ${waitSql(scope.limit)} <= ${now}

@@ -65,8 +65,9 @@ export function FullCalendarView(props: CalendarViewProps) {
       views: {
         listWeek: { buttonText: 'Agenda' },
         listMonth: { buttonText: 'Agenda' },
-        // "Mon 30" on one line rather than "Mon" over "11/30".
-        timeGridWeek: { dayHeaderFormat: { weekday: 'short', day: 'numeric' } },
+        // "Mon 30" on one line rather than "Mon" over "11/30"; an event's block shows where it ends, so its label
+        // gives the start only ("12:30 – 13:30" does not fit a seventh of the width and was cut mid-digit).
+        timeGridWeek: { dayHeaderFormat: { weekday: 'short', day: 'numeric' }, displayEventEnd: false },
       },
       // While events are fetched the view says so (`data-loading`): a change on the page waits for it to settle.
       loading: (isLoading) => host.current?.toggleAttribute('data-loading', isLoading),
@@ -96,6 +97,8 @@ export function FullCalendarView(props: CalendarViewProps) {
       eventResize: (info) => moved(info.event, info.revert),
       // FullCalendar's "+2 more" is a link without href carrying aria-expanded: a button, for assistive technology.
       moreLinkDidMount: (info) => info.el.setAttribute('role', 'button'),
+      // A phone's day cell is a seventh of a narrow screen: "+2" fits where "+2 more" was cut to "+2 mo".
+      moreLinkContent: (arg) => (latest.current.phone ? arg.shortText : arg.text),
       // Day cells are labelled by their day number, but also hold events: let their content speak for itself.
       dayCellDidMount: (info) => info.el.removeAttribute('aria-labelledby'),
       eventDidMount: (info) => {

@@ -35,6 +35,7 @@ export { satisfies as satisfiesRange } from './plugin/semver-range.ts';
 export type { SchemaMigration, MigrationContext } from './storage/migrations.ts';
 export { PluginScopeError, tablePrefix } from './storage/table-scope.ts';
 export { PreparedQuery } from './storage/prepared-query.ts';
+export { batchWrites, WRITE_BATCH } from './outbound/batched-writes.ts';
 export type { User } from './accounts/account-service.ts';
 export { userFromRequest } from './accounts/auth-middleware.ts';
 export type { IncomingShare, OutgoingShare, IncomingShareView } from './shares/share-types.ts';

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable, Transform } from 'node:stream';
-import type { PluginContext } from '#core';
+import { batchWrites, type PluginContext } from '#core';
 import { DavError, decodeSegments, encodeSegment, forbidden, hasBodyHeaders } from '#dav';
 import { WRITE_METHODS } from './files-dav.ts';
 import { hrefRewriter, prefixMapper } from './href-rewriter.ts';
@@ -143,18 +143,10 @@ export async function proxyToOwner(
   return relay(upstream, res, hrefRewriter(base, localPrefix));
 }
 
-/** Bytes a relay gathers (corked) before it stops reading from the owner until the client has taken them. */
-const RELAY_BATCH = 1024 * 1024;
-
 /**
- * Streams the owner's answer to the client, through `via` when given. Chunks that arrive in one turn of the event
- * loop (the socket hands over up to 64 KiB per read, several reads per turn) are written together: the response is
- * corked at the first chunk and uncorked on `setImmediate`, one `writev` per turn instead of one write per chunk,
- * which also wakes the client once per batch. Backpressure is by bytes, not by the socket's 16 KiB mark (a corked
- * socket reports "full" after the first chunk): reading pauses past `RELAY_BATCH` gathered bytes, or when the
- * uncorked socket still holds more than that, and resumes on drain — at most about two batches in memory.
- * Not `stream/promises` pipeline: it costs an AbortController per request and a DOMException when it settles. A
- * failure on any side tears down the others; a client that goes away ends the request to the owner.
+ * Streams the owner's answer to the client, through `via` when given, in batched writes (the core's `batchWrites`:
+ * one `writev` per turn of the event loop, backpressure by bytes). A failure on any side tears down the others; a
+ * client that goes away ends the request to the owner.
  */
 function relay(upstream: IncomingMessage, res: ServerResponse, via?: Transform): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -162,6 +154,7 @@ function relay(upstream: IncomingMessage, res: ServerResponse, via?: Transform):
     const fail = (err: Error): void => {
       if (settled) return;
       settled = true;
+      stop();
       upstream.destroy();
       via?.destroy();
       res.destroy(err);
@@ -170,6 +163,7 @@ function relay(upstream: IncomingMessage, res: ServerResponse, via?: Transform):
     const done = (): void => {
       if (settled) return;
       settled = true;
+      stop();
       if (!res.writableFinished) {
         upstream.destroy();
         via?.destroy();
@@ -177,43 +171,7 @@ function relay(upstream: IncomingMessage, res: ServerResponse, via?: Transform):
       resolve();
     };
     const source: Readable = via ? upstream.pipe(via) : upstream;
-    let corked = false;
-    let gathered = 0;
-    let waiting = false;
-    const resume = (): void => {
-      waiting = false;
-      if (!settled) source.resume();
-    };
-    const flush = (): void => {
-      if (!corked) return; // ended meanwhile (uncorked then)
-      corked = false;
-      gathered = 0;
-      res.uncork();
-      if (!waiting) return;
-      if (res.writableLength <= RELAY_BATCH) resume();
-      else res.once('drain', resume);
-    };
-    source.on('data', (chunk: Buffer) => {
-      if (settled) return;
-      if (!corked) {
-        corked = true;
-        res.cork();
-        setImmediate(flush);
-      }
-      res.write(chunk);
-      gathered += chunk.length;
-      if (gathered >= RELAY_BATCH && !waiting) {
-        waiting = true;
-        source.pause();
-      }
-    });
-    source.once('end', () => {
-      if (corked) {
-        corked = false;
-        res.uncork();
-      }
-      res.end();
-    });
+    const stop = batchWrites(source, res);
     upstream.once('error', fail);
     via?.once('error', fail);
     res.once('finish', done).once('close', done);

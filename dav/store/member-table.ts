@@ -98,10 +98,18 @@ export class MemberTable<M extends MemberMeta> {
           .insertInto(changes)
           .values({ [key]: collectionId, sync_token: token, uri, op: existing !== null ? 'modified' : 'added' })
           .execute();
-        return { created: existing === null, etag, syncToken: token };
+        const meta = this.spec.toMeta({ uri, ...cols });
+        // A collection's first member starts its listing here (nothing to read back later); one probe, only when
+        // no listing is kept that this change carries forward.
+        const first =
+          existing === null && !this.listings.has(collectionId, token - 1) && (await this.alone(trx, collectionId));
+        return { created: existing === null, etag, syncToken: token, meta, first };
       });
+      const { meta, first, ...answer } = result;
+      if (first) this.listings.set(collectionId, answer.syncToken, [meta]);
+      else this.listings.advance(collectionId, answer.syncToken - 1, answer.syncToken, (items) => upsert(items, meta));
       this.changed(collectionId);
-      return result;
+      return answer;
     } catch (err) {
       // Two writers raced to the same UID: the unique index refused the second; report it as the RFC says.
       if (!refused) {
@@ -110,6 +118,17 @@ export class MemberTable<M extends MemberMeta> {
       }
       throw err;
     }
+  }
+
+  /** True when the collection holds exactly one member (the one just inserted). */
+  private async alone(trx: Transaction<any>, collectionId: string): Promise<boolean> {
+    const rows = await trx
+      .selectFrom(this.spec.members)
+      .select('uri')
+      .where(this.spec.key, '=', collectionId)
+      .limit(2)
+      .execute();
+    return rows.length === 1;
   }
 
   private async etagIn(db: Kysely<any>, collectionId: string, uri: string): Promise<string | null> {
@@ -186,10 +205,15 @@ export class MemberTable<M extends MemberMeta> {
           { [key]: collectionId, sync_token: second, uri: to, op: 'added' },
         ])
         .execute();
-      return true;
+      return { first, second, meta: this.spec.toMeta({ ...row, uri: to, last_modified: now }) };
     });
-    if (done) this.changed(collectionId);
-    return done;
+    if (!done) return false;
+    this.listings.advance(collectionId, done.first - 1, done.second, (items) => {
+      remove(items, from);
+      upsert(items, done.meta);
+    });
+    this.changed(collectionId);
+    return true;
   }
 
   /**
@@ -215,10 +239,12 @@ export class MemberTable<M extends MemberMeta> {
         .insertInto(changes)
         .values({ [key]: collectionId, sync_token: token, uri, op: 'deleted' })
         .execute();
-      return true;
+      return token;
     });
-    if (deleted) this.changed(collectionId);
-    return deleted;
+    if (deleted === false) return false;
+    this.listings.advance(collectionId, deleted - 1, deleted, (items) => remove(items, uri));
+    this.changed(collectionId);
+    return true;
   }
 
   /**
@@ -240,7 +266,8 @@ export class MemberTable<M extends MemberMeta> {
       .where(this.spec.key, '=', collectionId)
       .orderBy('uri')
       .execute();
-    return rows.map((r) => this.spec.toMeta(r));
+    // The order writes keep a listing in (JavaScript's, the database's collation may differ): already sorted, cheap.
+    return rows.map((r) => this.spec.toMeta(r)).sort(byUri);
   }
 
   /** The members among `uris` that exist, with their bytes (multiget), by URI; missing ones are absent. */
@@ -341,3 +368,28 @@ export class MemberTable<M extends MemberMeta> {
 }
 
 const byUri = (a: MemberMeta, b: MemberMeta): number => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0);
+
+/** Where `uri` is, or would go, in a listing sorted by URI. */
+function indexOf(items: readonly MemberMeta[], uri: string): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (items[mid]!.uri < uri) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Puts `meta` into a listing sorted by URI, replacing the member of that URI. */
+function upsert<M extends MemberMeta>(items: M[], meta: M): void {
+  const i = indexOf(items, meta.uri);
+  if (items[i]?.uri === meta.uri) items[i] = meta;
+  else items.splice(i, 0, meta);
+}
+
+/** Takes the member `uri` out of a listing sorted by URI. */
+function remove(items: MemberMeta[], uri: string): void {
+  const i = indexOf(items, uri);
+  if (items[i]?.uri === uri) items.splice(i, 1);
+}

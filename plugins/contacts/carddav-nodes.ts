@@ -3,8 +3,17 @@
  * (`<user>/`, its address books), address books (sync collections over the card store) and cards (files whose
  * bytes are exactly what the client stored). Store errors become DAV errors with their RFC 6352 precondition.
  */
-import { Readable } from 'node:stream';
-import { DavError, encodeSegment, forbidden, notFound, type DavCollection, type DavFile, type DavNode } from '#dav';
+import { Readable, type Writable } from 'node:stream';
+import {
+  DavError,
+  encodeSegment,
+  forbidden,
+  notFound,
+  sendBytes,
+  type DavCollection,
+  type DavFile,
+  type DavNode,
+} from '#dav';
 import type { WriteInput, WriteResult, DavSyncCollection, SyncChanges } from '#dav';
 import type { AddressBook, BookStore } from './book-store.ts';
 import type { CardMeta, CardStore } from './card-store.ts';
@@ -94,6 +103,11 @@ export class CardNode implements DavFile {
   async read(range?: { start: number; end: number }): Promise<Readable> {
     const data = await this.data();
     return Readable.from([range ? data.subarray(range.start, range.end + 1) : data]);
+  }
+
+  /** GET: the bytes in one write with the headers. */
+  async send(out: Writable, range: { start: number; end: number }): Promise<void> {
+    return sendBytes(out, await this.data(), range);
   }
 
   async write(input: WriteInput): Promise<WriteResult> {

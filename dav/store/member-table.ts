@@ -10,6 +10,7 @@
  * then checks its conditions and logs the change, in one transaction.
  */
 import type { Kysely, Transaction } from 'kysely';
+import { ContentCache } from '../content-cache.ts';
 import { ListingCache } from '../listing-cache.ts';
 import {
   etagOf,
@@ -26,6 +27,7 @@ import type { CollectionCounter } from './collection-counter.ts';
 export class MemberTable<M extends MemberMeta> {
   private readonly listeners: ((collectionId: string) => void)[] = [];
   private readonly listings = new ListingCache<M>();
+  private readonly contents = new ContentCache();
   readonly chunk: number;
 
   constructor(
@@ -106,6 +108,7 @@ export class MemberTable<M extends MemberMeta> {
         return { created: existing === null, etag, syncToken: token, meta, first };
       });
       const { meta, first, ...answer } = result;
+      this.contents.set(etag, bytes);
       if (first) this.listings.set(collectionId, answer.syncToken, [meta]);
       else this.listings.advance(collectionId, answer.syncToken - 1, answer.syncToken, (items) => upsert(items, meta));
       this.changed(collectionId);
@@ -270,10 +273,40 @@ export class MemberTable<M extends MemberMeta> {
     return rows.map((r) => this.spec.toMeta(r)).sort(byUri);
   }
 
-  /** The members among `uris` that exist, with their bytes (multiget), by URI; missing ones are absent. */
-  async getMany(collectionId: string, uris: readonly string[]): Promise<WithData<M>[]> {
-    const rows = await this.rowsNamed(collectionId, uris, [...this.spec.meta, 'data']);
-    return rows.map((r) => this.toStored(r)).sort(byUri);
+  /**
+   * The members among `uris` that exist, with their bytes (multiget), by URI; missing ones are absent. With the
+   * collection's sync token as the caller read it and the listing at that token kept, members come from the
+   * listing and their bytes from the content cache (by ETag); only bytes not kept are read.
+   */
+  async getMany(collectionId: string, uris: readonly string[], syncToken?: number): Promise<WithData<M>[]> {
+    const listing = syncToken === undefined ? undefined : this.listings.get(collectionId, syncToken);
+    if (!listing) {
+      const rows = await this.rowsNamed(collectionId, uris, [...this.spec.meta, 'data']);
+      return rows.map((r) => this.keep(this.toStored(r))).sort(byUri);
+    }
+    const out: WithData<M>[] = [];
+    const unread: string[] = [];
+    const seen = new Set<string>();
+    for (const uri of uris) {
+      if (seen.has(uri)) continue;
+      seen.add(uri);
+      const meta = listing[indexOf(listing, uri)];
+      if (meta?.uri !== uri) continue;
+      const data = this.contents.get(meta.etag);
+      if (data) out.push({ ...meta, data });
+      else unread.push(uri);
+    }
+    // As a read without the listing would: the rows as they are now (a write since the token shows, as it would).
+    if (unread.length)
+      for (const r of await this.rowsNamed(collectionId, unread, [...this.spec.meta, 'data']))
+        out.push(this.keep(this.toStored(r)));
+    return out.sort(byUri);
+  }
+
+  /** Keeps a member's bytes read from its row (the ETag is the row's, a hash of exactly those bytes). */
+  private keep(m: WithData<M>): WithData<M> {
+    this.contents.set(m.etag, m.data);
+    return m;
   }
 
   /** The metadata of the members among `uris` that exist (sync listings: no bytes read), by URI. */

@@ -167,7 +167,7 @@ export class BookNode implements DavSyncCollection {
     // A multiget names few cards and wants their bytes; a full sync lists thousands and mostly wants ETags.
     if (names.length > BYTES_WITH_NAMES)
       return (await this.ctx.cards.getManyMeta(this.book.id, names)).map((m) => new CardNode(this, m));
-    return (await this.ctx.cards.getMany(this.book.id, names)).map((m) => new CardNode(this, m));
+    return (await this.ctx.cards.getMany(this.book.id, names, this.book.syncToken)).map((m) => new CardNode(this, m));
   }
 
   /** Validates and stores a card's bytes under `name` (create or replace). */

@@ -328,6 +328,26 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.deepEqual((await objects.changesSince(await reload(cal), null)).listed, await objects.list(cal.id, token));
     });
 
+    it('answers a multiget of a kept listing from memory, as a read of the rows would, and fresh after any write', async () => {
+      const cal = await fresh();
+      for (const u of ['a', 'b', 'c']) await put(cal, `${u}.ics`, event(`mem-${u}`));
+      const names = ['c.ics', 'a.ics', 'gone.ics', 'a.ics'];
+      const t1 = (await reload(cal)).syncToken;
+      const rows = await new ObjectStore(database.db).getMany(cal.id, names);
+      assert.deepEqual(await objects.getMany(cal.id, names, t1), rows);
+      assert.deepEqual(
+        rows.map((o) => o.uri),
+        ['a.ics', 'c.ics'],
+      );
+      // Another node's write moves the token: this node reads the rows again.
+      const moved = event('mem-a', 'DTSTART:20260305T100000Z');
+      await new ObjectStore(database.db).put(cal.id, 'a.ics', moved, indexOf(moved));
+      const t2 = (await reload(cal)).syncToken;
+      const fresh2 = await objects.getMany(cal.id, names, t2);
+      assert.deepEqual(fresh2, await new ObjectStore(database.db).getMany(cal.id, names));
+      assert.ok(fresh2[0]!.data.toString().includes('20260305T100000Z'));
+    });
+
     async function reload(cal: Calendar): Promise<Calendar> {
       return (await calendars.getById(cal.id))!;
     }

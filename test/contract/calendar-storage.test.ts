@@ -328,6 +328,25 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.deepEqual((await objects.changesSince(await reload(cal), null)).listed, await objects.list(cal.id, token));
     });
 
+    it('keeps a carried listing equal to a fresh read under concurrent writes, deletes included', async () => {
+      const cal = await fresh();
+      await put(cal, 'seed.ics', event('conc-seed'));
+      const names = Array.from({ length: 24 }, (_, i) => `c${i}.ics`);
+      await Promise.all(names.map((u) => put(cal, u, event(`conc-${u}`))));
+      await Promise.all([
+        ...names.slice(0, 8).map((u) => objects.delete(cal.id, u)),
+        ...names.slice(8, 16).map((u) => put(cal, u, event(`conc-${u}`, 'DTSTART:20260310T100000Z'))),
+      ]);
+      const token = (await reload(cal)).syncToken;
+      const fromRows = await new ObjectStore(database.db).list(cal.id, token);
+      assert.equal(fromRows.length, 17);
+      assert.deepEqual(await objects.list(cal.id, token), fromRows);
+      assert.deepEqual(
+        await objects.getMany(cal.id, names, token),
+        await new ObjectStore(database.db).getMany(cal.id, names),
+      );
+    });
+
     it('answers a multiget of a kept listing from memory, as a read of the rows would, and fresh after any write', async () => {
       const cal = await fresh();
       for (const u of ['a', 'b', 'c']) await put(cal, `${u}.ics`, event(`mem-${u}`));

@@ -42,7 +42,7 @@ export {
 export { parsePropertyUpdate, type PropOp, type PropPatchHandler } from './prop-patch.ts';
 export { checkHttpConditions, checkIfHeader, guardWrite, ifGroups } from './conditions.ts';
 export { CORE_PROPS } from './core/live-props.ts';
-export { parseRange } from './core/get.ts';
+export { parseRange, sendBytes } from './core/get.ts';
 export { deadPropertiesExtension, MAX_DEAD_PROPERTY_BYTES, type DeadPropertyStore } from './dead-props.ts';
 export { activeLockXml, locksExtension } from './locks/locks-extension.ts';
 export {

@@ -34,4 +34,17 @@ describe('dav: listings kept by change counter', () => {
     assert.equal(cache.get('d', 1), undefined);
     assert.ok(cache.get('f', 1));
   });
+
+  it('carries a listing forward only from the counter just before a change', () => {
+    const cache = new ListingCache<string>();
+    cache.set('a', 5, ['x.ics']);
+    cache.advance('a', 4, 6, (items) => items.push('never.ics'));
+    assert.deepEqual(cache.get('a', 5), ['x.ics']);
+    cache.advance('a', 5, 6, (items) => items.push('y.ics'));
+    assert.equal(cache.get('a', 5), undefined);
+    assert.deepEqual(cache.get('a', 6), ['x.ics', 'y.ics']);
+    assert.ok(cache.has('a', 6) && !cache.has('a', 5));
+    cache.advance('b', 0, 1, (items) => items.push('z.ics'));
+    assert.equal(cache.get('b', 1), undefined);
+  });
 });

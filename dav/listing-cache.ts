@@ -3,6 +3,11 @@
  * collection's counter in the same transaction (calendars, address books) can answer a Depth 1 PROPFIND or an
  * initial sync of an unchanged collection without reading every row again: the counter read with the request is
  * the key, so a change on any app node makes the next request read afresh. Bounded by collections and members.
+ *
+ * A change made through this cache's owner can carry a listing forward ({@link ListingCache.advance}): the listing
+ * at the counter just before the change's own increment, with that change applied, is the listing at the new
+ * counter. Only from exactly that predecessor: a change elsewhere (another app node, a property change) moved the
+ * counter past it, and the next request reads afresh.
  */
 export class ListingCache<T> {
   readonly #entries = new Map<string, { token: number; items: readonly T[] }>();
@@ -22,7 +27,12 @@ export class ListingCache<T> {
     return e.items;
   }
 
-  /** Remembers the listing of `id` read at (or after) change counter `token`. */
+  /** Whether the listing of `id` at `token` is kept (without counting as a use). */
+  has(id: string, token: number): boolean {
+    return this.#entries.get(id)?.token === token;
+  }
+
+  /** Remembers the listing of `id` read at (or after) change counter `token`; the cache owns `items` from then on. */
   set(id: string, token: number, items: readonly T[]): void {
     this.forget(id);
     if (items.length > this.maxMembers) return;
@@ -35,6 +45,25 @@ export class ListingCache<T> {
     }
     this.#entries.set(id, { token, items });
     this.#members += items.length;
+  }
+
+  /**
+   * Carries the listing of `id` from counter `from` to `to` by applying `change` to its items (which only this cache
+   * holds: `get` callers copy them). Does nothing unless the listing kept is the one at `from`.
+   */
+  advance(id: string, from: number, to: number, change: (items: T[]) => void): void {
+    const e = this.#entries.get(id);
+    if (!e || e.token !== from) return;
+    const items = e.items as T[];
+    const before = items.length;
+    change(items);
+    this.#members += items.length - before;
+    this.#entries.delete(id);
+    if (items.length > this.maxMembers) {
+      this.#members -= items.length;
+      return;
+    }
+    this.#entries.set(id, { token: to, items });
   }
 
   /** Drops the listing of `id`. */

@@ -86,6 +86,15 @@ async function sendBody(d: DavRequest, file: DavFile): Promise<void> {
 }
 
 /**
+ * A `DavFile.send` for a backend that holds the bytes in memory (calendar objects, cards): the range in one `end`,
+ * which writes the headers and the body together, instead of a stream piped into the response.
+ */
+export function sendBytes(out: Writable, data: Buffer, range: { start: number; end: number }): Promise<void> {
+  out.end(range.start === 0 && range.end === data.length - 1 ? data : data.subarray(range.start, range.end + 1));
+  return Promise.resolve();
+}
+
+/**
  * Streams a body to the response: `stream/promises` pipeline would cost an AbortController per request and a
  * DOMException when it settles; a failure on either side tears down both.
  */

@@ -10,6 +10,7 @@
  * then checks its conditions and logs the change, in one transaction.
  */
 import type { Kysely, Transaction } from 'kysely';
+import { ContentCache } from '../content-cache.ts';
 import { ListingCache } from '../listing-cache.ts';
 import {
   etagOf,
@@ -26,6 +27,7 @@ import type { CollectionCounter } from './collection-counter.ts';
 export class MemberTable<M extends MemberMeta> {
   private readonly listeners: ((collectionId: string) => void)[] = [];
   private readonly listings = new ListingCache<M>();
+  private readonly contents = new ContentCache();
   readonly chunk: number;
 
   constructor(
@@ -98,10 +100,19 @@ export class MemberTable<M extends MemberMeta> {
           .insertInto(changes)
           .values({ [key]: collectionId, sync_token: token, uri, op: existing !== null ? 'modified' : 'added' })
           .execute();
-        return { created: existing === null, etag, syncToken: token };
+        const meta = this.spec.toMeta({ uri, ...cols });
+        // A collection's first member starts its listing here (nothing to read back later); one probe, only when
+        // no listing is kept that this change carries forward.
+        const first =
+          existing === null && !this.listings.has(collectionId, token - 1) && (await this.alone(trx, collectionId));
+        return { created: existing === null, etag, syncToken: token, meta, first };
       });
+      const { meta, first, ...answer } = result;
+      this.contents.set(etag, bytes);
+      if (first) this.listings.set(collectionId, answer.syncToken, [meta]);
+      else this.listings.advance(collectionId, answer.syncToken - 1, answer.syncToken, (items) => upsert(items, meta));
       this.changed(collectionId);
-      return result;
+      return answer;
     } catch (err) {
       // Two writers raced to the same UID: the unique index refused the second; report it as the RFC says.
       if (!refused) {
@@ -110,6 +121,17 @@ export class MemberTable<M extends MemberMeta> {
       }
       throw err;
     }
+  }
+
+  /** True when the collection holds exactly one member (the one just inserted). */
+  private async alone(trx: Transaction<any>, collectionId: string): Promise<boolean> {
+    const rows = await trx
+      .selectFrom(this.spec.members)
+      .select('uri')
+      .where(this.spec.key, '=', collectionId)
+      .limit(2)
+      .execute();
+    return rows.length === 1;
   }
 
   private async etagIn(db: Kysely<any>, collectionId: string, uri: string): Promise<string | null> {
@@ -186,10 +208,15 @@ export class MemberTable<M extends MemberMeta> {
           { [key]: collectionId, sync_token: second, uri: to, op: 'added' },
         ])
         .execute();
-      return true;
+      return { first, second, meta: this.spec.toMeta({ ...row, uri: to, last_modified: now }) };
     });
-    if (done) this.changed(collectionId);
-    return done;
+    if (!done) return false;
+    this.listings.advance(collectionId, done.first - 1, done.second, (items) => {
+      remove(items, from);
+      upsert(items, done.meta);
+    });
+    this.changed(collectionId);
+    return true;
   }
 
   /**
@@ -215,10 +242,12 @@ export class MemberTable<M extends MemberMeta> {
         .insertInto(changes)
         .values({ [key]: collectionId, sync_token: token, uri, op: 'deleted' })
         .execute();
-      return true;
+      return token;
     });
-    if (deleted) this.changed(collectionId);
-    return deleted;
+    if (deleted === false) return false;
+    this.listings.advance(collectionId, deleted - 1, deleted, (items) => remove(items, uri));
+    this.changed(collectionId);
+    return true;
   }
 
   /**
@@ -240,13 +269,44 @@ export class MemberTable<M extends MemberMeta> {
       .where(this.spec.key, '=', collectionId)
       .orderBy('uri')
       .execute();
-    return rows.map((r) => this.spec.toMeta(r));
+    // The order writes keep a listing in (JavaScript's, the database's collation may differ): already sorted, cheap.
+    return rows.map((r) => this.spec.toMeta(r)).sort(byUri);
   }
 
-  /** The members among `uris` that exist, with their bytes (multiget), by URI; missing ones are absent. */
-  async getMany(collectionId: string, uris: readonly string[]): Promise<WithData<M>[]> {
-    const rows = await this.rowsNamed(collectionId, uris, [...this.spec.meta, 'data']);
-    return rows.map((r) => this.toStored(r)).sort(byUri);
+  /**
+   * The members among `uris` that exist, with their bytes (multiget), by URI; missing ones are absent. With the
+   * collection's sync token as the caller read it and the listing at that token kept, members come from the
+   * listing and their bytes from the content cache (by ETag); only bytes not kept are read.
+   */
+  async getMany(collectionId: string, uris: readonly string[], syncToken?: number): Promise<WithData<M>[]> {
+    const listing = syncToken === undefined ? undefined : this.listings.get(collectionId, syncToken);
+    if (!listing) {
+      const rows = await this.rowsNamed(collectionId, uris, [...this.spec.meta, 'data']);
+      return rows.map((r) => this.keep(this.toStored(r))).sort(byUri);
+    }
+    const out: WithData<M>[] = [];
+    const unread: string[] = [];
+    const seen = new Set<string>();
+    for (const uri of uris) {
+      if (seen.has(uri)) continue;
+      seen.add(uri);
+      const meta = listing[indexOf(listing, uri)];
+      if (meta?.uri !== uri) continue;
+      const data = this.contents.get(meta.etag);
+      if (data) out.push({ ...meta, data });
+      else unread.push(uri);
+    }
+    // As a read without the listing would: the rows as they are now (a write since the token shows, as it would).
+    if (unread.length)
+      for (const r of await this.rowsNamed(collectionId, unread, [...this.spec.meta, 'data']))
+        out.push(this.keep(this.toStored(r)));
+    return out.sort(byUri);
+  }
+
+  /** Keeps a member's bytes read from its row (the ETag is the row's, a hash of exactly those bytes). */
+  private keep(m: WithData<M>): WithData<M> {
+    this.contents.set(m.etag, m.data);
+    return m;
   }
 
   /** The metadata of the members among `uris` that exist (sync listings: no bytes read), by URI. */
@@ -341,3 +401,28 @@ export class MemberTable<M extends MemberMeta> {
 }
 
 const byUri = (a: MemberMeta, b: MemberMeta): number => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0);
+
+/** Where `uri` is, or would go, in a listing sorted by URI. */
+function indexOf(items: readonly MemberMeta[], uri: string): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (items[mid]!.uri < uri) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Puts `meta` into a listing sorted by URI, replacing the member of that URI. */
+function upsert<M extends MemberMeta>(items: M[], meta: M): void {
+  const i = indexOf(items, meta.uri);
+  if (items[i]?.uri === meta.uri) items[i] = meta;
+  else items.splice(i, 0, meta);
+}
+
+/** Takes the member `uri` out of a listing sorted by URI. */
+function remove(items: MemberMeta[], uri: string): void {
+  const i = indexOf(items, uri);
+  if (items[i]?.uri === uri) items.splice(i, 1);
+}

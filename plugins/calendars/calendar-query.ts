@@ -29,15 +29,27 @@ export function parsedObject(o: StoredObject): ICAL.Component {
     return hit.tree;
   }
   const tree = parseCalendar(o.data.toString('utf8').replace(/^\uFEFF/, ''));
-  if (o.data.length > MAX_CACHED_BYTES / 8) return tree;
-  while (parsed.size && (parsed.size >= MAX_CACHED || cachedBytes + o.data.length > MAX_CACHED_BYTES)) {
+  keep(o.etag, tree, o.data.length);
+  return tree;
+}
+
+/**
+ * Keeps the parse tree a PUT's validation made of exactly the bytes it stored (ETag `etag`), so that the first
+ * query after a write does not parse them again. The tree must not be changed afterwards (validation only reads it).
+ */
+export function rememberParsedObject(etag: string, tree: ICAL.Component, size: number): void {
+  if (!parsed.has(etag)) keep(etag, tree, size);
+}
+
+function keep(etag: string, tree: ICAL.Component, size: number): void {
+  if (size > MAX_CACHED_BYTES / 8) return;
+  while (parsed.size && (parsed.size >= MAX_CACHED || cachedBytes + size > MAX_CACHED_BYTES)) {
     const [oldest, entry] = parsed.entries().next().value as [string, { size: number }];
     parsed.delete(oldest);
     cachedBytes -= entry.size;
   }
-  parsed.set(o.etag, { tree, size: o.data.length });
-  cachedBytes += o.data.length;
-  return tree;
+  parsed.set(etag, { tree, size });
+  cachedBytes += size;
 }
 
 /** Empties the parse cache (benchmarks measure the cold path with it). */

@@ -135,9 +135,12 @@ export class ObjectStore {
     return this.table.list(calendarId, syncToken);
   }
 
-  /** The objects among `uris` that exist (calendar-multiget); missing ones are simply absent. */
-  async getMany(calendarId: string, uris: string[]): Promise<StoredObject[]> {
-    return this.table.getMany(calendarId, uris);
+  /**
+   * The objects among `uris` that exist (calendar-multiget); missing ones are simply absent. With the calendar's
+   * sync token as the caller read it, an unchanged calendar's objects come from memory where they are kept.
+   */
+  async getMany(calendarId: string, uris: string[], syncToken?: number): Promise<StoredObject[]> {
+    return this.table.getMany(calendarId, uris, syncToken);
   }
 
   /** The metadata of the objects among `uris` that exist (sync-collection listings: no bytes read). */

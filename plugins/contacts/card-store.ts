@@ -158,9 +158,12 @@ export class CardStore {
     return this.table.metaMany(bookId, uris);
   }
 
-  /** The cards among `uris` that exist (multiget), by URI; missing ones are absent. */
-  async getMany(bookId: string, uris: readonly string[]): Promise<StoredCard[]> {
-    return this.table.getMany(bookId, uris);
+  /**
+   * The cards among `uris` that exist (multiget), by URI; missing ones are absent. With the book's sync token as the
+   * caller read it, an unchanged book's cards come from memory where they are kept.
+   */
+  async getMany(bookId: string, uris: readonly string[], syncToken?: number): Promise<StoredCard[]> {
+    return this.table.getMany(bookId, uris, syncToken);
   }
 
   /**

@@ -3,8 +3,17 @@
  * (`<user>/`, its address books), address books (sync collections over the card store) and cards (files whose
  * bytes are exactly what the client stored). Store errors become DAV errors with their RFC 6352 precondition.
  */
-import { Readable } from 'node:stream';
-import { DavError, encodeSegment, forbidden, notFound, type DavCollection, type DavFile, type DavNode } from '#dav';
+import { Readable, type Writable } from 'node:stream';
+import {
+  DavError,
+  encodeSegment,
+  forbidden,
+  notFound,
+  sendBytes,
+  type DavCollection,
+  type DavFile,
+  type DavNode,
+} from '#dav';
 import type { WriteInput, WriteResult, DavSyncCollection, SyncChanges } from '#dav';
 import type { AddressBook, BookStore } from './book-store.ts';
 import type { CardMeta, CardStore } from './card-store.ts';
@@ -96,6 +105,11 @@ export class CardNode implements DavFile {
     return Readable.from([range ? data.subarray(range.start, range.end + 1) : data]);
   }
 
+  /** GET: the bytes in one write with the headers. */
+  async send(out: Writable, range: { start: number; end: number }): Promise<void> {
+    return sendBytes(out, await this.data(), range);
+  }
+
   async write(input: WriteInput): Promise<WriteResult> {
     return this.book.store(this.name, input);
   }
@@ -153,7 +167,7 @@ export class BookNode implements DavSyncCollection {
     // A multiget names few cards and wants their bytes; a full sync lists thousands and mostly wants ETags.
     if (names.length > BYTES_WITH_NAMES)
       return (await this.ctx.cards.getManyMeta(this.book.id, names)).map((m) => new CardNode(this, m));
-    return (await this.ctx.cards.getMany(this.book.id, names)).map((m) => new CardNode(this, m));
+    return (await this.ctx.cards.getMany(this.book.id, names, this.book.syncToken)).map((m) => new CardNode(this, m));
   }
 
   /** Validates and stores a card's bytes under `name` (create or replace). */

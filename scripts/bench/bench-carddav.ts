@@ -241,7 +241,14 @@ async function main(): Promise<void> {
     `bench:carddav — ${CARDS} vCards per server (PUT/s over HTTP on the first ${HTTP_CARDS}, ${PARALLEL} in flight; the rest bulk-loaded), reads: first request (cold), median of ${CPU_ROUNDS} with varied body bytes (miss) and of ${ROUNDS} identical repeats (warm); 3 each when a request takes over 1 s`,
   );
   const results = new Map<string, Record<string, number>>();
-  for (const start of [() => startMeshwork(fileURLToPath(import.meta.url), putCards), startRadicale, startXandikos]) {
+  // BENCH_TARGETS (as bench:caldav): the servers to measure, default all three.
+  const starters = {
+    meshwork: () => startMeshwork(fileURLToPath(import.meta.url), putCards),
+    radicale: startRadicale,
+    xandikos: startXandikos,
+  };
+  const wanted = (process.env.BENCH_TARGETS ?? 'meshwork,radicale,xandikos').split(',');
+  for (const start of wanted.map((w) => starters[w as keyof typeof starters]).filter(Boolean)) {
     const t = await start();
     try {
       console.log(`  measuring ${t.name} …`);

@@ -43,7 +43,11 @@ export async function profileOnSignal(): Promise<() => Promise<void>> {
   process.on('SIGUSR2', () => {
     if (started) return;
     started = true;
-    void session.post('Profiler.enable').then(() => session.post('Profiler.start'));
+    const interval = Number(process.env.BENCH_PROF_INTERVAL ?? 0);
+    void session
+      .post('Profiler.enable')
+      .then(() => (interval > 0 ? session.post('Profiler.setSamplingInterval', { interval }) : undefined))
+      .then(() => session.post('Profiler.start'));
   });
   return async () => {
     if (!started) return;

@@ -12,6 +12,7 @@ import {
 import { validateCalendarObject } from '../../plugins/calendars/ical-validate.ts';
 import { ObjectStore } from '../../plugins/calendars/object-store.ts';
 import { calendarMigrations } from '../../plugins/calendars/schema.ts';
+import { calendarPropsMigration } from '../../plugins/calendars/caldav/dead-props-schema.ts';
 import { ics, range, vevent } from '../../plugins/calendars/testing/ics.ts';
 import { postgresAvailable, throwawayDatabase } from '../harness/databases.ts';
 
@@ -44,7 +45,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       ({ database, cleanup } = await throwawayDatabase(engine));
       const owners = [
         { owner: 'core', migrations: coreMigrations },
-        { owner: 'calendars', migrations: calendarMigrations },
+        { owner: 'calendars', migrations: [...calendarMigrations, calendarPropsMigration] },
       ];
       await migrate(database.db, database.dialect, owners);
       await migrate(database.db, database.dialect, owners);
@@ -291,6 +292,79 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         (await objects.list(cal.id, after.syncToken)).map((o) => o.uri),
         ['b.ics'],
       );
+    });
+
+    it("carries a kept listing through this node's own writes, equal to a fresh read, and not past another node's", async () => {
+      const cal = await fresh();
+      const otherNode = new ObjectStore(database.db);
+      const same = async () => {
+        const token = (await reload(cal)).syncToken;
+        assert.deepEqual(await objects.list(cal.id, token), await new ObjectStore(database.db).list(cal.id, token));
+        return token;
+      };
+      await put(cal, 'm.ics', event('carry-m'));
+      await same();
+      // Changed behind the store's back without a new token: what the next listing shows comes from memory.
+      await database.db.updateTable('calendars_objects').set({ size: 1 }).where('uri', '=', 'm.ics').execute();
+      assert.equal((await objects.list(cal.id, (await reload(cal)).syncToken))[0]!.size, event('carry-m').length);
+      await database.db
+        .updateTable('calendars_objects')
+        .set({ size: event('carry-m').length })
+        .execute();
+      await put(cal, 'z.ics', event('carry-z'));
+      await put(cal, 'a.ics', event('carry-a'));
+      await put(cal, 'm.ics', event('carry-m', 'DTSTART:20260302T100000Z'));
+      await same();
+      assert.equal(await objects.rename(cal.id, 'a.ics', 'q.ics'), true);
+      assert.equal(await objects.delete(cal.id, 'z.ics'), true);
+      await same();
+      await otherNode.put(cal.id, 'b.ics', event('carry-b'), indexOf(event('carry-b')));
+      await put(cal, 'c.ics', event('carry-c'));
+      const token = await same();
+      assert.deepEqual(
+        (await objects.list(cal.id, token)).map((o) => o.uri),
+        ['b.ics', 'c.ics', 'm.ics', 'q.ics'],
+      );
+      assert.deepEqual((await objects.changesSince(await reload(cal), null)).listed, await objects.list(cal.id, token));
+    });
+
+    it('keeps a carried listing equal to a fresh read under concurrent writes, deletes included', async () => {
+      const cal = await fresh();
+      await put(cal, 'seed.ics', event('conc-seed'));
+      const names = Array.from({ length: 24 }, (_, i) => `c${i}.ics`);
+      await Promise.all(names.map((u) => put(cal, u, event(`conc-${u}`))));
+      await Promise.all([
+        ...names.slice(0, 8).map((u) => objects.delete(cal.id, u)),
+        ...names.slice(8, 16).map((u) => put(cal, u, event(`conc-${u}`, 'DTSTART:20260310T100000Z'))),
+      ]);
+      const token = (await reload(cal)).syncToken;
+      const fromRows = await new ObjectStore(database.db).list(cal.id, token);
+      assert.equal(fromRows.length, 17);
+      assert.deepEqual(await objects.list(cal.id, token), fromRows);
+      assert.deepEqual(
+        await objects.getMany(cal.id, names, token),
+        await new ObjectStore(database.db).getMany(cal.id, names),
+      );
+    });
+
+    it('answers a multiget of a kept listing from memory, as a read of the rows would, and fresh after any write', async () => {
+      const cal = await fresh();
+      for (const u of ['a', 'b', 'c']) await put(cal, `${u}.ics`, event(`mem-${u}`));
+      const names = ['c.ics', 'a.ics', 'gone.ics', 'a.ics'];
+      const t1 = (await reload(cal)).syncToken;
+      const rows = await new ObjectStore(database.db).getMany(cal.id, names);
+      assert.deepEqual(await objects.getMany(cal.id, names, t1), rows);
+      assert.deepEqual(
+        rows.map((o) => o.uri),
+        ['a.ics', 'c.ics'],
+      );
+      // Another node's write moves the token: this node reads the rows again.
+      const moved = event('mem-a', 'DTSTART:20260305T100000Z');
+      await new ObjectStore(database.db).put(cal.id, 'a.ics', moved, indexOf(moved));
+      const t2 = (await reload(cal)).syncToken;
+      const fresh2 = await objects.getMany(cal.id, names, t2);
+      assert.deepEqual(fresh2, await new ObjectStore(database.db).getMany(cal.id, names));
+      assert.ok(fresh2[0]!.data.toString().includes('20260305T100000Z'));
     });
 
     async function reload(cal: Calendar): Promise<Calendar> {

@@ -28,9 +28,11 @@ async function loadMissing(nodes: ObjectNode[]): Promise<void> {
     else byCalendar.set(id, [n]);
   }
   for (const [id, list] of byCalendar) {
-    const found = await list[0]!.parent.ctx.objects.getMany(
+    const cal = list[0]!.parent;
+    const found = await cal.ctx.objects.getMany(
       id,
       list.map((n) => n.name),
+      cal.calendar.syncToken,
     );
     const data = new Map(found.map((o) => [o.uri, o.data]));
     for (const n of list) n.data = data.get(n.name) ?? null;

@@ -78,7 +78,9 @@ export class CalendarNode implements DavSyncCollection {
    */
   async childrenNamed(names: readonly string[]): Promise<ObjectNode[]> {
     if (names.length <= BYTES_WITH_NAMES)
-      return (await this.ctx.objects.getMany(this.calendar.id, [...names])).map((o) => new ObjectNode(this, o, o.data));
+      return (await this.ctx.objects.getMany(this.calendar.id, [...names], this.calendar.syncToken)).map(
+        (o) => new ObjectNode(this, o, o.data),
+      );
     return (await this.ctx.objects.metaMany(this.calendar.id, [...names])).map((m) => new ObjectNode(this, m));
   }
 

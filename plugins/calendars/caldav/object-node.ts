@@ -1,7 +1,8 @@
 /** A calendar object resource as a DAV file: the client's bytes verbatim, a strong ETag of exactly those bytes. */
-import { Readable } from 'node:stream';
-import { DavError, type DavFile, type WriteInput, type WriteResult } from '#dav';
+import { Readable, type Writable } from 'node:stream';
+import { DavError, sendBytes, type DavFile, type WriteInput, type WriteResult } from '#dav';
 import { CaldavPreconditionError } from '../caldav-errors.ts';
+import { rememberParsedObject } from '../calendar-query.ts';
 import { validateCalendarObject } from '../ical-validate.ts';
 import type { ObjectMeta, StoredObject, WriteCondition } from '../object-store.ts';
 import type { CalendarNode } from './calendar-node.ts';
@@ -75,6 +76,8 @@ export async function storeObject(cal: CalendarNode, uri: string, input: WriteIn
         maxResourceSize: cal.ctx.maxResourceSize,
       });
       const r = await cal.writer().put(calendar, uri, v, writeCondition(input.headers));
+      // The local store's ETag names exactly these bytes: their tree is what a query would parse.
+      if (r.etag !== null && !calendar.remote) rememberParsedObject(r.etag, v.vcalendar, bytes.length);
       return { etag: r.etag === null ? null : `"${r.etag}"` };
     },
     (u) => cal.memberHref(u),
@@ -114,6 +117,11 @@ export class ObjectNode implements DavFile {
   async read(range?: { start: number; end: number }): Promise<Readable> {
     const { data } = await this.stored();
     return Readable.from([range ? data.subarray(range.start, range.end + 1) : data]);
+  }
+
+  /** GET: the bytes in one write with the headers. */
+  async send(out: Writable, range: { start: number; end: number }): Promise<void> {
+    return sendBytes(out, (await this.stored()).data, range);
   }
 
   write(input: WriteInput): Promise<WriteResult> {

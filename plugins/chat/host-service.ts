@@ -4,6 +4,7 @@ import {
   NotAllowedError,
   NotFoundError,
   NotImplementedError,
+  PreparedQuery,
   type Logger,
   type OutgoingShare,
   type ShareRegistry,
@@ -56,6 +57,19 @@ export interface HostDeps {
 type Plan = (trx: Kysely<ChatTables>, room: RoomRow, me: MemberRow | null) => Promise<EventDraft | null>;
 
 const LIVE_SHARE = ['sending', 'pending', 'accepted'];
+
+// Run for every action (compiled once, see room-store.ts): its first result, and the seq it gets.
+const EVENT_OF_ACTION = new PreparedQuery<EventRow>(
+  3,
+  (_db, roomId, actor, actionId) =>
+    sql`select * from chat_events where room_id = ${roomId} and sender = ${actor} and client_msg_id = ${actionId}`,
+);
+// One UPDATE both allocates and returns the seq; on PostgreSQL it also row-locks the room until commit.
+const NEXT_SEQ = new PreparedQuery<{ last_seq: number }>(
+  1,
+  (_db, roomId) =>
+    sql`update chat_rooms set last_seq = last_seq + 1, host_seq = last_seq + 1 where id = ${roomId} returning last_seq`,
+);
 
 /**
  * The authority for rooms created here: checks every action, gives each resulting event the room's next
@@ -262,10 +276,7 @@ export class HostService {
     actionId: string,
     postOnly = false,
   ): Promise<ActOutcome | null> {
-    const { rows } =
-      await sql<EventRow>`select * from chat_events where room_id = ${roomId} and sender = ${actor} and client_msg_id = ${actionId}`.execute(
-        db,
-      );
+    const { rows } = await EVENT_OF_ACTION.execute(db, [roomId, actor, actionId]);
     if (rows[0]) return { events: [toEvent(rows[0], roomId)], replayed: true };
     if (postOnly) return null;
     const seen = await db
@@ -327,12 +338,7 @@ export class HostService {
     clientMsgId: string | null,
     draft: EventDraft,
   ): Promise<ChatEvent> {
-    // One UPDATE both allocates and returns the seq; on PostgreSQL it also row-locks the room until commit.
-    const { rows } = await sql<{
-      last_seq: number;
-    }>`update chat_rooms set last_seq = last_seq + 1, host_seq = last_seq + 1 where id = ${roomId} returning last_seq`.execute(
-      trx,
-    );
+    const { rows } = await NEXT_SEQ.execute(trx, [roomId]);
     const ev = {
       roomId,
       seq: Number(rows[0]?.last_seq),

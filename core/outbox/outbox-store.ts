@@ -75,16 +75,15 @@ const QUEUED = new PreparedQuery<Record<string, any>>(2, (db, destination, limit
     .orderBy('id')
     .limit(limit as unknown as number),
 );
-const CLAIM = new PreparedQuery(4, (db, id, node, now, leaseUntil) =>
+// The claimed row comes back from the UPDATE itself (RETURNING, SQLite 3.35+ and PostgreSQL): no second read.
+const CLAIM = new PreparedQuery<Record<string, any>>(4, (db, id, node, now, leaseUntil) =>
   db
     .updateTable('outbox')
     .set({ claimed_by: node, lease_until: leaseUntil })
     .where('id', '=', id)
     .where('state', '=', 'queued')
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now), eb('claimed_by', '=', node)])),
-);
-const BY_ID = new PreparedQuery<Record<string, any>>(1, (db, id) =>
-  db.selectFrom('outbox').selectAll().where('id', '=', id),
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now), eb('claimed_by', '=', node)]))
+    .returningAll(),
 );
 const REMOVE = new PreparedQuery(1, (db, id) => db.deleteFrom('outbox').where('id', '=', id));
 
@@ -143,9 +142,7 @@ export class OutboxStore {
 
   /** Claims a message for `node` until `now + leaseMs`; the whole message when won, null when another node has it. */
   async claim(id: number, node: string, now: number, leaseMs: number): Promise<StoredOutboxMessage | null> {
-    const res = await CLAIM.execute(this.#db, [id, node, now, now + leaseMs]);
-    if (Number(res.numAffectedRows) !== 1) return null;
-    const row = await BY_ID.first(this.#db, [id]);
+    const row = await CLAIM.first(this.#db, [id, node, now, now + leaseMs]);
     if (!row || row.claimed_by !== node) return null;
     const [base, ...rest] = String(row.path).split(':');
     return {

@@ -174,8 +174,12 @@ export class ActionStream {
       }
     }
     if (settled.length) await db.deleteFrom('chat_outbound').where('id', 'in', settled).execute();
-    // Applying the host's answer directly saves the sender's server a wait for the event push.
-    await Promise.all([...ordered].map(([roomId, events]) => this.#apply(roomId, events)));
+    // Applying the host's answer directly saves the sender's server a wait for the event push. Not waited for: the
+    // outbox starts the next push to this host once this returns, and the applies go to the commit queue now, in
+    // this order, so a later answer's events are still stored after these.
+    void Promise.all([...ordered].map(([roomId, events]) => this.#apply(roomId, events))).catch((err: unknown) =>
+      log.warn({ err, host }, 'events in the host answer could not be applied; its event push brings them'),
+    );
     const left = await db.selectFrom('chat_outbound').select('id').where('host', '=', host).limit(1).executeTakeFirst();
     if (left) await this.#enqueue(host);
   }

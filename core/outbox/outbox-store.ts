@@ -85,6 +85,15 @@ const CLAIM = new PreparedQuery<Record<string, any>>(4, (db, id, node, now, leas
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now), eb('claimed_by', '=', node)]))
     .returningAll(),
 );
+// Every kick of the outbox scans for due destinations (a coalesced chat push kicks it too).
+const DUE = new PreparedQuery<{ destination: string }>(1, (db, now) =>
+  db
+    .selectFrom('outbox')
+    .select('destination')
+    .distinct()
+    .where('state', '=', 'queued')
+    .where('next_attempt_at', '<=', now),
+);
 const REMOVE = new PreparedQuery(1, (db, id) => db.deleteFrom('outbox').where('id', '=', id));
 
 /** Row-level persistence of outbox messages and their claims. */
@@ -118,13 +127,7 @@ export class OutboxStore {
 
   /** Destinations with a message due now. */
   async dueDestinations(now: number): Promise<string[]> {
-    const rows = await this.#db
-      .selectFrom('outbox')
-      .select('destination')
-      .distinct()
-      .where('state', '=', 'queued')
-      .where('next_attempt_at', '<=', now)
-      .execute();
+    const { rows } = await DUE.execute(this.#db, [now]);
     return rows.map((r) => String(r.destination));
   }
 

@@ -46,6 +46,21 @@ const ACK = new PreparedQuery(3, (db, acked, roomId, server) =>
     .where('server', '=', server),
 );
 
+// A room's servers: every kick (cached for SERVERS_TTL_MS), every typing notice.
+const ACTIVE_SERVERS = new PreparedQuery<{ server: string }>(1, (db, roomId) =>
+  (db as Kysely<ChatTables>)
+    .selectFrom('chat_peers')
+    .select('server')
+    .where('room_id', '=', roomId)
+    .where('active', '=', 1),
+);
+const STREAM_SERVERS = new PreparedQuery<{ server: string }>(1, (db, roomId) =>
+  (db as Kysely<ChatTables>)
+    .selectFrom('chat_peers')
+    .select('server')
+    .where('room_id', '=', roomId)
+    .where((eb) => eb.or([eb('active', '=', 1), eb('until_seq', '>', eb.ref('acked_seq'))])),
+);
 // Run twice per push to a server (building it, recording its answer).
 const BEHIND = new PreparedQuery<Record<string, any>>(1, (db, server) =>
   (db as Kysely<ChatTables>)
@@ -155,11 +170,8 @@ export class HostStream {
 
   /** Servers that should receive a room's events (members now, or a removal still to deliver). */
   async serversOf(roomId: string, onlyActive = false): Promise<string[]> {
-    let q = this.#db.selectFrom('chat_peers').select('server').where('room_id', '=', roomId);
-    q = onlyActive
-      ? q.where('active', '=', 1)
-      : q.where((eb) => eb.or([eb('active', '=', 1), eb('until_seq', '>', eb.ref('acked_seq'))]));
-    return (await q.execute()).map((r) => String(r.server));
+    const { rows } = await (onlyActive ? ACTIVE_SERVERS : STREAM_SERVERS).execute(this.#db, [roomId]);
+    return rows.map((r) => String(r.server));
   }
 
   /** Queues a push to every server of the room; waiting pushes absorb it (coalesced per server). */

@@ -174,14 +174,24 @@ export class HostService {
     );
   }
 
-  /** Applies a member's action to a hosted room. */
-  async act(roomId: string, actor: string, actionId: string, action: ChatAction): Promise<ActOutcome> {
+  /**
+   * Applies a member's action to a hosted room. `answeredTo`: the member server that sent it in an action push and
+   * gets the resulting event in the answer (see #after).
+   */
+  async act(
+    roomId: string,
+    actor: string,
+    actionId: string,
+    action: ChatAction,
+    answeredTo?: string,
+  ): Promise<ActOutcome> {
     if (action.type === 'call') return this.callAct(roomId, actor, actionId, action.call, false);
     if (action.type === 'addMember')
       return this.addMember(roomId, actor, actionId, action.address, action.role ?? 'member', false);
     return this.#commit(roomId, actor, actionId, (trx, room, me) => planAction(trx, room, me, action), {
       member: true,
       post: action.type === 'post',
+      ...(answeredTo ? { answeredTo } : {}),
     });
   }
 
@@ -300,7 +310,7 @@ export class HostService {
     actor: string,
     actionId: string | null,
     plan: Plan,
-    opts: { member: boolean; post?: boolean } = { member: false },
+    opts: { member: boolean; post?: boolean; answeredTo?: string } = { member: false },
   ): Promise<ActOutcome> {
     const { postgres, commits, fanout } = this.#d;
     const out = await commits.submit(async (trx): Promise<ActOutcome> => {
@@ -327,7 +337,7 @@ export class HostService {
       return { events, replayed: false };
     });
     if (!out.replayed) fanout.events(roomId, out.events);
-    if (!out.replayed && out.events.length) await this.#after(roomId, out.events);
+    if (!out.replayed && out.events.length) await this.#after(roomId, out.events, opts.answeredTo);
     return out;
   }
 
@@ -366,12 +376,19 @@ export class HostService {
     return ev;
   }
 
-  /** After commit: wake the member servers' streams, end the shares of departed members, local effects. */
-  async #after(roomId: string, events: ChatEvent[]): Promise<void> {
+  /**
+   * After commit: wake the member servers' streams, end the shares of departed members, local effects. The server
+   * the events are `answeredTo` (it sent the action and gets them in the answer, which it applies at once) is not
+   * woken for them: a push would only carry them again. Its stream catches up with the next push it gets for any
+   * room, or the sweep; a member server that could not apply the answer over a gap has a push in flight (the gap's
+   * events), whose answer sees the stream still behind and pushes again. Membership changes wake every server.
+   */
+  async #after(roomId: string, events: ChatEvent[], answeredTo?: string): Promise<void> {
     const { db, shares, log, stream } = this.#d;
     const membership = events.some((e) => e.type.startsWith('member.'));
     if (membership) stream.invalidate(roomId);
-    await stream.kick(roomId).catch((err) => log.error({ err, roomId }, 'chat stream kick failed'));
+    const except = membership ? undefined : answeredTo;
+    await stream.kick(roomId, except).catch((err) => log.error({ err, roomId }, 'chat stream kick failed'));
     await this.#d.published(roomId, events);
     if (!membership) return;
     for (const ev of events) {

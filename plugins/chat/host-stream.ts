@@ -174,15 +174,15 @@ export class HostStream {
     return rows.map((r) => String(r.server));
   }
 
-  /** Queues a push to every server of the room; waiting pushes absorb it (coalesced per server). */
-  async kick(roomId: string): Promise<void> {
+  /** Queues a push to every server of the room but `except`; waiting pushes absorb it (coalesced per server). */
+  async kick(roomId: string, except?: string): Promise<void> {
     const cached = this.#servers.get(roomId);
     let servers = cached && Date.now() - cached.at < SERVERS_TTL_MS ? cached.servers : null;
     if (!servers) {
       servers = await this.serversOf(roomId);
       this.#servers.set(roomId, { servers, at: Date.now() });
     }
-    for (const server of servers) await this.#enqueue(server);
+    for (const server of servers) if (server !== except) await this.#enqueue(server);
   }
 
   /** Forgets a room's cached server list (after membership changed or a departed server caught up). */

@@ -55,6 +55,46 @@ const INSERT = new PreparedQuery<{ id: number | string }>(7, (db, destination, k
 const REMOVE_QUEUED = new PreparedQuery(1, (db, id) =>
   db.deleteFrom('outbox').where('id', '=', id).where('state', '=', 'queued'),
 );
+// Every message (a chat stream sends tens a second to each peer) runs these: compiled once, not on each call.
+const COALESCABLE = new PreparedQuery<{ id: number | string }>(4, (db, destination, kind, ref, now) =>
+  db
+    .selectFrom('outbox')
+    .select('id')
+    .where('destination', '=', destination)
+    .where('kind', '=', kind)
+    .where('ref', '=', ref)
+    .where('state', '=', 'queued')
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)])),
+);
+const QUEUED = new PreparedQuery<Record<string, any>>(2, (db, destination, limit) =>
+  db
+    .selectFrom('outbox')
+    .select(['id', 'ref', 'next_attempt_at', 'lease_until', 'claimed_by'])
+    .where('destination', '=', destination)
+    .where('state', '=', 'queued')
+    .orderBy('id')
+    .limit(limit as unknown as number),
+);
+// The claimed row comes back from the UPDATE itself (RETURNING, SQLite 3.35+ and PostgreSQL): no second read.
+const CLAIM = new PreparedQuery<Record<string, any>>(4, (db, id, node, now, leaseUntil) =>
+  db
+    .updateTable('outbox')
+    .set({ claimed_by: node, lease_until: leaseUntil })
+    .where('id', '=', id)
+    .where('state', '=', 'queued')
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now), eb('claimed_by', '=', node)]))
+    .returningAll(),
+);
+// Every kick of the outbox scans for due destinations (a coalesced chat push kicks it too).
+const DUE = new PreparedQuery<{ destination: string }>(1, (db, now) =>
+  db
+    .selectFrom('outbox')
+    .select('destination')
+    .distinct()
+    .where('state', '=', 'queued')
+    .where('next_attempt_at', '<=', now),
+);
+const REMOVE = new PreparedQuery(1, (db, id) => db.deleteFrom('outbox').where('id', '=', id));
 
 /** Row-level persistence of outbox messages and their claims. */
 export class OutboxStore {
@@ -65,15 +105,7 @@ export class OutboxStore {
 
   /** A waiting, unclaimed message of (destination, kind, ref) that a new one may be coalesced into. */
   async findCoalescable(destination: string, kind: string, ref: string, now: number): Promise<number | null> {
-    const row = await this.#db
-      .selectFrom('outbox')
-      .select('id')
-      .where('destination', '=', destination)
-      .where('kind', '=', kind)
-      .where('ref', '=', ref)
-      .where('state', '=', 'queued')
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-      .executeTakeFirst();
+    const row = await COALESCABLE.first(this.#db, [destination, kind, ref, now]);
     return row ? Number(row.id) : null;
   }
 
@@ -95,26 +127,13 @@ export class OutboxStore {
 
   /** Destinations with a message due now. */
   async dueDestinations(now: number): Promise<string[]> {
-    const rows = await this.#db
-      .selectFrom('outbox')
-      .select('destination')
-      .distinct()
-      .where('state', '=', 'queued')
-      .where('next_attempt_at', '<=', now)
-      .execute();
+    const { rows } = await DUE.execute(this.#db, [now]);
     return rows.map((r) => String(r.destination));
   }
 
   /** The first queued messages of a destination, oldest first (heads of each ref decide for the ref). */
   async queued(destination: string, limit: number): Promise<OutboxRow[]> {
-    const rows = await this.#db
-      .selectFrom('outbox')
-      .select(['id', 'ref', 'next_attempt_at', 'lease_until', 'claimed_by'])
-      .where('destination', '=', destination)
-      .where('state', '=', 'queued')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
+    const { rows } = await QUEUED.execute(this.#db, [destination, limit]);
     return rows.map((r) => ({
       id: Number(r.id),
       ref: r.ref ?? null,
@@ -126,15 +145,7 @@ export class OutboxStore {
 
   /** Claims a message for `node` until `now + leaseMs`; the whole message when won, null when another node has it. */
   async claim(id: number, node: string, now: number, leaseMs: number): Promise<StoredOutboxMessage | null> {
-    const res = await this.#db
-      .updateTable('outbox')
-      .set({ claimed_by: node, lease_until: now + leaseMs })
-      .where('id', '=', id)
-      .where('state', '=', 'queued')
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now), eb('claimed_by', '=', node)]))
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) return null;
-    const row = await this.#db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await CLAIM.first(this.#db, [id, node, now, now + leaseMs]);
     if (!row || row.claimed_by !== node) return null;
     const [base, ...rest] = String(row.path).split(':');
     return {
@@ -169,7 +180,7 @@ export class OutboxStore {
 
   /** Delivered (or dropped by its builder): the row goes. */
   async remove(id: number): Promise<void> {
-    await this.#db.deleteFrom('outbox').where('id', '=', id).execute();
+    await REMOVE.execute(this.#db, [id]);
   }
 
   /** Given up or rejected: kept as dead with the reason, for the admin. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { sql, type KyselyPlugin } from 'kysely';
 import { postgresAvailable, throwawayDatabase } from '../../test/harness/databases.ts';
 import type { Database } from './database.ts';
 import { PreparedQuery } from './prepared-query.ts';
@@ -61,6 +62,17 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.deepEqual((await FIND.execute(db, ['t', 'fixed'])).rows, []);
     });
 
+    it('runs a raw sql template with each call its values, constants kept', async () => {
+      const { db } = database;
+      const raw = new PreparedQuery<{ id: string; n: number; note: string | null }>(
+        2,
+        (_db, id, n) => sql`select id, n, ${'c'} as note from pq_rows where id = ${id} and n = ${n}`,
+      );
+      await INSERT.execute(db, ['r', 7, 'raw']);
+      assert.deepEqual((await raw.execute(db, ['r', 7])).rows, [{ id: 'r', n: 7, note: 'c' }]);
+      assert.deepEqual((await raw.execute(db, ['r', 8])).rows, []);
+    });
+
     it('refuses a call with the wrong number of values', () => {
       assert.throws(() => FIND.execute(database.db, ['a']), /takes 2 values/);
     });
@@ -98,6 +110,42 @@ describe('PreparedQuery on a plugin handle: the table scope checks the statement
       await assert.rejects(async () => foreign.execute(scoped, ['x']), PluginScopeError);
       // The same statement on the unscoped (core) handle is the core's business and runs.
       assert.deepEqual((await foreign.execute(db, ['x'])).rows, []);
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe("PreparedQuery on a plugin handle's transactions: compiled once for the handle and all its transactions", () => {
+  it('runs the plugins at the first compile only, and still on another set of plugins', async () => {
+    const { database, cleanup } = await throwawayDatabase('sqlite');
+    try {
+      const { db } = database;
+      await db.schema.createTable('notes_rows').addColumn('id', 'text').execute();
+      let transforms = 0;
+      const counting: KyselyPlugin = {
+        transformQuery: (args) => {
+          transforms++;
+          return args.node;
+        },
+        transformResult: async (args) => args.result,
+      };
+      const scoped = db.withPlugin(tableScope('notes')).withPlugin(counting);
+      const q = new PreparedQuery<{ id: string }>(1, (_h, id) => sql`select id from notes_rows where id = ${id}`);
+      await q.execute(scoped, ['a']);
+      assert.equal(transforms, 1);
+      for (let i = 0; i < 3; i++)
+        await scoped.transaction().execute(async (trx) => {
+          await q.execute(trx, ['b']);
+        });
+      await q.execute(scoped, ['c']);
+      assert.equal(transforms, 1, 'a transaction of the handle reuses what the handle compiled');
+      // Another handle with the same plugins in another order, or fewer, compiles on its own (its plugins run).
+      await q.execute(db.withPlugin(counting), ['d']);
+      assert.equal(transforms, 2);
+      // A raw template naming a core table is still refused on the plugin's handle.
+      const foreign = new PreparedQuery(1, (_h, id) => sql`select * from users where id = ${id}`);
+      await assert.rejects(async () => foreign.execute(scoped, ['x']), PluginScopeError);
     } finally {
       await cleanup();
     }

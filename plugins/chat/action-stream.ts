@@ -4,7 +4,7 @@
  * at once (the MirrorService's apply) and whose refusals reach the actor.
  */
 import type { Kysely } from 'kysely';
-import type { Logger, PluginContext } from '#core';
+import { PreparedQuery, type Logger, type PluginContext } from '#core';
 import type { CommitQueue } from './commit-queue.ts';
 import { isValidEvent } from './event-validate.ts';
 import type { FanOut } from './fanout.ts';
@@ -40,6 +40,20 @@ export interface ActionsReply {
 }
 
 const ACTIONS_PER_PUSH = 100;
+
+// Every action push runs these (compiled once, see room-store.ts).
+const WAITING_ACTIONS = new PreparedQuery<Record<string, any>>(1, (db, host) =>
+  (db as Kysely<ChatTables>)
+    .selectFrom('chat_outbound as o')
+    .innerJoin('chat_rooms as r', 'r.id', 'o.room_id')
+    .select(['o.id', 'o.actor', 'o.action_id', 'o.action', 'r.remote_id', 'r.secret'])
+    .where('o.host', '=', host)
+    .orderBy('o.id')
+    .limit(ACTIONS_PER_PUSH),
+);
+const ANY_WAITING = new PreparedQuery<{ id: number }>(1, (db, host) =>
+  (db as Kysely<ChatTables>).selectFrom('chat_outbound').select('id').where('host', '=', host).limit(1),
+);
 
 /** What the action stream needs from the plugin (a part of MirrorDeps). */
 export interface ActionStreamDeps {
@@ -117,14 +131,7 @@ export class ActionStream {
   async #build(host: string): Promise<SentActions | null> {
     await this.#pacer.wait(host);
     this.#waiting.delete(host);
-    const rows = await this.#d.db
-      .selectFrom('chat_outbound as o')
-      .innerJoin('chat_rooms as r', 'r.id', 'o.room_id')
-      .select(['o.id', 'o.actor', 'o.action_id', 'o.action', 'r.remote_id', 'r.secret'])
-      .where('o.host', '=', host)
-      .orderBy('o.id')
-      .limit(ACTIONS_PER_PUSH)
-      .execute();
+    const { rows } = await WAITING_ACTIONS.execute(this.#d.db, [host]);
     if (rows.length === 0) return null;
     return {
       actions: rows.map((r) => ({
@@ -174,9 +181,13 @@ export class ActionStream {
       }
     }
     if (settled.length) await db.deleteFrom('chat_outbound').where('id', 'in', settled).execute();
-    // Applying the host's answer directly saves the sender's server a wait for the event push.
-    await Promise.all([...ordered].map(([roomId, events]) => this.#apply(roomId, events)));
-    const left = await db.selectFrom('chat_outbound').select('id').where('host', '=', host).limit(1).executeTakeFirst();
+    // Applying the host's answer directly saves the sender's server a wait for the event push. Not waited for: the
+    // outbox starts the next push to this host once this returns, and the applies go to the commit queue now, in
+    // this order, so a later answer's events are still stored after these.
+    void Promise.all([...ordered].map(([roomId, events]) => this.#apply(roomId, events))).catch((err: unknown) =>
+      log.warn({ err, host }, 'events in the host answer could not be applied; its event push brings them'),
+    );
+    const left = await ANY_WAITING.first(db, [host]);
     if (left) await this.#enqueue(host);
   }
 

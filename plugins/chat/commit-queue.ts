@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { isMeshworkError, MeshworkError, type ErrorCode } from '#core';
+import { isMeshworkError, MeshworkError, PreparedQuery, type ErrorCode } from '#core';
 import type { ChatTables } from './tables.ts';
 
 interface Job {
@@ -84,19 +84,24 @@ export class CommitQueue {
   }
 }
 
+// Every applied event push runs these (compiled once, see room-store.ts).
+const SAVEPOINT = new PreparedQuery(0, () => sql`savepoint chat_job`);
+const RELEASE = new PreparedQuery(0, () => sql`release savepoint chat_job`);
+const ROLLBACK = new PreparedQuery(0, () => sql`rollback to savepoint chat_job`);
+
 async function isolated<T>(
   trx: Kysely<ChatTables>,
   fn: (trx: Kysely<ChatTables>) => Promise<T>,
   code: ErrorCode,
 ): Promise<T> {
-  await sql`savepoint chat_job`.execute(trx);
+  await SAVEPOINT.execute(trx, []);
   try {
     const v = await fn(trx);
-    await sql`release savepoint chat_job`.execute(trx);
+    await RELEASE.execute(trx, []);
     return v;
   } catch (err) {
-    await sql`rollback to savepoint chat_job`.execute(trx);
-    await sql`release savepoint chat_job`.execute(trx);
+    await ROLLBACK.execute(trx, []);
+    await RELEASE.execute(trx, []);
     throw isMeshworkError(err) ? err : new MeshworkError(code, (err as Error).message);
   }
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { PreparedQuery } from '#core';
 import { reduceCall, type CallEventLike, type CallState } from './call-types.ts';
 import { splitAddress } from './room-store.ts';
 import type { ChatEvent, ChatEventData, MemberState, Role } from './shared.ts';
@@ -16,6 +17,20 @@ function targetOf(ev: ChatEvent): string | null {
   return typeof d.target === 'string' ? d.target : null;
 }
 
+// Compiled once (see room-store.ts): every stored event runs the first, every message the second.
+const INSERT_EVENT = new PreparedQuery(
+  9,
+  (_db, roomId, seq, eventId, type, sender, clientMsgId, target, data, ts) =>
+    sql`insert into chat_events (room_id, seq, event_id, type, sender, client_msg_id, target, data, ts)
+    values (${roomId}, ${seq}, ${eventId}, ${type}, ${sender}, ${clientMsgId}, ${target}, ${data}, ${ts})`,
+);
+const INSERT_MESSAGE = new PreparedQuery(
+  8,
+  (_db, roomId, eventId, seq, sender, text, replyTo, mentions, ts) =>
+    sql`insert into chat_messages (room_id, event_id, seq, sender, text, reply_to, mentions, ts, edited_at, deleted)
+        values (${roomId}, ${eventId}, ${seq}, ${sender}, ${text}, ${replyTo}, ${mentions}, ${ts}, ${null}, ${0})`,
+);
+
 /**
  * Stores one event in a room's log and updates the tables derived from it (members, messages,
  * reactions, read markers, room name). Hosts and mirrors both call this inside the transaction that
@@ -27,10 +42,18 @@ export async function storeEvent(
   ev: ChatEvent,
   selfHost: string,
 ): Promise<void> {
-  await sql`insert into chat_events (room_id, seq, event_id, type, sender, client_msg_id, target, data, ts)
-    values (${roomId}, ${ev.seq}, ${ev.eventId}, ${ev.type}, ${ev.sender}, ${ev.clientMsgId}, ${targetOf(ev)}, ${JSON.stringify(ev.data)}, ${ev.ts})`.execute(
-    trx,
-  );
+  const data = JSON.stringify(ev.data);
+  await INSERT_EVENT.execute(trx, [
+    roomId,
+    ev.seq,
+    ev.eventId,
+    ev.type,
+    ev.sender,
+    ev.clientMsgId,
+    targetOf(ev),
+    data,
+    ev.ts,
+  ]);
   await materialize(trx, roomId, ev, selfHost);
 }
 
@@ -99,10 +122,16 @@ async function materialize(trx: Kysely<ChatTables>, roomId: string, ev: ChatEven
         .execute();
       return;
     case 'message.posted':
-      await sql`insert into chat_messages (room_id, event_id, seq, sender, text, reply_to, mentions, ts, edited_at, deleted)
-        values (${roomId}, ${ev.eventId}, ${ev.seq}, ${ev.sender}, ${ev.data.text}, ${ev.data.replyTo}, ${JSON.stringify(ev.data.mentions)}, ${ev.ts}, ${null}, ${0})`.execute(
-        trx,
-      );
+      await INSERT_MESSAGE.execute(trx, [
+        roomId,
+        ev.eventId,
+        ev.seq,
+        ev.sender,
+        ev.data.text,
+        ev.data.replyTo,
+        JSON.stringify(ev.data.mentions),
+        ev.ts,
+      ]);
       return;
     case 'message.edited':
       await trx

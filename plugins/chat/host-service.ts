@@ -4,6 +4,7 @@ import {
   NotAllowedError,
   NotFoundError,
   NotImplementedError,
+  PreparedQuery,
   type Logger,
   type OutgoingShare,
   type ShareRegistry,
@@ -56,6 +57,19 @@ export interface HostDeps {
 type Plan = (trx: Kysely<ChatTables>, room: RoomRow, me: MemberRow | null) => Promise<EventDraft | null>;
 
 const LIVE_SHARE = ['sending', 'pending', 'accepted'];
+
+// Run for every action (compiled once, see room-store.ts): its first result, and the seq it gets.
+const EVENT_OF_ACTION = new PreparedQuery<EventRow>(
+  3,
+  (_db, roomId, actor, actionId) =>
+    sql`select * from chat_events where room_id = ${roomId} and sender = ${actor} and client_msg_id = ${actionId}`,
+);
+// One UPDATE both allocates and returns the seq; on PostgreSQL it also row-locks the room until commit.
+const NEXT_SEQ = new PreparedQuery<{ last_seq: number }>(
+  1,
+  (_db, roomId) =>
+    sql`update chat_rooms set last_seq = last_seq + 1, host_seq = last_seq + 1 where id = ${roomId} returning last_seq`,
+);
 
 /**
  * The authority for rooms created here: checks every action, gives each resulting event the room's next
@@ -160,14 +174,24 @@ export class HostService {
     );
   }
 
-  /** Applies a member's action to a hosted room. */
-  async act(roomId: string, actor: string, actionId: string, action: ChatAction): Promise<ActOutcome> {
+  /**
+   * Applies a member's action to a hosted room. `answeredTo`: the member server that sent it in an action push and
+   * gets the resulting event in the answer (see #after).
+   */
+  async act(
+    roomId: string,
+    actor: string,
+    actionId: string,
+    action: ChatAction,
+    answeredTo?: string,
+  ): Promise<ActOutcome> {
     if (action.type === 'call') return this.callAct(roomId, actor, actionId, action.call, false);
     if (action.type === 'addMember')
       return this.addMember(roomId, actor, actionId, action.address, action.role ?? 'member', false);
     return this.#commit(roomId, actor, actionId, (trx, room, me) => planAction(trx, room, me, action), {
       member: true,
       post: action.type === 'post',
+      ...(answeredTo ? { answeredTo } : {}),
     });
   }
 
@@ -262,10 +286,7 @@ export class HostService {
     actionId: string,
     postOnly = false,
   ): Promise<ActOutcome | null> {
-    const { rows } =
-      await sql<EventRow>`select * from chat_events where room_id = ${roomId} and sender = ${actor} and client_msg_id = ${actionId}`.execute(
-        db,
-      );
+    const { rows } = await EVENT_OF_ACTION.execute(db, [roomId, actor, actionId]);
     if (rows[0]) return { events: [toEvent(rows[0], roomId)], replayed: true };
     if (postOnly) return null;
     const seen = await db
@@ -289,7 +310,7 @@ export class HostService {
     actor: string,
     actionId: string | null,
     plan: Plan,
-    opts: { member: boolean; post?: boolean } = { member: false },
+    opts: { member: boolean; post?: boolean; answeredTo?: string } = { member: false },
   ): Promise<ActOutcome> {
     const { postgres, commits, fanout } = this.#d;
     const out = await commits.submit(async (trx): Promise<ActOutcome> => {
@@ -316,7 +337,7 @@ export class HostService {
       return { events, replayed: false };
     });
     if (!out.replayed) fanout.events(roomId, out.events);
-    if (!out.replayed && out.events.length) await this.#after(roomId, out.events);
+    if (!out.replayed && out.events.length) await this.#after(roomId, out.events, opts.answeredTo);
     return out;
   }
 
@@ -327,12 +348,7 @@ export class HostService {
     clientMsgId: string | null,
     draft: EventDraft,
   ): Promise<ChatEvent> {
-    // One UPDATE both allocates and returns the seq; on PostgreSQL it also row-locks the room until commit.
-    const { rows } = await sql<{
-      last_seq: number;
-    }>`update chat_rooms set last_seq = last_seq + 1, host_seq = last_seq + 1 where id = ${roomId} returning last_seq`.execute(
-      trx,
-    );
+    const { rows } = await NEXT_SEQ.execute(trx, [roomId]);
     const ev = {
       roomId,
       seq: Number(rows[0]?.last_seq),
@@ -360,12 +376,19 @@ export class HostService {
     return ev;
   }
 
-  /** After commit: wake the member servers' streams, end the shares of departed members, local effects. */
-  async #after(roomId: string, events: ChatEvent[]): Promise<void> {
+  /**
+   * After commit: wake the member servers' streams, end the shares of departed members, local effects. The server
+   * the events are `answeredTo` (it sent the action and gets them in the answer, which it applies at once) is not
+   * woken for them: a push would only carry them again. Its stream catches up with the next push it gets for any
+   * room, or the sweep; a member server that could not apply the answer over a gap has a push in flight (the gap's
+   * events), whose answer sees the stream still behind and pushes again. Membership changes wake every server.
+   */
+  async #after(roomId: string, events: ChatEvent[], answeredTo?: string): Promise<void> {
     const { db, shares, log, stream } = this.#d;
     const membership = events.some((e) => e.type.startsWith('member.'));
     if (membership) stream.invalidate(roomId);
-    await stream.kick(roomId).catch((err) => log.error({ err, roomId }, 'chat stream kick failed'));
+    const except = membership ? undefined : answeredTo;
+    await stream.kick(roomId, except).catch((err) => log.error({ err, roomId }, 'chat stream kick failed'));
     await this.#d.published(roomId, events);
     if (!membership) return;
     for (const ev of events) {

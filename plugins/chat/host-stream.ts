@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Logger, PluginContext } from '#core';
+import { PreparedQuery, type Logger, type PluginContext } from '#core';
 import type { CommitQueue } from './commit-queue.ts';
 import { Pacer } from './pacer.ts';
 import { eventsAfter, toEvent } from './room-store.ts';
@@ -37,6 +37,42 @@ export const WAITING_MS = 1000;
 /** How long a room's server list is reused without reading chat_peers again (see #servers). */
 const SERVERS_TTL_MS = 1000;
 
+// Every answered push records its acknowledgements (compiled once, see room-store.ts).
+const ACK = new PreparedQuery(3, (db, acked, roomId, server) =>
+  (db as Kysely<ChatTables>)
+    .updateTable('chat_peers')
+    .set({ acked_seq: acked as unknown as number })
+    .where('room_id', '=', roomId)
+    .where('server', '=', server),
+);
+
+// A room's servers: every kick (cached for SERVERS_TTL_MS), every typing notice.
+const ACTIVE_SERVERS = new PreparedQuery<{ server: string }>(1, (db, roomId) =>
+  (db as Kysely<ChatTables>)
+    .selectFrom('chat_peers')
+    .select('server')
+    .where('room_id', '=', roomId)
+    .where('active', '=', 1),
+);
+const STREAM_SERVERS = new PreparedQuery<{ server: string }>(1, (db, roomId) =>
+  (db as Kysely<ChatTables>)
+    .selectFrom('chat_peers')
+    .select('server')
+    .where('room_id', '=', roomId)
+    .where((eb) => eb.or([eb('active', '=', 1), eb('until_seq', '>', eb.ref('acked_seq'))])),
+);
+// Run twice per push to a server (building it, recording its answer).
+const BEHIND = new PreparedQuery<Record<string, any>>(1, (db, server) =>
+  (db as Kysely<ChatTables>)
+    .selectFrom('chat_peers as p')
+    .innerJoin('chat_rooms as r', 'r.id', 'p.room_id')
+    .select(['p.room_id', 'p.acked_seq', 'p.active', 'p.until_seq', 'r.last_seq'])
+    .where('p.server', '=', server)
+    .where('r.host', 'is', null)
+    .whereRef('r.last_seq', '>', 'p.acked_seq')
+    .where((eb) => eb.or([eb('p.active', '=', 1), eb('p.until_seq', '>', eb.ref('p.acked_seq'))])),
+);
+
 /** The last seq a server may see: everything while it has members, up to its removal afterwards. */
 function endOf(p: PeerRow): number {
   return p.active ? Number(p.last_seq) : Math.min(Number(p.until_seq ?? 0), Number(p.last_seq));
@@ -62,6 +98,10 @@ export class HostStream {
   // SERVERS_TTL_MS on other app nodes (which do not see this node's invalidations).
   readonly #servers = new Map<string, { servers: string[]; at: number }>();
   readonly #pacer: Pacer;
+  // `server room` → what the server last said it applied, until that acknowledgement is committed to chat_peers.
+  // A push's answer is recorded through the commit queue without holding up the next push (the outbox starts it once
+  // this listener returns), so that push, if built before the commit, starts after this instead of resending.
+  readonly #acking = new Map<string, number>();
 
   constructor(
     db: Kysely<ChatTables>,
@@ -130,22 +170,19 @@ export class HostStream {
 
   /** Servers that should receive a room's events (members now, or a removal still to deliver). */
   async serversOf(roomId: string, onlyActive = false): Promise<string[]> {
-    let q = this.#db.selectFrom('chat_peers').select('server').where('room_id', '=', roomId);
-    q = onlyActive
-      ? q.where('active', '=', 1)
-      : q.where((eb) => eb.or([eb('active', '=', 1), eb('until_seq', '>', eb.ref('acked_seq'))]));
-    return (await q.execute()).map((r) => String(r.server));
+    const { rows } = await (onlyActive ? ACTIVE_SERVERS : STREAM_SERVERS).execute(this.#db, [roomId]);
+    return rows.map((r) => String(r.server));
   }
 
-  /** Queues a push to every server of the room; waiting pushes absorb it (coalesced per server). */
-  async kick(roomId: string): Promise<void> {
+  /** Queues a push to every server of the room but `except`; waiting pushes absorb it (coalesced per server). */
+  async kick(roomId: string, except?: string): Promise<void> {
     const cached = this.#servers.get(roomId);
     let servers = cached && Date.now() - cached.at < SERVERS_TTL_MS ? cached.servers : null;
     if (!servers) {
       servers = await this.serversOf(roomId);
       this.#servers.set(roomId, { servers, at: Date.now() });
     }
-    for (const server of servers) await this.#enqueue(server);
+    for (const server of servers) if (server !== except) await this.#enqueue(server);
   }
 
   /** Forgets a room's cached server list (after membership changed or a departed server caught up). */
@@ -189,22 +226,16 @@ export class HostStream {
 
   /** The rooms whose stream to `server` is behind (see endOf): a push reads these, not every room it shares. */
   async #behind(server: string): Promise<PeerRow[]> {
-    const rows = await this.#db
-      .selectFrom('chat_peers as p')
-      .innerJoin('chat_rooms as r', 'r.id', 'p.room_id')
-      .select(['p.room_id', 'p.acked_seq', 'p.active', 'p.until_seq', 'r.last_seq'])
-      .where('p.server', '=', server)
-      .where('r.host', 'is', null)
-      .whereRef('r.last_seq', '>', 'p.acked_seq')
-      .where((eb) => eb.or([eb('p.active', '=', 1), eb('p.until_seq', '>', eb.ref('p.acked_seq'))]))
-      .execute();
-    return rows.map((r) => ({
+    const { rows } = await BEHIND.execute(this.#db, [server]);
+    const peers = rows.map((r) => ({
       room_id: String(r.room_id),
-      acked_seq: Number(r.acked_seq),
+      acked_seq: this.#acking.get(`${server} ${String(r.room_id)}`) ?? Number(r.acked_seq),
       active: Number(r.active),
       until_seq: r.until_seq === null ? null : Number(r.until_seq),
       last_seq: Number(r.last_seq),
     }));
+    // Behind by the stored acknowledgement but not by one still being committed: not behind.
+    return peers.filter((p) => endOf(p) > p.acked_seq);
   }
 
   async #build(server: string): Promise<EventsPush | null> {
@@ -244,17 +275,27 @@ export class HostStream {
       if (next < end && next !== p.acked_seq) again = true;
       if (!p.active && next >= end) this.invalidate(room.roomId);
     }
-    // One transaction for the whole push (the commit queue's, shared with whatever else is committing).
-    if (updates.length)
-      await this.#commits.submit(async (trx) => {
-        for (const u of updates)
-          await trx
-            .updateTable('chat_peers')
-            .set({ acked_seq: u.next })
-            .where('room_id', '=', u.roomId)
-            .where('server', '=', server)
-            .execute();
-      });
+    // One transaction for the whole push (the commit queue's, shared with whatever else is committing), not waited
+    // for: until it commits, #behind reads these acknowledgements from #acking. Submission order is commit order, so
+    // a later push's acknowledgement is never overwritten by an earlier one's; if the commit fails, the next push
+    // resends from the last committed acknowledgement (receivers skip what they hold).
+    if (updates.length) {
+      for (const u of updates) this.#acking.set(`${server} ${u.roomId}`, u.next);
+      const settle = (): void => {
+        for (const u of updates) {
+          const key = `${server} ${u.roomId}`;
+          if (this.#acking.get(key) === u.next) this.#acking.delete(key);
+        }
+      };
+      this.#commits
+        .submit(async (trx) => {
+          for (const u of updates) await ACK.execute(trx, [u.next, u.roomId, server]);
+        })
+        .then(settle, (err: unknown) => {
+          settle();
+          this.#log.warn({ err, server }, 'chat stream acknowledgement not stored; the next push resends');
+        });
+    }
     // A room that had nothing to send when this push was built may have events now, committed by another app
     // node whose own "push queued" note still covers this one: send them now rather than at its next event.
     const sentRooms = new Set(sent.rooms.map((r) => r.roomId));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { IncomingShare, Logger, PluginContext, RemoteClient } from '#core';
+import { PreparedQuery, type IncomingShare, type Logger, type PluginContext, type RemoteClient } from '#core';
 import { storeEvent } from './event-apply.ts';
 import { isValidEvent } from './event-validate.ts';
 import type { FanOut } from './fanout.ts';
@@ -56,6 +56,12 @@ function validPrefix(events: unknown): ChatEvent[] {
   }
   return out;
 }
+
+// Every applied batch of events runs it (compiled once, see room-store.ts).
+const SET_SEQ = new PreparedQuery(
+  3,
+  (_db, last, known, id) => sql`update chat_rooms set last_seq = ${last}, host_seq = ${known} where id = ${id}`,
+);
 
 /**
  * The member-server side of a room hosted elsewhere: a local copy of the host's log, applied strictly in
@@ -128,7 +134,7 @@ export class MirrorService {
           const known = Math.max(cur.host_seq, hostSeq, last);
           // A repeat (the host's push after its answer already applied the events) changes nothing.
           if (last !== cur.last_seq || known !== cur.host_seq) {
-            await sql`update chat_rooms set last_seq = ${last}, host_seq = ${known} where id = ${room.id}`.execute(trx);
+            await SET_SEQ.execute(trx, [last, known, room.id]);
           }
           return { applied: last, gap: known > last, stored };
         },

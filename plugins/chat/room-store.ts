@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { PreparedQuery } from '#core';
 import type { ChatEvent, ChatEventType, MemberState, Role, RoomKind } from './shared.ts';
 import type { ChatTables } from './tables.ts';
 
@@ -54,19 +55,33 @@ export function toRoom(row: any): RoomRow {
   return { ...row, created_at: Number(row.created_at), last_seq: Number(row.last_seq), host_seq: Number(row.host_seq) };
 }
 
-// The few queries every message runs are written as SQL templates: the query builder costs about twice as
-// much per call, and these run several times per message on every server.
+// The few queries every message runs are SQL templates compiled once (PreparedQuery): built and compiled by Kysely
+// on every call they cost more CPU than SQLite spends running them, and they run several times per message on every
+// server.
+const ROOM = new PreparedQuery<RoomRow>(1, (_db, id) => sql`select * from chat_rooms where id = ${id}`);
+const ROOM_FOR_UPDATE = new PreparedQuery<RoomRow>(
+  1,
+  (_db, id) => sql`select * from chat_rooms where id = ${id} for update`,
+);
+const MEMBER = new PreparedQuery<MemberRow>(
+  2,
+  (_db, roomId, address) => sql`select * from chat_members where room_id = ${roomId} and address = ${address}`,
+);
+const EVENTS_AFTER = new PreparedQuery<EventRow>(
+  4,
+  (_db, roomId, after, end, limit) =>
+    sql`select * from chat_events where room_id = ${roomId} and seq > ${after} and seq <= ${end} order by seq limit ${limit}`,
+);
 
 /** The room row, or null. */
 export async function getRoom(db: Kysely<ChatTables>, id: string): Promise<RoomRow | null> {
-  const { rows } = await sql<RoomRow>`select * from chat_rooms where id = ${id}`.execute(db);
+  const { rows } = await ROOM.execute(db, [id]);
   return rows[0] ? toRoom(rows[0]) : null;
 }
 
 /** The room row locked for this transaction on PostgreSQL (SQLite's single writer serialises anyway). */
 export async function lockRoom(trx: Kysely<ChatTables>, id: string, postgres: boolean): Promise<RoomRow | null> {
-  const { rows } =
-    await sql<RoomRow>`select * from chat_rooms where id = ${id}${sql.raw(postgres ? ' for update' : '')}`.execute(trx);
+  const { rows } = await (postgres ? ROOM_FOR_UPDATE : ROOM).execute(trx, [id]);
   return rows[0] ? toRoom(rows[0]) : null;
 }
 
@@ -89,8 +104,7 @@ export async function findMirror(db: Kysely<ChatTables>, host: string, remoteId:
 
 /** One member row, or null. */
 export async function getMember(db: Kysely<ChatTables>, roomId: string, address: string): Promise<MemberRow | null> {
-  const { rows } =
-    await sql<MemberRow>`select * from chat_members where room_id = ${roomId} and address = ${address}`.execute(db);
+  const { rows } = await MEMBER.execute(db, [roomId, address]);
   const row = rows[0];
   return row ? { ...row, updated_at: Number(row.updated_at) } : null;
 }
@@ -140,9 +154,6 @@ export async function eventsAfter(
   until?: number | null,
 ): Promise<EventRow[]> {
   const end = until ?? Number.MAX_SAFE_INTEGER;
-  const { rows } =
-    await sql<EventRow>`select * from chat_events where room_id = ${roomId} and seq > ${after} and seq <= ${end} order by seq limit ${limit}`.execute(
-      db,
-    );
+  const { rows } = await EVENTS_AFTER.execute(db, [roomId, after, end, limit]);
   return rows;
 }

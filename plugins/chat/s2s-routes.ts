@@ -116,7 +116,8 @@ export function s2sRouter(deps: {
         const id = clientId(a?.actionId, 'actionId');
         const action = normalizeTarget(parseAction(a?.action, { calls: true }));
         addMember = action.type === 'addMember';
-        act = () => host.act(room.id, actor, id, action);
+        // The events come back to the peer in this answer: its stream is not woken for them (HostService #after).
+        act = () => host.act(room.id, actor, id, action, peer(req));
       } catch (err) {
         started.push(settle(Promise.reject(err)));
         continue;

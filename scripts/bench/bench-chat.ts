@@ -93,7 +93,9 @@ function next<T>(child: ChildProcess, type: string): Promise<T> {
       resolve(m as T);
     };
     child.on('message', on);
-    child.once('exit', (code) => reject(new Error(`${type}: child exited with ${code}`)));
+    // 'exit' can come before the last messages are read from the IPC channel (a clients process sends its large
+    // results and exits as soon as they are written): only 'close' (its stdio and IPC closed) means none is coming.
+    child.once('close', (code) => reject(new Error(`${type}: child exited with ${code}`)));
   });
 }
 

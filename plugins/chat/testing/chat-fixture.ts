@@ -7,7 +7,10 @@ import { ChatConnection } from '../client/chat-connection.ts';
 import { chatPlugin } from '../index.ts';
 import type { ChatEvent, RoomDetail, RoomSummary, TimelineItem } from '../shared.ts';
 
-/** Starts a test server running the chat plugin (fast sweeps), optionally on a given port and data dir. */
+/**
+ * Starts a test server running the chat plugin (fast sweeps: every 300 ms unless `sweepMs` says otherwise),
+ * optionally on a given port and data dir.
+ */
 export function startChatServer(
   opts: {
     port?: number;
@@ -15,9 +18,11 @@ export function startChatServer(
     extra?: MeshworkPlugin[];
     env?: Record<string, string>;
     wiretap?: Array<[string, RequestHandler[]]>;
+    sweepMs?: number;
   } = {},
 ): Promise<TestServer> {
-  return startTestServer({ ...opts, plugins: [...(opts.extra ?? []), chatPlugin({ sweepMs: 300 })] });
+  const { sweepMs = 300, ...rest } = opts;
+  return startTestServer({ ...rest, plugins: [...(opts.extra ?? []), chatPlugin({ sweepMs })] });
 }
 
 /** A browser stand-in: a chat socket that records every event it was handed, per room, in order. */

@@ -100,10 +100,21 @@ export class CollectionTable<C> {
     return this.byId(id);
   }
 
-  /** Deletes a collection with its change log, side rows and members. False when it did not exist. */
+  /**
+   * Deletes a collection with its change log, side rows and members. False when it did not exist. The collection's
+   * row is locked first (its counter bumped), as every member write does: deleting the members first and the row
+   * last took the two locks in the opposite order to a member write running at the same time (a shared copy's pull
+   * while its share is left), a deadlock on PostgreSQL that aborted the deletion and left the collection in place.
+   */
   async delete(id: string): Promise<boolean> {
     const { changes, members, key, side = [] } = this.spec;
     return this.db.transaction().execute(async (trx) => {
+      const locked = await trx
+        .updateTable(this.table)
+        .set((eb) => ({ sync_token: eb('sync_token', '+', 1) }))
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (Number(locked.numUpdatedRows) === 0) return false;
       for (const t of [changes, ...side, members]) await trx.deleteFrom(t).where(key, '=', id).execute();
       const r = await trx.deleteFrom(this.table).where('id', '=', id).executeTakeFirst();
       return Number(r.numDeletedRows) > 0;

@@ -287,5 +287,28 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       for (const bad of ['', '.', '..', 'a/b', 'a\\b', 'a\u0000', 'x'.repeat(201)])
         assert.equal(isCollectionSegment(bad), false);
     });
+
+    it('deletes a collection while its members are being replaced: the deletion wins or waits, never deadlocks', async () => {
+      // Member writes lock the collection row first; a deletion that locked members first and the row last met them
+      // in the opposite order (on PostgreSQL a deadlock, which aborted the deletion: a left share's copy stayed).
+      for (let round = 0; round < 5; round++) {
+        const folder = await newFolder(`busy-${round}`);
+        const uris = Array.from({ length: 12 }, (_, i) => `n${i}.note`);
+        for (const uri of uris) await put(folder, uri, `u-${uri}`, 'first');
+        const writes = uris.map((uri) => put(folder, uri, `u-${uri}`, 'second').then(() => 'stored' as const));
+        const deleted = folders.delete(folder);
+        const outcomes = await Promise.allSettled([...writes, deleted]);
+        for (const o of outcomes.slice(0, -1))
+          if (o.status === 'rejected') assert.equal((o.reason as Refused).kind, 'gone', String(o.reason));
+        const last = outcomes.at(-1)!;
+        assert.equal(last.status, 'fulfilled', last.status === 'rejected' ? String(last.reason) : '');
+        assert.equal(await folders.byId(folder), null);
+        for (const t of ['notes', 'note_tags', 'note_changes'])
+          assert.equal(
+            (await database.db.selectFrom(t).selectAll().where('folder_id', '=', folder).execute()).length,
+            0,
+          );
+      }
+    });
   });
 }

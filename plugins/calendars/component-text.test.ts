@@ -107,18 +107,19 @@ describe('component text for expanded answers', () => {
   });
 
   it('writes a VCALENDAR shell like ical.js writes an empty copy', () => {
-    const tree = parse(
-      ics(
-        'METHOD:PUBLISH',
-        'X-WR-CALNAME:Équipe, "long" ' + 'name '.repeat(20),
-        'BEGIN:VEVENT',
-        'UID:a',
-        'DTSTAMP:20260101T000000Z',
-        'DTSTART:20260303T100000Z',
-        'END:VEVENT',
-      ),
-    );
-    const copy = new ICAL.Component(['vcalendar', structuredClone(tree.jCal[1]), []]);
-    assert.equal(calendarShellText(tree), copy.toString() + '\r\n');
+    const heads = [
+      ['METHOD:PUBLISH', 'X-WR-CALNAME:Équipe, "long" ' + 'name '.repeat(20)],
+      ['METHOD:PUBLISH', 'X-WR-CALNAME:Équipe, "long" ' + 'name '.repeat(21)],
+      ['X-WR-TIMEZONE:Europe/Berlin', 'X-PUBLISHED-TTL:PT1H'],
+      [],
+    ];
+    for (let round = 0; round < 2; round++)
+      for (const head of heads) {
+        const tree = parse(
+          ics(...head, 'BEGIN:VEVENT', 'UID:a', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260303T100000Z', 'END:VEVENT'),
+        );
+        const copy = new ICAL.Component(['vcalendar', structuredClone(tree.jCal[1]), []]);
+        assert.equal(calendarShellText(tree), copy.toString() + '\r\n');
+      }
   });
 });

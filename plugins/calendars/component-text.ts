@@ -77,3 +77,8 @@ export function calendarShellText(vcalendar: ICAL.Component): string {
   const jcal = vcalendar.jCal as JCal;
   return ICAL.stringify.component([jcal[0], jcal[1], []], ICAL.design.getDesignSet(jcal[0])) + '\r\n';
 }
+
+/** True when a component's UTC text does not depend on the zone floating times are read in (it has none). */
+export function zoneFree(c: ICAL.Component): boolean {
+  return allUtc(c.jCal as JCal);
+}

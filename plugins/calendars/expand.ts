@@ -1,9 +1,10 @@
 import type ICAL from 'ical.js';
 import { CaldavPreconditionError } from './caldav-errors.ts';
 import { DAY_MS } from './civil-days.ts';
-import { calendarShellText, cloneComponent, convertToUtc, utcTextWithout } from './component-text.ts';
+import { calendarShellText, cloneComponent, convertToUtc, utcTextWithout, zoneFree } from './component-text.ts';
 import { formatUtc, toInstant, wallOf } from './instants.ts';
 import { componentSets, occurrencesOf, ownOccurrence, RECURRING_TYPES, type Occurrence } from './occurrences.ts';
+import { utcZone } from './timezones.ts';
 import { ZoneMemo } from './zone-memo.ts';
 import { freeBusyOverlaps, occurrenceOverlaps, periodsOf, type TimeRange } from './time-range.ts';
 
@@ -24,7 +25,8 @@ const ownTexts = new ZoneMemo<string>();
  * Memoised per parse tree and zone (stored trees are cached and never modified).
  */
 function ownComponentText(o: Occurrence, zone: ICAL.Timezone): string {
-  return ownTexts.get(o.component, zone, () => writeOwn(o, zone));
+  const key = zoneFree(o.component) ? utcZone : zone;
+  return ownTexts.get(o.component, key, () => writeOwn(o, key));
 }
 
 function writeOwn(o: Occurrence, zone: ICAL.Timezone): string {
@@ -79,7 +81,26 @@ const writers = new ZoneMemo<InstanceWriter>();
 
 /** One template per master and zone (stored parse trees are cached and never modified). */
 function writerFor(master: ICAL.Component, zone: ICAL.Timezone): InstanceWriter {
-  return writers.get(master, zone, () => new InstanceWriter(master, zone));
+  const key = zoneFree(master) ? utcZone : zone;
+  return writers.get(master, key, () => new InstanceWriter(master, key));
+}
+
+/**
+ * Writes ahead the texts an expansion of a stored object's tree would write, when they do not depend on the query's
+ * zone (every time in UTC or a DATE): a few µs per PUT, so that the first expanded report after the writes does not
+ * write them for every candidate. Components with zoned or floating times are left to the first report.
+ */
+export function prepareExpansion(vcalendar: ICAL.Component): void {
+  for (const set of componentSets(vcalendar)) {
+    if (!RECURRING_TYPES.has(set.type)) continue;
+    for (const c of set.master ? [set.master, ...set.overrides] : set.overrides) {
+      if (!zoneFree(c)) continue;
+      const recurring = c === set.master && (c.hasProperty('rrule') || c.hasProperty('rdate'));
+      if (recurring) writerFor(c, utcZone);
+      else ownComponentText(ownOccurrence(c, utcZone), utcZone);
+    }
+  }
+  shellOf(vcalendar);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type ICAL from 'ical.js';
 import { checkFilter, matchesFilter, queryHints, type CompFilter } from './calendar-filter.ts';
+import { prepareExpansion } from './expand.ts';
 import { freeBusyReport } from './free-busy.ts';
 import { parseCalendar } from './ical-validate.ts';
 import type { ObjectStore, StoredObject } from './object-store.ts';
@@ -35,14 +36,17 @@ export function parsedObject(o: StoredObject): ICAL.Component {
 
 /**
  * Keeps the parse tree a PUT's validation made of exactly the bytes it stored (ETag `etag`), so that the first
- * query after a write does not parse them again. The tree must not be changed afterwards (validation only reads it).
+ * query after a write does not parse them again, and writes ahead the zone-independent texts of its expansion
+ * (`prepareExpansion`). The tree must not be changed afterwards (validation only reads it).
  */
 export function rememberParsedObject(etag: string, tree: ICAL.Component, size: number): void {
-  if (!parsed.has(etag)) keep(etag, tree, size);
+  if (parsed.has(etag) || !keep(etag, tree, size)) return;
+  prepareExpansion(tree);
 }
 
-function keep(etag: string, tree: ICAL.Component, size: number): void {
-  if (size > MAX_CACHED_BYTES / 8) return;
+/** Caches a tree unless it is too big to; false when it is not kept. */
+function keep(etag: string, tree: ICAL.Component, size: number): boolean {
+  if (size > MAX_CACHED_BYTES / 8) return false;
   while (parsed.size && (parsed.size >= MAX_CACHED || cachedBytes + size > MAX_CACHED_BYTES)) {
     const [oldest, entry] = parsed.entries().next().value as [string, { size: number }];
     parsed.delete(oldest);
@@ -50,6 +54,7 @@ function keep(etag: string, tree: ICAL.Component, size: number): void {
   }
   parsed.set(etag, { tree, size });
   cachedBytes += size;
+  return true;
 }
 
 /** Empties the parse cache (benchmarks measure the cold path with it). */

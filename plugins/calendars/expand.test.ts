@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { CaldavPreconditionError } from './caldav-errors.ts';
-import { expandCalendar, limitFreeBusySet, limitRecurrenceSet } from './expand.ts';
+import { expandCalendar, limitFreeBusySet, limitRecurrenceSet, prepareExpansion } from './expand.ts';
 import { freeBusyReport } from './free-busy.ts';
 import { dtstarts, ics, parse, range, vevent } from './testing/ics.ts';
 import { ianaZone, utcZone } from './timezones.ts';
@@ -125,5 +125,26 @@ describe('calendar-data expansion and free-busy', () => {
       'FREEBUSY:20260327T080000Z/20260327T081500Z',
     ]);
     assert.match(out, /DTSTART:20260324T000000Z\r\nDTEND:20260327T081500Z/);
+  });
+
+  it('answers the same with the texts written ahead at PUT, in any zone', () => {
+    const objects = [
+      series,
+      ics(...vevent('UID:u', 'DTSTART:20260302T100000Z', 'DTEND:20260302T110000Z', 'RRULE:FREQ=WEEKLY;COUNT=6')),
+      ics(...vevent('UID:d', 'DTSTART;VALUE=DATE:20260303', 'RRULE:FREQ=DAILY;COUNT=3', 'SUMMARY:all day')),
+      ics(
+        ...vevent('UID:o', 'DTSTART:20260302T100000Z', 'RRULE:FREQ=DAILY;COUNT=4', 'EXDATE:20260303T100000Z'),
+        ...vevent('UID:o', 'RECURRENCE-ID:20260304T100000Z', 'DTSTART:20260304T150000Z', 'SUMMARY:moved'),
+      ),
+      ics(...vevent('UID:f', 'DTSTART:20260305T100000', 'DTEND:20260305T110000')),
+    ];
+    const berlin = ianaZone('Europe/Berlin')!;
+    const r = range('2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z');
+    for (const text of objects)
+      for (const zone of [utcZone, berlin]) {
+        const prepared = parse(text);
+        prepareExpansion(prepared);
+        assert.equal(expandCalendar(prepared, r, zone), expandCalendar(parse(text), r, zone));
+      }
   });
 });

@@ -1,8 +1,10 @@
-import ICAL from 'ical.js';
+import type ICAL from 'ical.js';
 import { CaldavPreconditionError } from './caldav-errors.ts';
 import { DAY_MS } from './civil-days.ts';
-import { formatUtc, toInstant, utcTime, wallOf } from './instants.ts';
+import { calendarShellText, cloneComponent, convertToUtc, utcTextWithout, zoneFree } from './component-text.ts';
+import { formatUtc, toInstant, wallOf } from './instants.ts';
 import { componentSets, occurrencesOf, ownOccurrence, RECURRING_TYPES, type Occurrence } from './occurrences.ts';
+import { utcZone } from './timezones.ts';
 import { ZoneMemo } from './zone-memo.ts';
 import { freeBusyOverlaps, occurrenceOverlaps, periodsOf, type TimeRange } from './time-range.ts';
 
@@ -16,35 +18,6 @@ export const DEFAULT_MAX_INSTANCES = 10_000;
 
 const RECURRENCE_PROPS = ['rrule', 'rdate', 'exdate', 'exrule'];
 
-function cloneComponent(c: ICAL.Component): ICAL.Component {
-  return new ICAL.Component(structuredClone(c.jCal));
-}
-
-function emptyCalendarLike(vcalendar: ICAL.Component): ICAL.Component {
-  return new ICAL.Component(['vcalendar', structuredClone(vcalendar.jCal[1]), []]);
-}
-
-const TIME_TYPES = new Set(['date-time', 'date', 'period']);
-
-/** A DATE stays a DATE; any other time becomes the UTC DATE-TIME of its instant. */
-function asUtc(t: ICAL.Time, zone: ICAL.Timezone): ICAL.Time {
-  return t.isDate ? t : utcTime(toInstant(t, zone));
-}
-
-/** Rewrites every DATE-TIME with a TZID or floating to UTC, in the component and its sub-components. */
-function convertToUtc(c: ICAL.Component, zone: ICAL.Timezone): void {
-  for (const p of c.getAllProperties()) {
-    if (!TIME_TYPES.has(p.type)) continue;
-    const vals = p.getValues() as unknown[];
-    if (!vals.some((v) => v instanceof ICAL.Time && !v.isDate && v.zone !== ICAL.Timezone.utcTimezone)) continue;
-    const next = vals.map((v) => (v instanceof ICAL.Time ? asUtc(v, zone) : v));
-    p.removeParameter('tzid');
-    if (next.length === 1) p.setValue(next[0] as ICAL.Time);
-    else p.setValues(next as ICAL.Time[]);
-  }
-  for (const sub of c.getAllSubcomponents()) convertToUtc(sub, zone);
-}
-
 const ownTexts = new ZoneMemo<string>();
 
 /**
@@ -52,14 +25,12 @@ const ownTexts = new ZoneMemo<string>();
  * Memoised per parse tree and zone (stored trees are cached and never modified).
  */
 function ownComponentText(o: Occurrence, zone: ICAL.Timezone): string {
-  return ownTexts.get(o.component, zone, () => writeOwn(o, zone));
+  const key = zoneFree(o.component) ? utcZone : zone;
+  return ownTexts.get(o.component, key, () => writeOwn(o, key));
 }
 
 function writeOwn(o: Occurrence, zone: ICAL.Timezone): string {
-  const c = cloneComponent(o.component);
-  for (const name of RECURRENCE_PROPS) c.removeAllProperties(name);
-  convertToUtc(c, zone);
-  return c.toString() + '\r\n';
+  return utcTextWithout(o.component, RECURRENCE_PROPS, zone);
 }
 
 function dateText(wall: number): string {
@@ -78,15 +49,12 @@ class InstanceWriter {
   private readonly hasEnd: boolean;
 
   constructor(master: ICAL.Component, zone: ICAL.Timezone) {
-    const c = cloneComponent(master);
-    this.endName = c.name === 'vtodo' ? 'due' : 'dtend';
+    this.endName = master.name === 'vtodo' ? 'due' : 'dtend';
     const start = master.getFirstPropertyValue('dtstart') as ICAL.Time | null;
     const end = master.getFirstPropertyValue(this.endName) as ICAL.Time | null;
     this.hasEnd = !!end;
     this.endDays = start && end && start.isDate ? Math.round((wallOf(end) - wallOf(start)) / DAY_MS) : null;
-    for (const name of [...RECURRENCE_PROPS, 'dtstart', this.endName, 'recurrence-id']) c.removeAllProperties(name);
-    convertToUtc(c, zone);
-    const text = c.toString() + '\r\n';
+    const text = utcTextWithout(master, [...RECURRENCE_PROPS, 'dtstart', this.endName, 'recurrence-id'], zone);
     const cut = text.indexOf('\r\n') + 2;
     this.head = text.slice(0, cut);
     this.body = text.slice(cut);
@@ -113,7 +81,26 @@ const writers = new ZoneMemo<InstanceWriter>();
 
 /** One template per master and zone (stored parse trees are cached and never modified). */
 function writerFor(master: ICAL.Component, zone: ICAL.Timezone): InstanceWriter {
-  return writers.get(master, zone, () => new InstanceWriter(master, zone));
+  const key = zoneFree(master) ? utcZone : zone;
+  return writers.get(master, key, () => new InstanceWriter(master, key));
+}
+
+/**
+ * Writes ahead the texts an expansion of a stored object's tree would write, when they do not depend on the query's
+ * zone (every time in UTC or a DATE): a few µs per PUT, so that the first expanded report after the writes does not
+ * write them for every candidate. Components with zoned or floating times are left to the first report.
+ */
+export function prepareExpansion(vcalendar: ICAL.Component): void {
+  for (const set of componentSets(vcalendar)) {
+    if (!RECURRING_TYPES.has(set.type)) continue;
+    for (const c of set.master ? [set.master, ...set.overrides] : set.overrides) {
+      if (!zoneFree(c)) continue;
+      const recurring = c === set.master && (c.hasProperty('rrule') || c.hasProperty('rdate'));
+      if (recurring) writerFor(c, utcZone);
+      else ownComponentText(ownOccurrence(c, utcZone), utcZone);
+    }
+  }
+  shellOf(vcalendar);
 }
 
 /**
@@ -164,7 +151,7 @@ const shells = new WeakMap<ICAL.Component, string>();
 function shellOf(vcalendar: ICAL.Component): string {
   let shell = shells.get(vcalendar);
   if (shell === undefined) {
-    shell = emptyCalendarLike(vcalendar).toString() + '\r\n';
+    shell = calendarShellText(vcalendar);
     shells.set(vcalendar, shell);
   }
   return shell;

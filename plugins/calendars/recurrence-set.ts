@@ -43,6 +43,15 @@ function given(start: ICAL.Time, startMs: number, periodEnd: number | null): Set
   return { start, startMs, wall: wallOf(start), isDate: start.isDate, periodEnd };
 }
 
+/** Instances of one set's walk kept with its parse tree at most (a few kB). */
+const MAX_KEPT = 400;
+
+/** A finished walk: its instances, and the index before which the engine reported giving up (-1: never). */
+interface KeptWalk {
+  list: SetInstance[];
+  truncatedAt: number;
+}
+
 interface Stream {
   head: SetInstance | null;
   next(): SetInstance | null;
@@ -140,6 +149,42 @@ export class RecurrenceSet {
    * told when a rule expansion gave up (see rrule-engine.ts).
    */
   *starts(fromMs = -Infinity, state: ExpandState = { truncated: false }): Generator<SetInstance> {
+    const kept = this.kept();
+    if (!kept) {
+      yield* this.walk(fromMs, state);
+      return;
+    }
+    // A set whose rules all have COUNT walks from DTSTART whatever `fromMs` is: the kept walk is what it yields.
+    for (let i = 0; i < kept.list.length; i++) {
+      if (i === kept.truncatedAt) state.truncated = true;
+      yield kept.list[i]!;
+    }
+    if (kept.truncatedAt === kept.list.length) state.truncated = true;
+  }
+
+  private keptWalk: KeptWalk | null | undefined;
+
+  /**
+   * The whole walk of a set whose rules all have a small COUNT (or that has none), kept after the first walk:
+   * COUNT makes the engine count from DTSTART on every walk (rrule-engine.ts), so each query would repeat it.
+   * Bounded by {@link MAX_KEPT} instances; null for any other set.
+   */
+  private kept(): KeptWalk | null {
+    if (this.keptWalk !== undefined) return this.keptWalk;
+    const bound = this.rules.reduce((n, r) => n + (r.count ?? Infinity), 1 + this.rdates.length);
+    if (bound > MAX_KEPT) return (this.keptWalk = null);
+    const state = { truncated: false };
+    const list: SetInstance[] = [];
+    let truncatedAt = -1;
+    for (const inst of this.walk(-Infinity, state)) {
+      if (state.truncated && truncatedAt < 0) truncatedAt = list.length;
+      list.push(inst);
+    }
+    if (state.truncated && truncatedAt < 0) truncatedAt = list.length;
+    return (this.keptWalk = { list, truncatedAt });
+  }
+
+  private *walk(fromMs: number, state: ExpandState): Generator<SetInstance> {
     const streams = [
       listStream([given(this.dtstart, this.startMs, null)]),
       listStream(this.rdates),

@@ -22,6 +22,7 @@ import {
   type WriteCondition,
 } from './member-spec.ts';
 import type { CollectionCounter } from './collection-counter.ts';
+import { byUri, indexOf, remove, upsert } from './sorted-listing.ts';
 
 /** Members of one database's collections: writes log a change and bump the collection's counter in one transaction. */
 export class MemberTable<M extends MemberMeta> {
@@ -398,31 +399,4 @@ export class MemberTable<M extends MemberMeta> {
       return this.spec.preconditionFailed('the ETag does not match');
     return null;
   }
-}
-
-const byUri = (a: MemberMeta, b: MemberMeta): number => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0);
-
-/** Where `uri` is, or would go, in a listing sorted by URI. */
-function indexOf(items: readonly MemberMeta[], uri: string): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (items[mid]!.uri < uri) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Puts `meta` into a listing sorted by URI, replacing the member of that URI. */
-function upsert<M extends MemberMeta>(items: M[], meta: M): void {
-  const i = indexOf(items, meta.uri);
-  if (items[i]?.uri === meta.uri) items[i] = meta;
-  else items.splice(i, 0, meta);
-}
-
-/** Takes the member `uri` out of a listing sorted by URI. */
-function remove(items: MemberMeta[], uri: string): void {
-  const i = indexOf(items, uri);
-  if (items[i]?.uri === uri) items.splice(i, 1);
 }

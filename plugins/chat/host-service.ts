@@ -1,10 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import {
   NotAllowedError,
   NotFoundError,
   NotImplementedError,
-  PreparedQuery,
   type Logger,
   type OutgoingShare,
   type ShareRegistry,
@@ -14,6 +13,7 @@ import type { CallAction, CallSystemAction } from './call-types.ts';
 import { readCall, storeEvent } from './event-apply.ts';
 import type { FanOut } from './fanout.ts';
 import { checkCanInvite, planAction, type EventDraft, type LocalUserLookup } from './host-rules.ts';
+import { EVENT_OF_ACTION, NEXT_SEQ } from './host-queries.ts';
 import type { HostStream } from './host-stream.ts';
 import type { CommitQueue } from './commit-queue.ts';
 import {
@@ -22,7 +22,6 @@ import {
   lockRoom,
   splitAddress,
   toEvent,
-  type EventRow,
   type MemberRow,
   type RoomRow,
 } from './room-store.ts';
@@ -57,19 +56,6 @@ export interface HostDeps {
 type Plan = (trx: Kysely<ChatTables>, room: RoomRow, me: MemberRow | null) => Promise<EventDraft | null>;
 
 const LIVE_SHARE = ['sending', 'pending', 'accepted'];
-
-// Run for every action (compiled once, see room-store.ts): its first result, and the seq it gets.
-const EVENT_OF_ACTION = new PreparedQuery<EventRow>(
-  3,
-  (_db, roomId, actor, actionId) =>
-    sql`select * from chat_events where room_id = ${roomId} and sender = ${actor} and client_msg_id = ${actionId}`,
-);
-// One UPDATE both allocates and returns the seq; on PostgreSQL it also row-locks the room until commit.
-const NEXT_SEQ = new PreparedQuery<{ last_seq: number }>(
-  1,
-  (_db, roomId) =>
-    sql`update chat_rooms set last_seq = last_seq + 1, host_seq = last_seq + 1 where id = ${roomId} returning last_seq`,
-);
 
 /**
  * The authority for rooms created here: checks every action, gives each resulting event the room's next

@@ -159,7 +159,22 @@ describe('browser: alice shares a folder with bob on another server, bob downloa
     await page.getByLabel('New name').fill('two.txt');
     await page.getByRole('dialog').getByRole('button', { name: 'Rename' }).click();
     const problem = page.getByRole('dialog').getByRole('alert');
-    await eventually(async () => ((await problem.textContent()) ?? '').trim().length > 0, 5000, 'rename error');
+    await eventually(
+      async () => ((await problem.textContent({ timeout: 1000 }).catch(() => '')) ?? '').trim().length > 0,
+      5000,
+      'rename error',
+    ).catch(async (err: Error) => {
+      // What the page shows instead (this step failed now and then in CI): is a dialog open, with which name, and
+      // which rows, uploads and toasts are there.
+      const state = await page.evaluate(`(() => ({
+        dialogs: [...document.querySelectorAll('dialog[open]')].map((d) => d.querySelector('h2')?.textContent),
+        field: document.querySelector('dialog[open] input')?.value ?? null,
+        rows: [...document.querySelectorAll('[data-testid="file-row"]')].map((r) => r.dataset.name),
+        uploads: [...document.querySelectorAll('[data-testid="upload"]')].map((u) => u.dataset.state),
+        toasts: [...document.querySelectorAll('.toasts *')].map((t) => t.textContent).filter(Boolean),
+      }))()`);
+      throw new Error(`${err.message}; the page: ${JSON.stringify(state)}`);
+    });
     await snap(page, 'alice-rename-clash');
     await page.getByLabel('New name').fill('final.txt');
     await page.getByRole('dialog').getByRole('button', { name: 'Rename' }).click();

@@ -44,10 +44,12 @@ function NameForm(props: NameDialogProps) {
   }, []);
   const submit = async (e: Event) => {
     e.preventDefault();
-    const problem = nameProblem(name);
+    // What the field shows is what is submitted, even if a render after the last keystroke has not run yet.
+    const value = input.current?.value ?? name;
+    const problem = nameProblem(value);
     if (problem) return setError(problem);
     setBusy(true);
-    const err = await props.onSubmit(name.trim());
+    const err = await props.onSubmit(value.trim());
     setBusy(false);
     if (err) setError(err);
   };

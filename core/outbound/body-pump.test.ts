@@ -64,10 +64,14 @@ describe('outbound: streamed request bodies', () => {
       const req = http.request({ port, method: 'PUT', headers: { 'content-length': 1600 * 64 * 1024 } });
       req.on('error', () => {});
       pumpBody(src.body, req);
-      await new Promise((r) => setTimeout(r, 400));
-      const stalled = src.produced();
-      await new Promise((r) => setTimeout(r, 200));
-      assert.equal(src.produced(), stalled, 'reading went on while the peer took nothing');
+      // Reading must come to rest (however long filling the socket buffers takes on a busy machine) ...
+      let stalled = -1;
+      for (const deadline = Date.now() + 10_000; src.produced() !== stalled;) {
+        assert.ok(Date.now() < deadline, `reading went on while the peer took nothing (${src.produced()} bytes)`);
+        stalled = src.produced();
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      // ... well short of the 100 MiB offered.
       // The socket buffers of both ends hold some; what is read beyond them is bounded by the batches.
       assert.ok(stalled < 16 * BODY_BATCH, `read ${stalled} bytes`);
       peer?.destroy();
@@ -78,21 +82,28 @@ describe('outbound: streamed request bodies', () => {
   });
 
   it('destroys the request when the body fails, so the peer sees an aborted upload', async () => {
+    const body = new Readable({ read() {} });
+    let received = 0;
     const aborted = new Promise<boolean>((resolve) => {
       void listen((req) => {
         req.on('aborted', () => resolve(true));
         req.on('error', () => resolve(true));
-        req.resume();
+        req.on('end', () => resolve(false));
+        // The body fails only once the peer holds the request and its first bytes: failing earlier (before the
+        // connection is up, on a busy machine) would leave the peer nothing to see aborted.
+        req.on('data', (c: Buffer) => {
+          if (received === 0) setImmediate(() => body.destroy(new Error('client went away')));
+          received += c.length;
+        });
       }).then(({ server, port }) => {
-        const body = new Readable({ read() {} });
         const req = http.request({ port, method: 'PUT', headers: { 'content-length': 1024 * 1024 } });
         req.on('error', () => {});
         req.on('close', () => server.close());
         pumpBody(body, req);
         body.push(Buffer.alloc(1000));
-        setTimeout(() => body.destroy(new Error('client went away')), 50);
       });
     });
     assert.equal(await aborted, true);
+    assert.equal(received, 1000);
   });
 });

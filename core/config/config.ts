@@ -71,6 +71,7 @@ export const SERVER_VARIABLES = [
   'MESHWORK_OUTBOX_LEASE_MS',
   'MESHWORK_SHARE_WAIT_MS',
   'MESHWORK_CALENDAR_SYNC_INTERVAL_MS',
+  'MESHWORK_CONTACTS_SYNC_INTERVAL_MS',
   'MESHWORK_ACCESS_TOKEN_TTL',
   'MESHWORK_TRUST_PROXY',
   // Plugin packages enabled by configuration (sdk/loader/plugin-packages.ts reads it).

@@ -20,6 +20,7 @@ export {
   type OwnerResponse,
 } from './owner-request.ts';
 export { ownerDavHandler, shareCredential, type OwnerDavOptions } from './owner-dav.ts';
+export { intervalSetting, startSafetyNet, type SafetyNetCopy, type SafetyNetOptions } from './safety-net.ts';
 export { DavSyncClient, type DavSyncOptions, type SyncedCopies, type SyncedCopy } from './sync-client.ts';
 export {
   ACCESS_READ,

@@ -74,4 +74,26 @@ describe('federated calendars on PostgreSQL, and the periodic safety net', funct
       'the unannounced change',
     );
   });
+
+  it('removes a copy whose share ended without its removal hook having run (a stop between the two)', async () => {
+    const alice = await a.server.user('alice');
+    const bob = await b.server.user('bob');
+    const cal = await a.services.calendars.create({ ownerId: 'alice', uri: 'ended', props: { displayName: 'Ended' } });
+    await ownerPut(a, cal.id, 'e.ics', event('e', 'E'));
+    const { incomingId, copyId } = await shareAndAccept(a, alice, cal.id, b, bob, 'bob', ['read']);
+    // What a server killed after committing the share's end, before its plugin removed the copy, leaves behind.
+    await b.server.engine.database.db
+      .updateTable('shares_in')
+      .set({ state: 'removed' })
+      .where('id', '=', incomingId)
+      .execute();
+    await eventually(
+      async () =>
+        !(await b.server.api(bob, 'GET', '/api/v1/calendars/federated')).body.some((c: any) => c.id === copyId),
+      20_000,
+      'the orphaned copy to go',
+    );
+    const others = (await b.server.api(bob, 'GET', '/api/v1/calendars/federated')).body;
+    assert.ok(others.length > 0, 'the copies of live shares stay');
+  });
 });

@@ -7,8 +7,8 @@
  *   secret and URL, keeps a synced copy in the recipient's calendar home from accept to unshare/decline/401, pulls it
  *   on notification and on a periodic safety net, and writes through to the owner.
  */
-import { ConfigError, NotFoundError, type IncomingShare, type PluginContext, type PluginHooks } from '#core';
-import { announceChange, sharedCopyUri, webdavIncomingPermissions } from '#sdk';
+import { NotFoundError, type IncomingShare, type PluginContext, type PluginHooks } from '#core';
+import { announceChange, sharedCopyUri, startSafetyNet, webdavIncomingPermissions } from '#sdk';
 import { DAV_READ_METHODS } from '#dav';
 import type { Calendar, CalendarStore } from '../calendar-store.ts';
 import type { ObjectStore } from '../object-store.ts';
@@ -49,15 +49,6 @@ export interface CalendarFederation {
   dispose(): void;
 }
 
-function syncInterval(ctx: PluginContext): number {
-  const raw = ctx.config.variables.MESHWORK_CALENDAR_SYNC_INTERVAL_MS;
-  if (raw === undefined || raw.trim() === '') return DEFAULT_SYNC_INTERVAL_MS;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1000)
-    throw new ConfigError('MESHWORK_CALENDAR_SYNC_INTERVAL_MS', `must be a whole number of ms >= 1000, got "${raw}"`);
-  return n;
-}
-
 /** Sets up federation; returns the hooks to merge into the plugin's and the operations for CalDAV/API. */
 export function setupFederation(
   ctx: PluginContext<CalendarsTables>,
@@ -65,7 +56,6 @@ export function setupFederation(
 ): { hooks: PluginHooks; federation: CalendarFederation } {
   const { calendars, objects } = stores;
   const sync = calendarSyncClient(ctx, calendars, objects);
-  const interval = syncInterval(ctx);
   const ownerDav = calendarOwnerHandler(ctx, stores);
   ctx.hotMount(REMOTE_CALENDARS_PATH, DAV_READ_METHODS, (req, res) => void ownerDav(req, res));
 
@@ -98,25 +88,26 @@ export function setupFederation(
     void notifyChange(calendarId).catch((err) => ctx.logger.warn({ err }, 'SYNC_CALENDAR not queued'));
   });
 
-  // Recipient: the periodic safety net.
-  const timer = setInterval(
-    () => {
-      void (async () => {
-        const rows = await ctx.db
+  // Recipient: the periodic safety net (pulls what a lost SYNC_CALENDAR left stale, removes copies of ended shares).
+  const stopSafetyNet = startSafetyNet(ctx, {
+    setting: 'MESHWORK_CALENDAR_SYNC_INTERVAL_MS',
+    defaultMs: DEFAULT_SYNC_INTERVAL_MS,
+    what: 'calendar',
+    copies: async () =>
+      (
+        await ctx.db
           .selectFrom('calendars_calendars')
-          .select(['share_id', 'remote_synced_at'])
+          .select(['id', 'share_id', 'remote_synced_at'])
           .where('source', '=', 'remote')
-          .execute();
-        for (const r of rows) {
-          if (Number(r.remote_synced_at ?? 0) > Date.now() - interval) continue;
-          const share = await ctx.shares.getIncoming(String(r.share_id));
-          if (share?.state === 'accepted') await pullShare(share);
-        }
-      })().catch((err) => ctx.logger.warn({ err }, 'periodic calendar sync failed'));
-    },
-    Math.min(interval, 60_000),
-  );
-  timer.unref();
+          .execute()
+      ).map((r) => ({
+        copyId: String(r.id),
+        shareId: String(r.share_id),
+        syncedAt: r.remote_synced_at === null ? null : Number(r.remote_synced_at),
+      })),
+    pull: pullShare,
+    remove: async (copy) => void (await calendars.delete(copy.copyId)),
+  });
 
   // A re-share or a permission change: the copy follows the share's access, and is pulled with the new secret.
   ctx.events.on('share:incoming-updated', async ({ share }) => {
@@ -243,7 +234,7 @@ export function setupFederation(
       const share = await shareOf(copy);
       if (share) await sync.pull(share);
     },
-    dispose: () => clearInterval(timer),
+    dispose: stopSafetyNet,
   };
   return { hooks, federation };
 }

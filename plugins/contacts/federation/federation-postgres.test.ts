@@ -6,7 +6,10 @@ import { newBook, peer, shareAndAccept, VCARD, type Peer } from './testing/nodes
 
 const PRIVILEGES = '<d:propfind xmlns:d="DAV:"><d:prop><d:current-user-privilege-set/></d:prop></d:propfind>';
 
-/** Shared address books with both servers on PostgreSQL: read privileges, write-through, and leaving the share. */
+/**
+ * Shared address books with both servers on PostgreSQL: read privileges, write-through, leaving the share, and the
+ * safety net removing the copy of a share that ended without its removal hook.
+ */
 describe('federated address books on PostgreSQL', function () {
   this.timeout(60_000);
   let a: Peer;
@@ -19,7 +22,7 @@ describe('federated address books on PostgreSQL', function () {
     drops.push(pa.drop, pb.drop);
     [a, b] = await Promise.all([
       peer('alice', { MESHWORK_DATABASE_URL: pa.url }),
-      peer('bob', { MESHWORK_DATABASE_URL: pb.url }),
+      peer('bob', { MESHWORK_DATABASE_URL: pb.url, MESHWORK_CONTACTS_SYNC_INTERVAL_MS: '1000' }),
     ]);
   });
   after(async () => {
@@ -59,6 +62,23 @@ describe('federated address books on PostgreSQL', function () {
       },
       10_000,
       'the owner sees the share ended',
+    );
+  });
+
+  it('the safety net removes a copy whose share ended without its removal hook having run', async () => {
+    const book = await newBook(a, 'Ended');
+    await a.dav.send('PUT', `${book.path}/e.vcf`, { headers: VCARD, body: card4('e', 'E') });
+    const r = await shareAndAccept(a, book.id, b, ['read']);
+    // What a server killed after committing the share's end, before its plugin removed the copy, leaves behind.
+    await b.server.engine.database.db
+      .updateTable('shares_in')
+      .set({ state: 'removed' })
+      .where('id', '=', r.incomingId)
+      .execute();
+    await eventually(
+      async () => (await b.dav.send('PROPFIND', `${r.copyPath}/`, { headers: { depth: '0' } })).status === 404,
+      20_000,
+      'the orphaned copy to go',
     );
   });
 });

@@ -4,14 +4,14 @@
  * and on `SYNC_ADDRESSBOOK`, and removed on unshare, decline or a 401 from the owner.
  */
 import type { IncomingShare, PluginContext, PluginHooks } from '#core';
-import { sharedCopyUri, webdavIncomingPermissions } from '#sdk';
+import { sharedCopyUri, startSafetyNet, webdavIncomingPermissions } from '#sdk';
 import type { CardStore } from '../card-store.ts';
 import type { CardLimits } from '../vcard.ts';
 import { readAddressbookShare } from './protocol.ts';
 import type { SharedBooks } from './shared-books.ts';
 import { addressbookSyncClient } from './sync-client.ts';
 
-/** Every copy is pulled at least this often, in case a `SYNC_ADDRESSBOOK` was lost. */
+/** Every copy is pulled at least this often (MESHWORK_CONTACTS_SYNC_INTERVAL_MS), in case a `SYNC_ADDRESSBOOK` was lost. */
 export const SAFETY_NET_MS = 15 * 60 * 1000;
 
 type RecipientHooks = Pick<
@@ -35,16 +35,16 @@ export function setupRecipientFederation(
   const pull = (share: IncomingShare) =>
     sync.pull(share).catch((err) => ctx.logger.warn({ err, shareId: share.id }, 'address-book pull failed'));
 
-  const timer = setInterval(() => {
-    void (async () => {
-      for (const s of await shared.all()) {
-        if ((s.syncedAt ?? 0) > Date.now() - SAFETY_NET_MS) continue;
-        const share = await ctx.shares.getIncoming(s.shareId);
-        if (share?.state === 'accepted') await pull(share);
-      }
-    })().catch((err) => ctx.logger.warn({ err }, 'periodic address-book sync failed'));
-  }, 60_000);
-  timer.unref();
+  // The safety net: pulls what a lost SYNC_ADDRESSBOOK left stale, removes copies of ended shares.
+  const stopSafetyNet = startSafetyNet(ctx, {
+    setting: 'MESHWORK_CONTACTS_SYNC_INTERVAL_MS',
+    defaultMs: SAFETY_NET_MS,
+    what: 'address book',
+    copies: async () =>
+      (await shared.all()).map((s) => ({ copyId: s.bookId, shareId: s.shareId, syncedAt: s.syncedAt ?? null })),
+    pull,
+    remove: (copy) => shared.remove(copy.shareId),
+  });
 
   ctx.events.on('share:incoming-updated', async ({ share }) => {
     if (share.resourceType !== 'addressbook' || share.state !== 'accepted') return;
@@ -80,7 +80,7 @@ export function setupRecipientFederation(
       await shared.remove(share.id);
     },
     async dispose() {
-      clearInterval(timer);
+      stopSafetyNet();
     },
     async onNotification(n) {
       if (n.notificationType !== 'SYNC_ADDRESSBOOK') return {};

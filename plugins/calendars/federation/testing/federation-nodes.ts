@@ -37,7 +37,7 @@ export async function shareAndAccept(
   recipientToken: string,
   user: string,
   permissions: string[],
-): Promise<{ outgoingId: string; copyId: string }> {
+): Promise<{ outgoingId: string; incomingId: string; copyId: string }> {
   const created = await owner.server.api(ownerToken, 'POST', '/api/v1/shares', {
     resourceType: 'calendar',
     resourceId: calendarId,
@@ -54,17 +54,17 @@ export async function shareAndAccept(
     10_000,
     'the calendar share',
   );
+  const copies = async (): Promise<any[]> =>
+    (await recipient.server.api(recipientToken, 'GET', '/api/v1/calendars/federated')).body;
+  const earlier = new Set((await copies()).map((c) => c.id));
   const accepted = await recipient.server.api(recipientToken, 'POST', `/api/v1/shares/incoming/${incoming.id}/accept`);
   assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
   const copy = await eventually(
-    async () =>
-      (await recipient.server.api(recipientToken, 'GET', '/api/v1/calendars/federated')).body.find(
-        (c: any) => c.syncedAt !== null,
-      ),
+    async () => (await copies()).find((c: any) => !earlier.has(c.id) && c.syncedAt !== null),
     10_000,
     'the synced copy',
   );
-  return { outgoingId: created.body.id, copyId: copy.id };
+  return { outgoingId: created.body.id, incomingId: incoming.id, copyId: copy.id };
 }
 
 export async function objectsOf(n: Node, token: string, copyId: string): Promise<any[]> {

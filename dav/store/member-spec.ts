@@ -92,3 +92,17 @@ export async function memberTouched(
 
 /** Names per `IN (…)` list: well under SQLite's and PostgreSQL's parameter limits. */
 export const IN_CHUNK = 500;
+
+/** The spec's 412 when `cond` does not hold for a member whose current ETag is `current` (null: none). */
+export function failedCondition<M extends MemberMeta>(
+  spec: MemberTableSpec<M>,
+  current: string | null,
+  cond: WriteCondition,
+): Error | null {
+  const noun = spec.noun;
+  if (cond.ifNoneMatch === '*' && current !== null) return spec.preconditionFailed(`the ${noun} already exists`);
+  if (cond.ifMatch === undefined) return null;
+  if (current === null) return spec.preconditionFailed(`the ${noun} does not exist`);
+  if (cond.ifMatch !== '*' && cond.ifMatch !== current) return spec.preconditionFailed('the ETag does not match');
+  return null;
+}

@@ -14,6 +14,7 @@ import { ContentCache } from '../content-cache.ts';
 import { ListingCache } from '../listing-cache.ts';
 import {
   etagOf,
+  failedCondition,
   IN_CHUNK,
   type ChangeSet,
   type MemberMeta,
@@ -82,7 +83,7 @@ export class MemberTable<M extends MemberMeta> {
         // Bumping first takes the collection row's lock (PostgreSQL): writers of one collection go one by one.
         const token = await this.counter.bump(trx, collectionId, now);
         const existing = await this.etagIn(trx, collectionId, uri);
-        const failed = this.failedCondition(existing, cond);
+        const failed = failedCondition(this.spec, existing, cond);
         const clash = failed ? null : await this.uidOwner(trx, collectionId, uri, uid);
         if (failed || clash) {
           refused = true;
@@ -233,7 +234,7 @@ export class MemberTable<M extends MemberMeta> {
     const { members, changes, key } = this.spec;
     const deleted = await this.db.transaction().execute(async (trx) => {
       const existing = await this.etagIn(trx, collectionId, uri);
-      const failed = this.failedCondition(existing, cond);
+      const failed = failedCondition(this.spec, existing, cond);
       if (failed) throw failed;
       if (existing === null) return false;
       const token = await this.counter.bump(trx, collectionId, Date.now());
@@ -387,16 +388,5 @@ export class MemberTable<M extends MemberMeta> {
         truncated,
       };
     });
-  }
-
-  /** The spec's 412 when `cond` does not hold for a member whose current ETag is `current` (null: none). */
-  private failedCondition(current: string | null, cond: WriteCondition): Error | null {
-    const noun = this.spec.noun;
-    if (cond.ifNoneMatch === '*' && current !== null) return this.spec.preconditionFailed(`the ${noun} already exists`);
-    if (cond.ifMatch === undefined) return null;
-    if (current === null) return this.spec.preconditionFailed(`the ${noun} does not exist`);
-    if (cond.ifMatch !== '*' && cond.ifMatch !== current)
-      return this.spec.preconditionFailed('the ETag does not match');
-    return null;
   }
 }

@@ -134,28 +134,27 @@ export function connectionStates(page: Page): Promise<string> {
       for (const t of v.srcObject?.getTracks() ?? []) shown.set(t, v.dataset.address ?? '?');
     // The video RTP figures of each connection (what a frozen picture needs explained: packets still arriving or
     // not, losses, keyframes asked for and decoded; on the sending side frames encoded and why quality is limited).
-    const rtp = async (pc: any): Promise<string> => {
-      const out: string[] = [];
-      (await pc.getStats()).forEach((s: any) => {
-        if (s.kind !== 'video') return;
-        if (s.type === 'inbound-rtp')
-          out.push(
-            `in pkts=${s.packetsReceived} lost=${s.packetsLost} frames=${s.framesReceived}/${s.framesDecoded} key=${s.keyFramesDecoded} dropped=${s.framesDropped} pli=${s.pliCount} nack=${s.nackCount} freezes=${s.freezeCount}`,
-          );
-        if (s.type === 'outbound-rtp')
-          out.push(
-            `out pkts=${s.packetsSent} frames=${s.framesEncoded}/${s.framesSent} key=${s.keyFramesEncoded} pli=${s.pliCount} limit=${s.qualityLimitationReason} active=${s.active}`,
-          );
-      });
-      return out.join(' ');
-    };
+    // No named functions in here: tsx compiles them with a `__name` helper the page does not have.
     const lines: string[] = [];
     for (const [i, pc] of (w.__pcs as any[]).entries()) {
       const rx = pc
         .getReceivers()
         .map((r: any) => `${r.track?.kind}${shown.has(r.track) ? `→${shown.get(r.track)}` : ''}`)
         .join(',');
-      const figures = pc.connectionState === 'closed' ? '' : ` {${await rtp(pc)}}`;
+      const out: string[] = [];
+      if (pc.connectionState !== 'closed')
+        (await pc.getStats()).forEach((s: any) => {
+          if (s.kind !== 'video') return;
+          if (s.type === 'inbound-rtp')
+            out.push(
+              `in pkts=${s.packetsReceived} lost=${s.packetsLost} frames=${s.framesReceived}/${s.framesDecoded} key=${s.keyFramesDecoded} dropped=${s.framesDropped} pli=${s.pliCount} nack=${s.nackCount} freezes=${s.freezeCount}`,
+            );
+          if (s.type === 'outbound-rtp')
+            out.push(
+              `out pkts=${s.packetsSent} frames=${s.framesEncoded}/${s.framesSent} key=${s.keyFramesEncoded} pli=${s.pliCount} limit=${s.qualityLimitationReason} active=${s.active}`,
+            );
+        });
+      const figures = pc.connectionState === 'closed' ? '' : ` {${out.join(' ')}}`;
       lines.push(`#${i} ${pc.connectionState}/${pc.iceConnectionState}/${pc.signalingState} [${rx}]${figures}`);
     }
     return lines.join('; ');

@@ -1,13 +1,9 @@
 import type { RTCIceCandidateLike, SfuReply, SfuRequest } from '../../shared.ts';
+import { LinkRetry } from './link-retry.ts';
 import { addLocalTracks, newPeerConnection, type LinkState, type PcConfig } from './mesh-link.ts';
 
 /** Sends an SFU request through this user's own server. */
 export type SfuRequester = (req: SfuRequest) => Promise<SfuReply>;
-
-const RETRY_MS = 2000;
-// A connection that has not come up by then is started again: one whose ICE stalls without ever reaching
-// `failed` (Chrome can sit in `checking`/`disconnected`) would otherwise leave its tile dark for good.
-const CONNECT_MS = 15_000;
 
 abstract class SfuLink {
   state: LinkState = 'connecting';
@@ -15,8 +11,8 @@ abstract class SfuLink {
   protected handle: string | null = null;
   protected closed = false;
   #early: Array<RTCIceCandidateLike | null> = [];
-  #retry: ReturnType<typeof setTimeout> | null = null;
-  #watchdog: ReturnType<typeof setTimeout> | null = null;
+  // Failures and stalls start the link again (a stall: not connected 15 s after the SFU had our side: LinkRetry).
+  readonly #retry = new LinkRetry({ restart: () => void this.start() });
   protected cfg: PcConfig;
   protected readonly request: SfuRequester;
   protected readonly changed: () => void;
@@ -44,13 +40,9 @@ abstract class SfuLink {
     this.pcRef?.close();
     this.handle = null;
     this.#early = [];
+    this.#retry.reset();
     const pc = newPeerConnection(this.cfg);
     this.pcRef = pc;
-    this.#clearWatchdog();
-    this.#watchdog = setTimeout(() => {
-      this.#watchdog = null;
-      if (this.pcRef === pc && pc.connectionState !== 'connected') this.fail();
-    }, CONNECT_MS);
     pc.onicecandidate = (e) => {
       if (this.pcRef !== pc) return;
       const c = e.candidate ? (e.candidate.toJSON() as RTCIceCandidateLike) : null;
@@ -60,7 +52,8 @@ abstract class SfuLink {
     pc.onconnectionstatechange = () => {
       if (this.pcRef !== pc) return;
       if (pc.connectionState === 'connected') {
-        this.#clearWatchdog();
+        // Up: a failure reported before (the stall watchdog firing while DTLS finished) restarts nothing.
+        this.#retry.connected();
         this.set('connected');
       }
       if (pc.connectionState === 'failed') this.fail();
@@ -68,17 +61,18 @@ abstract class SfuLink {
     return pc;
   }
 
-  #clearWatchdog(): void {
-    if (this.#watchdog) clearTimeout(this.#watchdog);
-    this.#watchdog = null;
-  }
-
-  /** The SFU handle is known: candidates gathered meanwhile go now. */
+  /**
+   * The SFU has this attempt's description (its handle is known): candidates gathered meanwhile go now, together
+   * (not one round trip after another), the end-of-candidates mark last. Then the connection must come up.
+   */
   protected async ready(handle: string): Promise<void> {
+    const pc = this.pcRef;
     this.handle = handle;
     const early = this.#early;
     this.#early = [];
-    for (const c of early) await this.#trickle(handle, c);
+    await Promise.all(early.filter((c) => c !== null).map((c) => this.#trickle(handle, c)));
+    if (early.includes(null) && this.handle === handle) await this.#trickle(handle, null);
+    if (pc && this.pcRef === pc) this.#retry.watch(() => this.pcRef === pc && pc.connectionState !== 'connected');
   }
 
   async #trickle(handle: string, candidate: RTCIceCandidateLike | null): Promise<void> {
@@ -89,11 +83,7 @@ abstract class SfuLink {
   protected fail(): void {
     if (this.closed) return;
     this.set('failed');
-    if (this.#retry) return;
-    this.#retry = setTimeout(() => {
-      this.#retry = null;
-      if (!this.closed) void this.start();
-    }, RETRY_MS);
+    this.#retry.failed();
   }
 
   abstract start(): Promise<void>;
@@ -104,8 +94,7 @@ abstract class SfuLink {
 
   close(): void {
     this.closed = true;
-    if (this.#retry) clearTimeout(this.#retry);
-    this.#clearWatchdog();
+    this.#retry.stop();
     this.pcRef?.close();
     this.pcRef = null;
     this.state = 'closed';

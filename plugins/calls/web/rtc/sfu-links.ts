@@ -159,6 +159,8 @@ export class SfuSubscription extends SfuLink {
   readonly sfuHost: string;
   readonly feed: string;
   stream: MediaStream | null = null;
+  // The SFU handle of the attempt under way, from the SFU's offer on (`handle` is set only once it is started).
+  #opened: string | null = null;
 
   constructor(o: { cfg: PcConfig; request: SfuRequester; changed: () => void; sfu: string; feed: string }) {
     super(o);
@@ -187,6 +189,7 @@ export class SfuSubscription extends SfuLink {
         return;
       }
       if (!r.handle || !r.sdp) throw new Error('the SFU gave no offer');
+      this.#opened = r.handle;
       await pc.setRemoteDescription({ type: 'offer', sdp: r.sdp });
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
@@ -196,6 +199,8 @@ export class SfuSubscription extends SfuLink {
         handle: r.handle,
         sdp: pc.localDescription?.sdp ?? answer.sdp ?? '',
       });
+      // Closed or started again meanwhile: that dropped the handle (`#opened`), which is not this link's any more.
+      if (this.pcRef !== pc) return;
       await this.ready(r.handle);
     } catch {
       if (this.pcRef === pc) this.fail();
@@ -206,14 +211,23 @@ export class SfuSubscription extends SfuLink {
     await this.request({ op: 'unsubscribe', sfu: this.sfuHost, handle }).catch(() => undefined);
   }
 
-  /** A fresh start drops the previous attempt's subscription (its handle would stay open on the SFU). */
+  /**
+   * A fresh start drops the previous attempt's subscription (its handle would stay open on the SFU), also one whose
+   * offer had come but which was not started yet (a link closed then, say for its publisher's new feed, left it open).
+   */
   protected override fresh(): RTCPeerConnection {
-    if (this.handle) void this.#drop(this.handle);
+    this.#dropOpened();
     return super.fresh();
   }
 
   override close(): void {
-    if (!this.closed && this.handle) void this.#drop(this.handle);
+    if (!this.closed) this.#dropOpened();
     super.close();
+  }
+
+  #dropOpened(): void {
+    const h = this.handle ?? this.#opened;
+    this.#opened = null;
+    if (h) void this.#drop(h);
   }
 }

@@ -56,19 +56,23 @@ export async function person(browser: Browser, server: TestServer, user: string)
   return page;
 }
 
-/** Per remote participant on a page: video frames decoded and audio packets received so far. */
-export type MediaCounts = Record<string, { frames: number; packets: number }>;
+/**
+ * Per remote participant on a page: video frames decoded and audio packets received so far, and which tracks the
+ * tile shows (the counts are those tracks' receivers': they start anew when the tile shows another stream).
+ */
+export type MediaCounts = Record<string, { frames: number; packets: number; tracks: string }>;
 
 /** Reads the statistics of every remote tile's tracks from the receivers that deliver them. */
 export function mediaCounts(page: Page): Promise<MediaCounts> {
   return page.evaluate(async () => {
     const w = globalThis as any;
     const pcs = (w.__pcs as any[]).filter((p) => p.connectionState !== 'closed');
-    const out: Record<string, { frames: number; packets: number }> = {};
+    const out: Record<string, { frames: number; packets: number; tracks: string }> = {};
     for (const v of w.document.querySelectorAll('video[data-testid="remote-video"]')) {
       const stream = v.srcObject;
       const address: string = v.dataset.address ?? '';
-      const c = { frames: 0, packets: 0 };
+      const ids = (stream?.getTracks() ?? []).map((t: any) => String(t.id).slice(0, 8));
+      const c = { frames: 0, packets: 0, tracks: ids.sort().join(',') };
       for (const track of stream?.getTracks() ?? []) {
         for (const pc of pcs) {
           const rx = pc.getReceivers().find((r: any) => r.track === track);
@@ -88,8 +92,9 @@ export function mediaCounts(page: Page): Promise<MediaCounts> {
 
 /**
  * Waits until the page decodes video frames and receives audio packets from each of `from`, and both counts keep
- * increasing between two readings (media flowing now, not just once). A timeout names who was missing and the
- * counts last seen.
+ * increasing between two readings (media flowing now, not just once). When a tile switches streams in between (the
+ * SFU copy replacing the mesh one, make before break), the new stream's counters start from zero, so its increase
+ * is measured from its own first reading. A timeout names who was missing and the counts last seen.
  */
 export async function expectMedia(page: Page, from: string[], what: string, ms = 45_000): Promise<MediaCounts> {
   let seen: MediaCounts = {};
@@ -110,11 +115,15 @@ export async function expectMedia(page: Page, from: string[], what: string, ms =
     ms,
     `${what}: first frames and audio`,
   ).catch((err: Error) => fail(err, (a) => !((seen[a]?.frames ?? 0) > 0 && (seen[a]?.packets ?? 0) > 0)));
+  const base: MediaCounts = { ...first };
   const grows = (a: string) =>
-    (seen[a]?.frames ?? 0) > (first[a]?.frames ?? 0) && (seen[a]?.packets ?? 0) > (first[a]?.packets ?? 0);
+    seen[a]?.tracks === base[a]?.tracks &&
+    (seen[a]?.frames ?? 0) > (base[a]?.frames ?? 0) &&
+    (seen[a]?.packets ?? 0) > (base[a]?.packets ?? 0);
   return eventually(
     async () => {
       seen = await mediaCounts(page);
+      for (const a of from) if (seen[a] && seen[a].tracks !== base[a]?.tracks) base[a] = seen[a];
       return from.every(grows) ? seen : null;
     },
     ms,

@@ -1,13 +1,9 @@
 import type { RTCIceCandidateLike, SfuReply, SfuRequest } from '../../shared.ts';
+import { LinkRetry } from './link-retry.ts';
 import { addLocalTracks, newPeerConnection, type LinkState, type PcConfig } from './mesh-link.ts';
 
 /** Sends an SFU request through this user's own server. */
 export type SfuRequester = (req: SfuRequest) => Promise<SfuReply>;
-
-const RETRY_MS = 2000;
-// A connection that has not come up by then is started again: one whose ICE stalls without ever reaching
-// `failed` (Chrome can sit in `checking`/`disconnected`) would otherwise leave its tile dark for good.
-const CONNECT_MS = 15_000;
 
 abstract class SfuLink {
   state: LinkState = 'connecting';
@@ -15,8 +11,8 @@ abstract class SfuLink {
   protected handle: string | null = null;
   protected closed = false;
   #early: Array<RTCIceCandidateLike | null> = [];
-  #retry: ReturnType<typeof setTimeout> | null = null;
-  #watchdog: ReturnType<typeof setTimeout> | null = null;
+  // Failures and stalls start the link again (a stall: not connected 15 s after the SFU had our side: LinkRetry).
+  readonly #retry = new LinkRetry({ restart: () => void this.start() });
   protected cfg: PcConfig;
   protected readonly request: SfuRequester;
   protected readonly changed: () => void;
@@ -44,13 +40,9 @@ abstract class SfuLink {
     this.pcRef?.close();
     this.handle = null;
     this.#early = [];
+    this.#retry.reset();
     const pc = newPeerConnection(this.cfg);
     this.pcRef = pc;
-    this.#clearWatchdog();
-    this.#watchdog = setTimeout(() => {
-      this.#watchdog = null;
-      if (this.pcRef === pc && pc.connectionState !== 'connected') this.fail();
-    }, CONNECT_MS);
     pc.onicecandidate = (e) => {
       if (this.pcRef !== pc) return;
       const c = e.candidate ? (e.candidate.toJSON() as RTCIceCandidateLike) : null;
@@ -60,7 +52,8 @@ abstract class SfuLink {
     pc.onconnectionstatechange = () => {
       if (this.pcRef !== pc) return;
       if (pc.connectionState === 'connected') {
-        this.#clearWatchdog();
+        // Up: a failure reported before (the stall watchdog firing while DTLS finished) restarts nothing.
+        this.#retry.connected();
         this.set('connected');
       }
       if (pc.connectionState === 'failed') this.fail();
@@ -68,17 +61,18 @@ abstract class SfuLink {
     return pc;
   }
 
-  #clearWatchdog(): void {
-    if (this.#watchdog) clearTimeout(this.#watchdog);
-    this.#watchdog = null;
-  }
-
-  /** The SFU handle is known: candidates gathered meanwhile go now. */
+  /**
+   * The SFU has this attempt's description (its handle is known): candidates gathered meanwhile go now, together
+   * (not one round trip after another), the end-of-candidates mark last. Then the connection must come up.
+   */
   protected async ready(handle: string): Promise<void> {
+    const pc = this.pcRef;
     this.handle = handle;
     const early = this.#early;
     this.#early = [];
-    for (const c of early) await this.#trickle(handle, c);
+    await Promise.all(early.filter((c) => c !== null).map((c) => this.#trickle(handle, c)));
+    if (early.includes(null) && this.handle === handle) await this.#trickle(handle, null);
+    if (pc && this.pcRef === pc) this.#retry.watch(() => this.pcRef === pc && pc.connectionState !== 'connected');
   }
 
   async #trickle(handle: string, candidate: RTCIceCandidateLike | null): Promise<void> {
@@ -89,11 +83,7 @@ abstract class SfuLink {
   protected fail(): void {
     if (this.closed) return;
     this.set('failed');
-    if (this.#retry) return;
-    this.#retry = setTimeout(() => {
-      this.#retry = null;
-      if (!this.closed) void this.start();
-    }, RETRY_MS);
+    this.#retry.failed();
   }
 
   abstract start(): Promise<void>;
@@ -104,8 +94,7 @@ abstract class SfuLink {
 
   close(): void {
     this.closed = true;
-    if (this.#retry) clearTimeout(this.#retry);
-    this.#clearWatchdog();
+    this.#retry.stop();
     this.pcRef?.close();
     this.pcRef = null;
     this.state = 'closed';
@@ -170,6 +159,8 @@ export class SfuSubscription extends SfuLink {
   readonly sfuHost: string;
   readonly feed: string;
   stream: MediaStream | null = null;
+  // The SFU handle of the attempt under way, from the SFU's offer on (`handle` is set only once it is started).
+  #opened: string | null = null;
 
   constructor(o: { cfg: PcConfig; request: SfuRequester; changed: () => void; sfu: string; feed: string }) {
     super(o);
@@ -198,6 +189,7 @@ export class SfuSubscription extends SfuLink {
         return;
       }
       if (!r.handle || !r.sdp) throw new Error('the SFU gave no offer');
+      this.#opened = r.handle;
       await pc.setRemoteDescription({ type: 'offer', sdp: r.sdp });
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
@@ -207,6 +199,8 @@ export class SfuSubscription extends SfuLink {
         handle: r.handle,
         sdp: pc.localDescription?.sdp ?? answer.sdp ?? '',
       });
+      // Closed or started again meanwhile: that dropped the handle (`#opened`), which is not this link's any more.
+      if (this.pcRef !== pc) return;
       await this.ready(r.handle);
     } catch {
       if (this.pcRef === pc) this.fail();
@@ -217,14 +211,23 @@ export class SfuSubscription extends SfuLink {
     await this.request({ op: 'unsubscribe', sfu: this.sfuHost, handle }).catch(() => undefined);
   }
 
-  /** A fresh start drops the previous attempt's subscription (its handle would stay open on the SFU). */
+  /**
+   * A fresh start drops the previous attempt's subscription (its handle would stay open on the SFU), also one whose
+   * offer had come but which was not started yet (a link closed then, say for its publisher's new feed, left it open).
+   */
   protected override fresh(): RTCPeerConnection {
-    if (this.handle) void this.#drop(this.handle);
+    this.#dropOpened();
     return super.fresh();
   }
 
   override close(): void {
-    if (!this.closed && this.handle) void this.#drop(this.handle);
+    if (!this.closed) this.#dropOpened();
     super.close();
+  }
+
+  #dropOpened(): void {
+    const h = this.handle ?? this.#opened;
+    this.#opened = null;
+    if (h) void this.#drop(h);
   }
 }

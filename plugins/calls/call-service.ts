@@ -300,6 +300,19 @@ export class CallService {
 
   /** An SFU request: to this server's SFU or, with a token, to another server's. */
   async sfu(user: User, ref: CallRef, req: SfuRequest): Promise<SfuReply> {
+    const t0 = performance.now();
+    try {
+      return await this.#sfu(user, ref, req);
+    } finally {
+      // How long each SFU step took, end to end, for diagnosing calls that do not come up (debug level).
+      this.#d.log.debug(
+        { op: req.op, who: this.address(user.id), ms: Math.round(performance.now() - t0) },
+        'SFU request',
+      );
+    }
+  }
+
+  async #sfu(user: User, ref: CallRef, req: SfuRequest): Promise<SfuReply> {
     const s = this.own(user, ref);
     const room = await this.memberRoom(user, s.roomId);
     const c: CallOnSfu = { host: room.host, hostRoomId: room.hostRoomId, callId: s.callId };

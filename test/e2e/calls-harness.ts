@@ -32,6 +32,14 @@ export async function callServer(env: Record<string, string> = {}, opts: CallsPl
   });
 }
 
+const T0 = Date.now();
+const trails = new WeakMap<Page, string[]>();
+
+/** The last lines of a page's call trail (seconds since the test file loaded, then what happened). */
+export function callTrail(page: Page, last = 60): string {
+  return (trails.get(page) ?? []).slice(-last).join('\n  ');
+}
+
 /**
  * A person in a browser context, logged in, with every RTCPeerConnection the page makes recorded (so the test can
  * read each received track's statistics) and the small sending quality (five people on a two-core machine).
@@ -39,6 +47,13 @@ export async function callServer(env: Record<string, string> = {}, opts: CallsPl
 export async function person(browser: Browser, server: TestServer, user: string): Promise<Page> {
   const { page } = await newPerson(browser);
   page.setDefaultTimeout(20_000);
+  // The call client's debug trail (links' attempts, socket drops) and page errors, for failure messages.
+  const lines: string[] = [];
+  trails.set(page, lines);
+  const note = (text: string) => lines.push(`${((Date.now() - T0) / 1000).toFixed(1)} ${text}`);
+  page.on('console', (m) => void (m.text().startsWith('[calls]') && note(m.text().slice(8))));
+  page.on('pageerror', (e) => note(`page error: ${e.message}`));
+  page.on('crash', () => note('the page crashed'));
   // Runs in the page (DOM types are not in this file's compilation: `any` on purpose).
   await page.addInitScript(() => {
     const w = globalThis as any;
@@ -91,6 +106,12 @@ export function mediaCounts(page: Page): Promise<MediaCounts> {
 }
 
 /**
+ * How often media counters are read. Each reading asks every receiver of the page for its statistics: read every
+ * 50 ms on five pages at once, it added to a load that left a two-core machine no idle time.
+ */
+const MEDIA_POLL_MS = 500;
+
+/**
  * Waits until the page decodes video frames and receives audio packets from each of `from`, and both counts keep
  * increasing between two readings (media flowing now, not just once). When a tile switches streams in between (the
  * SFU copy replacing the mesh one, make before break), the new stream's counters start from zero, so its increase
@@ -114,6 +135,7 @@ export async function expectMedia(page: Page, from: string[], what: string, ms =
     },
     ms,
     `${what}: first frames and audio`,
+    MEDIA_POLL_MS,
   ).catch((err: Error) => fail(err, (a) => !((seen[a]?.frames ?? 0) > 0 && (seen[a]?.packets ?? 0) > 0)));
   const base: MediaCounts = { ...first };
   const grows = (a: string) =>
@@ -128,6 +150,7 @@ export async function expectMedia(page: Page, from: string[], what: string, ms =
     },
     ms,
     `${what}: frames and audio still increasing`,
+    MEDIA_POLL_MS,
   ).catch((err: Error) => fail(err, (a) => !grows(a)));
 }
 

@@ -126,11 +126,12 @@ export async function startTestServer(
   return server;
 }
 
-/** Polls until `check` returns a truthy value or the time is up. */
+/** Polls (every `everyMs`) until `check` returns a truthy value or the time is up. */
 export async function eventually<T>(
   check: () => Promise<T | null | undefined | false>,
   ms = 5000,
   what = 'condition',
+  everyMs = 50,
 ): Promise<T> {
   const until = Date.now() + ms;
   let last: unknown;
@@ -141,7 +142,7 @@ export async function eventually<T>(
     } catch (err) {
       last = err;
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }

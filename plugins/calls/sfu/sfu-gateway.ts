@@ -106,6 +106,15 @@ export class SfuGateway {
 
   /** Runs a granted operation after checking membership again. */
   async run(grant: SfuGrant, op: SfuOp): Promise<SfuReply> {
+    const t0 = performance.now();
+    try {
+      return await this.#run(grant, op);
+    } finally {
+      this.#log.debug({ op: op.op, who: grant.address, ms: Math.round(performance.now() - t0) }, 'SFU operation');
+    }
+  }
+
+  async #run(grant: SfuGrant, op: SfuOp): Promise<SfuReply> {
     await this.#check(parseKey(grant.call), grant.address);
     const roomKey = grant.call;
     const own = (handle: string) => {

@@ -183,19 +183,22 @@ export class CallClient {
     this.#ended(ENDED_WORDS[d.reason] ?? (ENDED_WORDS.ended as string));
   };
 
-  #onDisconnect = (): void => {
+  #onDisconnect = (reason: string): void => {
+    console.debug(`[calls] socket disconnected (${reason}) while ${this.#state.phase}`);
     if (this.#state.phase !== 'connected') return;
     this.#wasDisconnected = true;
     this.#patch({ phase: 'reconnecting' });
   };
 
   #onConnect = (): void => {
+    console.debug(`[calls] socket connected while ${this.#state.phase}`);
     if (!this.#wasDisconnected || this.#state.phase !== 'reconnecting') return;
     this.#wasDisconnected = false;
     const { roomId, callId, session, me } = this.#state;
     // Take the same place again; media that kept flowing meanwhile is not interrupted.
     this.#ask('join', { roomId, callId, resume: session, audio: me.audio, video: me.video })
       .then((r: JoinResult) => {
+        console.debug(`[calls] joined again: ${r.session === session ? 'same place' : 'a new place'}`);
         if (r.session !== session) this.#closeLinks(); // our place was gone: we joined afresh
         this.#joined(r);
       })

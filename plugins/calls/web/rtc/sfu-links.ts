@@ -2,6 +2,11 @@ import type { RTCIceCandidateLike, SfuReply, SfuRequest } from '../../shared.ts'
 import { LinkRetry } from './link-retry.ts';
 import { addLocalTracks, newPeerConnection, type LinkState, type PcConfig } from './mesh-link.ts';
 
+/** A line in the browser console at debug level (hidden by default): how each SFU link's attempts went. */
+function trace(what: string): void {
+  console.debug(`[calls] ${what}`);
+}
+
 /** Sends an SFU request through this user's own server. */
 export type SfuRequester = (req: SfuRequest) => Promise<SfuReply>;
 
@@ -12,7 +17,12 @@ abstract class SfuLink {
   protected closed = false;
   #early: Array<RTCIceCandidateLike | null> = [];
   // Failures and stalls start the link again (a stall: not connected 15 s after the SFU had our side: LinkRetry).
-  readonly #retry = new LinkRetry({ restart: () => void this.start() });
+  readonly #retry = new LinkRetry({
+    restart: () => {
+      trace(`${this.label} restarts (${this.pcRef?.connectionState ?? 'no connection'})`);
+      void this.start();
+    },
+  });
   protected cfg: PcConfig;
   protected readonly request: SfuRequester;
   protected readonly changed: () => void;
@@ -29,6 +39,9 @@ abstract class SfuLink {
 
   /** Which server's SFU (for trickling). */
   protected abstract get sfu(): string;
+
+  /** What this link is, for the debug trail. */
+  protected abstract get label(): string;
 
   protected set(s: LinkState): void {
     if (this.state === s) return;
@@ -57,6 +70,7 @@ abstract class SfuLink {
         this.set('connected');
       }
       if (pc.connectionState === 'failed') this.fail();
+      trace(`${this.label} ${pc.connectionState}`);
     };
     return pc;
   }
@@ -73,6 +87,7 @@ abstract class SfuLink {
     await Promise.all(early.filter((c) => c !== null).map((c) => this.#trickle(handle, c)));
     if (early.includes(null) && this.handle === handle) await this.#trickle(handle, null);
     if (pc && this.pcRef === pc) this.#retry.watch(() => this.pcRef === pc && pc.connectionState !== 'connected');
+    trace(`${this.label} signalled (${early.length} candidates)`);
   }
 
   async #trickle(handle: string, candidate: RTCIceCandidateLike | null): Promise<void> {
@@ -80,8 +95,9 @@ abstract class SfuLink {
   }
 
   /** Tries again after a failure, until closed. */
-  protected fail(): void {
+  protected fail(why = 'failed'): void {
     if (this.closed) return;
+    trace(`${this.label} ${why}: starting again`);
     this.set('failed');
     this.#retry.failed();
   }
@@ -123,6 +139,10 @@ export class SfuPublisher extends SfuLink {
     return this.#target();
   }
 
+  protected get label(): string {
+    return `publication ${this.feed ?? '(new)'}`;
+  }
+
   async start(): Promise<void> {
     const pc = this.fresh();
     this.set('connecting');
@@ -130,6 +150,7 @@ export class SfuPublisher extends SfuLink {
       addLocalTracks(pc, this.#local(), false);
       const offer = await pc.createOffer();
       await pc.setLocalDescription(offer);
+      trace(`${this.label} publishes`);
       const r = await this.request({ op: 'publish', sdp: pc.localDescription?.sdp ?? offer.sdp ?? '' });
       // Closed while the SFU answered: the publication it made goes again (a newer start has replaced it itself).
       if (this.closed) return void this.request({ op: 'unpublish' }).catch(() => undefined);
@@ -138,8 +159,8 @@ export class SfuPublisher extends SfuLink {
       this.feed = r.feed ?? null;
       await pc.setRemoteDescription({ type: 'answer', sdp: r.sdp });
       await this.ready(r.handle);
-    } catch {
-      if (this.pcRef === pc) this.fail();
+    } catch (err) {
+      if (this.pcRef === pc) this.fail((err as Error).message);
     }
   }
 
@@ -172,6 +193,10 @@ export class SfuSubscription extends SfuLink {
     return this.sfuHost;
   }
 
+  protected get label(): string {
+    return `subscription ${this.feed}`;
+  }
+
   async start(): Promise<void> {
     const pc = this.fresh();
     this.set('connecting');
@@ -182,6 +207,7 @@ export class SfuSubscription extends SfuLink {
       this.changed();
     };
     try {
+      trace(`${this.label} asks for an offer`);
       const r = await this.request({ op: 'subscribe', sfu: this.sfuHost, feed: this.feed });
       // Closed or started again while the SFU answered: nobody will use this subscription, so it goes at once.
       if (this.pcRef !== pc) {
@@ -202,8 +228,8 @@ export class SfuSubscription extends SfuLink {
       // Closed or started again meanwhile: that dropped the handle (`#opened`), which is not this link's any more.
       if (this.pcRef !== pc) return;
       await this.ready(r.handle);
-    } catch {
-      if (this.pcRef === pc) this.fail();
+    } catch (err) {
+      if (this.pcRef === pc) this.fail((err as Error).message);
     }
   }
 
